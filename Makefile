@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: EUPL-1.2
+# Sluitsteen: two commands on a fresh Debian machine with Swift: `make demo` and `make test`.
+
+SWIFT ?= swift
+DEBIAN_PACKAGES := libgmime-3.0-dev libxml2-dev libxml2-utils libpst-dev pst-utils pkg-config sqlite3 libsqlite3-dev libssl-dev python3
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+DEMO_HOME ?= demo-archief
+
+.PHONY: deps schemas build release demo test bench clean
+
+## deps: install the Debian packages Sluitsteen needs (only those missing)
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	else echo "All Debian packages present."; fi
+
+## schemas: place the official MDTO 1.0.1 XSD in Schemas/ (checked by SHA-256)
+schemas:
+	@bash scripts/fetch-mdto-xsd.sh
+
+## build: debug build of the library, the CLI and the tests
+build: deps schemas
+	$(SWIFT) build --build-tests
+
+## release: optimised build of the CLI (used by bench)
+release: deps schemas
+	$(SWIFT) build -c release --product sluitsteen
+
+## demo: the main job end to end on Fixtures/ (ingest, registers, plan, destruction chain, export, verify)
+demo: build
+	@bash scripts/demo.sh .build/debug/sluitsteen $(DEMO_HOME)
+
+## test: all tests (tests that need ../shared skip cleanly without it)
+test: build
+	$(SWIFT) test --skip-build
+
+## bench: benchmarks with generated data (figures printed at the end)
+bench: release
+	@bash scripts/bench.sh
+
+clean:
+	rm -rf .build $(DEMO_HOME) bench-out

@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+// SPDX-License-Identifier: EUPL-1.2
+import PackageDescription
+
+/// Sluitsteen: Capstone e-mail retention and MDTO transfer for Dutch government bodies.
+///
+/// One library target per pipeline stage (ingest → archive → policy → retention → destroy / export → verify),
+/// thin C shims for GMime, libxml2 and OpenSSL's libcrypto, and one executable that only parses and prints.
+let package = Package(
+    name: "Sluitsteen",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "sluitsteen", targets: ["sluitsteen"]),
+        .library(name: "SluitsteenArchive", targets: ["SluitsteenArchive"]),
+        .library(name: "SluitsteenIngest", targets: ["SluitsteenIngest"]),
+        .library(name: "SluitsteenPolicy", targets: ["SluitsteenPolicy"]),
+        .library(name: "SluitsteenRetention", targets: ["SluitsteenRetention"]),
+        .library(name: "SluitsteenDestroy", targets: ["SluitsteenDestroy"]),
+        .library(name: "SluitsteenExport", targets: ["SluitsteenExport"]),
+        .library(name: "SluitsteenVerify", targets: ["SluitsteenVerify"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // C shims: each C library is reached only through these and one Swift wrapper each.
+        .systemLibrary(
+            name: "CGMime", pkgConfig: "gmime-3.0",
+            providers: [.apt(["libgmime-3.0-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "COpenSSLCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+
+        // Primitives shared by export and verify (and nothing else of theirs).
+        .target(name: "SluitsteenHashing", dependencies: ["COpenSSLCrypto"]),
+        .target(name: "SluitsteenXML", dependencies: ["CLibXML2"]),
+
+        // Pipeline stages.
+        .target(
+            name: "SluitsteenArchive",
+            dependencies: ["SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "SluitsteenIngest",
+            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenHashing"]),
+        .target(
+            name: "SluitsteenPolicy",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            resources: [.copy("Resources/krimpenerwaard.toml")]),
+        .target(
+            name: "SluitsteenRetention",
+            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenIngest"]),
+        .target(
+            name: "SluitsteenDestroy",
+            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention"]),
+        .target(
+            name: "SluitsteenExport",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenXML",
+                "SluitsteenHashing", "CGMime", "SluitsteenIngest",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .target(
+            name: "SluitsteenVerify",
+            dependencies: [
+                "SluitsteenXML", "SluitsteenHashing",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        .executableTarget(
+            name: "sluitsteen",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
+                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Tests: one target per stage; the end-to-end tests drive the built executable.
+        .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
+        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive"]),
+        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive"]),
+        .testTarget(
+            name: "SluitsteenPolicyTests",
+            dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "SluitsteenRetentionTests", dependencies: ["SluitsteenRetention", "SluitsteenIngest"]),
+        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest"]),
+        .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest"]),
+        .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
+        .testTarget(name: "SluitsteenCLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v6]
+)

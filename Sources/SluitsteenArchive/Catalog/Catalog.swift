@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+
+/// The SQLite catalog of an archive workspace (GRDB, WAL mode, versioned migrations).
+///
+/// It holds one row per distinct message (`message`, keyed by SHA-256) and one per mailbox copy (`copy`), the
+/// ingest batches, the registers, opt-out marks, hotspots, holds, destruction lists, exports and the audit trail.
+/// Later stages add their tables through migrations registered here, so one schema version describes a workspace.
+public final class Catalog: Sendable {
+    /// The underlying database pool; stages in other modules read and write through it.
+    public let pool: DatabasePool
+    /// The catalog file.
+    public let path: String
+
+    /// Opens (creating if needed) the catalog at `path` and migrates it to the current schema.
+    public init(path: String) throws(ArchiveError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Catalog.migrator.migrate(pool)
+        } catch {
+            throw .catalog("cannot open \(path): \(error)")
+        }
+    }
+
+    /// Runs `body` in one write transaction; any error rolls everything back.
+    public func write<T>(_ body: (Database) throws -> T) throws(ArchiveError) -> T {
+        do { return try pool.write(body) } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Runs `body` with a read-only snapshot of the catalog.
+    public func read<T>(_ body: (Database) throws -> T) throws(ArchiveError) -> T {
+        do { return try pool.read(body) } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// The schema, as an ordered list of migrations. Never edit a released migration: add a new one.
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-archive") { db in
+            try db.execute(sql: """
+                CREATE TABLE message (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    size INTEGER NOT NULL,
+                    messageId TEXT NOT NULL,
+                    messageIdSynthetic INTEGER NOT NULL DEFAULT 0,
+                    date TEXT,
+                    dateEpoch INTEGER,
+                    dateSource TEXT NOT NULL,
+                    subject TEXT NOT NULL DEFAULT '',
+                    fromJSON TEXT NOT NULL DEFAULT '[]',
+                    toJSON TEXT NOT NULL DEFAULT '[]',
+                    ccJSON TEXT NOT NULL DEFAULT '[]',
+                    bccJSON TEXT NOT NULL DEFAULT '[]',
+                    headerKeywordsJSON TEXT NOT NULL DEFAULT '[]',
+                    attachmentCount INTEGER NOT NULL DEFAULT 0,
+                    attachmentNamesJSON TEXT NOT NULL DEFAULT '[]',
+                    defectsJSON TEXT NOT NULL DEFAULT '[]',
+                    flagged INTEGER NOT NULL DEFAULT 0,
+                    contentState TEXT NOT NULL DEFAULT 'stored'
+                );
+                CREATE INDEX message_messageId ON message(messageId);
+                CREATE TABLE ingestBatch (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mailbox TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    pathsJSON TEXT NOT NULL,
+                    startedAt TEXT NOT NULL,
+                    finishedAt TEXT,
+                    found INTEGER NOT NULL DEFAULT 0,
+                    storedNew INTEGER NOT NULL DEFAULT 0,
+                    alreadyPresent INTEGER NOT NULL DEFAULT 0,
+                    flagged INTEGER NOT NULL DEFAULT 0,
+                    status TEXT NOT NULL DEFAULT 'running'
+                );
+                CREATE TABLE copy (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mailbox TEXT NOT NULL,
+                    sha256 TEXT NOT NULL REFERENCES message(sha256),
+                    folder TEXT NOT NULL,
+                    occurrence INTEGER NOT NULL,
+                    sourceFile TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    keywordsJSON TEXT NOT NULL DEFAULT '[]',
+                    flagsJSON TEXT NOT NULL DEFAULT '[]',
+                    capturedAt TEXT NOT NULL,
+                    capturedEpoch INTEGER NOT NULL,
+                    batchId INTEGER NOT NULL REFERENCES ingestBatch(id),
+                    state TEXT NOT NULL DEFAULT 'present',
+                    UNIQUE (mailbox, folder, sha256, occurrence)
+                );
+                CREATE INDEX copy_sha256 ON copy(sha256);
+                CREATE INDEX copy_mailbox ON copy(mailbox);
+                CREATE VIRTUAL TABLE messageText USING fts5(
+                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+                );
+                CREATE TABLE auditEntry (
+                    seq INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    premisEventType TEXT NOT NULL,
+                    objectIds TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    previousHash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                """)
+        }
+        return m
+    }()
+
+    /// Additional migrations registered by later stages, appended in a fixed order.
+    /// (Kept in this module so that the schema version of a workspace is one list.)
+}

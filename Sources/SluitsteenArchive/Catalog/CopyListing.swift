@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+
+/// One mailbox copy of a message with the message's metadata, as the catalog lists it.
+public struct CatalogCopy: Sendable, Equatable {
+    public var copyId: Int64
+    public var mailbox: String
+    public var sha256: String
+    public var size: Int64
+    public var messageId: String
+    public var messageIdSynthetic: Bool
+    public var date: String?
+    public var dateEpoch: Int64?
+    public var dateSource: String
+    public var subject: String
+    public var fromJSON: String
+    public var toJSON: String
+    public var ccJSON: String
+    public var bccJSON: String
+    public var folder: String
+    public var keywords: [String]
+    public var flags: [String]
+    public var attachmentCount: Int
+    public var attachmentNames: [String]
+    public var defects: [String]
+    public var flagged: Bool
+    public var capturedAt: String
+    public var capturedEpoch: Int64
+    public var sourceFile: String
+    public var position: Int
+    public var state: String
+
+    /// The copy as one JSON line for `sluitsteen messages --json`.
+    public var jsonLine: String {
+        JSONText.object([
+            ("mailbox", .string(mailbox)), ("sha256", .string(sha256)), ("size", .int(size)),
+            ("messageId", .string(messageId)), ("messageIdSynthetic", .bool(messageIdSynthetic)),
+            ("date", date.map { .string($0) } ?? .null), ("dateSource", .string(dateSource)),
+            ("subject", .string(subject)), ("from", .raw(fromJSON)), ("to", .raw(toJSON)), ("cc", .raw(ccJSON)), ("bcc", .raw(bccJSON)),
+            ("folder", .string(folder)), ("keywords", .strings(keywords)), ("flags", .strings(flags)),
+            ("attachmentCount", .int(Int64(attachmentCount))), ("attachments", .strings(attachmentNames)),
+            ("defects", .strings(defects)), ("flagged", .bool(flagged)), ("capturedAt", .string(capturedAt)),
+            ("sourceFile", .string(sourceFile)), ("position", .int(Int64(position))), ("state", .string(state)),
+        ])
+    }
+
+    static let selectSQL = """
+        SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource, m.subject,
+               m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON, m.headerKeywordsJSON, c.flagsJSON,
+               m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt, c.capturedEpoch, c.sourceFile,
+               c.position, c.state
+        FROM copy c JOIN message m ON m.sha256 = c.sha256
+        """
+
+    init(row: Row) {
+        copyId = row[0]; mailbox = row[1]; sha256 = row[2]; size = row[3]; messageId = row[4]; messageIdSynthetic = row[5]
+        date = row[6]; dateEpoch = row[7]; dateSource = row[8]; subject = row[9]
+        fromJSON = row[10]; toJSON = row[11]; ccJSON = row[12]; bccJSON = row[13]; folder = row[14]
+        var kw = JSONText.decodeArray(row[15])
+        for k in JSONText.decodeArray(row[16]) where !kw.contains(k) { kw.append(k) }
+        keywords = kw
+        flags = JSONText.decodeArray(row[17]); attachmentCount = row[18]; attachmentNames = JSONText.decodeArray(row[19])
+        defects = JSONText.decodeArray(row[20]); flagged = row[21]; capturedAt = row[22]; capturedEpoch = row[23]
+        sourceFile = row[24]; position = row[25]; state = row[26]
+    }
+}
+
+extension Catalog {
+    /// Calls `body` for every copy (optionally of one mailbox), ordered by mailbox, folder, position, copy id.
+    /// Streams: memory does not grow with the catalog.
+    public func forEachCopy(mailbox: String? = nil, _ body: (CatalogCopy) throws -> Void) throws(ArchiveError) {
+        try read { db in
+            var sql = CatalogCopy.selectSQL
+            var args: StatementArguments = []
+            if let mailbox { sql += " WHERE c.mailbox = ?"; args = [mailbox.lowercased()] }
+            sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: args)
+            while let row = try cursor.next() { try body(CatalogCopy(row: row)) }
+        }
+    }
+
+    /// The copies of a message (by Message-ID, with or without angle brackets) in a mailbox.
+    public func copies(mailbox: String, messageId: String) throws(ArchiveError) -> [CatalogCopy] {
+        try read { db in
+            try Row.fetchAll(db, sql: CatalogCopy.selectSQL + " WHERE c.mailbox = ? AND m.messageId = ? ORDER BY c.id",
+                             arguments: [mailbox.lowercased(), Catalog.canonicalMessageId(messageId)]).map(CatalogCopy.init(row:))
+        }
+    }
+
+    /// `<id>` form of a Message-ID as typed by a user (`id`, `<id>`, with spaces).
+    public static func canonicalMessageId(_ raw: String) -> String {
+        var s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if s.hasPrefix("<") { s.removeFirst() }
+        if s.hasSuffix(">") { s.removeLast() }
+        return "<\(s)>"
+    }
+
+    /// Mailbox addresses present in the catalog, sorted.
+    public func mailboxes() throws(ArchiveError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT mailbox FROM copy ORDER BY mailbox") }
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+
+/// Small, fast, deterministic JSON text for catalog columns and command output (string arrays and objects
+/// with keys in the order given), where `JSONEncoder` would be slower and reorder nothing we control.
+public enum JSONText {
+    /// A JSON string literal.
+    public static func string(_ s: String) -> String {
+        var out = "\""
+        out.reserveCapacity(s.utf8.count + 2)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+        return out
+    }
+
+    /// A JSON array of strings.
+    public static func array(_ items: [String]) -> String {
+        "[" + items.map(string).joined(separator: ",") + "]"
+    }
+
+    /// Decodes a JSON array of strings (as written by ``array(_:)``); anything else gives an empty array.
+    public static func decodeArray(_ text: String) -> [String] {
+        guard let data = text.data(using: .utf8), let value = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return [] }
+        return value.compactMap { $0 as? String }
+    }
+
+    /// A JSON value for an object member.
+    public enum Value {
+        case string(String), int(Int64), bool(Bool), null, raw(String), strings([String])
+
+        var text: String {
+            switch self {
+            case .string(let s): return JSONText.string(s)
+            case .int(let i): return String(i)
+            case .bool(let b): return b ? "true" : "false"
+            case .null: return "null"
+            case .raw(let r): return r
+            case .strings(let a): return JSONText.array(a)
+            }
+        }
+    }
+
+    /// A JSON object with members in the given order.
+    public static func object(_ members: [(String, Value)]) -> String {
+        "{" + members.map { string($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+    }
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Deliberate crash points for crash-safety tests: when `SLUITSTEEN_TEST_KILL` is `NAME:N`, the process sends
+/// itself SIGKILL the N-th time it passes the point called NAME. Real SIGKILL, no cleanup handlers run.
+public enum CrashPoint {
+    private static let spec: (String, Int)? = {
+        guard let raw = ProcessInfo.processInfo.environment["SLUITSTEEN_TEST_KILL"] else { return nil }
+        let parts = raw.split(separator: ":")
+        guard parts.count == 2, let n = Int(parts[1]) else { return nil }
+        return (String(parts[0]), n)
+    }()
+    private static let counter = Counter()
+
+    /// Passes the crash point `name`.
+    public static func pass(_ name: String) {
+        guard let spec, spec.0 == name else { return }
+        if counter.increment() == spec.1 { kill(getpid(), SIGKILL) }
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var n = 0
+        func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    }
+}

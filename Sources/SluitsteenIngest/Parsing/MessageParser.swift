@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: EUPL-1.2
+import CGMime
+import Foundation
+import SluitsteenArchive
+
+/// Reads the metadata of one message with GMime 3.
+///
+/// Thread-safe: each call uses its own parser, options and stream, so ingest can parse on every core.
+/// A message GMime cannot make sense of still yields a ``ParsedMessage`` with defect codes: nothing is dropped.
+public enum MessageParser {
+    private static let initialised: Bool = {
+        g_mime_init()
+        return true
+    }()
+
+    /// Limits that keep hostile messages from exhausting memory or the stack.
+    static let maxDepth = 48
+    static let maxTextBytes = 4 << 20
+
+    /// Parses `bytes` (one message; for mbox, `fromLine` is its separator line without the trailing newline).
+    /// `fallbackDate` is used when neither the `Date` header, a `Received` header nor the From_ line gives a date.
+    public static func parse(_ bytes: UnsafeRawBufferPointer, fromLine: String? = nil, sha256: String,
+                             fallbackDate: (Date, DateSource)) -> ParsedMessage {
+        _ = initialised
+        var result = ParsedMessage(
+            messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
+            subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
+            attachmentCount: 0, defects: [], text: "")
+        let collector = DefectCollector()
+        let unmanaged = Unmanaged.passRetained(collector)
+        defer { unmanaged.release() }
+
+        let options = g_mime_parser_options_new()
+        defer { g_mime_parser_options_free(options) }
+        g_mime_parser_options_set_warning_callback(options, { _, code, _, userData in
+            guard let userData else { return }
+            Unmanaged<DefectCollector>.fromOpaque(userData).takeUnretainedValue().add(code)
+        }, unmanaged.toOpaque())
+
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        let stream = g_mime_stream_mem_new_with_buffer(base, bytes.count)
+        let parser = g_mime_parser_new_with_stream(stream)
+        sls_unref(stream)
+        defer { sls_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
+        g_mime_parser_set_persist_stream(parser, 0)
+
+        guard let message = g_mime_parser_construct_message(parser, options) else {
+            result.defects = collector.codes + ["unparseable"]
+            result.messageId = synthetic(sha256)
+            result.messageIdSynthetic = true
+            result.defects.append("missing-message-id")
+            applyFallbackDate(&result, fromLine: fromLine, received: [], fallback: fallbackDate)
+            return result
+        }
+        defer { sls_unref(message) }
+        let object = sls_message_as_object(message)
+
+        if let raw = g_mime_message_get_message_id(message), let id = nonEmpty(String(cString: raw)) {
+            result.messageId = "<\(id)>"
+        } else {
+            result.messageId = synthetic(sha256)
+            result.messageIdSynthetic = true
+            result.defects.append("missing-message-id")
+        }
+        if let s = g_mime_message_get_subject(message) { result.subject = String(cString: s) }
+        result.from = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_FROM))
+        result.to = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO))
+        result.cc = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC))
+        result.bcc = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_BCC))
+
+        var received: [String] = []
+        var hasDateHeader = false
+        if let headers = g_mime_object_get_header_list(object) {
+            let count = g_mime_header_list_get_count(headers)
+            for i in 0..<count {
+                guard let header = g_mime_header_list_get_header_at(headers, i), let cname = g_mime_header_get_name(header) else { continue }
+                let name = String(cString: cname).lowercased()
+                switch name {
+                case "received":
+                    if let v = g_mime_header_get_raw_value(header) { received.append(String(cString: v)) }
+                case "keywords", "x-keywords":
+                    if let v = g_mime_header_get_value(header) {
+                        result.headerKeywords += String(cString: v).split(whereSeparator: { $0 == "," || $0 == ";" })
+                            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+                    }
+                case "date":
+                    hasDateHeader = true
+                default: break
+                }
+            }
+        }
+
+        if let dt = g_mime_message_get_date(message) {
+            result.date = Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(dt)))
+            result.dateOffsetMinutes = Int(g_date_time_get_utc_offset(dt) / 60_000_000)
+            result.dateSource = .header
+        } else {
+            result.defects.append(hasDateHeader ? "unparseable-date" : "missing-date")
+            applyFallbackDate(&result, fromLine: fromLine, received: received, fallback: fallbackDate)
+        }
+
+        var walker = PartWalker()
+        if !result.subject.isEmpty { walker.text.append(result.subject); walker.text.append("\n") }
+        if let body = g_mime_message_get_mime_part(message) {
+            walker.walk(body, depth: 0)
+        }
+        if walker.depthExceeded { result.defects.append("nesting-too-deep") }
+        result.attachmentNames = walker.attachmentNames
+        result.attachmentCount = walker.attachmentCount
+        result.text = walker.text
+        result.defects = collector.codes + result.defects
+        return result
+    }
+
+    /// A stable synthetic Message-ID for a message without one: derived from its content hash.
+    public static func synthetic(_ sha256: String) -> String {
+        "<sluitsteen.\(sha256.prefix(32))@synthetic.invalid>"
+    }
+
+    private static func nonEmpty(_ s: String) -> String? {
+        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.isEmpty ? nil : t
+    }
+
+    private static func applyFallbackDate(_ result: inout ParsedMessage, fromLine: String?, received: [String], fallback: (Date, DateSource)) {
+        // The newest Received header is the first one in the header block (each hop prepends its own).
+        for value in received {
+            guard let semicolon = value.lastIndex(of: ";") else { continue }
+            let datePart = String(value[value.index(after: semicolon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let dt = datePart.withCString({ g_mime_utils_header_decode_date($0) }) {
+                defer { g_date_time_unref(dt) }
+                result.date = Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(dt)))
+                result.dateOffsetMinutes = Int(g_date_time_get_utc_offset(dt) / 60_000_000)
+                result.dateSource = .received
+                return
+            }
+        }
+        if let fromLine, let date = FromLine.date(in: fromLine) {
+            result.date = date
+            result.dateOffsetMinutes = 0
+            result.dateSource = .fromLine
+            return
+        }
+        result.date = fallback.0
+        result.dateOffsetMinutes = 0
+        result.dateSource = fallback.1
+    }
+
+    private static func addresses(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [MailAddress] {
+        guard let list else { return [] }
+        var out: [MailAddress] = []
+        collect(list, into: &out, depth: 0)
+        return out
+    }
+
+    private static func collect(_ list: UnsafeMutablePointer<InternetAddressList>, into out: inout [MailAddress], depth: Int) {
+        guard depth < 8 else { return }
+        let n = internet_address_list_length(list)
+        for i in 0..<n {
+            guard let ia = internet_address_list_get_address(list, i) else { continue }
+            if sls_is_mailbox(ia) != 0, let mb = sls_as_mailbox(ia) {
+                let addr = internet_address_mailbox_get_addr(mb).map { String(cString: $0) } ?? ""
+                let name = internet_address_get_name(ia).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
+                if !addr.isEmpty || name != nil { out.append(MailAddress(name: name, address: addr)) }
+            } else if sls_is_group(ia) != 0, let group = sls_as_group(ia), let members = internet_address_group_get_members(group) {
+                collect(members, into: &out, depth: depth + 1)
+            }
+        }
+    }
+}
+
+/// Collects GMime's parser warnings for one message (reached through the C callback's `user_data`).
+private final class DefectCollector: @unchecked Sendable {
+    // Only touched by the one thread parsing this message.
+    private(set) var codes: [String] = []
+
+    func add(_ code: GMimeParserWarning) {
+        let name = DefectCollector.name(code)
+        if !codes.contains(name) { codes.append(name) }
+    }
+
+    static func name(_ code: GMimeParserWarning) -> String {
+        switch code {
+        case GMIME_WARN_DUPLICATED_HEADER: return "duplicated-header"
+        case GMIME_WARN_DUPLICATED_PARAMETER: return "duplicated-parameter"
+        case GMIME_WARN_UNENCODED_8BIT_HEADER: return "unencoded-8bit-header"
+        case GMIME_WARN_INVALID_CONTENT_TYPE: return "invalid-content-type"
+        case GMIME_WARN_INVALID_RFC2047_HEADER_VALUE: return "invalid-rfc2047-header"
+        case GMIME_WARN_INVALID_PARAMETER: return "invalid-parameter"
+        case GMIME_WARN_MALFORMED_MULTIPART: return "malformed-multipart"
+        case GMIME_WARN_TRUNCATED_MESSAGE: return "truncated-message"
+        case GMIME_WARN_MALFORMED_MESSAGE: return "malformed-message"
+        case GMIME_WARN_INVALID_ADDRESS_LIST: return "invalid-address-list"
+        case GMIME_CRIT_INVALID_HEADER_NAME: return "invalid-header-name"
+        case GMIME_CRIT_CONFLICTING_HEADER: return "conflicting-header"
+        case GMIME_CRIT_CONFLICTING_PARAMETER: return "conflicting-parameter"
+        case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: return "multipart-without-boundary"
+        case GMIME_CRIT_NESTING_OVERFLOW: return "nesting-overflow"
+        case GMIME_WARN_PART_WITHOUT_CONTENT: return "part-without-content"
+        case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: return "part-without-headers-or-content"
+        default: return "gmime-warning-\(code.rawValue)"
+        }
+    }
+}
+
+/// Walks a MIME tree: counts attachments, collects their names and the decoded text of text parts.
+private struct PartWalker {
+    var attachmentNames: [String] = []
+    var attachmentCount = 0
+    var text = ""
+    var depthExceeded = false
+
+    mutating func walk(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int) {
+        guard depth < MessageParser.maxDepth else { depthExceeded = true; return }
+        if sls_is_multipart(object) != 0, let mp = sls_as_multipart(object) {
+            let n = g_mime_multipart_get_count(mp)
+            var i: Int32 = 0
+            while i < n {
+                if let child = g_mime_multipart_get_part(mp, i) { walk(child, depth: depth + 1) }
+                i += 1
+            }
+        } else if sls_is_message_part(object) != 0, let mp = sls_as_message_part(object) {
+            attachmentCount += 1
+            var name = filename(object)
+            if name == nil, let inner = g_mime_message_part_get_message(mp), let s = g_mime_message_get_subject(inner) {
+                name = String(cString: s) + ".eml"
+            }
+            if let name { attachmentNames.append(name) }
+        } else if sls_is_part(object) != 0 {
+            let disposition = g_mime_object_get_content_disposition(object)
+            let isAttachment = disposition.map { g_mime_content_disposition_is_attachment($0) != 0 } ?? false
+            let name = filename(object)
+            if isAttachment || name != nil {
+                attachmentCount += 1
+                if let name { attachmentNames.append(name) }
+            } else if sls_is_text_part(object) != 0, text.utf8.count < MessageParser.maxTextBytes,
+                      let ct = g_mime_object_get_content_type(object),
+                      g_mime_content_type_is_type(ct, "text", "plain") != 0 || g_mime_content_type_is_type(ct, "text", "html") != 0,
+                      let tp = sls_as_text_part(object), let raw = g_mime_text_part_get_text(tp) {
+                let isHTML = g_mime_content_type_is_type(ct, "text", "html") != 0
+                let body = String(cString: raw)
+                g_free(raw)
+                text.append(isHTML ? HTMLText.visibleText(body) : body)
+                text.append("\n")
+            }
+        }
+    }
+
+    private func filename(_ object: UnsafeMutablePointer<GMimeObject>) -> String? {
+        guard sls_is_part(object) != 0, let part = sls_as_part(object), let f = g_mime_part_get_filename(part) else {
+            if let disposition = g_mime_object_get_content_disposition(object),
+               let f = g_mime_content_disposition_get_parameter(disposition, "filename") {
+                let s = String(cString: f)
+                return s.isEmpty ? nil : s
+            }
+            return nil
+        }
+        let s = String(cString: f)
+        return s.isEmpty ? nil : s
+    }
+}
+
+/// Text visible in an HTML body part, for term matching only (tags and entities are dropped, not interpreted).
+enum HTMLText {
+    static func visibleText(_ html: String) -> String {
+        var out = String.UnicodeScalarView()
+        var inTag = false
+        for scalar in html.unicodeScalars {
+            if inTag {
+                if scalar == ">" { inTag = false; out.append(" ") }
+            } else if scalar == "<" {
+                inTag = true
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}
+
+/// The mbox `From_` separator line: `From sender Tue Mar  1 12:00:00 2024`.
+public enum FromLine {
+    private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// The date at the end of a From_ line (asctime format, taken as UTC), if any.
+    public static func date(in line: String) -> Date? {
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        // Look for "Mon DD HH:MM:SS YYYY" anywhere after the sender.
+        guard words.count >= 5 else { return nil }
+        for i in 1..<(words.count - 3) {
+            guard let m = months.firstIndex(of: words[i].lowercased().prefix(3).description), words[i].count == 3,
+                  let d = Int(words[i + 1]), (1...31).contains(d) else { continue }
+            let hms = words[i + 2].split(separator: ":").compactMap { Int($0) }
+            guard hms.count >= 2, let y = Int(words[i + 3].prefix(4)), y > 1900 else { continue }
+            let iso = String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m + 1, d, hms[0], hms[1], hms.count > 2 ? hms[2] : 0)
+            return ISOTimestamp.parse(iso)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+
+/// Where a message's date came from, recorded because a fallback date is less certain than a `Date` header.
+public enum DateSource: String, Sendable, Codable {
+    /// The message's own `Date` header.
+    case header = "date"
+    /// The newest `Received` header (the `Date` header was missing or unparseable).
+    case received
+    /// The mbox `From_` separator line.
+    case fromLine = "from-line"
+    /// The delivery time encoded in a Maildir file name.
+    case maildirName = "maildir-filename"
+    /// No date anywhere in the message: the capture time is used, so retention never starts earlier than it should.
+    case captureTime = "capture-time"
+}
+
+/// A mailbox address as found in a header: the address and the display name, both decoded.
+public struct MailAddress: Sendable, Codable, Equatable, Hashable {
+    public var name: String?
+    public var address: String
+    public init(name: String?, address: String) { self.name = name; self.address = address }
+}
+
+/// What the ingest stage reads from one message with GMime: the metadata the catalog keeps.
+public struct ParsedMessage: Sendable {
+    /// Message-ID with angle brackets; a synthetic one when the message has none (see ``messageIdSynthetic``).
+    public var messageId: String
+    public var messageIdSynthetic: Bool
+    /// The message date as an instant, with the UTC offset it was written in (minutes), and where it came from.
+    public var date: Date?
+    public var dateOffsetMinutes: Int
+    public var dateSource: DateSource
+    /// The decoded subject (RFC 2047, any charset).
+    public var subject: String
+    public var from: [MailAddress]
+    public var to: [MailAddress]
+    public var cc: [MailAddress]
+    public var bcc: [MailAddress]
+    /// Keywords from `Keywords` and `X-Keywords` headers.
+    public var headerKeywords: [String]
+    /// File names of the attachments (parts with a file name, attachment disposition, or attached messages).
+    public var attachmentNames: [String]
+    public var attachmentCount: Int
+    /// GMime's parse warnings and Sluitsteen's own findings, as stable codes (e.g. `malformed-multipart`).
+    public var defects: [String]
+    /// Subject and text body, decoded to UTF-8, for hotspot and Woo term matching.
+    public var text: String
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+
+/// Writes one batch of processed messages to the catalog in a single transaction.
+struct BatchWriter {
+    struct Row {
+        var item: Ingestor.Processed
+        var occurrence: Int
+    }
+
+    let workspace: Workspace
+    let mailbox: String
+    let batchId: Int64
+    let capturedAt: String
+    let capturedEpoch: Int64
+
+    func commit(_ rows: [Row], summary: inout IngestSummary) throws(IngestError) {
+        CrashPoint.pass("ingest-before-commit")
+        workspace.store.flush()
+        var local = summary
+        do {
+            local = try workspace.catalog.write { db -> IngestSummary in
+                var s = summary
+                let insertMessage = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
+                        fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let insertText = try db.cachedStatement(sql: "INSERT INTO messageText (sha256, text) VALUES (?, ?)")
+                let insertCopy = try db.cachedStatement(sql: """
+                    INSERT OR IGNORE INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, keywordsJSON, flagsJSON,
+                        capturedAt, capturedEpoch, batchId)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let flaggedOf = try db.cachedStatement(sql: "SELECT flagged FROM message WHERE sha256 = ?")
+                for row in rows {
+                    let p = row.item.parsed
+                    let raw = row.item.raw
+                    let flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
+                    let dateText = p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) }
+                    try insertMessage.execute(arguments: [
+                        row.item.sha256, raw.bytes.count, p.messageId, p.messageIdSynthetic, dateText,
+                        p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, p.dateSource.rawValue, p.subject,
+                        BatchWriter.addresses(p.from), BatchWriter.addresses(p.to), BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc),
+                        JSONText.array(p.headerKeywords), p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged,
+                    ])
+                    if db.changesCount > 0 {
+                        try insertText.execute(arguments: [row.item.sha256, p.text])
+                    }
+                    try insertCopy.execute(arguments: [
+                        mailbox, row.item.sha256, raw.folder, row.occurrence, raw.sourceFile, raw.position,
+                        JSONText.array(raw.keywords), JSONText.array(raw.flags), capturedAt, capturedEpoch, batchId,
+                    ])
+                    s.found += 1
+                    s.bytes += Int64(raw.bytes.count)
+                    if db.changesCount > 0 { s.storedNew += 1 } else { s.alreadyPresent += 1 }
+                    if row.item.newContent { s.newContents += 1 }
+                    let stored = try Bool.fetchOne(flaggedOf, arguments: [row.item.sha256]) ?? flagged
+                    if stored { s.flagged += 1 }
+                }
+                try db.execute(sql: "UPDATE ingestBatch SET found = ?, storedNew = ?, alreadyPresent = ?, flagged = ? WHERE id = ?",
+                               arguments: [s.found, s.storedNew, s.alreadyPresent, s.flagged, batchId])
+                return s
+            }
+        } catch { throw .archive(error.description) }
+        summary = local
+        CrashPoint.pass("ingest-after-commit")
+    }
+
+    static func addresses(_ list: [MailAddress]) -> String {
+        "[" + list.map { a in
+            JSONText.object([("name", a.name.map { .string($0) } ?? .null), ("address", .string(a.address))])
+        }.joined(separator: ",") + "]"
+    }
+}

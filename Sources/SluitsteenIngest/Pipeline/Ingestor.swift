@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenHashing
+
+/// What to ingest: the mailbox the messages belong to and the exports to read.
+public struct IngestRequest: Sendable {
+    public var mailbox: String
+    public var paths: [URL]
+    public var format: MailboxFormat?
+    public var actor: String
+    public var command: String
+    public init(mailbox: String, paths: [URL], format: MailboxFormat? = nil, actor: String, command: String = "ingest") {
+        self.mailbox = mailbox
+        self.paths = paths
+        self.format = format
+        self.actor = actor
+        self.command = command
+    }
+}
+
+/// The account of one ingest run. `found == storedNew + alreadyPresent` always holds for messages; items of a
+/// PST that are not mail, or that could not be converted, are reported in ``notMail`` and ``failed``.
+public struct IngestSummary: Sendable, Equatable {
+    public var batchId: Int64 = 0
+    public var mailbox: String = ""
+    /// Message copies found in the exports.
+    public var found = 0
+    /// Copies new to the catalog in this run.
+    public var storedNew = 0
+    /// Copies already in the catalog (a re-run, or the same message twice in one folder counts separately).
+    public var alreadyPresent = 0
+    /// Copies whose message carries a defect flag (parse defects, synthetic Message-ID, fallback date).
+    public var flagged = 0
+    /// Distinct message contents written to the store for the first time.
+    public var newContents = 0
+    /// Bytes read.
+    public var bytes: Int64 = 0
+    /// PST items that are not mail, per folder and kind (reported, and kept where readpst renders them).
+    public var notMail: [String: Int] = [:]
+    /// Items that could not be converted, with folder and position.
+    public var failed: [String] = []
+    /// Findings about the exports that are not messages.
+    public var notices: [String] = []
+    public var formats: [String] = []
+}
+
+/// Progress of a running ingest, reported after every batch.
+public struct IngestProgress: Sendable {
+    public var messages: Int
+    public var bytes: Int64
+    public var expectedBytes: Int64?
+    public var elapsed: TimeInterval
+}
+
+/// Takes mailbox exports into an archive workspace without losing or altering a byte.
+///
+/// Messages are read in order, parsed and hashed in parallel batches (every core), written to the content store,
+/// and committed to the catalog one batch per transaction. A crash at any point leaves only complete entries; a
+/// re-run skips what is already there, so ingest is idempotent.
+public struct Ingestor: Sendable {
+    public let workspace: Workspace
+    public let now: Date
+    /// Messages per batch (one catalog transaction each).
+    public var batchSize = 512
+    /// Bytes per batch.
+    public var batchBytes = 32 << 20
+
+    public init(workspace: Workspace, now: Date) {
+        self.workspace = workspace
+        self.now = now
+    }
+
+    /// Runs the ingest. Every path is checked before anything is written; a bad path stops the run with nothing
+    /// ingested from any path.
+    public func run(_ request: IngestRequest, progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) throws(IngestError) -> IngestSummary {
+        let mailbox = request.mailbox.trimmingCharacters(in: .whitespaces).lowercased()
+        guard Ingestor.isAddress(mailbox) else { throw .invalidMailboxAddress(request.mailbox) }
+        guard !request.paths.isEmpty else { throw .notFound("(no path given)") }
+
+        // Preflight: detect every format first, so that a bad path means nothing is ingested at all.
+        var plans: [(URL, MailboxFormat)] = []
+        for url in request.paths {
+            let detected = try MailboxFormat.detect(url)
+            if let wanted = request.format, wanted != detected {
+                // An explicit format overrides detection where the content allows it.
+                if !(wanted == .eml && detected != .pst && detected != .maildir) { throw .formatMismatch(url.path, expected: wanted) }
+            }
+            plans.append((url, request.format ?? detected))
+        }
+        var sources: [any MessageSource] = []
+        for (url, format) in plans {
+            switch format {
+            case .mbox: sources.append(try MboxReader(url: url))
+            case .maildir: sources.append(try MaildirReader(url: url))
+            case .eml: sources.append(try EMLTreeReader(url: url))
+            case .pst: throw .pst("PST ingest is being wired in: \(url.path)")
+            }
+        }
+
+        var summary = IngestSummary()
+        summary.mailbox = mailbox
+        summary.formats = plans.map { $0.1.rawValue }
+        let paths = request.paths.map { $0.standardizedFileURL.path }
+        let capturedAt = ISOTimestamp.format(now)
+        let capturedEpoch = Int64(now.timeIntervalSince1970.rounded(.down))
+        let expected = sources.reduce(Int64(0)) { $0 + ($1.expectedBytes ?? 0) }
+        let started = Date()
+
+        let batchId: Int64
+        do {
+            batchId = try workspace.catalog.write { db -> Int64 in
+                try db.execute(sql: "UPDATE ingestBatch SET status = 'interrupted' WHERE status = 'running'")
+                try db.execute(sql: """
+                    INSERT INTO ingestBatch (mailbox, format, pathsJSON, startedAt) VALUES (?, ?, ?, ?)
+                    """, arguments: [mailbox, summary.formats.joined(separator: ","), JSONText.array(paths), capturedAt])
+                let id = db.lastInsertedRowID
+                try AuditTrail.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                      objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))", at: now)
+                return id
+            }
+        } catch { throw .archive(error.description) }
+        summary.batchId = batchId
+        workspace.store.removeLeftovers()
+
+        var occurrences: [String: Int] = [:]
+        let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt, capturedEpoch: capturedEpoch)
+        for index in sources.indices {
+            var source = sources[index]
+            while true {
+                var batch: [RawMessage] = []
+                var size = 0
+                while batch.count < batchSize && size < batchBytes, let m = try source.next() {
+                    size += m.bytes.count
+                    batch.append(m)
+                }
+                if batch.isEmpty { break }
+                let processed = try process(batch)
+                var rows: [BatchWriter.Row] = []
+                rows.reserveCapacity(processed.count)
+                for item in processed {
+                    let key = item.raw.folder + "\u{0}" + item.sha256
+                    let occurrence = occurrences[key, default: 0]
+                    occurrences[key] = occurrence + 1
+                    rows.append(BatchWriter.Row(item: item, occurrence: occurrence))
+                }
+                try writer.commit(rows, summary: &summary)
+                progress(IngestProgress(messages: summary.found, bytes: summary.bytes, expectedBytes: expected > 0 ? expected : nil,
+                                        elapsed: Date().timeIntervalSince(started)))
+            }
+            summary.notices += source.notices
+        }
+
+        do {
+            try workspace.catalog.write { db in
+                try db.execute(sql: """
+                    UPDATE ingestBatch SET finishedAt = ?, status = 'complete', found = ?, storedNew = ?, alreadyPresent = ?, flagged = ?
+                    WHERE id = ?
+                    """, arguments: [capturedAt, summary.found, summary.storedNew, summary.alreadyPresent, summary.flagged, batchId])
+                var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged \(summary.flagged)"
+                if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
+                if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
+                try AuditTrail.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                      objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome, at: now)
+            }
+        } catch { throw .archive(error.description) }
+        return summary
+    }
+
+    /// One message after hashing, storing and parsing.
+    struct Processed: Sendable {
+        var raw: RawMessage
+        var sha256: String
+        var parsed: ParsedMessage
+        var newContent: Bool
+    }
+
+    private func process(_ batch: [RawMessage]) throws(IngestError) -> [Processed] {
+        let results = ResultSlots<Result<Processed, ArchiveError>>(count: batch.count)
+        let store = workspace.store
+        let now = self.now
+        DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+            let raw = batch[i]
+            results[i] = raw.bytes.withUnsafeBytes { buffer -> Result<Processed, ArchiveError> in
+                let sha = Digest.hex(buffer)
+                let isNew: Bool
+                do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
+                let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
+                let parsed = MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
+                return .success(Processed(raw: raw, sha256: sha, parsed: parsed, newContent: isNew))
+            }
+        }
+        var out: [Processed] = []
+        out.reserveCapacity(batch.count)
+        for r in results.values {
+            switch r {
+            case .success(let p): out.append(p)
+            case .failure(let e): throw .archive(e.description)
+            case .none: throw .archive("a message was not processed")
+            }
+        }
+        return out
+    }
+
+    static func isAddress(_ s: String) -> Bool {
+        let parts = s.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(where: { $0.isWhitespace })
+    }
+}
+
+/// Fixed slots that parallel workers fill, one slot each, without locks.
+final class ResultSlots<T>: @unchecked Sendable {
+    private var storage: [T?]
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    subscript(i: Int) -> T? {
+        get { storage.withUnsafeBufferPointer { $0[i] } }
+        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
+    }
+    var values: [T?] { storage }
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenIngest
+
+extension MailboxFormat: ExpressibleByArgument {}
+
+/// `sluitsteen ingest --mailbox ADDRESS PATH...`: takes mailbox exports into the archive.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Take mailbox exports (mbox, Maildir, .eml folders, PST/OST) into the archive, byte for byte.",
+        discussion: """
+            Every message is stored once by its SHA-256 and listed once per mailbox copy. Re-running the same \
+            ingest adds nothing; after an interruption it completes what was left. Messages GMime cannot parse are \
+            kept with a defect flag, never dropped.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var actor: ActorOptions
+
+    @Option(name: .long, help: ArgumentHelp("The mailbox these exports belong to (e.g. burgemeester@gemeente.nl).", valueName: "ADDRESS"))
+    var mailbox: String
+
+    @Option(name: .long, help: "Read PATH as this format instead of detecting it (mbox, maildir, eml, pst).")
+    var format: MailboxFormat?
+
+    @Flag(name: .long, help: "Print no progress line.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("mbox files, Maildir folders, folders of .eml files, PST/OST files.", valueName: "PATH"))
+    var paths: [String]
+
+    func run() throws {
+        let ws = try workspace.open()
+        let now = try commandNow()
+        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        let request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
+        let summary = try attempt {
+            try Ingestor(workspace: ws, now: now).run(request) { p in
+                guard showProgress else { return }
+                let mb = Double(p.bytes) / 1_000_000
+                let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
+                var line = String(format: "\r%d messages, %.1f MB, %.0f msg/s", p.messages, mb, rate)
+                if let total = p.expectedBytes, total > 0, p.bytes > 0, p.elapsed > 0 {
+                    let remaining = Double(total - p.bytes) / (Double(p.bytes) / p.elapsed)
+                    line += String(format: ", %.0f%%, ETA %.0f s", 100 * Double(p.bytes) / Double(total), max(0, remaining))
+                }
+                FileHandle.standardError.write(Data((line + "   ").utf8))
+            }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if json {
+            print(JSONText.object([
+                ("mailbox", .string(summary.mailbox)), ("batch", .int(summary.batchId)), ("formats", .strings(summary.formats)),
+                ("found", .int(Int64(summary.found))), ("storedNew", .int(Int64(summary.storedNew))),
+                ("alreadyPresent", .int(Int64(summary.alreadyPresent))), ("flagged", .int(Int64(summary.flagged))),
+                ("newContents", .int(Int64(summary.newContents))), ("bytes", .int(summary.bytes)),
+                ("notMail", .raw(JSONText.object(summary.notMail.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))),
+                ("failed", .strings(summary.failed)), ("notices", .strings(summary.notices)),
+            ]))
+        } else {
+            print("Ingested into \(summary.mailbox) (batch \(summary.batchId)):")
+            print("  found           \(summary.found)")
+            print("  stored new      \(summary.storedNew)")
+            print("  already present \(summary.alreadyPresent)")
+            print("  flagged         \(summary.flagged)  (defects, missing Message-ID or fallback date; see `sluitsteen messages`)")
+            if !summary.notMail.isEmpty {
+                print("  not mail        \(summary.notMail.values.reduce(0, +))")
+                for (k, v) in summary.notMail.sorted(by: { $0.key < $1.key }) { print("    \(k): \(v)") }
+            }
+            if !summary.failed.isEmpty {
+                print("  failed          \(summary.failed.count)")
+                for f in summary.failed { print("    \(f)") }
+            }
+            for n in summary.notices { print("  note: \(n)") }
+        }
+    }
+}

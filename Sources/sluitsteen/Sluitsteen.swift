@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+
+/// The `sluitsteen` command: Capstone e-mail retention and MDTO transfer for Dutch government bodies.
+@main
+struct Sluitsteen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sluitsteen",
+        abstract: "Keep, destroy and transfer e-mail by the Capstone method, with MDTO packages for the e-depot.",
+        discussion: """
+            Sluitsteen takes mailbox exports (mbox, Maildir, EML, PST) into an archive workspace, decides per \
+            message what the selection list requires, and carries out destruction and transfer with a full \
+            audit trail. Every command but `init` and `verify` works on a workspace: --home DIR, else \
+            $SLUITSTEEN_HOME, else ./archief.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, IngestCommand.self, MessagesCommand.self,
+        ]
+    )
+}

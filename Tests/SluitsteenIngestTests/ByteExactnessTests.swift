@@ -1,0 +1,100 @@
+import Foundation
+import SluitsteenArchive
+import SluitsteenHashing
+@testable import SluitsteenIngest
+import Testing
+
+/// Stored bytes must be exactly what Python's `mailbox` module (an independent implementation) returns.
+@Suite struct ByteExactnessTests {
+    struct OracleRecord: Decodable { var index: Int?; var path: String?; var sha256: String; var size: Int }
+
+    func oracle(_ path: URL, format: String? = nil) throws -> [OracleRecord] {
+        var args = [TestPaths.packageRoot.appendingPathComponent("scripts/mbox-oracle.py").path, path.path]
+        if let format { args += ["--format", format] }
+        let out = try Python.run(args)
+        return try out.split(separator: "\n").map { try JSONDecoder().decode(OracleRecord.self, from: Data($0.utf8)) }
+    }
+
+    func readAll(_ source: inout some MessageSource) throws -> [RawMessage] {
+        var out: [RawMessage] = []
+        while let m = try source.next() { out.append(m) }
+        return out
+    }
+
+    @Test(.enabled(if: Python.available)) func mboxFixtureMatchesPython() throws {
+        let url = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        var reader = try MboxReader(url: url)
+        let ours = try readAll(&reader)
+        let expected = try oracle(url)
+        #expect(ours.count == expected.count)
+        #expect(ours.count > 0)
+        for (m, e) in zip(ours, expected) {
+            #expect(m.bytes.count == e.size)
+            #expect(Digest.hex(m.bytes) == e.sha256)
+            #expect(m.position == e.index)
+        }
+        // The fixture deliberately has a quoted ">From " body line: it must be stored as found, not unquoted.
+        let all = ours.map { String(decoding: $0.bytes, as: UTF8.self) }.joined()
+        #expect(all.contains("\n>From "))
+    }
+
+    @Test(.enabled(if: Python.available)) func maildirAndEMLFilesAreStoredWhole() throws {
+        for (name, format) in [("beleidsmedewerker", "maildir"), ("info", "eml")] {
+            let url = TestPaths.fixtures.appendingPathComponent(name)
+            let expected = try oracle(url, format: format)
+            var ours: [RawMessage] = []
+            if format == "maildir" { var r = try MaildirReader(url: url); ours = try readAll(&r) } else { var r = try EMLTreeReader(url: url); ours = try readAll(&r) }
+            #expect(ours.count == expected.count, "\(name)")
+            #expect(Set(ours.map { Digest.hex($0.bytes) }) == Set(expected.map(\.sha256)), "\(name)")
+        }
+    }
+
+    /// Boundary rules on hand-made mboxes, reasoned from the mbox convention (not from our output).
+    @Test func mboxBoundaries() throws {
+        let dir = TestPaths.temporaryDirectory("mbox")
+        let cases: [(String, [String])] = [
+            // Two messages separated by one blank line: the blank line belongs to neither.
+            ("From a Mon Jan  1 00:00:00 2024\nSubject: 1\n\nbody1\n\nFrom b Mon Jan  1 00:00:00 2024\nSubject: 2\n\nbody2\n",
+             ["Subject: 1\n\nbody1\n", "Subject: 2\n\nbody2\n"]),
+            // No blank line before the next From_: everything up to it is kept.
+            ("From a x\nA: 1\n\nx\nFrom b y\nB: 2\n\ny", ["A: 1\n\nx\n", "B: 2\n\ny"]),
+            // '>From ' is not a separator and is kept quoted; 'From' inside a line is not a separator.
+            ("From a x\nA: 1\n\n>From here\nsay From me\n", ["A: 1\n\n>From here\nsay From me\n"]),
+            // Final message ending in a blank line loses exactly that one newline.
+            ("From a x\nA: 1\n\nz\n\n", ["A: 1\n\nz\n"]),
+            // CRLF lines: "\r\n" is not an empty line for the separator rule.
+            ("From a x\r\nA: 1\r\n\r\nz\r\nFrom b y\r\nB: 2\r\n", ["A: 1\r\n\r\nz\r\n", "B: 2\r\n"]),
+        ]
+        for (i, (text, expected)) in cases.enumerated() {
+            let url = dir.appendingPathComponent("case\(i).mbox")
+            try Data(text.utf8).write(to: url)
+            var reader = try MboxReader(url: url)
+            let got = try readAll(&reader).map { String(decoding: $0.bytes, as: UTF8.self) }
+            #expect(got == expected, "case \(i)")
+        }
+    }
+
+    /// A message larger than the read block is still split correctly (buffer growth path).
+    @Test func mboxWithHugeMessage() throws {
+        let dir = TestPaths.temporaryDirectory("mbox")
+        let big = String(repeating: "abcdefghij", count: (MboxReader.blockSize / 10) * 2 + 7) + "\n"
+        let text = "From a x\nA: 1\n\n" + big + "\nFrom b y\nB: 2\n\nsmall\n"
+        let url = dir.appendingPathComponent("big.mbox")
+        try Data(text.utf8).write(to: url)
+        var reader = try MboxReader(url: url)
+        let got = try readAll(&reader)
+        #expect(got.count == 2)
+        #expect(got.first?.bytes.count == "A: 1\n\n".utf8.count + big.utf8.count)
+        #expect(String(decoding: got.last!.bytes, as: UTF8.self) == "B: 2\n\nsmall\n")
+    }
+
+    @Test func leadingGarbageIsReported() throws {
+        let dir = TestPaths.temporaryDirectory("mbox")
+        let url = dir.appendingPathComponent("lead.mbox")
+        try Data("junk line\nFrom a x\nA: 1\n".utf8).write(to: url)
+        var reader = try MboxReader(url: url)
+        let got = try readAll(&reader)
+        #expect(got.count == 1)
+        #expect(reader.notices.count == 1)
+    }
+}

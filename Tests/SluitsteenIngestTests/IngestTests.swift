@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenHashing
+@testable import SluitsteenIngest
+import Testing
+
+@Suite struct IngestTests {
+    let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
+
+    func ingest(_ ws: Workspace, _ mailbox: String, _ paths: [URL], format: MailboxFormat? = nil, batchSize: Int = 512) throws -> IngestSummary {
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.batchSize = batchSize
+        return try ingestor.run(IngestRequest(mailbox: mailbox, paths: paths, format: format, actor: "test"))
+    }
+
+    func copies(_ ws: Workspace, _ mailbox: String? = nil) throws -> [CatalogCopy] {
+        var out: [CatalogCopy] = []
+        try ws.catalog.forEachCopy(mailbox: mailbox) { out.append($0) }
+        return out
+    }
+
+    @Test func ingestIsIdempotentAndDeduplicates() throws {
+        let ws = try TestPaths.workspace()
+        let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        let first = try ingest(ws, "Burgemeester@Krimpenerwaard.example", [mbox], batchSize: 3)
+        #expect(first.found > 0)
+        #expect(first.found == first.storedNew + first.alreadyPresent)
+        #expect(first.alreadyPresent == 0)
+        let again = try ingest(ws, "burgemeester@krimpenerwaard.example", [mbox])
+        #expect(again.found == first.found)
+        #expect(again.storedNew == 0)
+        #expect(again.alreadyPresent == first.found)
+        #expect(try copies(ws).count == first.found)
+
+        // The same bytes in another mailbox: one more copy each, no new content.
+        let other = try ingest(ws, "archief@krimpenerwaard.example", [mbox])
+        #expect(other.storedNew == first.found)
+        #expect(other.newContents == 0)
+        let distinct = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") }
+        #expect(distinct == first.found)
+        // Every stored file is named by the SHA-256 of its bytes.
+        for c in try copies(ws) { #expect(Digest.hex(try ws.store.read(c.sha256)) == c.sha256) }
+    }
+
+    @Test func metadataOfFixtures() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws, "burgemeester@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")])
+        _ = try ingest(ws, "j.devries@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("beleidsmedewerker")])
+        let all = try copies(ws)
+        // A message without Message-ID gets a stable synthetic one, flagged.
+        let synthetic = all.filter(\.messageIdSynthetic)
+        #expect(!synthetic.isEmpty)
+        #expect(synthetic.allSatisfy { $0.flagged && $0.messageId == MessageParser.synthetic($0.sha256) })
+        // A message without Date falls back to a Received header (flagged with the source).
+        #expect(all.contains { $0.dateSource == DateSource.received.rawValue && $0.flagged })
+        // RFC 2047 subjects are decoded: the fixture has a subject with the euro sign in ISO-8859-15.
+        #expect(all.contains { $0.subject.contains("€") })
+        // Maildir++ folder names are decoded from modified UTF-7.
+        #expect(all.contains { $0.folder == "Privé" })
+        #expect(all.contains { $0.folder == "Projecten/Brug" })
+        // Keywords from headers and flags from Maildir file names.
+        #expect(all.contains { $0.keywords.contains("Privé") })
+        #expect(all.contains { $0.flags.contains("flagged") })
+        // The malformed message is stored with its defects, not dropped.
+        #expect(all.contains { !$0.defects.filter { !$0.hasPrefix("missing-") }.isEmpty })
+        // Attachments with their names.
+        #expect(all.contains { $0.attachmentCount >= 2 && $0.attachmentNames.contains { $0.lowercased().hasSuffix(".pdf") } })
+    }
+
+    @Test func badInputIsRefusedWithNothingIngested() throws {
+        let ws = try TestPaths.workspace()
+        let dir = TestPaths.temporaryDirectory("bad")
+        let notMail = dir.appendingPathComponent("foto.jpg")
+        try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).write(to: notMail)
+        let good = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        #expect(throws: IngestError.self) { try ingest(ws, "a@b.example", [good, notMail]) }
+        #expect(throws: IngestError.self) { try ingest(ws, "a@b.example", [dir.appendingPathComponent("missing.mbox")]) }
+        #expect(throws: IngestError.self) { try ingest(ws, "not-an-address", [good]) }
+        #expect(try copies(ws).isEmpty)
+        do { _ = try ingest(ws, "a@b.example", [notMail]) } catch {
+            #expect(error.description.contains("foto.jpg"))
+        }
+    }
+
+    @Test func dateFallbackToFromLine() throws {
+        let dir = TestPaths.temporaryDirectory("fl")
+        let url = dir.appendingPathComponent("x.mbox")
+        try Data("From someone@example.org Tue Mar  5 14:02:03 2024\nSubject: no date\n\nhi\n".utf8).write(to: url)
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws, "a@b.example", [url])
+        let c = try #require(try copies(ws).first)
+        #expect(c.dateSource == "from-line")
+        #expect(c.date == "2024-03-05T14:02:03+00:00")
+        #expect(c.defects.contains("missing-date"))
+    }
+}
