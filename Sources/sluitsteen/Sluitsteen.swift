@@ -16,6 +16,7 @@ struct Sluitsteen: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IngestCommand.self, MessagesCommand.self,
+            VerifyCommand.self,
         ]
     )
 }

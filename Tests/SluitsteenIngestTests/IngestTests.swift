@@ -78,7 +78,7 @@ import Testing
         #expect(throws: IngestError.self) { try ingest(ws, "a@b.example", [dir.appendingPathComponent("missing.mbox")]) }
         #expect(throws: IngestError.self) { try ingest(ws, "not-an-address", [good]) }
         #expect(try copies(ws).isEmpty)
-        do { _ = try ingest(ws, "a@b.example", [notMail]) } catch {
+        do { _ = try ingest(ws, "a@b.example", [notMail]) } catch let error as IngestError {
             #expect(error.description.contains("foto.jpg"))
         }
     }

@@ -11,6 +11,8 @@ public struct IngestRequest: Sendable {
     public var format: MailboxFormat?
     public var actor: String
     public var command: String
+    /// Convert password-protected PSTs anyway (readpst ignores the password); refused by default.
+    public var allowPasswordProtectedPST = false
     public init(mailbox: String, paths: [URL], format: MailboxFormat? = nil, actor: String, command: String = "ingest") {
         self.mailbox = mailbox
         self.paths = paths
@@ -44,6 +46,9 @@ public struct IngestSummary: Sendable, Equatable {
     /// Findings about the exports that are not messages.
     public var notices: [String] = []
     public var formats: [String] = []
+
+    /// Every item found, mail or not: `storedNew + alreadyPresent + not-mail reported + failed reported`.
+    public var itemsFound: Int { found + notMail.values.reduce(0, +) + failed.count }
 }
 
 /// Progress of a running ingest, reported after every batch.
@@ -90,18 +95,37 @@ public struct Ingestor: Sendable {
             plans.append((url, request.format ?? detected))
         }
         var sources: [any MessageSource] = []
+        var pstExtractions: [PSTExtraction] = []
+        var workDirectories: [URL] = []
+        defer { for w in workDirectories { try? FileManager.default.removeItem(at: w) } }
         for (url, format) in plans {
             switch format {
             case .mbox: sources.append(try MboxReader(url: url))
             case .maildir: sources.append(try MaildirReader(url: url))
             case .eml: sources.append(try EMLTreeReader(url: url))
-            case .pst: throw .pst("PST ingest is being wired in: \(url.path)")
+            case .pst:
+                let work = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-pst-\(UUID().uuidString)")
+                workDirectories.append(work)
+                let extraction: PSTExtraction
+                do {
+                    extraction = try PSTExtractor.extract(file: url, workDirectory: work,
+                                                          options: PSTExtractionOptions(allowPasswordProtected: request.allowPasswordProtectedPST))
+                } catch { throw .pst(error.description) }
+                pstExtractions.append(extraction)
+                sources.append(PSTMessageSource(extraction: extraction, sourceFile: url.path))
             }
         }
 
         var summary = IngestSummary()
         summary.mailbox = mailbox
         summary.formats = plans.map { $0.1.rawValue }
+        for e in pstExtractions {
+            for c in e.notMail {
+                let fate = c.rendered ? "reported, rendered by readpst as \(c.renderedFiles.first?.pathExtension ?? "file"), not kept as mail" : "reported, not kept"
+                summary.notMail["\(c.folderPath): \(c.kind.rawValue) (\(fate))", default: 0] += c.count
+            }
+            summary.failed += e.failures.map { "\($0.folderPath)\($0.position.map { " #\($0)" } ?? ""): \($0.reason)" }
+        }
         let paths = request.paths.map { $0.standardizedFileURL.path }
         let capturedAt = ISOTimestamp.format(now)
         let capturedEpoch = Int64(now.timeIntervalSince1970.rounded(.down))

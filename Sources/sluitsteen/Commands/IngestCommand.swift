@@ -26,6 +26,9 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: "Read PATH as this format instead of detecting it (mbox, maildir, eml, pst).")
     var format: MailboxFormat?
 
+    @Flag(name: .long, help: "Convert a password-protected PST anyway (readpst ignores the password). Refused by default.")
+    var allowPstPassword = false
+
     @Flag(name: .long, help: "Print no progress line.")
     var quiet = false
 
@@ -39,7 +42,8 @@ struct IngestCommand: ParsableCommand {
         let ws = try workspace.open()
         let now = try commandNow()
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
-        let request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
+        var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
+        request.allowPasswordProtectedPST = allowPstPassword
         let summary = try attempt {
             try Ingestor(workspace: ws, now: now).run(request) { p in
                 guard showProgress else { return }
@@ -57,7 +61,7 @@ struct IngestCommand: ParsableCommand {
         if json {
             print(JSONText.object([
                 ("mailbox", .string(summary.mailbox)), ("batch", .int(summary.batchId)), ("formats", .strings(summary.formats)),
-                ("found", .int(Int64(summary.found))), ("storedNew", .int(Int64(summary.storedNew))),
+                ("found", .int(Int64(summary.found))), ("itemsFound", .int(Int64(summary.itemsFound))), ("storedNew", .int(Int64(summary.storedNew))),
                 ("alreadyPresent", .int(Int64(summary.alreadyPresent))), ("flagged", .int(Int64(summary.flagged))),
                 ("newContents", .int(Int64(summary.newContents))), ("bytes", .int(summary.bytes)),
                 ("notMail", .raw(JSONText.object(summary.notMail.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) }))),
@@ -65,7 +69,7 @@ struct IngestCommand: ParsableCommand {
             ]))
         } else {
             print("Ingested into \(summary.mailbox) (batch \(summary.batchId)):")
-            print("  found           \(summary.found)")
+            print("  found           \(summary.found)\(summary.itemsFound != summary.found ? " messages (\(summary.itemsFound) items in all)" : "")")
             print("  stored new      \(summary.storedNew)")
             print("  already present \(summary.alreadyPresent)")
             print("  flagged         \(summary.flagged)  (defects, missing Message-ID or fallback date; see `sluitsteen messages`)")
