@@ -29,14 +29,15 @@ public final class Catalog: Sendable {
         }
     }
 
-    /// Runs `body` in one write transaction; any error rolls everything back.
-    public func write<T>(_ body: (Database) throws -> T) throws(ArchiveError) -> T {
-        do { return try pool.write(body) } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    /// Runs `body` in one write transaction; any error rolls everything back. Errors thrown by `body` pass
+    /// through unchanged; SQLite's own errors become ``ArchiveError/catalog(_:)``.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.write(body) } catch let e as DatabaseError { throw ArchiveError.catalog("\(e)") }
     }
 
-    /// Runs `body` with a read-only snapshot of the catalog.
-    public func read<T>(_ body: (Database) throws -> T) throws(ArchiveError) -> T {
-        do { return try pool.read(body) } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(_:)``).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let e as DatabaseError { throw ArchiveError.catalog("\(e)") }
     }
 
     /// The schema, as an ordered list of migrations. Never edit a released migration: add a new one.
@@ -113,9 +114,9 @@ public final class Catalog: Sendable {
                 );
                 """)
         }
+        registerRetentionSchema(&m)
+        registerExportSchema(&m)
+        registerDestructionSchema(&m)
         return m
     }()
-
-    /// Additional migrations registered by later stages, appended in a fixed order.
-    /// (Kept in this module so that the schema version of a workspace is one list.)
 }

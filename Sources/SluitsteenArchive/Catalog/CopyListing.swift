@@ -69,7 +69,7 @@ public struct CatalogCopy: Sendable, Equatable {
 extension Catalog {
     /// Calls `body` for every copy (optionally of one mailbox), ordered by mailbox, folder, position, copy id.
     /// Streams: memory does not grow with the catalog.
-    public func forEachCopy(mailbox: String? = nil, _ body: (CatalogCopy) throws -> Void) throws(ArchiveError) {
+    public func forEachCopy(mailbox: String? = nil, _ body: (CatalogCopy) throws -> Void) throws {
         try read { db in
             var sql = CatalogCopy.selectSQL
             var args: StatementArguments = []
@@ -81,7 +81,7 @@ extension Catalog {
     }
 
     /// The copies of a message (by Message-ID, with or without angle brackets) in a mailbox.
-    public func copies(mailbox: String, messageId: String) throws(ArchiveError) -> [CatalogCopy] {
+    public func copies(mailbox: String, messageId: String) throws -> [CatalogCopy] {
         try read { db in
             try Row.fetchAll(db, sql: CatalogCopy.selectSQL + " WHERE c.mailbox = ? AND m.messageId = ? ORDER BY c.id",
                              arguments: [mailbox.lowercased(), Catalog.canonicalMessageId(messageId)]).map(CatalogCopy.init(row:))
@@ -97,7 +97,7 @@ extension Catalog {
     }
 
     /// Mailbox addresses present in the catalog, sorted.
-    public func mailboxes() throws(ArchiveError) -> [String] {
+    public func mailboxes() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT mailbox FROM copy ORDER BY mailbox") }
     }
 }

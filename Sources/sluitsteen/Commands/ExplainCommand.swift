@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+extension ExplanationLanguage: ExpressibleByArgument {}
+
+/// `sluitsteen explain`: the decision for one message, step by step, with every rule that applied.
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain", abstract: "Explain the decision for one message in a mailbox, step by step.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var asOf: AsOfOptions
+    @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
+    @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID (with or without < >).", valueName: "ID")) var messageId: String
+    @Option(name: .long, help: "Language: nl or en.") var lang: ExplanationLanguage = .dutch
+
+    func run() throws {
+        let ws = try workspace.open()
+        let inForce = try policy.resolve(ws)
+        let instant = try asOf.instant()
+        let wanted = Catalog.canonicalMessageId(messageId)
+        var found: [DecidedCopy] = []
+        try attempt {
+            try RetentionEngine(workspace: ws, policy: inForce.policy).forEachDecision(asOf: instant, mailboxes: [mailbox], explain: true) { d in
+                if d.copy.messageId == wanted { found.append(d) }
+            }
+        }
+        guard !found.isEmpty else { throw CLIError("message \(wanted) is not in mailbox \(mailbox.lowercased()) (see `sluitsteen messages --mailbox \(mailbox)`)") }
+        let dutch = lang == .dutch
+        for d in found {
+            print(dutch ? "Bericht \(d.copy.messageId) in \(d.copy.mailbox) (map \(d.copy.folder)), peildatum \(AmsterdamTime.date(of: instant).iso):"
+                        : "Message \(d.copy.messageId) in \(d.copy.mailbox) (folder \(d.copy.folder)), as of \(AmsterdamTime.date(of: instant).iso):")
+            for (i, line) in d.decision.explanation(lang).enumerated() { print("  \(i + 1). \(line)") }
+            print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.joined(separator: ", "))
+            print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)
+        }
+    }
+}

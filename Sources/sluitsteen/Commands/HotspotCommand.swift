@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+extension HotspotStatus: ExpressibleByArgument {}
+
+/// `sluitsteen hotspot add|list|designate|reject|publish`: events of special public significance.
+struct HotspotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotspot",
+        abstract: "Hotspots: a designated hotspot turns 'destroy' into 'keep permanently'; a proposed one holds the mail.",
+        subcommands: [Add.self, List.self, Designate.self, Reject.self, Publish.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a hotspot (at least one of --terms, --addresses, --mailboxes, --zaak).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Option(name: .long, help: "Name of the hotspot.") var name: String
+        @Option(name: .long, help: ArgumentHelp("First day of the period.", valueName: "DATE")) var from: String?
+        @Option(name: .long, help: ArgumentHelp("Last day of the period.", valueName: "DATE")) var to: String?
+        @Option(name: .long, help: "proposed or designated") var status: HotspotStatus
+        @Option(name: .long, parsing: .upToNextOption, help: "Terms (comma-separated): whole words in subject or text, case- and accent-insensitive.") var terms: [String] = []
+        @Option(name: .long, parsing: .upToNextOption, help: "Sender/recipient addresses (comma-separated).") var addresses: [String] = []
+        @Option(name: .long, parsing: .upToNextOption, help: "Mailboxes (comma-separated).") var mailboxes: [String] = []
+        @Option(name: .long, parsing: .upToNextOption, help: "Zaak numbers (comma-separated).") var zaak: [String] = []
+        @Option(name: .long, help: "Reference of the designation decision.") var decision: String?
+
+        func run() throws {
+            guard status != .rejected else { throw CLIError("a new hotspot is proposed or designated, not rejected") }
+            let ws = try workspace.open()
+            let now = try commandNow()
+            let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
+                                         terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
+                                         mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
+            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, actor: actor.actor, at: now) }
+            print("Hotspot \(id) '\(name)' added (\(status.rawValue)).")
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the hotspots.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @Flag(name: .long, help: "JSON lines.") var json = false
+
+        func run() throws {
+            let ws = try workspace.open()
+            for h in try attempt({ try RetentionStore(workspace: ws).hotspots() }) {
+                if json {
+                    print(JSONText.object([("id", .string(h.id)), ("name", .string(h.name)), ("status", .string(h.status.rawValue)),
+                                           ("from", h.criteria.period.from.map { .string($0.iso) } ?? .null),
+                                           ("to", h.criteria.period.to.map { .string($0.iso) } ?? .null),
+                                           ("terms", .strings(h.criteria.terms)), ("addresses", .strings(h.criteria.addresses)),
+                                           ("mailboxes", .strings(h.criteria.mailboxes)), ("zaak", .strings(h.criteria.zaakNumbers)),
+                                           ("decision", h.decisionRef.map { .string($0) } ?? .null)]))
+                } else {
+                    print("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)")
+                }
+            }
+        }
+    }
+
+    struct Designate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Designate a proposed hotspot (by name or id).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "Hotspot name or id.") var hotspot: String
+        @Option(name: .long, help: "Reference of the designation decision.") var decision: String?
+
+        func run() throws {
+            let ws = try workspace.open()
+            let now = try commandNow()
+            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: .designated, decisionRef: decision, actor: actor.actor, at: now) }
+            print("Hotspot \(h.id) '\(h.name)' designated.")
+        }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a proposed hotspot (by name or id): its hold ends.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "Hotspot name or id.") var hotspot: String
+        @Option(name: .long, help: "Reference of the decision.") var decision: String?
+
+        func run() throws {
+            let ws = try workspace.open()
+            let now = try commandNow()
+            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: .rejected, decisionRef: decision, actor: actor.actor, at: now) }
+            print("Hotspot \(h.id) '\(h.name)' rejected.")
+        }
+    }
+
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write the Dutch HTML page of designated hotspots for the municipal website.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @Option(name: .long, help: ArgumentHelp("Output HTML file.", valueName: "FILE")) var out: String
+
+        func run() throws {
+            let ws = try workspace.open()
+            let inForce = try policy.resolve(ws)
+            let now = try commandNow()
+            let hotspots = try attempt { try RetentionStore(workspace: ws).hotspots() }
+            let html = HotspotPage.html(hotspots: hotspots, archiefvormer: inForce.policy.archiefvormer.name, published: AmsterdamTime.date(of: Instant(now)))
+            do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
+            print("Published \(hotspots.filter { $0.status == .designated }.count) designated hotspot(s) to \(out).")
+        }
+    }
+}

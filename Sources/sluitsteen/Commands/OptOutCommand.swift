@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+extension OptOutGround: ExpressibleByArgument {}
+
+/// `sluitsteen optout mark|import|undo|purge`: employees' exclusions of private or informal mail.
+struct OptOutCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "optout",
+        abstract: "Exclude private or informal mail from retention, within the opt-out window (10 weeks by default).",
+        subcommands: [Mark.self, Import.self, Undo.self, OptOutPurgeCommand.self])
+
+    struct Mark: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark one message as private or informal (refused after the window closed).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @OptionGroup var actor: ActorOptions
+        @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
+        @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID (with or without < >).", valueName: "ID")) var messageId: String
+        @Option(name: .long, help: "private or informal") var ground: OptOutGround
+
+        func run() throws {
+            let ws = try workspace.open()
+            let inForce = try policy.resolve(ws)
+            let now = try commandNow()
+            let closes = try attempt {
+                try RetentionStore(workspace: ws).markOptOut(mailbox: mailbox, messageId: messageId, ground: ground, policy: inForce.policy,
+                                                             actor: actor.actor, source: "mark", at: now)
+            }
+            print("Opted out (\(ground.rawValue)): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()); the window closes on \(closes.iso).")
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark many messages from a CSV file: mailbox,message_id,ground (header required).",
+            discussion: "Every row is checked first; if any row is refused, nothing is marked and every refusal is listed with its line.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: ArgumentHelp("CSV file with mailbox,message_id,ground.", valueName: "FILE")) var file: String
+
+        func run() throws {
+            let ws = try workspace.open()
+            let inForce = try policy.resolve(ws)
+            let now = try commandNow()
+            let rows = try OptOutCSV.read(file)
+            let store = RetentionStore(workspace: ws)
+            let outcomes = try attempt { try store.markOptOuts(rows.map { ($0.mailbox, $0.messageId, $0.ground) }, policy: inForce.policy, actor: actor.actor, at: now) }
+            var refused = 0
+            for (row, outcome) in zip(rows, outcomes) {
+                if case .failure(let e) = outcome { refused += 1; printError("\(file):\(row.line): \(e.description)") }
+            }
+            if refused > 0 {
+                throw CLIError("\(refused) of \(rows.count) rows refused; nothing was marked. Correct the file and import it again.")
+            }
+            print("Opted out \(rows.count) message\(rows.count == 1 ? "" : "s") from \(file).")
+        }
+    }
+
+    struct Undo: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Withdraw an opt-out: the message is kept under the normal rules again.")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
+        @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID.", valueName: "ID")) var messageId: String
+        @Option(name: .long, help: "Why the opt-out is withdrawn.") var reason: String = "withdrawn by the employee"
+
+        func run() throws {
+            let ws = try workspace.open()
+            let now = try commandNow()
+            let n = try attempt { try RetentionStore(workspace: ws).undoOptOut(mailbox: mailbox, messageId: messageId, reason: reason, actor: actor.actor, at: now) }
+            print("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()).")
+        }
+    }
+}
+
+/// Rows of an opt-out CSV file.
+enum OptOutCSV {
+    struct Row { var line: Int; var mailbox: String; var messageId: String; var ground: OptOutGround }
+
+    static func read(_ file: String) throws -> [Row] {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw CLIError("cannot read \(file): \(error.localizedDescription)") }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard let header = lines.first else { throw CLIError("\(file) is empty; expected a header line mailbox,message_id,ground") }
+        let names = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let mi = names.firstIndex(of: "mailbox"), let ii = names.firstIndex(of: "message_id"), let gi = names.firstIndex(of: "ground") else {
+            throw CLIError("\(file):1: the header must name the columns mailbox,message_id,ground")
+        }
+        var rows: [Row] = []
+        var problems: [String] = []
+        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let cols = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cols.count == names.count else { problems.append("\(file):\(n + 1): expected \(names.count) columns, found \(cols.count)"); continue }
+            guard let ground = OptOutGround(rawValue: cols[gi].lowercased()) else {
+                problems.append("\(file):\(n + 1), column \(gi + 1) (ground): '\(cols[gi])' is not private or informal"); continue
+            }
+            rows.append(Row(line: n + 1, mailbox: cols[mi], messageId: cols[ii], ground: ground))
+        }
+        guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
+        return rows
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// `sluitsteen plan`: what the policy requires, as of a date, for every message copy.
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "The retention plan: counts per class and action, and the schedule per year.")
+
+    @OptionGroup var workspace: WorkspaceOptions
+    @OptionGroup var policy: PolicyOptions
+    @OptionGroup var asOf: AsOfOptions
+    @Option(name: .long, parsing: .upToNextOption, help: "Only these mailboxes.") var mailbox: [String] = []
+    @Flag(name: .long, help: "One JSON line per message copy (mailbox, sha256, messageId, date, class, waardering, action, dueDate, rules).")
+    var json = false
+    @Option(name: .long, help: ArgumentHelp("Also write a Dutch HTML report (with an SVG chart).", valueName: "FILE.html")) var report: String?
+
+    func run() throws {
+        let ws = try workspace.open()
+        let inForce = try policy.resolve(ws)
+        let instant = try asOf.instant()
+        var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source)
+        var out = FileOutput()
+        try attempt {
+            try RetentionEngine(workspace: ws, policy: inForce.policy).forEachDecision(asOf: instant, mailboxes: list(mailbox)) { d in
+                plan.add(d)
+                if json { out.write(RetentionPlan.jsonLine(d)) }
+            }
+        }
+        out.flush()
+        if !json { print(plan.text, terminator: "") }
+        if let report {
+            do { try Data(plan.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
+                throw CLIError("cannot write \(report): \(error.localizedDescription)")
+            }
+            if !json { print("\nReport written to \(report)") }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// `sluitsteen policy check|show`: the selection rules as data.
+struct PolicyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "policy", abstract: "Check or show the e-mail selection policy (TOML).",
+        subcommands: [Check.self, Show.self])
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Report every error in a policy file, with its line.")
+        @Argument(help: ArgumentHelp("Policy file (TOML).", valueName: "FILE")) var file: String
+
+        func run() throws {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw CLIError("cannot read \(file): \(error.localizedDescription)")
+            }
+            let diagnostics = Policy.check(text: text, file: file)
+            if diagnostics.isEmpty {
+                print("\(file): the policy is valid.")
+                return
+            }
+            for d in diagnostics { print(d.description) }
+            printError("\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s") in \(file)")
+            throw ExitCode(1)
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the policy in force (--policy, else the workspace's, else the shipped default).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @Flag(name: .long, help: "Print as JSON.") var json = false
+
+        func run() throws {
+            let ws = try? workspace.open()
+            let inForce = try policy.resolve(ws)
+            if json { print(inForce.policy.jsonText()) } else {
+                print("# source: \(inForce.source)")
+                print(inForce.policy.renderedText())
+            }
+        }
+    }
+}
