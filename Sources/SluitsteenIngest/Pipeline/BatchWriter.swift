@@ -15,10 +15,11 @@ struct BatchWriter {
     let batchId: Int64
     let capturedAt: String
     let capturedEpoch: Int64
+    let flush: Bool
 
     func commit(_ rows: [Row], summary: inout IngestSummary) throws(IngestError) {
         CrashPoint.pass("ingest-before-commit")
-        workspace.store.flush()
+        if flush { workspace.store.flush() }
         var local = summary
         do {
             local = try workspace.catalog.write { db -> IngestSummary in
@@ -64,7 +65,7 @@ struct BatchWriter {
                                arguments: [s.found, s.storedNew, s.alreadyPresent, s.flagged, batchId])
                 return s
             }
-        } catch { throw .archive(error.description) }
+        } catch { throw .archive("\(error)") }
         summary = local
         CrashPoint.pass("ingest-after-commit")
     }

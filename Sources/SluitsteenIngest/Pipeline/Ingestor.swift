@@ -71,6 +71,9 @@ public struct Ingestor: Sendable {
     public var batchSize = 512
     /// Bytes per batch.
     public var batchBytes = 32 << 20
+    /// Flush the content store to disk before each catalog commit (power-loss durability). Crash safety against a
+    /// killed process does not depend on it (files are renamed into place); tests of parsing may switch it off.
+    public var flushEachBatch = true
 
     public init(workspace: Workspace, now: Date) {
         self.workspace = workspace
@@ -87,12 +90,18 @@ public struct Ingestor: Sendable {
         // Preflight: detect every format first, so that a bad path means nothing is ingested at all.
         var plans: [(URL, MailboxFormat)] = []
         for url in request.paths {
-            let detected = try MailboxFormat.detect(url)
-            if let wanted = request.format, wanted != detected {
-                // An explicit format overrides detection where the content allows it.
-                if !(wanted == .eml && detected != .pst && detected != .maildir) { throw .formatMismatch(url.path, expected: wanted) }
+            if let wanted = request.format {
+                // An explicit format overrides detection, but the path must exist and fit the format's shape.
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) else { throw .notFound(url.path) }
+                if (wanted == .maildir && !isDir.boolValue) || ((wanted == .mbox || wanted == .pst) && isDir.boolValue) {
+                    throw .formatMismatch(url.path, expected: wanted)
+                }
+                if wanted == .pst && !PSTFile.hasSignature(at: url) { throw .formatMismatch(url.path, expected: wanted) }
+                plans.append((url, wanted))
+            } else {
+                plans.append((url, try MailboxFormat.detect(url)))
             }
-            plans.append((url, request.format ?? detected))
         }
         var sources: [any MessageSource] = []
         var pstExtractions: [PSTExtraction] = []
@@ -144,12 +153,13 @@ public struct Ingestor: Sendable {
                                       objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))", at: now)
                 return id
             }
-        } catch { throw .archive(error.description) }
+        } catch { throw .archive("\(error)") }
         summary.batchId = batchId
         workspace.store.removeLeftovers()
 
         var occurrences: [String: Int] = [:]
-        let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt, capturedEpoch: capturedEpoch)
+        let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt, capturedEpoch: capturedEpoch,
+                                 flush: flushEachBatch)
         for index in sources.indices {
             var source = sources[index]
             while true {
@@ -188,7 +198,7 @@ public struct Ingestor: Sendable {
                 try AuditTrail.append(db, kind: .ingest, command: request.command, actor: request.actor,
                                       objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome, at: now)
             }
-        } catch { throw .archive(error.description) }
+        } catch { throw .archive("\(error)") }
         return summary
     }
 

@@ -34,7 +34,8 @@ public enum MailboxFormat: String, Sendable, CaseIterable, Codable {
         throw .notAMailbox(url.path, reason: "it is not an mbox (no 'From ' line at the start), not a PST/OST and not an e-mail message")
     }
 
-    private static func looksLikeHeaders(_ head: Data) -> Bool {
+    private static func looksLikeHeaders(_ data: Data) -> Bool {
+        let head = data.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data
         guard let firstLine = head.split(separator: 0x0A, maxSplits: 1).first, let colon = firstLine.firstIndex(of: 0x3A) else { return false }
         let name = firstLine[firstLine.startIndex..<colon]
         return !name.isEmpty && name.allSatisfy { $0 > 0x20 && $0 < 0x7F }

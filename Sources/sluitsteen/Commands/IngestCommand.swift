@@ -29,6 +29,9 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Convert a password-protected PST anyway (readpst ignores the password). Refused by default.")
     var allowPstPassword = false
 
+    @Option(name: .long, help: ArgumentHelp("Messages per catalog transaction (tuning; default 512).", visibility: .hidden))
+    var batchSize: Int = 512
+
     @Flag(name: .long, help: "Print no progress line.")
     var quiet = false
 
@@ -45,7 +48,9 @@ struct IngestCommand: ParsableCommand {
         var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
         request.allowPasswordProtectedPST = allowPstPassword
         let summary = try attempt {
-            try Ingestor(workspace: ws, now: now).run(request) { p in
+            var ingestor = Ingestor(workspace: ws, now: now)
+            ingestor.batchSize = max(1, batchSize)
+            return try ingestor.run(request) { p in
                 guard showProgress else { return }
                 let mb = Double(p.bytes) / 1_000_000
                 let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0

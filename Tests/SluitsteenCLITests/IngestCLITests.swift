@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
+struct IngestCLITests {
+    let mbox = CLI.fixtures.appendingPathComponent("mailboxes/burgemeester.mbox").path
+    let maildir = CLI.fixtures.appendingPathComponent("mailboxes/beleidsmedewerker").path
+
+    func listing(_ cli: CLI) throws -> [[String: Any]] {
+        cli.jsonLines(try cli.run(["messages", "--json"]).stdout)
+    }
+
+    /// A real SIGKILL in the middle of an ingest, at several points; re-running completes with no duplicate
+    /// and no half-written entry, and gives the same catalog as an uninterrupted run.
+    @Test(arguments: ["ingest-before-commit:2", "ingest-after-commit:1", "ingest-before-commit:4"])
+    func killedIngestCompletesOnRerun(point: String) throws {
+        let reference = CLI()
+        try reference.run(["init"])
+        try reference.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir])
+        let expected = try listing(reference).map { "\($0["folder"]!)|\($0["sha256"]!)|\($0["position"]!)" }.sorted()
+        #expect(expected.count == 21)
+
+        let cli = CLI()
+        try cli.run(["init"])
+        let killed = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir],
+                                 env: ["SLUITSTEEN_TEST_KILL": point])
+        #expect(killed.killed, "the process should have been killed at \(point)")
+        let partial = try listing(cli)
+        #expect(partial.count < expected.count)
+        #expect(partial.count % 2 == 0, "only whole batches are committed")
+        let rerun = try cli.run(["ingest", "--json", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir])
+        #expect(rerun.status == 0)
+        let summary = try #require(cli.jsonLines(rerun.stdout).first)
+        #expect(summary["found"] as? Int == 21)
+        #expect(summary["alreadyPresent"] as? Int == partial.count)
+        #expect(summary["storedNew"] as? Int == 21 - partial.count)
+        let got = try listing(cli).map { "\($0["folder"]!)|\($0["sha256"]!)|\($0["position"]!)" }.sorted()
+        #expect(got == expected)
+        // No temporary file is left in the store, and every stored file matches its name.
+        let store = cli.home.appendingPathComponent("store")
+        let files = FileManager.default.enumerator(atPath: store.path)?.allObjects as? [String] ?? []
+        #expect(!files.contains { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") })
+    }
+
+    @Test func badInputGivesOneClearLineAndNonZeroExit() throws {
+        let cli = CLI()
+        try cli.run(["init"])
+        let missing = try cli.run(["ingest", "--mailbox", "a@b.example", "/nonexistent/export.mbox"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("/nonexistent/export.mbox"))
+        #expect(!missing.stderr.contains("Fatal error"))
+        let notMail = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-notmail-\(UUID().uuidString).bin")
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A]).write(to: notMail)
+        let bad = try cli.run(["ingest", "--mailbox", "a@b.example", mbox, notMail.path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("not a mailbox export"))
+        #expect(try listing(cli).isEmpty, "nothing is ingested when one path is bad")
+        let noWorkspace = try CLI().run(["messages", "--json"])
+        #expect(noWorkspace.status != 0)
+        #expect(noWorkspace.stderr.contains("sluitsteen init"))
+    }
+
+    @Test func messagesJSONHasTheRequiredFields() throws {
+        let cli = CLI()
+        try cli.run(["init"])
+        try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", maildir])
+        let rows = try listing(cli)
+        #expect(rows.count == 12)
+        for row in rows {
+            for key in ["mailbox", "sha256", "size", "messageId", "date", "subject", "from", "to", "cc", "folder", "keywords",
+                        "attachments", "defects", "capturedAt"] {
+                #expect(row[key] != nil, "missing \(key)")
+            }
+            #expect((row["capturedAt"] as? String) == "2026-12-01T10:00:00Z")
+            if let date = row["date"] as? String { #expect(date.count == 25, "ISO 8601 with offset: \(date)") }
+        }
+    }
+}
