@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+
+/// A person in the personnel register (people.csv), with the period of employment.
+public struct Person: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var employedFrom: CivilDate?
+    /// Last day of employment; nil while employed.
+    public var employedTo: CivilDate?
+    public init(id: String, name: String, employedFrom: CivilDate?, employedTo: CivilDate?) {
+        self.id = id
+        self.name = name
+        self.employedFrom = employedFrom
+        self.employedTo = employedTo
+    }
+}
+
+/// One period in which a person held a role (roles.csv); both days included, `validTo == nil` = ongoing.
+public struct RoleAssignment: Sendable, Hashable, Codable {
+    public var personId: String
+    public var role: String
+    public var validFrom: CivilDate
+    public var validTo: CivilDate?
+    public init(personId: String, role: String, validFrom: CivilDate, validTo: CivilDate?) {
+        self.personId = personId
+        self.role = role
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+    public var period: DatePeriod { DatePeriod(from: validFrom, to: validTo) }
+}
+
+/// Whether a mailbox belongs to one person or to a team or function.
+public enum MailboxKind: String, Sendable, Hashable, Codable {
+    case personal
+    case functional
+}
+
+/// A registered mailbox (mailboxes.csv). The address is kept in lowercase; addresses compare case-insensitively.
+public struct MailboxEntry: Sendable, Hashable, Codable {
+    public var address: String
+    public var kind: MailboxKind
+    /// The owner of a personal mailbox; nil for a functional one.
+    public var personId: String?
+    public init(address: String, kind: MailboxKind, personId: String?) {
+        self.address = address.lowercased()
+        self.kind = kind
+        self.personId = personId
+    }
+}
+
+/// The three registers Sluitsteen needs to classify mail: people, their role periods, and mailboxes.
+public struct Registers: Sendable, Hashable, Codable {
+    public var people: [Person]
+    public var roles: [RoleAssignment]
+    public var mailboxes: [MailboxEntry]
+    public init(people: [Person] = [], roles: [RoleAssignment] = [], mailboxes: [MailboxEntry] = []) {
+        self.people = people
+        self.roles = roles
+        self.mailboxes = mailboxes
+    }
+}
+
+/// One problem found while importing a register, naming the file, line and column.
+public struct RegisterIssue: Sendable, Hashable, CustomStringConvertible {
+    /// An error stops the import; a warning is reported and the row is kept.
+    public enum Severity: String, Sendable, Hashable { case error, warning }
+    public var severity: Severity
+    public var file: String
+    public var line: Int
+    /// 1-based column number, when the problem is in one field.
+    public var column: Int?
+    /// The column's header name, when the problem is in one field.
+    public var columnName: String?
+    public var message: String
+
+    public init(severity: Severity, file: String, line: Int, column: Int?, columnName: String?, message: String) {
+        self.severity = severity
+        self.file = file
+        self.line = line
+        self.column = column
+        self.columnName = columnName
+        self.message = message
+    }
+
+    public var description: String {
+        var place = "\(file):\(line)"
+        if let column { place += ":\(column)" }
+        let col = columnName.map { " (column \($0))" } ?? ""
+        return "\(place)\(col): \(severity.rawValue): \(message)"
+    }
+}
+
+/// A register file's name (for messages) and its text.
+public struct RegisterSource: Sendable {
+    public var name: String
+    public var text: String
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
+    }
+}
+
+/// The result of importing the registers: what was read, and every error and warning.
+/// Use `registers` only when `errors` is empty.
+public struct RegisterImport: Sendable {
+    public var registers: Registers
+    public var errors: [RegisterIssue]
+    public var warnings: [RegisterIssue]
+    public var isValid: Bool { errors.isEmpty }
+}
+
+/// A register file could not be read at all.
+public enum RegisterReadError: Error, Sendable, CustomStringConvertible {
+    case unreadable(file: String, reason: String)
+    public var description: String {
+        switch self {
+        case .unreadable(let file, let reason):
+            return "Cannot read register file \(file): \(reason). Check the path; the file must be UTF-8 CSV."
+        }
+    }
+}
+
+extension Registers {
+    /// Reads and validates people.csv, roles.csv and mailboxes.csv.
+    public static func load(people: URL, roles: URL, mailboxes: URL, policy: Policy) throws(RegisterReadError)
+        -> RegisterImport
+    {
+        func read(_ url: URL) throws(RegisterReadError) -> RegisterSource {
+            do {
+                return RegisterSource(name: url.lastPathComponent, text: try String(contentsOf: url, encoding: .utf8))
+            } catch {
+                throw .unreadable(file: url.path, reason: error.localizedDescription)
+            }
+        }
+        return parse(people: try read(people), roles: try read(roles), mailboxes: try read(mailboxes), policy: policy)
+    }
+
+    /// Parses and validates the three register files (RFC 4180 CSV, header line required).
+    public static func parse(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource, policy: Policy)
+        -> RegisterImport
+    {
+        var parser = RegisterParser(policy: policy)
+        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes)
+        return RegisterImport(registers: result, errors: parser.errors, warnings: parser.warnings)
+    }
+}
+
+struct RegisterParser {
+    let policy: Policy
+    var errors: [RegisterIssue] = []
+    var warnings: [RegisterIssue] = []
+
+    init(policy: Policy) { self.policy = policy }
+
+    struct Row {
+        let file: String
+        let line: Int
+        let columns: [String: Int]  // name → 0-based index
+        let fields: [String]
+        func value(_ name: String) -> String {
+            guard let i = columns[name], i < fields.count else { return "" }
+            return fields[i].trimmedSpaces
+        }
+        func column(_ name: String) -> Int? { columns[name].map { $0 + 1 } }
+    }
+
+    mutating func issue(_ severity: RegisterIssue.Severity, _ row: Row, _ column: String?, _ message: String) {
+        let i = RegisterIssue(severity: severity, file: row.file, line: row.line, column: column.flatMap { row.column($0) },
+                              columnName: column, message: message)
+        if severity == .error { errors.append(i) } else { warnings.append(i) }
+    }
+
+    mutating func rows(_ source: RegisterSource, required: [String]) -> [Row] {
+        let table: CSVTable
+        do {
+            table = try CSVTable(text: source.text)
+        } catch {
+            errors.append(RegisterIssue(severity: .error, file: source.name, line: error.line, column: error.column,
+                                        columnName: nil, message: error.message))
+            return []
+        }
+        var columns: [String: Int] = [:]
+        for (i, name) in table.header.enumerated() {
+            if columns[name] != nil {
+                errors.append(RegisterIssue(severity: .error, file: source.name, line: table.headerLine, column: i + 1,
+                                            columnName: name, message: "column '\(name)' appears twice in the header"))
+            } else {
+                columns[name] = i
+            }
+            if !required.contains(name) {
+                warnings.append(RegisterIssue(severity: .warning, file: source.name, line: table.headerLine,
+                                              column: i + 1, columnName: name,
+                                              message: "column '\(name)' is not used and will be ignored"))
+            }
+        }
+        let missing = required.filter { columns[$0] == nil }
+        if !missing.isEmpty {
+            errors.append(RegisterIssue(
+                severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
+                message: "the header must name the columns \(required.joined(separator: ",")); missing: \(missing.joined(separator: ", ")). The first line of the file is the header."))
+            return []
+        }
+        var out: [Row] = []
+        for r in table.records {
+            let row = Row(file: source.name, line: r.line, columns: columns, fields: r.fields)
+            if r.fields.count != table.header.count {
+                issue(.error, row, nil, "this line has \(r.fields.count) field(s) but the header has \(table.header.count); check for a missing or extra comma, or quote fields that contain commas")
+                continue
+            }
+            out.append(row)
+        }
+        return out
+    }
+
+    mutating func date(_ row: Row, _ column: String, required: Bool) -> (ok: Bool, date: CivilDate?) {
+        let text = row.value(column)
+        if text.isEmpty {
+            if required { issue(.error, row, column, "a date is required here (YYYY-MM-DD)") }
+            return (!required, nil)
+        }
+        guard let d = CivilDate(iso: text) else {
+            issue(.error, row, column, "'\(text)' is not a date; write it as YYYY-MM-DD (e.g. 2024-01-31)")
+            return (false, nil)
+        }
+        return (true, d)
+    }
+
+    mutating func run(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource) -> Registers {
+        var result = Registers()
+        var personLines: [String: Int] = [:]
+        var personById: [String: Person] = [:]
+
+        for row in rows(people, required: ["person_id", "name", "employed_from", "employed_to"]) {
+            let id = row.value("person_id")
+            if id.isEmpty {
+                issue(.error, row, "person_id", "person_id is empty; every person needs an id")
+                continue
+            }
+            if let first = personLines[id] {
+                issue(.error, row, "person_id", "person_id '\(id)' is already used on line \(first)")
+                continue
+            }
+            let name = row.value("name")
+            if name.isEmpty { issue(.warning, row, "name", "name is empty for person '\(id)'") }
+            let from = date(row, "employed_from", required: false)
+            if from.ok && from.date == nil {
+                issue(.warning, row, "employed_from", "employed_from is empty; the start of employment is unknown")
+            }
+            let to = date(row, "employed_to", required: false)
+            guard from.ok, to.ok else { continue }
+            if let f = from.date, let t = to.date, t < f {
+                issue(.error, row, "employed_to", "employed_to \(t.iso) is before employed_from \(f.iso)")
+                continue
+            }
+            personLines[id] = row.line
+            let p = Person(id: id, name: name, employedFrom: from.date, employedTo: to.date)
+            personById[id] = p
+            result.people.append(p)
+        }
+
+        var periods: [String: [(RoleAssignment, Int)]] = [:]  // "person\0role" → periods with lines
+        for row in rows(roles, required: ["person_id", "role", "valid_from", "valid_to"]) {
+            let id = row.value("person_id")
+            let role = row.value("role")
+            var ok = true
+            if id.isEmpty {
+                issue(.error, row, "person_id", "person_id is empty")
+                ok = false
+            } else if personById[id] == nil && personLines[id] == nil {
+                issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                ok = false
+            }
+            if role.isEmpty {
+                issue(.error, row, "role", "role is empty")
+                ok = false
+            } else if !policy.isKnownRole(role) {
+                issue(.error, row, "role",
+                      "unknown role '\(role)'; the policy knows the key roles \(policy.keyRoles.joined(separator: ", ")) and the staff roles \(policy.staffRoles.joined(separator: ", ")) (add new roles to the policy file)")
+                ok = false
+            }
+            let from = date(row, "valid_from", required: true)
+            let to = date(row, "valid_to", required: false)
+            guard ok, from.ok, to.ok, let f = from.date else { continue }
+            if let t = to.date, t < f {
+                issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
+                continue
+            }
+            let assignment = RoleAssignment(personId: id, role: role, validFrom: f, validTo: to.date)
+            let key = id + "\u{0}" + role
+            if let clash = periods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
+                issue(.error, row, "valid_from",
+                      "this period of role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                continue
+            }
+            periods[key, default: []].append((assignment, row.line))
+            if let p = personById[id] {
+                let employment = DatePeriod(from: p.employedFrom, to: p.employedTo)
+                if !employment.contains(f) || (p.employedTo != nil && (to.date == nil || p.employedTo! < to.date!)) {
+                    issue(.warning, row, "valid_from",
+                          "role period \(assignment.period) is not within the employment of '\(id)' (\(employment))")
+                }
+            }
+            result.roles.append(assignment)
+        }
+
+        var mailboxLines: [String: Int] = [:]
+        for row in rows(mailboxes, required: ["address", "kind", "person_id"]) {
+            let address = row.value("address").lowercased()
+            let kindText = row.value("kind").lowercased()
+            let personId = row.value("person_id")
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, !address.contains(" ") else {
+                issue(.error, row, "address", "'\(row.value("address"))' is not an e-mail address")
+                continue
+            }
+            if let first = mailboxLines[address] {
+                issue(.error, row, "address", "mailbox \(address) is already registered on line \(first) (addresses are compared without regard to case)")
+                continue
+            }
+            guard let kind = MailboxKind(rawValue: kindText) else {
+                issue(.error, row, "kind", "kind must be 'personal' or 'functional', found '\(row.value("kind"))'")
+                continue
+            }
+            switch kind {
+            case .personal:
+                if personId.isEmpty {
+                    issue(.error, row, "person_id", "personal mailbox \(address) has no person_id; name its owner, or register it as functional")
+                    continue
+                }
+                if personById[personId] == nil {
+                    issue(.error, row, "person_id", "person '\(personId)' of mailbox \(address) is not in people.csv")
+                    continue
+                }
+            case .functional:
+                if !personId.isEmpty {
+                    issue(.error, row, "person_id", "functional mailbox \(address) must not have a person_id (found '\(personId)'); leave it empty, or register it as personal")
+                    continue
+                }
+            }
+            mailboxLines[address] = row.line
+            result.mailboxes.append(MailboxEntry(address: address, kind: kind, personId: kind == .personal ? personId : nil))
+        }
+        return result
+    }
+}
+
+/// Fast lookups over the registers for deciding: mailbox → kind and owner, person → role periods.
+public struct RegisterIndex: Sendable {
+    public let registers: Registers
+    private let resolvedByAddress: [String: ResolvedMailbox]
+    private let personById: [String: Person]
+    private let rolesByPerson: [String: [RoleAssignment]]
+    private let keyRoleNames: Set<String>
+
+    /// A mailbox with its owner and the owner's key-role periods, found with one lookup.
+    final class ResolvedMailbox: Sendable {
+        let entry: MailboxEntry
+        let person: Person?
+        let keyRoles: [RoleAssignment]
+
+        init(entry: MailboxEntry, person: Person?, keyRoles: [RoleAssignment]) {
+            self.entry = entry
+            self.person = person
+            self.keyRoles = keyRoles
+        }
+
+        @inline(__always)
+        func keyRole(on date: CivilDate) -> RoleAssignment? {
+            for a in keyRoles where a.period.contains(date) { return a }
+            return nil
+        }
+    }
+
+    /// Builds the index; `policy` says which roles are key roles.
+    public init(_ registers: Registers, policy: Policy) {
+        self.registers = registers
+        var p: [String: Person] = [:]
+        for person in registers.people { p[person.id] = person }
+        personById = p
+        var r: [String: [RoleAssignment]] = [:]
+        for a in registers.roles { r[a.personId, default: []].append(a) }
+        let sortedRoles = r.mapValues { $0.sorted { ($0.validFrom, $0.role) < ($1.validFrom, $1.role) } }
+        rolesByPerson = sortedRoles
+        let keys = Set(policy.keyRoles)
+        keyRoleNames = keys
+        var m: [String: ResolvedMailbox] = [:]
+        for e in registers.mailboxes {
+            let owner = e.personId.flatMap { p[$0] }
+            let keyRoles = e.personId.flatMap { sortedRoles[$0] }?.filter { keys.contains($0.role) } ?? []
+            m[e.address.lowercased()] = ResolvedMailbox(entry: e, person: owner, keyRoles: keyRoles)
+        }
+        resolvedByAddress = m
+    }
+
+    @inline(__always)
+    func resolved(_ address: String) -> ResolvedMailbox? {
+        resolvedByAddress[address] ?? resolvedByAddress[address.lowercased()]
+    }
+
+    /// The registered mailbox for `address` (case-insensitive), or nil when it is not registered.
+    public func mailbox(_ address: String) -> MailboxEntry? { resolved(address)?.entry }
+
+    public func person(_ id: String) -> Person? { personById[id] }
+
+    /// All role periods of a person, by start date.
+    public func roles(of personId: String) -> [RoleAssignment] { rolesByPerson[personId] ?? [] }
+
+    /// The key-role period the person held on `date` (first and last day included), if any.
+    public func keyRole(of personId: String, on date: CivilDate) -> RoleAssignment? {
+        roles(of: personId).first { keyRoleNames.contains($0.role) && $0.period.contains(date) }
+    }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import Testing
+@testable import SluitsteenPolicy
+
+@Suite("Registers: CSV import and validation")
+struct RegisterTests {
+    let peopleOK = """
+        person_id,name,employed_from,employed_to
+        p1,"Jansen, Piet",2015-01-01,
+        p2,"Anna ""An"" de Vries",2018-03-01,2024-06-30
+        p3,Carla,2020-01-01,
+
+        """
+    let rolesOK = """
+        person_id,role,valid_from,valid_to
+        p1,burgemeester,2015-01-01,
+        p3,medewerker,2020-01-01,2023-12-31
+        p3,wethouder,2024-01-01,
+
+        """
+    let mailboxesOK = "address,kind,person_id\r\nP.Jansen@Krimpenerwaard.nl,personal,p1\r\ninfo@krimpenerwaard.nl,functional,\r\nc@krimpenerwaard.nl,personal,p3\r\n"
+
+    func parse(people: String? = nil, roles: String? = nil, mailboxes: String? = nil) -> RegisterImport {
+        Registers.parse(people: RegisterSource(name: "people.csv", text: people ?? peopleOK),
+                        roles: RegisterSource(name: "roles.csv", text: roles ?? rolesOK),
+                        mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxes ?? mailboxesOK),
+                        policy: World.policy)
+    }
+
+    @Test("valid registers import, with RFC 4180 quoting and CRLF")
+    func valid() throws {
+        let r = parse()
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.registers.people.map(\.name) == ["Jansen, Piet", "Anna \"An\" de Vries", "Carla"])
+        #expect(r.registers.people[1].employedTo == World.d("2024-06-30"))
+        #expect(r.registers.roles.count == 3)
+        let index = RegisterIndex(r.registers, policy: World.policy)
+        // addresses compare case-insensitively
+        #expect(index.mailbox("p.jansen@krimpenerwaard.nl")?.personId == "p1")
+        #expect(index.mailbox("INFO@krimpenerwaard.nl")?.kind == .functional)
+        #expect(index.mailbox("nobody@krimpenerwaard.nl") == nil)
+        #expect(index.keyRole(of: "p3", on: World.d("2023-12-31")) == nil)
+        #expect(index.keyRole(of: "p3", on: World.d("2024-01-01"))?.role == "wethouder")
+        #expect(index.roles(of: "p3").map(\.role) == ["medewerker", "wethouder"])
+    }
+
+    @Test("a quoted field spanning lines keeps the line numbers of later records right")
+    func multilineField() {
+        let people = "person_id,name,employed_from,employed_to\np1,\"Jansen,\nPiet\",2015-01-01,\np2,Bob,2015-13-01,\n"
+        let r = parse(people: people)
+        // p2's record starts on line 4 (line 2 + the newline inside the quoted name), its bad date is column 3.
+        let e = r.errors.first { $0.file == "people.csv" }
+        #expect(e?.line == 4)
+        #expect(e?.column == 3)
+        #expect(e?.columnName == "employed_from")
+    }
+
+    struct Case: Sendable, CustomStringConvertible {
+        let name: String
+        let file: String
+        let text: String
+        let line: Int
+        let column: Int?
+        let messageContains: String
+        var description: String { name }
+    }
+
+    static let errorCases: [Case] = [
+        Case(name: "missing header column", file: "people.csv",
+             text: "person_id,name,employed_to\np1,A,\n", line: 1, column: nil, messageContains: "employed_from"),
+        Case(name: "header missing entirely (data in first line)", file: "mailboxes.csv",
+             text: "a@b.nl,personal,p1\n", line: 1, column: nil, messageContains: "header"),
+        Case(name: "bad date", file: "people.csv",
+             text: "person_id,name,employed_from,employed_to\np1,A,2015-01-01,\np9,B,01-02-2015,\n", line: 3, column: 3,
+             messageContains: "YYYY-MM-DD"),
+        Case(name: "duplicate person", file: "people.csv",
+             text: "person_id,name,employed_from,employed_to\np1,A,2015-01-01,\np2,A,2015-01-01,\np3,C,2020-01-01,\np1,D,2015-01-01,\n",
+             line: 5, column: 1, messageContains: "line 2"),
+        Case(name: "unknown role", file: "roles.csv",
+             text: "person_id,role,valid_from,valid_to\np1,wethoudr,2015-01-01,\n", line: 2, column: 2, messageContains: "wethoudr"),
+        Case(name: "role for unknown person", file: "roles.csv",
+             text: "person_id,role,valid_from,valid_to\npx,wethouder,2015-01-01,\n", line: 2, column: 1, messageContains: "px"),
+        Case(name: "overlapping periods of the same role", file: "roles.csv",
+             text: "person_id,role,valid_from,valid_to\np3,wethouder,2020-01-01,2022-12-31\np3,wethouder,2022-12-31,\n",
+             line: 3, column: 3, messageContains: "line 2"),
+        Case(name: "valid_to before valid_from", file: "roles.csv",
+             text: "person_id,role,valid_from,valid_to\np3,wethouder,2020-01-01,2019-12-31\n", line: 2, column: 4,
+             messageContains: "before"),
+        Case(name: "personal mailbox without a person", file: "mailboxes.csv",
+             text: "address,kind,person_id\nx@krimpenerwaard.nl,personal,\n", line: 2, column: 3, messageContains: "no person_id"),
+        Case(name: "personal mailbox of an unknown person", file: "mailboxes.csv",
+             text: "address,kind,person_id\nx@krimpenerwaard.nl,personal,p77\n", line: 2, column: 3, messageContains: "p77"),
+        Case(name: "functional mailbox with a person", file: "mailboxes.csv",
+             text: "address,kind,person_id\nteam@krimpenerwaard.nl,functional,p1\n", line: 2, column: 3,
+             messageContains: "must not have a person_id"),
+        Case(name: "unknown kind", file: "mailboxes.csv",
+             text: "address,kind,person_id\nteam@krimpenerwaard.nl,shared,\n", line: 2, column: 2, messageContains: "shared"),
+        Case(name: "duplicate address differing in case", file: "mailboxes.csv",
+             text: "address,kind,person_id\nteam@krimpenerwaard.nl,functional,\nTEAM@Krimpenerwaard.nl,functional,\n",
+             line: 3, column: 1, messageContains: "line 2"),
+        Case(name: "not an address", file: "mailboxes.csv",
+             text: "address,kind,person_id\nteam.krimpenerwaard.nl,functional,\n", line: 2, column: 1, messageContains: "not an e-mail"),
+        Case(name: "wrong number of fields", file: "mailboxes.csv",
+             text: "address,kind,person_id\nteam@krimpenerwaard.nl,functional\n", line: 2, column: nil, messageContains: "2 field(s)"),
+        Case(name: "unterminated quote", file: "people.csv",
+             text: "person_id,name,employed_from,employed_to\np1,A,2015-01-01,\np2,\"B,2015-01-01,\n", line: 3, column: 2,
+             messageContains: "never closed"),
+        Case(name: "text after closing quote", file: "people.csv",
+             text: "person_id,name,employed_from,employed_to\np1,\"A\"x,2015-01-01,\n", line: 2, column: 2,
+             messageContains: "after the closing quote"),
+    ]
+
+    @Test("every error names file, line and column", arguments: errorCases)
+    func errors(c: Case) {
+        let r = parse(people: c.file == "people.csv" ? c.text : nil, roles: c.file == "roles.csv" ? c.text : nil,
+                      mailboxes: c.file == "mailboxes.csv" ? c.text : nil)
+        let e = r.errors.first { $0.file == c.file }
+        #expect(e != nil, "no error for \(c.name); errors: \(r.errors)")
+        #expect(e?.line == c.line)
+        #expect(e?.column == c.column)
+        #expect(e?.message.contains(c.messageContains) == true, "\(e?.message ?? "")")
+        #expect(!r.isValid)
+    }
+
+    @Test("warnings are kept apart from errors")
+    func warnings() {
+        let people = "person_id,name,employed_from,employed_to,remark\np1,A,2015-01-01,,x\np2,B,2018-01-01,2024-06-30,\np3,C,2020-01-01,,\n"
+        let roles = "person_id,role,valid_from,valid_to\np1,burgemeester,2015-01-01,\np2,medewerker,2010-01-01,\n"
+        let r = parse(people: people, roles: roles)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.warnings.contains { $0.file == "people.csv" && $0.line == 1 && $0.column == 5 && $0.columnName == "remark" })
+        #expect(r.warnings.contains { $0.file == "roles.csv" && $0.line == 3 })  // outside employment
+        #expect(r.isValid)
+    }
+
+    @Test("issue description names file:line:column and the column name")
+    func description() {
+        let i = RegisterIssue(severity: .error, file: "roles.csv", line: 7, column: 2, columnName: "role", message: "unknown role 'x'")
+        #expect(i.description == "roles.csv:7:2 (column role): error: unknown role 'x'")
+    }
+}

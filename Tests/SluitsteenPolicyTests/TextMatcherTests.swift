@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Testing
+@testable import SluitsteenPolicy
+
+@Suite("TextMatcher: terms and zaak numbers in message text")
+struct TextMatcherTests {
+    @Test("normalize folds case and accents")
+    func normalize() {
+        #expect(TextMatcher.normalize("Privé") == "prive")
+        #expect(TextMatcher.normalize("PRIVÉ") == "prive")
+        #expect(TextMatcher.normalize("Coördinator Zoë") == "coordinator zoe")
+        #expect(TextMatcher.normalize("Inbox") == "inbox")
+    }
+
+    @Test("whole words, case- and accent-insensitive, phrases", arguments: [
+        ("windmolens", "De WINDMOLENS bij Lopik", true),
+        ("windmolens", "windmolenspark", false),                       // whole words only
+        ("windmolen", "de windmolens", false),
+        ("café", "Overleg in het Cafe de Zwaan", true),                 // accent-insensitive both ways
+        ("cafe", "Overleg in het Café de Zwaan", true),
+        ("stikstof crisis", "over de stikstof-crisis van 2019", true),  // phrase across punctuation
+        ("stikstof crisis", "crisis rond stikstof", false),             // order matters
+        ("Z-2024-00123", "Betreft zaak z 2024 00123, graag reactie", true),
+        ("Z-2024-00123", "Betreft zaak Z-2024-001234", false),
+        ("Z-2024-00123", "zaak Z-2024-00123.", true),
+    ])
+    func matching(term: String, text: String, expected: Bool) {
+        #expect(TextMatcher(terms: [term]).matches(text) == expected)
+    }
+
+    @Test("matched terms are reported as given")
+    func matchedTerms() {
+        let m = TextMatcher(terms: ["Lopik", "N210", "brug"])
+        #expect(m.matchedTerms(in: "Afsluiting N210 bij Lopik") == ["Lopik", "N210"])
+        #expect(TextMatcher(terms: ["--"]).phrases.isEmpty)
+        #expect(!TextMatcher(terms: []).matches("anything"))
+    }
+
+    @Test("TextHits finds the hotspots and holds whose terms or zaak numbers occur")
+    func textHits() {
+        let hs = Hotspot(id: "7", name: "windpark", status: .designated, criteria: MatchCriteria(terms: ["windpark"]))
+        let other = Hotspot(id: "8", name: "brug", status: .designated, criteria: MatchCriteria(addresses: ["a@b.nl"]))
+        let hold = WooHold(id: "3", zaaknummer: "W-1", received: World.d("2025-01-01"),
+                           criteria: MatchCriteria(zaakNumbers: ["Z-2025-17"]))
+        let hits = TextHits.find(subject: "Re: Windpark", body: "zie zaak Z-2025-17", hotspots: [hs, other], holds: [hold])
+        #expect(hits == ["hotspot:7", "hold:3"])
+        // a phrase does not run across subject and body
+        let split = TextHits.find(subject: "stikstof", body: "crisis", hotspots: [
+            Hotspot(id: "9", name: "s", status: .designated, criteria: MatchCriteria(terms: ["stikstof crisis"]))], holds: [])
+        #expect(split.isEmpty)
+    }
+}
