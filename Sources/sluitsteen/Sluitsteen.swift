@@ -17,7 +17,7 @@ struct Sluitsteen: ParsableCommand {
         subcommands: [
             InitCommand.self, IngestCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
             OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self,
-            VerifyCommand.self,
+            VerifyCommand.self, DestroyCommand.self, AuditCommand.self, ExportCommand.self, TransferCommand.self,
         ]
     )
 }

@@ -31,6 +31,7 @@ extension Catalog {
                     proposedAt TEXT NOT NULL,
                     proposedBy TEXT NOT NULL,
                     withSubjects INTEGER NOT NULL DEFAULT 0,
+                    categoriesJSON TEXT NOT NULL DEFAULT '[]',
                     itemListSHA256 TEXT,
                     approvedAt TEXT,
                     approvedEpoch INTEGER,
