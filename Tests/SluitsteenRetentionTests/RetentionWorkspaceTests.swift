@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenIngest
+import SluitsteenPolicy
+@testable import SluitsteenRetention
+import Testing
+
+/// The rules engine on a real workspace built from the fixtures: registers, opt-outs, hotspots and Woo holds as
+/// stored in the catalog, term matching through the full-text index, and the plan.
+@Suite struct RetentionWorkspaceTests {
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url = url.deletingLastPathComponent() }
+        return url
+    }()
+    static let fixtures = root.appendingPathComponent("Fixtures")
+    let captured = ISOTimestamp.parse("2026-12-01T10:00:00Z")!
+    let policy = try! Policy.krimpenerwaard
+
+    func workspace(registers: Bool = true) throws -> Workspace {
+        let ws = try Workspace.create(at: FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-ret-\(UUID().uuidString)"))
+        let ingestor = Ingestor(workspace: ws, now: captured)
+        let m = Self.fixtures.appendingPathComponent("mailboxes")
+        _ = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [m.appendingPathComponent("burgemeester.mbox")], actor: "t"))
+        _ = try ingestor.run(IngestRequest(mailbox: "j.devries@krimpenerwaard.example", paths: [m.appendingPathComponent("beleidsmedewerker")], actor: "t"))
+        _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [m.appendingPathComponent("info")], actor: "t"))
+        if registers { _ = try importRegisters(ws) }
+        return ws
+    }
+
+    func importRegisters(_ ws: Workspace) throws -> RetentionStore.ImportOutcome {
+        let r = Self.fixtures.appendingPathComponent("registers")
+        return try RetentionStore(workspace: ws).importRegisters(
+            people: r.appendingPathComponent("people.csv"), roles: r.appendingPathComponent("roles.csv"),
+            mailboxes: r.appendingPathComponent("mailboxes.csv"), policy: policy, actor: "t", at: captured)
+    }
+
+    func decisions(_ ws: Workspace, asOf: String) throws -> [DecidedCopy] {
+        var out: [DecidedCopy] = []
+        let date = CivilDate(iso: asOf)!
+        try RetentionEngine(workspace: ws, policy: policy).forEachDecision(
+            asOf: AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)) { out.append($0) }
+        return out
+    }
+
+    func subject(_ ws: Workspace, _ d: DecidedCopy) throws -> String {
+        try ws.catalog.read { try String.fetchOne($0, sql: "SELECT subject FROM message WHERE sha256 = ?", arguments: [d.copy.sha256]) ?? "" }
+    }
+
+    @Test func withoutRegistersNothingIsEverDestroyed() throws {
+        let ws = try workspace(registers: false)
+        let all = try decisions(ws, asOf: "2060-01-01")
+        #expect(all.count == 27)
+        #expect(all.allSatisfy { $0.decision.action == .unclassified })
+    }
+
+    @Test func registerImportIsIdempotentAndWarnsAboutUnregisteredMailboxes() throws {
+        let ws = try workspace(registers: false)
+        _ = try Ingestor(workspace: ws, now: captured).run(IngestRequest(
+            mailbox: "onbekend@krimpenerwaard.example",
+            paths: [Self.fixtures.appendingPathComponent("mailboxes/burgemeester.mbox")], actor: "t"))
+        let first = try importRegisters(ws)
+        #expect(first.changed)
+        #expect(first.warnings.contains { $0.contains("onbekend@krimpenerwaard.example") })
+        let second = try importRegisters(ws)
+        #expect(!second.changed)
+        let versions = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM registerVersion") }
+        #expect(versions == 1)
+        // The unregistered mailbox's copies stay unclassified, even long after everything else is due.
+        let unregistered = try decisions(ws, asOf: "2060-01-01").filter { $0.copy.mailbox == "onbekend@krimpenerwaard.example" }
+        #expect(!unregistered.isEmpty)
+        #expect(unregistered.allSatisfy { $0.decision.action == .unclassified })
+    }
+
+    @Test func registerErrorsRefuseTheWholeImport() throws {
+        let ws = try workspace(registers: false)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-reg-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try "person_id,name,employed_from,employed_to\nP1,A,2020-01-01,\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
+        try "person_id,role,valid_from,valid_to\nP1,wethouders,2020-01-01,\n".write(to: dir.appendingPathComponent("roles.csv"), atomically: true, encoding: .utf8)
+        try "address,kind,person_id\na@b.example,personal,\n".write(to: dir.appendingPathComponent("mailboxes.csv"), atomically: true, encoding: .utf8)
+        let error = #expect(throws: RetentionError.self) {
+            _ = try RetentionStore(workspace: ws).importRegisters(people: dir.appendingPathComponent("people.csv"), roles: dir.appendingPathComponent("roles.csv"),
+                                                                  mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: policy, actor: "t", at: captured)
+        }
+        let text = error?.description ?? ""
+        #expect(text.contains("roles.csv:2"))
+        #expect(text.contains("wethouders"))
+        #expect(text.contains("mailboxes.csv:2"))
+        #expect(try RetentionStore(workspace: ws).registers() == nil)
+    }
+
+    @Test func fixturesDecideByClass() throws {
+        let ws = try workspace()
+        let all = try decisions(ws, asOf: "2040-01-01")
+        let burgemeester = all.filter { $0.copy.mailbox == "burgemeester@krimpenerwaard.example" }
+        #expect(burgemeester.count == 9)
+        #expect(burgemeester.allSatisfy { $0.decision.messageClass == .keyPerson && $0.decision.waardering == .bewaren && $0.decision.action == .transferDue })
+        // 29 February 2024 + 10 years lands on 28 February 2034.
+        let leap = try #require(burgemeester.first { $0.copy.date?.hasPrefix("2024-02-29") == true })
+        #expect(leap.decision.dueDate?.iso == "2034-02-28")
+        let info = all.filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
+        #expect(info.count == 6)
+        #expect(info.allSatisfy { $0.decision.messageClass == .functional && $0.decision.action == .destroyDue && $0.decision.rules == ["functional-1y"] })
+        let devries = all.filter { $0.copy.mailbox == "j.devries@krimpenerwaard.example" }
+        // Privé and Persoonlijk folders and the Privé keywords are opt-outs with ground private, purged after the window.
+        for d in devries where d.copy.folder == "Privé" || d.copy.folder == "Persoonlijk" {
+            #expect(d.decision.action == .purgeOptout)
+            #expect(d.decision.rules.contains("optout:private"))
+        }
+        #expect(devries.filter { $0.decision.action == .destroyDue }.allSatisfy { $0.decision.rules.contains("staff-7y") })
+        // As of the capture day the 10-week window is open for personal mailboxes, not for the functional one.
+        let today = try decisions(ws, asOf: "2026-12-01")
+        #expect(today.filter { $0.copy.mailbox != "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .pendingWindow })
+    }
+
+    @Test func optOutMarkWithinAndAfterTheWindow() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        let target = try #require(try decisions(ws, asOf: "2026-12-01").first { $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX" })
+        // Within the window (captured 2026-12-01, window 10 weeks): accepted.
+        let closes = try store.markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .informal, policy: policy,
+                                          actor: "t", source: "mark", at: ISOTimestamp.parse("2027-01-15T09:00:00Z")!)
+        #expect(closes.iso == "2027-02-09")
+        let later = try decisions(ws, asOf: "2040-01-01").first { $0.copy.copyId == target.copy.copyId }
+        #expect(later?.decision.action == .purgeOptout)
+        #expect(later?.decision.rules.contains("optout:informal") == true)
+        // After the window: refused, with the closing date, and nothing recorded.
+        let refusal = #expect(throws: RetentionError.self) {
+            try store.markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .private, policy: policy,
+                                 actor: "t", source: "mark", at: ISOTimestamp.parse("2027-03-01T09:00:00Z")!)
+        }
+        #expect(refusal?.description.contains("2027-02-09") == true)
+        // A functional mailbox has no opt-out.
+        let info = try #require(try decisions(ws, asOf: "2026-12-01").first { $0.copy.mailbox == "info@krimpenerwaard.example" })
+        #expect(throws: RetentionError.self) {
+            try store.markOptOut(mailbox: info.copy.mailbox, messageId: info.copy.messageId, ground: .private, policy: policy,
+                                 actor: "t", source: "mark", at: captured)
+        }
+        #expect(try store.optOutMarks().count == 1)
+        // Undo: the message is decided by the base rule again.
+        #expect(try store.undoOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, reason: "vergissing", actor: "t", at: captured) == 1)
+        #expect(try decisions(ws, asOf: "2040-01-01").first { $0.copy.copyId == target.copy.copyId }?.decision.action == .destroyDue)
+    }
+
+    @Test func hotspotTermsAreMatchedInSubjectAndBodyAccentAndCaseInsensitive() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        _ = try store.addHotspot(name: "Brug", status: .designated,
+                                 criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
+                                                         terms: ["n210"]), decisionRef: "SIO-1", actor: "t", at: captured)
+        let all = try decisions(ws, asOf: "2040-01-01")
+        var matched = 0
+        for d in all where d.decision.rules.contains("hotspot:Brug") {
+            matched += 1
+            let text = try ws.catalog.read { try String.fetchOne($0, sql: "SELECT text FROM messageText WHERE sha256 = ?", arguments: [d.copy.sha256]) ?? "" }
+            #expect(text.contains("N210"))
+            if d.decision.messageClass == .staff { #expect(d.decision.action == .transferDue && d.decision.waardering == .bewaren) }
+        }
+        #expect(matched > 0)
+        // Staff mail that does not mention the term is not affected.
+        #expect(all.contains { $0.decision.messageClass == .staff && $0.decision.action == .destroyDue })
+    }
+
+    @Test func wooHoldFreezesAndReleaseEndsIt() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        _ = try store.addHold(zaaknummer: "Z-2024-0815", received: CivilDate(iso: "2024-05-21")!,
+                              criteria: MatchCriteria(zaakNumbers: ["Z-2024-0815"]), actor: "t", at: captured)
+        let held = try decisions(ws, asOf: "2040-01-01").filter { $0.decision.action == .hold }
+        #expect(!held.isEmpty)
+        #expect(held.allSatisfy { $0.decision.rules.first == "woo:Z-2024-0815" })
+        for d in held { #expect(try subject(ws, d).isEmpty == false) }
+        #expect(held.contains { $0.copy.mailbox == "info@krimpenerwaard.example" }, "the functional mailbox's Woo receipt is held too")
+        _ = try store.releaseHold("Z-2024-0815", reason: "besluit verzonden", actor: "t", at: ISOTimestamp.parse("2027-06-01T10:00:00Z")!)
+        let after = try decisions(ws, asOf: "2040-01-01")
+        for d in held {
+            let now = try #require(after.first { $0.copy.copyId == d.copy.copyId })
+            #expect(now.decision.action != .hold)
+        }
+    }
+
+    @Test func proposedHotspotHoldsUntilRejected() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        _ = try store.addHotspot(name: "Kermis", status: .proposed, criteria: MatchCriteria(mailboxes: ["info@krimpenerwaard.example"]),
+                                 decisionRef: nil, actor: "t", at: captured)
+        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .hold })
+        _ = try store.setHotspotStatus("Kermis", to: .rejected, decisionRef: "SIO-2", actor: "t", at: captured)
+        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .destroyDue })
+        // Every change is in the audit trail, and the trail is intact.
+        let (checked, broken) = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(broken == nil)
+        #expect(checked >= 6)
+    }
+
+    @Test func planCountsAndReport() throws {
+        let ws = try workspace()
+        var plan = RetentionPlan(asOf: CivilDate(iso: "2040-01-01")!, policySource: "test")
+        for d in try decisions(ws, asOf: "2040-01-01") { plan.add(d) }
+        #expect(plan.total.count == 27)
+        #expect(plan.byClassAndAction[.init(messageClass: "key-person", action: "transfer-due")]?.count == 9)
+        #expect(plan.transferByYear.values.reduce(0) { $0 + $1.count } == 9)
+        let html = plan.html
+        #expect(html.contains("<svg"))
+        #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(!html.contains("<script"))
+    }
+}
