@@ -39,7 +39,7 @@ struct CorpusConformanceTests {
         let ws = try TestPaths.workspace()
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T00:00:00Z")!)
         ingestor.batchSize = 64
-        ingestor.flushEachBatch = false
+        ingestor.flushToDisk = false
         var expectedCopies = 0
         var mismatches: [String] = []
         var fileNumber = 0

@@ -71,9 +71,9 @@ public struct Ingestor: Sendable {
     public var batchSize = 512
     /// Bytes per batch.
     public var batchBytes = 32 << 20
-    /// Flush the content store to disk before each catalog commit (power-loss durability). Crash safety against a
+    /// Flush the content store to disk every 256 MB and at the end (power-loss durability). Crash safety against a
     /// killed process does not depend on it (files are renamed into place); tests of parsing may switch it off.
-    public var flushEachBatch = true
+    public var flushToDisk = true
 
     public init(workspace: Workspace, now: Date) {
         self.workspace = workspace
@@ -158,8 +158,11 @@ public struct Ingestor: Sendable {
         workspace.store.removeLeftovers()
 
         var occurrences: [String: Int] = [:]
+        var unflushed: Int64 = 0
         let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt, capturedEpoch: capturedEpoch,
-                                 flush: flushEachBatch)
+                                 flush: flushToDisk)
+        // Batches are parsed on every core while the previous batch is committed on a writer thread.
+        let committer = Committer(writer: writer, summary: summary)
         for index in sources.indices {
             var source = sources[index]
             while true {
@@ -179,13 +182,22 @@ public struct Ingestor: Sendable {
                     occurrences[key] = occurrence + 1
                     rows.append(BatchWriter.Row(item: item, occurrence: occurrence))
                 }
-                try writer.commit(rows, summary: &summary)
-                progress(IngestProgress(messages: summary.found, bytes: summary.bytes, expectedBytes: expected > 0 ? expected : nil,
+                let done = try committer.waitForPrevious()
+                progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expected > 0 ? expected : nil,
                                         elapsed: Date().timeIntervalSince(started)))
+                committer.submit(rows)
             }
             summary.notices += source.notices
         }
-
+        let committed = try committer.waitForPrevious()
+        summary.found = committed.found
+        summary.storedNew = committed.storedNew
+        summary.alreadyPresent = committed.alreadyPresent
+        summary.flagged = committed.flagged
+        summary.newContents = committed.newContents
+        summary.bytes = committed.bytes
+        unflushed = committer.unflushed
+        if flushToDisk && unflushed > 0 { workspace.store.flush() }
         do {
             try workspace.catalog.write { db in
                 try db.execute(sql: """
@@ -240,6 +252,36 @@ public struct Ingestor: Sendable {
     static func isAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(where: { $0.isWhitespace })
+    }
+}
+
+/// Commits batches on a serial writer thread, one at a time, while the next batch is being parsed.
+final class Committer: @unchecked Sendable {
+    private let writer: BatchWriter
+    private let queue = DispatchQueue(label: "sluitsteen.ingest.commit")
+    private let group = DispatchGroup()
+    // Touched only on `queue`, or after `group.wait()` on the caller's thread.
+    private var summary: IngestSummary
+    private var error: IngestError?
+    private(set) var unflushed: Int64 = 0
+
+    init(writer: BatchWriter, summary: IngestSummary) {
+        self.writer = writer
+        self.summary = summary
+    }
+
+    /// Waits for the batch in flight; rethrows its error; returns the running totals.
+    func waitForPrevious() throws(IngestError) -> IngestSummary {
+        group.wait()
+        if let error { throw error }
+        return summary
+    }
+
+    /// Starts committing `rows` (call ``waitForPrevious()`` first).
+    func submit(_ rows: [BatchWriter.Row]) {
+        queue.async(group: group) { [self] in
+            do throws(IngestError) { try writer.commit(rows, summary: &summary, unflushed: &unflushed) } catch { self.error = error }
+        }
     }
 }
 

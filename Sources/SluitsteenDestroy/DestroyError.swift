@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+
+/// Errors of the destruction chain (vernietigingslijsten, approvals, execution, opt-out purges), worded for a
+/// records manager: what is wrong, for which list, and what to do.
+public enum DestroyError: Error, CustomStringConvertible, Sendable {
+    /// The catalog, the store or the rules engine failed underneath.
+    case archive(String)
+    /// No list with this id.
+    case unknownList(String)
+    /// The action is not allowed in the list's current state (already approved, rejected, executed, …).
+    case refused(String)
+    /// Input that cannot be used (an empty reason, an unknown role, an item not on the list).
+    case invalidInput(String)
+    /// A document (list, verklaring) could not be written.
+    case cannotWrite(String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .archive(let m): return m
+        case .unknownList(let id):
+            return "there is no vernietigingslijst '\(id)' in this archive; `sluitsteen destroy list` shows the lists."
+        case .refused(let m), .invalidInput(let m): return m
+        case .cannotWrite(let path, let reason):
+            return "cannot write \(path): \(reason). Check the disk space and permissions, then run the command again."
+        }
+    }
+}

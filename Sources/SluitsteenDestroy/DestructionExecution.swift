@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// Executes an approved vernietigingslijst once its bedenktijd is over, re-deciding every item first, and writes
+/// the verklaring van vernietiging. Running it again after an interruption (even `kill -9`) finishes the list.
+public struct DestructionExecution: Sendable {
+    public let workspace: Workspace
+    /// Items per transaction pair (tests may lower it).
+    public var batchSize = 256
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// What an execution did.
+    public struct Outcome: Sendable {
+        public var listId: String
+        /// Items destroyed by the list (all runs together).
+        public var destroyed: Int
+        /// Items skipped at execution, with their reasons.
+        public var skipped: [ListItem]
+        public var verklaring: Verklaring
+        public var verklaringHtml: URL
+        public var verklaringJson: URL
+        /// True when this run finished an interrupted execution.
+        public var resumed: Bool
+    }
+
+    /// File names of the verklaring of a list.
+    public static func verklaringNames(_ listId: String) -> (html: String, json: String) {
+        ("verklaring-van-vernietiging-\(listId).html", "verklaring-van-vernietiging-\(listId).json")
+    }
+
+    /// Executes (or finishes executing) the list. Refused unless it is fully approved and the bedenktijd is over,
+    /// or when it was rejected, cancelled or already executed. `asOf` is the decision date for re-deciding the
+    /// items (default: now); an interrupted execution keeps the date it started with.
+    public func execute(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
+        let snapshot = try DestructionLists(workspace: workspace).read(listId, subjects: false).0
+        let list = snapshot.list
+        guard list.kind == .vernietigingslijst else {
+            throw .refused("\(listId) is an opt-out purge run; run `sluitsteen optout purge` to finish it")
+        }
+        let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
+        var journal = ExecutionJournal(workspace: workspace, listId: listId, expected: .destroyDue, finalCopyState: "destroyed")
+        journal.batchSize = batchSize
+        let resumed: Bool
+        switch list.status {
+        case .proposed:
+            throw .refused("list \(listId) is not approved: it still needs approval as \(snapshot.pendingRoles.joined(separator: ", then ")) (`sluitsteen destroy approve \(listId) --role \(snapshot.pendingRoles.first ?? "?") --by NAME`).")
+        case .rejected, .cancelled, .executed:
+            throw .refused(DestructionLists.notOpen(list, action: "execute"))
+        case .approved:
+            guard let from = list.executableFrom else { throw .archive("list \(listId) is approved but has no approval time") }
+            guard Instant(now) >= from else {
+                throw .refused("the bedenktijd of list \(listId) (\(list.bedenktijd.iso) after the last approval on \(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)) (\(from.iso)).")
+            }
+            let moment = DecisionMoment(asOf: asOf, now: now)
+            try journal.confirm(engine: engine, asOf: moment.instant, now: now) { db, due, skipped in
+                let status = try String.fetchOne(db, sql: "SELECT status FROM destructionList WHERE id = ?", arguments: [listId])
+                guard status == ListStatus.approved.rawValue else {
+                    throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status ?? "?")); run the command again")
+                }
+                let entry = try AuditTrail.append(db, kind: .destruction, command: "destroy execute", actor: actor, objectIds: ["list:\(listId)"],
+                                                  outcome: "execution started as of \(moment.date.iso): \(due) item(s) to destroy, \(skipped) skipped",
+                                                  at: now)
+                try db.execute(sql: """
+                    UPDATE destructionList SET status = 'executing', executionAsOf = ?, executionAsOfEpoch = ?, executionStartedAt = ?,
+                        executedBy = ?, auditAnchorSeq = ?, auditAnchorHash = ? WHERE id = ?
+                    """, arguments: [moment.date.iso, moment.instant.secondsSinceEpoch, ISOTimestamp.format(now), actor, entry.seq, entry.hash, listId])
+            }
+            CrashPoint.pass("destroy-confirmed")
+            resumed = false
+        case .executing:
+            // An interrupted run: keep its decision moment; re-check the items it had not started on.
+            let at = Instant(secondsSinceEpoch: list.executionAsOfEpoch ?? Instant(now).secondsSinceEpoch)
+            try journal.confirm(engine: engine, asOf: at, now: now) { _, _, _ in }
+            resumed = true
+        }
+
+        _ = try journal.carryOut(now: now)
+        return try finish(listId, actor: actor, now: now, resumed: resumed)
+    }
+
+    /// Writes the verklaring and records the list as executed.
+    private func finish(_ listId: String, actor: String, now: Date, resumed: Bool) throws(DestroyError) -> Outcome {
+        let (s, kept): (ListSnapshot, Int)
+        do {
+            (s, kept) = try workspace.catalog.read { db in
+                (try ListSnapshot.read(db, id: listId),
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM destructionItem WHERE listId = ? AND state = 'destroyed' AND removeBytes = 0",
+                                  arguments: [listId]) ?? 0)
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        let destroyed = s.items.filter { $0.state == .destroyed }
+        let skipped = s.items.filter { $0.state == .skipped }
+        let names = ListDocuments.Names(listId: listId)
+        let csv = ListDocuments.canonicalCSV(s.items)
+        var list = s.list
+        list.status = .executed
+        let verklaring = Verklaring(
+            list: list, approvals: s.approvals, categories: CategoryTotals.group(destroyed, texts: list.categoryTexts),
+            destroyedCount: destroyed.count, destroyedSize: destroyed.reduce(0) { $0 + $1.size }, contentKeptForOtherCopies: kept,
+            skipped: skipped, excluded: s.excluded, itemListFile: names.csv,
+            itemListSHA256: list.itemListSHA256 ?? DocumentFiles.sha256(csv), itemListCount: s.onList.count,
+            executionStartedAt: list.executionStartedAt ?? ISOTimestamp.format(now), executedAt: ISOTimestamp.format(now),
+            executedBy: list.executedBy ?? actor, executionAsOf: list.executionAsOf ?? "")
+        let files = Self.verklaringNames(listId)
+        let json = verklaring.json()
+        let htmlURL = try DocumentFiles.write(verklaring.html(), name: files.html, in: workspace)
+        let jsonURL = try DocumentFiles.write(json, name: files.json, in: workspace)
+        CrashPoint.pass("destroy-verklaring-written")
+        do {
+            try workspace.catalog.write { db in
+                try db.execute(sql: """
+                    UPDATE destructionList SET status = 'executed', executedAt = ?, verklaringHtml = ?, verklaringJson = ?, verklaringSHA256 = ?
+                    WHERE id = ? AND status = 'executing'
+                    """, arguments: [ISOTimestamp.format(now), htmlURL.path, jsonURL.path, DocumentFiles.sha256(json), listId])
+                guard db.changesCount == 1 else { throw DestroyError.refused("list \(listId) was finished by another run") }
+                try AuditTrail.append(db, kind: .destruction, command: "destroy execute", actor: actor, objectIds: ["list:\(listId)"],
+                                      outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))",
+                                      at: now)
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        // Subjects must not outlive the messages: remove the approvers' list with subjects.
+        try? FileManager.default.removeItem(at: workspace.documentsDirectory.appendingPathComponent(names.csvWithSubjects))
+        try DestructionLists(workspace: workspace).writeDocuments(listId)
+        return Outcome(listId: listId, destroyed: destroyed.count, skipped: skipped, verklaring: verklaring,
+                       verklaringHtml: htmlURL, verklaringJson: jsonURL, resumed: resumed)
+    }
+}

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// The accountable part of destruction: proposing a vernietigingslijst of every `destroy-due` copy, taking items
+/// off it (uitzonderen), approving it in the policy's order, rejecting or cancelling it.
+///
+/// Every change is one catalog transaction with its audit entry; the documents are rewritten after each change.
+public struct DestructionLists: Sendable {
+    public let workspace: Workspace
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// The result of a proposal.
+    public struct Proposal: Sendable {
+        public var snapshot: ListSnapshot
+        public var documents: ListDocuments.Written
+        /// Subjects by copy id (empty unless proposed with subjects).
+        public var subjects: [Int64: String]
+        /// Destroy-due copies left out because they are already on another open list.
+        public var alreadyListed: Int
+    }
+
+    /// Builds a list of every copy whose action is `destroy-due` as of `moment`, optionally only in `mailboxes`.
+    /// Returns nil when nothing is due (no list is recorded then). Copies already on an open list are left out.
+    public func propose(policy: PolicyInForce, moment: DecisionMoment, mailboxes: [String]?, withSubjects: Bool,
+                        actor: String, now: Date) throws(DestroyError) -> Proposal? {
+        let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
+        let open: Set<Int64>
+        do {
+            open = Set(try workspace.catalog.read { db in
+                try Int64.fetchAll(db, sql: """
+                    SELECT i.copyId FROM destructionItem i JOIN destructionList l ON l.id = i.listId
+                    WHERE l.status IN ('proposed', 'approved', 'executing') AND i.state NOT IN ('excluded', 'skipped')
+                    """)
+            })
+        } catch { throw .archive("\(error)") }
+        var due: [DecidedCopy] = []
+        var alreadyListed = 0
+        do {
+            try engine.forEachDecision(asOf: moment.instant, mailboxes: mailboxes) { d in
+                guard d.decision.action == .destroyDue, d.copy.state == "present" else { return }
+                if open.contains(d.copy.copyId) { alreadyListed += 1 } else { due.append(d) }
+            }
+        } catch { throw .archive(error.description) }
+        guard !due.isEmpty else { return nil }
+
+        var texts: [CategoryText] = []
+        for d in due {
+            let rule = d.decision.rules.first ?? "?"
+            if !texts.contains(where: { $0.messageClass == d.decision.messageClass.rawValue && $0.rule == rule }) {
+                texts.append(CategoryText.make(messageClass: d.decision.messageClass, rule: rule, policy: policy.policy))
+            }
+        }
+        texts.sort { ($0.messageClass, $0.rule) < ($1.messageClass, $1.rule) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let textsJSON = (try? encoder.encode(texts)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let p = policy.policy
+        let year = AmsterdamTime.date(of: Instant(now)).year
+        let mailboxList = (mailboxes ?? []).map { $0.lowercased() }.sorted()
+
+        let id: String
+        do {
+            id = try workspace.catalog.write { db -> String in
+                let prefix = "VL-\(year)-"
+                let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM destructionList WHERE id LIKE ?", arguments: [prefix + "%"]) ?? 0) + 1
+                let id = prefix + String(format: "%03d", n)
+                try db.execute(sql: """
+                    INSERT INTO destructionList (id, kind, status, asOf, asOfEpoch, mailboxesJSON, policyName, policySource, approvalsJSON,
+                        bedenktijd, legalGround, selectielijst, archiefvormer, archiefvormerTooi, proposedAt, proposedBy, withSubjects, categoriesJSON)
+                    VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, ListKind.vernietigingslijst.rawValue, moment.date.iso, moment.instant.secondsSinceEpoch,
+                                     JSONText.array(mailboxList), p.name, policy.source, JSONText.array(p.destruction.approvals),
+                                     p.destruction.bedenktijd.iso, p.destruction.legalGround, p.destruction.selectielijst,
+                                     p.archiefvormer.name, p.archiefvormer.tooi, ISOTimestamp.format(now), actor, withSubjects, textsJSON])
+                let insert = try db.makeStatement(sql: """
+                    INSERT INTO destructionItem (listId, seq, copyId, mailbox, sha256, messageId, date, size, messageClass, rule, state)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'listed')
+                    """)
+                for (n, d) in due.enumerated() {
+                    try insert.execute(arguments: [id, n + 1, d.copy.copyId, d.copy.mailbox, d.copy.sha256, d.copy.messageId,
+                                                   d.decision.messageDate.iso, d.copy.size, d.decision.messageClass.rawValue,
+                                                   d.decision.rules.first ?? "?"])
+                }
+                let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first ?? "?")" }).count
+                try AuditTrail.append(db, kind: .listProposal, command: "destroy propose", actor: actor, objectIds: ["list:\(id)"],
+                                      outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)",
+                                      at: now)
+                return id
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        let (snapshot, subjects) = try read(id, subjects: withSubjects)
+        let written = try ListDocuments.write(snapshot, subjects: subjects, in: workspace)
+        return Proposal(snapshot: snapshot, documents: written, subjects: subjects, alreadyListed: alreadyListed)
+    }
+
+    /// Takes the copies of a message in a mailbox off the list, with a reason. Allowed only before the first
+    /// approval (approvers approve a fixed list). Returns the number of items excluded.
+    @discardableResult
+    public func exclude(_ listId: String, mailbox: String, messageId: String, reason: String, actor: String, now: Date) throws(DestroyError) -> Int {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw .invalidInput("an exclusion needs a reason (--reason TEXT); it is recorded on the list") }
+        let address = mailbox.lowercased()
+        let id = Catalog.canonicalMessageId(messageId)
+        let n: Int = try change(listId) { db, s in
+            guard s.list.status == .proposed else { throw DestroyError.refused(Self.notOpen(s.list, action: "take items off")) }
+            guard s.approvals.isEmpty else {
+                throw DestroyError.refused("list \(listId) already has approvals (\(s.approvals.map(\.role).joined(separator: ", "))); items can be taken off only before the first approval. Reject the list (`destroy reject`) and propose a new one.")
+            }
+            let items = s.items.filter { $0.mailbox == address && $0.messageId == id }
+            guard !items.isEmpty else {
+                throw DestroyError.invalidInput("message \(id) in mailbox \(address) is not on list \(listId); check the Message-ID and mailbox in the item list (\(ListDocuments.Names(listId: listId).csv))")
+            }
+            let open = items.filter { $0.state == .listed }
+            guard !open.isEmpty else { throw DestroyError.refused("message \(id) in mailbox \(address) was already taken off list \(listId)") }
+            for item in open {
+                try db.execute(sql: "UPDATE destructionItem SET state = 'excluded', reason = ?, changedAt = ?, changedBy = ? WHERE listId = ? AND copyId = ?",
+                               arguments: [why, ISOTimestamp.format(now), actor, listId, item.copyId])
+            }
+            try AuditTrail.append(db, kind: .listExclusion, command: "destroy exclude", actor: actor,
+                                  objectIds: ["list:\(listId)"] + open.map { "copy:\($0.copyId)" },
+                                  outcome: "excluded \(open.count) item(s): \(why)", at: now)
+            return open.count
+        }
+        return n
+    }
+
+    /// Records the approval of `role`. Roles must approve in the order the list requires; the last approval starts
+    /// the bedenktijd and fixes the SHA-256 of the item list. Returns the list after the approval.
+    @discardableResult
+    public func approve(_ listId: String, role: String, actor: String, now: Date) throws(DestroyError) -> ListSnapshot {
+        let r = role.trimmingCharacters(in: .whitespaces)
+        try change(listId) { db, s in
+            let l = s.list
+            guard l.status == .proposed else {
+                if l.status == .approved { throw DestroyError.refused("list \(listId) is already fully approved (\(s.approvals.map { "\($0.role): \($0.name)" }.joined(separator: ", "))).") }
+                throw DestroyError.refused(Self.notOpen(l, action: "approve"))
+            }
+            guard let position = l.approvalsRequired.firstIndex(of: r) else {
+                throw DestroyError.invalidInput("'\(r)' is not an approver role of list \(listId); it needs approvals by \(l.approvalsRequired.joined(separator: ", then ")) (in that order).")
+            }
+            if let given = s.approvals.first(where: { $0.role == r }) {
+                throw DestroyError.refused("list \(listId) was already approved as \(r) by \(given.name) on \(given.at); each role approves once.")
+            }
+            let missing = l.approvalsRequired[..<position].filter { earlier in !s.approvals.contains { $0.role == earlier } }
+            if let first = missing.first {
+                throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) (order: \(l.approvalsRequired.joined(separator: ", then "))).")
+            }
+            try db.execute(sql: "INSERT INTO destructionApproval (listId, position, role, approvedBy, approvedAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [listId, position + 1, r, actor, ISOTimestamp.format(now)])
+            let complete = s.approvals.count + 1 == l.approvalsRequired.count
+            var outcome = "approved as \(r) (\(s.approvals.count + 1) of \(l.approvalsRequired.count))"
+            if complete {
+                let sha = DocumentFiles.sha256(ListDocuments.canonicalCSV(s.items))
+                let from = AmsterdamTime.adding(l.bedenktijd, to: Instant(now))
+                try db.execute(sql: "UPDATE destructionList SET status = 'approved', approvedAt = ?, approvedEpoch = ?, itemListSHA256 = ? WHERE id = ?",
+                               arguments: [ISOTimestamp.format(now), Instant(now).secondsSinceEpoch, sha, listId])
+                outcome += "; fully approved, bedenktijd \(l.bedenktijd.iso) until \(from.iso); item list sha256 \(sha)"
+            }
+            try AuditTrail.append(db, kind: .listApproval, command: "destroy approve", actor: actor, objectIds: ["list:\(listId)"],
+                                  outcome: outcome, at: now)
+        }
+        return try read(listId, subjects: false).0
+    }
+
+    /// Rejects the list (before execution; also during the bedenktijd). A rejected list is never executed.
+    public func reject(_ listId: String, reason: String, role: String?, actor: String, now: Date) throws(DestroyError) {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw .invalidInput("a rejection needs a reason (--reason TEXT)") }
+        try close(listId, to: .rejected, reason: why, role: role, actor: actor, now: now)
+    }
+
+    /// Cancels (withdraws) the list before execution.
+    public func cancel(_ listId: String, reason: String?, actor: String, now: Date) throws(DestroyError) {
+        try close(listId, to: .cancelled, reason: reason?.trimmingCharacters(in: .whitespacesAndNewlines), role: nil, actor: actor, now: now)
+    }
+
+    /// The list with its items and approvals.
+    public func show(_ listId: String) throws(DestroyError) -> ListSnapshot { try read(listId, subjects: false).0 }
+
+    /// All lists and purge runs, newest first.
+    public func all() throws(DestroyError) -> [DestructionList] {
+        do {
+            return try workspace.catalog.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM destructionList ORDER BY proposedAt DESC, id DESC").map(DestructionList.init(row:))
+            }
+        } catch { throw .archive("\(error)") }
+    }
+
+    /// Rewrites the documents of a list (e.g. after they were removed by hand).
+    @discardableResult
+    public func writeDocuments(_ listId: String) throws(DestroyError) -> ListDocuments.Written {
+        let (s, subjects) = try read(listId, subjects: true)
+        return try ListDocuments.write(s, subjects: subjects, in: workspace)
+    }
+
+    // MARK: -
+
+    private func close(_ listId: String, to status: ListStatus, reason: String?, role: String?, actor: String, now: Date) throws(DestroyError) {
+        try change(listId) { db, s in
+            guard s.list.status == .proposed || s.list.status == .approved else {
+                throw DestroyError.refused(Self.notOpen(s.list, action: status == .rejected ? "reject" : "cancel"))
+            }
+            if let role, !role.isEmpty, !s.list.approvalsRequired.contains(role) {
+                throw DestroyError.invalidInput("'\(role)' is not an approver role of list \(listId) (\(s.list.approvalsRequired.joined(separator: ", ")))")
+            }
+            let by = role.map { $0.isEmpty ? actor : "\(actor) (\($0))" } ?? actor
+            try db.execute(sql: "UPDATE destructionList SET status = ?, closedAt = ?, closedBy = ?, closeReason = ? WHERE id = ?",
+                           arguments: [status.rawValue, ISOTimestamp.format(now), by, reason, listId])
+            try AuditTrail.append(db, kind: status == .rejected ? .listRejection : .listCancellation,
+                                  command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor, objectIds: ["list:\(listId)"],
+                                  outcome: (status == .rejected ? "rejected" : "cancelled") + (reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""), at: now)
+        }
+    }
+
+    /// Runs `body` in one write transaction with the current state of the list, then rewrites its documents.
+    @discardableResult
+    private func change<T>(_ listId: String, _ body: (Database, ListSnapshot) throws -> T) throws(DestroyError) -> T {
+        let result: T
+        do {
+            result = try workspace.catalog.write { db -> T in
+                let s = try ListSnapshot.read(db, id: listId)
+                guard s.list.kind == .vernietigingslijst else {
+                    throw DestroyError.refused("\(listId) is an opt-out purge run, not a vernietigingslijst; it needs no approvals")
+                }
+                return try body(db, s)
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        try writeDocuments(listId)
+        return result
+    }
+
+    func read(_ listId: String, subjects: Bool) throws(DestroyError) -> (ListSnapshot, [Int64: String]) {
+        do {
+            return try workspace.catalog.read { db in
+                let s = try ListSnapshot.read(db, id: listId)
+                var map: [Int64: String] = [:]
+                if subjects, s.list.withSubjects {
+                    let rows = try Row.fetchAll(db, sql: """
+                        SELECT i.copyId, m.subject FROM destructionItem i JOIN message m ON m.sha256 = i.sha256 WHERE i.listId = ?
+                        """, arguments: [listId])
+                    for r in rows { map[r[0]] = r[1] }
+                }
+                return (s, map)
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+    }
+
+    static func notOpen(_ l: DestructionList, action: String) -> String {
+        switch l.status {
+        case .rejected: return "list \(l.id) was rejected on \(l.closedAt ?? "?") by \(l.closedBy ?? "?")\(l.closeReason.map { " (\($0))" } ?? ""); it cannot \(action == "take items off" ? "change" : "be \(action == "approve" ? "approved" : action + "ed")"). Propose a new list."
+        case .cancelled: return "list \(l.id) was cancelled on \(l.closedAt ?? "?"); nothing more can be done with it. Propose a new list."
+        case .executing: return "list \(l.id) is being executed (or its execution was interrupted); run `sluitsteen destroy execute \(l.id)` to finish it."
+        case .executed: return "list \(l.id) was already executed on \(l.executedAt ?? "?"); the verklaring van vernietiging is \(l.verklaringHtml ?? "in the documents folder")."
+        case .approved: return "list \(l.id) is already fully approved; to stop it, reject or cancel it."
+        case .proposed: return "list \(l.id) is still awaiting approval."
+        }
+    }
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// The crash-safe execution machinery shared by vernietigingslijsten and opt-out purges.
+///
+/// Each item goes through a journal in the catalog: `due` → `destroying` → `destroyed` (or `skipped`). The bytes
+/// of an item are removed from the store only after the catalog has committed the item as `destroying`, and the
+/// item is recorded as `destroyed` only after the bytes are gone. After `kill -9` at any point, running again
+/// finishes the `destroying` items (removing bytes twice is harmless) and then the `due` ones; nothing is
+/// destroyed twice and nothing that is not an item of the list is touched. Bytes are removed only when no other
+/// copy that is still in the archive (another mailbox, another state) needs them; the catalog keeps only a
+/// tombstone: the copy row (state `destroyed` or `purged`) and the message's SHA-256, size, Message-ID and date.
+struct ExecutionJournal {
+    let workspace: Workspace
+    let listId: String
+    /// The action an item must still have at execution (`destroy-due` or `purge-optout`).
+    let expected: RetentionAction
+    /// The copy state a carried-out item gets (`destroyed` or `purged`).
+    let finalCopyState: String
+    /// Items per transaction pair (mark, finalise).
+    var batchSize = 256
+
+    /// Re-decides the items still `listed` or `due` as of `asOf`: those still `expected` become `due`, the others
+    /// `skipped` with the reason. Runs `extra` in the same transaction (status change and audit entry).
+    func confirm(engine: RetentionEngine, asOf: Instant, now: Date, extra: (Database, _ due: Int, _ skipped: Int) throws -> Void) throws(DestroyError) {
+        let pending: [ListItem]
+        do { pending = try workspace.catalog.read { try ListItem.fetchAll($0, listId: listId, states: [.listed, .due]) } } catch {
+            throw .archive("\(error)")
+        }
+        var decided: [Int64: DecidedCopy] = [:]
+        if !pending.isEmpty {
+            do { decided = try engine.decide(copyIds: Set(pending.map(\.copyId)), asOf: asOf) } catch { throw .archive(error.description) }
+        }
+        let stamp = ISOTimestamp.format(now)
+        do {
+            try workspace.catalog.write { db in
+                var due = 0, skipped = 0
+                for item in pending {
+                    if let reason = skipReason(item, decided[item.copyId]) {
+                        try db.execute(sql: "UPDATE destructionItem SET state = 'skipped', reason = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
+                                       arguments: [reason, stamp, listId, item.copyId])
+                        skipped += 1
+                    } else {
+                        if let g = decided[item.copyId]?.decision.optOut, expected == .purgeOptout {
+                            try db.execute(sql: "UPDATE destructionItem SET ground = ? WHERE listId = ? AND copyId = ?",
+                                           arguments: [g.rawValue, listId, item.copyId])
+                        }
+                        try db.execute(sql: "UPDATE destructionItem SET state = 'due', changedAt = ? WHERE listId = ? AND copyId = ? AND state = 'listed'",
+                                       arguments: [stamp, listId, item.copyId])
+                        due += 1
+                    }
+                }
+                try extra(db, due, skipped)
+            }
+        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+    }
+
+    /// Why an item is not carried out, or nil when it still has the expected action.
+    func skipReason(_ item: ListItem, _ d: DecidedCopy?) -> String? {
+        guard let d else {
+            return "de kopie is niet meer in het archief (al vernietigd, verwijderd of overgebracht)"
+        }
+        guard d.copy.state == "present" else { return "de kopie heeft nu de status ‘\(d.copy.state)’" }
+        let decision = d.decision
+        if decision.action == expected { return nil }
+        let rules = decision.rules.joined(separator: ", ")
+        switch decision.action {
+        case .hold:
+            let holds = decision.rules.filter { $0.hasPrefix("woo:") || $0.hasPrefix("hotspot:") }
+            return "vastgehouden (\(holds.isEmpty ? rules : holds.joined(separator: ", "))): actie nu ‘hold’"
+        case .retain:
+            return "nog niet vervallen: bewaren tot \(decision.dueDate?.iso ?? "?") (\(rules))"
+        case .transferDue, .retainPermanent:
+            return "nu waardering B, blijvend te bewaren (\(rules))"
+        case .pendingWindow:
+            return "de opt-out-termijn loopt nog (\(rules))"
+        case .purgeOptout:
+            return "uitgezonderd door de medewerker (opt-out, \(rules)); wordt verwijderd met `optout purge`"
+        case .destroyDue:
+            return "geen opt-out meer (ingetrokken); valt nu onder \(rules) en komt op een vernietigingslijst"
+        case .unclassified:
+            return "de mailbox staat niet (meer) in het register (\(rules))"
+        case .transferred:
+            return "overgebracht naar het e-depot"
+        }
+    }
+
+    /// Carries out every `destroying` and `due` item, in list order. Returns the number of items carried out by
+    /// this run.
+    func carryOut(now: Date) throws(DestroyError) -> Int {
+        var done = 0
+        // First finish what a killed run left `destroying`, then the `due` items, in batches.
+        while true {
+            let batch: [ListItem]
+            do {
+                batch = try workspace.catalog.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT \(ListItem.columns) FROM destructionItem WHERE listId = ? AND state IN ('destroying', 'due')
+                        ORDER BY CASE state WHEN 'destroying' THEN 0 ELSE 1 END, seq LIMIT ?
+                        """, arguments: [listId, batchSize]).map(ListItem.init(row:))
+                }
+            } catch { throw .archive("\(error)") }
+            if batch.isEmpty { return done }
+            done += try carryOut(batch, now: now)
+        }
+    }
+
+    private func carryOut(_ batch: [ListItem], now: Date) throws(DestroyError) -> Int {
+        let stamp = ISOTimestamp.format(now)
+        // 1. Commit the batch as `destroying`, deciding per item whether its bytes may go.
+        var removals: [(item: ListItem, removeBytes: Bool)] = []
+        do {
+            removals = try workspace.catalog.write { db in
+                var out: [(ListItem, Bool)] = []
+                for item in batch {
+                    let state = try String.fetchOne(db, sql: "SELECT state FROM copy WHERE id = ?", arguments: [item.copyId])
+                    if item.state == .due, state != "present" {
+                        try db.execute(sql: "UPDATE destructionItem SET state = 'skipped', reason = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
+                                       arguments: ["de kopie heeft nu de status ‘\(state ?? "verwijderd")’", stamp, listId, item.copyId])
+                        continue
+                    }
+                    // Another copy still in the archive (any mailbox, any state but destroyed/purged) keeps the bytes,
+                    // unless it is itself being destroyed (then the last of them removes the bytes).
+                    let others = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND id != ? AND state NOT IN ('destroyed', 'purged')
+                          AND NOT EXISTS (SELECT 1 FROM destructionItem d WHERE d.copyId = copy.id AND d.state = 'destroying')
+                        """, arguments: [item.sha256, item.copyId]) ?? 0
+                    let remove = others == 0
+                    try db.execute(sql: "UPDATE destructionItem SET state = 'destroying', removeBytes = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
+                                   arguments: [remove, stamp, listId, item.copyId])
+                    out.append((item, remove))
+                }
+                return out
+            }
+        } catch { throw .archive("\(error)") }
+        CrashPoint.pass("destroy-marked")
+
+        // 2. Remove the bytes no remaining copy needs, then make the removals durable.
+        for r in removals where r.removeBytes {
+            do { try workspace.store.remove(r.item.sha256) } catch { throw .archive(error.description) }
+            CrashPoint.pass("destroy-bytes-removed")
+        }
+        workspace.store.flush()
+
+        // 3. Record completion: tombstone the copy; scrub the message when no copy in the archive remains.
+        do {
+            try workspace.catalog.write { db in
+                for r in removals {
+                    try db.execute(sql: "UPDATE copy SET state = ?, keywordsJSON = '[]', flagsJSON = '[]', sourceFile = '' WHERE id = ?",
+                                   arguments: [finalCopyState, r.item.copyId])
+                    let others = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND state NOT IN ('destroyed', 'purged')
+                        """, arguments: [r.item.sha256]) ?? 0
+                    if others == 0 {
+                        try db.execute(sql: """
+                            UPDATE message SET subject = '', fromJSON = '[]', toJSON = '[]', ccJSON = '[]', bccJSON = '[]',
+                                headerKeywordsJSON = '[]', attachmentNamesJSON = '[]', defectsJSON = '[]', contentState = ?
+                            WHERE sha256 = ?
+                            """, arguments: [finalCopyState, r.item.sha256])
+                        try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [r.item.sha256])
+                    }
+                    try db.execute(sql: "UPDATE destructionItem SET state = 'destroyed', changedAt = ? WHERE listId = ? AND copyId = ?",
+                                   arguments: [stamp, listId, r.item.copyId])
+                }
+            }
+        } catch { throw .archive("\(error)") }
+        CrashPoint.pass("destroy-finalized")
+        return removals.count
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenHashing
+import SluitsteenXML
+
+/// What to verify against and how: schema locations, the optional policy check, and the number of threads.
+public struct VerifyOptions: Sendable {
+    /// The MDTO 1.0.1 XSD; nil finds `Schemas/MDTO-XML1.0.1.xsd` (see `SchemaLocator`).
+    public var schema: URL?
+    /// The pakbon XSD; nil finds `sluitsteen-pakbon-1.0.xsd` next to the MDTO XSD or in `Schemas/`.
+    public var pakbonSchema: URL?
+    /// `--policy`: every informatieobject must have waardering B (an e-mail package from Sluitsteen).
+    public var requireWaarderingB: Bool
+    /// Threads used for parsing and hashing (default: all cores).
+    public var workers: Int
+
+    public init(
+        schema: URL? = nil, pakbonSchema: URL? = nil, requireWaarderingB: Bool = false,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
+        self.schema = schema
+        self.pakbonSchema = pakbonSchema
+        self.requireWaarderingB = requireWaarderingB
+        self.workers = max(1, workers)
+    }
+}
+
+/// The auditor's verifier: judges an MDTO transfer package (folder, tar, zip, BagIt bag) or loose MDTO files
+/// with nothing but the package and the published schemas. Independent of the exporter's code on purpose.
+public enum PackageVerifier {
+    static let pakbonName = "pakbon.xml"
+    static let pakbonSchemaName = "sluitsteen-pakbon-1.0.xsd"
+    static let pakbonNamespace = "https://sluitsteen.eu/ns/pakbon/1.0"
+    static let sidecarLimit: Int64 = 64 << 20
+
+    /// Verifies loose MDTO files (`verify --sidecar`): safety, schema and the per-file MDTO rules, plus
+    /// uniqueness of identifications across the files given. File sizes and checksums are not compared.
+    public static func verify(sidecars urls: [URL], options: VerifyOptions = VerifyOptions()) throws(VerifyError)
+        -> VerificationReport
+    {
+        let schema = try loadMDTO(options)
+        var report = VerificationReport(
+            subject: urls.map(\.path).joined(separator: " "), container: "sidecars", informatieobjecten: 0,
+            bestanden: 0, contentFiles: 0, contentBytes: 0,
+            checksRun: [.xmlSafety, .xmlWellFormed, .schema, .emptyValue, .omvang, .checksumAlgorithm, .checksumDatum,
+                .waardering, .bewaartermijn, .bewaartermijnEinddatum, .dekkingInTijd, .begrippenlijst,
+                .identificatieUnique],
+            notes: [], findings: [])
+        var seen: [Identity: String] = [:]
+        for url in urls {
+            let data: Data
+            do {
+                data = try XMLDocument.readBounded(url, limit: sidecarLimit)
+            } catch {
+                if case .unreadable = error { throw .unreadable(path: url.path, reason: error.description) }
+                report.findings.append(Finding(.xmlSafety, path: url.path, SidecarAnalysis.dutch(error)))
+                continue
+            }
+            let (summary, findings) = SidecarAnalysis.analyse(data, path: url.path, schema: schema)
+            report.findings += findings
+            count(summary, into: &report)
+            for identity in summary.identities {
+                if let other = seen[identity] {
+                    report.findings.append(Finding(.identificatieUnique, path: url.path, line: summary.identityLine,
+                        "Identificatie \(identity) komt ook voor in \(other)."))
+                } else {
+                    seen[identity] = url.path
+                }
+            }
+            if options.requireWaarderingB { policy(summary, path: url.path, into: &report.findings) }
+        }
+        if options.requireWaarderingB { report.checksRun.append(.policyWaardering) }
+        report.checksRun.sort()
+        report.findings.sort()
+        return report
+    }
+
+    /// Verifies a whole package. Throws only when the package cannot be read at all (or a schema is missing);
+    /// every other problem is a ``Finding`` in the report.
+    public static func verify(package url: URL, options: VerifyOptions = VerifyOptions()) throws(VerifyError)
+        -> VerificationReport
+    {
+        let schema = try loadMDTO(options)
+        let store = try PackageStores.open(url)
+        let layout = Layout(store.entries)
+        var run = PackageRun(store: store, layout: layout, schema: schema, options: options, subject: url.path)
+        do {
+            try run.execute()
+        } catch let error as VerifyError {
+            throw error
+        } catch {
+            throw .unreadable(path: url.path, reason: "\(error)")
+        }
+        return run.report
+    }
+
+    static func loadMDTO(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
+        do { return try MDTOSchema.load(path: options.schema) } catch { throw .schema(error) }
+    }
+
+    static func loadPakbonSchema(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
+        let url = options.pakbonSchema
+            ?? options.schema.map { $0.deletingLastPathComponent().appendingPathComponent(pakbonSchemaName) }
+                .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
+            ?? SchemaLocator.locate(pakbonSchemaName)
+        guard let url else {
+            throw .schema(.schemaUnavailable(reason:
+                "The pakbon schema (\(pakbonSchemaName)) was not found in Schemas/; pass it with --pakbon-schema."))
+        }
+        do { return try XMLSchema(contentsOf: url) } catch { throw .schema(error) }
+    }
+
+    static func count(_ summary: SidecarSummary, into report: inout VerificationReport) {
+        switch summary.kind {
+        case .informatieobject: report.informatieobjecten += 1
+        case .bestand: report.bestanden += 1
+        case .unknown: break
+        }
+    }
+
+    static func policy(_ summary: SidecarSummary, path: String, into findings: inout [Finding]) {
+        guard summary.kind == .informatieobject, summary.waarderingCode != "B" else { return }
+        findings.append(Finding(.policyWaardering, path: path, line: summary.waarderingLine,
+            "Een e-mailpakket van Sluitsteen mag alleen informatieobjecten met waardering B (blijvend te bewaren) "
+                + "bevatten; dit object heeft waardering \(summary.waarderingCode ?? "onbekend")."))
+    }
+}
+
+/// Where the package sits inside the container: an optional single top folder, and `data/` for a bag.
+struct Layout {
+    /// Prefix of the bag or package inside the container (`""` or `top/`).
+    let prefix: String
+    let isBag: Bool
+    /// Prefix of the package root (`prefix` or `prefix + "data/"`).
+    let payload: String
+
+    init(_ entries: [PackageEntry]) {
+        let paths = Set(entries.map(\.path))
+        var prefix = ""
+        if !paths.contains("pakbon.xml") && !paths.contains("bagit.txt") {
+            let tops = Set(entries.map { $0.path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" })
+            if tops.count == 1, let top = tops.first,
+                paths.contains(top + "/pakbon.xml") || paths.contains(top + "/bagit.txt")
+            {
+                prefix = top + "/"
+            }
+        }
+        self.prefix = prefix
+        self.isBag = paths.contains(prefix + "bagit.txt")
+        self.payload = isBag ? prefix + "data/" : prefix
+    }
+}

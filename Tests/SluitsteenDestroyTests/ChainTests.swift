@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import Testing
+import SluitsteenArchive
+import SluitsteenHashing
+import SluitsteenPolicy
+import SluitsteenRetention
+@testable import SluitsteenDestroy
+
+/// The whole chain on the fixtures: propose → approve (div, archivist) → bedenktijd → execute → verklaring.
+@Suite struct ChainTests {
+    @Test func fullChainDestroysExactlyTheDueCopiesAndWritesTheVerklaring() throws {
+        let a = try TestArchive.make()
+        let infoFiles = try FixtureFacts.infoFiles()
+        let infoShas = Set(try infoFiles.map(FixtureFacts.sha256))
+        let sharedFile = try #require(infoFiles.first { $0.lastPathComponent.hasPrefix("Zorgen over verkeersveiligheid") })
+        let sharedSha = try FixtureFacts.sha256(sharedFile)
+        let before = try a.copies()
+
+        let p = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose),
+                                                 mailboxes: nil, withSubjects: true, actor: "Piet Voorstel", now: Moments.propose))
+        let s = p.snapshot
+        // Fixtures/README.md: info@ holds 6 functional messages (1 year); j.devries@ holds 12, of which 4 are in the
+        // opt-out folders Privé/Persoonlijk and 2 carry an opt-out keyword, so 6 are staff mail (7 years, latest
+        // 2025-03-10, due by 2032-03-10). The burgemeester is a key person: nothing of hers is destroyed.
+        #expect(s.onList.count == 12)
+        #expect(s.onList.filter { $0.mailbox == Boxes.info }.count == 6)
+        #expect(s.onList.filter { $0.mailbox == Boxes.devries }.count == 6)
+        #expect(!s.onList.contains { $0.mailbox == Boxes.burgemeester })
+        #expect(Set(s.onList.filter { $0.mailbox == Boxes.info }.map(\.sha256)) == infoShas)
+        let categories = s.categories
+        #expect(categories.map(\.key.label) == ["functional × functional-1y", "staff × staff-7y"])
+        let functional = try #require(categories.first)
+        let infoBytes = try infoFiles.reduce(Int64(0)) { $0 + Int64(try Data(contentsOf: $1).count) }
+        #expect(functional.size == infoBytes)
+        #expect(functional.periodFrom == "2024-01-08" && functional.periodTo == "2025-02-10")
+        #expect(categories[1].periodFrom == "2023-05-09" && categories[1].periodTo == "2025-03-10")
+
+        // Documents: the approvers' HTML names no subjects; the CSV has one line per item; subjects only in their own file.
+        let html = try String(contentsOf: p.documents.html, encoding: .utf8)
+        #expect(html.contains("staff-7y") && html.contains("functional-1y") && html.contains("Gemeente Krimpenerwaard"))
+        #expect(!html.contains("stoeptegels"))
+        let csv = try String(contentsOf: p.documents.csv, encoding: .utf8)
+        #expect(csv.split(separator: "\n").count == 13)
+        #expect(!csv.contains("stoeptegels"))
+        let withSubjects = try #require(p.documents.csvWithSubjects)
+        #expect(try String(contentsOf: withSubjects, encoding: .utf8).contains("stoeptegels"))
+
+        try a.lists.approve(s.list.id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        let approved = try a.lists.approve(s.list.id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        #expect(approved.list.status == .approved)
+        #expect(approved.list.itemListSHA256 == Digest.hex(try Data(contentsOf: p.documents.csv)))
+
+        let o = try a.execute(s.list.id, at: Moments.bedenktijdOver)
+        #expect(o.destroyed == 12)
+        #expect(o.skipped.isEmpty)
+
+        // Bytes: gone for every destroyed message except the one the burgemeester's copy still needs.
+        for sha in infoShas where sha != sharedSha { #expect(!a.workspace.store.contains(sha)) }
+        #expect(a.workspace.store.contains(sharedSha))
+        for item in s.onList where item.mailbox == Boxes.devries { #expect(!a.workspace.store.contains(item.sha256)) }
+        // Nothing off the list was touched.
+        let listed = Set(s.onList.map(\.copyId))
+        let after = try a.copies()
+        for c in before where !listed.contains(c.id) {
+            let now = try #require(after.first { $0.id == c.id })
+            #expect(now.state == "present" && now.subject == c.subject)
+            #expect(a.workspace.store.contains(c.sha256))
+        }
+        for c in after where listed.contains(c.id) { #expect(c.state == "destroyed") }
+        // Metadata: subjects and the search index of destroyed content are gone; the shared message keeps them.
+        for c in after where listed.contains(c.id) && c.sha256 != sharedSha {
+            #expect(c.subject.isEmpty)
+            let texts: Int? = try a.sql("SELECT COUNT(*) FROM messageText WHERE sha256 = ?", [c.sha256])
+            #expect(texts == 0)
+        }
+        #expect(try a.copies().first { $0.sha256 == sharedSha && $0.mailbox == Boxes.burgemeester }?.subject.contains("Lekkerkerk") == true)
+        #expect(!FileManager.default.fileExists(atPath: withSubjects.path))
+
+        // The verklaring: every element of issue 6.
+        let jsonData = try Data(contentsOf: o.verklaringJson)
+        let v = try #require(try JSONSerialization.jsonObject(with: jsonData) as? [String: Any])
+        #expect((v["archiefvormer"] as? [String: Any])?["name"] as? String == "Gemeente Krimpenerwaard")
+        #expect(v["listId"] as? String == s.list.id)
+        let cats = try #require(v["categories"] as? [[String: Any]])
+        #expect(cats.count == 2)
+        for c in cats {
+            for key in ["description", "selectionRule", "periodFrom", "periodTo", "messages", "totalSize", "legalGround", "method"] {
+                #expect(c[key] != nil, "category lacks \(key)")
+            }
+        }
+        #expect(cats.first?["totalSize"] as? Int == Int(infoBytes))
+        let approvals = try #require(v["approvals"] as? [[String: Any]])
+        #expect(approvals.map { $0["role"] as? String } == ["div", "archivist"])
+        #expect(approvals.map { $0["name"] as? String } == ["Dora DIV", "Arie Archivaris"])
+        #expect(approvals.last?["at"] as? String == "2026-01-06T09:00:00Z")
+        #expect((v["execution"] as? [String: Any])?["finishedAt"] as? String == "2026-01-13T09:00:00Z")
+        #expect((v["skipped"] as? [Any])?.isEmpty == true)
+        let itemList = try #require(v["itemList"] as? [String: Any])
+        #expect(itemList["sha256"] as? String == Digest.hex(try Data(contentsOf: p.documents.csv)))
+        #expect(v["contentKeptForOtherCopies"] as? Int == 1)
+        let verklaringHTML = try String(contentsOf: o.verklaringHtml, encoding: .utf8)
+        #expect(verklaringHTML.contains("Verklaring van vernietiging") && verklaringHTML.contains("Dora DIV"))
+        #expect(verklaringHTML.contains(itemList["sha256"] as! String))
+        for text in [verklaringHTML, String(decoding: jsonData, as: UTF8.self)] {
+            #expect(!text.contains("stoeptegels") && !text.contains("Lekkerkerk"))
+        }
+
+        // The audit trail holds the proposal, both approvals and the execution, and is intact.
+        let kinds = try a.workspace.catalog.read { try AuditTrail.entries($0).map(\.kind) }
+        #expect(kinds.filter { $0 == AuditKind.listApproval.rawValue }.count == 2)
+        #expect(kinds.filter { $0 == AuditKind.destruction.rawValue }.count == 2)
+        #expect(try a.workspace.catalog.read { try AuditTrail.verify($0) }.firstBreak == nil)
+    }
+
+    @Test func twoCopiesOfTheSameContentOnOneListRemoveTheBytesOnce() throws {
+        // A second functional mailbox holding the same six messages: both copies of each are due together.
+        let a = try TestArchive.make(extraMailboxes: ["info2@krimpenerwaard.example,functional,"],
+                                     extraIngest: [("info2@krimpenerwaard.example", "info")])
+        let infoFiles = try FixtureFacts.infoFiles()
+        let sharedSha = try FixtureFacts.sha256(try #require(infoFiles.first { $0.lastPathComponent.hasPrefix("Zorgen") }))
+        let id = try a.proposeAndApprove()
+        let o = try a.execute(id)
+        #expect(o.destroyed == 18)
+        for f in infoFiles {
+            let sha = try FixtureFacts.sha256(f)
+            #expect(a.workspace.store.contains(sha) == (sha == sharedSha), "\(f.lastPathComponent)")
+        }
+    }
+
+    @Test func exclusionKeepsTheMessageAndIsReported() throws {
+        let a = try TestArchive.make()
+        let p = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose),
+                                                 mailboxes: nil, withSubjects: false, actor: "P", now: Moments.propose))
+        let item = try #require(p.snapshot.onList.first { $0.mailbox == Boxes.info })
+        // The Message-ID typed without angle brackets and the mailbox in capitals still find the item.
+        let bare = String(item.messageId.dropFirst().dropLast())
+        #expect(try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info.uppercased(), messageId: bare, reason: "nodig voor zaak Z-2026-0007",
+                                    actor: "Dora DIV", now: Moments.propose) == 1)
+        #expect(throws: DestroyError.self) {
+            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "nog eens", actor: "D", now: Moments.propose)
+        }
+        #expect(throws: DestroyError.self) {
+            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: "<bestaat-niet@example>", reason: "x", actor: "D", now: Moments.propose)
+        }
+        #expect(throws: DestroyError.self) {
+            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "  ", actor: "D", now: Moments.propose)
+        }
+        let id = p.snapshot.list.id
+        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        // After an approval the list is fixed.
+        let other = try #require(p.snapshot.onList.first { $0.mailbox == Boxes.devries })
+        #expect(throws: DestroyError.self) {
+            try a.lists.exclude(id, mailbox: Boxes.devries, messageId: other.messageId, reason: "te laat", actor: "A", now: Moments.approveDiv)
+        }
+        try a.lists.approve(id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        let o = try a.execute(id)
+        #expect(o.destroyed == 11)
+        #expect(a.workspace.store.contains(item.sha256))
+        #expect(try a.copies().first { $0.id == item.copyId }?.state == "present")
+        #expect(o.verklaring.excluded.map(\.copyId) == [item.copyId])
+        #expect(o.verklaring.itemListCount == 11)
+        let csv = try String(contentsOf: a.workspace.documentsDirectory.appendingPathComponent(ListDocuments.Names(listId: id).csv), encoding: .utf8)
+        #expect(!csv.contains(item.sha256))
+    }
+
+    @Test func wooHoldAddedAfterApprovalIsSkippedAndReported() throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        // A Woo request comes in during the bedenktijd and covers all of info@.
+        _ = try RetentionStore(workspace: a.workspace).addHold(
+            zaaknummer: "Z-2026-0042", received: CivilDate(iso: "2026-01-08")!,
+            criteria: MatchCriteria(mailboxes: [Boxes.info]), actor: "woo-coordinator", at: ISOTimestamp.parse("2026-01-08T08:00:00Z")!)
+        let o = try a.execute(id)
+        #expect(o.destroyed == 6)
+        #expect(o.skipped.count == 6)
+        #expect(o.skipped.allSatisfy { $0.mailbox == Boxes.info && ($0.reason ?? "").contains("woo:Z-2026-0042") })
+        for sha in try FixtureFacts.infoFiles().map(FixtureFacts.sha256) { #expect(a.workspace.store.contains(sha)) }
+        #expect(try a.copies().filter { $0.mailbox == Boxes.info }.allSatisfy { $0.state == "present" && !$0.subject.isEmpty })
+        #expect(o.verklaring.skipped.count == 6)
+        #expect(o.verklaring.categories.map(\.key.rule) == ["staff-7y"])
+        let html = try String(contentsOf: o.verklaringHtml, encoding: .utf8)
+        #expect(html.contains("Z-2026-0042"))
+        // A new proposal after the list: the held copies are not destroy-due, so nothing is proposed.
+        #expect(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute), mailboxes: nil,
+                                    withSubjects: false, actor: "P", now: Moments.execute) == nil)
+    }
+
+    @Test func openListsDoNotOverlap() throws {
+        let a = try TestArchive.make()
+        let moment = DecisionMoment(asOf: Moments.asOf, now: Moments.propose)
+        let first = try #require(try a.lists.propose(policy: a.policy, moment: moment, mailboxes: [Boxes.info], withSubjects: false, actor: "P", now: Moments.propose))
+        #expect(first.snapshot.onList.count == 6)
+        let second = try #require(try a.lists.propose(policy: a.policy, moment: moment, mailboxes: nil, withSubjects: false, actor: "P", now: Moments.propose))
+        #expect(second.snapshot.onList.allSatisfy { $0.mailbox == Boxes.devries })
+        #expect(second.alreadyListed == 6)
+        #expect(first.snapshot.list.id != second.snapshot.list.id)
+    }
+}
+
+/// Every refusal of issue 6.
+@Suite struct RefusalTests {
+    func proposed(_ a: TestArchive) throws -> String {
+        try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose), mailboxes: nil,
+                                         withSubjects: false, actor: "P", now: Moments.propose)).snapshot.list.id
+    }
+
+    func refusal(_ body: () throws -> Void) -> String {
+        do { try body(); return "" } catch { return "\(error)" }
+    }
+
+    @Test func approvalsInOrderByKnownRolesOnce() throws {
+        let a = try TestArchive.make()
+        let id = try proposed(a)
+        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: "A", now: Moments.approveDiv) }.contains("first be approved as div"))
+        #expect(refusal { try a.lists.approve(id, role: "burgemeester", actor: "B", now: Moments.approveDiv) }.contains("not an approver role"))
+        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        #expect(refusal { try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv) }.contains("already approved as div"))
+        #expect(refusal { try a.lists.approve("VL-1999-999", role: "div", actor: "D", now: Moments.approveDiv) }.contains("no vernietigingslijst"))
+        try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist)
+        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist) }.contains("already fully approved"))
+    }
+
+    @Test func executeRefusedUnlessApproved() throws {
+        let a = try TestArchive.make()
+        let id = try proposed(a)
+        #expect(refusal { _ = try a.execute(id) }.contains("not approved"))
+        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        #expect(refusal { _ = try a.execute(id) }.contains("needs approval as archivist"))
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+    }
+
+    @Test func executeRefusedDuringTheBedenktijdToTheSecond() throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        let oneSecondEarly = Moments.bedenktijdOver.addingTimeInterval(-1)
+        #expect(refusal { _ = try a.execute(id, at: oneSecondEarly) }.contains("bedenktijd"))
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+        #expect(try a.execute(id, at: Moments.bedenktijdOver).destroyed == 12)
+    }
+
+    @Test func executeRefusedWhenAlreadyExecuted() throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        _ = try a.execute(id)
+        #expect(refusal { _ = try a.execute(id) }.contains("already executed"))
+        #expect(refusal { try a.lists.reject(id, reason: "te laat", role: nil, actor: "D", now: Moments.execute) }.contains("already executed"))
+        let entries = try a.workspace.catalog.read { try AuditTrail.entries($0, kind: .destruction) }
+        #expect(entries.count == 2)
+    }
+
+    @Test func rejectedOrCancelledListsAreNeverExecuted() throws {
+        let a = try TestArchive.make()
+        let rejected = try a.proposeAndApprove()
+        #expect(refusal { try a.lists.reject(rejected, reason: " ", role: nil, actor: "D", now: Moments.approveArchivist) }.contains("reason"))
+        // Rejection is possible during the bedenktijd: that is what it is for.
+        try a.lists.reject(rejected, reason: "Woo-verzoek verwacht", role: "archivist", actor: "Arie", now: Moments.approveArchivist)
+        #expect(refusal { _ = try a.execute(rejected) }.contains("rejected"))
+        #expect(refusal { try a.lists.approve(rejected, role: "div", actor: "D", now: Moments.execute) }.contains("rejected"))
+        // The copies are free again for a new list, which is then cancelled.
+        let cancelled = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
+                                                         mailboxes: nil, withSubjects: false, actor: "P", now: Moments.execute)).snapshot
+        #expect(cancelled.onList.count == 12)
+        try a.lists.cancel(cancelled.list.id, reason: nil, actor: "P", now: Moments.execute)
+        #expect(refusal { _ = try a.execute(cancelled.list.id) }.contains("cancelled"))
+        #expect(refusal { try a.lists.cancel(cancelled.list.id, reason: nil, actor: "P", now: Moments.execute) }.contains("cancelled"))
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+    }
+}
+
+/// `optout purge`: the same machinery, no approvals, counts only.
+@Suite struct OptOutPurgeTests {
+    @Test func purgesOptedOutCopiesAndKeepsCountsOnly() throws {
+        let a = try TestArchive.make()
+        let before = try a.copies()
+        let runs = try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
+                                                                  actor: "P", now: Moments.execute)
+        // Fixtures/README.md: 4 messages in Privé/Persoonlijk folders and 2 with a Privé/prive keyword, all ground private.
+        #expect(runs.count == 1)
+        #expect(runs.first?.counts == [OptOutPurge.Count(mailbox: Boxes.devries, ground: "private", copies: 6,
+                                                         bytes: runs.first?.counts.first?.bytes ?? -1)])
+        let purged = try a.copies().filter { $0.state == "purged" }
+        #expect(purged.count == 6 && purged.allSatisfy { $0.mailbox == Boxes.devries && $0.subject.isEmpty })
+        let purgedSubjects = before.filter { b in purged.contains { $0.id == b.id } }.map(\.subject)
+        #expect(purgedSubjects.contains("Huurcontract Voorstraat 14a"))
+        for p in purged { #expect(!a.workspace.store.contains(p.sha256)) }
+        #expect(runs.first?.counts.first?.bytes == before.filter { b in purged.contains { $0.id == b.id } }.reduce(0) { total, c in
+            total + ((try? a.sql("SELECT size FROM message WHERE sha256 = ?", [c.sha256]) as Int64?) ?? 0)
+        })
+        // No trace of what they were: no journal items, no subjects in the audit trail.
+        let items: Int? = try a.sql("SELECT COUNT(*) FROM destructionItem")
+        #expect(items == 0)
+        let audit = try a.workspace.catalog.read { try AuditTrail.entries($0, kind: .optOutPurge) }
+        #expect(audit.count == 2)
+        for e in audit { for s in purgedSubjects { #expect(!e.outcome.contains(s)) } }
+        // Nothing else was touched; running again purges nothing.
+        #expect(try a.copies().filter { $0.state == "present" }.count == before.count - 6)
+        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
+                                                               actor: "P", now: Moments.execute).isEmpty)
+    }
+
+    @Test func nothingIsPurgedWhileTheWindowIsOpenOrUnderAHold() throws {
+        let a = try TestArchive.make()
+        _ = try RetentionStore(workspace: a.workspace).addHold(
+            zaaknummer: "Z-2025-0100", received: CivilDate(iso: "2025-07-01")!,
+            criteria: MatchCriteria(mailboxes: [Boxes.devries]), actor: "woo", at: ISOTimestamp.parse("2025-07-01T08:00:00Z")!)
+        // Windows opened at capture (2025-06-01) and close ten weeks later: on 2025-08-01 they are still open.
+        let open = DecisionMoment(asOf: CivilDate(iso: "2025-08-01")!, now: Moments.execute)
+        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: open, actor: "P", now: Moments.execute).isEmpty)
+        let later = DecisionMoment(asOf: Moments.asOf, now: Moments.execute)
+        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: later, actor: "P", now: Moments.execute).isEmpty)
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+    }
+}

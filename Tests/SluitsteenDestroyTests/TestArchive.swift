@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import Testing
+import SluitsteenArchive
+import SluitsteenHashing
+import SluitsteenIngest
+import SluitsteenPolicy
+import SluitsteenRetention
+import SluitsteenDestroy
+
+/// Fixed instants of the test scenario (no clock is read anywhere).
+enum Moments {
+    /// Capture time of the fixtures: opt-out windows close about ten weeks later (mid-August 2025).
+    static let ingest = ISOTimestamp.parse("2025-06-01T10:00:00Z")!
+    static let propose = ISOTimestamp.parse("2026-01-05T09:00:00Z")!
+    static let approveDiv = ISOTimestamp.parse("2026-01-05T10:00:00Z")!
+    static let approveArchivist = ISOTimestamp.parse("2026-01-06T09:00:00Z")!
+    /// Last approval + P7D (2026-01-06 10:00 Amsterdam + 7 days = 2026-01-13 10:00 Amsterdam = 09:00Z).
+    static let bedenktijdOver = ISOTimestamp.parse("2026-01-13T09:00:00Z")!
+    static let execute = ISOTimestamp.parse("2026-01-14T09:00:00Z")!
+    /// Far enough ahead that all staff mail (latest 2025-03-10 + 7 years) and functional mail is due.
+    static let asOf = CivilDate(iso: "2033-01-01")!
+}
+
+/// Mailbox addresses of the fixtures (Fixtures/README.md).
+enum Boxes {
+    static let burgemeester = "burgemeester@krimpenerwaard.example"
+    static let devries = "j.devries@krimpenerwaard.example"
+    static let info = "info@krimpenerwaard.example"
+}
+
+/// A workspace built from the fixtures: the three mailboxes ingested, the registers imported, a workspace policy.
+struct TestArchive {
+    let workspace: Workspace
+    let policy: PolicyInForce
+
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url = url.deletingLastPathComponent()
+        }
+        return url
+    }()
+    static let fixtures = packageRoot.appendingPathComponent("Fixtures")
+    static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")
+    static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
+
+    /// The shipped policy, with the fixtures' staff role `beleidsmedewerker` added when the policy lacks it.
+    static func policyText() throws -> String {
+        let text = try Policy.krimpenerwaardText()
+        if text.contains("\"beleidsmedewerker\"") { return text }
+        return text.replacingOccurrences(of: "  \"medewerker\",", with: "  \"medewerker\",\n  \"beleidsmedewerker\",")
+    }
+
+    /// The standard archive, built once per test run and copied for each test (ingest is the slow part).
+    private static let template: Result<URL, any Error> = Result {
+        let built = try build(extraMailboxes: [], extraIngest: [])
+        return built.workspace.root
+    }
+
+    /// A fresh copy of the standard archive, or a new archive built with `extraMailboxes` (lines added to
+    /// mailboxes.csv) and `extraIngest` (more mailboxes to ingest: address, path under Fixtures/mailboxes).
+    static func make(extraMailboxes: [String] = [], extraIngest: [(String, String)] = []) throws -> TestArchive {
+        guard extraMailboxes.isEmpty, extraIngest.isEmpty else { return try build(extraMailboxes: extraMailboxes, extraIngest: extraIngest) }
+        let source = try template.get()
+        let dir = newDirectory()
+        try FileManager.default.copyItem(at: source, to: dir)
+        let ws = try Workspace.open(at: dir)
+        return TestArchive(workspace: ws, policy: try PolicyInForce.resolve(explicit: nil, workspace: ws))
+    }
+
+    static func newDirectory() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-destroy-\(UUID().uuidString)")
+    }
+
+    private static func build(extraMailboxes: [String], extraIngest: [(String, String)]) throws -> TestArchive {
+        let dir = newDirectory()
+        let ws = try Workspace.create(at: dir)
+        try Data(try policyText().utf8).write(to: ws.policyFile)
+        let policy = try PolicyInForce.resolve(explicit: nil, workspace: ws)
+        let ingestor = Ingestor(workspace: ws, now: Moments.ingest)
+        let boxes = fixtures.appendingPathComponent("mailboxes")
+        for (mailbox, path) in [(Boxes.burgemeester, "burgemeester.mbox"), (Boxes.devries, "beleidsmedewerker"), (Boxes.info, "info")] + extraIngest {
+            _ = try ingestor.run(IngestRequest(mailbox: mailbox, paths: [boxes.appendingPathComponent(path)], actor: "test"))
+        }
+        let registers = fixtures.appendingPathComponent("registers")
+        var mailboxesCSV = registers.appendingPathComponent("mailboxes.csv")
+        if !extraMailboxes.isEmpty {
+            var text = try String(contentsOf: mailboxesCSV, encoding: .utf8)
+            for line in extraMailboxes { text += line + "\n" }
+            mailboxesCSV = dir.appendingPathComponent("mailboxes.csv")
+            try Data(text.utf8).write(to: mailboxesCSV)
+        }
+        _ = try RetentionStore(workspace: ws).importRegisters(
+            people: registers.appendingPathComponent("people.csv"), roles: registers.appendingPathComponent("roles.csv"),
+            mailboxes: mailboxesCSV, policy: policy.policy, actor: "test", at: Moments.ingest)
+        return TestArchive(workspace: ws, policy: policy)
+    }
+
+    var lists: DestructionLists { DestructionLists(workspace: workspace) }
+
+    /// Proposes as of `Moments.asOf` and approves as div then archivist.
+    func proposeAndApprove(withSubjects: Bool = false) throws -> String {
+        let p = try lists.propose(policy: policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose), mailboxes: nil,
+                                  withSubjects: withSubjects, actor: "Piet Voorstel", now: Moments.propose)
+        let id = try #require(p).snapshot.list.id
+        try lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        try lists.approve(id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        return id
+    }
+
+    func execute(_ id: String, at now: Date = Moments.execute) throws -> DestructionExecution.Outcome {
+        try DestructionExecution(workspace: workspace).execute(id, policy: policy, asOf: Moments.asOf, actor: "Eva Uitvoer", now: now)
+    }
+
+    /// Copies as (id, mailbox, sha256, state, subject), in id order.
+    func copies() throws -> [(id: Int64, mailbox: String, sha256: String, state: String, subject: String, messageId: String)] {
+        try workspace.catalog.read { db in
+            try Row.fetchAll(db, sql: "SELECT c.id, c.mailbox, c.sha256, c.state, m.subject, m.messageId FROM copy c JOIN message m USING (sha256) ORDER BY c.id")
+                .map { ($0[0], $0[1], $0[2], $0[3], $0[4], $0[5]) }
+        }
+    }
+
+    func sql<T: DatabaseValueConvertible>(_ query: String, _ args: StatementArguments = []) throws -> T? {
+        try workspace.catalog.read { try T.fetchOne($0, sql: query, arguments: args) }
+    }
+
+    /// Runs the built CLI on this workspace.
+    func cli(_ args: [String], now: Date, kill: String? = nil) throws -> CLIRun {
+        var env = ProcessInfo.processInfo.environment
+        env["SLUITSTEEN_HOME"] = workspace.root.path
+        env["SLUITSTEEN_NOW"] = ISOTimestamp.format(now)
+        env["SLUITSTEEN_TEST_KILL"] = kill
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return CLIRun(status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL,
+                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// The result of one run of the CLI.
+struct CLIRun {
+    let status: Int32
+    /// True when the process ended by SIGKILL.
+    let killed: Bool
+    let stdout: String
+    let stderr: String
+}
+
+/// Independent facts about the fixtures, from the files themselves (not from Sluitsteen's catalog).
+enum FixtureFacts {
+    /// The `.eml` files of info@ (each file is exactly one message's bytes).
+    static func infoFiles() throws -> [URL] {
+        let root = TestArchive.fixtures.appendingPathComponent("mailboxes/info")
+        let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
+        return e.compactMap { $0 as? URL }.filter { $0.pathExtension == "eml" }
+    }
+
+    static func sha256(_ url: URL) throws -> String { Digest.hex(try Data(contentsOf: url)) }
+}

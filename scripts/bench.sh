@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# make bench: generated data (never committed), release build, figures printed at the end.
+#   1. ingest of a 100,000-message mbox vs `openssl dgst -sha256` and Python's mailbox on the same file
+#   2. plan --json over an archive of 1,000,000 message copies
+#   3. export, verify and PST benchmarks (scripts/bench-*.sh) when present
+# BENCH_MESSAGES and BENCH_PLAN_MESSAGES change the sizes (defaults 100000 and 250000 × 4 copies).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$PWD/.build/release/sluitsteen
+OUT=${BENCH_OUT:-$PWD/bench-out}
+N=${BENCH_MESSAGES:-100000}
+PN=${BENCH_PLAN_MESSAGES:-250000}
+mkdir -p "$OUT"
+export SLUITSTEEN_NOW=2026-12-01T10:00:00Z
+results="$OUT/results.txt"
+: > "$results"
+note() { echo "$*" | tee -a "$results"; }
+rss() { awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$1"; }
+secs() { awk '/Elapsed \(wall clock\)/ {n=split($8,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
+
+# --- 1. ingest -------------------------------------------------------------------------------------------
+MBOX="$OUT/bench-$N.mbox"
+[ -s "$MBOX" ] || python3 scripts/gen-mbox.py "$MBOX" --messages "$N" --seed 1
+BYTES=$(stat -c %s "$MBOX")
+MB=$(python3 -c "print(round($BYTES/1e6,1))")
+cat "$MBOX" > /dev/null   # warm the page cache for every contender alike
+/usr/bin/time -v openssl dgst -sha256 "$MBOX" > /dev/null 2> "$OUT/openssl.time"
+/usr/bin/time -v python3 -c "
+import mailbox, sys
+n = 0
+for key in mailbox.mbox(sys.argv[1]).iterkeys():
+    n += 1
+print(n)" "$MBOX" > /dev/null 2> "$OUT/python.time"
+rm -rf "$OUT/ws-ingest"
+"$BIN" init "$OUT/ws-ingest" > /dev/null
+/usr/bin/time -v "$BIN" ingest --home "$OUT/ws-ingest" --quiet --json --mailbox bench@krimpenerwaard.example "$MBOX" > "$OUT/ingest.json" 2> "$OUT/ingest.time"
+T_SSL=$(secs "$OUT/openssl.time"); T_PY=$(secs "$OUT/python.time"); T_IN=$(secs "$OUT/ingest.time")
+FOUND=$(python3 -c "import json;print(json.load(open('$OUT/ingest.json'))['found'])")
+note "== ingest: $FOUND messages, $MB MB (mbox from scripts/gen-mbox.py --messages $N --seed 1)"
+note "$(python3 - "$T_IN" "$T_PY" "$T_SSL" "$BYTES" "$FOUND" "$(rss "$OUT/ingest.time")" "$(awk '/Percent of CPU/ {print $7}' "$OUT/ingest.time")" <<'PY'
+import sys
+t_in, t_py, t_ssl, size, n, rss, cpu = float(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), sys.argv[6], sys.argv[7]
+mb = size / 1e6
+print(f"sluitsteen ingest : {t_in:7.2f} s  {n/t_in:9.0f} msg/s  {mb/t_in:7.1f} MB/s  peak RSS {rss} MB  CPU {cpu}")
+print(f"python mailbox    : {t_py:7.2f} s  {n/t_py:9.0f} msg/s  {mb/t_py:7.1f} MB/s")
+print(f"openssl sha256    : {t_ssl:7.2f} s                  {mb/t_ssl:7.1f} MB/s")
+print(f"ratio: {t_py/t_in:.1f}x Python's mailbox (goal >= 10x); {100*t_ssl/t_in:.0f}% of openssl's hashing rate (goal >= 15%)")
+PY
+)"
+
+# --- 2. plan over 1M copies -----------------------------------------------------------------------------
+PLANWS="$OUT/ws-plan"
+if [ ! -f "$PLANWS/.bench-complete" ]; then
+  rm -rf "$PLANWS" "$OUT/plan-mbox" "$OUT/plan-reg"
+  python3 scripts/gen-archive-csv.py "$OUT/plan-reg" --mailboxes 500 2> /dev/null
+  python3 scripts/gen-mbox.py "$OUT/plan-mbox" --split --mailboxes 500 --copies 4 --messages "$PN" --min-kb 1 --max-kb 3
+  "$BIN" init "$PLANWS" > /dev/null
+  for f in "$OUT"/plan-mbox/*.mbox; do "$BIN" ingest --home "$PLANWS" --quiet --mailbox "$(basename "$f" .mbox)" "$f" > /dev/null; done
+  "$BIN" register import --home "$PLANWS" "$OUT/plan-reg/people.csv" "$OUT/plan-reg/roles.csv" "$OUT/plan-reg/mailboxes.csv" > /dev/null 2>&1
+  touch "$PLANWS/.bench-complete"
+fi
+"$BIN" hotspot add --home "$PLANWS" --name bench-hotspot --status designated --terms "Brug Krimpen" --from 2020-01-01 --to 2021-12-31 > /dev/null 2>&1 || true
+/usr/bin/time -v "$BIN" plan --home "$PLANWS" --as-of 2030-01-01 --json 2> "$OUT/plan.time" | wc -l > "$OUT/plan.count"
+COPIES=$(cat "$OUT/plan.count"); T_PLAN=$(secs "$OUT/plan.time")
+note "== plan --json: $COPIES copies in $T_PLAN s = $(python3 -c "print(round($COPIES/$T_PLAN))") copies/s (goal >= 200000), peak RSS $(rss "$OUT/plan.time") MB, CPU $(awk '/Percent of CPU/ {print $7}' "$OUT/plan.time")"
+
+# --- 3. the other stages' benchmarks ---------------------------------------------------------------------
+for b in scripts/bench-export.sh scripts/bench-verify.sh scripts/bench-pst.sh; do
+  if [ -x "$b" ]; then note "== $b"; bash "$b" 2>&1 | tee -a "$results"; fi
+done
+echo
+echo "Figures saved in $results"
