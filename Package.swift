@@ -40,7 +40,7 @@ let package = Package(
 
         // Primitives shared by export and verify (and nothing else of theirs).
         .target(name: "SluitsteenHashing", dependencies: ["COpenSSLCrypto"]),
-        .target(name: "SluitsteenXML", dependencies: ["CLibXML2"]),
+        .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing"]),
 
         // Pipeline stages.
         .target(

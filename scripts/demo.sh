@@ -1,26 +1,59 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: EUPL-1.2
-# The main job end to end on Fixtures/: a fresh workspace, ingest of three municipal mailboxes (mbox, Maildir,
-# EML), the registers, a plan, the destruction chain and the MDTO export of the key-person mail, verified.
+# make demo: the main job end to end on Fixtures/, in a fresh workspace (default ./demo-archief):
+# ingest of three municipal mailboxes (mbox, Maildir, EML), the registers, a hotspot and a Woo hold, the plan,
+# an explanation, the destruction chain with its verklaring, the opt-out purge, the MDTO export of the
+# key-person mail and its verification, and the audit trail check.
+# The clock is replayed with SLUITSTEEN_NOW so the run is the same every time; destruction and transfer are
+# decided --as-of dates far enough ahead that the fixtures' mail is due.
 set -euo pipefail
 BIN=${1:-.build/debug/sluitsteen}
 HOME_DIR=${2:-demo-archief}
 F=Fixtures
 export SLUITSTEEN_HOME="$HOME_DIR"
-export SLUITSTEEN_NOW=2026-12-01T10:00:00Z
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 run() { say "sluitsteen $*"; "$BIN" "$@"; }
+at() { export SLUITSTEEN_NOW="$1"; printf '\n\033[2m# time is now %s\033[0m\n' "$1"; }
 
 rm -rf "$HOME_DIR"
+at 2026-12-01T10:00:00Z
 run init "$HOME_DIR" --by "DIV Krimpenerwaard"
-run ingest --quiet --by "DIV" --mailbox burgemeester@krimpenerwaard.example "$F/mailboxes/burgemeester.mbox"
-run ingest --quiet --by "DIV" --mailbox j.devries@krimpenerwaard.example "$F/mailboxes/beleidsmedewerker"
-run ingest --quiet --by "DIV" --mailbox info@krimpenerwaard.example "$F/mailboxes/info"
-run ingest --quiet --by "DIV" --mailbox burgemeester@krimpenerwaard.example "$F/mailboxes/burgemeester.mbox"
-run register import --by "DIV" "$F/registers/people.csv" "$F/registers/roles.csv" "$F/registers/mailboxes.csv"
-run hotspot add --by "DIV" --name "N210 Brug Krimpen" --status designated --from 2024-01-01 --to 2025-12-31 --terms "N210,Brug Krimpen" --decision "SIO 2024-11"
+run ingest --quiet --by DIV --mailbox burgemeester@krimpenerwaard.example "$F/mailboxes/burgemeester.mbox"
+run ingest --quiet --by DIV --mailbox j.devries@krimpenerwaard.example "$F/mailboxes/beleidsmedewerker"
+run ingest --quiet --by DIV --mailbox info@krimpenerwaard.example "$F/mailboxes/info"
+say "(the same export again adds nothing)"
+run ingest --quiet --by DIV --mailbox burgemeester@krimpenerwaard.example "$F/mailboxes/burgemeester.mbox"
+run register import --by DIV "$F/registers/people.csv" "$F/registers/roles.csv" "$F/registers/mailboxes.csv"
+run hotspot add --by DIV --name "N210 Brug Krimpen" --status designated --from 2024-01-01 --to 2025-12-31 --terms "N210,Brug Krimpen" --decision "SIO 2024-11"
+run hotspot publish --out "$HOME_DIR/hotspots.html"
 run hold add --by "Woo-coördinator" --woo Z-2024-0815 --received 2024-05-21 --zaak Z-2024-0815
-run plan --report "$HOME_DIR/plan.html"
-run explain --mailbox j.devries@krimpenerwaard.example --message-id "$("$BIN" messages --mailbox j.devries@krimpenerwaard.example --json | python3 -c 'import sys,json; print([json.loads(l)["messageId"] for l in sys.stdin if "Projecten" in json.loads(l)["folder"]][0])')"
-if [ -x scripts/demo-chain.sh ]; then bash scripts/demo-chain.sh "$BIN" "$HOME_DIR"; fi
-say "done: the workspace is in $HOME_DIR (plan report: $HOME_DIR/plan.html)"
+run plan --as-of 2033-06-01 --report "$HOME_DIR/plan.html"
+ID=$("$BIN" messages --mailbox j.devries@krimpenerwaard.example --json | python3 -c 'import sys,json
+rows=[json.loads(l) for l in sys.stdin]
+print([r["messageId"] for r in rows if r["folder"]=="Projecten/Brug"][0])')
+run explain --as-of 2033-06-01 --mailbox j.devries@krimpenerwaard.example --message-id "$ID"
+
+say "# The destruction chain: propose, approve (DIV, then the archivist), bedenktijd, execute"
+at 2033-06-01T09:00:00Z
+run destroy propose --as-of 2033-06-01 --by "Piet Voorstel (DIV)"
+LIST=$("$BIN" destroy list --json 2>/dev/null | python3 -c 'import sys,json
+ids=[json.loads(l)["listId"] for l in sys.stdin if l.strip()]
+print(ids[-1] if ids else "")' || true)
+[ -n "$LIST" ] || LIST=VL-2033-001
+run destroy approve "$LIST" --role div --by "Dora de Wit (DIV)"
+at 2033-06-02T09:00:00Z
+run destroy approve "$LIST" --role archivist --by "Arie Jansen (archivaris)"
+say "(executing before the bedenktijd is over is refused)"
+"$BIN" destroy execute "$LIST" --as-of 2033-06-01 || true
+at 2033-06-10T09:00:00Z
+run destroy execute "$LIST" --as-of 2033-06-01
+run optout purge --as-of 2033-06-01
+
+say "# Transfer of the permanent mail (key persons and the designated hotspot) to the e-depot"
+at 2036-01-05T09:00:00Z
+rm -rf "$HOME_DIR/overdracht"
+run export --quiet --by "Arie Jansen (archivaris)" --as-of 2036-01-01 --out "$HOME_DIR/overdracht"
+run verify "$HOME_DIR/overdracht" --report "$HOME_DIR/verificatie.html"
+run plan --as-of 2036-01-01
+run audit verify
+say "done: workspace $HOME_DIR — plan.html, hotspots.html, verificatie.html and documents/ (vernietigingslijst, verklaring)"

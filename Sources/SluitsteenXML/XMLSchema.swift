@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CLibXML2
 import Foundation
+import SluitsteenHashing
 
 /// A compiled XSD, compiled once and shared between threads; each validation gets its own context.
 ///
@@ -77,7 +78,7 @@ public enum MDTOSchema {
                     + "Run `make schemas` in the Sluitsteen folder, or pass the file with --schema.")
         }
         let data = try XMLDocument.readBounded(url, limit: 8 << 20)
-        let digest = SHA256Hex.of(data)
+        let digest = Digest.hex(data)
         guard digest == sha256 else {
             throw .schemaUnavailable(
                 reason: "\(url.path) is not the official MDTO 1.0.1 schema (SHA-256 \(digest), expected \(sha256)). "

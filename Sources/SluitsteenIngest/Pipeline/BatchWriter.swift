@@ -44,6 +44,7 @@ struct BatchWriter {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let flaggedOf = try db.cachedStatement(sql: "SELECT flagged FROM message WHERE sha256 = ?")
+                let stateOf = try db.cachedStatement(sql: "SELECT contentState FROM message WHERE sha256 = ?")
                 for row in rows {
                     let p = row.item.parsed
                     let raw = row.item.raw
@@ -56,6 +57,22 @@ struct BatchWriter {
                         JSONText.array(p.headerKeywords), p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged,
                     ])
                     if db.changesCount > 0 {
+                        try insertText.execute(arguments: [row.item.sha256, p.text])
+                    } else if try String.fetchOne(stateOf, arguments: [row.item.sha256]) != "stored" {
+                        // The bytes were destroyed earlier and arrive again from another export: they were just
+                        // stored anew, so the message's metadata and search text are restored with them.
+                        try db.execute(sql: """
+                            UPDATE message SET messageId = ?, messageIdSynthetic = ?, date = ?, dateEpoch = ?, dateSource = ?, subject = ?,
+                                fromJSON = ?, toJSON = ?, ccJSON = ?, bccJSON = ?, headerKeywordsJSON = ?, attachmentCount = ?,
+                                attachmentNamesJSON = ?, defectsJSON = ?, flagged = ?, contentState = 'stored'
+                            WHERE sha256 = ?
+                            """, arguments: [
+                                p.messageId, p.messageIdSynthetic, dateText, p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) },
+                                p.dateSource.rawValue, p.subject, BatchWriter.addresses(p.from), BatchWriter.addresses(p.to),
+                                BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc), JSONText.array(p.headerKeywords),
+                                p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged, row.item.sha256,
+                            ])
+                        try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [row.item.sha256])
                         try insertText.execute(arguments: [row.item.sha256, p.text])
                     }
                     try insertCopy.execute(arguments: [

@@ -35,7 +35,7 @@ struct ExplainCommand: ParsableCommand {
         for d in found {
             print(dutch ? "Bericht \(d.copy.messageId) in \(d.copy.mailbox) (map \(d.copy.folder)), peildatum \(AmsterdamTime.date(of: instant).iso):"
                         : "Message \(d.copy.messageId) in \(d.copy.mailbox) (folder \(d.copy.folder)), as of \(AmsterdamTime.date(of: instant).iso):")
-            for (i, line) in d.decision.explanation(lang).enumerated() { print("  \(i + 1). \(line)") }
+            for line in d.decision.explanation(lang) { print("  \(line)") }
             print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.joined(separator: ", "))
             print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)
         }
