@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+@testable import SluitsteenArchive
+import SluitsteenHashing
+import Testing
+
+@Suite struct ArchiveTests {
+    func temporary() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-archive-\(UUID().uuidString)")
+    }
+
+    @Test(arguments: [
+        ("2024-03-01T23:30:00Z", 1_709_335_800.0),
+        ("2024-03-02T00:30:00+01:00", 1_709_335_800.0),
+        ("2024-03-01T18:30:00-05:00", 1_709_335_800.0),
+        ("2024-03-01", 1_709_251_200.0),
+        ("1970-01-01T00:00:00Z", 0.0),
+    ])
+    func isoTimestampsParse(text: String, epoch: Double) {
+        #expect(ISOTimestamp.parse(text)?.timeIntervalSince1970 == epoch)
+    }
+
+    @Test(arguments: ["2024-13-01", "2024-03-01T25:00:00Z", "01-03-2024", "2024-03-01T10:00:00", "yesterday", ""])
+    func invalidTimestampsAreRefused(text: String) {
+        #expect(ISOTimestamp.parse(text) == nil)
+    }
+
+    @Test func timestampsFormatInUTCAndWithOffset() {
+        let date = Date(timeIntervalSince1970: 1_709_335_800)
+        #expect(ISOTimestamp.format(date) == "2024-03-01T23:30:00Z")
+        #expect(ISOTimestamp.format(date, offsetMinutes: 60) == "2024-03-02T00:30:00+01:00")
+        #expect(ISOTimestamp.format(date, offsetMinutes: -330) == "2024-03-01T18:00:00-05:30")
+    }
+
+    @Test func replayableClockReadsSluitsteenNow() throws {
+        let clock = try ReplayableClock(environment: ["SLUITSTEEN_NOW": "2030-01-02T03:04:05Z"])
+        #expect(ISOTimestamp.format(clock.now()) == "2030-01-02T03:04:05Z")
+        #expect(throws: ArchiveError.self) { try ReplayableClock(environment: ["SLUITSTEEN_NOW": "morgen"]) }
+    }
+
+    @Test func workspaceResolutionOrder() {
+        #expect(Workspace.resolveDirectory(explicit: "/a/b", environment: ["SLUITSTEEN_HOME": "/c"]).path == "/a/b")
+        #expect(Workspace.resolveDirectory(explicit: nil, environment: ["SLUITSTEEN_HOME": "/c"]).path == "/c")
+        #expect(Workspace.resolveDirectory(explicit: nil, environment: [:]).lastPathComponent == "archief")
+    }
+
+    @Test func openingANonWorkspaceIsAClearError() throws {
+        let dir = temporary()
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let error = #expect(throws: ArchiveError.self) { try Workspace.open(at: dir) }
+        #expect(error?.description.contains("sluitsteen init") == true)
+    }
+
+    @Test func contentStoreIsAddressedByHashAndIdempotent() throws {
+        let ws = try Workspace.create(at: temporary())
+        let bytes = Data("Subject: x\n\nbody\n".utf8)
+        let sha = Digest.hex(bytes)
+        let first = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
+        let second = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
+        #expect(first && !second)
+        #expect(ws.store.url(for: sha).lastPathComponent == sha)
+        #expect(try ws.store.read(sha) == bytes)
+        // A stored file that no longer matches its name is reported as damaged, not returned.
+        let url = ws.store.url(for: sha)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
+        try Data("Subject: y\n\nbody\n".utf8).write(to: url)
+        #expect(throws: ArchiveError.self) { try ws.store.read(sha) }
+        try ws.store.remove(sha)
+        try ws.store.remove(sha)
+        #expect(!ws.store.contains(sha))
+    }
+
+    @Test func auditTrailChainsAndDetectsEdits() throws {
+        let ws = try Workspace.create(at: temporary())
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        try ws.catalog.write { db in
+            for i in 1...3 {
+                try AuditTrail.append(db, kind: .ingest, command: "ingest", actor: "DIV", objectIds: ["batch:\(i)"], outcome: "ok", at: t)
+            }
+        }
+        let intact = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(intact.checked == 3 && intact.firstBreak == nil)
+        let entries = try ws.catalog.read { try AuditTrail.entries($0) }
+        #expect(entries[1].previousHash == entries[0].hash)
+        #expect(entries.allSatisfy { $0.premisEventType == "ingestion" })
+        try ws.catalog.write { try $0.execute(sql: "UPDATE auditEntry SET actor = 'iemand anders' WHERE seq = 2") }
+        let broken = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(broken.firstBreak?.seq == 2)
+    }
+
+    @Test func jsonTextEscapesAndRoundTrips() {
+        let values = ["gewoon", "met \"quotes\" en \\ backslash", "regel\nnieuw", "tab\t", "\u{01}", "één € 🚲"]
+        let text = JSONText.array(values)
+        #expect(JSONText.decodeArray(text) == values)
+        #expect(JSONText.object([("a", .int(1)), ("b", .null), ("c", .bool(true))]) == #"{"a":1,"b":null,"c":true}"#)
+    }
+}
