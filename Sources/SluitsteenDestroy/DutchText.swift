@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenRetention
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
@@ -63,22 +64,8 @@ public enum DutchText {
         return (n < 0 ? "-" : "") + out
     }
 
-    /// Escapes text for HTML element content and attribute values.
-    public static func html(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Escapes text for HTML element content and attribute values (the reports' shared escaping).
+    public static func html(_ s: String) -> String { HTML.escape(s) }
 
     /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
     public static func csv(_ s: String) -> String {

@@ -80,6 +80,7 @@ public enum PSTExtractor {
         try prepare(workDirectory)
 
         let timeout = options.timeout ?? .seconds(120 + Int64(size / 1_000_000))
+        let started = Date()
         let run: ReadpstRun
         do {
             run = try ReadpstRun.execute(
@@ -112,7 +113,9 @@ public enum PSTExtractor {
         if run.status != 0 {
             throw fail(.conversionFailed(file: name, detail: "\(detail) (exit status \(run.status))"))
         }
-        return assemble(trace: trace, file: file, workDirectory: workDirectory,
+        let exportStamp = ReadpstMessageFile.Stamp(
+            since: started, replacement: (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0))
+        return assemble(trace: trace, file: file, workDirectory: workDirectory, stamp: exportStamp,
                         passwordProtected: isPasswordSet(trace.passwordChecksum, header: header))
     }
 
@@ -149,7 +152,7 @@ public enum PSTExtractor {
 
     // MARK: - Result
 
-    private static func assemble(trace: ReadpstTrace, file: URL, workDirectory: URL,
+    private static func assemble(trace: ReadpstTrace, file: URL, workDirectory: URL, stamp: ReadpstMessageFile.Stamp,
                                  passwordProtected: Bool) -> PSTExtraction {
         var items: [(PSTItem, Int)] = []
         var failures: [(PSTItemFailure, Int)] = []
@@ -162,7 +165,7 @@ public enum PSTExtractor {
             let url = workDirectory.appendingPathComponent(record.relativeFile)
             let folderPath = record.folderPath.joined(separator: "/")
             do {
-                let facts = try ReadpstMessageFile.normalise(at: url)
+                let facts = try ReadpstMessageFile.normalise(at: url, stamp: stamp)
                 items.append((PSTItem(
                     folderPath: folderPath, position: record.position, file: url, kind: facts.kind,
                     keywords: [], flags: facts.flags, warnings: record.warnings), order))

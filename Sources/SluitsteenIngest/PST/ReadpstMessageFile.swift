@@ -18,16 +18,51 @@ enum ReadpstMessageFile {
     static let invitePrefix = Array("=\"i".utf8)
     static let inviteTail = Array(".ics\"".utf8)
 
-    /// Rewrites the file in place when it holds random tokens, and returns its kind and flags.
-    static func normalise(at url: URL) throws -> Facts {
+    /// readpst also stamps the calendar parts it writes for meeting requests with the time of the conversion
+    /// (`DTSTAMP:`). Stamps from that run (at or after `since`) are replaced by `replacement`, the PST file's
+    /// modification time, so that converting the same file again gives the same bytes. Older stamps, which come
+    /// from the mailbox itself, are left alone.
+    struct Stamp {
+        var since: Date
+        var replacement: Date
+    }
+
+    static let dtstamp = Array("\nDTSTAMP:".utf8)
+
+    /// Rewrites the file in place when it holds random tokens or conversion-time stamps, and returns its kind
+    /// and flags.
+    static func normalise(at url: URL, stamp: Stamp? = nil) throws -> Facts {
         let original = try Data(contentsOf: url)
         var bytes = [UInt8](original)
         let changedBoundaries = renumber(&bytes, stem: boundaryStem, tail: boundaryTail)
         let changedInvites = renumber(&bytes, stem: invitePrefix, tail: inviteTail)
-        if changedBoundaries || changedInvites {
+        let changedStamps = stamp.map { restamp(&bytes, $0) } ?? false
+        if changedBoundaries || changedInvites || changedStamps {
             try Data(bytes).write(to: url, options: .atomic)
         }
         return facts(of: bytes)
+    }
+
+    /// Replaces `DTSTAMP:YYYYMMDDTHHMMSSZ` values written during the conversion by the replacement stamp.
+    static func restamp(_ bytes: inout [UInt8], _ stamp: Stamp) -> Bool {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let replacement = Array(formatter.string(from: stamp.replacement).utf8)
+        var changed = false
+        var i = 0
+        while let start = find(dtstamp, in: bytes, from: i) {
+            let valueStart = start + dtstamp.count
+            let valueEnd = valueStart + 16
+            i = valueStart
+            guard valueEnd <= bytes.count,
+                  let date = formatter.date(from: String(decoding: bytes[valueStart..<valueEnd], as: UTF8.self)),
+                  date >= stamp.since.addingTimeInterval(-2) else { continue }
+            bytes.replaceSubrange(valueStart..<valueEnd, with: replacement)
+            changed = true
+        }
+        return changed
     }
 
     /// Replaces each `stem DIGITS tail` by `stem K tail`, K counting distinct DIGITS in order of appearance.

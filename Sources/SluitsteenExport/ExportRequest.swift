@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenPolicy
+
+/// The container a transfer package is written as: a folder, a tar file or a zip file.
+public enum ExportContainer: String, Sendable, CaseIterable {
+    case dir, tar, zip
+}
+
+/// What `sluitsteen export` is asked to do: which copies, where, and in what form.
+///
+/// Selection: copies whose action is `transfer-due` as of ``asOf`` (plus `retain-permanent` with
+/// ``allPermanent``), optionally limited to mailboxes and to designated hotspots. V-valued copies are never
+/// selected; copies under a hold whose underlying decision is B are.
+public struct ExportRequest: Sendable {
+    /// The folder, `.tar` or `.zip` file to create. Must not exist yet.
+    public var out: URL
+    /// The decision moment.
+    public var asOf: Instant
+    /// Only these mailboxes (lowercase addresses); empty = all.
+    public var mailboxes: [String]
+    /// Only copies whose decision cites `hotspot:NAME` for one of these names; empty = no hotspot filter.
+    public var hotspots: [String]
+    /// Also take copies whose action is `retain-permanent` (B, not yet due).
+    public var allPermanent: Bool
+    public var container: ExportContainer
+    /// Wrap the package as a BagIt bag (RFC 8493).
+    public var bagit: Bool
+    /// Write every attachment as a file of its own, with its bestand sidecar.
+    public var extractAttachments: Bool
+    /// Who runs the export (audit trail).
+    public var actor: String
+    /// The command line, for the audit trail.
+    public var command: String
+    /// The MDTO XSD to use; nil = find it (Schemas/, `$SLUITSTEEN_SCHEMAS`).
+    public var mdtoSchema: URL?
+    /// The pakbon XSD to use; nil = find it.
+    public var pakbonSchema: URL?
+
+    public init(out: URL, asOf: Instant, mailboxes: [String] = [], hotspots: [String] = [], allPermanent: Bool = false,
+                container: ExportContainer = .dir, bagit: Bool = false, extractAttachments: Bool = false,
+                actor: String, command: String = "export", mdtoSchema: URL? = nil, pakbonSchema: URL? = nil) {
+        self.out = out
+        self.asOf = asOf
+        self.mailboxes = mailboxes.map { $0.lowercased() }
+        self.hotspots = hotspots
+        self.allPermanent = allPermanent
+        self.container = container
+        self.bagit = bagit
+        self.extractAttachments = extractAttachments
+        self.actor = actor
+        self.command = command
+        self.mdtoSchema = mdtoSchema
+        self.pakbonSchema = pakbonSchema
+    }
+}
+
+/// What an export produced: the package id and hash, and what it holds.
+public struct ExportSummary: Sendable, Equatable {
+    public var packageId: String
+    public var location: String
+    public var container: String
+    /// The pakbon's `pakketHash` (Schemas/README.md).
+    public var packageHash: String
+    /// Message copies the package stands for (including copies represented by a reference to another dossier).
+    public var copies: Int
+    /// Distinct messages (each one `.eml` in the package).
+    public var messages: Int
+    /// Copies that were under a hold at export time.
+    public var held: Int
+    public var informatieobjecten: Int
+    public var bestanden: Int
+    public var contentFiles: Int
+    public var contentBytes: Int64
+    /// Copies that were selected but skipped: none so far (every failure aborts the export).
+    public var elapsed: TimeInterval
+}
+
+/// The outcome of `sluitsteen transfer confirm`.
+public struct TransferConfirmationSummary: Sendable, Equatable {
+    public var packageId: String
+    /// Copies now in state `transferred`.
+    public var transferred: Int
+    /// Copies of the package that were no longer present (destroyed or purged since the export).
+    public var skipped: Int
+    public var receiptSHA256: String?
+    public var receiptName: String?
+}

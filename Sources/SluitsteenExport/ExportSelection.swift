@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// The serie a copy is placed in: one per designated hotspot, one for key persons' mail, one for the rest.
+struct SerieSpec: Sendable, Hashable {
+    /// Folder name and sort key (unique in the package).
+    let folder: String
+    let naam: String
+    let kenmerk: String
+    let categorieLabel: String
+    let categorieCode: String?
+    let categorieList: String
+    let omschrijving: String
+}
+
+/// Chooses the copies to export and lays them out, on disk: the selection is streamed from the retention engine
+/// into a scratch SQLite database (next to the package being built), so memory does not grow with the number of
+/// messages. The plan orders copies by serie, mailbox, folder and position; the first copy of each message (by
+/// SHA-256) in that order is the one whose bytes go into the package.
+final class ExportSelection {
+    let db: DatabaseQueue
+    private(set) var series: [String: SerieSpec] = [:]
+    private(set) var owners: [String: String] = [:]
+    private(set) var count = 0
+
+    init(path: URL) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+        }
+        db = try DatabaseQueue(path: path.path, configuration: config)
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE sel (
+                    seq INTEGER PRIMARY KEY, copyId INTEGER NOT NULL, sha256 TEXT NOT NULL, messageId TEXT NOT NULL,
+                    mailbox TEXT NOT NULL, folder TEXT NOT NULL, serie TEXT NOT NULL, messageDate TEXT NOT NULL,
+                    holdRules TEXT NOT NULL
+                );
+                CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind INTEGER NOT NULL);
+                """)
+        }
+    }
+
+    /// Streams the decisions and keeps the selected copies. Returns the number selected.
+    func select(_ request: ExportRequest, workspace: Workspace, policy: Policy) throws -> Int {
+        let store = RetentionStore(workspace: workspace)
+        let hotspots: [Hotspot]
+        let registers: Registers?
+        do {
+            hotspots = try store.hotspots()
+            registers = try store.registers()
+        } catch { throw ExportError.archive(error.description) }
+        if let registers {
+            let names = Dictionary(registers.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+            for m in registers.mailboxes {
+                owners[m.address] = m.personId.flatMap { names[$0] }
+            }
+        }
+        let designated = Dictionary(hotspots.filter { $0.status == .designated }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let proposed = Set(hotspots.filter { $0.status == .proposed }.map(\.ruleId))
+        for name in request.hotspots where designated[name] == nil {
+            throw ExportError.invalidInput("there is no designated hotspot named '\(name)'. Designated hotspots: "
+                + (designated.keys.sorted().joined(separator: ", ").nonEmpty ?? "none") + ".")
+        }
+        let filter = Set(request.hotspots)
+        let archiefvormer = policy.archiefvormer.name
+        // Serie folders: hotspot names made unique.
+        var hotspotFolder: [String: String] = [:]
+        var used: Set<String> = ["sleutelfunctionarissen", "overig"]
+        for h in designated.values.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
+            var folder = PackageNames.bounded("hotspot-" + PackageNames.slug(h.name, fallback: h.id), max: PackageNames.serieMax)
+            if used.contains(folder.lowercased()) {
+                folder = PackageNames.bounded("hotspot-" + PackageNames.slug(h.id, fallback: "x") + "-" + PackageNames.slug(h.name, fallback: "x"), max: PackageNames.serieMax)
+            }
+            used.insert(folder.lowercased())
+            hotspotFolder[h.name] = folder
+        }
+        let bRules = [policy.keyPerson, policy.staff, policy.staffLeft, policy.functional].filter { $0.waardering == .bewaren }
+        let asOfDate = AmsterdamTime.date(of: request.asOf)
+        let tooi = policy.archiefvormer.tooi
+
+        func serie(for d: Decision) -> SerieSpec {
+            let hotspotNames = d.rules.compactMap { r -> String? in
+                guard r.hasPrefix("hotspot:") else { return nil }
+                let name = String(r.dropFirst("hotspot:".count))
+                return designated[name] != nil && (filter.isEmpty || filter.contains(name)) ? name : nil
+            }
+            if let name = hotspotNames.first, let h = designated[name], let folder = hotspotFolder[name] {
+                return SerieSpec(folder: folder, naam: "E-mail over hotspot \(h.name)", kenmerk: "\(tooi)-email-serie-hotspot-\(h.id)",
+                                 categorieLabel: h.name, categorieCode: h.decisionRef?.nonEmpty,
+                                 categorieList: "Hotspotlijst \(archiefvormer)",
+                                 omschrijving: "E-mail die valt onder de aangewezen hotspot \(h.name)"
+                                    + (h.decisionRef.map { " (besluit \($0))" } ?? "") + "; blijvend te bewaren.")
+            }
+            if d.messageClass == .keyPerson {
+                return SerieSpec(folder: "sleutelfunctionarissen", naam: "E-mail van sleutelfunctionarissen",
+                                 kenmerk: "\(tooi)-email-serie-sleutelfunctionarissen",
+                                 categorieLabel: "E-mail van sleutelfunctionarissen", categorieCode: policy.keyPerson.id,
+                                 categorieList: policy.destruction.selectielijst,
+                                 omschrijving: "E-mail van functionarissen in een sleutelfunctie (Capstone); blijvend te bewaren.")
+            }
+            let rule = d.rules.first { r in bRules.contains { $0.id == r } } ?? d.rules.last ?? "b"
+            return SerieSpec(folder: "overig", naam: "Overige blijvend te bewaren e-mail", kenmerk: "\(tooi)-email-serie-overig",
+                             categorieLabel: "Blijvend te bewaren e-mail", categorieCode: rule,
+                             categorieList: policy.destruction.selectielijst,
+                             omschrijving: "Blijvend te bewaren e-mail buiten de sleutelfunctionarissen en hotspots.")
+        }
+
+        func selected(_ d: Decision) -> Bool {
+            guard d.waardering == .bewaren else { return false }
+            if !filter.isEmpty && !d.rules.contains(where: { r in filter.contains { "hotspot:" + $0 == r } }) { return false }
+            switch d.action {
+            case .transferDue: return true
+            case .retainPermanent: return request.allPermanent
+            case .hold:
+                if request.allPermanent { return true }
+                // The decision under the hold: its due date follows from the B rule it cites.
+                let term: ISODuration
+                if let rule = bRules.first(where: { d.rules.contains($0.id) }) {
+                    term = rule.after
+                } else if d.rules.contains(where: { $0.hasPrefix("hotspot:") && designated[String($0.dropFirst(8))] != nil }) {
+                    term = policy.hotspotTransferAfter
+                } else {
+                    return false
+                }
+                return d.messageDate.adding(term) <= asOfDate
+            default:
+                return false
+            }
+        }
+
+        var batch: [(CopyFacts, Decision, SerieSpec)] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            try db.write { db in
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO sel (copyId, sha256, messageId, mailbox, folder, serie, messageDate, holdRules)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (c, d, s) in batch {
+                    let holds = d.action == .hold ? d.rules.filter { $0.hasPrefix("woo:") || proposed.contains($0) } : []
+                    try statement.execute(arguments: [c.copyId, c.sha256, c.messageId, c.mailbox, c.folder, s.folder,
+                                                      d.messageDate.iso, holds.joined(separator: " ")])
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        do {
+            try RetentionEngine(workspace: workspace, policy: policy)
+                .forEachDecision(asOf: request.asOf, mailboxes: request.mailboxes.isEmpty ? nil : request.mailboxes) { decided in
+                    guard decided.copy.state == "present", selected(decided.decision) else { return }
+                    let s = serie(for: decided.decision)
+                    series[s.folder] = s
+                    batch.append((decided.copy, decided.decision, s))
+                    count += 1
+                    if batch.count >= 2048 { try flush() }
+                }
+            try flush()
+        } catch let e as ExportError { throw e } catch {
+            throw ExportError.archive("\(error)")
+        }
+        try db.write { db in
+            try db.execute(sql: """
+                CREATE TABLE plan AS
+                    SELECT ROW_NUMBER() OVER (ORDER BY serie, seq) AS ord, s.* FROM sel s;
+                CREATE UNIQUE INDEX plan_ord ON plan(ord);
+                CREATE TABLE planx AS
+                    SELECT ord,
+                           MIN(ord) OVER (PARTITION BY sha256) AS primaryOrd,
+                           FIRST_VALUE(serie) OVER (PARTITION BY sha256 ORDER BY ord) AS primarySerie,
+                           FIRST_VALUE(mailbox) OVER (PARTITION BY sha256 ORDER BY ord) AS primaryMailbox,
+                           FIRST_VALUE(sha256) OVER (PARTITION BY messageId ORDER BY ord) AS firstShaOfMessageId
+                    FROM plan;
+                CREATE UNIQUE INDEX planx_ord ON planx(ord);
+                """)
+        }
+        return count
+    }
+
+    /// One row of the plan, in package order.
+    struct Row: Sendable {
+        let ord: Int64
+        let copyId: Int64
+        let sha256: String
+        let messageId: String
+        let mailbox: String
+        let folder: String
+        let serie: String
+        let messageDate: String
+        let holdRules: [String]
+        let isPrimary: Bool
+        let primarySerie: String
+        let primaryMailbox: String
+        let firstShaOfMessageId: String
+    }
+
+    /// The plan rows after `ord`, at most `limit`.
+    func page(after ord: Int64, limit: Int) throws -> [Row] {
+        try db.read { db in
+            try GRDB.Row.fetchAll(db, sql: """
+                SELECT p.ord, p.copyId, p.sha256, p.messageId, p.mailbox, p.folder, p.serie, p.messageDate, p.holdRules,
+                       x.primaryOrd = p.ord, x.primarySerie, x.primaryMailbox, x.firstShaOfMessageId
+                FROM plan p JOIN planx x ON x.ord = p.ord WHERE p.ord > ? ORDER BY p.ord LIMIT ?
+                """, arguments: [ord, limit]).map { r in
+                let holds: String = r[8]
+                return Row(ord: r[0], copyId: r[1], sha256: r[2], messageId: r[3], mailbox: r[4], folder: r[5], serie: r[6],
+                           messageDate: r[7], holdRules: holds.isEmpty ? [] : holds.split(separator: " ").map(String.init),
+                           isPrimary: r[9], primarySerie: r[10], primaryMailbox: r[11], firstShaOfMessageId: r[12])
+            }
+        }
+    }
+
+    /// First and last message date of every dossier (serie + mailbox) and of every serie.
+    func coverage() throws -> (dossiers: [String: (String, String)], series: [String: (String, String)]) {
+        try db.read { db in
+            var d: [String: (String, String)] = [:]
+            for r in try GRDB.Row.fetchAll(db, sql: "SELECT serie, mailbox, MIN(messageDate), MAX(messageDate) FROM plan GROUP BY serie, mailbox") {
+                d[(r[0] as String) + "/" + (r[1] as String)] = (r[2], r[3])
+            }
+            var s: [String: (String, String)] = [:]
+            for r in try GRDB.Row.fetchAll(db, sql: "SELECT serie, MIN(messageDate), MAX(messageDate) FROM plan GROUP BY serie") {
+                s[r[0]] = (r[1], r[2])
+            }
+            return (d, s)
+        }
+    }
+
+    /// Records files written to the package (path relative to the package root).
+    func record(_ files: [WrittenFile]) throws {
+        guard !files.isEmpty else { return }
+        try db.write { db in
+            let statement = try db.makeStatement(sql: "INSERT INTO file (path, sha256, size, kind) VALUES (?, ?, ?, ?)")
+            for f in files { try statement.execute(arguments: [f.path, f.sha256, f.size, f.kind.rawValue]) }
+        }
+    }
+
+    /// Every recorded file in UTF-8 byte order of its path.
+    func forEachFile(_ body: (WrittenFile) throws -> Void) throws {
+        try db.read { db in
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT path, sha256, size, kind FROM file ORDER BY path")
+            while let r = try cursor.next() {
+                try body(WrittenFile(path: r[0], sha256: r[1], size: r[2], kind: WrittenFile.Kind(rawValue: r[3]) ?? .content))
+            }
+        }
+    }
+
+    /// Every selected copy: (copy id, sha256).
+    func forEachCopy(_ body: (Int64, String) throws -> Void) throws {
+        try db.read { db in
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT copyId, sha256 FROM sel ORDER BY copyId")
+            while let r = try cursor.next() { try body(r[0], r[1]) }
+        }
+    }
+}
+
+/// A file written into the package.
+struct WrittenFile: Sendable {
+    enum Kind: Int, Sendable { case content = 0, bestandSidecar = 1, objectSidecar = 2, pakbon = 3 }
+    let path: String
+    let sha256: String
+    let size: Int64
+    let kind: Kind
+}
+
+extension String {
+    /// nil when empty or only whitespace.
+    var nonEmpty: String? { trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : self }
+}

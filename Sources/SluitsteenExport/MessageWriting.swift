@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenArchive
+import SluitsteenHashing
+import SluitsteenXML
+
+/// What one message folder needs: the plan row, the metadata, where it goes and what it points to.
+struct MessageJob: Sendable {
+    let row: ExportSelection.Row
+    let meta: MessageMeta
+    let serie: SerieSpec
+    /// The dossier the message is part of.
+    let parent: ObjectRef
+    /// Folder path relative to the package root.
+    let folder: String
+    /// The message's base name (folder name and file stem).
+    let name: String
+    let owner: String?
+    let withMessageId: Bool
+    let versionOf: ObjectRef?
+
+    var about: String {
+        "message \(row.messageId) (\"\(meta.naam)\") in mailbox \(row.mailbox), folder \(row.folder.isEmpty ? "(top)" : row.folder)"
+    }
+}
+
+/// Writes message folders in parallel on every core: read the stored bytes (checked against their SHA-256),
+/// write the `.eml` (and extracted attachments), build, validate and write the sidecars. Each job's result holds
+/// the files it wrote; the first failure (in job order) is what the export reports.
+enum MessageWriting {
+    private final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [Result<[WrittenFile], ExportError>?]
+        init(count: Int) { items = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ r: Result<[WrittenFile], ExportError>) { lock.lock(); items[i] = r; lock.unlock() }
+        var all: [Result<[WrittenFile], ExportError>] {
+            items.map { $0 ?? .failure(.archive("a message was not processed")) }
+        }
+    }
+
+    static func run(_ jobs: [MessageJob], root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
+                    extractAttachments: Bool) -> [Result<[WrittenFile], ExportError>] {
+        let results = Results(count: jobs.count)
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+            do throws(ExportError) {
+                let files = try write(jobs[i], root: root, context: context, schema: schema, store: store,
+                                      extractAttachments: extractAttachments)
+                results.set(i, .success(files))
+            } catch {
+                results.set(i, .failure(error))
+            }
+        }
+        return results.all
+    }
+
+    static func write(_ job: MessageJob, root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
+                      extractAttachments: Bool) throws(ExportError) -> [WrittenFile] {
+        let sha = job.row.sha256
+        let folderPath = root.path + "/" + job.folder
+        try PackageFiles.makeDirectory(path: folderPath)
+        let bytes: Data
+        do { bytes = try store.read(sha) } catch { throw .message(copy: job.about, reason: error.description) }
+        let emlName = job.name + ".eml"
+        try PackageFiles.write(bytes, path: folderPath + "/" + emlName)
+        var files = [WrittenFile(path: job.folder + "/" + emlName, sha256: sha, size: Int64(bytes.count), kind: .content)]
+        let object = ObjectRef(naam: job.meta.naam, id: context.messageId(sha))
+        let emlRef = ObjectRef(naam: emlName, id: context.fileId(sha, "eml"))
+        var representations = [emlRef]
+        var sidecars: [(String, XMLElement)] = [
+            (emlName + ".bestand.mdto.xml", context.bestand(emlRef, size: Int64(bytes.count), format: FormatIdentification.email,
+                                                            sha256: sha, of: object)),
+        ]
+        if extractAttachments {
+            for (i, a) in AttachmentExtraction.attachments(of: bytes).enumerated() {
+                let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(a.bytes)
+                let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
+                try PackageFiles.write(a.bytes, path: folderPath + "/" + name)
+                let digest = Digest.hex(a.bytes)
+                files.append(WrittenFile(path: job.folder + "/" + name, sha256: digest, size: Int64(a.bytes.count), kind: .content))
+                let ref = ObjectRef(naam: name, id: context.fileId(sha, String(format: "bijlage-%02d", i + 1)))
+                representations.append(ref)
+                sidecars.append((name + ".bestand.mdto.xml", context.bestand(ref, size: Int64(a.bytes.count), format: format,
+                                                                             sha256: digest, of: object)))
+            }
+        }
+        sidecars.append((job.name + ".mdto.xml", context.archiefstuk(
+            job.meta, messageDate: job.row.messageDate, mailbox: job.row.mailbox, owner: job.owner, serie: job.serie,
+            holdRules: job.row.holdRules, withMessageId: job.withMessageId, versionOf: job.versionOf, parent: job.parent,
+            representations: representations)))
+        for (name, element) in sidecars {
+            let rel = job.folder + "/" + name
+            let data: Data
+            do {
+                data = try XMLSerializer.data(element)
+                if let issue = schema.validate(try XMLDocument(data: data, source: rel)).first {
+                    throw ExportError.invalid(file: rel, about: job.about, rule: issue.description)
+                }
+            } catch let e as ExportError { throw e } catch {
+                throw .invalid(file: rel, about: job.about, rule: "\(error)")
+            }
+            try PackageFiles.write(data, path: folderPath + "/" + name)
+            files.append(WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count),
+                                     kind: name.hasSuffix(".bestand.mdto.xml") ? .bestandSidecar : .objectSidecar))
+        }
+        return files
+    }
+}

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenHashing
+import SluitsteenPolicy
+import SluitsteenXML
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Builds an MDTO transfer package (NA SIP layout with sidecars, pakbon, optional BagIt, folder/tar/zip) from
+/// the copies the retention decisions make transferable, and records it in the catalog.
+///
+/// Layout (package root = the folder holding `pakbon.xml`; with `--bagit` the bag's `data/`):
+/// `<serie>/<serie>.mdto.xml`, `<serie>/<dossier>/<dossier>.mdto.xml`, and per message
+/// `<serie>/<dossier>/<msg>/{<msg>.eml, <msg>.eml.bestand.mdto.xml, <msg>.mdto.xml}` (plus extracted attachments
+/// and their bestand sidecars). Series are the top-level objects: each is `isOnderdeelVan` the e-depot's
+/// aggregation named in the policy (`[edepot] aggregation-id`), which the pakbon names as its `doel`; the
+/// Archief level itself lives in the e-depot, so successive transfers add series to the same archive.
+///
+/// Everything is built in a temporary folder next to `--out` and renamed into place only after every sidecar
+/// and the pakbon have been validated against their XSDs; on any failure nothing appears at `--out`.
+public struct PackageExporter: Sendable {
+    public let workspace: Workspace
+    /// The export's moment: pakbon creation time, checksum dates, catalog and audit records.
+    public let now: Date
+
+    /// Messages processed per parallel batch.
+    static let batchSize = 256
+    public static let pakbonSchemaName = "sluitsteen-pakbon-1.0.xsd"
+    public static let pakbonNamespace = "https://sluitsteen.eu/ns/pakbon/1.0"
+
+    public init(workspace: Workspace, now: Date) {
+        self.workspace = workspace
+        self.now = now
+    }
+
+    /// Runs the export. `progress` is called after every batch with (messages done, copies selected).
+    public func run(_ request: ExportRequest, policy: Policy,
+                    progress: ((Int, Int) -> Void)? = nil) throws(ExportError) -> ExportSummary {
+        let started = Date()
+        let out = request.out.standardizedFileURL
+        let fm = FileManager.default
+        if fm.fileExists(atPath: out.path) || (try? fm.destinationOfSymbolicLink(atPath: out.path)) != nil {
+            throw .outExists(out.path)
+        }
+        let parent = out.deletingLastPathComponent()
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: parent.path, isDirectory: &isDir), isDir.boolValue else {
+            throw .cannotWrite(out.path, reason: "the folder \(parent.path) does not exist")
+        }
+        let mdtoSchema: XMLSchema
+        let pakbonSchema: XMLSchema
+        do {
+            mdtoSchema = try MDTOSchema.load(path: request.mdtoSchema)
+            guard let pakbonURL = request.pakbonSchema ?? SchemaLocator.locate(Self.pakbonSchemaName) else {
+                throw ExportError.schema("the pakbon schema (\(Self.pakbonSchemaName)) was not found in Schemas/; reinstall Sluitsteen or set $SLUITSTEEN_SCHEMAS.")
+            }
+            pakbonSchema = try XMLSchema(contentsOf: pakbonURL)
+        } catch let e as ExportError { throw e } catch let e as XMLError { throw .schema(e.description) } catch {
+            throw .schema("\(error)")
+        }
+        let temp = parent.appendingPathComponent(".\(out.lastPathComponent).sluitsteen-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        do {
+            try PackageFiles.makeDirectory(temp)
+        } catch {
+            throw .cannotWrite(out.path, reason: "cannot create a working folder next to it (\(error))")
+        }
+        var renamed = false
+        defer { if !renamed { PackageFiles.remove(temp) } }
+        let build = Build(exporter: self, request: request, policy: policy, out: out, temp: temp,
+                          mdtoSchema: mdtoSchema, pakbonSchema: pakbonSchema, progress: progress)
+        var summary = try build.run { renamed = true }
+        PackageFiles.remove(temp)
+        summary.elapsed = Date().timeIntervalSince(started)
+        return summary
+    }
+}
+
+/// One export run: state and steps.
+private final class Build {
+    let exporter: PackageExporter
+    let request: ExportRequest
+    let policy: Policy
+    let out: URL
+    let temp: URL
+    let mdtoSchema: XMLSchema
+    let pakbonSchema: XMLSchema
+    let progress: ((Int, Int) -> Void)?
+    let context: SidecarContext
+    /// The folder that becomes `--out` (folder container) or is packed into it.
+    let top: URL
+    /// The package root (holds pakbon.xml).
+    let root: URL
+    var workspace: Workspace { exporter.workspace }
+
+    init(exporter: PackageExporter, request: ExportRequest, policy: Policy, out: URL, temp: URL, mdtoSchema: XMLSchema,
+         pakbonSchema: XMLSchema, progress: ((Int, Int) -> Void)?) {
+        self.exporter = exporter
+        self.request = request
+        self.policy = policy
+        self.out = out
+        self.temp = temp
+        self.mdtoSchema = mdtoSchema
+        self.pakbonSchema = pakbonSchema
+        self.progress = progress
+        let archiefvormer = policy.archiefvormer.name
+        context = SidecarContext(
+            archiefvormer: archiefvormer, tooi: policy.archiefvormer.tooi, bron: "Sluitsteen, \(archiefvormer)",
+            beperking: policy.mdto.beperkingGebruik, checksumDatum: ISOTimestamp.format(exporter.now),
+            doel: ObjectRef(naam: "E-mailarchief \(archiefvormer)",
+                            id: ObjectId(kenmerk: policy.eDepot.aggregationId, bron: policy.eDepot.contact)))
+        top = temp.appendingPathComponent(request.bagit ? "bag" : "package", isDirectory: true)
+        root = request.bagit ? top.appendingPathComponent("data", isDirectory: true) : top
+    }
+
+    // Counters.
+    var copies = 0
+    var messages = 0
+    var held = 0
+
+    private struct Dossier {
+        let key: String
+        let serie: SerieSpec
+        let mailbox: String
+        let folder: String
+        let ref: ObjectRef
+        var children: [ObjectRef] = []
+        var references: [ObjectRef] = []
+        var referenced: Set<String> = []
+    }
+    private var dossier: Dossier?
+    private var serieChildren: [String: [ObjectRef]] = [:]
+    private var coverage: (dossiers: [String: (String, String)], series: [String: (String, String)]) = ([:], [:])
+    private var selection: ExportSelection!
+    private var createdDirs: Set<String> = []
+
+    func run(markRenamed: () -> Void) throws(ExportError) -> ExportSummary {
+        do {
+            return try steps(markRenamed: markRenamed)
+        } catch let e as ExportError { throw e } catch let e as ArchiveError { throw .archive(e.description) } catch {
+            throw .archive("\(error)")
+        }
+    }
+
+    private func steps(markRenamed: () -> Void) throws -> ExportSummary {
+        selection = try ExportSelection(path: temp.appendingPathComponent("selection.sqlite"))
+        let total = try selection.select(request, workspace: workspace, policy: policy)
+        guard total > 0 else { throw ExportError.nothingSelected(selectionText) }
+        coverage = try selection.coverage()
+        try PackageFiles.makeDirectory(top)
+        try PackageFiles.makeDirectory(root)
+
+        var last: Int64 = 0
+        while true {
+            let rows = try selection.page(after: last, limit: PackageExporter.batchSize)
+            guard let tail = rows.last else { break }
+            last = tail.ord
+            try process(rows)
+            progress?(copies, total)
+        }
+        try finishDossier()
+        try writeSeries()
+
+        // Pakbon, hash, counts.
+        var counts: [WrittenFile.Kind: (Int, Int64)] = [:]
+        var hasher = StreamingHasher(.sha256)
+        try selection.forEachFile { f in
+            hasher.update(Data("\(f.sha256)  \(f.path)\n".utf8))
+            let c = counts[f.kind] ?? (0, 0)
+            counts[f.kind] = (c.0 + 1, c.1 + f.size)
+        }
+        let packageHash = hasher.finalizeHex()
+        let packageId = try newPackageId()
+        let pakbon = pakbonElement(id: packageId, hash: packageHash, counts: counts)
+        let pakbonData = try XMLSerializer.data(pakbon)
+        let issues = pakbonSchema.validate(try XMLDocument(data: pakbonData, source: "pakbon.xml"))
+        if let issue = issues.first {
+            throw ExportError.invalid(file: "pakbon.xml", about: "the packing slip", rule: issue.description)
+        }
+        try PackageFiles.write(pakbonData, to: root.appendingPathComponent("pakbon.xml"))
+        try selection.record([WrittenFile(path: "pakbon.xml", sha256: Digest.hex(pakbonData), size: Int64(pakbonData.count), kind: .pakbon)])
+        if request.bagit { try BagIt.write(bag: top, selection: selection, packageId: packageId, policy: policy, now: exporter.now) }
+
+        // Container.
+        let final: URL
+        switch request.container {
+        case .dir:
+            final = top
+        case .tar:
+            final = temp.appendingPathComponent("package.tar")
+            try TarWriter.pack(folder: top, into: final, mtime: Int64(exporter.now.timeIntervalSince1970))
+        case .zip:
+            final = temp.appendingPathComponent("package.zip")
+            try ZipPacking.pack(folder: top, into: final, date: exporter.now)
+        }
+
+        let contents = counts[.content] ?? (0, 0)
+        let summary = ExportSummary(
+            packageId: packageId, location: out.path, container: request.container.rawValue + (request.bagit ? "+bagit" : ""),
+            packageHash: packageHash, copies: copies, messages: messages, held: held,
+            informatieobjecten: counts[.objectSidecar]?.0 ?? 0, bestanden: counts[.bestandSidecar]?.0 ?? 0,
+            contentFiles: contents.0, contentBytes: contents.1, elapsed: 0)
+        try record(summary, final: final, markRenamed: markRenamed)
+        return summary
+    }
+
+    private var selectionText: String {
+        var parts = ["actie transfer-due" + (request.allPermanent ? " of retain-permanent" : "")
+            + " per \(AmsterdamTime.date(of: request.asOf).iso)"]
+        if !request.mailboxes.isEmpty { parts.append("postvakken " + request.mailboxes.joined(separator: ", ")) }
+        if !request.hotspots.isEmpty { parts.append("hotspots " + request.hotspots.joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+
+    // MARK: Messages
+
+    private func dossierFolder(_ mailbox: String) -> String {
+        PackageNames.bounded(PackageNames.slug(mailbox, fallback: "postvak"), max: PackageNames.dossierMax)
+    }
+
+    private func dossierRef(serie: SerieSpec, mailbox: String) -> ObjectRef {
+        let owner = selection.owners[mailbox]
+        let naam = "Postvak \(mailbox)" + (owner.map { " van \($0)" } ?? "") + " (\(serie.naam))"
+        return ObjectRef(naam: XMLText.safe(naam),
+                         id: ObjectId(kenmerk: "\(policy.archiefvormer.tooi)-email-dossier-\(serie.folder)-\(mailbox)", bron: context.bron))
+    }
+
+    private func ensureDirectory(_ rel: String) throws {
+        guard !createdDirs.contains(rel) else { return }
+        try PackageFiles.makeDirectory(root.appendingPathComponent(rel, isDirectory: true))
+        createdDirs.insert(rel)
+    }
+
+    private func process(_ rows: [ExportSelection.Row]) throws {
+        var shas = Set(rows.map(\.sha256))
+        for r in rows where r.isPrimary && r.firstShaOfMessageId != r.sha256 { shas.insert(r.firstShaOfMessageId) }
+        let metas = try MessageCatalog.metadata(workspace, shas: Array(shas))
+        func meta(_ sha: String, _ r: ExportSelection.Row) throws -> MessageMeta {
+            guard let m = metas[sha] else {
+                throw ExportError.message(copy: "message \(r.messageId) in mailbox \(r.mailbox)", reason: "it is no longer in the catalog")
+            }
+            return m
+        }
+
+        var jobs: [MessageJob] = []
+        for r in rows where r.isPrimary {
+            guard let serie = selection.series[r.serie] else { continue }
+            let m = try meta(r.sha256, r)
+            let dossierDir = r.serie + "/" + dossierFolder(r.mailbox)
+            try ensureDirectory(r.serie)
+            try ensureDirectory(dossierDir)
+            let synthetic = m.messageIdSynthetic
+            var versionOf: ObjectRef? = nil
+            if !synthetic && r.firstShaOfMessageId != r.sha256, let first = metas[r.firstShaOfMessageId] {
+                versionOf = ObjectRef(naam: first.naam, id: context.messageId(first.sha256))
+            }
+            let name = PackageNames.message(date: r.messageDate, subject: m.subject, sha256: r.sha256)
+            jobs.append(MessageJob(row: r, meta: m, serie: serie, parent: dossierRef(serie: serie, mailbox: r.mailbox),
+                                   folder: dossierDir + "/" + name, name: name, owner: selection.owners[r.mailbox],
+                                   withMessageId: !synthetic && r.firstShaOfMessageId == r.sha256, versionOf: versionOf))
+        }
+        let results = MessageWriting.run(jobs, root: root, context: context, schema: mdtoSchema, store: workspace.store,
+                                         extractAttachments: request.extractAttachments)
+        for result in results {
+            if case .failure(let e) = result { throw e }
+        }
+
+        var next = 0
+        for r in rows {
+            let key = r.serie + "/" + r.mailbox
+            if dossier?.key != key {
+                try finishDossier()
+                guard let serie = selection.series[r.serie] else { continue }
+                let ref = dossierRef(serie: serie, mailbox: r.mailbox)
+                try ensureDirectory(r.serie)
+                try ensureDirectory(r.serie + "/" + dossierFolder(r.mailbox))
+                dossier = Dossier(key: key, serie: serie, mailbox: r.mailbox, folder: r.serie + "/" + dossierFolder(r.mailbox), ref: ref)
+                serieChildren[r.serie, default: []].append(ref)
+            }
+            copies += 1
+            if !r.holdRules.isEmpty { held += 1 }
+            let m = try meta(r.sha256, r)
+            let ref = ObjectRef(naam: m.naam, id: context.messageId(r.sha256))
+            if r.isPrimary {
+                messages += 1
+                dossier?.children.append(ref)
+                if case .success(let files) = results[next] { try selection.record(files) }
+                next += 1
+            } else if !(r.primarySerie == r.serie && r.primaryMailbox == r.mailbox), dossier?.referenced.insert(r.sha256).inserted == true {
+                dossier?.references.append(ref)
+            }
+        }
+    }
+
+    private func finishDossier() throws {
+        guard let d = dossier else { return }
+        dossier = nil
+        let serieRef = ObjectRef(naam: d.serie.naam, id: ObjectId(kenmerk: d.serie.kenmerk, bron: context.bron))
+        let element = context.aggregation(
+            level: "Dossier", ref: d.ref,
+            omschrijving: "E-mail uit het postvak \(d.mailbox), blijvend te bewaren.",
+            coverage: coverage.dossiers[d.key], serie: d.serie, parent: serieRef, children: d.children,
+            references: d.references, owner: selection.owners[d.mailbox] ?? d.mailbox)
+        let name = d.folder.split(separator: "/").last.map(String.init) ?? d.folder
+        try writeSidecar(element, rel: d.folder + "/" + name + ".mdto.xml", about: "dossier of mailbox \(d.mailbox)")
+    }
+
+    private func writeSeries() throws {
+        for (folder, children) in serieChildren.sorted(by: { $0.key < $1.key }) {
+            guard let serie = selection.series[folder] else { continue }
+            let ref = ObjectRef(naam: serie.naam, id: ObjectId(kenmerk: serie.kenmerk, bron: context.bron))
+            let element = context.aggregation(
+                level: "Serie", ref: ref, omschrijving: serie.omschrijving, coverage: coverage.series[folder], serie: serie,
+                parent: context.doel, children: children, references: [], owner: nil)
+            try writeSidecar(element, rel: folder + "/" + folder + ".mdto.xml", about: "serie \(serie.naam)")
+        }
+    }
+
+    private func writeSidecar(_ element: XMLElement, rel: String, about: String) throws {
+        let data = try XMLSerializer.data(element)
+        if let issue = mdtoSchema.validate(try XMLDocument(data: data, source: rel)).first {
+            throw ExportError.invalid(file: rel, about: about, rule: issue.description)
+        }
+        try PackageFiles.write(data, to: root.appendingPathComponent(rel))
+        try selection.record([WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count), kind: .objectSidecar)])
+    }
+
+    // MARK: Pakbon and catalog
+
+    private func newPackageId() throws -> String {
+        let stamp = ISOTimestamp.format(exporter.now).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let base = "\(policy.archiefvormer.tooi)-email-\(stamp)"
+        return try workspace.catalog.read { db in
+            var id = base
+            var n = 1
+            while try Bool.fetchOne(db, sql: "SELECT 1 FROM exportPackage WHERE id = ?", arguments: [id]) == true {
+                n += 1
+                id = "\(base)-\(n)"
+            }
+            return id
+        }
+    }
+
+    private func pakbonElement(id: String, hash: String, counts: [WrittenFile.Kind: (Int, Int64)]) -> XMLElement {
+        let ns = PackageExporter.pakbonNamespace
+        func t(_ name: String, _ value: String) -> XMLElement { XMLElement(name, text: XMLText.safe(value)) }
+        func n(_ name: String, _ children: [XMLElement]) -> XMLElement { XMLElement(name, children: children) }
+        let archiefvormer = policy.archiefvormer.name
+        var remarks = "Selectie: \(selectionText). \(copies) berichtkopieën, \(messages) berichten"
+        if copies > messages { remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)" }
+        remarks += "."
+        if held > 0 { remarks += " \(held) kopieën stonden bij de export onder een blokkade; dat staat in hun metagegevens." }
+        remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
+        return XMLElement("pakbon", namespaceURI: ns, children: [
+            t("identificatie", id),
+            t("titel", "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan \(policy.eDepot.contact)"),
+            n("doel", [t("identificatieKenmerk", policy.eDepot.aggregationId), t("identificatieBron", policy.eDepot.contact)]),
+            XMLElement("pakketHash", attributes: [XMLAttribute("algoritme", "SHA-256")], text: hash),
+            t("aangemaaktOp", ISOTimestamp.format(exporter.now)),
+            n("archiefvormer", [t("naam", archiefvormer),
+                                n("identificatie", [t("identificatieKenmerk", policy.archiefvormer.tooi), t("identificatieBron", "TOOI")])]),
+            n("contact", [t("naam", policy.eDepot.contact)]),
+            t("aantalInformatieobjecten", String(counts[.objectSidecar]?.0 ?? 0)),
+            t("aantalBestanden", String(counts[.bestandSidecar]?.0 ?? 0)),
+            t("aantalBestandenInhoud", String(counts[.content]?.0 ?? 0)),
+            t("totaleOmvang", String(counts[.content]?.1 ?? 0)),
+            t("opmerkingen", remarks),
+        ])
+    }
+
+    /// Records the package and its copies, appends the audit entry and renames the package into place, all in
+    /// one catalog transaction: if the rename fails the records roll back; if the commit fails the package is
+    /// removed again.
+    private func record(_ summary: ExportSummary, final: URL, markRenamed: () -> Void) throws {
+        var placed = false
+        do {
+            try workspace.catalog.write { db in
+                try db.execute(sql: """
+                    INSERT INTO exportPackage (id, createdAt, createdBy, location, container, packageSHA256, copyCount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [summary.packageId, ISOTimestamp.format(exporter.now), request.actor, summary.location,
+                                     summary.container, summary.packageHash, summary.copies])
+                let statement = try db.makeStatement(sql: "INSERT INTO exportItem (packageId, copyId, sha256) VALUES (?, ?, ?)")
+                try selection.forEachCopy { copyId, sha in
+                    try statement.execute(arguments: [summary.packageId, copyId, sha])
+                }
+                try AuditTrail.append(db, kind: .export, command: request.command, actor: request.actor,
+                                      objectIds: ["export:\(summary.packageId)"],
+                                      outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): \(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; pakketHash \(summary.packageHash)",
+                                      at: exporter.now)
+                guard rename(final.path, out.path) == 0 else {
+                    throw ExportError.cannotWrite(out.path, reason: String(cString: strerror(errno)))
+                }
+                placed = true
+                markRenamed()
+            }
+        } catch {
+            if placed { PackageFiles.remove(out) }
+            throw error
+        }
+    }
+}
+
+/// Reads message metadata from the catalog (never the body).
+enum MessageCatalog {
+    static func metadata(_ workspace: Workspace, shas: [String]) throws -> [String: MessageMeta] {
+        try workspace.catalog.read { db in
+            var out: [String: MessageMeta] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT sha256, size, messageId, messageIdSynthetic, date, subject, fromJSON, toJSON, ccJSON
+                FROM message WHERE sha256 IN (SELECT value FROM json_each(?))
+                """, arguments: [JSONText.array(shas)])
+            for r in rows {
+                let m = MessageMeta(sha256: r[0], size: r[1], messageId: r[2], messageIdSynthetic: r[3], date: r[4], subject: r[5],
+                                    from: parties(r[6]), to: parties(r[7]), cc: parties(r[8]))
+                out[m.sha256] = m
+            }
+            return out
+        }
+    }
+
+    static func parties(_ json: String) -> [Party] {
+        guard json != "[]", let data = json.data(using: .utf8),
+              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
+        return list.compactMap { item in
+            guard let address = item["address"] as? String, !address.isEmpty else { return nil }
+            return Party(name: item["name"] as? String, address: address)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenHashing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Low-level file writing for the package under construction: exclusive creation, full writes, clear errors.
+enum PackageFiles {
+    /// Writes `bytes` to a new file at `url` (it must not exist) and returns nothing; throws with the path.
+    static func write(_ bytes: UnsafeRawBufferPointer, to url: URL) throws(ExportError) {
+        try write(bytes, path: url.path)
+    }
+
+    /// As ``write(_:to:)``, with a plain path (Foundation's URL is slow in the per-message loop).
+    static func write(_ bytes: UnsafeRawBufferPointer, path: String) throws(ExportError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .cannotWrite(path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
+    }
+
+    static func write(_ data: Data, to url: URL) throws(ExportError) {
+        try write(data, path: url.path)
+    }
+
+    static func write(_ data: Data, path: String) throws(ExportError) {
+        var failure: ExportError?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            do throws(ExportError) { try write(raw, path: path) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
+    static func makeDirectory(_ url: URL) throws(ExportError) {
+        try makeDirectory(path: url.path)
+    }
+
+    static func makeDirectory(path: String) throws(ExportError) {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw .cannotWrite(path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Removes a folder tree (best effort; used to clean up after a failed export).
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url)
+    }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenArchive
+import SluitsteenExport
+import SluitsteenHashing
+import SluitsteenIngest
+import SluitsteenPolicy
+import SluitsteenRetention
+
+/// Paths, fixture workspaces and independent checks (xmllint, tar, unzip, sha256sum) for the export tests.
+enum ExportFixture {
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url = url.deletingLastPathComponent()
+        }
+        return url
+    }()
+    static let fixtures = packageRoot.appendingPathComponent("Fixtures")
+    static let pakbonXSD = packageRoot.appendingPathComponent("Schemas/sluitsteen-pakbon-1.0.xsd")
+
+    /// The MDTO XSD: Schemas/ (placed by `make schemas`) or ../shared/schemas/mdto/; nil when neither exists.
+    static let mdtoXSD: URL? = {
+        let candidates = [packageRoot.appendingPathComponent("Schemas/MDTO-XML1.0.1.xsd"),
+                          packageRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas/mdto/MDTO-XML1.0.1.xsd")]
+        return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
+    }()
+
+    static var available: Bool {
+        mdtoXSD != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/xmllint")
+    }
+
+    static let burgemeester = "burgemeester@krimpenerwaard.example"
+    static let devries = "j.devries@krimpenerwaard.example"
+    static let info = "info@krimpenerwaard.example"
+    static let now = ISOTimestamp.parse("2026-01-15T10:00:00Z")!
+    static let asOf = Instant(iso: "2040-01-01T12:00:00Z")!
+
+    static func temporaryDirectory(_ name: String) -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-export-\(name)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A workspace with the three fixture mailboxes, the registers and (optionally) a designated hotspot that
+    /// covers the message held byte-identically by burgemeester@ and info@.
+    static func workspace(hotspot: Bool = true) throws -> Workspace {
+        let ws = try Workspace.create(at: temporaryDirectory("ws"))
+        let boxes = fixtures.appendingPathComponent("mailboxes")
+        let ingestor = Ingestor(workspace: ws, now: now)
+        _ = try ingestor.run(IngestRequest(mailbox: burgemeester, paths: [boxes.appendingPathComponent("burgemeester.mbox")], actor: "test"))
+        _ = try ingestor.run(IngestRequest(mailbox: devries, paths: [boxes.appendingPathComponent("beleidsmedewerker")], actor: "test"))
+        _ = try ingestor.run(IngestRequest(mailbox: info, paths: [boxes.appendingPathComponent("info")], actor: "test"))
+        let store = RetentionStore(workspace: ws)
+        let registers = fixtures.appendingPathComponent("registers")
+        _ = try store.importRegisters(people: registers.appendingPathComponent("people.csv"),
+                                      roles: registers.appendingPathComponent("roles.csv"),
+                                      mailboxes: registers.appendingPathComponent("mailboxes.csv"),
+                                      policy: try Policy.krimpenerwaard, actor: "test", at: now)
+        if hotspot {
+            _ = try store.addHotspot(name: "Verkeersveiligheid Lekkerkerk", status: .designated,
+                                     criteria: MatchCriteria(terms: ["verkeersveiligheid"]), decisionRef: "B&W 2025/07",
+                                     actor: "test", at: now)
+        }
+        return ws
+    }
+
+    static func request(_ out: URL, _ configure: (inout ExportRequest) -> Void = { _ in }) -> ExportRequest {
+        var r = ExportRequest(out: out, asOf: asOf, actor: "test", mdtoSchema: mdtoXSD, pakbonSchema: pakbonXSD)
+        configure(&r)
+        return r
+    }
+
+    static func export(_ ws: Workspace, _ request: ExportRequest, now: Date = now) throws -> ExportSummary {
+        try PackageExporter(workspace: ws, now: now).run(request, policy: try Policy.krimpenerwaard)
+    }
+
+    /// Regular files under `folder`, relative, sorted by UTF-8 bytes.
+    static func files(_ folder: URL) -> [String] {
+        let root = folder.standardizedFileURL.path + "/"
+        var out: [String] = []
+        let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = e?.nextObject() as? URL {
+            if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+                out.append(String(url.standardizedFileURL.path.dropFirst(root.count)))
+            }
+        }
+        return out.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+    }
+
+    /// Folders under `folder`, relative.
+    static func folders(_ folder: URL) -> [String] {
+        let root = folder.standardizedFileURL.path + "/"
+        var out: [String] = []
+        let e = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isDirectoryKey])
+        while let url = e?.nextObject() as? URL {
+            if (try? url.resourceValues(forKeys: [.isDirectoryKey]).isDirectory) == true {
+                out.append(String(url.standardizedFileURL.path.dropFirst(root.count)))
+            }
+        }
+        return out.sorted()
+    }
+
+    /// Runs a program; returns (exit status, stdout + stderr).
+    @discardableResult
+    static func run(_ program: String, _ args: [String], in directory: URL? = nil) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: program)
+        p.arguments = args
+        if let directory { p.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Validates files with `xmllint --noout --schema` (the independent check the issue asks for).
+    /// Returns the xmllint output of the failures (empty when all validate).
+    static func xmllint(_ paths: [URL], schema: URL) throws -> String {
+        var failures = ""
+        for chunk in stride(from: 0, to: paths.count, by: 200) {
+            let part = Array(paths[chunk..<min(chunk + 200, paths.count)])
+            let (status, output) = try run("/usr/bin/xmllint", ["--noout", "--schema", schema.path] + part.map(\.path))
+            if status != 0 { failures += output }
+        }
+        return failures
+    }
+
+    /// The package hash as Schemas/README.md defines it, computed here from the files on disk.
+    static func packageHash(_ root: URL) throws -> String {
+        var text = ""
+        for rel in files(root) where rel != "pakbon.xml" {
+            let data = try Data(contentsOf: root.appendingPathComponent(rel))
+            text += Digest.hex(data) + "  " + rel + "\n"
+        }
+        return Digest.hex(Data(text.utf8))
+    }
+
+    /// The text of the first element `name` in an XML file (plain text search; enough for our flat fields).
+    static func element(_ name: String, in file: URL) throws -> [String] {
+        let text = try String(contentsOf: file, encoding: .utf8)
+        var out: [String] = []
+        var rest = text[...]
+        while let open = rest.range(of: "<\(name)>"), let close = rest.range(of: "</\(name)>", range: open.upperBound..<rest.endIndex) {
+            out.append(String(rest[open.upperBound..<close.lowerBound]))
+            rest = rest[close.upperBound...]
+        }
+        return out
+    }
+}
