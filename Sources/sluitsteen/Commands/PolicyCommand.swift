@@ -9,7 +9,7 @@ import SluitsteenRetention
 struct PolicyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy", abstract: "Check or show the e-mail selection policy (TOML).",
-        subcommands: [Check.self, Show.self])
+        subcommands: [Check.self, Show.self, Set.self])
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Report every error in a policy file, with its line.")
@@ -44,6 +44,21 @@ struct PolicyCommand: ParsableCommand {
                 print("# source: \(inForce.source)")
                 print(inForce.policy.renderedText())
             }
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a checked policy file the workspace's policy (used when a command gets no --policy).")
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: ArgumentHelp("Policy file (TOML).", valueName: "FILE")) var file: String
+
+        func run() throws {
+            let ws = try workspace.open()
+            let now = try commandNow()
+            let outcome = try attempt { try WorkspacePolicy(workspace: ws).set(from: URL(fileURLWithPath: file), actor: actor.actor, at: now) }
+            print(outcome)
         }
     }
 }

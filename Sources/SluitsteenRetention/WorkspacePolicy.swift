@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenArchive
+import SluitsteenHashing
+import SluitsteenPolicy
+
+/// The workspace's own policy file: replacing it is a policy change, checked first and recorded in the audit trail.
+public struct WorkspacePolicy: Sendable {
+    public let workspace: Workspace
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// Checks `file` and installs it as the workspace policy. Returns a one-line account for the records manager.
+    public func set(from file: URL, actor: String, at now: Date) throws(RetentionError) -> String {
+        let text: String
+        do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+            throw .invalidInput("cannot read \(file.path): \(error.localizedDescription)")
+        }
+        let problems = Policy.check(text: text, file: file.lastPathComponent)
+        guard problems.isEmpty else {
+            throw .policy("the policy was not installed:\n" + problems.map { "  \($0.description)" }.joined(separator: "\n"))
+        }
+        let hash = Digest.hex(Data(text.utf8))
+        let previous = (try? Data(contentsOf: workspace.policyFile)).map { Digest.hex($0) }
+        if previous == hash { return "Unchanged: the workspace policy is already \(file.lastPathComponent) (sha256 \(hash.prefix(12)))." }
+        do {
+            try workspace.catalog.write { db in
+                try Data(text.utf8).write(to: workspace.policyFile, options: .atomic)
+                try AuditTrail.append(db, kind: .policyChange, command: "policy set", actor: actor, objectIds: ["policy:\(hash.prefix(12))"],
+                                      outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))",
+                                      at: now)
+            }
+        } catch { throw .archive("\(error)") }
+        return "Installed \(file.lastPathComponent) as the workspace policy (sha256 \(hash.prefix(12)))."
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
+struct RetentionCLITests {
+    func workspace() throws -> CLI {
+        let cli = CLI()
+        try cli.run(["init"])
+        let m = CLI.fixtures.appendingPathComponent("mailboxes")
+        try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", m.appendingPathComponent("beleidsmedewerker").path])
+        try cli.run(["ingest", "--mailbox", "info@krimpenerwaard.example", m.appendingPathComponent("info").path])
+        let r = CLI.fixtures.appendingPathComponent("registers")
+        let imported = try cli.run(["register", "import", r.appendingPathComponent("people.csv").path,
+                                    r.appendingPathComponent("roles.csv").path, r.appendingPathComponent("mailboxes.csv").path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        return cli
+    }
+
+    @Test func policyShowCheckAndSet() throws {
+        let cli = CLI()
+        try cli.run(["init"])
+        let shown = try cli.run(["policy", "show", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
+        #expect(json["goLive"] as? String == "2025-01-01")
+        // A policy with two errors: both reported, with their lines, and a non-zero exit.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-pol-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let good = try cli.run(["policy", "show", "--json"]).stdout
+        #expect(!good.isEmpty)
+        let text = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"), encoding: .utf8)
+        let broken = text.replacingOccurrences(of: "window = \"P10W\"", with: "window = \"tien weken\"")
+            .replacingOccurrences(of: "go-live = 2025-01-01", with: "go-live = \"binnenkort\"")
+        #expect(broken != text)
+        let file = dir.appendingPathComponent("beleid.toml")
+        try broken.write(to: file, atomically: true, encoding: .utf8)
+        let checked = try cli.run(["policy", "check", file.path])
+        #expect(checked.status != 0)
+        let lines = checked.stdout.split(separator: "\n")
+        #expect(lines.count >= 2)
+        #expect(lines.allSatisfy { $0.contains("beleid.toml, line ") })
+        // Setting a broken policy is refused; a good one is installed and shown, and the change is audited.
+        #expect(try cli.run(["policy", "set", file.path]).status != 0)
+        let goodFile = dir.appendingPathComponent("goed.toml")
+        try text.replacingOccurrences(of: "window = \"P10W\"", with: "window = \"P8W\"").write(to: goodFile, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["policy", "set", goodFile.path]).status == 0)
+        let now = try cli.run(["policy", "show", "--json"]).stdout
+        #expect(now.contains("P8W"))
+        let audit = try cli.run(["audit", "show", "--json"]).stdout
+        #expect(audit.contains("policy set"))
+    }
+
+    @Test func optOutAfterTheWindowIsRefusedWithTheClosingDate() throws {
+        var cli = try workspace()
+        let rows = cli.jsonLines(try cli.run(["messages", "--mailbox", "j.devries@krimpenerwaard.example", "--json"]).stdout)
+        let id = try #require(rows.first { ($0["folder"] as? String) == "INBOX" }?["messageId"] as? String)
+        cli.now = "2027-03-01T10:00:00Z"
+        let refused = try cli.run(["optout", "mark", "--mailbox", "j.devries@krimpenerwaard.example", "--message-id", id, "--ground", "private"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("2027-02-09"))
+        cli.now = "2027-01-10T10:00:00Z"
+        let accepted = try cli.run(["optout", "mark", "--mailbox", "j.devries@krimpenerwaard.example", "--message-id", id, "--ground", "informal"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        #expect(accepted.stdout.contains("2027-02-09"))
+    }
+
+    @Test func planJSONAndExplain() throws {
+        let cli = try workspace()
+        let plan = try cli.run(["plan", "--as-of", "2040-01-01", "--json"])
+        let rows = cli.jsonLines(plan.stdout)
+        #expect(rows.count == 18)
+        for row in rows {
+            for key in ["mailbox", "sha256", "messageId", "date", "class", "waardering", "action", "dueDate", "rules"] { #expect(row.keys.contains(key)) }
+        }
+        #expect(rows.filter { $0["mailbox"] as? String == "info@krimpenerwaard.example" }.allSatisfy { $0["action"] as? String == "destroy-due" })
+        let id = try #require(rows.first { $0["mailbox"] as? String == "info@krimpenerwaard.example" }?["messageId"] as? String)
+        let explained = try cli.run(["explain", "--as-of", "2040-01-01", "--mailbox", "info@krimpenerwaard.example", "--message-id", id, "--lang", "en"])
+        #expect(explained.status == 0)
+        #expect(explained.stdout.contains("functional-1y"))
+        let missing = try cli.run(["explain", "--mailbox", "info@krimpenerwaard.example", "--message-id", "<bestaat-niet@x>"])
+        #expect(missing.status != 0)
+    }
+}
