@@ -21,11 +21,13 @@ SAMPLE=${XMLLINT_SAMPLE:-0}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
 
-# Measures a command: prints "<seconds> <peak RSS in KiB>"; the command's output goes to $WORK/out.
+# Measures a command: prints "<seconds> <peak RSS in KiB> <user s> <system s>"; the command's output goes to
+# $WORK/out.
 measure() {
-    /usr/bin/time -f "%e %M" -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || true
+    /usr/bin/time -f "%e %M %U %S" -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || true
     tail -n 1 "$WORK/time"
 }
+load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 cd "$PKG"
 find . -type f -name '*.mdto.xml' | sed 's|^\./||' | LC_ALL=C sort >"$WORK/sidecars"
@@ -38,19 +40,20 @@ tr '\n' '\0' <"$WORK/files" | xargs -0 sha256sum >"$WORK/manifest"
 tr '\n' '\0' <"$WORK/files" | xargs -0 cat >/dev/null
 
 echo "Package: $PKG — $FILES files, $SIDECARS MDTO sidecars, $BYTES bytes; $(nproc) cores"
+echo "Load average before: $(load) (other processes share the cores: compare user+system time too)"
 
 set -- $(measure "$BIN" verify "$PKG")
 V_TIME=$1 V_RSS=$2
 V_RESULT=$(grep -c "GOEDGEKEURD" "$WORK/out" || true)
-echo "sluitsteen verify:                      ${V_TIME} s, peak RSS ${V_RSS} KiB (passed: $V_RESULT)"
+echo "sluitsteen verify:                      ${V_TIME} s (user $3 s, system $4 s), peak RSS ${V_RSS} KiB (passed: $V_RESULT)"
 
 set -- $(measure sh -c "cd '$PKG' && sha256sum -c --quiet '$WORK/manifest'")
 S_TIME=$1
-echo "sha256sum -c (all files):               ${S_TIME} s, peak RSS ${2} KiB"
+echo "sha256sum -c (all files):               ${S_TIME} s (user $3 s, system $4 s), peak RSS ${2} KiB"
 
 set -- $(measure sh -c "cd '$PKG' && tr '\n' '\0' <'$WORK/sidecars' | xargs -0 -n 500 xmllint --noout --schema '$XSD' 2>&1 | grep -vc ' validates$'")
 B_TIME=$1
-echo "xmllint, 500 files per process:         ${B_TIME} s, peak RSS ${2} KiB"
+echo "xmllint, 500 files per process:         ${B_TIME} s (user $3 s, system $4 s), peak RSS ${2} KiB"
 
 if [ "$SAMPLE" -gt 0 ] && [ "$SAMPLE" -lt "$SIDECARS" ]; then
     head -n "$SAMPLE" "$WORK/sidecars" >"$WORK/sample"
@@ -63,6 +66,7 @@ set -- $(measure sh -c "cd '$PKG' && tr '\n' '\0' <'$WORK/sample' | xargs -0 -n 
 P_TIME=$(echo "$1 $N $SIDECARS" | awk '{ printf "%.2f", $1 * $3 / $2 }')
 echo "xmllint, one process per sidecar:       ${P_TIME} s$( [ "$N" -lt "$SIDECARS" ] && echo " (extrapolated from $N files: $1 s)")"
 
+echo "Load average after: $(load)"
 awk -v v="$V_TIME" -v s="$S_TIME" -v b="$B_TIME" -v p="$P_TIME" 'BEGIN {
     if (v <= 0) v = 0.01
     printf "Baseline (xmllint per sidecar + sha256sum -c): %.2f s  => verify is %.1fx faster\n", p + s, (p + s) / v

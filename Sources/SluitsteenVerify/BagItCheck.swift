@@ -11,6 +11,8 @@ struct BagItCheck {
     private(set) var manifests: [HashAlgorithm: [String: String]] = [:]
     private var manifestFiles: [HashAlgorithm: String] = [:]
     private var bagInfo: [String: String] = [:]
+    /// Manifest paths not (yet) seen in the payload.
+    private var unseen: [HashAlgorithm: Set<String>]?
     static let tagLimit: Int64 = 512 << 20
 
     init(layout: Layout, tagEntries: [PackageEntry]) {
@@ -83,11 +85,16 @@ struct BagItCheck {
         return findings
     }
 
-    func finish(store: any PackageStore, payloadFiles: [(path: String, size: Int64)], findings: inout [Finding]) throws {
-        let present = Set(payloadFiles.map(\.path))
+    /// Notes that the payload file `path` (`data/...`) exists; what is never marked is missing from the bag.
+    mutating func markPresent(_ path: String) {
+        if unseen == nil { unseen = manifests.mapValues { Set($0.keys) } }
+        for algorithm in manifests.keys { unseen?[algorithm]?.remove(path) }
+    }
+
+    func finish(store: any PackageStore, payloadBytes: Int64, payloadCount: Int, findings: inout [Finding]) throws {
         for (algorithm, map) in manifests.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             let name = manifestFiles[algorithm] ?? "manifest"
-            for path in map.keys.sorted() where !present.contains(path) {
+            for path in (unseen?[algorithm] ?? Set(map.keys)).sorted() {
                 let rel = path.hasPrefix("data/") ? String(path.dropFirst(5)) : path
                 findings.append(Finding(.bagitManifest, path: rel,
                     "\(name) noemt dit bestand, maar het ontbreekt in de bag."))
@@ -95,10 +102,9 @@ struct BagItCheck {
         }
         if let oxum = bagInfo["Payload-Oxum"] {
             let parts = oxum.split(separator: ".")
-            let octets = payloadFiles.reduce(Int64(0)) { $0 + $1.size }
-            if parts.count != 2 || Int64(parts[0]) != octets || Int(parts[1]) != payloadFiles.count {
+            if parts.count != 2 || Int64(parts[0]) != payloadBytes || Int(parts[1]) != payloadCount {
                 findings.append(Finding(.bagitOxum, path: "bag-info.txt",
-                    "Payload-Oxum is \(oxum), maar de payload is \(octets).\(payloadFiles.count) (bytes.bestanden)."))
+                    "Payload-Oxum is \(oxum), maar de payload is \(payloadBytes).\(payloadCount) (bytes.bestanden)."))
             }
         }
         // Tag manifests: digests of the tag files.

@@ -3,17 +3,6 @@ import Foundation
 import SluitsteenHashing
 import SluitsteenXML
 
-/// One file of the package with its path relative to the package root.
-struct PackageItem: Sendable {
-    let entry: PackageEntry
-    let rel: String
-    var name: Substring { rel.split(separator: "/").last ?? Substring(rel) }
-    var parent: String {
-        guard let slash = rel.lastIndex(of: "/") else { return "" }
-        return String(rel[..<slash])
-    }
-}
-
 /// Result of reading one MDTO file in a worker.
 struct SidecarResult: Sendable {
     var summary = SidecarSummary()
@@ -29,13 +18,17 @@ struct ContentResult: Sendable {
     var size: Int64 = 0
 }
 
-/// The state of verifying one package: runs the phases and accumulates the report.
+/// The state of verifying one package: walks it folder by folder, checks each batch of folders in parallel and
+/// keeps between batches only counters, the running package hash and the compact ``RelationIndex``.
 struct PackageRun {
     let store: any PackageStore
     let layout: Layout
     let schema: XMLSchema
     let options: VerifyOptions
     var report: VerificationReport
+
+    /// Batches are cut after this many files (bounds the memory of one batch).
+    static let batchFiles = 1024
 
     init(store: any PackageStore, layout: Layout, schema: XMLSchema, options: VerifyOptions, subject: String) {
         self.store = store
@@ -48,161 +41,75 @@ struct PackageRun {
             contentBytes: 0, checksRun: [], notes: [], findings: [])
     }
 
+    /// Everything accumulated across batches.
+    private struct Totals {
+        var relations: RelationIndex
+        var sidecarFiles = 0
+        var bestandFiles = 0
+        var payloadFiles = 0
+        var payloadBytes: Int64 = 0
+    }
+
     mutating func execute() throws {
-        var items: [PackageItem] = []
-        var tagEntries: [PackageEntry] = []
-        for entry in store.entries {
-            if entry.path.hasPrefix(layout.payload) {
-                items.append(PackageItem(entry: entry, rel: String(entry.path.dropFirst(layout.payload.count))))
-            } else if layout.isBag, entry.path.hasPrefix(layout.prefix), entry.path != layout.prefix + "data" {
-                tagEntries.append(entry)
-            }
-        }
-        let files = items.filter { $0.entry.kind == .file }
-        let pakbonItem = files.first { $0.rel == PackageVerifier.pakbonName }
-        let sidecars = files.filter { $0.name.hasSuffix(".mdto.xml") }
-        let contents = files.filter { $0.rel != PackageVerifier.pakbonName && !$0.name.hasSuffix(".mdto.xml") }
+        let pool = try ReaderPool(store: store, workers: options.workers)
+        let base = layout.payloadFolder
 
         // BagIt manifests first: they name the extra digests to compute while reading.
-        var bag = BagItCheck(layout: layout, tagEntries: tagEntries)
+        var bag = BagItCheck(layout: layout, tagEntries: layout.isBag ? try tagEntries() : [])
         if layout.isBag { try bag.readTagFiles(store: store, findings: &report.findings) }
-        let bagManifests = bag.manifests
 
-        // Phase 1: every MDTO file, in parallel.
-        let schema = self.schema
-        let store = self.store
-        let sidecarResults: [SidecarResult] = try parallelMap(
-            count: sidecars.count, workers: options.workers, makeReader: { try store.makeReader() }
-        ) { reader, i in
-            let item = sidecars[i]
-            var result = SidecarResult()
-            do {
-                if item.entry.size > PackageVerifier.sidecarLimit {
-                    let hashed = try FileDigests.stream(reader, item.entry, [.sha256] + bagManifests.keys.sorted { $0.rawValue < $1.rawValue })
-                    result.sha256 = hashed.digests[.sha256] ?? ""
-                    result.size = hashed.size
-                    result.findings.append(Finding(.xmlSafety, path: item.rel,
-                        "Het XML-bestand is \(item.entry.size) bytes, groter dan de grens van \(PackageVerifier.sidecarLimit) bytes."))
-                    result.findings += BagItCheck.compare(hashed.digests, path: "data/" + item.rel, rel: item.rel, bagManifests)
-                    return result
-                }
-                let data = try reader.readAll(item.entry, limit: PackageVerifier.sidecarLimit)
-                result.size = Int64(data.count)
-                result.sha256 = Digest.hex(data, .sha256)
-                var digests: [HashAlgorithm: String] = [.sha256: result.sha256]
-                for algorithm in bagManifests.keys where algorithm != .sha256 {
-                    digests[algorithm] = Digest.hex(data, algorithm)
-                }
-                result.findings += BagItCheck.compare(digests, path: "data/" + item.rel, rel: item.rel, bagManifests)
-                let (summary, findings) = SidecarAnalysis.analyse(data, path: item.rel, schema: schema)
-                result.summary = summary
-                result.findings += findings
-            } catch {
-                result.findings.append(Finding(VerifyError.unreadableCheck, path: item.rel,
-                    "Het bestand kan niet worden gelezen: \(error)"))
-            }
-            return result
-        }
-        var sidecarIndex: [String: Int] = [:]
-        for (i, item) in sidecars.enumerated() { sidecarIndex[item.rel] = i }
-
-        // Phase 2: every content file, in parallel: size, checksums named in its sidecar, bag digests.
-        let summaries = sidecarResults.map(\.summary)
-        let frozenIndex = sidecarIndex
-        let contentResults: [ContentResult] = try parallelMap(
-            count: contents.count, workers: options.workers, makeReader: { try store.makeReader() }
-        ) { reader, i in
-            let item = contents[i]
-            var result = ContentResult()
-            let sidecar = frozenIndex[item.rel + ".bestand.mdto.xml"].map { summaries[$0] }
-            let named = sidecar?.checksums.map(\.algorithm) ?? []
-            let algorithms = Array(Set([HashAlgorithm.sha256] + named + bagManifests.keys)).sorted { $0.rawValue < $1.rawValue }
-            do {
-                let hashed = try FileDigests.stream(reader, item.entry, algorithms)
-                result.sha256 = hashed.digests[.sha256] ?? ""
-                result.size = hashed.size
-                result.findings += BagItCheck.compare(hashed.digests, path: "data/" + item.rel, rel: item.rel, bagManifests)
-                if let sidecar, sidecar.kind == .bestand {
-                    let sidecarPath = item.rel + ".bestand.mdto.xml"
-                    if let omvang = sidecar.omvang, omvang >= 0, omvang != hashed.size {
-                        result.findings.append(Finding(.omvang, path: sidecarPath, line: sidecar.omvangLine,
-                            "omvang is \(omvang), maar \(item.name) is \(hashed.size) bytes groot."))
-                    }
-                    for checksum in sidecar.checksums {
-                        let actual = hashed.digests[checksum.algorithm] ?? ""
-                        if actual != checksum.value {
-                            result.findings.append(Finding(.checksum, path: sidecarPath, line: checksum.line,
-                                "De \(checksum.algorithm.rawValue)-checksum van \(item.name) is \(actual), "
-                                    + "niet \(checksum.value) zoals vermeld: het bestand is gewijzigd of beschadigd."))
-                        }
-                    }
-                }
-            } catch {
-                result.findings.append(Finding(VerifyError.unreadableCheck, path: item.rel,
-                    "Het bestand kan niet worden gelezen: \(error)"))
-            }
-            return result
-        }
-
-        // Collect.
-        for result in sidecarResults {
-            report.findings += result.findings
-            PackageVerifier.count(result.summary, into: &report)
-        }
-        for result in contentResults {
-            report.findings += result.findings
-            report.contentFiles += 1
-            report.contentBytes += result.size
-        }
-
-        // Pakbon (read on this thread; small).
+        // The pakbon first (small): its doel is needed to judge isOnderdeelVan.
         var pakbon: PakbonCheck?
-        if let pakbonItem {
-            let reader = try store.makeReader()
-            let data = try reader.readAll(pakbonItem.entry, limit: PackageVerifier.sidecarLimit)
+        let pakbonPath = layout.payload + PackageVerifier.pakbonName
+        if let entry = try store.children(of: base).first(where: { $0.path == pakbonPath && $0.kind == .file }) {
+            let data = try pool.readers[0].readAll(entry, limit: PackageVerifier.sidecarLimit)
             var digests: [HashAlgorithm: String] = [:]
-            for algorithm in bagManifests.keys { digests[algorithm] = Digest.hex(data, algorithm) }
-            report.findings += BagItCheck.compare(digests, path: "data/" + pakbonItem.rel, rel: pakbonItem.rel, bagManifests)
+            for algorithm in bag.manifests.keys { digests[algorithm] = Digest.hex(data, algorithm) }
+            report.findings += BagItCheck.compare(digests, path: "data/" + PackageVerifier.pakbonName,
+                rel: PackageVerifier.pakbonName, bag.manifests)
             pakbon = try PakbonCheck(data: data, options: options, findings: &report.findings)
         } else {
             report.notes.append("Het pakket heeft geen pakbon.xml; aantallen en pakkethash zijn niet gecontroleerd.")
         }
 
+        var totals = Totals(relations: RelationIndex(doel: pakbon?.doel))
+        var hashOrder = PackageHashOrder()
+        var walk = FolderWalk(store: store, base: base)
+        var batch: [FolderJob] = []
+        var files = 0
+        while let job = try walk.next() {
+            files += job.entries.count(where: { $0.kind == .file })
+            batch.append(job)
+            if files >= Self.batchFiles {
+                process(batch, pool: pool, bag: &bag, totals: &totals, hashOrder: &hashOrder)
+                batch.removeAll(keepingCapacity: true)
+                files = 0
+            }
+        }
+        if !batch.isEmpty { process(batch, pool: pool, bag: &bag, totals: &totals, hashOrder: &hashOrder) }
+        let packageHash = hashOrder.finish()
+
         // Package-wide checks.
-        var structure = StructureCheck(items: items, sidecars: sidecars, summaries: summaries, doel: pakbon?.doel)
-        structure.run(into: &report.findings)
-        let unreadable = summaries.filter { $0.kind == .unknown }.count
-        if unreadable > 0 {
-            report.notes.append("\(unreadable) MDTO-bestand(en) konden niet worden gelezen; verwijzingen naar objecten "
+        if totals.relations.unreadable > 0 {
+            report.notes.append("\(totals.relations.unreadable) MDTO-bestand(en) konden niet worden gelezen; verwijzingen naar objecten "
                 + "die daarin beschreven zouden zijn, zijn niet als ontbrekend gemeld.")
         }
+        let snapshot = self
+        var relationFindings: [Finding] = []
+        try totals.relations.finish(into: &relationFindings) { wanted in
+            try snapshot.lookup(wanted, pool: pool)
+        }
+        report.findings += relationFindings
         if let pakbon {
-            // `sidecars` and `contents` are both in path order: merge them back into path order.
-            var lines = StreamingHasher(.sha256)
-            var s = 0, c = 0
-            while s < sidecars.count || c < contents.count {
-                let takeSidecar = c == contents.count
-                    || (s < sidecars.count && sidecars[s].entry.path.utf8.lexicographicallyPrecedes(contents[c].entry.path.utf8))
-                let (digest, rel) = takeSidecar
-                    ? (sidecarResults[s].sha256, sidecars[s].rel) : (contentResults[c].sha256, contents[c].rel)
-                if takeSidecar { s += 1 } else { c += 1 }
-                lines.update(Array("\(digest)  \(rel)\n".utf8))
-            }
             // The pakbon counts MDTO files by name (Schemas/README.md), so an unreadable file still counts.
-            let bestandFiles = sidecars.filter { $0.name.hasSuffix(".bestand.mdto.xml") }.count
             pakbon.compare(
-                packageHash: lines.finalizeHex(), informatieobjecten: sidecars.count - bestandFiles,
-                bestanden: bestandFiles, contentFiles: report.contentFiles, contentBytes: report.contentBytes,
-                into: &report.findings)
+                packageHash: packageHash,
+                informatieobjecten: totals.sidecarFiles - totals.bestandFiles, bestanden: totals.bestandFiles,
+                contentFiles: report.contentFiles, contentBytes: report.contentBytes, into: &report.findings)
         }
         if layout.isBag {
-            let payloadFiles = files.map { (path: "data/" + $0.rel, size: $0.entry.size) }
-            try bag.finish(store: store, payloadFiles: payloadFiles, findings: &report.findings)
-        }
-        if options.requireWaarderingB {
-            for (i, item) in sidecars.enumerated() {
-                PackageVerifier.policy(summaries[i], path: item.rel, into: &report.findings)
-            }
+            try bag.finish(store: store, payloadBytes: totals.payloadBytes, payloadCount: totals.payloadFiles,
+                findings: &report.findings)
         }
 
         // Checks that ran.
@@ -217,6 +124,225 @@ struct PackageRun {
         if options.requireWaarderingB { run.append(.policyWaardering) }
         report.checksRun = run.sorted()
         report.findings.sort()
+    }
+
+    /// Files of the bag outside `data/` (tag files), at any depth.
+    private func tagEntries() throws -> [PackageEntry] {
+        var found: [PackageEntry] = []
+        var folders = [String(layout.prefix.dropLast(layout.prefix.isEmpty ? 0 : 1))]
+        while let folder = folders.popLast() {
+            for entry in try store.children(of: folder) where entry.path != layout.prefix + "data" {
+                if entry.kind == .directory { folders.append(entry.path) } else { found.append(entry) }
+            }
+        }
+        return found
+    }
+
+    private func rel(_ entry: PackageEntry) -> String { String(entry.path.dropFirst(layout.payload.count)) }
+
+    private static func name(_ entry: PackageEntry) -> Substring {
+        guard let slash = entry.path.utf8.lastIndex(of: 0x2F) else { return Substring(entry.path) }
+        return entry.path[entry.path.utf8.index(after: slash)...]
+    }
+
+    private func isPakbon(_ entry: PackageEntry) -> Bool { entry.path == layout.payload + PackageVerifier.pakbonName }
+
+    /// Checks one batch of folders: every MDTO file, then every content file, in parallel; then folds the
+    /// results into the report in walk order.
+    private mutating func process(
+        _ batch: [FolderJob], pool: ReaderPool, bag: inout BagItCheck, totals: inout Totals,
+        hashOrder: inout PackageHashOrder
+    ) {
+        var sidecars: [PackageEntry] = []
+        var contents: [PackageEntry] = []
+        for job in batch {
+            for entry in job.entries where entry.kind == .file && !isPakbon(entry) {
+                if Self.name(entry).hasSuffix(".mdto.xml") { sidecars.append(entry) } else { contents.append(entry) }
+            }
+        }
+        let bagManifests = bag.manifests
+        let schema = self.schema
+        let payloadPrefix = layout.payload.count
+        let frozenSidecars = sidecars
+        let sidecarResults: [SidecarResult] = parallelMap(count: sidecars.count, pool: pool) { reader, i in
+            let entry = frozenSidecars[i]
+            let rel = String(entry.path.dropFirst(payloadPrefix))
+            var result = SidecarResult()
+            do {
+                if entry.size > PackageVerifier.sidecarLimit {
+                    let hashed = try FileDigests.stream(reader, entry, [.sha256] + bagManifests.keys.sorted { $0.rawValue < $1.rawValue })
+                    result.sha256 = hashed.digests[.sha256] ?? ""
+                    result.size = hashed.size
+                    result.findings.append(Finding(.xmlSafety, path: rel,
+                        "Het XML-bestand is \(entry.size) bytes, groter dan de grens van \(PackageVerifier.sidecarLimit) bytes."))
+                    result.findings += BagItCheck.compare(hashed.digests, path: "data/" + rel, rel: rel, bagManifests)
+                    return result
+                }
+                let data = try reader.readAll(entry, limit: PackageVerifier.sidecarLimit)
+                result.size = Int64(data.count)
+                result.sha256 = Digest.hex(data, .sha256)
+                var digests: [HashAlgorithm: String] = [.sha256: result.sha256]
+                for algorithm in bagManifests.keys where algorithm != .sha256 {
+                    digests[algorithm] = Digest.hex(data, algorithm)
+                }
+                result.findings += BagItCheck.compare(digests, path: "data/" + rel, rel: rel, bagManifests)
+                let (summary, findings) = SidecarAnalysis.analyse(data, path: rel, schema: schema)
+                result.summary = summary
+                result.findings += findings
+            } catch {
+                result.findings.append(Finding(VerifyError.unreadableCheck, path: rel,
+                    "Het bestand kan niet worden gelezen: \(error)"))
+            }
+            return result
+        }
+        var sidecarIndex: [String: Int] = [:]
+        for (i, entry) in sidecars.enumerated() { sidecarIndex[entry.path] = i }
+
+        // Every content file: size, checksums named in its sidecar, bag digests.
+        let frozenIndex = sidecarIndex
+        let frozenContents = contents
+        let contentResults: [ContentResult] = parallelMap(count: contents.count, pool: pool) { reader, i in
+            let entry = frozenContents[i]
+            let rel = String(entry.path.dropFirst(payloadPrefix))
+            let name = rel.split(separator: "/").last.map(String.init) ?? rel
+            var result = ContentResult()
+            let sidecar = frozenIndex[entry.path + ".bestand.mdto.xml"].map { sidecarResults[$0].summary }
+            let named = sidecar?.checksums.map(\.algorithm) ?? []
+            let algorithms = Array(Set([HashAlgorithm.sha256] + named + bagManifests.keys)).sorted { $0.rawValue < $1.rawValue }
+            do {
+                let hashed = try FileDigests.stream(reader, entry, algorithms)
+                result.sha256 = hashed.digests[.sha256] ?? ""
+                result.size = hashed.size
+                result.findings += BagItCheck.compare(hashed.digests, path: "data/" + rel, rel: rel, bagManifests)
+                if let sidecar, sidecar.kind == .bestand {
+                    let sidecarPath = rel + ".bestand.mdto.xml"
+                    if let omvang = sidecar.omvang, omvang >= 0, omvang != hashed.size {
+                        result.findings.append(Finding(.omvang, path: sidecarPath, line: sidecar.omvangLine,
+                            "omvang is \(omvang), maar \(name) is \(hashed.size) bytes groot."))
+                    }
+                    for checksum in sidecar.checksums {
+                        let actual = hashed.digests[checksum.algorithm] ?? ""
+                        if actual != checksum.value {
+                            result.findings.append(Finding(.checksum, path: sidecarPath, line: checksum.line,
+                                "De \(checksum.algorithm.rawValue)-checksum van \(name) is \(actual), "
+                                    + "niet \(checksum.value) zoals vermeld: het bestand is gewijzigd of beschadigd."))
+                        }
+                    }
+                }
+            } catch {
+                result.findings.append(Finding(VerifyError.unreadableCheck, path: rel,
+                    "Het bestand kan niet worden gelezen: \(error)"))
+            }
+            return result
+        }
+        var contentIndex: [String: Int] = [:]
+        for (i, entry) in contents.enumerated() { contentIndex[entry.path] = i }
+
+        // The structure rules of each folder, in parallel as well.
+        let payload = layout.payload
+        let folderFindings: [[Finding]] = parallelMap(count: batch.count, pool: pool) { _, j in
+            var kinds: [String: SidecarSummary.Kind] = [:]
+            for entry in batch[j].entries {
+                if let i = frozenIndex[entry.path] { kinds[entry.path] = sidecarResults[i].summary.kind }
+            }
+            var findings: [Finding] = []
+            FolderChecks.run(batch[j], payload: payload, kinds: kinds, into: &findings)
+            return findings
+        }
+
+        // Fold into the report in walk order.
+        for (j, job) in batch.enumerated() {
+            report.findings += folderFindings[j]
+            var slots: [PackageHashOrder.Slot] = []
+            slots.reserveCapacity(job.entries.count)
+            for entry in job.entries {
+                guard entry.kind == .file else {
+                    slots.append(entry.kind == .directory ? .folder : .skip)
+                    continue
+                }
+                totals.payloadFiles += 1
+                totals.payloadBytes += entry.size
+                if layout.isBag { bag.markPresent("data/" + rel(entry)) }
+                if isPakbon(entry) { slots.append(.skip); continue }
+                if let i = sidecarIndex[entry.path] {
+                    let result = sidecarResults[i]
+                    let path = rel(entry)
+                    report.findings += result.findings
+                    PackageVerifier.count(result.summary, into: &report)
+                    totals.sidecarFiles += 1
+                    if Self.name(entry).hasSuffix(".bestand.mdto.xml") { totals.bestandFiles += 1 }
+                    totals.relations.add(result.summary, path: path, into: &report.findings)
+                    if options.requireWaarderingB { PackageVerifier.policy(result.summary, path: path, into: &report.findings) }
+                    slots.append(.file(result.sha256, path))
+                } else if let i = contentIndex[entry.path] {
+                    let result = contentResults[i]
+                    report.findings += result.findings
+                    report.contentFiles += 1
+                    report.contentBytes += result.size
+                    slots.append(.file(result.sha256, rel(entry)))
+                }
+            }
+            hashOrder.enter(slots)
+        }
+    }
+
+    /// Paths and (re-read) summaries of the MDTO files with the given ordinals, found by walking the package
+    /// again in the same order; used only to word findings that name other files.
+    private func lookup(_ wanted: RelationIndex.Wanted, pool: ReaderPool) throws -> RelationIndex.Lookup {
+        var lookup = RelationIndex.Lookup()
+        guard !wanted.paths.isEmpty || !wanted.summaries.isEmpty else { return lookup }
+        var walk = FolderWalk(store: store, base: layout.payloadFolder)
+        var ordinal: UInt32 = 0
+        while let job = try walk.next() {
+            for entry in job.entries where entry.kind == .file && !isPakbon(entry) && Self.name(entry).hasSuffix(".mdto.xml") {
+                defer { ordinal += 1 }
+                let path = rel(entry)
+                if wanted.paths.contains(ordinal) { lookup.paths[ordinal] = path }
+                if wanted.summaries.contains(ordinal), entry.size <= PackageVerifier.sidecarLimit,
+                    let data = try? pool.readers[0].readAll(entry, limit: PackageVerifier.sidecarLimit)
+                {
+                    lookup.summaries[ordinal] = SidecarAnalysis.analyse(data, path: path, schema: schema).0
+                }
+            }
+        }
+        return lookup
+    }
+}
+
+/// Feeds the package hash (Schemas/README.md) in the byte order of full paths while folders arrive depth first:
+/// each folder's slots are consumed in order, pausing at a subfolder until that subfolder's own slots arrive.
+struct PackageHashOrder: ~Copyable {
+    enum Slot { case file(String, String), folder, skip }
+    private var stack: [(slots: [Slot], next: Int)] = []
+    private var hasher = StreamingHasher(.sha256)
+
+    init() {}
+
+    /// The slots of the next folder in walk order.
+    mutating func enter(_ slots: [Slot]) {
+        stack.append((slots, 0))
+        drain()
+    }
+
+    /// Consumes what remains (subfolders that were never listed count as empty) and returns the package hash.
+    consuming func finish() -> String {
+        while !stack.isEmpty { drain() }
+        return hasher.finalizeHex()
+    }
+
+    private mutating func drain() {
+        while let top = stack.indices.last {
+            while stack[top].next < stack[top].slots.count {
+                let slot = stack[top].slots[stack[top].next]
+                stack[top].next += 1
+                switch slot {
+                case .file(let digest, let rel): hasher.update(Array("\(digest)  \(rel)\n".utf8))
+                case .folder: return
+                case .skip: break
+                }
+            }
+            stack.removeLast()
+        }
     }
 }
 

@@ -34,12 +34,15 @@ struct StoreError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// A package container: a folder, a tar or a zip, listed once; bytes read on demand by per-thread readers.
+/// A package container: a folder, a tar or a zip, listed one folder at a time; bytes read on demand by
+/// per-thread readers. A folder is never listed as a whole, so memory depends on the widest folder, not on
+/// the size of the package.
 protocol PackageStore: Sendable {
     /// `folder`, `tar` or `zip`.
     var kind: String { get }
-    /// Every entry, sorted by path (UTF-8 byte order).
-    var entries: [PackageEntry] { get }
+    /// The direct children of `folder` (`""` is the container root), in walk order (``PackageStores/walkSort(_:)``);
+    /// empty when the folder does not exist.
+    func children(of folder: String) throws -> [PackageEntry]
     func makeReader() throws -> any EntryReader
 }
 
@@ -67,13 +70,39 @@ enum PackageStores {
         }
     }
 
-    static func sortByPath(_ entries: inout [PackageEntry]) {
-        // For ASCII paths String's `<` is byte order and much faster; otherwise compare the UTF-8 bytes.
-        if entries.allSatisfy({ $0.path.utf8.allSatisfy { $0 < 0x80 } }) {
-            entries.sort { $0.path < $1.path }
-        } else {
-            entries.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+    /// Sorts the children of one folder so that a depth-first walk visits files in the byte order of their full
+    /// paths (the order of the package hash): a folder sorts as its name followed by `/`, because every path
+    /// below it continues with `/` (so `a.txt` comes before the folder `a`'s content, `a/b`).
+    static func walkSort(_ entries: inout [PackageEntry]) {
+        func key(_ e: PackageEntry) -> [UInt8] {
+            var bytes = Array(e.path.utf8)
+            if e.kind == .directory { bytes.append(0x2F) }
+            return bytes
         }
+        let keyed = entries.map { (key($0), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
+        entries = keyed.map(\.1)
+    }
+
+    /// Groups a complete entry list (tar, zip) by parent folder, adding folders that appear only in paths.
+    static func treeIndex(_ list: [PackageEntry]) -> [String: [PackageEntry]] {
+        var index: [String: [PackageEntry]] = [:]
+        var folders = Set<String>()
+        for entry in list where entry.kind == .directory { folders.insert(entry.path) }
+        for entry in list {
+            index[parent(of: entry.path), default: []].append(entry)
+            var folder = parent(of: entry.path)
+            while !folder.isEmpty, folders.insert(folder).inserted {
+                index[parent(of: folder), default: []].append(PackageEntry(path: folder, kind: .directory, size: 0))
+                folder = parent(of: folder)
+            }
+        }
+        for key in Array(index.keys) { walkSort(&index[key]!) }
+        return index
+    }
+
+    static func parent(of path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: 0x2F) else { return "" }
+        return String(path[..<slash])
     }
 }
 
@@ -81,24 +110,21 @@ enum PackageStores {
 
 struct FolderStore: PackageStore {
     let root: URL
-    let entries: [PackageEntry]
     var kind: String { "folder" }
 
     init(root: URL) throws {
         self.root = root.standardizedFileURL
-        var list: [PackageEntry] = []
-        try Self.walk(self.root.path, relative: "", into: &list)
-        PackageStores.sortByPath(&list)
-        self.entries = list
     }
 
-    /// Lists a folder tree with readdir and lstat (symbolic links are reported, never followed).
-    private static func walk(_ path: String, relative: String, into list: inout [PackageEntry]) throws {
+    /// Lists one folder with readdir and lstat (symbolic links are reported, never followed).
+    func children(of relative: String) throws -> [PackageEntry] {
+        let path = relative.isEmpty ? root.path : root.path + "/" + relative
         guard let dir = opendir(path) else {
+            if errno == ENOENT && !relative.isEmpty { return [] }
             throw StoreError("\(relative.isEmpty ? path : relative): \(String(cString: strerror(errno)))")
         }
         defer { closedir(dir) }
-        var subfolders: [(String, String)] = []
+        var list: [PackageEntry] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -110,14 +136,13 @@ struct FolderStore: PackageStore {
             guard lstat(full, &info) == 0 else { throw StoreError("\(rel): \(String(cString: strerror(errno)))") }
             switch info.st_mode & S_IFMT {
             case S_IFREG: list.append(PackageEntry(path: rel, kind: .file, size: Int64(info.st_size)))
-            case S_IFDIR:
-                list.append(PackageEntry(path: rel, kind: .directory, size: 0))
-                subfolders.append((full, rel))
+            case S_IFDIR: list.append(PackageEntry(path: rel, kind: .directory, size: 0))
             case S_IFLNK: list.append(PackageEntry(path: rel, kind: .other("symbolische koppeling"), size: 0))
             default: list.append(PackageEntry(path: rel, kind: .other("speciaal bestand"), size: 0))
             }
         }
-        for (full, rel) in subfolders { try walk(full, relative: rel, into: &list) }
+        PackageStores.walkSort(&list)
+        return list
     }
 
     func makeReader() throws -> any EntryReader { Reader(root: root.path) }
@@ -160,8 +185,11 @@ func readFD(_ fd: Int32, limit: Int64?, sizeHint: Int64, _ body: (UnsafeRawBuffe
 
 struct TarStore: PackageStore {
     let url: URL
-    let entries: [PackageEntry]
+    /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once).
+    let index: [String: [PackageEntry]]
     var kind: String { "tar" }
+
+    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
 
     init(url: URL) throws {
         self.url = url
@@ -232,8 +260,7 @@ struct TarStore: PackageStore {
         guard sawEnd else {
             throw StoreError("the tar is truncated: it ends at byte \(fileSize) without the end-of-archive blocks")
         }
-        PackageStores.sortByPath(&list)
-        self.entries = list
+        self.index = PackageStores.treeIndex(list)
     }
 
     func makeReader() throws -> any EntryReader {
@@ -315,8 +342,11 @@ struct TarStore: PackageStore {
 
 struct ZipStore: PackageStore {
     let url: URL
-    let entries: [PackageEntry]
+    /// The zip's entries by parent folder (from its central directory).
+    let index: [String: [PackageEntry]]
     var kind: String { "zip" }
+
+    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
 
     init(url: URL) throws {
         self.url = url
@@ -333,8 +363,7 @@ struct ZipStore: PackageStore {
             case .symlink: list.append(PackageEntry(path: path, kind: .other("symbolische koppeling"), size: 0))
             }
         }
-        PackageStores.sortByPath(&list)
-        self.entries = list
+        self.index = PackageStores.treeIndex(list)
     }
 
     func makeReader() throws -> any EntryReader {

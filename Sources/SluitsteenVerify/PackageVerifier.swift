@@ -82,16 +82,16 @@ public enum PackageVerifier {
     {
         let schema = try loadMDTO(options)
         let store = try PackageStores.open(url)
-        let layout = Layout(store.entries)
-        var run = PackageRun(store: store, layout: layout, schema: schema, options: options, subject: url.path)
         do {
+            let layout = try Layout(store)
+            var run = PackageRun(store: store, layout: layout, schema: schema, options: options, subject: url.path)
             try run.execute()
+            return run.report
         } catch let error as VerifyError {
             throw error
         } catch {
             throw .unreadable(path: url.path, reason: "\(error)")
         }
-        return run.report
     }
 
     static func loadMDTO(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
@@ -134,19 +134,76 @@ struct Layout {
     /// Prefix of the package root (`prefix` or `prefix + "data/"`).
     let payload: String
 
-    init(_ entries: [PackageEntry]) {
-        let paths = Set(entries.map(\.path))
+    /// Looks only at the container root and, when it holds a single folder, at that folder.
+    init(_ store: any PackageStore) throws {
+        func names(_ entries: [PackageEntry]) -> Set<String> {
+            Set(entries.map { String($0.path.split(separator: "/").last ?? Substring($0.path)) })
+        }
+        let top = try store.children(of: "")
         var prefix = ""
-        if !paths.contains("pakbon.xml") && !paths.contains("bagit.txt") {
-            let tops = Set(entries.map { $0.path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? "" })
-            if tops.count == 1, let top = tops.first,
-                paths.contains(top + "/pakbon.xml") || paths.contains(top + "/bagit.txt")
-            {
-                prefix = top + "/"
+        var here = names(top)
+        if !here.contains("pakbon.xml") && !here.contains("bagit.txt"), top.count == 1, top[0].kind == .directory {
+            let inner = names(try store.children(of: top[0].path))
+            if inner.contains("pakbon.xml") || inner.contains("bagit.txt") {
+                prefix = top[0].path + "/"
+                here = inner
             }
         }
         self.prefix = prefix
-        self.isBag = paths.contains(prefix + "bagit.txt")
+        self.isBag = here.contains("bagit.txt")
         self.payload = isBag ? prefix + "data/" : prefix
+    }
+
+    /// The container path of the package root folder (no trailing `/`).
+    var payloadFolder: String { String(payload.dropLast(payload.isEmpty ? 0 : 1)) }
+}
+
+/// One folder of the package and its direct children, in walk order.
+struct FolderJob {
+    /// Container path of the folder (`""` for the container root).
+    let folder: String
+    /// Path relative to the package root (`""` for the root itself).
+    let rel: String
+    let entries: [PackageEntry]
+}
+
+/// Visits the folders of a package depth first, each folder's children in walk order (see
+/// ``PackageStores/walkSort(_:)``), so that files come out in the byte order of their full paths. Holds only
+/// the listings of the folders on the current path.
+struct FolderWalk {
+    let store: any PackageStore
+    let base: String
+    private var stack: [(entries: [PackageEntry], next: Int)] = []
+    private var started = false
+
+    init(store: any PackageStore, base: String) {
+        self.store = store
+        self.base = base
+    }
+
+    func relative(_ path: String) -> String {
+        base.isEmpty ? path : path == base ? "" : String(path.dropFirst(base.count + 1))
+    }
+
+    mutating func next() throws -> FolderJob? {
+        if !started {
+            started = true
+            let entries = try store.children(of: base)
+            stack.append((entries, 0))
+            return FolderJob(folder: base, rel: "", entries: entries)
+        }
+        while let top = stack.indices.last {
+            while stack[top].next < stack[top].entries.count {
+                let entry = stack[top].entries[stack[top].next]
+                stack[top].next += 1
+                if entry.kind == .directory {
+                    let entries = try store.children(of: entry.path)
+                    stack.append((entries, 0))
+                    return FolderJob(folder: entry.path, rel: relative(entry.path), entries: entries)
+                }
+            }
+            stack.removeLast()
+        }
+        return nil
     }
 }
