@@ -68,29 +68,60 @@ public struct RetentionEngine: Sendable {
             args += mailboxes.map { $0.lowercased() }
         }
         sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
-        do {
-            try workspace.catalog.read { db in
-                let cursor = try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args))
-                while let row = try cursor.next() {
-                    let facts = CopyFacts(copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5],
-                                          dateEpoch: row[6], capturedEpoch: row[7], folder: row[8], state: row[9])
-                    var keywords = FastJSON.strings(row[10])
-                    for k in FastJSON.strings(row[11]) where !keywords.contains(k) { keywords.append(k) }
-                    var from: [String] = [], to: [String] = [], cc: [String] = []
-                    if needsAddresses {
-                        from = FastJSON.addresses(row[12]); to = FastJSON.addresses(row[13]); cc = FastJSON.addresses(row[14])
+        // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
+        // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
+        let channel = BatchChannel<(CopyFacts, MessageCopy)>(capacity: 4)
+        let catalog = workspace.catalog
+        let arguments: StatementArguments = StatementArguments(args)
+        let query = sql
+        Thread.detachNewThread {
+            do {
+                try catalog.read { db in
+                    let cursor = try Row.fetchCursor(db, sql: query, arguments: arguments)
+                    var batch: [(CopyFacts, MessageCopy)] = []
+                    batch.reserveCapacity(2048)
+                    while let row = try cursor.next() {
+                        let facts = CopyFacts(copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5],
+                                              dateEpoch: row[6], capturedEpoch: row[7], folder: row[8], state: row[9])
+                        var keywords = FastJSON.strings(row[10])
+                        for k in FastJSON.strings(row[11]) where !keywords.contains(k) { keywords.append(k) }
+                        var from: [String] = [], to: [String] = [], cc: [String] = []
+                        if needsAddresses {
+                            from = FastJSON.addresses(row[12]); to = FastJSON.addresses(row[13]); cc = FastJSON.addresses(row[14])
+                        }
+                        let copy = MessageCopy(
+                            mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
+                            messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
+                            captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
+                            keywords: keywords, from: from, to: to, cc: cc,
+                            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []))
+                        batch.append((facts, copy))
+                        if batch.count == 2048 {
+                            guard channel.put(batch) else { return }
+                            batch.removeAll(keepingCapacity: true)
+                        }
                     }
-                    let copy = MessageCopy(
-                        mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
-                        messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
-                        captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
-                        keywords: keywords, from: from, to: to, cc: cc, textHits: hits[facts.sha256] ?? [])
+                    if !batch.isEmpty { _ = channel.put(batch) }
+                }
+                channel.finish(error: nil)
+            } catch {
+                channel.finish(error: "\(error)")
+            }
+        }
+        do {
+            while let batch = channel.take() {
+                for (facts, copy) in batch {
                     var decision = context.decide(copy, explain: explain)
                     if facts.state == "transferred" { decision = decision.transferred() }
                     try body(DecidedCopy(copy: facts, decision: decision))
                 }
             }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        } catch {
+            channel.cancel()
+            if let e = error as? RetentionError { throw e }
+            throw .archive("\(error)")
+        }
+        if let failure = channel.failure { throw .archive(failure) }
     }
 
     /// Decides the given copies (by id) as of `asOf`; copies no longer in the archive are absent from the result.
@@ -136,6 +167,53 @@ public struct RetentionEngine: Sendable {
             }
         } catch { throw .archive("\(error)") }
         return hits
+    }
+}
+
+/// A bounded, ordered hand-over of batches from one producer thread to one consumer.
+final class BatchChannel<Element>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var batches: [[Element]] = []
+    private var finished = false
+    private var cancelled = false
+    private(set) var failure: String?
+    private let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    /// Adds a batch, waiting while the channel is full. Returns false when the consumer has gone away.
+    func put(_ batch: [Element]) -> Bool {
+        condition.lock(); defer { condition.unlock() }
+        while batches.count >= capacity && !cancelled { condition.wait() }
+        guard !cancelled else { return false }
+        batches.append(batch)
+        condition.broadcast()
+        return true
+    }
+
+    /// Marks the end of the stream (with the producer's error, if any).
+    func finish(error: String?) {
+        condition.lock(); defer { condition.unlock() }
+        finished = true
+        failure = error
+        condition.broadcast()
+    }
+
+    /// Stops the producer (the consumer failed).
+    func cancel() {
+        condition.lock(); defer { condition.unlock() }
+        cancelled = true
+        condition.broadcast()
+    }
+
+    /// The next batch, or nil at the end of the stream.
+    func take() -> [Element]? {
+        condition.lock(); defer { condition.unlock() }
+        while batches.isEmpty && !finished { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        let batch = batches.removeFirst()
+        condition.broadcast()
+        return batch
     }
 }
 

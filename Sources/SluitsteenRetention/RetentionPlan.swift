@@ -70,6 +70,28 @@ public struct RetentionPlan: Sendable {
         return out
     }
 
+    /// Appends one JSON line (with its newline) for a decided copy to `out`, as bytes: the same text as
+    /// ``jsonLine(_:)``, built without intermediate strings so that a million-copy plan is not dominated by it.
+    public static func appendJSONLine(_ d: DecidedCopy, to out: inout [UInt8]) {
+        JSONText.appendRaw("{\"mailbox\":", to: &out); JSONText.appendString(d.copy.mailbox, to: &out)
+        JSONText.appendRaw(",\"sha256\":", to: &out); JSONText.appendString(d.copy.sha256, to: &out)
+        JSONText.appendRaw(",\"messageId\":", to: &out); JSONText.appendString(d.copy.messageId, to: &out)
+        JSONText.appendRaw(",\"date\":", to: &out)
+        if let date = d.copy.date { JSONText.appendString(date, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        JSONText.appendRaw(",\"class\":", to: &out); JSONText.appendString(d.decision.messageClass.rawValue, to: &out)
+        JSONText.appendRaw(",\"waardering\":", to: &out)
+        if let w = d.decision.waardering { JSONText.appendString(w.rawValue, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        JSONText.appendRaw(",\"action\":", to: &out); JSONText.appendString(d.decision.action.rawValue, to: &out)
+        JSONText.appendRaw(",\"dueDate\":", to: &out)
+        if let due = d.decision.dueDate { JSONText.appendString(due.iso, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        JSONText.appendRaw(",\"rules\":[", to: &out)
+        for (i, rule) in d.decision.rules.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONText.appendString(rule, to: &out)
+        }
+        JSONText.appendRaw("]}\n", to: &out)
+    }
+
     /// One JSON line for a decided copy (`plan --json`).
     public static func jsonLine(_ d: DecidedCopy) -> String {
         JSONText.object([

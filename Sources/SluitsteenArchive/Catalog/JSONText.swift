@@ -54,4 +54,34 @@ public enum JSONText {
     public static func object(_ members: [(String, Value)]) -> String {
         "{" + members.map { string($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
     }
+
+    /// Appends a JSON string literal as UTF-8 bytes (fast path for long listings: no intermediate String).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            var start = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i]))
+                switch b {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+                case 0x09: out.append(contentsOf: [0x5C, 0x74])
+                default: out.append(contentsOf: Array(String(format: "\\u%04x", b).utf8))
+                }
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<bytes.count]))
+        }
+        out.append(0x22)
+    }
+
+    /// Appends raw ASCII/UTF-8 text (keys, punctuation, numbers) as bytes.
+    public static func appendRaw(_ s: StaticString, to out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
 }

@@ -23,14 +23,18 @@ struct PlanCommand: ParsableCommand {
         let inForce = try policy.resolve(ws)
         let instant = try asOf.instant()
         var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source)
-        var out = FileOutput()
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20)
         try attempt {
             try RetentionEngine(workspace: ws, policy: inForce.policy).forEachDecision(asOf: instant, mailboxes: list(mailbox)) { d in
                 plan.add(d)
-                if json { out.write(RetentionPlan.jsonLine(d)) }
+                if json {
+                    RetentionPlan.appendJSONLine(d, to: &out)
+                    if out.count >= 1 << 20 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
+                }
             }
         }
-        out.flush()
+        FileHandle.standardOutput.write(Data(out))
         if !json { print(plan.text, terminator: "") }
         if let report {
             do { try Data(plan.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
