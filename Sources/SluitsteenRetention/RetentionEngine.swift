@@ -59,7 +59,7 @@ public struct RetentionEngine: Sendable {
         var sql = """
             SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
                    c.keywordsJSON, m.headerKeywordsJSON\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
-            FROM copy c JOIN message m ON m.sha256 = c.sha256
+            FROM copy c JOIN message m ON m.rowid = c.messageRowid
             WHERE c.state IN ('present', 'transferred')
             """
         var args: [any DatabaseValueConvertible] = []

@@ -126,6 +126,14 @@ public final class Catalog: Sendable {
             try db.execute(sql: "INSERT INTO messageText(messageText, rank) VALUES('automerge', 0)")
             try db.execute(sql: "INSERT INTO messageText(messageText, rank) VALUES('crisismerge', 64)")
         }
+        m.registerMigration("v6-copy-message-rowid") { db in
+            // Plans join every copy to its message: an integer join (message rows are never deleted) instead of a
+            // lookup by the 64-character SHA-256 text.
+            try db.execute(sql: """
+                ALTER TABLE copy ADD COLUMN messageRowid INTEGER;
+                UPDATE copy SET messageRowid = (SELECT rowid FROM message WHERE message.sha256 = copy.sha256);
+                """)
+        }
         return m
     }()
 }

@@ -40,8 +40,8 @@ struct BatchWriter {
                 let insertText = try db.cachedStatement(sql: "INSERT INTO messageText (sha256, text) VALUES (?, ?)")
                 let insertCopy = try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, keywordsJSON, flagsJSON,
-                        capturedAt, capturedEpoch, batchId)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        capturedAt, capturedEpoch, batchId, messageRowid)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT rowid FROM message WHERE sha256 = ?))
                     """)
                 let flaggedOf = try db.cachedStatement(sql: "SELECT flagged FROM message WHERE sha256 = ?")
                 let stateOf = try db.cachedStatement(sql: "SELECT contentState FROM message WHERE sha256 = ?")
@@ -77,7 +77,7 @@ struct BatchWriter {
                     }
                     try insertCopy.execute(arguments: [
                         mailbox, row.item.sha256, raw.folder, row.occurrence, raw.sourceFile, raw.position,
-                        JSONText.array(raw.keywords), JSONText.array(raw.flags), capturedAt, capturedEpoch, batchId,
+                        JSONText.array(raw.keywords), JSONText.array(raw.flags), capturedAt, capturedEpoch, batchId, row.item.sha256,
                     ])
                     s.found += 1
                     s.bytes += Int64(raw.bytes.count)
