@@ -32,10 +32,18 @@ struct BatchWriter {
         do {
             local = try workspace.catalog.write { db -> IngestSummary in
                 var s = summary
-                let insertMessage = try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
+                // One statement both inserts a new message and restores one whose bytes were destroyed earlier and
+                // now arrive again from another export (they were just stored anew, so its metadata comes back too).
+                let upsertMessage = try db.cachedStatement(sql: """
+                    INSERT INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
                         fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (sha256) DO UPDATE SET messageId = excluded.messageId, messageIdSynthetic = excluded.messageIdSynthetic,
+                        date = excluded.date, dateEpoch = excluded.dateEpoch, dateSource = excluded.dateSource, subject = excluded.subject,
+                        fromJSON = excluded.fromJSON, toJSON = excluded.toJSON, ccJSON = excluded.ccJSON, bccJSON = excluded.bccJSON,
+                        headerKeywordsJSON = excluded.headerKeywordsJSON, attachmentCount = excluded.attachmentCount,
+                        attachmentNamesJSON = excluded.attachmentNamesJSON, defectsJSON = excluded.defectsJSON,
+                        flagged = excluded.flagged, contentState = 'stored'
                     """)
                 let insertText = try db.cachedStatement(sql: "INSERT INTO messageText (sha256, text) VALUES (?, ?)")
                 let insertCopy = try db.cachedStatement(sql: """
@@ -43,36 +51,27 @@ struct BatchWriter {
                         capturedAt, capturedEpoch, batchId, messageRowid)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT rowid FROM message WHERE sha256 = ?))
                     """)
-                let flaggedOf = try db.cachedStatement(sql: "SELECT flagged FROM message WHERE sha256 = ?")
-                let stateOf = try db.cachedStatement(sql: "SELECT contentState FROM message WHERE sha256 = ?")
+                let existing = try db.cachedStatement(sql: "SELECT flagged, contentState FROM message WHERE sha256 = ?")
                 for row in rows {
                     let p = row.item.parsed
                     let raw = row.item.raw
                     let flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
-                    let dateText = p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) }
-                    try insertMessage.execute(arguments: [
-                        row.item.sha256, raw.bytes.count, p.messageId, p.messageIdSynthetic, dateText,
-                        p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, p.dateSource.rawValue, p.subject,
-                        BatchWriter.addresses(p.from), BatchWriter.addresses(p.to), BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc),
-                        JSONText.array(p.headerKeywords), p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged,
-                    ])
-                    if db.changesCount > 0 {
-                        try insertText.execute(arguments: [row.item.sha256, p.text])
-                    } else if try String.fetchOne(stateOf, arguments: [row.item.sha256]) != "stored" {
-                        // The bytes were destroyed earlier and arrive again from another export: they were just
-                        // stored anew, so the message's metadata and search text are restored with them.
-                        try db.execute(sql: """
-                            UPDATE message SET messageId = ?, messageIdSynthetic = ?, date = ?, dateEpoch = ?, dateSource = ?, subject = ?,
-                                fromJSON = ?, toJSON = ?, ccJSON = ?, bccJSON = ?, headerKeywordsJSON = ?, attachmentCount = ?,
-                                attachmentNamesJSON = ?, defectsJSON = ?, flagged = ?, contentState = 'stored'
-                            WHERE sha256 = ?
-                            """, arguments: [
-                                p.messageId, p.messageIdSynthetic, dateText, p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) },
-                                p.dateSource.rawValue, p.subject, BatchWriter.addresses(p.from), BatchWriter.addresses(p.to),
-                                BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc), JSONText.array(p.headerKeywords),
-                                p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged, row.item.sha256,
-                            ])
-                        try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [row.item.sha256])
+                    let known = try GRDB.Row.fetchOne(existing, arguments: [row.item.sha256])
+                    // The flag of the message as stored: a message already in the catalog keeps its own.
+                    var storedFlagged = flagged
+                    if let known, known["contentState"] as String? == "stored" {
+                        storedFlagged = known["flagged"]
+                    } else {
+                        try upsertMessage.execute(arguments: [
+                            row.item.sha256, raw.bytes.count, p.messageId, p.messageIdSynthetic,
+                            p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) },
+                            p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, p.dateSource.rawValue, p.subject,
+                            BatchWriter.addresses(p.from), BatchWriter.addresses(p.to), BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc),
+                            JSONText.array(p.headerKeywords), p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged,
+                        ])
+                        if known != nil {
+                            try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [row.item.sha256])
+                        }
                         try insertText.execute(arguments: [row.item.sha256, p.text])
                     }
                     try insertCopy.execute(arguments: [
@@ -83,8 +82,7 @@ struct BatchWriter {
                     s.bytes += Int64(raw.bytes.count)
                     if db.changesCount > 0 { s.storedNew += 1 } else { s.alreadyPresent += 1 }
                     if row.item.newContent { s.newContents += 1 }
-                    let stored = try Bool.fetchOne(flaggedOf, arguments: [row.item.sha256]) ?? flagged
-                    if stored { s.flagged += 1 }
+                    if storedFlagged { s.flagged += 1 }
                 }
                 try db.execute(sql: "UPDATE ingestBatch SET found = ?, storedNew = ?, alreadyPresent = ?, flagged = ? WHERE id = ?",
                                arguments: [s.found, s.storedNew, s.alreadyPresent, s.flagged, batchId])

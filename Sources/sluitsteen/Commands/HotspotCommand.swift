@@ -62,34 +62,31 @@ struct HotspotCommand: ParsableCommand {
         }
     }
 
-    struct Designate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Designate a proposed hotspot (by name or id).")
-        @OptionGroup var workspace: WorkspaceOptions
-        @OptionGroup var actor: ActorOptions
-        @Argument(help: "Hotspot name or id.") var hotspot: String
-        @Option(name: .long, help: "Reference of the designation decision.") var decision: String?
-
-        func run() throws {
-            let ws = try workspace.open()
-            let now = try commandNow()
-            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: .designated, decisionRef: decision, actor: actor.actor, at: now) }
-            print("Hotspot \(h.id) '\(h.name)' designated.")
-        }
-    }
-
-    struct Reject: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject a proposed hotspot (by name or id): its hold ends.")
+    /// What designating or rejecting a hotspot takes: the hotspot (name or id) and the decision's reference.
+    struct DecisionOptions: ParsableArguments {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var actor: ActorOptions
         @Argument(help: "Hotspot name or id.") var hotspot: String
         @Option(name: .long, help: "Reference of the decision.") var decision: String?
 
-        func run() throws {
+        func apply(_ status: HotspotStatus) throws {
             let ws = try workspace.open()
             let now = try commandNow()
-            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: .rejected, decisionRef: decision, actor: actor.actor, at: now) }
-            print("Hotspot \(h.id) '\(h.name)' rejected.")
+            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, actor: actor.actor, at: now) }
+            print("Hotspot \(h.id) '\(h.name)' \(status.rawValue).")
         }
+    }
+
+    struct Designate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Designate a proposed hotspot (by name or id).")
+        @OptionGroup var options: DecisionOptions
+        func run() throws { try options.apply(.designated) }
+    }
+
+    struct Reject: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reject a proposed hotspot (by name or id): its hold ends.")
+        @OptionGroup var options: DecisionOptions
+        func run() throws { try options.apply(.rejected) }
     }
 
     struct Publish: ParsableCommand {
