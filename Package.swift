@@ -48,7 +48,8 @@ let package = Package(
             dependencies: ["SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenIngest",
-            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenHashing"]),
+            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenPolicy",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
@@ -91,7 +92,7 @@ let package = Package(
         .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest"]),
         .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
-        .testTarget(name: "SluitsteenCLITests", dependencies: []),
+        .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -161,7 +161,10 @@ struct ExecutionJournal {
                                 headerKeywordsJSON = '[]', attachmentNamesJSON = '[]', defectsJSON = '[]', contentState = ?
                             WHERE sha256 = ?
                             """, arguments: [finalCopyState, r.item.sha256])
-                        try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [r.item.sha256])
+                        try db.execute(sql: """
+                            DELETE FROM messageText WHERE rowid = (SELECT rowid FROM message WHERE sha256 = ?)
+                            """, arguments: [r.item.sha256])
+                        try db.execute(sql: "UPDATE message SET textIndexed = 1 WHERE sha256 = ?", arguments: [r.item.sha256])
                     }
                     try db.execute(sql: "UPDATE destructionItem SET state = 'destroyed', changedAt = ? WHERE listId = ? AND copyId = ?",
                                    arguments: [stamp, listId, r.item.copyId])

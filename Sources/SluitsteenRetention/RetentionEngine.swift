@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+import SluitsteenIngest
 import SluitsteenPolicy
 
 /// A message copy with the facts the retention stage and its users (plan, destroy, export) need.
@@ -142,13 +143,15 @@ public struct RetentionEngine: Sendable {
     }
 
     /// For every hotspot and hold with terms or zaak numbers: the messages (by SHA-256) whose subject or text body
-    /// contains one, found with the FTS5 index and confirmed with ``TextMatcher``.
+    /// contains one, found with the FTS5 index (brought up to date first) and confirmed with ``TextMatcher``.
     func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<String>] {
         var hits: [String: Set<String>] = [:]
         var targets: [(key: String, matcher: TextMatcher)] = []
         for h in context.hotspots where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
         for h in context.holds where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
         guard !targets.isEmpty else { return [:] }
+        // Messages captured since the last run are added to the full-text index first (derived data, see TextIndexer).
+        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run() } catch { throw .archive(error.description) }
         do {
             try workspace.catalog.read { db in
                 for target in targets {
@@ -167,53 +170,6 @@ public struct RetentionEngine: Sendable {
             }
         } catch { throw .archive("\(error)") }
         return hits
-    }
-}
-
-/// A bounded, ordered hand-over of batches from one producer thread to one consumer.
-final class BatchChannel<Element>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var batches: [[Element]] = []
-    private var finished = false
-    private var cancelled = false
-    private(set) var failure: String?
-    private let capacity: Int
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// Adds a batch, waiting while the channel is full. Returns false when the consumer has gone away.
-    func put(_ batch: [Element]) -> Bool {
-        condition.lock(); defer { condition.unlock() }
-        while batches.count >= capacity && !cancelled { condition.wait() }
-        guard !cancelled else { return false }
-        batches.append(batch)
-        condition.broadcast()
-        return true
-    }
-
-    /// Marks the end of the stream (with the producer's error, if any).
-    func finish(error: String?) {
-        condition.lock(); defer { condition.unlock() }
-        finished = true
-        failure = error
-        condition.broadcast()
-    }
-
-    /// Stops the producer (the consumer failed).
-    func cancel() {
-        condition.lock(); defer { condition.unlock() }
-        cancelled = true
-        condition.broadcast()
-    }
-
-    /// The next batch, or nil at the end of the stream.
-    func take() -> [Element]? {
-        condition.lock(); defer { condition.unlock() }
-        while batches.isEmpty && !finished { condition.wait() }
-        guard !batches.isEmpty else { return nil }
-        let batch = batches.removeFirst()
-        condition.broadcast()
-        return batch
     }
 }
 

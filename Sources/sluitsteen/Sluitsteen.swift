@@ -15,7 +15,7 @@ struct Sluitsteen: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, IngestCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
+            InitCommand.self, IngestCommand.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
             OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self,
             VerifyCommand.self, DestroyCommand.self, AuditCommand.self, ExportCommand.self, TransferCommand.self,
         ]

@@ -134,6 +134,25 @@ public final class Catalog: Sendable {
                 UPDATE copy SET messageRowid = (SELECT rowid FROM message WHERE message.sha256 = copy.sha256);
                 """)
         }
+        m.registerMigration("v7-deferred-text-index") { db in
+            // The full-text index is derived data, built after capture by the text indexer (ingest only captures).
+            // textIndexed = 1: the index needs nothing more for this message (indexed, or its content destroyed).
+            // Its rows take the rowid of their message, so a destruction removes one by key instead of by scan.
+            try db.execute(sql: """
+                ALTER TABLE message ADD COLUMN textIndexed INTEGER NOT NULL DEFAULT 0;
+                CREATE VIRTUAL TABLE messageTextByRowid USING fts5(
+                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+                );
+                INSERT INTO messageTextByRowid (rowid, sha256, text)
+                    SELECT m.rowid, t.sha256, t.text FROM messageText t JOIN message m ON m.sha256 = t.sha256;
+                UPDATE message SET textIndexed = 1 WHERE rowid IN (SELECT rowid FROM messageTextByRowid) OR contentState <> 'stored';
+                DROP TABLE messageText;
+                ALTER TABLE messageTextByRowid RENAME TO messageText;
+                INSERT INTO messageText(messageText, rank) VALUES('automerge', 0);
+                INSERT INTO messageText(messageText, rank) VALUES('crisismerge', 64);
+                CREATE INDEX message_textPending ON message(textIndexed) WHERE textIndexed = 0;
+                """)
+        }
         return m
     }()
 }

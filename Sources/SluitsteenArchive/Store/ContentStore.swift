@@ -8,14 +8,19 @@ import Glibc
 /// The content-addressed store: each distinct message is one file named by the SHA-256 of its bytes,
 /// under a two-character fan-out folder (`store/ab/ab12…`).
 ///
-/// Files are written to a temporary name and renamed into place, so a reader (or a crash) never sees a partial
-/// file under a hash name. The same bytes are stored once, however many mailboxes hold them.
+/// The catalog commits a message only after its file is written whole (and, every 256 MB, flushed to disk); a file
+/// an interrupted run left half-written is never referred to, and is rewritten when its message comes again. The
+/// same bytes are stored once, however many mailboxes hold them.
 public struct ContentStore: Sendable {
     /// The store folder.
     public let root: URL
+    private let rootPath: String
 
     /// Creates a store rooted at `root` (the folder is created on first write).
-    public init(root: URL) { self.root = root }
+    public init(root: URL) {
+        self.root = root
+        rootPath = root.standardizedFileURL.path
+    }
 
     /// The file that holds (or would hold) the bytes with this SHA-256.
     public func url(for sha256: String) -> URL {
@@ -27,35 +32,67 @@ public struct ContentStore: Sendable {
         FileManager.default.fileExists(atPath: url(for: sha256).path)
     }
 
-    /// Stores `bytes` under `sha256` unless already present. Returns true when a new file was written.
+    /// Stores `bytes` under `sha256` unless already present. Returns true when the file was written.
+    ///
+    /// The file is created under its final name (one directory operation per message, the dominant cost of a large
+    /// ingest). A file that exists already is compared with `bytes`: one left half-written by an interrupted run,
+    /// which the catalog never committed, is written again, so a stored file the catalog refers to is always whole.
+    /// Paths are plain strings: this runs once per message on every core.
     @discardableResult
     public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
-        let target = url(for: sha256)
-        if FileManager.default.fileExists(atPath: target.path) { return false }
-        let dir = target.deletingLastPathComponent()
-        if mkdir(dir.path, 0o755) != 0 && errno != EEXIST {
-            if mkdir(root.path, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(root.path, reason: String(cString: strerror(errno))) }
-            if mkdir(dir.path, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(dir.path, reason: String(cString: strerror(errno))) }
+        let dir = rootPath + "/" + sha256.prefix(2)
+        let target = dir + "/" + sha256
+        var fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        if fd < 0 && errno == ENOENT {
+            if mkdir(rootPath, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
+            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(dir, reason: String(cString: strerror(errno))) }
+            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         }
-        let tmp = dir.appendingPathComponent(".tmp-\(sha256)-\(UInt32.random(in: 0...UInt32.max))")
-        let fd = open(tmp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
-        guard fd >= 0 else { throw .cannotWrite(tmp.path, reason: String(cString: strerror(errno))) }
+        if fd < 0 && errno == EEXIST {
+            if ContentStore.file(target, holds: bytes) { return false }
+            unlink(target)
+            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        }
+        guard fd >= 0 else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
+        // Tests kill the process between two halves of a write, to leave a half-written file behind.
+        let halves = CrashPoint.isArmed("store-write") && bytes.count > 1
         var offset = 0
         while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            let n = write(fd, bytes.baseAddress! + offset, halves && offset == 0 ? bytes.count / 2 : bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                close(fd); unlink(tmp.path)
-                throw .cannotWrite(tmp.path, reason: reason)
+                close(fd); unlink(target)
+                throw .cannotWrite(target, reason: reason)
             }
             offset += n
+            if halves { CrashPoint.pass("store-write") }
         }
-        close(fd)
-        if rename(tmp.path, target.path) != 0 {
+        if close(fd) != 0 {
             let reason = String(cString: strerror(errno))
-            unlink(tmp.path)
-            throw .cannotWrite(target.path, reason: reason)
+            unlink(target)
+            throw .cannotWrite(target, reason: reason)
+        }
+        return true
+    }
+
+    /// Whether the file at `path` holds exactly `bytes`.
+    private static func file(_ path: String, holds bytes: UnsafeRawBufferPointer) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, Int(st.st_size) == bytes.count else { return false }
+        guard bytes.count > 0 else { return true }
+        let chunkSize = min(bytes.count, 1 << 20)
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.read(fd, chunk, min(chunkSize, bytes.count - offset))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0, memcmp(chunk, bytes.baseAddress! + offset, n) == 0 else { return false }
+            offset += n
         }
         return true
     }
@@ -77,19 +114,9 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Flushes written files to disk (one `sync` per batch rather than one `fsync` per file), called before a
+    /// Flushes written files to disk (one `sync` per 256 MB rather than one `fsync` per file), called before a
     /// catalog commit so that the catalog never refers to bytes a power loss could take away.
     public func flush() {
         sync()
-    }
-
-    /// Removes temporary files left behind by an interrupted write.
-    public func removeLeftovers() {
-        guard let subdirs = try? FileManager.default.contentsOfDirectory(atPath: root.path) else { return }
-        for sub in subdirs {
-            let dir = root.appendingPathComponent(sub)
-            guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { continue }
-            for name in names where name.hasPrefix(".tmp-") { unlink(dir.appendingPathComponent(name).path) }
-        }
     }
 }

@@ -15,6 +15,9 @@ public enum CrashPoint {
     }()
     private static let counter = Counter()
 
+    /// Whether a test asked to be killed at `name` (lets a caller set up what the crash point needs).
+    public static func isArmed(_ name: String) -> Bool { spec?.0 == name }
+
     /// Passes the crash point `name`.
     public static func pass(_ name: String) {
         guard let spec, spec.0 == name else { return }

@@ -38,9 +38,26 @@ public enum ISOTimestamp {
         let shifted = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offsetMinutes) * 60
         let (days, secs) = floorDivMod(shifted, 86_400)
         let (y, m, d) = civilFromDays(days)
-        let sign = offsetMinutes < 0 ? "-" : "+"
         let off = abs(offsetMinutes)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", y, m, d, Int(secs / 3600), Int(secs / 60 % 60), Int(secs % 60), sign, off / 60, off % 60)
+        // Built byte by byte: this runs once per message during ingest.
+        var out: [UInt8] = []
+        out.reserveCapacity(26)
+        func digits(_ value: Int, _ width: Int) {
+            if value < 0 { out.append(0x2D) }
+            let v = abs(value)
+            var count = 1
+            var t = v / 10
+            while t > 0 { count += 1; t /= 10 }
+            for _ in 0..<max(width, count) { out.append(0x30) }
+            var i = out.count - 1
+            var r = v
+            while r > 0 { out[i] = UInt8(0x30 + r % 10); r /= 10; i -= 1 }
+        }
+        digits(Int(y), 4); out.append(0x2D); digits(Int(m), 2); out.append(0x2D); digits(Int(d), 2); out.append(0x54)
+        digits(Int(secs / 3600), 2); out.append(0x3A); digits(Int(secs / 60 % 60), 2); out.append(0x3A); digits(Int(secs % 60), 2)
+        out.append(offsetMinutes < 0 ? 0x2D : 0x2B)
+        digits(off / 60, 2); out.append(0x3A); digits(off % 60, 2)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)` or a bare date `YYYY-MM-DD` (taken as midnight UTC).

@@ -25,7 +25,7 @@ public enum MessageParser {
         var result = ParsedMessage(
             messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
             subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
-            attachmentCount: 0, defects: [], text: "")
+            attachmentCount: 0, defects: [])
         let collector = DefectCollector()
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
@@ -74,19 +74,17 @@ public enum MessageParser {
         if let headers = g_mime_object_get_header_list(object) {
             let count = g_mime_header_list_get_count(headers)
             for i in 0..<count {
-                guard let header = g_mime_header_list_get_header_at(headers, i), let cname = g_mime_header_get_name(header) else { continue }
-                let name = String(cString: cname).lowercased()
-                switch name {
-                case "received":
+                guard let header = g_mime_header_list_get_header_at(headers, i), let name = g_mime_header_get_name(header) else { continue }
+                // Compared as C strings: this runs for every header of every message.
+                if strcasecmp(name, "received") == 0 {
                     if let v = g_mime_header_get_raw_value(header) { received.append(String(cString: v)) }
-                case "keywords", "x-keywords":
+                } else if strcasecmp(name, "keywords") == 0 || strcasecmp(name, "x-keywords") == 0 {
                     if let v = g_mime_header_get_value(header) {
                         result.headerKeywords += String(cString: v).split(whereSeparator: { $0 == "," || $0 == ";" })
                             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
                     }
-                case "date":
+                } else if strcasecmp(name, "date") == 0 {
                     hasDateHeader = true
-                default: break
                 }
             }
         }
@@ -100,17 +98,38 @@ public enum MessageParser {
             applyFallbackDate(&result, fromLine: fromLine, received: received, fallback: fallbackDate)
         }
 
-        var walker = PartWalker()
-        if !result.subject.isEmpty { walker.text.append(result.subject); walker.text.append("\n") }
+        var walker = PartWalker(collectText: false)
         if let body = g_mime_message_get_mime_part(message) {
             walker.walk(body, depth: 0)
         }
         if walker.depthExceeded { result.defects.append("nesting-too-deep") }
         result.attachmentNames = walker.attachmentNames
         result.attachmentCount = walker.attachmentCount
-        result.text = walker.text
         result.defects = collector.codes + result.defects
         return result
+    }
+
+    /// The subject and the decoded text of the text parts (HTML reduced to its visible text), in UTF-8: what the
+    /// full-text index holds for hotspot and Woo term matching. Attachments are not read.
+    public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
+        _ = initialised
+        let options = g_mime_parser_options_new()
+        defer { g_mime_parser_options_free(options) }
+        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
+        let parser = g_mime_parser_new_with_stream(stream)
+        sls_unref(stream)
+        defer { sls_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
+        g_mime_parser_set_persist_stream(parser, 0)
+        guard let message = g_mime_parser_construct_message(parser, options) else { return "" }
+        defer { sls_unref(message) }
+        var walker = PartWalker(collectText: true)
+        if let s = g_mime_message_get_subject(message), s.pointee != 0 {
+            walker.text.append(String(cString: s))
+            walker.text.append("\n")
+        }
+        if let body = g_mime_message_get_mime_part(message) { walker.walk(body, depth: 0) }
+        return walker.text
     }
 
     /// A stable synthetic Message-ID for a message without one: derived from its content hash.
@@ -119,8 +138,11 @@ public enum MessageParser {
     }
 
     private static func nonEmpty(_ s: String) -> String? {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        return t.isEmpty ? nil : t
+        let scalars = s.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return nil }
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return s }
+        return String(scalars[first...last])
     }
 
     private static func applyFallbackDate(_ result: inout ParsedMessage, fromLine: String?, received: [String], fallback: (Date, DateSource)) {
@@ -204,8 +226,9 @@ private final class DefectCollector: @unchecked Sendable {
     }
 }
 
-/// Walks a MIME tree: counts attachments, collects their names and the decoded text of text parts.
+/// Walks a MIME tree: counts attachments, collects their names and (for the text index) the decoded text parts.
 private struct PartWalker {
+    let collectText: Bool
     var attachmentNames: [String] = []
     var attachmentCount = 0
     var text = ""
@@ -234,7 +257,7 @@ private struct PartWalker {
             if isAttachment || name != nil {
                 attachmentCount += 1
                 if let name { attachmentNames.append(name) }
-            } else if sls_is_text_part(object) != 0, text.utf8.count < MessageParser.maxTextBytes,
+            } else if collectText, sls_is_text_part(object) != 0, text.utf8.count < MessageParser.maxTextBytes,
                       let ct = g_mime_object_get_content_type(object),
                       g_mime_content_type_is_type(ct, "text", "plain") != 0 || g_mime_content_type_is_type(ct, "text", "html") != 0,
                       let tp = sls_as_text_part(object), let raw = g_mime_text_part_get_text(tp) {

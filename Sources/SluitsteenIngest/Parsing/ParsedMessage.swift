@@ -44,6 +44,4 @@ public struct ParsedMessage: Sendable {
     public var attachmentCount: Int
     /// GMime's parse warnings and Sluitsteen's own findings, as stable codes (e.g. `malformed-multipart`).
     public var defects: [String]
-    /// Subject and text body, decoded to UTF-8, for hotspot and Woo term matching.
-    public var text: String
 }

@@ -33,8 +33,9 @@ struct BatchWriter {
             local = try workspace.catalog.write { db -> IngestSummary in
                 var s = summary
                 // One statement both inserts a new message and restores one whose bytes were destroyed earlier and
-                // now arrive again from another export (they were just stored anew, so its metadata comes back too).
-                let upsertMessage = try db.cachedStatement(sql: """
+                // now arrive again from another export (they were just stored anew, so its metadata comes back too,
+                // and the text indexer reads it again). It returns the row id the copy refers to.
+                let upsertMessage = try BoundStatement(db, sql: """
                     INSERT INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
                         fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -43,41 +44,40 @@ struct BatchWriter {
                         fromJSON = excluded.fromJSON, toJSON = excluded.toJSON, ccJSON = excluded.ccJSON, bccJSON = excluded.bccJSON,
                         headerKeywordsJSON = excluded.headerKeywordsJSON, attachmentCount = excluded.attachmentCount,
                         attachmentNamesJSON = excluded.attachmentNamesJSON, defectsJSON = excluded.defectsJSON,
-                        flagged = excluded.flagged, contentState = 'stored'
+                        flagged = excluded.flagged, contentState = 'stored', textIndexed = 0
+                    RETURNING rowid
                     """)
-                let insertText = try db.cachedStatement(sql: "INSERT INTO messageText (sha256, text) VALUES (?, ?)")
-                let insertCopy = try db.cachedStatement(sql: """
+                let insertCopy = try BoundStatement(db, sql: """
                     INSERT OR IGNORE INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, keywordsJSON, flagsJSON,
                         capturedAt, capturedEpoch, batchId, messageRowid)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT rowid FROM message WHERE sha256 = ?))
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-                let existing = try db.cachedStatement(sql: "SELECT flagged, contentState FROM message WHERE sha256 = ?")
+                let existing = try db.cachedStatement(sql: "SELECT rowid, flagged, contentState FROM message WHERE sha256 = ?")
                 for row in rows {
-                    let p = row.item.parsed
+                    let m = row.item.message
                     let raw = row.item.raw
-                    let flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
-                    let known = try GRDB.Row.fetchOne(existing, arguments: [row.item.sha256])
-                    // The flag of the message as stored: a message already in the catalog keeps its own.
-                    var storedFlagged = flagged
-                    if let known, known["contentState"] as String? == "stored" {
+                    // The flag of the message as stored: a message already in the catalog keeps its own. Bytes that were
+                    // just written anew are not in the catalog as stored (or the store had lost them): no lookup needed.
+                    var storedFlagged = m.flagged
+                    var messageRowid: Int64?
+                    if !row.item.newContent, let known = try GRDB.Row.fetchOne(existing, arguments: [row.item.sha256]),
+                       known["contentState"] as String? == "stored" {
                         storedFlagged = known["flagged"]
+                        messageRowid = known["rowid"]
                     } else {
-                        try upsertMessage.execute(arguments: [
-                            row.item.sha256, raw.bytes.count, p.messageId, p.messageIdSynthetic,
-                            p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) },
-                            p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, p.dateSource.rawValue, p.subject,
-                            BatchWriter.addresses(p.from), BatchWriter.addresses(p.to), BatchWriter.addresses(p.cc), BatchWriter.addresses(p.bcc),
-                            JSONText.array(p.headerKeywords), p.attachmentCount, JSONText.array(p.attachmentNames), JSONText.array(p.defects), flagged,
-                        ])
-                        if known != nil {
-                            try db.execute(sql: "DELETE FROM messageText WHERE sha256 = ?", arguments: [row.item.sha256])
-                        }
-                        try insertText.execute(arguments: [row.item.sha256, p.text])
+                        let u = upsertMessage
+                        u.bind(1, row.item.sha256); u.bind(2, raw.bytes.count); u.bind(3, m.messageId); u.bind(4, m.messageIdSynthetic)
+                        u.bind(5, m.date); u.bind(6, m.dateEpoch); u.bind(7, m.dateSource); u.bind(8, m.subject)
+                        u.bind(9, m.fromJSON); u.bind(10, m.toJSON); u.bind(11, m.ccJSON); u.bind(12, m.bccJSON)
+                        u.bind(13, m.headerKeywordsJSON); u.bind(14, m.attachmentCount); u.bind(15, m.attachmentNamesJSON)
+                        u.bind(16, m.defectsJSON); u.bind(17, m.flagged)
+                        messageRowid = try u.step()
                     }
-                    try insertCopy.execute(arguments: [
-                        mailbox, row.item.sha256, raw.folder, row.occurrence, raw.sourceFile, raw.position,
-                        JSONText.array(raw.keywords), JSONText.array(raw.flags), capturedAt, capturedEpoch, batchId, row.item.sha256,
-                    ])
+                    let c = insertCopy
+                    c.bind(1, mailbox); c.bind(2, row.item.sha256); c.bind(3, raw.folder); c.bind(4, row.occurrence)
+                    c.bind(5, raw.sourceFile); c.bind(6, raw.position); c.bind(7, row.item.keywordsJSON); c.bind(8, row.item.flagsJSON)
+                    c.bind(9, capturedAt); c.bind(10, capturedEpoch); c.bind(11, batchId); c.bind(12, messageRowid)
+                    try c.step()
                     s.found += 1
                     s.bytes += Int64(raw.bytes.count)
                     if db.changesCount > 0 { s.storedNew += 1 } else { s.alreadyPresent += 1 }

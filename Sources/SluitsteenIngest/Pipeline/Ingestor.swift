@@ -155,48 +155,45 @@ public struct Ingestor: Sendable {
             }
         } catch { throw .archive("\(error)") }
         summary.batchId = batchId
-        workspace.store.removeLeftovers()
 
-        var occurrences: [String: Int] = [:]
-        var unflushed: Int64 = 0
-        let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt, capturedEpoch: capturedEpoch,
-                                 flush: flushToDisk)
-        // Batches are parsed on every core while the previous batch is committed on a writer thread.
-        let committer = Committer(writer: writer, summary: summary)
-        for index in sources.indices {
-            var source = sources[index]
-            while true {
-                var batch: [RawMessage] = []
-                var size = 0
-                while batch.count < batchSize && size < batchBytes, let m = try source.next() {
-                    size += m.bytes.count
-                    batch.append(m)
-                }
-                if batch.isEmpty { break }
+        // Three stages run at once: a reader thread cuts the exports into batches, this thread hashes, stores and
+        // parses each batch on every core, and a writer thread commits up to two batches behind it.
+        let expectedBytes = expected > 0 ? expected : nil
+        let committer = Committer(
+            writer: BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt,
+                                capturedEpoch: capturedEpoch, flush: flushToDisk),
+            summary: summary) { done in
+                progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expectedBytes,
+                                        elapsed: Date().timeIntervalSince(started)))
+            }
+        let reader = SourceReader(sources: sources, batchSize: batchSize, batchBytes: batchBytes)
+        reader.start()
+        var occurrences = OccurrenceCounter()
+        do throws(IngestError) {
+            while let batch = reader.channel.take() {
                 let processed = try process(batch)
                 var rows: [BatchWriter.Row] = []
                 rows.reserveCapacity(processed.count)
                 for item in processed {
-                    let key = item.raw.folder + "\u{0}" + item.sha256
-                    let occurrence = occurrences[key, default: 0]
-                    occurrences[key] = occurrence + 1
-                    rows.append(BatchWriter.Row(item: item, occurrence: occurrence))
+                    rows.append(BatchWriter.Row(item: item, occurrence: occurrences.next(folder: item.raw.folder, sha256: item.sha256)))
                 }
-                let done = try committer.waitForPrevious()
-                progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expected > 0 ? expected : nil,
-                                        elapsed: Date().timeIntervalSince(started)))
-                committer.submit(rows)
+                try committer.submit(rows)
             }
-            summary.notices += source.notices
+        } catch {
+            reader.stop()
+            _ = try? committer.finish()
+            throw error
         }
-        let committed = try committer.waitForPrevious()
+        try reader.finish()
+        summary.notices += reader.notices
+        let committed = try committer.finish()
         summary.found = committed.found
         summary.storedNew = committed.storedNew
         summary.alreadyPresent = committed.alreadyPresent
         summary.flagged = committed.flagged
         summary.newContents = committed.newContents
         summary.bytes = committed.bytes
-        unflushed = committer.unflushed
+        let unflushed = committer.unflushed
         if flushToDisk && unflushed > 0 { workspace.store.flush() }
         do {
             try workspace.catalog.write { db in
@@ -214,12 +211,52 @@ public struct Ingestor: Sendable {
         return summary
     }
 
-    /// One message after hashing, storing and parsing.
+    /// One message after hashing, storing and parsing, with its catalog values already built (on the parsing
+    /// threads, so that the single writer thread only binds and inserts).
     struct Processed: Sendable {
         var raw: RawMessage
         var sha256: String
-        var parsed: ParsedMessage
         var newContent: Bool
+        var message: MessageValues
+        var keywordsJSON: String
+        var flagsJSON: String
+    }
+
+    /// The values of one `message` row, in the column order of ``BatchWriter``'s insert.
+    struct MessageValues: Sendable {
+        var messageId: String
+        var messageIdSynthetic: Bool
+        var date: String?
+        var dateEpoch: Int64?
+        var dateSource: String
+        var subject: String
+        var fromJSON: String
+        var toJSON: String
+        var ccJSON: String
+        var bccJSON: String
+        var headerKeywordsJSON: String
+        var attachmentCount: Int
+        var attachmentNamesJSON: String
+        var defectsJSON: String
+        var flagged: Bool
+
+        init(_ p: ParsedMessage) {
+            messageId = p.messageId
+            messageIdSynthetic = p.messageIdSynthetic
+            date = p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) }
+            dateEpoch = p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+            dateSource = p.dateSource.rawValue
+            subject = p.subject
+            fromJSON = BatchWriter.addresses(p.from)
+            toJSON = BatchWriter.addresses(p.to)
+            ccJSON = BatchWriter.addresses(p.cc)
+            bccJSON = BatchWriter.addresses(p.bcc)
+            headerKeywordsJSON = JSONText.array(p.headerKeywords)
+            attachmentCount = p.attachmentCount
+            attachmentNamesJSON = JSONText.array(p.attachmentNames)
+            defectsJSON = JSONText.array(p.defects)
+            flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
+        }
     }
 
     private func process(_ batch: [RawMessage]) throws(IngestError) -> [Processed] {
@@ -234,7 +271,8 @@ public struct Ingestor: Sendable {
                 do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
                 let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
                 let parsed = MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
-                return .success(Processed(raw: raw, sha256: sha, parsed: parsed, newContent: isNew))
+                return .success(Processed(raw: raw, sha256: sha, newContent: isNew, message: MessageValues(parsed),
+                                          keywordsJSON: JSONText.array(raw.keywords), flagsJSON: JSONText.array(raw.flags)))
             }
         }
         var out: [Processed] = []
@@ -255,33 +293,143 @@ public struct Ingestor: Sendable {
     }
 }
 
-/// Commits batches on a serial writer thread, one at a time, while the next batch is being parsed.
+/// Commits batches on a serial writer thread, in order, while later batches are being read and parsed. At most
+/// two batches wait for it (bounded memory); a failed commit stops every later one.
 final class Committer: @unchecked Sendable {
     private let writer: BatchWriter
+    private let onCommit: @Sendable (IngestSummary) -> Void
     private let queue = DispatchQueue(label: "sluitsteen.ingest.commit")
     private let group = DispatchGroup()
+    private let slots = DispatchSemaphore(value: 2)
+    private let lock = NSLock()
     // Touched only on `queue`, or after `group.wait()` on the caller's thread.
     private var summary: IngestSummary
-    private var error: IngestError?
     private(set) var unflushed: Int64 = 0
+    // Guarded by `lock`.
+    private var error: IngestError?
 
-    init(writer: BatchWriter, summary: IngestSummary) {
+    init(writer: BatchWriter, summary: IngestSummary, onCommit: @escaping @Sendable (IngestSummary) -> Void) {
         self.writer = writer
         self.summary = summary
+        self.onCommit = onCommit
     }
 
-    /// Waits for the batch in flight; rethrows its error; returns the running totals.
-    func waitForPrevious() throws(IngestError) -> IngestSummary {
+    private var failure: IngestError? {
+        lock.lock(); defer { lock.unlock() }
+        return error
+    }
+
+    /// Queues `rows` for commit, waiting while two batches are already waiting. Throws the error of an earlier
+    /// batch, if one failed.
+    func submit(_ rows: [BatchWriter.Row]) throws(IngestError) {
+        slots.wait()
+        if let failure {
+            slots.signal()
+            throw failure
+        }
+        queue.async(group: group) { [self] in
+            defer { slots.signal() }
+            guard failure == nil else { return }
+            do throws(IngestError) {
+                try writer.commit(rows, summary: &summary, unflushed: &unflushed)
+                onCommit(summary)
+            } catch {
+                lock.lock(); self.error = error; lock.unlock()
+            }
+        }
+    }
+
+    /// Waits for every queued batch; rethrows the first error; returns the totals.
+    func finish() throws(IngestError) -> IngestSummary {
         group.wait()
-        if let error { throw error }
+        if let failure { throw failure }
         return summary
     }
+}
 
-    /// Starts committing `rows` (call ``waitForPrevious()`` first).
-    func submit(_ rows: [BatchWriter.Row]) {
-        queue.async(group: group) { [self] in
-            do throws(IngestError) { try writer.commit(rows, summary: &summary, unflushed: &unflushed) } catch { self.error = error }
+/// Reads the exports on a thread of its own and hands their messages over in batches (at most two batches ahead).
+final class SourceReader: @unchecked Sendable {
+    let channel = BatchChannel<RawMessage>(capacity: 2)
+    private var sources: [any MessageSource]
+    private let batchSize: Int
+    private let batchBytes: Int
+    private let done = DispatchSemaphore(value: 0)
+    // Written by the reader thread; read after `done` is signalled.
+    private(set) var notices: [String] = []
+    private var error: IngestError?
+
+    init(sources: [any MessageSource], batchSize: Int, batchBytes: Int) {
+        self.sources = sources
+        self.batchSize = batchSize
+        self.batchBytes = batchBytes
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { done.signal() }
+            do throws(IngestError) {
+                for index in sources.indices {
+                    while true {
+                        var batch: [RawMessage] = []
+                        var size = 0
+                        while batch.count < batchSize && size < batchBytes, let m = try sources[index].next() {
+                            size += m.bytes.count
+                            batch.append(m)
+                        }
+                        if batch.isEmpty { break }
+                        guard channel.put(batch) else { return }
+                    }
+                    notices += sources[index].notices
+                }
+                channel.finish(error: nil)
+            } catch {
+                self.error = error
+                channel.finish(error: error.description)
+            }
         }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+
+    /// Waits for the reader to reach the end; throws its error, if it had one.
+    func finish() throws(IngestError) {
+        done.wait()
+        if let error { throw error }
+    }
+
+    /// Stops the reader early (the consumer failed) and waits for it.
+    func stop() {
+        channel.cancel()
+        done.wait()
+    }
+}
+
+/// Numbers the copies of the same message within one folder (0, 1, …), so that a re-run maps each copy to the
+/// same catalog row. Keys are compact (folder number and the first 128 bits of the SHA-256), so memory stays
+/// small for mailboxes of millions of messages.
+struct OccurrenceCounter {
+    private struct Key: Hashable {
+        var folder: Int32
+        var high: UInt64
+        var low: UInt64
+    }
+    private var folders: [String: Int32] = [:]
+    private var counts: [Key: Int32] = [:]
+
+    mutating func next(folder: String, sha256: String) -> Int {
+        let folderNumber: Int32
+        if let f = folders[folder] { folderNumber = f } else {
+            folderNumber = Int32(folders.count)
+            folders[folder] = folderNumber
+        }
+        let hex = sha256.utf8
+        let mid = hex.index(hex.startIndex, offsetBy: 16)
+        let end = hex.index(mid, offsetBy: 16)
+        let key = Key(folder: folderNumber, high: UInt64(Substring(hex[hex.startIndex..<mid]), radix: 16) ?? 0,
+                      low: UInt64(Substring(hex[mid..<end]), radix: 16) ?? 0)
+        let occurrence = counts[key, default: 0]
+        counts[key] = occurrence + 1
+        return Int(occurrence)
     }
 }
 

@@ -14,7 +14,7 @@ public struct MboxReader: MessageSource {
     private let fd: Int32
     private let path: String
     private let folder: String
-    private var buffer: [UInt8] = []
+    private let buffer = ReadBuffer()
     private var scan = 0
     private var messageStart = -1
     private var fromLine: String?
@@ -49,27 +49,12 @@ public struct MboxReader: MessageSource {
         // Drop what no longer matters: everything before the current message (or the scan point).
         let keep = messageStart >= 0 ? min(messageStart, scan) : scan
         if keep > 0 {
-            buffer.removeSubrange(0..<keep)
+            buffer.dropFirst(keep)
             scan -= keep
             if messageStart >= 0 { messageStart -= keep }
         }
-        let old = buffer.count
-        buffer.reserveCapacity(old + MboxReader.blockSize)
-        buffer.append(contentsOf: repeatElement(0, count: MboxReader.blockSize))
-        var n = 0
-        let requested = MboxReader.blockSize
-        buffer.withUnsafeMutableBytes { raw in
-            while true {
-                n = read(fd, raw.baseAddress! + old, requested)
-                if n < 0 && errno == EINTR { continue }
-                break
-            }
-        }
-        if n < 0 {
-            buffer.removeSubrange(old...)
-            throw .unreadable(path, reason: String(cString: strerror(errno)))
-        }
-        buffer.removeSubrange((old + n)...)
+        let n = buffer.read(from: fd, atLeast: MboxReader.blockSize)
+        if n < 0 { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         if n == 0 { eof = true }
     }
 
@@ -78,11 +63,8 @@ public struct MboxReader: MessageSource {
         while true {
             // Find the end of the line starting at `scan`.
             var lineEnd = -1
-            if scan < buffer.count {
-                lineEnd = buffer.withUnsafeBytes { raw -> Int in
-                    guard let p = memchr(raw.baseAddress! + scan, 0x0A, raw.count - scan) else { return -1 }
-                    return raw.baseAddress!.distance(to: UnsafeRawPointer(p)) + 1
-                }
+            if scan < buffer.count, let p = memchr(buffer.base + scan, 0x0A, buffer.count - scan) {
+                lineEnd = buffer.base.distance(to: UnsafeMutableRawPointer(p)) + 1
             }
             if lineEnd < 0 {
                 if !eof {
@@ -104,32 +86,73 @@ public struct MboxReader: MessageSource {
             let lineStart = scan
             let length = lineEnd - lineStart
             scan = lineEnd
-            let isFrom = length >= 5 && buffer[lineStart] == 0x46 && buffer[lineStart + 1] == 0x72 && buffer[lineStart + 2] == 0x6F
-                && buffer[lineStart + 3] == 0x6D && buffer[lineStart + 4] == 0x20
+            let line = buffer.base + lineStart
+            let isFrom = length >= 5 && memcmp(line, "From ", 5) == 0
             if isFrom {
                 var result: RawMessage?
                 if messageStart >= 0 {
                     let stop = lastWasEmpty ? lineStart - 1 : lineStart
                     result = emit(stop: stop)
                 }
-                var lineBytes = buffer[lineStart..<lineEnd]
-                if lineBytes.last == 0x0A { lineBytes = lineBytes.dropLast() }
-                if lineBytes.last == 0x0D { lineBytes = lineBytes.dropLast() }
-                fromLine = String(decoding: lineBytes, as: UTF8.self)
+                var lineLength = length
+                if lineLength > 0 && line.load(fromByteOffset: lineLength - 1, as: UInt8.self) == 0x0A { lineLength -= 1 }
+                if lineLength > 0 && line.load(fromByteOffset: lineLength - 1, as: UInt8.self) == 0x0D { lineLength -= 1 }
+                fromLine = String(decoding: UnsafeRawBufferPointer(start: line, count: lineLength), as: UTF8.self)
                 messageStart = lineEnd
                 lastWasEmpty = false
                 if let result { return result }
             } else {
                 if messageStart < 0 { leadingBytes += length }
-                lastWasEmpty = length == 1 && buffer[lineStart] == 0x0A
+                lastWasEmpty = length == 1 && line.load(as: UInt8.self) == 0x0A
             }
         }
     }
 
     private mutating func emit(stop: Int) -> RawMessage {
-        let bytes = Data(buffer[messageStart..<max(stop, messageStart)])
+        let bytes = Data(bytes: buffer.base + messageStart, count: max(stop, messageStart) - messageStart)
         let message = RawMessage(bytes: bytes, folder: folder, sourceFile: path, position: index, fromLine: fromLine)
         index += 1
         return message
+    }
+}
+
+/// A growable read buffer that is neither zero-filled nor copied as a whole: reading appends into spare capacity,
+/// and dropping the consumed front moves only the unconsumed tail.
+final class ReadBuffer {
+    private(set) var base: UnsafeMutableRawPointer
+    private(set) var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int = 1 << 20) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Discards the first `n` bytes.
+    func dropFirst(_ n: Int) {
+        precondition(n <= count)
+        if n < count { memmove(base, base + n, count - n) }
+        count -= n
+    }
+
+    /// Reads up to `atLeast` more bytes (growing the buffer when needed); returns what read(2) returned.
+    func read(from fd: Int32, atLeast wanted: Int) -> Int {
+        if capacity - count < wanted {
+            var newCapacity = capacity
+            while newCapacity - count < wanted { newCapacity *= 2 }
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+            grown.copyMemory(from: base, byteCount: count)
+            base.deallocate()
+            base = grown
+            capacity = newCapacity
+        }
+        while true {
+            let n = Glibc.read(fd, base + count, capacity - count)
+            if n < 0 && errno == EINTR { continue }
+            if n > 0 { count += n }
+            return n
+        }
     }
 }

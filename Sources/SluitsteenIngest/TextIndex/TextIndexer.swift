@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+
+/// How far a text-index run has come, reported after every batch.
+public struct TextIndexProgress: Sendable {
+    public var messages: Int
+    public var pending: Int
+    public var elapsed: TimeInterval
+}
+
+/// The account of one text-index run.
+public struct TextIndexSummary: Sendable, Equatable {
+    /// Messages added to the index in this run.
+    public var messages = 0
+    /// Their stored size in bytes.
+    public var bytes: Int64 = 0
+}
+
+/// Builds the full-text index (subject and text body of every stored message) that the terms and zaak numbers of
+/// hotspots and Woo holds are matched against.
+///
+/// Ingest only captures; the index is derived data and is built here afterwards, from the store: on demand by the
+/// retention engine when a hotspot or hold has terms, or ahead of time with `sluitsteen index`. Messages are read
+/// and their text extracted on every core while the batch before is written; each batch is one transaction, so an
+/// interrupted run leaves a consistent index and the next run goes on where it stopped. A message destroyed while
+/// the indexer runs is never indexed (the check is made inside the writing transaction).
+public struct TextIndexer: Sendable {
+    public let workspace: Workspace
+    /// Messages per batch (one transaction each).
+    public var batchSize = 256
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// Stored messages whose text is not in the index yet.
+    public func pendingCount() throws(ArchiveError) -> Int {
+        do {
+            return try workspace.catalog.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE textIndexed = 0 AND contentState = 'stored'") ?? 0
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Indexes every pending message. Reading a stored message also checks it against its SHA-256: a missing or
+    /// damaged message stops the run with an error naming it (the index stays consistent up to that point).
+    @discardableResult
+    public func run(progress: @escaping @Sendable (TextIndexProgress) -> Void = { _ in }) throws(ArchiveError) -> TextIndexSummary {
+        let total = try pendingCount()
+        guard total > 0 else { return TextIndexSummary() }
+        let started = Date()
+        let writer = IndexWriter(catalog: workspace.catalog)
+        var after: Int64 = 0
+        while true {
+            let pending: [(rowid: Int64, sha256: String)]
+            do {
+                pending = try workspace.catalog.read { db in
+                    try Row.fetchAll(db, sql: """
+                        SELECT rowid, sha256 FROM message
+                        WHERE textIndexed = 0 AND contentState = 'stored' AND rowid > ? ORDER BY rowid LIMIT ?
+                        """, arguments: [after, batchSize]).map { ($0[0], $0[1]) }
+                }
+            } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+            guard let last = pending.last else { break }
+            after = last.rowid
+            let texts = ResultSlots<Result<IndexWriter.Entry, ArchiveError>>(count: pending.count)
+            let store = workspace.store
+            DispatchQueue.concurrentPerform(iterations: pending.count) { i in
+                let (rowid, sha) = pending[i]
+                do throws(ArchiveError) {
+                    let bytes = try store.read(sha)
+                    let text = bytes.withUnsafeBytes { MessageParser.text($0) }
+                    texts[i] = .success(IndexWriter.Entry(rowid: rowid, sha256: sha, text: text, size: Int64(bytes.count)))
+                } catch {
+                    texts[i] = .failure(error)
+                }
+            }
+            var entries: [IndexWriter.Entry] = []
+            entries.reserveCapacity(pending.count)
+            for r in texts.values {
+                switch r {
+                case .success(let e): entries.append(e)
+                case .failure(let e): _ = try? writer.waitForPrevious(); throw e
+                case .none: throw .catalog("a message was not read for the text index")
+                }
+            }
+            let done = try writer.waitForPrevious()
+            progress(TextIndexProgress(messages: done.messages, pending: total - done.messages, elapsed: Date().timeIntervalSince(started)))
+            writer.submit(entries)
+        }
+        return try writer.waitForPrevious()
+    }
+}
+
+/// Writes batches of extracted text on a serial thread while the next batch is read.
+private final class IndexWriter: @unchecked Sendable {
+    struct Entry: Sendable {
+        var rowid: Int64
+        var sha256: String
+        var text: String
+        var size: Int64
+    }
+
+    private let catalog: Catalog
+    private let queue = DispatchQueue(label: "sluitsteen.text-index.write")
+    private let group = DispatchGroup()
+    // Touched only on `queue`, or after `group.wait()` on the caller's thread.
+    private var summary = TextIndexSummary()
+    private var error: ArchiveError?
+
+    init(catalog: Catalog) { self.catalog = catalog }
+
+    func waitForPrevious() throws(ArchiveError) -> TextIndexSummary {
+        group.wait()
+        if let error { throw error }
+        return summary
+    }
+
+    func submit(_ entries: [Entry]) {
+        queue.async(group: group) { [self] in
+            do {
+                summary = try catalog.write { db -> TextIndexSummary in
+                    var s = summary
+                    let stillPending = try db.cachedStatement(sql: """
+                        SELECT 1 FROM message WHERE rowid = ? AND textIndexed = 0 AND contentState = 'stored'
+                        """)
+                    // A row can be there already when the store had lost the bytes and ingest put them back.
+                    let remove = try db.cachedStatement(sql: "DELETE FROM messageText WHERE rowid = ?")
+                    let insert = try db.cachedStatement(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (?, ?, ?)")
+                    let mark = try db.cachedStatement(sql: "UPDATE message SET textIndexed = 1 WHERE rowid = ?")
+                    for e in entries where try Bool.fetchOne(stillPending, arguments: [e.rowid]) != nil {
+                        try remove.execute(arguments: [e.rowid])
+                        try insert.execute(arguments: [e.rowid, e.sha256, e.text])
+                        try mark.execute(arguments: [e.rowid])
+                        s.messages += 1
+                        s.bytes += e.size
+                    }
+                    return s
+                }
+            } catch let e as ArchiveError { self.error = e } catch { self.error = .catalog("\(error)") }
+        }
+    }
+}

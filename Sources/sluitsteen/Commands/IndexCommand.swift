@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: EUPL-1.2
+import ArgumentParser
+import Foundation
+import SluitsteenArchive
+import SluitsteenIngest
+
+/// `sluitsteen index`: brings the full-text index up to date with the store.
+struct IndexCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "Add newly captured messages to the full-text index.",
+        discussion: """
+            Hotspot and Woo-hold terms are matched against a full-text index of every message's subject and text. \
+            Ingest only captures; the index is built from the store afterwards. `plan`, `explain` and the other \
+            commands that match terms bring it up to date by themselves; run `index` after a large ingest to do that \
+            work at a time of your choosing. Running it again adds only what is new.
+            """)
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    @Flag(name: .long, help: "Print no progress line.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    func run() throws {
+        let ws = try workspace.open()
+        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        let started = Date()
+        let summary = try attempt {
+            try TextIndexer(workspace: ws).run { p in
+                guard showProgress else { return }
+                let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
+                FileHandle.standardError.write(Data(String(format: "\r%d indexed, %d to go, %.0f msg/s   ", p.messages, p.pending, rate).utf8))
+            }
+        }
+        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        let seconds = Date().timeIntervalSince(started)
+        if json {
+            print(JSONText.object([("indexed", .int(Int64(summary.messages))), ("bytes", .int(summary.bytes))]))
+        } else if summary.messages == 0 {
+            print("The full-text index is up to date.")
+        } else {
+            print(String(format: "Indexed %d messages (%.1f MB) in %.1f s.", summary.messages, Double(summary.bytes) / 1_000_000, seconds))
+        }
+    }
+}
