@@ -23,6 +23,8 @@ run ingest --quiet --by DIV --mailbox j.devries@krimpenerwaard.example "$F/mailb
 run ingest --quiet --by DIV --mailbox info@krimpenerwaard.example "$F/mailboxes/info"
 say "(the same export again adds nothing)"
 run ingest --quiet --by DIV --mailbox burgemeester@krimpenerwaard.example "$F/mailboxes/burgemeester.mbox"
+say "(the full-text index for hotspot and Woo terms is built after capture)"
+run index
 run register import --by DIV "$F/registers/people.csv" "$F/registers/roles.csv" "$F/registers/mailboxes.csv"
 run hotspot add --by DIV --name "N210 Brug Krimpen" --status designated --from 2024-01-01 --to 2025-12-31 --terms "N210,Brug Krimpen" --decision "SIO 2024-11"
 run hotspot publish --out "$HOME_DIR/hotspots.html"

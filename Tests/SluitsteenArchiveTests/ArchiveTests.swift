@@ -94,4 +94,34 @@ import Testing
         #expect(JSONText.decodeArray(text) == values)
         #expect(JSONText.object([("a", .int(1)), ("b", .null), ("c", .bool(true))]) == #"{"a":1,"b":null,"c":true}"#)
     }
+
+    /// A catalog written before the text index was deferred keeps its index: rows move to their message's rowid,
+    /// indexed messages are marked, the rest wait for the indexer, and the redundant mailbox index is gone.
+    @Test func deferredTextIndexMigrationKeepsTheIndex() throws {
+        let path = temporary().path + ".sqlite"
+        let old = try DatabaseQueue(path: path)
+        try Catalog.migrator.migrate(old, upTo: "v6-copy-message-rowid")
+        try old.write { db in
+            for (sha, subject) in [("a", "gemeenteraad"), ("b", "kermis"), ("c", "nog niet geïndexeerd")] {
+                try db.execute(sql: "INSERT INTO message (sha256, size, messageId, dateSource, subject) VALUES (?, 1, ?, 'date', ?)",
+                               arguments: [String(repeating: sha, count: 64), "<\(sha)@x>", subject])
+            }
+            // The old index numbered its rows on its own: deliberately out of step with the messages.
+            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (7, ?, 'kermis Lekkerkerk')", arguments: [String(repeating: "b", count: 64)])
+            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (3, ?, 'gemeenteraad')", arguments: [String(repeating: "a", count: 64)])
+        }
+        try old.close()
+
+        let catalog = try Catalog(path: path)
+        try catalog.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT m.sha256, m.textIndexed, t.rowid AS textRowid, m.rowid AS messageRowid
+                FROM message m LEFT JOIN messageText t ON t.rowid = m.rowid ORDER BY m.sha256
+                """)
+            #expect(rows.map { $0["textIndexed"] as Int } == [1, 1, 0])
+            #expect(rows.map { $0["textRowid"] as Int64? } == rows.prefix(2).map { $0["messageRowid"] as Int64? } + [nil])
+            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH 'lekkerkerk'") == [String(repeating: "b", count: 64)])
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'copy_mailbox'") == 0)
+        }
+    }
 }

@@ -163,6 +163,20 @@ import Testing
         #expect(all.contains { $0.decision.messageClass == .staff && $0.decision.action == .destroyDue })
     }
 
+    /// The index only knows which words a message holds; a term of several words must occur as written.
+    @Test func multiWordTermsMatchOnlyAsAPhrase() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        let period = DatePeriod(from: CivilDate(iso: "2020-01-01"), to: CivilDate(iso: "2030-12-31"))
+        _ = try store.addHotspot(name: "Brug", status: .designated, criteria: MatchCriteria(period: period, terms: ["Brug Krimpen"]),
+                                 decisionRef: "SIO-1", actor: "t", at: captured)
+        _ = try store.addHotspot(name: "Omgekeerd", status: .designated, criteria: MatchCriteria(period: period, terms: ["Krimpen Brug"]),
+                                 decisionRef: "SIO-2", actor: "t", at: captured)
+        let all = try decisions(ws, asOf: "2040-01-01")
+        #expect(all.contains { $0.decision.rules.contains("hotspot:Brug") })
+        #expect(!all.contains { $0.decision.rules.contains("hotspot:Omgekeerd") }, "both words occur, never in this order")
+    }
+
     @Test func wooHoldFreezesAndReleaseEndsIt() throws {
         let ws = try workspace()
         let store = RetentionStore(workspace: ws)

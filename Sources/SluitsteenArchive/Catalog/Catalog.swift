@@ -20,7 +20,7 @@ public final class Catalog: Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // A 64 MB page cache and fewer, larger checkpoints: ingest writes the full-text index in big batches.
+            // A 64 MB page cache and fewer, larger checkpoints: ingest and the text indexer write in big batches.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
@@ -141,7 +141,7 @@ public final class Catalog: Sendable {
             try db.execute(sql: """
                 ALTER TABLE message ADD COLUMN textIndexed INTEGER NOT NULL DEFAULT 0;
                 CREATE VIRTUAL TABLE messageTextByRowid USING fts5(
-                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
+                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2', detail = none
                 );
                 INSERT INTO messageTextByRowid (rowid, sha256, text)
                     SELECT m.rowid, t.sha256, t.text FROM messageText t JOIN message m ON m.sha256 = t.sha256;
@@ -151,6 +151,8 @@ public final class Catalog: Sendable {
                 INSERT INTO messageText(messageText, rank) VALUES('automerge', 0);
                 INSERT INTO messageText(messageText, rank) VALUES('crisismerge', 64);
                 CREATE INDEX message_textPending ON message(textIndexed) WHERE textIndexed = 0;
+                -- Lookups by mailbox use the unique (mailbox, folder, sha256, occurrence) index: one B-tree less per copy.
+                DROP INDEX copy_mailbox;
                 """)
         }
         return m

@@ -6,26 +6,22 @@ import Foundation
 public enum JSONText {
     /// A JSON string literal.
     public static func string(_ s: String) -> String {
-        var out = "\""
+        var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-        return out
+        appendString(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A JSON array of strings.
     public static func array(_ items: [String]) -> String {
-        "[" + items.map(string).joined(separator: ",") + "]"
+        if items.isEmpty { return "[]" }
+        var out: [UInt8] = [0x5B]
+        for (i, item) in items.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            appendString(item, to: &out)
+        }
+        out.append(0x5D)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Decodes a JSON array of strings (as written by ``array(_:)``); anything else gives an empty array.

@@ -10,6 +10,13 @@ import SluitsteenArchive
 public enum MessageParser {
     private static let initialised: Bool = {
         g_mime_init()
+        // GMime opens an iconv converter for every encoded header it decodes, and glibc unloads a charset's
+        // module when its last converter closes: without a converter that stays open, every such header cost a
+        // dlopen/dlclose. One converter per common mail charset is opened here and never closed.
+        for charset in ["ISO-8859-1", "ISO-8859-2", "ISO-8859-15", "WINDOWS-1250", "WINDOWS-1251", "WINDOWS-1252",
+                        "UTF-16", "KOI8-R", "ISO-2022-JP", "SHIFT_JIS", "EUC-JP", "GB18030", "BIG5", "EUC-KR"] {
+            _ = iconv_open("UTF-8", charset)
+        }
         return true
     }()
 

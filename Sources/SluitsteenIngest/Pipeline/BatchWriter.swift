@@ -93,9 +93,19 @@ struct BatchWriter {
         CrashPoint.pass("ingest-after-commit")
     }
 
+    /// `[{"name":…,"address":…},…]`, built as bytes (once per address header of every message).
     static func addresses(_ list: [MailAddress]) -> String {
-        "[" + list.map { a in
-            JSONText.object([("name", a.name.map { .string($0) } ?? .null), ("address", .string(a.address))])
-        }.joined(separator: ",") + "]"
+        if list.isEmpty { return "[]" }
+        var out: [UInt8] = [0x5B]
+        for (i, a) in list.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            JSONText.appendRaw("{\"name\":", to: &out)
+            if let name = a.name { JSONText.appendString(name, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+            JSONText.appendRaw(",\"address\":", to: &out)
+            JSONText.appendString(a.address, to: &out)
+            out.append(0x7D)
+        }
+        out.append(0x5D)
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -28,8 +28,10 @@ public struct TextIndexSummary: Sendable, Equatable {
 /// the indexer runs is never indexed (the check is made inside the writing transaction).
 public struct TextIndexer: Sendable {
     public let workspace: Workspace
-    /// Messages per batch (one transaction each).
-    public var batchSize = 256
+    /// Messages per batch (one transaction each: fewer, larger index segments).
+    public var batchSize = 1024
+    /// Stored bytes per batch at most (a batch holds at least one message): bounds memory with large messages.
+    public var batchBytes: Int64 = 32 << 20
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
@@ -55,10 +57,19 @@ public struct TextIndexer: Sendable {
             let pending: [(rowid: Int64, sha256: String)]
             do {
                 pending = try workspace.catalog.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT rowid, sha256 FROM message
+                    var pending: [(rowid: Int64, sha256: String)] = []
+                    let rows = try Row.fetchCursor(db, sql: """
+                        SELECT rowid, sha256, size FROM message
                         WHERE textIndexed = 0 AND contentState = 'stored' AND rowid > ? ORDER BY rowid LIMIT ?
-                        """, arguments: [after, batchSize]).map { ($0[0], $0[1]) }
+                        """, arguments: [after, batchSize])
+                    var bytes: Int64 = 0
+                    while let row = try rows.next() {
+                        let size: Int64 = row[2]
+                        if !pending.isEmpty && bytes + size > batchBytes { break }
+                        bytes += size
+                        pending.append((row[0], row[1]))
+                    }
+                    return pending
                 }
             } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
             guard let last = pending.last else { break }

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import SluitsteenArchive
+@testable import SluitsteenIngest
+import Testing
+
+/// The full-text index is built after capture, from the store, and only for what is still stored.
+@Suite struct TextIndexTests {
+    let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
+    let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+
+    func ingest(_ ws: Workspace) throws -> IngestSummary {
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        return try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [mbox], actor: "test"))
+    }
+
+    func hits(_ ws: Workspace, _ query: String) throws -> [String] {
+        try ws.catalog.read { try String.fetchAll($0, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH ? ORDER BY sha256", arguments: [query]) }
+    }
+
+    func stored(_ ws: Workspace) throws -> Int {
+        try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") ?? 0 }
+    }
+
+    @Test func ingestCapturesAndTheIndexerCatchesUpOnce() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let messages = try stored(ws)
+        let indexer = TextIndexer(workspace: ws)
+        #expect(try indexer.pendingCount() == messages, "ingest leaves the text to the indexer")
+        #expect(try hits(ws, "kermis").isEmpty)
+
+        let first = try indexer.run()
+        #expect(first.messages == messages)
+        #expect(try indexer.pendingCount() == 0)
+        // Subject words (decoded from RFC 2047) and body words are both found; diacritics are folded.
+        #expect(try hits(ws, "kermis").count == 1)
+        #expect(try hits(ws, "cafe").count == 1, "the ISO-8859-1 subject 'café' is decoded and folded")
+        // Each index row carries the rowid and SHA-256 of its message.
+        let mismatched = try ws.catalog.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM messageText t JOIN message m ON m.rowid = t.rowid WHERE m.sha256 <> t.sha256")
+        }
+        #expect(mismatched == 0)
+
+        // A second run, and a re-ingest of the same export, add nothing.
+        #expect(try indexer.run().messages == 0)
+        _ = try ingest(ws)
+        #expect(try indexer.pendingCount() == 0)
+    }
+
+    @Test func destroyedContentIsNeverIndexedAndReturnsWhenIngestedAgain() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let target = try #require(try ws.catalog.read {
+            try String.fetchOne($0, sql: "SELECT sha256 FROM message WHERE subject LIKE '%kermis%'")
+        })
+        // What the destruction journal does to a message whose last copy is destroyed (before any index run).
+        try ws.store.remove(target)
+        try ws.catalog.write { db in
+            try db.execute(sql: "UPDATE copy SET state = 'destroyed' WHERE sha256 = ?", arguments: [target])
+            try db.execute(sql: "UPDATE message SET subject = '', contentState = 'destroyed', textIndexed = 1 WHERE sha256 = ?", arguments: [target])
+        }
+        let indexer = TextIndexer(workspace: ws)
+        #expect(try indexer.pendingCount() == (try stored(ws)) - 1)
+        _ = try indexer.run()
+        #expect(try hits(ws, "kermis").isEmpty, "the destroyed message's words are not in the index")
+
+        // The same bytes arrive again from an export: stored anew, and indexed again.
+        _ = try ingest(ws)
+        #expect(ws.store.contains(target))
+        #expect(try indexer.pendingCount() == 1)
+        _ = try indexer.run()
+        #expect(try hits(ws, "kermis") == [target])
+    }
+
+    @Test func aMissingStoredMessageStopsTheIndexerWithItsName() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let victim = try #require(try ws.catalog.read { try String.fetchOne($0, sql: "SELECT sha256 FROM message ORDER BY rowid LIMIT 1") })
+        try ws.store.remove(victim)
+        #expect {
+            try TextIndexer(workspace: ws).run()
+        } throws: { error in
+            "\(error)".contains(victim)
+        }
+    }
+}
