@@ -177,7 +177,8 @@ public struct RetentionPlan: Sendable {
         }
     }
 
-    static func size(_ bytes: Int64) -> String {
+    /// A size for people: `812 B`, `3.8 KB`, `1.2 MB`, `2.05 GB` (binary units).
+    public static func size(_ bytes: Int64) -> String {
         if bytes < 1024 { return "\(bytes) B" }
         if bytes < 1 << 20 { return String(format: "%.1f KB", Double(bytes) / 1024) }
         if bytes < 1 << 30 { return String(format: "%.1f MB", Double(bytes) / 1_048_576) }

@@ -95,3 +95,34 @@ import Testing
         #expect(c.defects.contains("missing-date"))
     }
 }
+
+/// The same bytes twice in one folder are two copies (occurrence 0 and 1); in another folder they count from 0
+/// again; a re-run maps every copy to the row it had.
+@Suite struct OccurrenceTests {
+    @Test func duplicatesWithinAFolderAreNumberedStably() throws {
+        let ws = try TestPaths.workspace()
+        let dir = TestPaths.temporaryDirectory("dup")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: twee keer\n\nzelfde\n\n"
+        let other = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <other@x>\nSubject: anders\n\nanders\n\n"
+        try Data((one + other + one).utf8).write(to: dir.appendingPathComponent("Inbox.mbox"))
+        try Data((one).utf8).write(to: dir.appendingPathComponent("Archief.mbox"))
+        let paths = ["Inbox.mbox", "Archief.mbox"].map { dir.appendingPathComponent($0) }
+        func run() throws -> IngestSummary {
+            var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
+            ingestor.flushToDisk = false
+            return try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: paths, actor: "test"))
+        }
+        let first = try run()
+        #expect(first.found == 4 && first.storedNew == 4 && first.newContents == 2)
+        let rows = try ws.catalog.read { db in
+            try Row.fetchAll(db, sql: "SELECT folder, occurrence, position FROM copy ORDER BY folder, position").map {
+                "\($0["folder"] as String)#\($0["occurrence"] as Int)@\($0["position"] as Int)"
+            }
+        }
+        #expect(rows == ["Archief#0@0", "Inbox#0@0", "Inbox#0@1", "Inbox#1@2"])
+        let again = try run()
+        #expect(again.storedNew == 0 && again.alreadyPresent == 4)
+        #expect(try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM copy") } == 4)
+    }
+}

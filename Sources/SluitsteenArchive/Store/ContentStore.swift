@@ -114,8 +114,9 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Flushes written files to disk (one `sync` per 256 MB rather than one `fsync` per file), called before a
-    /// catalog commit so that the catalog never refers to bytes a power loss could take away.
+    /// Flushes written files to disk (one `sync` per 256 MB of ingest, and at its end, rather than one `fsync` per
+    /// file). After a power loss, at most the files written since the last flush can be incomplete: running the
+    /// same ingest again rewrites them, because an existing file is compared byte for byte before it is trusted.
     public func flush() {
         sync()
     }

@@ -18,7 +18,8 @@ struct BatchWriter {
     let flush: Bool
 
     /// Flushes the store to disk when at least `flushEvery` new bytes were written since the last flush (and the
-    /// caller flushes once more at the end): one `sync` per 256 MB instead of one `fsync` per file.
+    /// caller flushes once more at the end): one `sync` per 256 MB instead of one `fsync` per file (see
+    /// ``ContentStore/flush()`` for what a power loss can cost).
     static let flushEvery: Int64 = 256 << 20
 
     func commit(_ rows: [Row], summary: inout IngestSummary, unflushed: inout Int64, final: Bool = false) throws(IngestError) {

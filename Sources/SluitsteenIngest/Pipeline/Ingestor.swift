@@ -61,9 +61,10 @@ public struct IngestProgress: Sendable {
 
 /// Takes mailbox exports into an archive workspace without losing or altering a byte.
 ///
-/// Messages are read in order, parsed and hashed in parallel batches (every core), written to the content store,
-/// and committed to the catalog one batch per transaction. A crash at any point leaves only complete entries; a
-/// re-run skips what is already there, so ingest is idempotent.
+/// A pipeline of three stages: a reader thread cuts the exports into batches in order; each batch is hashed,
+/// written to the content store and parsed on every core; a writer thread commits the batches to the catalog, one
+/// transaction each. A crash at any point leaves only complete entries; a re-run skips what is already there, so
+/// ingest is idempotent. Ingest captures only: the full-text index is built afterwards (``TextIndexer``).
 public struct Ingestor: Sendable {
     public let workspace: Workspace
     public let now: Date
@@ -72,7 +73,8 @@ public struct Ingestor: Sendable {
     /// Bytes per batch.
     public var batchBytes = 32 << 20
     /// Flush the content store to disk every 256 MB and at the end (power-loss durability). Crash safety against a
-    /// killed process does not depend on it (files are renamed into place); tests of parsing may switch it off.
+    /// killed process does not depend on it (the catalog commits a message only after its file is whole); tests of
+    /// parsing may switch it off.
     public var flushToDisk = true
 
     public init(workspace: Workspace, now: Date) {
@@ -405,28 +407,21 @@ final class SourceReader: @unchecked Sendable {
 }
 
 /// Numbers the copies of the same message within one folder (0, 1, …), so that a re-run maps each copy to the
-/// same catalog row. Keys are compact (folder number and the first 128 bits of the SHA-256), so memory stays
-/// small for mailboxes of millions of messages.
+/// same catalog row. Each folder-and-message pair is kept as a 64-bit fingerprint (the folder's number mixed into
+/// the first 64 bits of the SHA-256) with a 32-bit count: about 20 bytes per message of the run.
 struct OccurrenceCounter {
-    private struct Key: Hashable {
-        var folder: Int32
-        var high: UInt64
-        var low: UInt64
-    }
-    private var folders: [String: Int32] = [:]
-    private var counts: [Key: Int32] = [:]
+    private var folders: [String: UInt64] = [:]
+    private var counts: [UInt64: UInt32] = [:]
 
     mutating func next(folder: String, sha256: String) -> Int {
-        let folderNumber: Int32
+        let folderNumber: UInt64
         if let f = folders[folder] { folderNumber = f } else {
-            folderNumber = Int32(folders.count)
+            folderNumber = UInt64(folders.count)
             folders[folder] = folderNumber
         }
         let hex = sha256.utf8
-        let mid = hex.index(hex.startIndex, offsetBy: 16)
-        let end = hex.index(mid, offsetBy: 16)
-        let key = Key(folder: folderNumber, high: UInt64(Substring(hex[hex.startIndex..<mid]), radix: 16) ?? 0,
-                      low: UInt64(Substring(hex[mid..<end]), radix: 16) ?? 0)
+        let prefix = UInt64(Substring(hex[hex.startIndex..<hex.index(hex.startIndex, offsetBy: 16)]), radix: 16) ?? 0
+        let key = prefix ^ (folderNumber &* 0x9E37_79B9_7F4A_7C15)
         let occurrence = counts[key, default: 0]
         counts[key] = occurrence + 1
         return Int(occurrence)

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenIngest
+import SluitsteenRetention
 
 /// `sluitsteen index`: brings the full-text index up to date with the store.
 struct IndexCommand: ParsableCommand {
@@ -42,7 +43,7 @@ struct IndexCommand: ParsableCommand {
         } else if summary.messages == 0 {
             print("The full-text index is up to date.")
         } else {
-            print(String(format: "Indexed %d messages (%.1f MB) in %.1f s.", summary.messages, Double(summary.bytes) / 1_000_000, seconds))
+            print(String(format: "Indexed %d messages (%@) in %.1f s.", summary.messages, RetentionPlan.size(summary.bytes), seconds))
         }
     }
 }
