@@ -15,20 +15,9 @@ struct BatchWriter {
     let batchId: Int64
     let capturedAt: String
     let capturedEpoch: Int64
-    let flush: Bool
 
-    /// Flushes the store to disk when at least `flushEvery` new bytes were written since the last flush (and the
-    /// caller flushes once more at the end): one `sync` per 256 MB instead of one `fsync` per file (see
-    /// ``ContentStore/flush()`` for what a power loss can cost).
-    static let flushEvery: Int64 = 256 << 20
-
-    func commit(_ rows: [Row], summary: inout IngestSummary, unflushed: inout Int64, final: Bool = false) throws(IngestError) {
+    func commit(_ rows: [Row], summary: inout IngestSummary) throws(IngestError) {
         CrashPoint.pass("ingest-before-commit")
-        unflushed += rows.reduce(Int64(0)) { $0 + ($1.item.newContent ? Int64($1.item.raw.bytes.count) : 0) }
-        if flush && (unflushed >= BatchWriter.flushEvery || final) && unflushed > 0 {
-            workspace.store.flush()
-            unflushed = 0
-        }
         var local = summary
         do {
             local = try workspace.catalog.write { db -> IngestSummary in

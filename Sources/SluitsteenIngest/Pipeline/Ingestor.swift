@@ -72,8 +72,9 @@ public struct Ingestor: Sendable {
     public var batchSize = 512
     /// Bytes per batch.
     public var batchBytes = 32 << 20
-    /// Flush the content store to disk every 256 MB and at the end (power-loss durability). Crash safety against a
-    /// killed process does not depend on it (the catalog commits a message only after its file is whole); tests of
+    /// Make every batch's files durable before its catalog commit (a flusher thread syncs the store while later
+    /// batches are parsed), so the catalog never refers to bytes a power loss could take away. Crash safety against
+    /// a killed process does not depend on it (a message is committed only after its file is whole); tests of
     /// parsing may switch it off.
     public var flushToDisk = true
 
@@ -161,10 +162,12 @@ public struct Ingestor: Sendable {
         // Three stages run at once: a reader thread cuts the exports into batches, this thread hashes, stores and
         // parses each batch on every core, and a writer thread commits up to two batches behind it.
         let expectedBytes = expected > 0 ? expected : nil
+        let flusher = flushToDisk ? StoreFlusher(store: workspace.store) : nil
+        defer { flusher?.stop() }
         let committer = Committer(
             writer: BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt,
-                                capturedEpoch: capturedEpoch, flush: flushToDisk),
-            summary: summary) { done in
+                                capturedEpoch: capturedEpoch),
+            flusher: flusher, summary: summary) { done in
                 progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expectedBytes,
                                         elapsed: Date().timeIntervalSince(started)))
             }
@@ -195,8 +198,6 @@ public struct Ingestor: Sendable {
         summary.flagged = committed.flagged
         summary.newContents = committed.newContents
         summary.bytes = committed.bytes
-        let unflushed = committer.unflushed
-        if flushToDisk && unflushed > 0 { workspace.store.flush() }
         do {
             try workspace.catalog.write { db in
                 try db.execute(sql: """
@@ -295,23 +296,33 @@ public struct Ingestor: Sendable {
     }
 }
 
-/// Commits batches on a serial writer thread, in order, while later batches are being read and parsed. At most
-/// two batches wait for it (bounded memory); a failed commit stops every later one.
+/// Commits batches on a serial writer thread, in order, while later batches are being read and parsed, each one
+/// only once its files are durable (``StoreFlusher``). At most eight batches or 96 MB of messages wait for it
+/// (bounded memory); a failed commit stops every later one.
 final class Committer: @unchecked Sendable {
     private let writer: BatchWriter
+    private let flusher: StoreFlusher?
     private let onCommit: @Sendable (IngestSummary) -> Void
     private let queue = DispatchQueue(label: "sluitsteen.ingest.commit")
     private let group = DispatchGroup()
-    private let slots = DispatchSemaphore(value: 2)
+    /// In flight at most: batches, and bytes of message data (the batches wait here while their files reach the
+    /// disk, so that parsing can go on meanwhile).
+    static let maxBatches = 8
+    static let maxBytes = 96 << 20
+    private let room = NSCondition()
+    // Guarded by `room`.
+    private var inFlight = 0
+    private var inFlightBytes = 0
     private let lock = NSLock()
     // Touched only on `queue`, or after `group.wait()` on the caller's thread.
     private var summary: IngestSummary
-    private(set) var unflushed: Int64 = 0
+    private var submitted = 0
     // Guarded by `lock`.
     private var error: IngestError?
 
-    init(writer: BatchWriter, summary: IngestSummary, onCommit: @escaping @Sendable (IngestSummary) -> Void) {
+    init(writer: BatchWriter, flusher: StoreFlusher?, summary: IngestSummary, onCommit: @escaping @Sendable (IngestSummary) -> Void) {
         self.writer = writer
+        self.flusher = flusher
         self.summary = summary
         self.onCommit = onCommit
     }
@@ -321,19 +332,28 @@ final class Committer: @unchecked Sendable {
         return error
     }
 
-    /// Queues `rows` for commit, waiting while two batches are already waiting. Throws the error of an earlier
-    /// batch, if one failed.
+    /// Queues `rows` (whose files are written) for commit, waiting while too much is in flight already. Throws
+    /// the error of an earlier batch, if one failed.
     func submit(_ rows: [BatchWriter.Row]) throws(IngestError) {
-        slots.wait()
+        let bytes = rows.reduce(0) { $0 + $1.item.raw.bytes.count }
+        room.lock()
+        while inFlight > 0 && (inFlight >= Committer.maxBatches || inFlightBytes + bytes > Committer.maxBytes) { room.wait() }
+        inFlight += 1
+        inFlightBytes += bytes
+        room.unlock()
         if let failure {
-            slots.signal()
+            release(bytes)
             throw failure
         }
+        submitted += 1
+        let sequence = submitted
+        flusher?.written(sequence)
         queue.async(group: group) { [self] in
-            defer { slots.signal() }
+            defer { release(bytes) }
             guard failure == nil else { return }
             do throws(IngestError) {
-                try writer.commit(rows, summary: &summary, unflushed: &unflushed)
+                flusher?.waitUntilDurable(sequence)
+                try writer.commit(rows, summary: &summary)
                 onCommit(summary)
             } catch {
                 lock.lock(); self.error = error; lock.unlock()
@@ -341,11 +361,76 @@ final class Committer: @unchecked Sendable {
         }
     }
 
+    private func release(_ bytes: Int) {
+        room.lock()
+        inFlight -= 1
+        inFlightBytes -= bytes
+        room.broadcast()
+        room.unlock()
+    }
+
     /// Waits for every queued batch; rethrows the first error; returns the totals.
     func finish() throws(IngestError) -> IngestSummary {
         group.wait()
         if let failure { throw failure }
         return summary
+    }
+}
+
+/// Makes the store's files durable on a thread of its own, while ingest goes on: batches are numbered as their
+/// files are written, each `sync` covers every batch written before it started, and the writer waits for its
+/// batch's number before committing. Successive batches share one `sync`, so the disk works while the cores parse.
+final class StoreFlusher: @unchecked Sendable {
+    private let store: ContentStore
+    private let condition = NSCondition()
+    private let done = DispatchSemaphore(value: 0)
+    // Guarded by `condition`.
+    private var written = 0
+    private var durable = 0
+    private var stopped = false
+
+    init(store: ContentStore) {
+        self.store = store
+        let thread = Thread { [self] in run() }
+        thread.start()
+    }
+
+    private func run() {
+        defer { done.signal() }
+        condition.lock()
+        while true {
+            while written == durable && !stopped { condition.wait() }
+            if written == durable && stopped { break }
+            let target = written
+            condition.unlock()
+            store.flush()
+            condition.lock()
+            durable = target
+            condition.broadcast()
+        }
+        condition.unlock()
+    }
+
+    /// The files of batch `sequence` (and of every batch before it) are written.
+    func written(_ sequence: Int) {
+        condition.lock(); defer { condition.unlock() }
+        written = max(written, sequence)
+        condition.broadcast()
+    }
+
+    /// Waits until the files of batch `sequence` are on disk.
+    func waitUntilDurable(_ sequence: Int) {
+        condition.lock(); defer { condition.unlock() }
+        while durable < sequence { condition.wait() }
+    }
+
+    /// Flushes what is still pending and ends the thread.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
     }
 }
 
