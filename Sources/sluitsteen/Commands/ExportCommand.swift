@@ -48,11 +48,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The MDTO 1.0.1 XSD (default: Schemas/MDTO-XML1.0.1.xsd).", valueName: "XSD"))
     var schema: String?
 
-    @Flag(name: .long, help: "Print no progress line.")
-    var quiet = false
-
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: ProgressOptions
 
     func run() throws {
         let ws = try workspace.open()
@@ -71,7 +67,7 @@ struct ExportCommand: ParsableCommand {
             container: kind, bagit: bagit, extractAttachments: extractAttachments, actor: actor.actor,
             command: (["export"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
             mdtoSchema: schema.map { URL(fileURLWithPath: $0) })
-        let showProgress = !quiet && !json && isatty(STDERR_FILENO) == 1
+        let showProgress = output.showsProgress
         let summary = try attempt {
             try PackageExporter(workspace: ws, now: now).run(request, policy: resolved.policy) { done, total in
                 guard showProgress else { return }
@@ -79,7 +75,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        if json {
+        if output.json {
             print(JSONText.object([
                 ("packageId", .string(summary.packageId)), ("location", .string(summary.location)),
                 ("container", .string(summary.container)), ("packageHash", .string(summary.packageHash)),

@@ -19,15 +19,11 @@ struct IndexCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
 
-    @Flag(name: .long, help: "Print no progress line.")
-    var quiet = false
-
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: ProgressOptions
 
     func run() throws {
         let ws = try workspace.open()
-        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        let showProgress = output.showsProgress
         let started = Date()
         let summary = try attempt {
             try TextIndexer(workspace: ws).run { p in
@@ -38,7 +34,7 @@ struct IndexCommand: ParsableCommand {
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
         let seconds = Date().timeIntervalSince(started)
-        if json {
+        if output.json {
             print(JSONText.object([("indexed", .int(Int64(summary.messages))), ("bytes", .int(summary.bytes))]))
         } else if summary.messages == 0 {
             print("The full-text index is up to date.")

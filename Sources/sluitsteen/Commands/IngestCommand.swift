@@ -14,7 +14,7 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             Every message is stored once by its SHA-256 and listed once per mailbox copy. Re-running the same \
             ingest adds nothing; after an interruption it completes what was left. Messages GMime cannot parse are \
-            kept with a defect flag, never dropped.
+            kept with a defect flag, never dropped. Ingest captures only; `sluitsteen index` adds the new messages             to the full-text index (commands that match terms do so by themselves).
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -32,11 +32,7 @@ struct IngestCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Messages per catalog transaction (tuning; default 512).", visibility: .hidden))
     var batchSize: Int = 512
 
-    @Flag(name: .long, help: "Print no progress line.")
-    var quiet = false
-
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var output: ProgressOptions
 
     @Argument(help: ArgumentHelp("mbox files, Maildir folders, folders of .eml files, PST/OST files.", valueName: "PATH"))
     var paths: [String]
@@ -44,7 +40,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let ws = try workspace.open()
         let now = try commandNow()
-        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        let showProgress = output.showsProgress
         var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
         request.allowPasswordProtectedPST = allowPstPassword
         let summary = try attempt {
@@ -63,7 +59,7 @@ struct IngestCommand: ParsableCommand {
             }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
-        if json {
+        if output.json {
             print(JSONText.object([
                 ("mailbox", .string(summary.mailbox)), ("batch", .int(summary.batchId)), ("formats", .strings(summary.formats)),
                 ("found", .int(Int64(summary.found))), ("itemsFound", .int(Int64(summary.itemsFound))), ("storedNew", .int(Int64(summary.storedNew))),

@@ -26,6 +26,19 @@ struct ActorOptions: ParsableArguments {
     }
 }
 
+/// `--quiet` and `--json` of the long-running commands (ingest, index, export): a progress line on a terminal
+/// unless asked not to, and the closing summary as text or as one JSON object.
+struct ProgressOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print no progress line.")
+    var quiet = false
+
+    @Flag(name: .long, help: "Print the summary as JSON.")
+    var json = false
+
+    /// Whether to draw the progress line: only on a terminal, and never with `--quiet` or `--json`.
+    var showsProgress: Bool { !quiet && !json && isatty(STDERR_FILENO) == 1 }
+}
+
 /// An error the CLI prints as one line and exits with (code 1 unless given).
 struct CLIError: Error, CustomStringConvertible {
     let description: String
