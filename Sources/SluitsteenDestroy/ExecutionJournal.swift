@@ -132,6 +132,11 @@ struct ExecutionJournal {
                     let remove = others == 0
                     try db.execute(sql: "UPDATE destructionItem SET state = 'destroying', removeBytes = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
                                    arguments: [remove, stamp, listId, item.copyId])
+                    if remove {
+                        // Bytes about to go are never read for the full-text index (a killed run may resume later,
+                        // after the bytes are gone); the message's index row, if any, goes in step 3.
+                        try db.execute(sql: "UPDATE message SET textIndexed = 1 WHERE sha256 = ?", arguments: [item.sha256])
+                    }
                     out.append((item, remove))
                 }
                 return out

@@ -5,9 +5,9 @@ import Foundation
 /// multi-word terms as phrases.
 ///
 /// Text is folded with `normalize(_:)` and split into words at every character that is not a letter or digit —
-/// the same way SQLite FTS5's `unicode61` tokenizer with `remove_diacritics 2` splits and folds, so that the
-/// messages the index finds holding every word of a term are a superset of those this matcher then confirms. A
-/// zaak number such as `Z-2024-00123` is matched as the phrase `z 2024 00123`.
+/// the same way SQLite FTS5's `unicode61` tokenizer with `remove_diacritics 2` splits and folds, so that an FTS5
+/// phrase query on the folded tokens and this matcher agree. A zaak number such as `Z-2024-00123` is matched as the
+/// phrase `z 2024 00123`.
 public struct TextMatcher: Sendable, Equatable {
     /// The terms as given.
     public let terms: [String]

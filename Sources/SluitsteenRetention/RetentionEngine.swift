@@ -155,12 +155,12 @@ public struct RetentionEngine: Sendable {
         do {
             try workspace.catalog.read { db in
                 for target in targets {
-                    // The index holds which words occur, not where (detail = none): it finds the messages holding
-                    // every word of a term, and TextMatcher then confirms the term itself in the text.
+                    // Each term as an FTS5 phrase (SQLite tokenizes it as it tokenized the text); TextMatcher then
+                    // confirms the term in the text itself.
                     let query = target.matcher.terms
                         .map { TextMatcher.words(in: $0) }
                         .filter { !$0.isEmpty }
-                        .map { "(" + $0.map { "\"" + $0.replacingOccurrences(of: "\"", with: "") + "\"" }.joined(separator: " AND ") + ")" }
+                        .map { "\"" + $0.joined(separator: " ").replacingOccurrences(of: "\"", with: "") + "\"" }
                         .joined(separator: " OR ")
                     guard !query.isEmpty else { continue }
                     let cursor = try Row.fetchCursor(db, sql: "SELECT sha256, text FROM messageText WHERE messageText MATCH ?", arguments: [query])

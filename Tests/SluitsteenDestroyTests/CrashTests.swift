@@ -71,6 +71,31 @@ struct CrashTests {
     @Test func killedAfterTheVerklaringWasWritten() throws { try crashAndResume(points: ["destroy-verklaring-written:1"]) }
     @Test func killedTwiceInARow() throws { try crashAndResume(points: ["destroy-bytes-removed:3", "destroy-bytes-removed:2", "destroy-marked:1"]) }
 
+    /// Killed after bytes were removed, before any full-text index was built; a Woo hold with terms is added
+    /// before the run is resumed. Matching its terms (in a plan, and in the resumed run) indexes the archive first,
+    /// and must not read the bytes that are already gone.
+    @Test func resumedAfterATermHoldWasAddedWithTheIndexNotBuilt() throws {
+        let a = try TestArchive.make()
+        try a.workspace.catalog.write { db in
+            try db.execute(sql: "DELETE FROM messageText")
+            try db.execute(sql: "UPDATE message SET textIndexed = 0 WHERE contentState = 'stored'")
+        }
+        let id = try a.proposeAndApprove()
+        let killed = try a.cli(["destroy", "execute", id, "--as-of", "2033-01-01"], now: Moments.execute, kill: "destroy-bytes-removed:2")
+        #expect(killed.killed)
+        let hold = try a.cli(["hold", "add", "--woo", "Z-2099-0001", "--received", "2026-01-14", "--zaak", "Z-2099-0001",
+                              "--terms", "kermis"], now: Moments.execute)
+        #expect(hold.status == 0, "\(hold.stderr)")
+        let plan = try a.cli(["plan", "--as-of", "2033-01-01"], now: Moments.execute)
+        #expect(plan.status == 0, "\(plan.stderr)")
+        let finish = try a.cli(["destroy", "execute", id, "--as-of", "2033-01-01", "--json"], now: Moments.execute)
+        #expect(finish.status == 0, "\(finish.stderr)")
+        let indexedGone: Int? = try a.sql("""
+            SELECT COUNT(*) FROM messageText t JOIN message m ON m.rowid = t.rowid WHERE m.contentState <> 'stored'
+            """)
+        #expect(indexedGone == 0, "no destroyed message is in the index")
+    }
+
     @Test func optOutPurgeKilledAndRerun() throws {
         let a = try TestArchive.make()
         let before = try a.copies()

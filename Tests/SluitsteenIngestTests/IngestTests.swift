@@ -125,4 +125,23 @@ import Testing
         #expect(again.storedNew == 0 && again.alreadyPresent == 4)
         #expect(try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM copy") } == 4)
     }
+
+    /// Fifty copies of the same bytes in one batch: one file written, one new content, fifty copies, every time.
+    @Test func manyCopiesInOneBatchStoreOneFile() throws {
+        let ws = try TestPaths.workspace()
+        let dir = TestPaths.temporaryDirectory("dup50")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: vaak\n\n" + String(repeating: "tekst ", count: 5000) + "\n\n"
+        let mbox = dir.appendingPathComponent("Inbox.mbox")
+        try Data(String(repeating: one, count: 50).utf8).write(to: mbox)
+        var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
+        ingestor.flushToDisk = false
+        let summary = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
+        #expect(summary.found == 50 && summary.storedNew == 50 && summary.newContents == 1)
+        let occurrences = try ws.catalog.read { try Int.fetchAll($0, sql: "SELECT occurrence FROM copy ORDER BY position") }
+        #expect(occurrences == Array(0..<50))
+        let files = FileManager.default.enumerator(atPath: ws.store.root.path)?.allObjects as? [String] ?? []
+        #expect(files.filter { ($0 as NSString).lastPathComponent.count == 64 }.count == 1)
+        #expect(!files.contains { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") })
+    }
 }

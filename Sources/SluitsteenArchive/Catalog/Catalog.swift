@@ -141,7 +141,7 @@ public final class Catalog: Sendable {
             try db.execute(sql: """
                 ALTER TABLE message ADD COLUMN textIndexed INTEGER NOT NULL DEFAULT 0;
                 CREATE VIRTUAL TABLE messageTextByRowid USING fts5(
-                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2', detail = none
+                    sha256 UNINDEXED, text, tokenize = 'unicode61 remove_diacritics 2'
                 );
                 INSERT INTO messageTextByRowid (rowid, sha256, text)
                     SELECT m.rowid, t.sha256, t.text FROM messageText t JOIN message m ON m.sha256 = t.sha256;

@@ -34,9 +34,12 @@ public struct ContentStore: Sendable {
 
     /// Stores `bytes` under `sha256` unless already present. Returns true when the file was written.
     ///
-    /// The file is created under its final name (one directory operation per message, the dominant cost of a large
-    /// ingest). A file that exists already is compared with `bytes`: one left half-written by an interrupted run,
-    /// which the catalog never committed, is written again, so a stored file the catalog refers to is always whole.
+    /// A new file is created under its final name (one directory operation per message, the dominant cost of a
+    /// large ingest). A file that exists already is compared with `bytes` before it is trusted: one left
+    /// half-written by an interrupted run, which the catalog never committed, is replaced whole (written aside and
+    /// renamed over it), so a stored file the catalog refers to is always whole. A file that cannot be read for the
+    /// comparison is an error, never a reason to replace it. Callers store each SHA-256 once per batch: two
+    /// threads writing the same new file at once would each find the other's half-written file.
     /// Paths are plain strings: this runs once per message on every core.
     @discardableResult
     public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
@@ -48,41 +51,58 @@ public struct ContentStore: Sendable {
             if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(dir, reason: String(cString: strerror(errno))) }
             fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         }
-        if fd < 0 && errno == EEXIST {
-            if ContentStore.file(target, holds: bytes) { return false }
-            unlink(target)
-            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        if fd >= 0 {
+            try ContentStore.write(bytes, to: fd, path: target)
+            return true
         }
-        guard fd >= 0 else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
+        guard errno == EEXIST else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
+        if try ContentStore.file(target, holds: bytes) { return false }
+        let tmp = dir + "/.tmp-" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
+        let replacement = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard replacement >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
+        try ContentStore.write(bytes, to: replacement, path: tmp)
+        if rename(tmp, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .cannotWrite(target, reason: reason)
+        }
+        return true
+    }
+
+    /// Writes all of `bytes` to `fd` and closes it; on failure removes `path`.
+    private static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(ArchiveError) {
         // Tests kill the process between two halves of a write, to leave a half-written file behind.
         let halves = CrashPoint.isArmed("store-write") && bytes.count > 1
         var offset = 0
         while offset < bytes.count {
-            let n = write(fd, bytes.baseAddress! + offset, halves && offset == 0 ? bytes.count / 2 : bytes.count - offset)
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, halves && offset == 0 ? bytes.count / 2 : bytes.count - offset)
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                close(fd); unlink(target)
-                throw .cannotWrite(target, reason: reason)
+                close(fd); unlink(path)
+                throw .cannotWrite(path, reason: reason)
             }
             offset += n
             if halves { CrashPoint.pass("store-write") }
         }
         if close(fd) != 0 {
             let reason = String(cString: strerror(errno))
-            unlink(target)
-            throw .cannotWrite(target, reason: reason)
+            unlink(path)
+            throw .cannotWrite(path, reason: reason)
         }
-        return true
     }
 
-    /// Whether the file at `path` holds exactly `bytes`.
-    private static func file(_ path: String, holds bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Whether the file at `path` holds exactly `bytes` (false when it is shorter, longer, different, or gone).
+    private static func file(_ path: String, holds bytes: UnsafeRawBufferPointer) throws(ArchiveError) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return false }
+        guard fd >= 0 else {
+            if errno == ENOENT { return false }
+            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, Int(st.st_size) == bytes.count else { return false }
+        guard fstat(fd, &st) == 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        guard Int(st.st_size) == bytes.count else { return false }
         guard bytes.count > 0 else { return true }
         let chunkSize = min(bytes.count, 1 << 20)
         let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -90,7 +110,10 @@ public struct ContentStore: Sendable {
         var offset = 0
         while offset < bytes.count {
             let n = Glibc.read(fd, chunk, min(chunkSize, bytes.count - offset))
-            if n < 0 && errno == EINTR { continue }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .cannotRead(path, reason: String(cString: strerror(errno)))
+            }
             guard n > 0, memcmp(chunk, bytes.baseAddress! + offset, n) == 0 else { return false }
             offset += n
         }

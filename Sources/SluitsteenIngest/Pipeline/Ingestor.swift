@@ -189,7 +189,10 @@ public struct Ingestor: Sendable {
             _ = try? committer.finish()
             throw error
         }
-        try reader.finish()
+        do throws(IngestError) { try reader.finish() } catch {
+            _ = try? committer.finish()
+            throw error
+        }
         summary.notices += reader.notices
         let committed = try committer.finish()
         summary.found = committed.found
@@ -263,15 +266,26 @@ public struct Ingestor: Sendable {
     }
 
     private func process(_ batch: [RawMessage]) throws(IngestError) -> [Processed] {
+        // Hash first, so that the same bytes twice in one batch are stored by one thread only: the first copy
+        // writes the file, the others are not new content.
+        let hashes = ResultSlots<String>(count: batch.count)
+        DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+            hashes[i] = batch[i].bytes.withUnsafeBytes { Digest.hex($0) }
+        }
+        let shas = hashes.values.map { $0 ?? "" }
+        var seen = Set<String>()
+        let storesFile = shas.map { seen.insert($0).inserted }
         let results = ResultSlots<Result<Processed, ArchiveError>>(count: batch.count)
         let store = workspace.store
         let now = self.now
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
             let raw = batch[i]
+            let sha = shas[i]
             results[i] = raw.bytes.withUnsafeBytes { buffer -> Result<Processed, ArchiveError> in
-                let sha = Digest.hex(buffer)
-                let isNew: Bool
-                do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
+                var isNew = false
+                if storesFile[i] {
+                    do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
+                }
                 let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
                 let parsed = MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
                 return .success(Processed(raw: raw, sha256: sha, newContent: isNew, message: MessageValues(parsed),
@@ -492,21 +506,28 @@ final class SourceReader: @unchecked Sendable {
 }
 
 /// Numbers the copies of the same message within one folder (0, 1, …), so that a re-run maps each copy to the
-/// same catalog row. Each folder-and-message pair is kept as a 64-bit fingerprint (the folder's number mixed into
-/// the first 64 bits of the SHA-256) with a 32-bit count: about 20 bytes per message of the run.
+/// same catalog row. A key is the folder's number and the first 128 bits of the SHA-256 (about 40 bytes per
+/// message of the run, where the full strings took over 150).
 struct OccurrenceCounter {
-    private var folders: [String: UInt64] = [:]
-    private var counts: [UInt64: UInt32] = [:]
+    private struct Key: Hashable {
+        var high: UInt64
+        var low: UInt64
+        var folder: UInt32
+    }
+    private var folders: [String: UInt32] = [:]
+    private var counts: [Key: UInt32] = [:]
 
     mutating func next(folder: String, sha256: String) -> Int {
-        let folderNumber: UInt64
+        let folderNumber: UInt32
         if let f = folders[folder] { folderNumber = f } else {
-            folderNumber = UInt64(folders.count)
+            folderNumber = UInt32(folders.count)
             folders[folder] = folderNumber
         }
         let hex = sha256.utf8
-        let prefix = UInt64(Substring(hex[hex.startIndex..<hex.index(hex.startIndex, offsetBy: 16)]), radix: 16) ?? 0
-        let key = prefix ^ (folderNumber &* 0x9E37_79B9_7F4A_7C15)
+        let mid = hex.index(hex.startIndex, offsetBy: 16)
+        let end = hex.index(mid, offsetBy: 16)
+        let key = Key(high: UInt64(Substring(hex[hex.startIndex..<mid]), radix: 16) ?? 0,
+                      low: UInt64(Substring(hex[mid..<end]), radix: 16) ?? 0, folder: folderNumber)
         let occurrence = counts[key, default: 0]
         counts[key] = occurrence + 1
         return Int(occurrence)
