@@ -35,6 +35,9 @@ public struct DecidedCopy: Sendable {
 public struct RetentionEngine: Sendable {
     public let workspace: Workspace
     public let policy: Policy
+    /// Told how the full-text index catches up, when a hotspot or hold has terms and messages were captured since
+    /// it was last brought up to date (a command may show a progress line).
+    public var indexProgress: @Sendable (TextIndexProgress) -> Void = { _ in }
 
     public init(workspace: Workspace, policy: Policy) {
         self.workspace = workspace
@@ -151,7 +154,7 @@ public struct RetentionEngine: Sendable {
         for h in context.holds where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
         guard !targets.isEmpty else { return [:] }
         // Messages captured since the last run are added to the full-text index first (derived data, see TextIndexer).
-        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run() } catch { throw .archive(error.description) }
+        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error.description) }
         do {
             try workspace.catalog.read { db in
                 for target in targets {

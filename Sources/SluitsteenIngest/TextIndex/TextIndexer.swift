@@ -96,10 +96,12 @@ public struct TextIndexer: Sendable {
                 }
             }
             let done = try writer.waitForPrevious()
-            progress(TextIndexProgress(messages: done.messages, pending: total - done.messages, elapsed: Date().timeIntervalSince(started)))
+            progress(TextIndexProgress(messages: done.messages, pending: max(0, total - done.messages), elapsed: Date().timeIntervalSince(started)))
             writer.submit(entries)
         }
-        return try writer.waitForPrevious()
+        let done = try writer.waitForPrevious()
+        progress(TextIndexProgress(messages: done.messages, pending: max(0, total - done.messages), elapsed: Date().timeIntervalSince(started)))
+        return done
     }
 }
 

@@ -26,13 +26,10 @@ struct IndexCommand: ParsableCommand {
         let showProgress = output.showsProgress
         let started = Date()
         let summary = try attempt {
-            try TextIndexer(workspace: ws).run { p in
-                guard showProgress else { return }
-                let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
-                FileHandle.standardError.write(Data(String(format: "\r%d indexed, %d to go, %.0f msg/s   ", p.messages, p.pending, rate).utf8))
-            }
+            let progress: @Sendable (TextIndexProgress) -> Void = { p in if showProgress { IndexProgressLine.draw(p) } }
+            return try TextIndexer(workspace: ws).run(progress: progress)
         }
-        if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        if showProgress { IndexProgressLine.end() }
         let seconds = Date().timeIntervalSince(started)
         if output.json {
             print(JSONText.object([("indexed", .int(Int64(summary.messages))), ("bytes", .int(summary.bytes))]))

@@ -25,8 +25,15 @@ struct PlanCommand: ParsableCommand {
         var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source)
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
+        // Messages captured since the last index run are indexed first when terms are matched: show that on a terminal.
+        var engine = RetentionEngine(workspace: ws, policy: inForce.policy)
+        let indexing = IndexingNotice()
+        if isatty(STDERR_FILENO) == 1 { engine.indexProgress = { p in indexing.drew(); IndexProgressLine.draw(p) } }
+        defer { indexing.endLine() }
+        var first = true
         try attempt {
-            try RetentionEngine(workspace: ws, policy: inForce.policy).forEachDecision(asOf: instant, mailboxes: list(mailbox)) { d in
+            try engine.forEachDecision(asOf: instant, mailboxes: list(mailbox)) { d in
+                if first { first = false; indexing.endLine() }
                 plan.add(d)
                 if json {
                     RetentionPlan.appendJSONLine(d, to: &out)
