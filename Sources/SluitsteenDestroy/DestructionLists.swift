@@ -145,6 +145,11 @@ public struct DestructionLists: Sendable {
             if let given = s.approvals.first(where: { $0.role == r }) {
                 throw DestroyError.refused("list \(listId) was already approved as \(r) by \(given.name) on \(given.at); each role approves once.")
             }
+            // Four eyes: each role is approved by another person.
+            let who = actor.trimmingCharacters(in: .whitespaces).lowercased()
+            if let same = s.approvals.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == who }) {
+                throw DestroyError.refused("\(actor) already approved list \(listId) as \(same.role); approval as \(r) must come from someone else.")
+            }
             let missing = l.approvalsRequired[..<position].filter { earlier in !s.approvals.contains { $0.role == earlier } }
             if let first = missing.first {
                 throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) (order: \(l.approvalsRequired.joined(separator: ", then "))).")

@@ -218,6 +218,8 @@ import SluitsteenRetention
         try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
         #expect(refusal { try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv) }.contains("already approved as div"))
         #expect(refusal { try a.lists.approve("VL-1999-999", role: "div", actor: "D", now: Moments.approveDiv) }.contains("no vernietigingslijst"))
+        // Four eyes: the DIV approver cannot also approve as archivist (names compared without case and spaces).
+        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: " dora div ", now: Moments.approveArchivist) }.contains("must come from someone else"))
         try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist)
         #expect(refusal { try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist) }.contains("already fully approved"))
     }
