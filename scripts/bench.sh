@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: EUPL-1.2
 # make bench: generated data (never committed), release build, figures printed at the end.
-#   1. ingest of a 100,000-message mbox vs `openssl dgst -sha256` and Python's mailbox on the same file
+#   1. ingest of a 100,000-message mbox vs `openssl dgst -sha256` and Python's mailbox on the same file, and the
+#      floor: the least work issue 2 asks (GMime parse + one file per message) done in plain C (bench-floor.c)
 #   2. plan --json over an archive of 1,000,000 message copies
 #   3. export, verify and PST benchmarks (scripts/bench-*.sh) when present
 # BENCH_MESSAGES and BENCH_PLAN_MESSAGES change the sizes (defaults 100000 and 250000 × 4 copies);
@@ -61,6 +62,24 @@ note "$(python3 -c "
 t=$T_IX; n=$FOUND; mb=$BYTES/1e6
 print(f'sluitsteen index  : {t:7.2f} s  {n/t:9.0f} msg/s  {mb/t:7.1f} MB/s  peak RSS $(rss "$OUT/index.time") MB  (full-text index, after capture)')
 print(f'capture + index   : {$T_IN+t:7.2f} s  {mb/($T_IN+t):7.1f} MB/s')")"
+
+# --- 1b. the floor: the least work issue 2 asks (GMime parse + SHA-256 + one file per message), in plain C -------
+FLOOR="$OUT/bench-floor"
+if ${CC:-cc} -O2 -o "$FLOOR" scripts/bench-floor.c $(pkg-config --cflags --libs gmime-3.0) -lcrypto -lpthread 2> "$OUT/floor-build.log"; then
+  floor() { local d; d=$(mktemp -d "$TRASH/floor.XXXXXX"); "$FLOOR" "$1" "$2" "$MBOX" "$d" | awk '{print $3}'; }
+  F_P1=$(floor parse 1); F_P2=$(floor parse 2); F_S2=$(floor store 2); F_B2=$(floor both 2)
+  note "$(python3 - "$F_P1" "$F_P2" "$F_S2" "$F_B2" "$T_PY" "$T_IN" <<'PY'
+import sys
+p1, p2, s2, b2, py, t_in = map(float, sys.argv[1:])
+print(f"floor (scripts/bench-floor.c, no catalog): GMime parse 1 thread {p1:.2f} s, 2 threads {p2:.2f} s; "
+      f"SHA-256 + one file per message + syncfs, 2 threads {s2:.2f} s")
+print(f"floor, both together on 2 threads: {b2:.2f} s = {py/b2:.1f}x Python (the most this machine allows under issue 2's design); "
+      f"sluitsteen ingest reaches {py/t_in:.1f}x = {100*b2/t_in:.0f}% of the floor's rate")
+PY
+)"
+else
+  note "floor: scripts/bench-floor.c did not compile (see $OUT/floor-build.log); skipped"
+fi
 
 # --- 2. plan over 1M copies -----------------------------------------------------------------------------
 [ -n "${BENCH_ONLY_INGEST:-}" ] && exit 0
