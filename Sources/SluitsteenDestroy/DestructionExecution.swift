@@ -37,6 +37,10 @@ public struct DestructionExecution: Sendable {
     /// or when it was rejected, cancelled or already executed. `asOf` is the decision date for re-deciding the
     /// items (default: now); an interrupted execution keeps the date it started with.
     public func execute(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
+        // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
+        let lock: StoreLock
+        do { lock = try workspace.lockStore(for: "destroy execute \(listId)", now: now) } catch { throw .archive(error.description) }
+        defer { withExtendedLifetime(lock) {} }
         let snapshot = try DestructionLists(workspace: workspace).read(listId, subjects: false).0
         let list = snapshot.list
         guard list.kind == .vernietigingslijst else {

@@ -38,6 +38,10 @@ public struct OptOutPurge: Sendable {
     /// Finishes any interrupted run, then purges what is `purge-optout` as of `moment`. Returns the runs carried
     /// out (none when there was nothing to purge).
     public func purge(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
+        // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
+        let lock: StoreLock
+        do { lock = try workspace.lockStore(for: "optout purge", now: now) } catch { throw .archive(error.description) }
+        defer { withExtendedLifetime(lock) {} }
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
         var runs: [Run] = []
         let unfinished: [DestructionList]

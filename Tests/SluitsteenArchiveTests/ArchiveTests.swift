@@ -70,6 +70,45 @@ import Testing
         #expect(!ws.store.contains(sha))
     }
 
+    /// A half-written replacement is written in store/.incoming and renamed into place; what an interrupted run
+    /// left in .incoming is removed, and a file whose bytes differ from its name is replaced whole.
+    @Test func mismatchingStoredFileIsReplacedThroughIncoming() throws {
+        let ws = try Workspace.create(at: temporary())
+        let bytes = Data("Subject: x\n\nbody\n".utf8)
+        let sha = Digest.hex(bytes)
+        let url = ws.store.url(for: sha)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("Subject: x\n".utf8).write(to: url)   // as a killed run leaves it: the first half
+        #expect(try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) })
+        #expect(try ws.store.read(sha) == bytes)
+        let incoming = ws.store.root.appendingPathComponent(".incoming")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        try Data("half".utf8).write(to: incoming.appendingPathComponent("\(sha)-12345"))
+        try ws.store.removeLeftovers()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        #expect(try ws.store.read(sha) == bytes)
+    }
+
+    /// One command at a time holds the store lock; a second is refused at once with the holder named; the lock
+    /// goes with its holder.
+    @Test func storeLockIsHeldByOneCommandAtATime() throws {
+        let ws = try Workspace.create(at: temporary())
+        let now = ISOTimestamp.parse("2026-12-01T10:00:00Z")!
+        var first: StoreLock? = try ws.lockStore(for: "ingest --mailbox a@b.example", now: now)
+        do {
+            _ = try ws.lockStore(for: "destroy execute VL-1", now: now)
+            Issue.record("a second lock was granted while the first was held")
+        } catch {
+            guard case .busy(_, let holder) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(holder.contains("ingest --mailbox a@b.example") && holder.contains("process \(getpid())") && holder.contains("2026-12-01T10:00:00Z"))
+            #expect(error.description.contains("busy") && error.description.contains("run this command again"))
+        }
+        #expect(first != nil)
+        first = nil
+        let second = try ws.lockStore(for: "destroy execute VL-1", now: now)
+        withExtendedLifetime(second) {}
+    }
+
     @Test func auditTrailChainsAndDetectsEdits() throws {
         let ws = try Workspace.create(at: temporary())
         let t = Date(timeIntervalSince1970: 1_800_000_000)

@@ -66,6 +66,27 @@ struct IngestCLITests {
         #expect(noWorkspace.stderr.contains("sluitsteen init"))
     }
 
+    /// While another process holds the store lock, ingest says so in one line, exits non-zero, ingests nothing.
+    @Test func ingestWhileTheStoreIsLockedIsAClearRefusal() throws {
+        let cli = CLI()
+        try cli.run(["init"])
+        let lockFile = cli.home.appendingPathComponent("store.lock").path
+        let fd = open(lockFile, O_RDWR | O_CREAT, 0o644)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        _ = "destroy execute VL-2026-0001, process 1, since 2026-12-01T09:00:00Z\n".withCString { write(fd, $0, strlen($0)) }
+        let refused = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("busy") && refused.stderr.contains("VL-2026-0001"))
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        #expect(!refused.stderr.contains("Fatal error"))
+        #expect(try listing(cli).isEmpty)
+        flock(fd, LOCK_UN)
+        #expect(try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox]).status == 0)
+        #expect(!(try listing(cli).isEmpty))
+    }
+
     @Test func messagesJSONHasTheRequiredFields() throws {
         let cli = CLI()
         try cli.run(["init"])

@@ -233,6 +233,18 @@ import SluitsteenRetention
         #expect(try a.copies().allSatisfy { $0.state == "present" })
     }
 
+    /// Destruction holds the store lock: while an ingest holds it, execution is refused and nothing is destroyed.
+    @Test func executeRefusedWhileAnIngestHoldsTheStore() throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        var held: StoreLock? = try a.workspace.lockStore(for: "ingest --mailbox x@krimpenerwaard.example", now: Moments.execute)
+        #expect(refusal { _ = try a.execute(id) }.contains("busy"))
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+        #expect(held != nil)
+        held = nil
+        #expect(try a.execute(id).destroyed == 12)
+    }
+
     @Test func executeRefusedDuringTheBedenktijdToTheSecond() throws {
         let a = try TestArchive.make()
         let id = try a.proposeAndApprove()

@@ -145,3 +145,33 @@ import Testing
         #expect(!files.contains { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") })
     }
 }
+
+/// Ingest holds the store lock: while destruction (or another ingest) holds it, ingest is refused with nothing
+/// written; once it is free, ingest runs and first clears what an interrupted run left in store/.incoming.
+@Suite struct StoreLockIngestTests {
+    @Test func ingestIsRefusedWhileAnotherCommandHoldsTheStore() throws {
+        let ws = try TestPaths.workspace()
+        let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        let request = IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [mbox], actor: "test")
+        var held: StoreLock? = try ws.lockStore(for: "destroy execute VL-7", now: now)
+        do {
+            _ = try ingestor.run(request)
+            Issue.record("ingest ran while the store was locked")
+        } catch {
+            #expect(error.description.contains("busy") && error.description.contains("destroy execute VL-7"))
+        }
+        #expect(try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT (SELECT COUNT(*) FROM copy) + (SELECT COUNT(*) FROM ingestBatch)") } == 0)
+        #expect(held != nil)
+        held = nil
+
+        let incoming = ws.store.root.appendingPathComponent(".incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        try Data("half a message".utf8).write(to: incoming.appendingPathComponent("leftover-1"))
+        let summary = try ingestor.run(request)
+        #expect(summary.found > 0 && summary.found == summary.storedNew)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+    }
+}

@@ -49,6 +49,29 @@ import Testing
         #expect(try indexer.pendingCount() == 0)
     }
 
+    /// A destruction that removes bytes between the listing of a batch and the reading of its bytes: the indexer
+    /// skips that message and indexes the rest (bytes missing from a message still waiting for the index are
+    /// damage: see aMissingStoredMessageStopsTheIndexerWithItsName).
+    @Test func bytesDestroyedWhileTheIndexerReadsAreSkipped() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let messages = try stored(ws)
+        let target = try #require(try ws.catalog.read {
+            try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
+        })
+        let rowid: Int64 = target[0], sha: String = target[1]
+        var indexer = TextIndexer(workspace: ws)
+        indexer.beforeReading = { [ws] rowids in
+            guard rowids.contains(rowid) else { return }
+            // What ExecutionJournal does: mark the message as not for the index, then remove its bytes.
+            try? ws.catalog.write { try $0.execute(sql: "UPDATE message SET textIndexed = 1 WHERE rowid = ?", arguments: [rowid]) }
+            try? ws.store.remove(sha)
+        }
+        #expect(try indexer.run().messages == messages - 1)
+        #expect(try hits(ws, "kermis").isEmpty)
+        #expect(try indexer.pendingCount() == 0)
+    }
+
     @Test func destroyedContentIsNeverIndexedAndReturnsWhenIngestedAgain() throws {
         let ws = try TestPaths.workspace()
         _ = try ingest(ws)

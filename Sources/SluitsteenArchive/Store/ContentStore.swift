@@ -8,13 +8,17 @@ import Glibc
 /// The content-addressed store: each distinct message is one file named by the SHA-256 of its bytes,
 /// under a two-character fan-out folder (`store/ab/ab12…`).
 ///
-/// The catalog commits a message only after its file is written whole (and, every 256 MB, flushed to disk); a file
-/// an interrupted run left half-written is never referred to, and is rewritten when its message comes again. The
-/// same bytes are stored once, however many mailboxes hold them.
+/// The catalog commits a message only after its file is written whole and flushed to disk; a file an interrupted
+/// run left half-written is never referred to, and is rewritten when its message comes again. The same bytes are
+/// stored once, however many mailboxes hold them. Replacement files are written in `store/.incoming/` and renamed
+/// into place; whatever an interrupted run left there is removed by ``removeLeftovers()``.
 public struct ContentStore: Sendable {
     /// The store folder.
     public let root: URL
     private let rootPath: String
+
+    /// The folder where replacement files are written before they are renamed into place.
+    static let incomingName = ".incoming"
 
     /// Creates a store rooted at `root` (the folder is created on first write).
     public init(root: URL) {
@@ -36,7 +40,7 @@ public struct ContentStore: Sendable {
     ///
     /// A new file is created under its final name (one directory operation per message, the dominant cost of a
     /// large ingest). A file that exists already is compared with `bytes` before it is trusted: one left
-    /// half-written by an interrupted run, which the catalog never committed, is replaced whole (written aside and
+    /// half-written by an interrupted run, which the catalog never committed, is replaced whole (written in `.incoming/` and
     /// renamed over it), so a stored file the catalog refers to is always whole. A file that cannot be read for the
     /// comparison is an error, never a reason to replace it. Callers store each SHA-256 once per batch: two
     /// threads writing the same new file at once would each find the other's half-written file.
@@ -57,7 +61,9 @@ public struct ContentStore: Sendable {
         }
         guard errno == EEXIST else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
         if try ContentStore.file(target, holds: bytes) { return false }
-        let tmp = dir + "/.tmp-" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
+        let incoming = rootPath + "/" + ContentStore.incomingName
+        if mkdir(incoming, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        let tmp = incoming + "/" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
         let replacement = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard replacement >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
         try ContentStore.write(bytes, to: replacement, path: tmp)
@@ -137,9 +143,24 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Flushes written files to disk (one `sync` per 256 MB of ingest, and at its end, rather than one `fsync` per
-    /// file). After a power loss, at most the files written since the last flush can be incomplete: running the
-    /// same ingest again rewrites them, because an existing file is compared byte for byte before it is trusted.
+    /// Removes the replacement files an interrupted run left in `store/.incoming/`. Call it only while holding the
+    /// ``StoreLock``, so that no running command is writing there.
+    public func removeLeftovers() throws(ArchiveError) {
+        let incoming = root.appendingPathComponent(ContentStore.incomingName, isDirectory: true)
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: incoming.path) } catch {
+            if !FileManager.default.fileExists(atPath: incoming.path) { return }
+            throw .cannotRead(incoming.path, reason: error.localizedDescription)
+        }
+        for name in names.sorted() where unlink(incoming.appendingPathComponent(name).path) != 0 && errno != ENOENT {
+            throw .cannotWrite(incoming.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Flushes written files to disk: one `sync` instead of one `fsync` per file (a flusher thread calls it while
+    /// ingest goes on; see the ingest pipeline). After a power loss, only files not yet flushed can be incomplete,
+    /// and the catalog never refers to those: running the same ingest again rewrites them, because an existing
+    /// file is compared byte for byte before it is trusted.
     public func flush() {
         sync()
     }

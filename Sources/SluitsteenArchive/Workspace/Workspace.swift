@@ -5,7 +5,8 @@ import Foundation
 /// Sluitsteen produces (destruction lists, verklaringen, export records).
 ///
 /// Layout: `catalog.sqlite` (GRDB, WAL), `store/` (one file per distinct message, named by its SHA-256),
-/// `documents/` (vernietigingslijsten, verklaringen, reports), `policy.toml` (optional workspace policy).
+/// `documents/` (vernietigingslijsten, verklaringen, reports), `policy.toml` (optional workspace policy),
+/// `store.lock` (held by the one command that adds or removes stored bytes; see ``StoreLock``).
 public struct Workspace: Sendable {
     /// The workspace folder.
     public let root: URL
@@ -72,6 +73,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case catalog(String)
     case storeCorrupt(sha256: String, reason: String)
     case notFound(String)
+    /// Another command is adding bytes to or removing bytes from the store (see ``StoreLock``).
+    case busy(String, holder: String)
 
     public var description: String {
         switch self {
@@ -81,6 +84,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case .catalog(let reason): return "the catalog could not be updated: \(reason). Nothing was changed; run the command again."
         case .storeCorrupt(let sha, let reason): return "stored message \(sha) is damaged: \(reason). Restore it from a backup."
         case .notFound(let what): return "\(what) was not found in the catalog."
+        case .busy(let path, let holder):
+            return "the archive in \(path) is busy: another command is changing its stored messages (\(holder)). Nothing was changed; run this command again when that one has finished."
         }
     }
 }

@@ -106,6 +106,13 @@ public struct Ingestor: Sendable {
                 plans.append((url, try MailboxFormat.detect(url)))
             }
         }
+        // One command at a time adds or removes stored bytes (see StoreLock); held until this run returns.
+        let lock: StoreLock
+        do {
+            lock = try workspace.lockStore(for: "\(request.command) --mailbox \(mailbox)", now: now)
+            try workspace.store.removeLeftovers()
+        } catch { throw .archive(error.description) }
+        defer { withExtendedLifetime(lock) {} }
         var sources: [any MessageSource] = []
         var pstExtractions: [PSTExtraction] = []
         var workDirectories: [URL] = []
@@ -392,8 +399,8 @@ final class Committer: @unchecked Sendable {
 }
 
 /// Makes the store's files durable on a thread of its own, while ingest goes on: batches are numbered as their
-/// files are written, each `sync` covers every batch written before it started, and the writer waits for its
-/// batch's number before committing. Successive batches share one `sync`, so the disk works while the cores parse.
+/// files are written, each flush covers every batch written before it started, and the writer waits for its
+/// batch's number before committing. Successive batches share one flush, so the disk works while the cores parse.
 final class StoreFlusher: @unchecked Sendable {
     private let store: ContentStore
     private let condition = NSCondition()

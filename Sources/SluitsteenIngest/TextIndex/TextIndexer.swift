@@ -32,6 +32,9 @@ public struct TextIndexer: Sendable {
     public var batchSize = 1024
     /// Stored bytes per batch at most (a batch holds at least one message): bounds memory with large messages.
     public var batchBytes: Int64 = 32 << 20
+    /// Called with each batch's message rowids after they are listed and before their bytes are read: lets tests
+    /// act as a destruction running at that moment.
+    var beforeReading: (@Sendable ([Int64]) -> Void)?
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
@@ -45,7 +48,8 @@ public struct TextIndexer: Sendable {
     }
 
     /// Indexes every pending message. Reading a stored message also checks it against its SHA-256: a missing or
-    /// damaged message stops the run with an error naming it (the index stays consistent up to that point).
+    /// damaged message stops the run with an error naming it (the index stays consistent up to that point), unless
+    /// a destruction took it out of the index's work while this run was reading (then it is skipped).
     @discardableResult
     public func run(progress: @escaping @Sendable (TextIndexProgress) -> Void = { _ in }) throws(ArchiveError) -> TextIndexSummary {
         let total = try pendingCount()
@@ -74,6 +78,7 @@ public struct TextIndexer: Sendable {
             } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
             guard let last = pending.last else { break }
             after = last.rowid
+            beforeReading?(pending.map(\.rowid))
             let texts = ResultSlots<Result<IndexWriter.Entry, ArchiveError>>(count: pending.count)
             let store = workspace.store
             DispatchQueue.concurrentPerform(iterations: pending.count) { i in
@@ -88,10 +93,13 @@ public struct TextIndexer: Sendable {
             }
             var entries: [IndexWriter.Entry] = []
             entries.reserveCapacity(pending.count)
-            for r in texts.values {
+            for (i, r) in texts.values.enumerated() {
                 switch r {
                 case .success(let e): entries.append(e)
-                case .failure(let e): _ = try? writer.waitForPrevious(); throw e
+                case .failure(let e):
+                    // A destruction running meanwhile marks bytes as not for the index before it removes them:
+                    // such a message is skipped. Bytes missing from a message still waiting for the index are damage.
+                    if try stillPending(pending[i].rowid) { _ = try? writer.waitForPrevious(); throw e }
                 case .none: throw .catalog("a message was not read for the text index")
                 }
             }
@@ -102,6 +110,18 @@ public struct TextIndexer: Sendable {
         let done = try writer.waitForPrevious()
         progress(TextIndexProgress(messages: done.messages, pending: max(0, total - done.messages), elapsed: Date().timeIntervalSince(started)))
         return done
+    }
+}
+
+extension TextIndexer {
+    /// Whether the message is still waiting for the index with its bytes in the store.
+    fileprivate func stillPending(_ rowid: Int64) throws(ArchiveError) -> Bool {
+        do {
+            return try workspace.catalog.read { db in
+                try Bool.fetchOne(db, sql: "SELECT textIndexed = 0 AND contentState = 'stored' FROM message WHERE rowid = ?",
+                                  arguments: [rowid]) ?? false
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
     }
 }
 

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The right to add bytes to, or remove bytes from, a workspace's store: held by one command at a time.
+///
+/// Ingest decides that a message's bytes are "already present" before it commits its copy, and destruction decides
+/// that no copy needs some bytes before it removes them. Run side by side, the two could leave a copy pointing at
+/// removed bytes; two ingests would also mark each other's batch as interrupted. So ingest, destruction and the
+/// opt-out purge each hold this lock while they run, and a second one is refused at once with a message naming
+/// the holder. It is an advisory `flock` on `store.lock`, so the system releases it when its process ends, even
+/// by `kill -9`: a lock is never left behind. Reading commands (messages, plan, export, verify) do not take it.
+public final class StoreLock: Sendable {
+    private let descriptor: Int32
+
+    static let fileName = "store.lock"
+
+    /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another process holds it.
+    init(root: URL, command: String, now: Date) throws(ArchiveError) {
+        let path = root.appendingPathComponent(StoreLock.fileName).path
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let failure = errno
+            let holder = StoreLock.holder(fd)
+            close(fd)
+            guard failure == EWOULDBLOCK else { throw .cannotWrite(path, reason: String(cString: strerror(failure))) }
+            throw .busy(root.path, holder: holder)
+        }
+        // Who holds it, for the message a second command gets (informative only; the flock is the lock).
+        let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n"
+        _ = ftruncate(fd, 0)
+        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+        descriptor = fd
+    }
+
+    deinit { close(descriptor) }
+
+    private static func holder(_ fd: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        return text.isEmpty ? "another Sluitsteen command" : text
+    }
+}
+
+extension Workspace {
+    /// Takes the store lock for `command` (ingest, destroy execute, optout purge) until the returned value is
+    /// released; throws ``ArchiveError/busy(_:holder:)`` at once when another command holds it.
+    public func lockStore(for command: String, now: Date) throws(ArchiveError) -> StoreLock {
+        try StoreLock(root: root, command: command, now: now)
+    }
+}
