@@ -84,7 +84,7 @@ let package = Package(
         // Tests: one target per stage; the end-to-end tests drive the built executable.
         .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
         .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive"]),
-        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive"]),
+        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive", "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),

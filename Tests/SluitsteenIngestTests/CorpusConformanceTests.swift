@@ -1,3 +1,4 @@
+import CGMime
 import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
@@ -80,5 +81,36 @@ struct CorpusConformanceTests {
         }
         #expect(listed == expectedCopies)
         #expect(listedHashes == Set(all.map(\.sha256)))
+    }
+
+    /// Why Sluitsteen cuts an mbox with the rule that defines its bytes (MboxReader) and then parses each message
+    /// with GMime, instead of cutting with GMime's own mbox mode: on MimeKit's issue-1189 mbox (an attachment part
+    /// whose base64 starts right after its headers) GMime's mbox mode stops after two of the four messages, and
+    /// the other two would be lost. Sluitsteen keeps all four, byte for byte as Python's mailbox cuts them.
+    @Test func gmimeMboxModeLosesMessagesThatTheReaderKeeps() throws {
+        let file = "UnitTests/TestData/mbox/issue1189.mbox.txt"
+        let want = try records().filter { $0.source == "github-jstedfast-MimeKit" && $0.file == file }.sorted { ($0.index ?? 0) < ($1.index ?? 0) }
+        try #require(want.count == 4, "the oracle lists four messages in \(file)")
+        let url = TestPaths.corpora.appendingPathComponent("github-jstedfast-MimeKit").appendingPathComponent(file)
+
+        var reader = try MboxReader(url: url)
+        var got: [RawMessage] = []
+        while let m = try reader.next() { got.append(m) }
+        #expect(got.map { Digest.hex($0.bytes) } == want.map(\.sha256))
+
+        // GMime's mbox mode over the same file, as its documentation shows it.
+        g_mime_init()  // counted: harmless when Sluitsteen has initialised GMime already
+        let stream = try #require(g_mime_stream_fs_open(url.path, O_RDONLY, 0, nil))
+        let parser = g_mime_parser_new_with_stream(stream)
+        sls_unref(stream)
+        defer { sls_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MBOX)
+        var parsedByGMime = 0
+        while g_mime_parser_eos(parser) == 0, let message = g_mime_parser_construct_message(parser, nil) {
+            parsedByGMime += 1
+            sls_unref(message)
+        }
+        #expect(parsedByGMime < want.count,
+                "GMime's mbox mode now finds \(parsedByGMime) of \(want.count) messages: if it finds all, reconsider cutting with it")
     }
 }
