@@ -81,11 +81,20 @@ import Testing
         let text = "From a x\nA: 1\n\n" + big + "\nFrom b y\nB: 2\n\nsmall\n"
         let url = dir.appendingPathComponent("big.mbox")
         try Data(text.utf8).write(to: url)
-        var reader = try MboxReader(url: url)
+        let length = "A: 1\n\n".utf8.count + big.utf8.count
+        var reader = try MboxReader(url: url, inMemoryLimit: 64 << 20)
         let got = try readAll(&reader)
         #expect(got.count == 2)
-        #expect(got.first?.bytes.count == "A: 1\n\n".utf8.count + big.utf8.count)
+        #expect(got.first?.bytes.count == length)
         #expect(String(decoding: got.last!.bytes, as: UTF8.self) == "B: 2\n\nsmall\n")
+        // Above the default in-memory limit the message is handed out as a range of the file, not as bytes.
+        #expect(length > RawMessage.defaultInMemoryLimit)
+        var spilling = try MboxReader(url: url)
+        let ranged = try readAll(&spilling)
+        #expect(ranged.count == 2)
+        #expect(ranged.first?.bytes.isEmpty == true)
+        #expect(ranged.first?.file == FileRange(path: url.path, offset: Int64("From a x\n".utf8.count), length: Int64(length)))
+        #expect(String(decoding: ranged.last!.bytes, as: UTF8.self) == "B: 2\n\nsmall\n")
     }
 
     @Test func leadingGarbageIsReported() throws {

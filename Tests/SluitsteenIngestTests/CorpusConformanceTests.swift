@@ -83,6 +83,24 @@ struct CorpusConformanceTests {
         #expect(listedHashes == Set(all.map(\.sha256)))
     }
 
+    /// Every hostile message parses the same when it is too large for memory (read through GMime's file stream from
+    /// the store) as when it is in memory: the same catalog, store and full-text index.
+    @Test func largeMessagePathGivesTheSameArchiveOnTheCorpus() throws {
+        let byFile = Dictionary(grouping: try records()) { "\($0.source)/\($0.file)" }
+        var sources: [(String, [URL], MailboxFormat?)] = []
+        for (n, (key, recs)) in byFile.sorted(by: { $0.key < $1.key }).enumerated() {
+            sources.append(("file\(n)@corpus.example", [TestPaths.corpora.appendingPathComponent(key)], recs[0].kind == "mbox" ? .mbox : .eml))
+        }
+        let inMemory = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: RawMessage.defaultInMemoryLimit))
+        let inFiles = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: 0))
+        #expect(inMemory.copies.count > 600)
+        #expect(inFiles.files == inMemory.files)
+        let differing = zip(inFiles.copies, inMemory.copies).filter { $0 != $1 }
+        #expect(inFiles.copies.count == inMemory.copies.count && differing.isEmpty, "\(differing.prefix(3))")
+        let differingText = zip(inFiles.text, inMemory.text).filter { $0 != $1 }.map { String($0.0.prefix(200)) + " | " + String($0.1.prefix(200)) }
+        #expect(inFiles.text.count == inMemory.text.count && differingText.isEmpty, "\(differingText.prefix(3))")
+    }
+
     /// Why Sluitsteen cuts an mbox with the rule that defines its bytes (MboxReader) and then parses each message
     /// with GMime, instead of cutting with GMime's own mbox mode: on MimeKit's issue-1189 mbox (an attachment part
     /// whose base64 starts right after its headers) GMime's mbox mode stops after two of the four messages, and

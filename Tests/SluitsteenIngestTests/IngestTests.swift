@@ -175,3 +175,72 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
     }
 }
+
+/// Messages too large for memory (above `inMemoryLimit`) go through the store as files: with the limit at 0 every
+/// fixture message takes that path, and the archive must be the same as with every message in memory.
+@Suite struct LargeMessageTests {
+    let sources: [(String, [URL], MailboxFormat?)] = [
+        ("burgemeester@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox"),
+                                                 TestPaths.fixtures.appendingPathComponent("beleidsmedewerker")], nil),
+        ("info@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("info")], nil),
+    ]
+
+    @Test func messagesHeldInFilesGiveTheSameArchiveAsMessagesInMemory() throws {
+        let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: RawMessage.defaultInMemoryLimit)
+        let fileWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
+        // Only copies of files pass through .incoming: it shows which path each run took.
+        #expect(!FileManager.default.fileExists(atPath: memoryWorkspace.store.root.appendingPathComponent(".incoming").path))
+        #expect(FileManager.default.fileExists(atPath: fileWorkspace.store.root.appendingPathComponent(".incoming").path))
+        let inMemory = try BothPaths.contents(memoryWorkspace)
+        let inFiles = try BothPaths.contents(fileWorkspace)
+        #expect(inMemory.copies.count > 20)
+        #expect(inFiles.copies == inMemory.copies)
+        #expect(inFiles.files == inMemory.files)
+        #expect(inFiles.text == inMemory.text)
+        #expect(!inMemory.text.isEmpty)
+    }
+
+    /// The mbox reader hands out a message above the limit as a range of the file: the same bytes, never copied.
+    @Test func mboxReaderHandsOutLargeMessagesAsFileRanges() throws {
+        let url = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        var small = try MboxReader(url: url)
+        var large = try MboxReader(url: url, inMemoryLimit: 0)
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var count = 0
+        while let a = try small.next() {
+            let b = try #require(try large.next())
+            #expect(a.file == nil && b.bytes.isEmpty)
+            let range = try #require(b.file)
+            #expect(range.path == url.path && b.position == a.position && b.fromLine == a.fromLine)
+            try handle.seek(toOffset: UInt64(range.offset))
+            #expect(try handle.read(upToCount: Int(range.length)) ?? Data() == a.bytes, "message \(a.position)")
+            count += 1
+        }
+        #expect(try large.next() == nil)
+        #expect(count > 5)
+    }
+
+    /// A stored copy of a large message is made once whatever happens: a copy of the same bytes finds it in place;
+    /// a damaged file under the name (a killed run's) is replaced whole; nothing is left in .incoming.
+    @Test func copyingIntoTheStoreIsIdempotentAndRepairs() throws {
+        let ws = try TestPaths.workspace()
+        let source = TestPaths.temporaryDirectory("large").appendingPathComponent("message.eml")
+        let bytes = Data(("Subject: groot\n\n" + String(repeating: "regel tekst\n", count: 100_000)).utf8)
+        try bytes.write(to: source)
+        let first = try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count))
+        #expect(first.isNew && first.sha256 == Digest.hex(bytes))
+        let again = try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count))
+        #expect(!again.isNew && again.sha256 == first.sha256)
+        let stored = ws.store.url(for: first.sha256)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
+        try bytes.prefix(1000).write(to: stored)
+        #expect(try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count)).isNew)
+        #expect(try ws.store.read(first.sha256) == bytes)
+        try ws.store.verify(first.sha256)
+        // A range that runs past the end of the file (the export changed meanwhile) is an error, not a short copy.
+        #expect(throws: ArchiveError.self) { try ws.store.put(copyOf: source.path, offset: 10, length: Int64(bytes.count)) }
+        let incoming = ws.store.root.appendingPathComponent(".incoming")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+    }
+}

@@ -75,6 +75,132 @@ public struct ContentStore: Sendable {
         return true
     }
 
+    /// Stores `length` bytes of the file at `path` from `offset`, a message too large to hold in memory, and
+    /// returns their SHA-256 and whether the file was written. The bytes are hashed as they are copied, once, into
+    /// `.incoming/`, so what is stored is exactly what was hashed even if the source changes meanwhile; the copy is
+    /// then linked into place (or, where a different file sits under the name, renamed over it). Memory use is
+    /// one 1 MB chunk whatever the size.
+    public func put(copyOf path: String, offset: Int64, length: Int64) throws(ArchiveError) -> (sha256: String, isNew: Bool) {
+        let source = open(path, O_RDONLY | O_CLOEXEC)
+        guard source >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        defer { close(source) }
+        let incoming = rootPath + "/" + ContentStore.incomingName
+        if mkdir(rootPath, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
+        if mkdir(incoming, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        let tmp = incoming + "/copy-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        guard fd >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
+        var hasher = StreamingHasher()
+        let chunkSize = 1 << 20
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var done: Int64 = 0
+        while done < length {
+            let n = pread(source, chunk, Int(min(Int64(chunkSize), length - done)), off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let reason = n == 0 ? "the file ended before the message did (was it changed during the ingest?)" : String(cString: strerror(errno))
+                close(fd); unlink(tmp)
+                throw .cannotRead(path, reason: reason)
+            }
+            let bytes = UnsafeRawBufferPointer(start: chunk, count: n)
+            hasher.update(bytes)
+            var written = 0
+            while written < n {
+                let w = Glibc.write(fd, chunk + written, n - written)
+                if w < 0 && errno == EINTR { continue }
+                guard w > 0 else {
+                    let reason = String(cString: strerror(errno))
+                    close(fd); unlink(tmp)
+                    throw .cannotWrite(tmp, reason: reason)
+                }
+                written += w
+            }
+            done += Int64(n)
+        }
+        if close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .cannotWrite(tmp, reason: reason)
+        }
+        let sha = hasher.finalizeHex()
+        let dir = rootPath + "/" + sha.prefix(2)
+        let target = dir + "/" + sha
+        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .cannotWrite(dir, reason: reason)
+        }
+        // link() places the copy only where no file is: two threads storing the same bytes place it once.
+        if link(tmp, target) == 0 {
+            unlink(tmp)
+            return (sha, true)
+        }
+        if errno == EEXIST, try ContentStore.sameContent(tmp, target) {
+            unlink(tmp)
+            return (sha, false)
+        }
+        if rename(tmp, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw .cannotWrite(target, reason: reason)
+        }
+        return (sha, true)
+    }
+
+    /// Whether two files hold the same bytes (read in chunks); false when `other` is missing.
+    private static func sameContent(_ path: String, _ other: String) throws(ArchiveError) -> Bool {
+        let a = open(path, O_RDONLY | O_CLOEXEC)
+        guard a >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        defer { close(a) }
+        let b = open(other, O_RDONLY | O_CLOEXEC)
+        guard b >= 0 else {
+            if errno == ENOENT { return false }
+            throw .cannotRead(other, reason: String(cString: strerror(errno)))
+        }
+        defer { close(b) }
+        var sa = stat(), sb = stat()
+        guard fstat(a, &sa) == 0, fstat(b, &sb) == 0 else { throw .cannotRead(other, reason: String(cString: strerror(errno))) }
+        guard sa.st_size == sb.st_size else { return false }
+        let chunkSize = 1 << 20
+        let x = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let y = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { x.deallocate(); y.deallocate() }
+        var offset: Int64 = 0
+        while offset < Int64(sa.st_size) {
+            let n = pread(a, x, chunkSize, off_t(offset))
+            let m = pread(b, y, chunkSize, off_t(offset))
+            if (n < 0 || m < 0) && errno == EINTR { continue }
+            guard n > 0, n == m, memcmp(x, y, n) == 0 else {
+                if n < 0 || m < 0 { throw .cannotRead(other, reason: String(cString: strerror(errno))) }
+                return false
+            }
+            offset += Int64(n)
+        }
+        return true
+    }
+
+    /// Checks the stored bytes against their name without reading them into memory (for messages too large to
+    /// hold there); throws like ``read(_:)`` when they are missing or damaged.
+    public func verify(_ sha256: String) throws(ArchiveError) {
+        let path = url(for: sha256).path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path, reason: "the stored message is missing") }
+        defer { close(fd) }
+        var hasher = StreamingHasher()
+        let chunkSize = 1 << 20
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let n = Glibc.read(fd, chunk, chunkSize)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
+        }
+        guard hasher.finalizeHex() == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+    }
+
     /// Writes all of `bytes` to `fd` and closes it; on failure removes `path`.
     private static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(ArchiveError) {
         // Tests kill the process between two halves of a write, to leave a half-written file behind.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,30 +14,52 @@ import Glibc
 /// the holder. It is an advisory `flock` on `store.lock`, so the system releases it when its process ends, even
 /// by `kill -9`: a lock is never left behind. Reading commands (messages, plan, export, verify) do not take it.
 public final class StoreLock: Sendable {
-    private let descriptor: Int32
+    private let path: String
 
     static let fileName = "store.lock"
 
-    /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another process holds it.
+    /// The lock files this process has opened, by path, and whether one of its commands holds the lock. A lock file
+    /// stays open for the life of the process and is unlocked with `LOCK_UN`, never by closing it: a child process
+    /// started meanwhile (readpst, a test's subprocess) shares the open file until it execs, and closing our copy
+    /// would leave the lock held by the child's copy for that moment.
+    private static let open = Mutex<[String: (descriptor: Int32, held: Bool)]>([:])
+
+    /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another command holds it.
     init(root: URL, command: String, now: Date) throws(ArchiveError) {
         let path = root.appendingPathComponent(StoreLock.fileName).path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            let failure = errno
-            let holder = StoreLock.holder(fd)
-            close(fd)
-            guard failure == EWOULDBLOCK else { throw .cannotWrite(path, reason: String(cString: strerror(failure))) }
-            throw .busy(root.path, holder: holder)
+        self.path = path
+        let outcome: Result<Void, ArchiveError> = StoreLock.open.withLock { files in
+            var fd: Int32
+            if let known = files[path] {
+                if known.held { return .failure(.busy(root.path, holder: StoreLock.holder(known.descriptor))) }
+                fd = known.descriptor
+            } else {
+                fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
+                files[path] = (fd, false)
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let failure = errno
+                guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: String(cString: strerror(failure)))) }
+                return .failure(.busy(root.path, holder: StoreLock.holder(fd)))
+            }
+            files[path] = (fd, true)
+            // Who holds it, for the message a second command gets (informative only; the flock is the lock).
+            let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n"
+            _ = ftruncate(fd, 0)
+            _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+            return .success(())
         }
-        // Who holds it, for the message a second command gets (informative only; the flock is the lock).
-        let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n"
-        _ = ftruncate(fd, 0)
-        _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
-        descriptor = fd
+        try outcome.get()
     }
 
-    deinit { close(descriptor) }
+    deinit {
+        StoreLock.open.withLock { files in
+            guard let known = files[path] else { return }
+            _ = flock(known.descriptor, LOCK_UN)
+            files[path] = (known.descriptor, false)
+        }
+    }
 
     private static func holder(_ fd: Int32) -> String {
         var buffer = [UInt8](repeating: 0, count: 512)

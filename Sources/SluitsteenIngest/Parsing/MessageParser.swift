@@ -29,6 +29,24 @@ public enum MessageParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
         _ = initialised
+        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
+        return parse(stream: stream, persist: false, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// Parses the message in the file at `path` (a stored message too large to hold in memory), through GMime's
+    /// file stream: the parts' contents stay in the file, so memory does not grow with the message.
+    public static func parse(file path: String, fromLine: String? = nil, sha256: String,
+                             fallbackDate: (Date, DateSource)) throws(ArchiveError) -> ParsedMessage {
+        _ = initialised
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, nil) else {
+            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        }
+        return parse(stream: stream, persist: true, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// Parses the message in `stream` (taking over the caller's reference).
+    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, fromLine: String?, sha256: String,
+                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
         var result = ParsedMessage(
             messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
             subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
@@ -44,13 +62,11 @@ public enum MessageParser {
             Unmanaged<DefectCollector>.fromOpaque(userData).takeUnretainedValue().add(code)
         }, unmanaged.toOpaque())
 
-        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
-        let stream = g_mime_stream_mem_new_with_buffer(base, bytes.count)
         let parser = g_mime_parser_new_with_stream(stream)
         sls_unref(stream)
         defer { sls_unref(parser) }
         g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
-        g_mime_parser_set_persist_stream(parser, 0)
+        g_mime_parser_set_persist_stream(parser, persist ? 1 : 0)
 
         guard let message = g_mime_parser_construct_message(parser, options) else {
             result.defects = collector.codes + ["unparseable"]
@@ -120,14 +136,28 @@ public enum MessageParser {
     /// full-text index holds for hotspot and Woo term matching. Attachments are not read.
     public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
         _ = initialised
+        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
+        return text(stream: stream, persist: false)
+    }
+
+    /// ``text(_:)`` of the message in the file at `path`, read through GMime's file stream (for messages too large
+    /// to hold in memory).
+    public static func text(file path: String) throws(ArchiveError) -> String {
+        _ = initialised
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, nil) else {
+            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        }
+        return text(stream: stream, persist: true)
+    }
+
+    private static func text(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool) -> String {
         let options = g_mime_parser_options_new()
         defer { g_mime_parser_options_free(options) }
-        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
         let parser = g_mime_parser_new_with_stream(stream)
         sls_unref(stream)
         defer { sls_unref(parser) }
         g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
-        g_mime_parser_set_persist_stream(parser, 0)
+        g_mime_parser_set_persist_stream(parser, persist ? 1 : 0)
         guard let message = g_mime_parser_construct_message(parser, options) else { return "" }
         defer { sls_unref(message) }
         var walker = PartWalker(collectText: true)

@@ -56,7 +56,7 @@ struct BatchWriter {
                         messageRowid = known["rowid"]
                     } else {
                         let u = upsertMessage
-                        u.bind(1, row.item.sha256); u.bind(2, raw.bytes.count); u.bind(3, m.messageId); u.bind(4, m.messageIdSynthetic)
+                        u.bind(1, row.item.sha256); u.bind(2, row.item.size); u.bind(3, m.messageId); u.bind(4, m.messageIdSynthetic)
                         u.bind(5, m.date); u.bind(6, m.dateEpoch); u.bind(7, m.dateSource); u.bind(8, m.subject)
                         u.bind(9, m.fromJSON); u.bind(10, m.toJSON); u.bind(11, m.ccJSON); u.bind(12, m.bccJSON)
                         u.bind(13, m.headerKeywordsJSON); u.bind(14, m.attachmentCount); u.bind(15, m.attachmentNamesJSON)
@@ -69,7 +69,7 @@ struct BatchWriter {
                     c.bind(9, capturedAt); c.bind(10, capturedEpoch); c.bind(11, batchId); c.bind(12, messageRowid)
                     try c.step()
                     s.found += 1
-                    s.bytes += Int64(raw.bytes.count)
+                    s.bytes += Int64(row.item.size)
                     if db.changesCount > 0 { s.storedNew += 1 } else { s.alreadyPresent += 1 }
                     if row.item.newContent { s.newContents += 1 }
                     if storedFlagged { s.flagged += 1 }

@@ -72,6 +72,9 @@ public struct Ingestor: Sendable {
     public var batchSize = 512
     /// Bytes per batch.
     public var batchBytes = 32 << 20
+    /// Messages larger than this are never held in memory: they are copied into the store while being hashed and
+    /// parsed from the stored file (tests lower it to run every message through that path).
+    public var inMemoryLimit = RawMessage.defaultInMemoryLimit
     /// Make every batch's files durable before its catalog commit (a flusher thread syncs the store while later
     /// batches are parsed), so the catalog never refers to bytes a power loss could take away. Crash safety against
     /// a killed process does not depend on it (a message is committed only after its file is whole); tests of
@@ -119,9 +122,9 @@ public struct Ingestor: Sendable {
         defer { for w in workDirectories { try? FileManager.default.removeItem(at: w) } }
         for (url, format) in plans {
             switch format {
-            case .mbox: sources.append(try MboxReader(url: url))
-            case .maildir: sources.append(try MaildirReader(url: url))
-            case .eml: sources.append(try EMLTreeReader(url: url))
+            case .mbox: sources.append(try MboxReader(url: url, inMemoryLimit: inMemoryLimit))
+            case .maildir: sources.append(try MaildirReader(url: url, inMemoryLimit: inMemoryLimit))
+            case .eml: sources.append(try EMLTreeReader(url: url, inMemoryLimit: inMemoryLimit))
             case .pst:
                 let work = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-pst-\(UUID().uuidString)")
                 workDirectories.append(work)
@@ -131,7 +134,7 @@ public struct Ingestor: Sendable {
                                                           options: PSTExtractionOptions(allowPasswordProtected: request.allowPasswordProtectedPST))
                 } catch { throw .pst(error.description) }
                 pstExtractions.append(extraction)
-                sources.append(PSTMessageSource(extraction: extraction, sourceFile: url.path))
+                sources.append(PSTMessageSource(extraction: extraction, sourceFile: url.path, inMemoryLimit: inMemoryLimit))
             }
         }
 
@@ -227,7 +230,9 @@ public struct Ingestor: Sendable {
     /// One message after hashing, storing and parsing, with its catalog values already built (on the parsing
     /// threads, so that the single writer thread only binds and inserts).
     struct Processed: Sendable {
+        /// Where the message came from (its bytes are dropped once stored).
         var raw: RawMessage
+        var size: Int
         var sha256: String
         var newContent: Bool
         var message: MessageValues
@@ -274,10 +279,10 @@ public struct Ingestor: Sendable {
 
     private func process(_ batch: [RawMessage]) throws(IngestError) -> [Processed] {
         // Hash first, so that the same bytes twice in one batch are stored by one thread only: the first copy
-        // writes the file, the others are not new content.
+        // writes the file, the others are not new content. (A message held in a file is hashed as it is copied.)
         let hashes = ResultSlots<String>(count: batch.count)
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-            hashes[i] = batch[i].bytes.withUnsafeBytes { Digest.hex($0) }
+            hashes[i] = batch[i].file == nil ? batch[i].bytes.withUnsafeBytes { Digest.hex($0) } : ""
         }
         let shas = hashes.values.map { $0 ?? "" }
         var seen = Set<String>()
@@ -286,17 +291,38 @@ public struct Ingestor: Sendable {
         let store = workspace.store
         let now = self.now
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-            let raw = batch[i]
+            var raw = batch[i]
+            let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
+            if let file = raw.file {
+                // Too large for memory: copied into the store while hashed, then parsed from the stored file.
+                do throws(ArchiveError) {
+                    let (sha, isNew) = try store.put(copyOf: file.path, offset: file.offset, length: file.length)
+                    let parsed = try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
+                    results[i] = .success(Processed(raw: raw, size: raw.size, sha256: sha, newContent: isNew, message: MessageValues(parsed),
+                                                    keywordsJSON: JSONText.array(raw.keywords), flagsJSON: JSONText.array(raw.flags)))
+                } catch {
+                    results[i] = .failure(error)
+                }
+                return
+            }
             let sha = shas[i]
-            results[i] = raw.bytes.withUnsafeBytes { buffer -> Result<Processed, ArchiveError> in
+            let result = raw.bytes.withUnsafeBytes { buffer -> Result<Processed, ArchiveError> in
                 var isNew = false
                 if storesFile[i] {
                     do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
                 }
-                let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
                 let parsed = MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
-                return .success(Processed(raw: raw, sha256: sha, newContent: isNew, message: MessageValues(parsed),
+                return .success(Processed(raw: raw, size: raw.size, sha256: sha, newContent: isNew, message: MessageValues(parsed),
                                           keywordsJSON: JSONText.array(raw.keywords), flagsJSON: JSONText.array(raw.flags)))
+            }
+            // The bytes are stored: the rows waiting for the catalog do not keep them.
+            if case .success(var processed) = result {
+                raw.bytes = Data()
+                raw.file = nil
+                processed.raw = raw
+                results[i] = .success(processed)
+            } else {
+                results[i] = result
             }
         }
         var out: [Processed] = []
@@ -318,22 +344,19 @@ public struct Ingestor: Sendable {
 }
 
 /// Commits batches on a serial writer thread, in order, while later batches are being read and parsed, each one
-/// only once its files are durable (``StoreFlusher``). At most eight batches or 96 MB of messages wait for it
-/// (bounded memory); a failed commit stops every later one.
+/// only once its files are durable (``StoreFlusher``). At most eight batches wait for it (their rows hold metadata
+/// only: the bytes are in the store by then); a failed commit stops every later one.
 final class Committer: @unchecked Sendable {
     private let writer: BatchWriter
     private let flusher: StoreFlusher?
     private let onCommit: @Sendable (IngestSummary) -> Void
     private let queue = DispatchQueue(label: "sluitsteen.ingest.commit")
     private let group = DispatchGroup()
-    /// In flight at most: batches, and bytes of message data (the batches wait here while their files reach the
-    /// disk, so that parsing can go on meanwhile).
+    /// In flight at most (the batches wait here while their files reach the disk, so that parsing can go on).
     static let maxBatches = 8
-    static let maxBytes = 96 << 20
     private let room = NSCondition()
     // Guarded by `room`.
     private var inFlight = 0
-    private var inFlightBytes = 0
     private let lock = NSLock()
     // Touched only on `queue`, or after `group.wait()` on the caller's thread.
     private var summary: IngestSummary
@@ -356,21 +379,19 @@ final class Committer: @unchecked Sendable {
     /// Queues `rows` (whose files are written) for commit, waiting while too much is in flight already. Throws
     /// the error of an earlier batch, if one failed.
     func submit(_ rows: [BatchWriter.Row]) throws(IngestError) {
-        let bytes = rows.reduce(0) { $0 + $1.item.raw.bytes.count }
         room.lock()
-        while inFlight > 0 && (inFlight >= Committer.maxBatches || inFlightBytes + bytes > Committer.maxBytes) { room.wait() }
+        while inFlight >= Committer.maxBatches { room.wait() }
         inFlight += 1
-        inFlightBytes += bytes
         room.unlock()
         if let failure {
-            release(bytes)
+            release()
             throw failure
         }
         submitted += 1
         let sequence = submitted
         flusher?.written(sequence)
         queue.async(group: group) { [self] in
-            defer { release(bytes) }
+            defer { release() }
             guard failure == nil else { return }
             do throws(IngestError) {
                 flusher?.waitUntilDurable(sequence)
@@ -382,10 +403,9 @@ final class Committer: @unchecked Sendable {
         }
     }
 
-    private func release(_ bytes: Int) {
+    private func release() {
         room.lock()
         inFlight -= 1
-        inFlightBytes -= bytes
         room.broadcast()
         room.unlock()
     }

@@ -9,8 +9,11 @@ public struct EMLTreeReader: MessageSource {
     private var index = 0
     public let expectedBytes: Int64?
     public let notices: [String] = []
+    private let inMemoryLimit: Int
 
-    public init(url: URL) throws(IngestError) {
+    /// Lists the `.eml` files at `url`; files larger than `inMemoryLimit` are not read into memory.
+    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+        self.inMemoryLimit = inMemoryLimit
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDir) else { throw .notFound(url.path) }
@@ -47,10 +50,7 @@ public struct EMLTreeReader: MessageSource {
         guard index < files.count else { return nil }
         let f = files[index]
         index += 1
-        do {
-            return RawMessage(bytes: try Data(contentsOf: f.url), folder: f.folder, sourceFile: f.url.path, position: f.position)
-        } catch {
-            throw .unreadable(f.url.path, reason: "\(error.localizedDescription)")
-        }
+        return RawMessage(content: try RawMessage.Content.of(file: f.url, inMemoryLimit: inMemoryLimit), folder: f.folder,
+                          sourceFile: f.url.path, position: f.position)
     }
 }

@@ -11,8 +11,11 @@ public struct MaildirReader: MessageSource {
     private var index = 0
     public let expectedBytes: Int64?
     public let notices: [String] = []
+    private let inMemoryLimit: Int
 
-    public init(url: URL) throws(IngestError) {
+    /// Lists the messages of the Maildir at `url`; files larger than `inMemoryLimit` are not read into memory.
+    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+        self.inMemoryLimit = inMemoryLimit
         let fm = FileManager.default
         var folders: [(URL, String)] = []
         if MaildirReader.isMaildirFolder(url) { folders.append((url, "INBOX")) }
@@ -63,10 +66,7 @@ public struct MaildirReader: MessageSource {
         guard index < files.count else { return nil }
         let f = files[index]
         index += 1
-        let data: Data
-        do { data = try Data(contentsOf: f.url) } catch {
-            throw .unreadable(f.url.path, reason: "\(error.localizedDescription)")
-        }
+        let content = try RawMessage.Content.of(file: f.url, inMemoryLimit: inMemoryLimit)
         let name = f.url.lastPathComponent
         var flags: [String] = []
         var keywords: [String] = []
@@ -91,7 +91,7 @@ public struct MaildirReader: MessageSource {
         if let digits = name.split(separator: ".").first, let seconds = Int(digits), seconds > 0 {
             delivery = Date(timeIntervalSince1970: TimeInterval(seconds))
         }
-        return RawMessage(bytes: data, folder: f.folder, sourceFile: f.url.path, position: f.position,
+        return RawMessage(content: content, folder: f.folder, sourceFile: f.url.path, position: f.position,
                           keywords: keywords, flags: flags, deliveryTime: delivery)
     }
 

@@ -19,7 +19,14 @@ public struct MboxReader: MessageSource {
     private let folder: String
     private let buffer = ReadBuffer()
     private var scan = 0
+    /// Where the current message starts in `buffer`, or -1 when it is not (or no longer) held there.
     private var messageStart = -1
+    /// Where the current message starts in the file; meaningful while `inMessage`.
+    private var messageStartOffset: Int64 = 0
+    private var inMessage = false
+    /// The file offset of the first byte in `buffer`.
+    private var bufferOffset: Int64 = 0
+    private let inMemoryLimit: Int
     private var fromLine: String?
     private var lastWasEmpty = false
     private var eof = false
@@ -32,7 +39,10 @@ public struct MboxReader: MessageSource {
     static let blockSize = 8 << 20
 
     /// Opens `url`; the folder recorded for its messages is the file name without an `.mbox`/`.mbx` extension.
-    public init(url: URL) throws(IngestError) {
+    /// A message that grows beyond `inMemoryLimit` bytes is no longer held in memory: it is handed out as a range
+    /// of the file.
+    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+        self.inMemoryLimit = inMemoryLimit
         path = url.path
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
@@ -49,11 +59,14 @@ public struct MboxReader: MessageSource {
     public func close() { _ = Glibc.close(fd) }
 
     private mutating func fill() throws(IngestError) {
-        // Drop what no longer matters: everything before the current message (or the scan point).
+        // Drop what no longer matters: everything before the current message (or the scan point). A message that
+        // has grown beyond the in-memory limit is let go of too: it will be handed out as a range of the file.
+        if messageStart >= 0 && scan - messageStart > inMemoryLimit { messageStart = -1 }
         let keep = messageStart >= 0 ? min(messageStart, scan) : scan
         if keep > 0 {
             buffer.dropFirst(keep)
             scan -= keep
+            bufferOffset += Int64(keep)
             if messageStart >= 0 { messageStart -= keep }
         }
         let n = buffer.read(from: fd, atLeast: MboxReader.blockSize)
@@ -81,7 +94,7 @@ public struct MboxReader: MessageSource {
                     if leadingBytes > 0 {
                         notices.append("\(path): \(leadingBytes) bytes before the first 'From ' line belong to no message and were not stored")
                     }
-                    guard messageStart >= 0 else { return nil }
+                    guard inMessage else { return nil }
                     let stop = lastWasEmpty ? buffer.count - 1 : buffer.count
                     return emit(stop: stop)
                 }
@@ -93,7 +106,7 @@ public struct MboxReader: MessageSource {
             let isFrom = length >= 5 && memcmp(line, "From ", 5) == 0
             if isFrom {
                 var result: RawMessage?
-                if messageStart >= 0 {
+                if inMessage {
                     let stop = lastWasEmpty ? lineStart - 1 : lineStart
                     result = emit(stop: stop)
                 }
@@ -102,18 +115,27 @@ public struct MboxReader: MessageSource {
                 if lineLength > 0 && line.load(fromByteOffset: lineLength - 1, as: UInt8.self) == 0x0D { lineLength -= 1 }
                 fromLine = String(decoding: UnsafeRawBufferPointer(start: line, count: lineLength), as: UTF8.self)
                 messageStart = lineEnd
+                messageStartOffset = bufferOffset + Int64(lineEnd)
+                inMessage = true
                 lastWasEmpty = false
                 if let result { return result }
             } else {
-                if messageStart < 0 { leadingBytes += length }
+                if !inMessage { leadingBytes += length }
                 lastWasEmpty = length == 1 && line.load(as: UInt8.self) == 0x0A
             }
         }
     }
 
     private mutating func emit(stop: Int) -> RawMessage {
-        let bytes = Data(bytes: buffer.base + messageStart, count: max(stop, messageStart) - messageStart)
-        let message = RawMessage(bytes: bytes, folder: folder, sourceFile: path, position: index, fromLine: fromLine)
+        let stopOffset = bufferOffset + Int64(stop)
+        let length = max(stopOffset, messageStartOffset) - messageStartOffset
+        let content: RawMessage.Content
+        if messageStart >= 0 && length <= Int64(inMemoryLimit) {
+            content = .bytes(Data(bytes: buffer.base + messageStart, count: Int(length)))
+        } else {
+            content = .file(FileRange(path: path, offset: messageStartOffset, length: length))
+        }
+        let message = RawMessage(content: content, folder: folder, sourceFile: path, position: index, fromLine: fromLine)
         index += 1
         return message
     }

@@ -12,7 +12,10 @@ struct PSTMessageSource: MessageSource {
     let expectedBytes: Int64?
     var notices: [String]
 
-    init(extraction: PSTExtraction, sourceFile: String) {
+    let inMemoryLimit: Int
+
+    init(extraction: PSTExtraction, sourceFile: String, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) {
+        self.inMemoryLimit = inMemoryLimit
         self.extraction = extraction
         self.sourceFile = sourceFile
         expectedBytes = nil
@@ -28,14 +31,14 @@ struct PSTMessageSource: MessageSource {
         guard index < extraction.items.count else { return nil }
         let item = extraction.items[index]
         index += 1
-        let data: Data
-        do { data = try Data(contentsOf: item.file) } catch {
+        let content: RawMessage.Content
+        do throws(IngestError) { content = try RawMessage.Content.of(file: item.file, inMemoryLimit: inMemoryLimit) } catch {
             throw .unreadable(item.file.path, reason: "readpst's output for \(item.folderPath) #\(item.position) disappeared")
         }
         var flags: [String] = []
         if item.flags.contains(.read) { flags.append("seen") }
         if item.kind != .mail { flags.append(item.kind.rawValue) }
-        return RawMessage(bytes: data, folder: item.folderPath, sourceFile: sourceFile, position: item.position,
+        return RawMessage(content: content, folder: item.folderPath, sourceFile: sourceFile, position: item.position,
                           keywords: item.keywords, flags: flags)
     }
 }

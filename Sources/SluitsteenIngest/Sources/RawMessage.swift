@@ -1,10 +1,37 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A range of a file that holds one message's bytes: how a message too large to hold in memory travels.
+public struct FileRange: Sendable, Equatable {
+    public var path: String
+    public var offset: Int64
+    public var length: Int64
+
+    public init(path: String, offset: Int64, length: Int64) {
+        self.path = path
+        self.offset = offset
+        self.length = length
+    }
+}
 
 /// One message as found in a mailbox export, before parsing: its exact bytes and where it came from.
+///
+/// A message up to ``defaultInMemoryLimit`` travels as ``bytes``; a larger one as a ``file`` range of its export,
+/// which ingest copies into the store while hashing it and parses from the stored file, so that memory does not
+/// grow with the size of a message.
 public struct RawMessage: Sendable {
-    /// The message bytes, exactly as they will be stored.
+    /// Messages larger than this (16 MB) are not read into memory.
+    public static let defaultInMemoryLimit = 16 << 20
+
+    /// The message bytes, exactly as they will be stored (empty when ``file`` is set).
     public var bytes: Data
+    /// Where the bytes are, for a message too large to hold in memory.
+    public var file: FileRange?
+    /// The size of the message in bytes.
+    public var size: Int { file.map { Int($0.length) } ?? bytes.count }
     /// The folder path inside the mailbox (mbox file name, Maildir folder, relative directory, PST folder).
     public var folder: String
     /// The file the message was read from.
@@ -22,7 +49,30 @@ public struct RawMessage: Sendable {
 
     public init(bytes: Data, folder: String, sourceFile: String, position: Int, fromLine: String? = nil,
                 keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil) {
-        self.bytes = bytes
+        self.init(content: .bytes(bytes), folder: folder, sourceFile: sourceFile, position: position, fromLine: fromLine,
+                  keywords: keywords, flags: flags, deliveryTime: deliveryTime)
+    }
+
+    /// The bytes of a message, in memory or in a file.
+    public enum Content: Sendable {
+        case bytes(Data)
+        case file(FileRange)
+
+        /// The content of the file at `url`: read into memory up to `inMemoryLimit` bytes, else referred to.
+        public static func of(file url: URL, inMemoryLimit: Int) throws(IngestError) -> Content {
+            var st = stat()
+            guard stat(url.path, &st) == 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
+            if Int64(st.st_size) > Int64(inMemoryLimit) { return .file(FileRange(path: url.path, offset: 0, length: Int64(st.st_size))) }
+            do { return .bytes(try Data(contentsOf: url)) } catch { throw .unreadable(url.path, reason: error.localizedDescription) }
+        }
+    }
+
+    public init(content: Content, folder: String, sourceFile: String, position: Int, fromLine: String? = nil,
+                keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil) {
+        switch content {
+        case .bytes(let data): bytes = data; file = nil
+        case .file(let range): bytes = Data(); file = range
+        }
         self.folder = folder
         self.sourceFile = sourceFile
         self.position = position

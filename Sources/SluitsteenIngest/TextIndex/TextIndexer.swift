@@ -32,6 +32,8 @@ public struct TextIndexer: Sendable {
     public var batchSize = 1024
     /// Stored bytes per batch at most (a batch holds at least one message): bounds memory with large messages.
     public var batchBytes: Int64 = 32 << 20
+    /// Larger stored messages are checked and read from their file in chunks, never held in memory whole.
+    public var inMemoryLimit = RawMessage.defaultInMemoryLimit
     /// Called with each batch's message rowids after they are listed and before their bytes are read: lets tests
     /// act as a destruction running at that moment.
     var beforeReading: (@Sendable ([Int64]) -> Void)?
@@ -58,10 +60,10 @@ public struct TextIndexer: Sendable {
         let writer = IndexWriter(catalog: workspace.catalog)
         var after: Int64 = 0
         while true {
-            let pending: [(rowid: Int64, sha256: String)]
+            let pending: [(rowid: Int64, sha256: String, size: Int64)]
             do {
                 pending = try workspace.catalog.read { db in
-                    var pending: [(rowid: Int64, sha256: String)] = []
+                    var pending: [(rowid: Int64, sha256: String, size: Int64)] = []
                     let rows = try Row.fetchCursor(db, sql: """
                         SELECT rowid, sha256, size FROM message
                         WHERE textIndexed = 0 AND contentState = 'stored' AND rowid > ? ORDER BY rowid LIMIT ?
@@ -71,7 +73,7 @@ public struct TextIndexer: Sendable {
                         let size: Int64 = row[2]
                         if !pending.isEmpty && bytes + size > batchBytes { break }
                         bytes += size
-                        pending.append((row[0], row[1]))
+                        pending.append((row[0], row[1], size))
                     }
                     return pending
                 }
@@ -82,11 +84,16 @@ public struct TextIndexer: Sendable {
             let texts = ResultSlots<Result<IndexWriter.Entry, ArchiveError>>(count: pending.count)
             let store = workspace.store
             DispatchQueue.concurrentPerform(iterations: pending.count) { i in
-                let (rowid, sha) = pending[i]
+                let (rowid, sha, size) = pending[i]
                 do throws(ArchiveError) {
-                    let bytes = try store.read(sha)
-                    let text = bytes.withUnsafeBytes { MessageParser.text($0) }
-                    texts[i] = .success(IndexWriter.Entry(rowid: rowid, sha256: sha, text: text, size: Int64(bytes.count)))
+                    let text: String
+                    if size > Int64(inMemoryLimit) {
+                        try store.verify(sha)
+                        text = try MessageParser.text(file: store.url(for: sha).path)
+                    } else {
+                        text = try store.read(sha).withUnsafeBytes { MessageParser.text($0) }
+                    }
+                    texts[i] = .success(IndexWriter.Entry(rowid: rowid, sha256: sha, text: text, size: size))
                 } catch {
                     texts[i] = .failure(error)
                 }
