@@ -8,7 +8,8 @@
  *   store  - SHA-256 of the bytes, and one new file named by it (O_CREAT|O_EXCL, write, close);
  *   both   - the two together (no catalog, no index, no provenance: a floor, not an ingest).
  * `both` and `store` end with syncfs(), as an ingest must put the bytes on disk before the catalog lists them.
- * Messages are cut at "\nFrom " lines; for a floor the exact mboxrd rule does not matter.
+ * Messages are cut at "\nFrom " lines before the clock starts (cutting is not timed); for a floor the exact mboxrd
+ * rule does not matter.
  *
  * Usage: bench-floor parse|store|both THREADS MBOX STOREDIR     (prints "<mode> <threads> <seconds> <messages>")
  */
@@ -61,9 +62,13 @@ static void store_one(const char *bytes, size_t length) {
     unsigned char digest[32];
     unsigned int digest_length = 0;
     EVP_Digest(bytes, length, digest, &digest_length, EVP_sha256(), NULL);
+    char hex[65];
+    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
     char path[4096];
-    int n = snprintf(path, sizeof path, "%s/%02x/", store_dir, digest[0]);
-    for (int i = 0; i < 32; i++) n += snprintf(path + n, sizeof path - n, "%02x", digest[i]);
+    if (snprintf(path, sizeof path, "%s/%.2s/%s", store_dir, hex, hex) >= (int)sizeof path) {
+        fprintf(stderr, "bench-floor: store path too long\n");
+        exit(1);
+    }
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
     if (fd < 0) {
         if (errno == EEXIST) return;
@@ -73,10 +78,11 @@ static void store_one(const char *bytes, size_t length) {
     size_t done = 0;
     while (done < length) {
         ssize_t w = write(fd, bytes + done, length - done);
+        if (w < 0 && errno == EINTR) continue;
         if (w < 0) { perror(path); exit(1); }
         done += (size_t)w;
     }
-    close(fd);
+    if (close(fd) != 0) { perror(path); exit(1); }
 }
 
 static void *work(void *arg) {
@@ -104,13 +110,15 @@ int main(int argc, char **argv) {
     }
     int fd = open(argv[3], O_RDONLY);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0) { perror(argv[3]); return 1; }
+    if (fd < 0 || fstat(fd, &st) != 0) { perror(argv[3]); return 1; }
+    if (st.st_size == 0) { fprintf(stderr, "bench-floor: %s is empty\n", argv[3]); return 1; }
     size_t size = (size_t)st.st_size;
     data = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     if (data == MAP_FAILED) { perror("mmap"); return 1; }
 
     size_t capacity = 1 << 16;
     spans = malloc(capacity * sizeof *spans);
+    if (spans == NULL) { perror("malloc"); return 1; }
     size_t start = 0;
     for (;;) {
         const char *next = memmem(data + start, size - start, "\nFrom ", 6);
@@ -118,7 +126,11 @@ int main(int argc, char **argv) {
         /* skip the From_ line itself */
         const char *eol = memchr(data + start, '\n', end - start);
         size_t body = eol ? (size_t)(eol - data) + 1 : end;
-        if (span_count == capacity) spans = realloc(spans, (capacity *= 2) * sizeof *spans);
+        if (span_count == capacity) {
+            struct span *grown = realloc(spans, (capacity *= 2) * sizeof *spans);
+            if (grown == NULL) { perror("realloc"); return 1; }
+            spans = grown;
+        }
         spans[span_count++] = (struct span){ body, end - body };
         if (!next) break;
         start = end;
@@ -137,11 +149,14 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_t ids[64];
     if (threads > 64) threads = 64;
-    for (int i = 0; i < threads; i++) pthread_create(&ids[i], NULL, work, (void *)(size_t)i);
+    for (int i = 0; i < threads; i++) {
+        if (pthread_create(&ids[i], NULL, work, (void *)(size_t)i) != 0) { fprintf(stderr, "bench-floor: no thread\n"); return 1; }
+    }
     for (int i = 0; i < threads; i++) pthread_join(ids[i], NULL);
     if (do_store) {
         int dir = open(store_dir, O_RDONLY | O_DIRECTORY);
-        if (dir >= 0) { syncfs(dir); close(dir); }
+        if (dir < 0 || syncfs(dir) != 0) { perror(store_dir); return 1; }
+        close(dir);
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

@@ -38,9 +38,12 @@ public struct DestructionExecution: Sendable {
     /// items (default: now); an interrupted execution keeps the date it started with.
     public func execute(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        let lock: StoreLock
-        do { lock = try workspace.lockStore(for: "destroy execute \(listId)", now: now) } catch { throw .archive(error.description) }
-        defer { withExtendedLifetime(lock) {} }
+        try workspace.withStoreLock(for: "destroy execute \(listId)", now: now, failure: { DestroyError.archive($0.description) }) { _ throws(DestroyError) in
+            try executeLocked(listId, policy: policy, asOf: asOf, actor: actor, now: now)
+        }
+    }
+
+    private func executeLocked(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
         let snapshot = try DestructionLists(workspace: workspace).read(listId, subjects: false).0
         let list = snapshot.list
         guard list.kind == .vernietigingslijst else {

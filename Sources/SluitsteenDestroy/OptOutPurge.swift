@@ -39,9 +39,12 @@ public struct OptOutPurge: Sendable {
     /// out (none when there was nothing to purge).
     public func purge(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        let lock: StoreLock
-        do { lock = try workspace.lockStore(for: "optout purge", now: now) } catch { throw .archive(error.description) }
-        defer { withExtendedLifetime(lock) {} }
+        try workspace.withStoreLock(for: "optout purge", now: now, failure: { DestroyError.archive($0.description) }) { _ throws(DestroyError) in
+            try purgeLocked(policy: policy, moment: moment, actor: actor, now: now)
+        }
+    }
+
+    private func purgeLocked(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
         var runs: [Run] = []
         let unfinished: [DestructionList]

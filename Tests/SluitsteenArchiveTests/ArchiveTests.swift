@@ -84,7 +84,10 @@ import Testing
         let incoming = ws.store.root.appendingPathComponent(".incoming")
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
         try Data("half".utf8).write(to: incoming.appendingPathComponent("\(sha)-12345"))
-        try ws.store.removeLeftovers()
+        try FileManager.default.createDirectory(at: incoming.appendingPathComponent("odd-folder"), withIntermediateDirectories: true)
+        try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
+            try ws.store.removeLeftovers(holding: lock)
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
         #expect(try ws.store.read(sha) == bytes)
     }
@@ -107,6 +110,30 @@ import Testing
         first = nil
         let second = try ws.lockStore(for: "destroy execute VL-1", now: now)
         withExtendedLifetime(second) {}
+    }
+
+    /// withStoreLock holds the lock exactly while its body runs, and lets go of it when the body throws.
+    @Test func withStoreLockHoldsTheLockForItsBodyOnly() throws {
+        let ws = try Workspace.create(at: temporary())
+        let now = ISOTimestamp.parse("2026-12-01T10:00:00Z")!
+        func probe() -> String {
+            do { let lock = try ws.lockStore(for: "probe", now: now); withExtendedLifetime(lock) {}; return "free" } catch { return "busy" }
+        }
+        let inside = try ws.withStoreLock(for: "ingest", now: now, failure: { $0 }) { _ throws(ArchiveError) in probe() }
+        #expect(inside == "busy")
+        #expect(probe() == "free")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) { try ws.withStoreLock(for: "ingest", now: now, failure: { _ in Stop() }) { _ throws(Stop) in throw Stop() } }
+        #expect(probe() == "free")
+        // A second run under the lock, inside the first, does not start: its body never runs.
+        var ran = false
+        let nested = try ws.withStoreLock(for: "ingest", now: now, failure: { $0 }) { _ throws(ArchiveError) -> String in
+            do {
+                try ws.withStoreLock(for: "destroy execute", now: now, failure: { $0 }) { _ throws(ArchiveError) in ran = true }
+                return "ran"
+            } catch { return "\(error)" }
+        }
+        #expect(!ran && nested.contains("busy") && nested.contains("ingest"))
     }
 
     @Test func auditTrailChainsAndDetectsEdits() throws {

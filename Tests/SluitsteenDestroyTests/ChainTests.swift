@@ -314,6 +314,25 @@ import SluitsteenRetention
                                                                actor: "P", now: Moments.execute).isEmpty)
     }
 
+    /// The purge holds the store lock: while an ingest holds it, nothing is purged and no run is recorded.
+    @Test func purgeRefusedWhileAnIngestHoldsTheStore() throws {
+        let a = try TestArchive.make()
+        func purge() throws -> [OptOutPurge.Run] {
+            try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
+                                                          actor: "P", now: Moments.execute)
+        }
+        var held: StoreLock? = try a.workspace.lockStore(for: "ingest --mailbox x@krimpenerwaard.example", now: Moments.execute)
+        do { _ = try purge(); Issue.record("the purge ran while the store was locked") } catch {
+            #expect("\(error)".contains("busy"))
+        }
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+        let lists: Int? = try a.sql("SELECT COUNT(*) FROM destructionList")
+        #expect(lists == 0)
+        #expect(held != nil)
+        held = nil
+        #expect(try purge().count == 1)
+    }
+
     @Test func nothingIsPurgedWhileTheWindowIsOpenOrUnderAHold() throws {
         let a = try TestArchive.make()
         _ = try RetentionStore(workspace: a.workspace).addHold(

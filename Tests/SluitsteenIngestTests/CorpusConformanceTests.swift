@@ -117,7 +117,8 @@ struct CorpusConformanceTests {
         #expect(got.map { Digest.hex($0.bytes) } == want.map(\.sha256))
 
         // GMime's mbox mode over the same file, as its documentation shows it.
-        g_mime_init()  // counted: harmless when Sluitsteen has initialised GMime already
+        // GMime is initialised by Sluitsteen's parser (once, thread-safely) before it is used directly here.
+        _ = Data("Subject: x\n\ny\n".utf8).withUnsafeBytes { MessageParser.parse($0, sha256: "", fallbackDate: (Date(), .captureTime)) }
         let stream = try #require(g_mime_stream_fs_open(url.path, O_RDONLY, 0, nil))
         let parser = g_mime_parser_new_with_stream(stream)
         sls_unref(stream)
@@ -128,7 +129,7 @@ struct CorpusConformanceTests {
             parsedByGMime += 1
             sls_unref(message)
         }
-        #expect(parsedByGMime < want.count,
+        #expect(parsedByGMime == 2,
                 "GMime's mbox mode now finds \(parsedByGMime) of \(want.count) messages: if it finds all, reconsider cutting with it")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
@@ -142,7 +143,7 @@ import Testing
         #expect(occurrences == Array(0..<50))
         let files = FileManager.default.enumerator(atPath: ws.store.root.path)?.allObjects as? [String] ?? []
         #expect(files.filter { ($0 as NSString).lastPathComponent.count == 64 }.count == 1)
-        #expect(!files.contains { ($0 as NSString).lastPathComponent.hasPrefix(".tmp-") })
+        #expect(!files.contains { $0.hasPrefix(".incoming/") }, "nothing is left half-copied")
     }
 }
 
@@ -156,6 +157,10 @@ import Testing
         var ingestor = Ingestor(workspace: ws, now: now)
         ingestor.flushToDisk = false
         let request = IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [mbox], actor: "test")
+        // What an interrupted run (or a running destruction) has in .incoming is not touched by a refused ingest.
+        let incoming = ws.store.root.appendingPathComponent(".incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        try Data("half a message".utf8).write(to: incoming.appendingPathComponent("leftover-1"))
         var held: StoreLock? = try ws.lockStore(for: "destroy execute VL-7", now: now)
         do {
             _ = try ingestor.run(request)
@@ -164,15 +169,37 @@ import Testing
             #expect(error.description.contains("busy") && error.description.contains("destroy execute VL-7"))
         }
         #expect(try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT (SELECT COUNT(*) FROM copy) + (SELECT COUNT(*) FROM ingestBatch)") } == 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path) == ["leftover-1"])
         #expect(held != nil)
         held = nil
 
-        let incoming = ws.store.root.appendingPathComponent(".incoming")
-        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
-        try Data("half a message".utf8).write(to: incoming.appendingPathComponent("leftover-1"))
         let summary = try ingestor.run(request)
         #expect(summary.found > 0 && summary.found == summary.storedNew)
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+    }
+}
+
+/// Ingest holds the store lock for its whole run: a command trying to take it after any batch is refused.
+@Suite struct StoreLockDuringIngestTests {
+    @Test func theLockIsHeldAfterEveryBatch() throws {
+        let ws = try TestPaths.workspace()
+        var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
+        ingestor.flushToDisk = false
+        ingestor.batchSize = 1
+        let probes = Mutex<[String]>([])
+        let summary = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example",
+                                                     paths: [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")], actor: "test")) { _ in
+            let outcome: String
+            do { let lock = try ws.lockStore(for: "probe", now: Date()); withExtendedLifetime(lock) {}; outcome = "free" } catch {
+                outcome = "\(error)".contains("busy") ? "busy" : "\(error)"
+            }
+            probes.withLock { $0.append(outcome) }
+        }
+        let seen = probes.withLock { $0 }
+        #expect(seen.count == summary.found && summary.found > 5)
+        #expect(seen.allSatisfy { $0 == "busy" }, "\(seen)")
+        let after = try ws.lockStore(for: "probe", now: Date())
+        withExtendedLifetime(after) {}
     }
 }
 

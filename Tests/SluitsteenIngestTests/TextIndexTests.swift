@@ -72,6 +72,49 @@ import Testing
         #expect(try indexer.pendingCount() == 0)
     }
 
+    /// Bytes that vanish while a batch is read and are back (an ingest of the same message) before the indexer
+    /// looks into the failed read: the message is read once more and indexed, not reported as damaged.
+    @Test func bytesBackBeforeTheCheckAreReadAgain() throws {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let messages = try stored(ws)
+        let target = try #require(try ws.catalog.read {
+            try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
+        })
+        let rowid: Int64 = target[0], sha: String = target[1]
+        let stored = ws.store.url(for: sha), aside = stored.appendingPathExtension("aside")
+        var indexer = TextIndexer(workspace: ws)
+        indexer.beforeReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: stored, to: aside) } }
+        indexer.afterReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: aside, to: stored) } }
+        #expect(try indexer.run().messages == messages)
+        #expect(try hits(ws, "kermis").count == 1)
+    }
+
+    /// A text part larger than the text limit (4 MB) is decoded as a stream (base64, then ISO-8859-1 to UTF-8) and
+    /// cut at the limit: its beginning is indexed, its end is not, and it is never decoded into memory whole.
+    @Test func hugeTextPartIsDecodedAsAStreamAndCut() throws {
+        let ws = try TestPaths.workspace()
+        var body = Data()
+        body.append(contentsOf: Array("Verslag over de kermis in het caf".utf8) + [0xE9] + Array(" Lekkerkerk\n".utf8))
+        let filler = Data(String(repeating: "regel zonder betekenis\n", count: (MessageParser.maxTextBytes / 23) + 1000).utf8)
+        body.append(filler)
+        body.append(contentsOf: Array("slotwoord\n".utf8))
+        let encoded = body.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <groot@x>\nSubject: groot\nMIME-Version: 1.0\n"
+            + "Content-Type: text/plain; charset=ISO-8859-1\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
+        let mbox = TestPaths.temporaryDirectory("hugetext").appendingPathComponent("Inbox.mbox")
+        try Data(message.utf8).write(to: mbox)
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
+        try TextIndexer(workspace: ws).run()
+        #expect(try hits(ws, "kermis").count == 1)
+        #expect(try hits(ws, "cafe").count == 1, "decoded from ISO-8859-1")
+        #expect(try hits(ws, "slotwoord").isEmpty, "the text past the limit is not indexed")
+        let length = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT length(CAST(text AS BLOB)) FROM messageText") } ?? 0
+        #expect(length > MessageParser.maxTextBytes / 2 && length <= MessageParser.maxTextBytes + 100)
+    }
+
     @Test func destroyedContentIsNeverIndexedAndReturnsWhenIngestedAgain() throws {
         let ws = try TestPaths.workspace()
         _ = try ingest(ws)

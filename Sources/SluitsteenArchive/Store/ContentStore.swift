@@ -11,7 +11,7 @@ import Glibc
 /// The catalog commits a message only after its file is written whole and flushed to disk; a file an interrupted
 /// run left half-written is never referred to, and is rewritten when its message comes again. The same bytes are
 /// stored once, however many mailboxes hold them. Replacement files are written in `store/.incoming/` and renamed
-/// into place; whatever an interrupted run left there is removed by ``removeLeftovers()``.
+/// into place; whatever an interrupted run left there is removed by ``removeLeftovers(holding:)``.
 public struct ContentStore: Sendable {
     /// The store folder.
     public let root: URL
@@ -269,24 +269,31 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Removes the replacement files an interrupted run left in `store/.incoming/`. Call it only while holding the
-    /// ``StoreLock``, so that no running command is writing there.
-    public func removeLeftovers() throws(ArchiveError) {
+    /// Removes what an interrupted run left in `store/.incoming/` (half-written copies). Only the holder of the
+    /// ``StoreLock`` may: no other command can be writing there then.
+    public func removeLeftovers(holding lock: StoreLock) throws(ArchiveError) {
+        withExtendedLifetime(lock) {}
         let incoming = root.appendingPathComponent(ContentStore.incomingName, isDirectory: true)
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: incoming.path) } catch {
             if !FileManager.default.fileExists(atPath: incoming.path) { return }
             throw .cannotRead(incoming.path, reason: error.localizedDescription)
         }
-        for name in names.sorted() where unlink(incoming.appendingPathComponent(name).path) != 0 && errno != ENOENT {
-            throw .cannotWrite(incoming.appendingPathComponent(name).path, reason: String(cString: strerror(errno)))
+        for name in names.sorted() {
+            let path = incoming.appendingPathComponent(name).path
+            if unlink(path) == 0 || errno == ENOENT { continue }
+            if errno == EISDIR || errno == EPERM {
+                do { try FileManager.default.removeItem(atPath: path); continue } catch {}
+            }
+            throw .cannotWrite(path, reason: String(cString: strerror(errno)))
         }
     }
 
-    /// Flushes written files to disk: one `sync` instead of one `fsync` per file (a flusher thread calls it while
-    /// ingest goes on; see the ingest pipeline). After a power loss, only files not yet flushed can be incomplete,
-    /// and the catalog never refers to those: running the same ingest again rewrites them, because an existing
-    /// file is compared byte for byte before it is trusted.
+    /// Flushes written files (and removals) to disk: one `sync` instead of one `fsync` per file. Ingest calls it
+    /// on a flusher thread before each batch's commit (unless `Ingestor.flushToDisk` is off, as in some tests), and
+    /// destruction after removing bytes. After a power loss, only files not yet flushed can be incomplete, and the
+    /// catalog never refers to those: running the same ingest again rewrites them, because an existing file is
+    /// compared byte for byte before it is trusted.
     public func flush() {
         sync()
     }

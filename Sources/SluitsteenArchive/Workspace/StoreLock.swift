@@ -27,7 +27,6 @@ public final class StoreLock: Sendable {
     /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another command holds it.
     init(root: URL, command: String, now: Date) throws(ArchiveError) {
         let path = root.appendingPathComponent(StoreLock.fileName).path
-        self.path = path
         let outcome: Result<Void, ArchiveError> = StoreLock.open.withLock { files in
             var fd: Int32
             if let known = files[path] {
@@ -51,6 +50,8 @@ public final class StoreLock: Sendable {
             return .success(())
         }
         try outcome.get()
+        // Set only once the lock is ours: a refused lock must not run deinit, which releases the holder's lock.
+        self.path = path
     }
 
     deinit {
@@ -70,8 +71,19 @@ public final class StoreLock: Sendable {
 }
 
 extension Workspace {
-    /// Takes the store lock for `command` (ingest, destroy execute, optout purge) until the returned value is
-    /// released; throws ``ArchiveError/busy(_:holder:)`` at once when another command holds it.
+    /// Runs `body` holding the store lock for `command` (ingest, destroy execute, optout purge) and releases it when
+    /// `body` returns or throws. When another command holds the lock, `body` does not run: the
+    /// ``ArchiveError/busy(_:holder:)`` error, passed through `failure`, is thrown at once.
+    public func withStoreLock<T, E: Error>(for command: String, now: Date, failure: (ArchiveError) -> E,
+                                           _ body: (StoreLock) throws(E) -> T) throws(E) -> T {
+        let lock: StoreLock
+        do { lock = try StoreLock(root: root, command: command, now: now) } catch { throw failure(error) }
+        defer { withExtendedLifetime(lock) {} }
+        return try body(lock)
+    }
+
+    /// Takes the store lock for `command` until the returned value is released; prefer ``withStoreLock(for:now:failure:_:)``,
+    /// which cannot let go of it early.
     public func lockStore(for command: String, now: Date) throws(ArchiveError) -> StoreLock {
         try StoreLock(root: root, command: command, now: now)
     }

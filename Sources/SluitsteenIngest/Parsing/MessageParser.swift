@@ -297,14 +297,50 @@ private struct PartWalker {
             } else if collectText, sls_is_text_part(object) != 0, text.utf8.count < MessageParser.maxTextBytes,
                       let ct = g_mime_object_get_content_type(object),
                       g_mime_content_type_is_type(ct, "text", "plain") != 0 || g_mime_content_type_is_type(ct, "text", "html") != 0,
-                      let tp = sls_as_text_part(object), let raw = g_mime_text_part_get_text(tp) {
+                      let tp = sls_as_text_part(object), let body = PartWalker.text(of: tp, object: object, limit: MessageParser.maxTextBytes) {
                 let isHTML = g_mime_content_type_is_type(ct, "text", "html") != 0
-                let body = String(cString: raw)
-                g_free(raw)
                 text.append(isHTML ? HTMLText.visibleText(body) : body)
                 text.append("\n")
             }
         }
+    }
+
+    /// The decoded text of a text part in UTF-8. A part whose encoded content is larger than `limit` is decoded
+    /// through a filter stream and only its first `limit` bytes are kept, so a huge text part never sits in memory
+    /// whole; a smaller one is decoded by GMime whole, as before.
+    static func text(of part: UnsafeMutablePointer<GMimeTextPart>, object: UnsafeMutablePointer<GMimeObject>, limit: Int) -> String? {
+        guard let content = g_mime_part_get_content(sls_as_part(object)), let source = g_mime_data_wrapper_get_stream(content) else {
+            return nil
+        }
+        let encodedLength = g_mime_stream_length(source)
+        if encodedLength >= 0 && encodedLength <= Int64(limit) {
+            guard let raw = g_mime_text_part_get_text(part) else { return nil }
+            defer { g_free(raw) }
+            return String(cString: raw)
+        }
+        _ = g_mime_stream_reset(source)
+        guard let filtered = g_mime_stream_filter_new(source) else { return nil }
+        defer { sls_unref(filtered) }
+        let filter = sls_as_stream_filter(filtered)
+        let encoding = g_mime_data_wrapper_get_encoding(content)
+        if encoding != GMIME_CONTENT_ENCODING_DEFAULT, let decoder = g_mime_filter_basic_new(encoding, 0) {
+            _ = g_mime_stream_filter_add(filter, decoder)
+            sls_unref(decoder)
+        }
+        if let charset = g_mime_object_get_content_type_parameter(object, "charset"), strcasecmp(charset, "utf-8") != 0,
+           let converter = g_mime_filter_charset_new(charset, "utf-8") {
+            _ = g_mime_stream_filter_add(filter, converter)
+            sls_unref(converter)
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(limit)
+        var chunk = [CChar](repeating: 0, count: 64 << 10)
+        while out.count < limit {
+            let n = chunk.withUnsafeMutableBufferPointer { g_mime_stream_read(filtered, $0.baseAddress, min($0.count, limit - out.count)) }
+            if n <= 0 { break }
+            chunk.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt8.self) { out.append(contentsOf: $0.prefix(n)) } }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func filename(_ object: UnsafeMutablePointer<GMimeObject>) -> String? {

@@ -109,13 +109,17 @@ public struct Ingestor: Sendable {
                 plans.append((url, try MailboxFormat.detect(url)))
             }
         }
-        // One command at a time adds or removes stored bytes (see StoreLock); held until this run returns.
-        let lock: StoreLock
-        do {
-            lock = try workspace.lockStore(for: "\(request.command) --mailbox \(mailbox)", now: now)
-            try workspace.store.removeLeftovers()
-        } catch { throw .archive(error.description) }
-        defer { withExtendedLifetime(lock) {} }
+        // One command at a time adds or removes stored bytes (see StoreLock); held until the capture returns.
+        return try workspace.withStoreLock(for: "\(request.command) --mailbox \(mailbox)", now: now,
+                                           failure: { IngestError.archive($0.description) }) { lock throws(IngestError) in
+            try capture(plans, request: request, mailbox: mailbox, holding: lock, progress: progress)
+        }
+    }
+
+    /// Captures the exports of `plans` while holding the store lock.
+    private func capture(_ plans: [(URL, MailboxFormat)], request: IngestRequest, mailbox: String, holding lock: StoreLock,
+                         progress: @escaping @Sendable (IngestProgress) -> Void) throws(IngestError) -> IngestSummary {
+        do { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
         var sources: [any MessageSource] = []
         var pstExtractions: [PSTExtraction] = []
         var workDirectories: [URL] = []

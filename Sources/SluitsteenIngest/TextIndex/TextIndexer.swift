@@ -37,6 +37,8 @@ public struct TextIndexer: Sendable {
     /// Called with each batch's message rowids after they are listed and before their bytes are read: lets tests
     /// act as a destruction running at that moment.
     var beforeReading: (@Sendable ([Int64]) -> Void)?
+    /// Called after a batch's bytes are read, before failed reads are looked into (tests act as an ingest there).
+    var afterReading: (@Sendable ([Int64]) -> Void)?
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
@@ -83,30 +85,27 @@ public struct TextIndexer: Sendable {
             beforeReading?(pending.map(\.rowid))
             let texts = ResultSlots<Result<IndexWriter.Entry, ArchiveError>>(count: pending.count)
             let store = workspace.store
+            let limit = Int64(inMemoryLimit)
             DispatchQueue.concurrentPerform(iterations: pending.count) { i in
                 let (rowid, sha, size) = pending[i]
-                do throws(ArchiveError) {
-                    let text: String
-                    if size > Int64(inMemoryLimit) {
-                        try store.verify(sha)
-                        text = try MessageParser.text(file: store.url(for: sha).path)
-                    } else {
-                        text = try store.read(sha).withUnsafeBytes { MessageParser.text($0) }
-                    }
-                    texts[i] = .success(IndexWriter.Entry(rowid: rowid, sha256: sha, text: text, size: size))
-                } catch {
-                    texts[i] = .failure(error)
-                }
+                texts[i] = TextIndexer.entry(rowid: rowid, sha256: sha, size: size, store: store, inMemoryLimit: limit)
             }
+            afterReading?(pending.map(\.rowid))
             var entries: [IndexWriter.Entry] = []
             entries.reserveCapacity(pending.count)
             for (i, r) in texts.values.enumerated() {
                 switch r {
                 case .success(let e): entries.append(e)
                 case .failure(let e):
-                    // A destruction running meanwhile marks bytes as not for the index before it removes them:
-                    // such a message is skipped. Bytes missing from a message still waiting for the index are damage.
-                    if try stillPending(pending[i].rowid) { _ = try? writer.waitForPrevious(); throw e }
+                    // A destruction running meanwhile marks bytes as not for the index before it removes them: such
+                    // a message is skipped. If it is still waiting (an ingest may have brought the bytes back since),
+                    // it is read once more; bytes still missing then are damage.
+                    guard try stillPending(pending[i].rowid) else { continue }
+                    let (rowid, sha, size) = pending[i]
+                    switch TextIndexer.entry(rowid: rowid, sha256: sha, size: size, store: store, inMemoryLimit: limit) {
+                    case .success(let again): entries.append(again)
+                    case .failure: _ = try? writer.waitForPrevious(); throw e
+                    }
                 case .none: throw .catalog("a message was not read for the text index")
                 }
             }
@@ -121,6 +120,23 @@ public struct TextIndexer: Sendable {
 }
 
 extension TextIndexer {
+    /// Reads one stored message and extracts its text (a large one from its file, in chunks).
+    fileprivate static func entry(rowid: Int64, sha256 sha: String, size: Int64, store: ContentStore,
+                                  inMemoryLimit: Int64) -> Result<IndexWriter.Entry, ArchiveError> {
+        do throws(ArchiveError) {
+            let text: String
+            if size > inMemoryLimit {
+                try store.verify(sha)
+                text = try MessageParser.text(file: store.url(for: sha).path)
+            } else {
+                text = try store.read(sha).withUnsafeBytes { MessageParser.text($0) }
+            }
+            return .success(IndexWriter.Entry(rowid: rowid, sha256: sha, text: text, size: size))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Whether the message is still waiting for the index with its bytes in the store.
     fileprivate func stillPending(_ rowid: Int64) throws(ArchiveError) -> Bool {
         do {
