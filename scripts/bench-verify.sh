@@ -17,6 +17,7 @@ SAMPLE=${XMLLINT_SAMPLE:-0}
 [ -x "$BIN" ] || { echo "bench-verify: $BIN missing; run: swift build -c release" >&2; exit 1; }
 [ -f "$XSD" ] || { echo "bench-verify: $XSD missing; run: make schemas" >&2; exit 1; }
 [ -d "$PKG" ] || { echo "bench-verify: $PKG is not a folder" >&2; exit 1; }
+PKG=$(cd "$PKG" && pwd)
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT INT TERM
