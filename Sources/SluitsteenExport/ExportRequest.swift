@@ -28,6 +28,9 @@ public struct ExportRequest: Sendable {
     public var bagit: Bool
     /// Write every attachment as a file of its own, with its bestand sidecar.
     public var extractAttachments: Bool
+    /// Messages larger than this are copied and unpacked from their stored file in chunks, never held in memory
+    /// whole (16 MB; tests lower it to run every message that way).
+    public var inMemoryLimit = 16 << 20
     /// Who runs the export (audit trail).
     public var actor: String
     /// The command line, for the audit trail.

@@ -39,12 +39,12 @@ enum MessageWriting {
     }
 
     static func run(_ jobs: [MessageJob], root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
-                    extractAttachments: Bool) -> [Result<[WrittenFile], ExportError>] {
+                    extractAttachments: Bool, inMemoryLimit: Int) -> [Result<[WrittenFile], ExportError>] {
         let results = Results(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
             do throws(ExportError) {
                 let files = try write(jobs[i], root: root, context: context, schema: schema, store: store,
-                                      extractAttachments: extractAttachments)
+                                      extractAttachments: extractAttachments, inMemoryLimit: inMemoryLimit)
                 results.set(i, .success(files))
             } catch {
                 results.set(i, .failure(error))
@@ -54,34 +54,61 @@ enum MessageWriting {
     }
 
     static func write(_ job: MessageJob, root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
-                      extractAttachments: Bool) throws(ExportError) -> [WrittenFile] {
+                      extractAttachments: Bool, inMemoryLimit: Int) throws(ExportError) -> [WrittenFile] {
         let sha = job.row.sha256
         let folderPath = root.path + "/" + job.folder
         try PackageFiles.makeDirectory(path: folderPath)
-        let bytes: Data
-        do { bytes = try store.read(sha) } catch { throw .message(copy: job.about, reason: error.description) }
         let emlName = job.name + ".eml"
-        try PackageFiles.write(bytes, path: folderPath + "/" + emlName)
-        var files = [WrittenFile(path: job.folder + "/" + emlName, sha256: sha, size: Int64(bytes.count), kind: .content)]
+        // A message larger than the in-memory limit is copied (and unpacked) from its stored file in chunks.
+        let large = (store.size(of: sha) ?? 0) > Int64(inMemoryLimit)
+        var attachments: [(name: String, format: FileFormat, sha256: String, size: Int64)] = []
+        let emlSize: Int64
+        if large {
+            do { emlSize = try store.copy(sha, to: folderPath + "/" + emlName) } catch {
+                throw .message(copy: job.about, reason: error.description)
+            }
+            if extractAttachments {
+                let extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path, scratchPrefix: folderPath + "/.bijlage-")
+                for (i, a) in extracted.enumerated() {
+                    guard let scratch = a.file else { continue }
+                    let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))
+                    let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
+                    let path = folderPath + "/" + name
+                    if rename(scratch, path) != 0 { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    let digest: (hex: String, size: Int64)
+                    do { digest = try Digest.file(at: URL(fileURLWithPath: path)) } catch {
+                        throw .cannotWrite(path, reason: "it cannot be read back: \(error)")
+                    }
+                    attachments.append((name, format, digest.hex, digest.size))
+                }
+            }
+        } else {
+            let bytes: Data
+            do { bytes = try store.read(sha) } catch { throw .message(copy: job.about, reason: error.description) }
+            try PackageFiles.write(bytes, path: folderPath + "/" + emlName)
+            emlSize = Int64(bytes.count)
+            if extractAttachments {
+                for (i, a) in AttachmentExtraction.attachments(of: bytes).enumerated() {
+                    let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(a.bytes)
+                    let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
+                    try PackageFiles.write(a.bytes, path: folderPath + "/" + name)
+                    attachments.append((name, format, Digest.hex(a.bytes), Int64(a.bytes.count)))
+                }
+            }
+        }
+        var files = [WrittenFile(path: job.folder + "/" + emlName, sha256: sha, size: emlSize, kind: .content)]
         let object = ObjectRef(naam: job.meta.naam, id: context.messageId(sha))
         let emlRef = ObjectRef(naam: emlName, id: context.fileId(sha, "eml"))
         var representations = [emlRef]
         var sidecars: [(String, XMLElement)] = [
-            (emlName + ".bestand.mdto.xml", context.bestand(emlRef, size: Int64(bytes.count), format: FormatIdentification.email,
+            (emlName + ".bestand.mdto.xml", context.bestand(emlRef, size: emlSize, format: FormatIdentification.email,
                                                             sha256: sha, of: object)),
         ]
-        if extractAttachments {
-            for (i, a) in AttachmentExtraction.attachments(of: bytes).enumerated() {
-                let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(a.bytes)
-                let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
-                try PackageFiles.write(a.bytes, path: folderPath + "/" + name)
-                let digest = Digest.hex(a.bytes)
-                files.append(WrittenFile(path: job.folder + "/" + name, sha256: digest, size: Int64(a.bytes.count), kind: .content))
-                let ref = ObjectRef(naam: name, id: context.fileId(sha, String(format: "bijlage-%02d", i + 1)))
-                representations.append(ref)
-                sidecars.append((name + ".bestand.mdto.xml", context.bestand(ref, size: Int64(a.bytes.count), format: format,
-                                                                             sha256: digest, of: object)))
-            }
+        for (i, a) in attachments.enumerated() {
+            files.append(WrittenFile(path: job.folder + "/" + a.name, sha256: a.sha256, size: a.size, kind: .content))
+            let ref = ObjectRef(naam: a.name, id: context.fileId(sha, String(format: "bijlage-%02d", i + 1)))
+            representations.append(ref)
+            sidecars.append((a.name + ".bestand.mdto.xml", context.bestand(ref, size: a.size, format: a.format, sha256: a.sha256, of: object)))
         }
         sidecars.append((job.name + ".mdto.xml", context.archiefstuk(
             job.meta, messageDate: job.row.messageDate, mailbox: job.row.mailbox, owner: job.owner, serie: job.serie,

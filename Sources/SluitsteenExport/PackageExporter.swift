@@ -262,7 +262,7 @@ private final class Build {
                                    withMessageId: !synthetic && r.firstShaOfMessageId == r.sha256, versionOf: versionOf))
         }
         let results = MessageWriting.run(jobs, root: root, context: context, schema: mdtoSchema, store: workspace.store,
-                                         extractAttachments: request.extractAttachments)
+                                         extractAttachments: request.extractAttachments, inMemoryLimit: request.inMemoryLimit)
         for result in results {
             if case .failure(let e) = result { throw e }
         }

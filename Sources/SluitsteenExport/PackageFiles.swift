@@ -40,6 +40,23 @@ enum PackageFiles {
         if let failure { throw failure }
     }
 
+    /// The first `bytes` bytes of the file at `path` (all of it when shorter).
+    static func head(of path: String, bytes: Int) throws(ExportError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotWrite(path, reason: "it cannot be read back: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var out = Data(count: bytes)
+        var filled = 0
+        while filled < bytes {
+            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, bytes - filled) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .cannotWrite(path, reason: "it cannot be read back: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            filled += n
+        }
+        return out.prefix(filled)
+    }
+
     static func makeDirectory(_ url: URL) throws(ExportError) {
         try makeDirectory(path: url.path)
     }

@@ -145,6 +145,39 @@ struct ExportPackageTests {
         #expect(differing == filesA.filter { $0.hasSuffix(".bestand.mdto.xml") }.count)
     }
 
+    @Test("Messages above the in-memory limit are copied and unpacked from their stored files: the same package")
+    func largeMessagesGiveTheSamePackage() throws {
+        let ws = try ExportFixture.workspace()
+        let base = ExportFixture.temporaryDirectory("large")
+        let a = base.appendingPathComponent("in-memory"), b = base.appendingPathComponent("from-files")
+        _ = try ExportFixture.export(ws, ExportFixture.request(a) { $0.extractAttachments = true })
+        let wsB = try ExportFixture.workspace()
+        _ = try ExportFixture.export(wsB, ExportFixture.request(b) { $0.extractAttachments = true; $0.inMemoryLimit = 0 })
+        let filesA = ExportFixture.files(a), filesB = ExportFixture.files(b)
+        #expect(filesA == filesB)
+        #expect(filesA.contains { !$0.hasSuffix(".xml") && !$0.hasSuffix(".eml") }, "the fixtures have attachments to extract")
+        #expect(!filesB.contains { $0.contains("/.bijlage-") }, "no scratch file is left")
+        for rel in filesA {
+            let da = try Data(contentsOf: a.appendingPathComponent(rel)), db = try Data(contentsOf: b.appendingPathComponent(rel))
+            #expect(da == db, "\(rel) differs")
+        }
+        // A damaged stored message is caught on the copy too: the export stops and leaves nothing.
+        let victim = try #require(try wsB.catalog.read { db in
+            try String.fetchOne(db, sql: "SELECT sha256 FROM copy WHERE mailbox = ? ORDER BY position DESC LIMIT 1",
+                                arguments: [ExportFixture.burgemeester])
+        })
+        let stored = wsB.store.url(for: victim)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
+        var bytes = try Data(contentsOf: stored)
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: stored)
+        let damaged = base.appendingPathComponent("damaged")
+        #expect(throws: ExportError.self) {
+            try ExportFixture.export(wsB, ExportFixture.request(damaged) { $0.extractAttachments = true; $0.inMemoryLimit = 0 })
+        }
+        #expect(!FileManager.default.fileExists(atPath: damaged.path))
+    }
+
     @Test("tar and zip containers hold the same package; system tar and unzip read them")
     func tarAndZip() throws {
         let ws = try ExportFixture.workspace()

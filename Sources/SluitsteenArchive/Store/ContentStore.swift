@@ -180,6 +180,52 @@ public struct ContentStore: Sendable {
         return true
     }
 
+    /// Copies the stored bytes to a new file at `path` in 1 MB chunks, checking them against their name on the way
+    /// (for messages too large to hold in memory). Returns the size. On any failure, including bytes that no longer
+    /// match their name, the new file is removed and nothing is left behind.
+    public func copy(_ sha256: String, to path: String) throws(ArchiveError) -> Int64 {
+        let source = url(for: sha256).path
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw .cannotRead(source, reason: "the stored message is missing") }
+        defer { close(input) }
+        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        var hasher = StreamingHasher()
+        let chunkSize = 1 << 20
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var size: Int64 = 0
+        func fail(_ error: ArchiveError) -> ArchiveError { close(output); unlink(path); return error }
+        while true {
+            let n = Glibc.read(input, chunk, chunkSize)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw fail(.cannotRead(source, reason: String(cString: strerror(errno)))) }
+            if n == 0 { break }
+            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
+            var written = 0
+            while written < n {
+                let w = Glibc.write(output, chunk + written, n - written)
+                if w < 0 && errno == EINTR { continue }
+                if w <= 0 { throw fail(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
+                written += w
+            }
+            size += Int64(n)
+        }
+        guard hasher.finalizeHex() == sha256 else { throw fail(.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches")) }
+        if close(output) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(path)
+            throw .cannotWrite(path, reason: reason)
+        }
+        return size
+    }
+
+    /// The size of the stored bytes, or nil when they are missing.
+    public func size(of sha256: String) -> Int64? {
+        var st = stat()
+        return stat(url(for: sha256).path, &st) == 0 ? Int64(st.st_size) : nil
+    }
+
     /// Checks the stored bytes against their name without reading them into memory (for messages too large to
     /// hold there); throws like ``read(_:)`` when they are missing or damaged.
     public func verify(_ sha256: String) throws(ArchiveError) {
