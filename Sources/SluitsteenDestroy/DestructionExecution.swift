@@ -38,8 +38,10 @@ public struct DestructionExecution: Sendable {
     /// items (default: now); an interrupted execution keeps the date it started with.
     public func execute(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        try workspace.withStoreLock(for: "destroy execute \(listId)", now: now, failure: { DestroyError.archive($0.description) }) { _ throws(DestroyError) in
-            try executeLocked(listId, policy: policy, asOf: asOf, actor: actor, now: now)
+        try workspace.withStoreLock(for: "destroy execute \(listId)", now: now, failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
+            // What an interrupted ingest left half-copied in the store goes first: no bytes outlive a destruction.
+            do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
+            return try executeLocked(listId, policy: policy, asOf: asOf, actor: actor, now: now)
         }
     }
 

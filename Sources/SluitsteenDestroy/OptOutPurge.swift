@@ -39,8 +39,10 @@ public struct OptOutPurge: Sendable {
     /// out (none when there was nothing to purge).
     public func purge(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        try workspace.withStoreLock(for: "optout purge", now: now, failure: { DestroyError.archive($0.description) }) { _ throws(DestroyError) in
-            try purgeLocked(policy: policy, moment: moment, actor: actor, now: now)
+        try workspace.withStoreLock(for: "optout purge", now: now, failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
+            // What an interrupted ingest left half-copied in the store goes first: no bytes outlive a destruction.
+            do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
+            return try purgeLocked(policy: policy, moment: moment, actor: actor, now: now)
         }
     }
 

@@ -26,7 +26,7 @@ enum AttachmentExtraction {
     /// `scratchPrefix` + its number: memory does not grow with the message. Throws when a file cannot be written.
     static func attachments(ofFile path: String, scratchPrefix: String) throws(ExportError) -> [ExtractedAttachment] {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, nil) else {
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
             throw .cannotWrite(path, reason: "the stored message cannot be opened: \(String(cString: strerror(errno)))")
         }
         let parser = g_mime_parser_new_with_stream(stream)

@@ -242,7 +242,12 @@ import SluitsteenRetention
         #expect(try a.copies().allSatisfy { $0.state == "present" })
         #expect(held != nil)
         held = nil
+        // What an interrupted ingest left half-copied in the store does not outlive the destruction.
+        let incoming = a.workspace.store.root.appendingPathComponent(".incoming")
+        try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
+        try Data("half a copy of a message".utf8).write(to: incoming.appendingPathComponent("copy-1"))
         #expect(try a.execute(id).destroyed == 12)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
     }
 
     @Test func executeRefusedDuringTheBedenktijdToTheSecond() throws {

@@ -38,6 +38,39 @@ import Testing
         #expect(all.contains("\n>From "))
     }
 
+    /// Messages cut across many small reads, in memory or handed out as file ranges at several limits, are still
+    /// exactly Python's: CRLF lines, a message without the empty line before the next separator, bytes before the
+    /// first separator, and a last message without a final newline.
+    @Test(.enabled(if: Python.available), arguments: [1, 7, 64, 4096])
+    func smallReadsAndRangesMatchPython(blockSize: Int) throws {
+        let dir = TestPaths.temporaryDirectory("blocks")
+        let fixture = try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("burgemeester.mbox"))
+        var text = Data("voorloop zonder scheiding\n".utf8) + fixture
+        text += Data("From x@y Mon Jan  1 00:00:00 2024\r\nSubject: crlf\r\n\r\nregel\r\n\r\n".utf8)
+        text += Data("From x@y Mon Jan  1 00:00:00 2024\nSubject: geen lege regel\n\ntekst\n".utf8)
+        text += Data("From x@y Mon Jan  1 00:00:00 2024\nSubject: laatste\n\nzonder nieuwe regel".utf8)
+        let url = dir.appendingPathComponent("blokken.mbox")
+        try text.write(to: url)
+        let expected = try oracle(url)
+        #expect(expected.count > 10)
+        let file = try FileHandle(forReadingFrom: url)
+        defer { try? file.close() }
+        for limit in [0, 50, 500, 1 << 20] {
+            var reader = try MboxReader(url: url, inMemoryLimit: limit, blockSize: blockSize)
+            let ours = try readAll(&reader)
+            #expect(ours.count == expected.count, "limit \(limit)")
+            for (m, e) in zip(ours, expected) {
+                var bytes = m.bytes
+                if let range = m.file {
+                    try file.seek(toOffset: UInt64(range.offset))
+                    bytes = try file.read(upToCount: Int(range.length)) ?? Data()
+                }
+                #expect(m.size == e.size && Digest.hex(bytes) == e.sha256, "message \(m.position), limit \(limit), block \(blockSize)")
+                #expect((m.file != nil) == (m.size > limit), "a message goes to a file exactly when it is larger than the limit")
+            }
+        }
+    }
+
     @Test(.enabled(if: Python.available)) func maildirAndEMLFilesAreStoredWhole() throws {
         for (name, format) in [("beleidsmedewerker", "maildir"), ("info", "eml")] {
             let url = TestPaths.fixtures.appendingPathComponent(name)
@@ -77,7 +110,7 @@ import Testing
     /// A message larger than the read block is still split correctly (buffer growth path).
     @Test func mboxWithHugeMessage() throws {
         let dir = TestPaths.temporaryDirectory("mbox")
-        let big = String(repeating: "abcdefghij", count: (MboxReader.blockSize / 10) * 2 + 7) + "\n"
+        let big = String(repeating: "abcdefghij", count: (MboxReader.defaultBlockSize / 10) * 2 + 7) + "\n"
         let text = "From a x\nA: 1\n\n" + big + "\nFrom b y\nB: 2\n\nsmall\n"
         let url = dir.appendingPathComponent("big.mbox")
         try Data(text.utf8).write(to: url)

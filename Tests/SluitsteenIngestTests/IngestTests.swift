@@ -193,10 +193,14 @@ import Testing
             do { let lock = try ws.lockStore(for: "probe", now: Date()); withExtendedLifetime(lock) {}; outcome = "free" } catch {
                 outcome = "\(error)".contains("busy") ? "busy" : "\(error)"
             }
-            probes.withLock { $0.append(outcome) }
+            // And the lock itself, as another process sees it: a new open file description cannot take it.
+            let fd = open(ws.root.appendingPathComponent("store.lock").path, O_RDWR | O_CLOEXEC)
+            let osLock = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? "busy" : "free"
+            if fd >= 0 { close(fd) }
+            probes.withLock { $0.append(outcome); $0.append(osLock) }
         }
         let seen = probes.withLock { $0 }
-        #expect(seen.count == summary.found && summary.found > 5)
+        #expect(seen.count == 2 * summary.found && summary.found > 5)
         #expect(seen.allSatisfy { $0 == "busy" }, "\(seen)")
         let after = try ws.lockStore(for: "probe", now: Date())
         withExtendedLifetime(after) {}

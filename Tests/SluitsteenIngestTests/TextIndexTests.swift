@@ -115,6 +115,45 @@ import Testing
         #expect(length > MessageParser.maxTextBytes / 2 && length <= MessageParser.maxTextBytes + 100)
     }
 
+    /// Encoded content that decodes to nothing for a while (blank base64 lines, quoted-printable soft line
+    /// breaks) does not end the text of a large part: the words after it are indexed.
+    @Test(arguments: ["base64", "quoted-printable"])
+    func largePartWithEmptyDecodingStretchIsIndexedWhole(encoding: String) throws {
+        let ws = try TestPaths.workspace()
+        let text = String(repeating: "regel zonder betekenis\n", count: (MessageParser.maxTextBytes / 23) + 100) + "kermis\n"
+        let encoded: String
+        if encoding == "base64" {
+            encoded = String(repeating: "\n", count: 5000)
+                + Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        } else {
+            encoded = String(repeating: "=\n", count: 2500) + "kermis eerst\n" + text
+        }
+        let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <leeg@x>\nSubject: x\nMIME-Version: 1.0\n"
+            + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: \(encoding)\n\n" + encoded + "\n"
+        let mbox = TestPaths.temporaryDirectory("emptystretch").appendingPathComponent("Inbox.mbox")
+        try Data(message.utf8).write(to: mbox)
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
+        try TextIndexer(workspace: ws).run()
+        #expect(try hits(ws, encoding == "base64" ? "betekenis" : "kermis").count == 1)
+        let length = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT length(CAST(text AS BLOB)) FROM messageText") } ?? 0
+        #expect(length > MessageParser.maxTextBytes / 2)
+    }
+
+    /// A NUL byte in a text part does not hide the words after it.
+    @Test func wordsAfterANulByteAreIndexed() throws {
+        let ws = try TestPaths.workspace()
+        let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <nul@x>\nSubject: x\n\nbegin\u{0}verborgen kermis\n\n"
+        let mbox = TestPaths.temporaryDirectory("nul").appendingPathComponent("Inbox.mbox")
+        try Data(message.utf8).write(to: mbox)
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
+        try TextIndexer(workspace: ws).run()
+        #expect(try hits(ws, "kermis").count == 1)
+    }
+
     @Test func destroyedContentIsNeverIndexedAndReturnsWhenIngestedAgain() throws {
         let ws = try TestPaths.workspace()
         _ = try ingest(ws)

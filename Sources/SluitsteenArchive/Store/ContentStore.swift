@@ -136,7 +136,8 @@ public struct ContentStore: Sendable {
             unlink(tmp)
             return (sha, true)
         }
-        if errno == EEXIST, try ContentStore.sameContent(tmp, target) {
+        // EEXIST, or a file system without hard links: a file already there with these bytes is kept.
+        if try ContentStore.sameContent(tmp, target) {
             unlink(tmp)
             return (sha, false)
         }

@@ -32,6 +32,15 @@ public final class StoreLock: Sendable {
             if let known = files[path] {
                 if known.held { return .failure(.busy(root.path, holder: StoreLock.holder(known.descriptor))) }
                 fd = known.descriptor
+                // A lock file replaced since (a workspace restored from a backup) is opened anew.
+                var open = stat(), named = stat()
+                if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev {
+                    Glibc.close(fd)
+                    files[path] = nil
+                    fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                    guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
+                    files[path] = (fd, false)
+                }
             } else {
                 fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
                 guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }

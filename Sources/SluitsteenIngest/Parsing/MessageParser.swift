@@ -38,7 +38,7 @@ public enum MessageParser {
     public static func parse(file path: String, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) throws(ArchiveError) -> ParsedMessage {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, nil) else {
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
             throw .cannotRead(path, reason: String(cString: strerror(errno)))
         }
         return parse(stream: stream, persist: true, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
@@ -144,7 +144,7 @@ public enum MessageParser {
     /// to hold in memory).
     public static func text(file path: String) throws(ArchiveError) -> String {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY, 0, nil) else {
+        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
             throw .cannotRead(path, reason: String(cString: strerror(errno)))
         }
         return text(stream: stream, persist: true)
@@ -264,7 +264,7 @@ private final class DefectCollector: @unchecked Sendable {
 }
 
 /// Walks a MIME tree: counts attachments, collects their names and (for the text index) the decoded text parts.
-private struct PartWalker {
+struct PartWalker {
     let collectText: Bool
     var attachmentNames: [String] = []
     var attachmentCount = 0
@@ -297,7 +297,7 @@ private struct PartWalker {
             } else if collectText, sls_is_text_part(object) != 0, text.utf8.count < MessageParser.maxTextBytes,
                       let ct = g_mime_object_get_content_type(object),
                       g_mime_content_type_is_type(ct, "text", "plain") != 0 || g_mime_content_type_is_type(ct, "text", "html") != 0,
-                      let tp = sls_as_text_part(object), let body = PartWalker.text(of: tp, object: object, limit: MessageParser.maxTextBytes) {
+                      let body = PartWalker.text(of: object, limit: MessageParser.maxTextBytes) {
                 let isHTML = g_mime_content_type_is_type(ct, "text", "html") != 0
                 text.append(isHTML ? HTMLText.visibleText(body) : body)
                 text.append("\n")
@@ -305,18 +305,12 @@ private struct PartWalker {
         }
     }
 
-    /// The decoded text of a text part in UTF-8. A part whose encoded content is larger than `limit` is decoded
-    /// through a filter stream and only its first `limit` bytes are kept, so a huge text part never sits in memory
-    /// whole; a smaller one is decoded by GMime whole, as before.
-    static func text(of part: UnsafeMutablePointer<GMimeTextPart>, object: UnsafeMutablePointer<GMimeObject>, limit: Int) -> String? {
+    /// The decoded text of a text part in UTF-8, at most `limit` bytes of it: the content is read through a filter
+    /// stream (transfer decoding, then the part's charset to UTF-8, as `g_mime_text_part_get_text` does it), so a
+    /// huge part is never decoded into memory whole, and a NUL byte in the text does not end it (it becomes a space).
+    static func text(of object: UnsafeMutablePointer<GMimeObject>, limit: Int) -> String? {
         guard let content = g_mime_part_get_content(sls_as_part(object)), let source = g_mime_data_wrapper_get_stream(content) else {
             return nil
-        }
-        let encodedLength = g_mime_stream_length(source)
-        if encodedLength >= 0 && encodedLength <= Int64(limit) {
-            guard let raw = g_mime_text_part_get_text(part) else { return nil }
-            defer { g_free(raw) }
-            return String(cString: raw)
         }
         _ = g_mime_stream_reset(source)
         guard let filtered = g_mime_stream_filter_new(source) else { return nil }
@@ -327,19 +321,22 @@ private struct PartWalker {
             _ = g_mime_stream_filter_add(filter, decoder)
             sls_unref(decoder)
         }
-        if let charset = g_mime_object_get_content_type_parameter(object, "charset"), strcasecmp(charset, "utf-8") != 0,
+        if let charset = g_mime_object_get_content_type_parameter(object, "charset"),
            let converter = g_mime_filter_charset_new(charset, "utf-8") {
             _ = g_mime_stream_filter_add(filter, converter)
             sls_unref(converter)
         }
         var out = [UInt8]()
-        out.reserveCapacity(limit)
         var chunk = [CChar](repeating: 0, count: 64 << 10)
         while out.count < limit {
             let n = chunk.withUnsafeMutableBufferPointer { g_mime_stream_read(filtered, $0.baseAddress, min($0.count, limit - out.count)) }
-            if n <= 0 { break }
-            chunk.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt8.self) { out.append(contentsOf: $0.prefix(n)) } }
+            // A read can give nothing while the filters still have input to go (blank base64 lines, soft line
+            // breaks): only the end of the stream ends the text.
+            if n < 0 || (n == 0 && g_mime_stream_eos(filtered) != 0) { break }
+            if n > 0 { chunk.withUnsafeBufferPointer { $0.withMemoryRebound(to: UInt8.self) { out.append(contentsOf: $0.prefix(n)) } } }
         }
+        // A NUL byte would end the text for SQLite: it becomes a space, as it separates words anyway.
+        for i in out.indices where out[i] == 0 { out[i] = 0x20 }
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -505,7 +505,8 @@ final class SourceReader: @unchecked Sendable {
                         var batch: [RawMessage] = []
                         var size = 0
                         while batch.count < batchSize && size < batchBytes, let m = try sources[index].next() {
-                            size += m.bytes.count
+                            // A message held in a file counts as 1 MB: its row still takes memory until committed.
+                            size += m.file == nil ? m.bytes.count : 1 << 20
                             batch.append(m)
                         }
                         if batch.isEmpty { break }

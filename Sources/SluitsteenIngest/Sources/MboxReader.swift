@@ -36,13 +36,16 @@ public struct MboxReader: MessageSource {
     public private(set) var notices: [String] = []
     private var leadingBytes = 0
 
-    static let blockSize = 8 << 20
+    /// How much is read from the file at a time (tests make it small, to cut messages across many reads).
+    public static let defaultBlockSize = 8 << 20
+    private let blockSize: Int
 
     /// Opens `url`; the folder recorded for its messages is the file name without an `.mbox`/`.mbx` extension.
     /// A message that grows beyond `inMemoryLimit` bytes is no longer held in memory: it is handed out as a range
     /// of the file.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
+        self.blockSize = max(1, blockSize)
         path = url.path
         fd = open(url.path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
@@ -61,7 +64,9 @@ public struct MboxReader: MessageSource {
     private mutating func fill() throws(IngestError) {
         // Drop what no longer matters: everything before the current message (or the scan point). A message that
         // has grown beyond the in-memory limit is let go of too: it will be handed out as a range of the file.
-        if messageStart >= 0 && scan - messageStart > inMemoryLimit { messageStart = -1 }
+        // (One byte of slack: the empty line before the next separator is not part of the message, and a message
+        // of exactly the limit must stay in memory, so that the same bytes always take the same path.)
+        if messageStart >= 0 && scan - messageStart > inMemoryLimit + 1 { messageStart = -1 }
         let keep = messageStart >= 0 ? min(messageStart, scan) : scan
         if keep > 0 {
             buffer.dropFirst(keep)
@@ -69,7 +74,7 @@ public struct MboxReader: MessageSource {
             bufferOffset += Int64(keep)
             if messageStart >= 0 { messageStart -= keep }
         }
-        let n = buffer.read(from: fd, atLeast: MboxReader.blockSize)
+        let n = buffer.read(from: fd, upTo: blockSize)
         if n < 0 { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         if n == 0 { eof = true }
     }
@@ -162,8 +167,8 @@ final class ReadBuffer {
         count -= n
     }
 
-    /// Reads up to `atLeast` more bytes (growing the buffer when needed); returns what read(2) returned.
-    func read(from fd: Int32, atLeast wanted: Int) -> Int {
+    /// Reads up to `wanted` more bytes (growing the buffer when needed); returns what read(2) returned.
+    func read(from fd: Int32, upTo wanted: Int) -> Int {
         if capacity - count < wanted {
             var newCapacity = capacity
             while newCapacity - count < wanted { newCapacity *= 2 }
@@ -174,7 +179,7 @@ final class ReadBuffer {
             capacity = newCapacity
         }
         while true {
-            let n = Glibc.read(fd, base + count, capacity - count)
+            let n = Glibc.read(fd, base + count, min(capacity - count, wanted))
             if n < 0 && errno == EINTR { continue }
             if n > 0 { count += n }
             return n
