@@ -29,16 +29,8 @@ enum AttachmentExtraction {
         guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
             throw .cannotWrite(path, reason: "the stored message cannot be opened: \(String(cString: strerror(errno)))")
         }
-        let parser = g_mime_parser_new_with_stream(stream)
-        sls_unref(stream)
-        defer { sls_unref(parser) }
-        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
-        guard let message = g_mime_parser_construct_message(parser, nil) else { return [] }
-        defer { sls_unref(message) }
-        guard let body = g_mime_message_get_mime_part(message) else { return [] }
-        var out: [ExtractedAttachment] = []
         var sink = Sink.files(prefix: scratchPrefix, failure: nil)
-        walk(body, depth: 0, into: &out, sink: &sink)
+        let out = attachments(in: stream, sink: &sink)
         if case .files(_, let failure?) = sink {
             for a in out { if let f = a.file { unlink(f) } }
             throw failure
@@ -56,19 +48,23 @@ enum AttachmentExtraction {
         _ = initialised
         return bytes.withUnsafeBytes { raw -> [ExtractedAttachment] in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: CChar.self) else { return [] }
-            let stream = g_mime_stream_mem_new_with_buffer(base, raw.count)
-            let parser = g_mime_parser_new_with_stream(stream)
-            sls_unref(stream)
-            defer { sls_unref(parser) }
-            g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
-            guard let message = g_mime_parser_construct_message(parser, nil) else { return [] }
-            defer { sls_unref(message) }
-            guard let body = g_mime_message_get_mime_part(message) else { return [] }
-            var out: [ExtractedAttachment] = []
             var sink = Sink.memory
-            walk(body, depth: 0, into: &out, sink: &sink)
-            return out
+            return attachments(in: g_mime_stream_mem_new_with_buffer(base, raw.count), sink: &sink)
         }
+    }
+
+    /// Parses the message in `stream` (taking over the caller's reference) and walks its parts into `sink`.
+    private static func attachments(in stream: UnsafeMutablePointer<GMimeStream>?, sink: inout Sink) -> [ExtractedAttachment] {
+        let parser = g_mime_parser_new_with_stream(stream)
+        sls_unref(stream)
+        defer { sls_unref(parser) }
+        g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
+        guard let message = g_mime_parser_construct_message(parser, nil) else { return [] }
+        defer { sls_unref(message) }
+        guard let body = g_mime_message_get_mime_part(message) else { return [] }
+        var out: [ExtractedAttachment] = []
+        walk(body, depth: 0, into: &out, sink: &sink)
+        return out
     }
 
     private static func walk(_ object: UnsafeMutablePointer<GMimeObject>, depth: Int, into out: inout [ExtractedAttachment], sink: inout Sink) {

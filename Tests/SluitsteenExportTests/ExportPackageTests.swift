@@ -162,15 +162,7 @@ struct ExportPackageTests {
             #expect(da == db, "\(rel) differs")
         }
         // A damaged stored message is caught on the copy too: the export stops and leaves nothing.
-        let victim = try #require(try wsB.catalog.read { db in
-            try String.fetchOne(db, sql: "SELECT sha256 FROM copy WHERE mailbox = ? ORDER BY position DESC LIMIT 1",
-                                arguments: [ExportFixture.burgemeester])
-        })
-        let stored = wsB.store.url(for: victim)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
-        var bytes = try Data(contentsOf: stored)
-        bytes[bytes.count / 2] ^= 0x01
-        try bytes.write(to: stored)
+        try ExportFixture.damageLastBurgemeesterMessage(wsB)
         let damaged = base.appendingPathComponent("damaged")
         #expect(throws: ExportError.self) {
             try ExportFixture.export(wsB, ExportFixture.request(damaged) { $0.extractAttachments = true; $0.inMemoryLimit = 0 })
@@ -271,15 +263,7 @@ struct ExportPackageTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: existing.path).isEmpty)
 
         // A damaged stored message: the export stops, names the message, leaves nothing (not even a temp folder).
-        let victim = try #require(try ws.catalog.read { db in
-            try String.fetchOne(db, sql: "SELECT sha256 FROM copy WHERE mailbox = ? ORDER BY position DESC LIMIT 1",
-                                arguments: [ExportFixture.burgemeester])
-        })
-        let stored = ws.store.url(for: victim)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
-        var bytes = try Data(contentsOf: stored)
-        bytes[bytes.count / 2] ^= 0x01
-        try bytes.write(to: stored)
+        let victim = try ExportFixture.damageLastBurgemeesterMessage(ws)
         let out = base.appendingPathComponent("damaged")
         var message = ""
         do {

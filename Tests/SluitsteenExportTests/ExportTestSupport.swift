@@ -6,6 +6,8 @@ import SluitsteenHashing
 import SluitsteenIngest
 import SluitsteenPolicy
 import SluitsteenRetention
+import GRDB
+import Testing
 
 /// Paths, fixture workspaces and independent checks (xmllint, tar, unzip, sha256sum) for the export tests.
 enum ExportFixture {
@@ -73,6 +75,21 @@ enum ExportFixture {
 
     static func export(_ ws: Workspace, _ request: ExportRequest, now: Date = now) throws -> ExportSummary {
         try PackageExporter(workspace: ws, now: now).run(request, policy: try Policy.krimpenerwaard)
+    }
+
+    /// Flips one bit in the middle of the stored bytes of the burgemeester's last message; returns its SHA-256.
+    @discardableResult
+    static func damageLastBurgemeesterMessage(_ ws: Workspace) throws -> String {
+        let victim = try #require(try ws.catalog.read { db in
+            try String.fetchOne(db, sql: "SELECT sha256 FROM copy WHERE mailbox = ? ORDER BY position DESC LIMIT 1",
+                                arguments: [burgemeester])
+        })
+        let stored = ws.store.url(for: victim)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
+        var bytes = try Data(contentsOf: stored)
+        bytes[bytes.count / 2] ^= 0x01
+        try bytes.write(to: stored)
+        return victim
     }
 
     /// Regular files under `folder`, relative, sorted by UTF-8 bytes.

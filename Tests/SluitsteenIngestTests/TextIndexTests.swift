@@ -19,6 +19,17 @@ import Testing
         try ws.catalog.read { try String.fetchAll($0, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH ? ORDER BY sha256", arguments: [query]) }
     }
 
+    /// A workspace with the fixture mbox ingested: its message count, and the rowid and SHA-256 of the message
+    /// about the kermis.
+    func ingestedWithKermis() throws -> (Workspace, messages: Int, rowid: Int64, sha256: String) {
+        let ws = try TestPaths.workspace()
+        _ = try ingest(ws)
+        let row = try #require(try ws.catalog.read {
+            try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
+        })
+        return (ws, try stored(ws), row[0], row[1])
+    }
+
     func stored(_ ws: Workspace) throws -> Int {
         try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") ?? 0 }
     }
@@ -53,13 +64,7 @@ import Testing
     /// skips that message and indexes the rest (bytes missing from a message still waiting for the index are
     /// damage: see aMissingStoredMessageStopsTheIndexerWithItsName).
     @Test func bytesDestroyedWhileTheIndexerReadsAreSkipped() throws {
-        let ws = try TestPaths.workspace()
-        _ = try ingest(ws)
-        let messages = try stored(ws)
-        let target = try #require(try ws.catalog.read {
-            try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
-        })
-        let rowid: Int64 = target[0], sha: String = target[1]
+        let (ws, messages, rowid, sha) = try ingestedWithKermis()
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { [ws] rowids in
             guard rowids.contains(rowid) else { return }
@@ -75,13 +80,7 @@ import Testing
     /// Bytes that vanish while a batch is read and are back (an ingest of the same message) before the indexer
     /// looks into the failed read: the message is read once more and indexed, not reported as damaged.
     @Test func bytesBackBeforeTheCheckAreReadAgain() throws {
-        let ws = try TestPaths.workspace()
-        _ = try ingest(ws)
-        let messages = try stored(ws)
-        let target = try #require(try ws.catalog.read {
-            try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
-        })
-        let rowid: Int64 = target[0], sha: String = target[1]
+        let (ws, messages, rowid, sha) = try ingestedWithKermis()
         let stored = ws.store.url(for: sha), aside = stored.appendingPathExtension("aside")
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: stored, to: aside) } }

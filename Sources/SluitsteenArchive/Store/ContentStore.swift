@@ -90,40 +90,18 @@ public struct ContentStore: Sendable {
         let tmp = incoming + "/copy-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
         guard fd >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
-        var hasher = StreamingHasher()
-        let chunkSize = 1 << 20
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { chunk.deallocate() }
-        var done: Int64 = 0
-        while done < length {
-            let n = pread(source, chunk, Int(min(Int64(chunkSize), length - done)), off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let reason = n == 0 ? "the file ended before the message did (was it changed during the ingest?)" : String(cString: strerror(errno))
-                close(fd); unlink(tmp)
-                throw .cannotRead(path, reason: reason)
-            }
-            let bytes = UnsafeRawBufferPointer(start: chunk, count: n)
-            hasher.update(bytes)
-            var written = 0
-            while written < n {
-                let w = Glibc.write(fd, chunk + written, n - written)
-                if w < 0 && errno == EINTR { continue }
-                guard w > 0 else {
-                    let reason = String(cString: strerror(errno))
-                    close(fd); unlink(tmp)
-                    throw .cannotWrite(tmp, reason: reason)
-                }
-                written += w
-            }
-            done += Int64(n)
+        let sha: String
+        do throws(ArchiveError) {
+            sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: fd, tmp).sha256
+        } catch {
+            close(fd); unlink(tmp)
+            throw error
         }
         if close(fd) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw .cannotWrite(tmp, reason: reason)
         }
-        let sha = hasher.finalizeHex()
         let dir = rootPath + "/" + sha.prefix(2)
         let target = dir + "/" + sha
         if mkdir(dir, 0o755) != 0 && errno != EEXIST {
@@ -191,34 +169,51 @@ public struct ContentStore: Sendable {
         defer { close(input) }
         let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard output >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
-        var hasher = StreamingHasher()
-        let chunkSize = 1 << 20
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { chunk.deallocate() }
-        var size: Int64 = 0
-        func fail(_ error: ArchiveError) -> ArchiveError { close(output); unlink(path); return error }
-        while true {
-            let n = Glibc.read(input, chunk, chunkSize)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw fail(.cannotRead(source, reason: String(cString: strerror(errno)))) }
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
-            var written = 0
-            while written < n {
-                let w = Glibc.write(output, chunk + written, n - written)
-                if w < 0 && errno == EINTR { continue }
-                if w <= 0 { throw fail(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
-                written += w
-            }
-            size += Int64(n)
+        let copied: (sha256: String, size: Int64)
+        do throws(ArchiveError) {
+            copied = try ContentStore.hashingCopy(from: input, source, offset: 0, length: nil, to: output, path)
+            guard copied.sha256 == sha256 else { throw ArchiveError.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+        } catch {
+            close(output); unlink(path)
+            throw error
         }
-        guard hasher.finalizeHex() == sha256 else { throw fail(.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches")) }
         if close(output) != 0 {
             let reason = String(cString: strerror(errno))
             unlink(path)
             throw .cannotWrite(path, reason: reason)
         }
-        return size
+        return copied.size
+    }
+
+    /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` in 1 MB
+    /// chunks, hashing them on the way; returns their SHA-256 and size. A source that ends early is an error.
+    private static func hashingCopy(from input: Int32, _ inputPath: String, offset: Int64, length: Int64?,
+                                    to output: Int32, _ outputPath: String) throws(ArchiveError) -> (sha256: String, size: Int64) {
+        var hasher = StreamingHasher()
+        let chunkSize = 1 << 20
+        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { chunk.deallocate() }
+        var done: Int64 = 0
+        while length.map({ done < $0 }) ?? true {
+            let wanted = length.map { Int(min(Int64(chunkSize), $0 - done)) } ?? chunkSize
+            let n = pread(input, chunk, wanted, off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw .cannotRead(inputPath, reason: String(cString: strerror(errno))) }
+            if n == 0 {
+                if length == nil { break }
+                throw .cannotRead(inputPath, reason: "the file ended before the message did (was it changed meanwhile?)")
+            }
+            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
+            var written = 0
+            while written < n {
+                let w = Glibc.write(output, chunk + written, n - written)
+                if w < 0 && errno == EINTR { continue }
+                if w <= 0 { throw .cannotWrite(outputPath, reason: String(cString: strerror(errno))) }
+                written += w
+            }
+            done += Int64(n)
+        }
+        return (hasher.finalizeHex(), done)
     }
 
     /// The size of the stored bytes, or nil when they are missing.
