@@ -30,6 +30,16 @@ import Testing
         return (ws, try stored(ws), row[0], row[1])
     }
 
+    /// Ingests one mbox text (as Inbox.mbox of a@b.example) into `ws` and builds the full-text index.
+    func ingestAndIndex(_ mbox: String, into ws: Workspace) throws {
+        let url = TestPaths.temporaryDirectory("mbox").appendingPathComponent("Inbox.mbox")
+        try Data(mbox.utf8).write(to: url)
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [url], actor: "test"))
+        try TextIndexer(workspace: ws).run()
+    }
+
     func stored(_ ws: Workspace) throws -> Int {
         try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") ?? 0 }
     }
@@ -101,12 +111,7 @@ import Testing
         let encoded = body.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
         let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <groot@x>\nSubject: groot\nMIME-Version: 1.0\n"
             + "Content-Type: text/plain; charset=ISO-8859-1\nContent-Transfer-Encoding: base64\n\n" + encoded + "\n"
-        let mbox = TestPaths.temporaryDirectory("hugetext").appendingPathComponent("Inbox.mbox")
-        try Data(message.utf8).write(to: mbox)
-        var ingestor = Ingestor(workspace: ws, now: now)
-        ingestor.flushToDisk = false
-        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
-        try TextIndexer(workspace: ws).run()
+        try ingestAndIndex(message, into: ws)
         #expect(try hits(ws, "kermis").count == 1)
         #expect(try hits(ws, "cafe").count == 1, "decoded from ISO-8859-1")
         #expect(try hits(ws, "slotwoord").isEmpty, "the text past the limit is not indexed")
@@ -129,12 +134,7 @@ import Testing
         }
         let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <leeg@x>\nSubject: x\nMIME-Version: 1.0\n"
             + "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: \(encoding)\n\n" + encoded + "\n"
-        let mbox = TestPaths.temporaryDirectory("emptystretch").appendingPathComponent("Inbox.mbox")
-        try Data(message.utf8).write(to: mbox)
-        var ingestor = Ingestor(workspace: ws, now: now)
-        ingestor.flushToDisk = false
-        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
-        try TextIndexer(workspace: ws).run()
+        try ingestAndIndex(message, into: ws)
         #expect(try hits(ws, encoding == "base64" ? "betekenis" : "kermis").count == 1)
         let length = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT length(CAST(text AS BLOB)) FROM messageText") } ?? 0
         #expect(length > MessageParser.maxTextBytes / 2)
@@ -144,12 +144,7 @@ import Testing
     @Test func wordsAfterANulByteAreIndexed() throws {
         let ws = try TestPaths.workspace()
         let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <nul@x>\nSubject: x\n\nbegin\u{0}verborgen kermis\n\n"
-        let mbox = TestPaths.temporaryDirectory("nul").appendingPathComponent("Inbox.mbox")
-        try Data(message.utf8).write(to: mbox)
-        var ingestor = Ingestor(workspace: ws, now: now)
-        ingestor.flushToDisk = false
-        _ = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test"))
-        try TextIndexer(workspace: ws).run()
+        try ingestAndIndex(message, into: ws)
         #expect(try hits(ws, "kermis").count == 1)
     }
 
