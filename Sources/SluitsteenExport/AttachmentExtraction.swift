@@ -111,11 +111,18 @@ enum AttachmentExtraction {
                 sink = .files(prefix: prefix, failure: .cannotWrite(path, reason: String(cString: strerror(errno))))
                 return ExtractedAttachment(filename: name, bytes: Data(), isMessage: isMessage, file: nil)
             }
+            // GMime does not report every short write (a message's last boundary line, say): the attachment is
+            // first written to a null stream to learn its size, and the file must come out exactly that long.
+            let counter = g_mime_stream_null_new()
+            let expected = write(counter)
+            sls_unref(counter)
             let written = write(file)
-            let flushed = g_mime_stream_flush(file)
+            let ended = g_mime_stream_eos(file) != 0
             let closed = g_mime_stream_close(file)
             sls_unref(file)
-            if written < 0 || flushed != 0 || closed != 0 {
+            var st = stat()
+            let size = stat(path, &st) == 0 ? Int(st.st_size) : -1
+            if written < 0 || ended || closed != 0 || size != expected {
                 sink = .files(prefix: prefix, failure: .cannotWrite(path, reason: "the attachment could not be written whole (disk full?)"))
             }
             return ExtractedAttachment(filename: name, bytes: Data(), isMessage: isMessage, file: path)

@@ -74,7 +74,9 @@ enum MessageWriting {
                     let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))
                     let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
                     let path = folderPath + "/" + name
-                    if rename(scratch, path) != 0 { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    // link() refuses an existing name, as the in-memory path's O_EXCL does.
+                    if link(scratch, path) != 0 { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    unlink(scratch)
                     let digest: (hex: String, size: Int64)
                     do { digest = try Digest.file(at: URL(fileURLWithPath: path)) } catch {
                         throw .cannotWrite(path, reason: "it cannot be read back: \(error)")

@@ -148,14 +148,23 @@ struct ExportPackageTests {
     @Test("Messages above the in-memory limit are copied and unpacked from their stored files: the same package")
     func largeMessagesGiveTheSamePackage() throws {
         let ws = try ExportFixture.workspace()
+        try ExportFixture.addRichMessage(to: ws)
         let base = ExportFixture.temporaryDirectory("large")
         let a = base.appendingPathComponent("in-memory"), b = base.appendingPathComponent("from-files")
         _ = try ExportFixture.export(ws, ExportFixture.request(a) { $0.extractAttachments = true })
         let wsB = try ExportFixture.workspace()
+        try ExportFixture.addRichMessage(to: wsB)
         _ = try ExportFixture.export(wsB, ExportFixture.request(b) { $0.extractAttachments = true; $0.inMemoryLimit = 0 })
         let filesA = ExportFixture.files(a), filesB = ExportFixture.files(b)
         #expect(filesA == filesB)
-        #expect(filesA.contains { !$0.hasSuffix(".xml") && !$0.hasSuffix(".eml") }, "the fixtures have attachments to extract")
+        // The rich message and its four attachments: the attached message (its own PDF stays inside it), the empty
+        // file, the uuencoded file and the Office file, identified from its bytes the same way on both paths.
+        let rich = filesA.filter { $0.contains("Bijlagen_van_allerlei_soort") && !$0.hasSuffix(".xml") }
+        #expect(rich.count == 5, "the message itself and four attachments: \(rich)")
+        #expect(rich.contains { $0.hasSuffix("doorgestuurd.eml") } && rich.contains { $0.hasSuffix("leeg.txt") }
+                && rich.contains { $0.hasSuffix("oud.bin") } && rich.contains { $0.hasSuffix("rapport.docx") }, "\(rich)")
+        let docxSidecar = try #require(filesA.first { $0.hasSuffix("rapport.docx.bestand.mdto.xml") })
+        #expect(try String(contentsOf: a.appendingPathComponent(docxSidecar), encoding: .utf8).contains("fmt/412"), "Word found from the bytes")
         #expect(!filesB.contains { $0.contains("/.bijlage-") }, "no scratch file is left")
         for rel in filesA {
             let da = try Data(contentsOf: a.appendingPathComponent(rel)), db = try Data(contentsOf: b.appendingPathComponent(rel))

@@ -67,6 +67,104 @@ enum ExportFixture {
         return ws
     }
 
+    /// Adds to the burgemeester's mailbox one message with every kind of attachment extraction meets: a
+    /// quoted-printable ISO-8859-1 body in a multipart/alternative, an attached message (message/rfc822) with its
+    /// own PDF attachment, an empty attachment, a uuencoded one, and an Office file of 1.3 MB (identification
+    /// reads its first megabyte, where its "word/" marker lies).
+    static func addRichMessage(to ws: Workspace) throws {
+        func uuencode(_ bytes: [UInt8]) -> String {
+            func char(_ v: UInt8) -> Character { v == 0 ? "`" : Character(UnicodeScalar(v + 32)) }
+            var out = ""
+            var i = 0
+            while i < bytes.count {
+                let line = Array(bytes[i..<min(i + 45, bytes.count)])
+                out.append(char(UInt8(line.count)))
+                var j = 0
+                while j < line.count {
+                    let a = line[j], b = j + 1 < line.count ? line[j + 1] : 0, c = j + 2 < line.count ? line[j + 2] : 0
+                    out.append(contentsOf: [char(a >> 2), char(((a & 3) << 4) | (b >> 4)), char(((b & 15) << 2) | (c >> 6)), char(c & 63)])
+                    j += 3
+                }
+                out.append("\n")
+                i += 45
+            }
+            return out + "`\nend\n"
+        }
+        let pdf = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".utf8)
+        var docx = Data([0x50, 0x4B, 0x03, 0x04]) + Data(repeating: 0x20, count: 600_000)
+        docx += Data("word/document.xml".utf8) + Data(repeating: 0x20, count: 700_000)
+        let b64: (Data) -> String = { $0.base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed]) }
+        let message = """
+            From burgemeester@krimpenerwaard.example Mon Mar  2 10:00:00 2020
+            From: Burgemeester <burgemeester@krimpenerwaard.example>
+            To: raad@krimpenerwaard.example
+            Subject: Bijlagen van allerlei soort
+            Message-ID: <rijk-1@krimpenerwaard.example>
+            Date: Mon, 2 Mar 2020 10:00:00 +0100
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="BUITEN"
+
+            --BUITEN
+            Content-Type: multipart/alternative; boundary="ALT"
+
+            --ALT
+            Content-Type: text/plain; charset=ISO-8859-1
+            Content-Transfer-Encoding: quoted-printable
+
+            Zie de bijlagen, caf=E9 De Brug.
+            --ALT
+            Content-Type: text/html; charset=utf-8
+
+            <p>Zie de bijlagen</p>
+            --ALT--
+            --BUITEN
+            Content-Type: message/rfc822
+            Content-Disposition: attachment; filename="doorgestuurd.eml"
+
+            From: a@b.example
+            Subject: Doorgestuurd
+            Message-ID: <binnen-1@b.example>
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="BINNEN"
+
+            --BINNEN
+            Content-Type: text/plain
+
+            binnen
+            --BINNEN
+            Content-Type: application/pdf; name="nota.pdf"
+            Content-Disposition: attachment; filename="nota.pdf"
+            Content-Transfer-Encoding: base64
+
+            \(b64(pdf))
+            --BINNEN--
+
+            --BUITEN
+            Content-Type: text/plain; name="leeg.txt"
+            Content-Disposition: attachment; filename="leeg.txt"
+
+
+            --BUITEN
+            Content-Type: application/octet-stream; name="oud.bin"
+            Content-Disposition: attachment; filename="oud.bin"
+            Content-Transfer-Encoding: x-uuencode
+
+            begin 644 oud.bin
+            \(uuencode(Array("oude bijlage, uuencoded\n".utf8) + Array(repeating: 7, count: 100)))
+            --BUITEN
+            Content-Type: application/zip; name="rapport.docx"
+            Content-Disposition: attachment; filename="rapport.docx"
+            Content-Transfer-Encoding: base64
+
+            \(b64(docx))
+            --BUITEN--
+
+            """
+        let url = temporaryDirectory("rich").appendingPathComponent("Rijk.mbox")
+        try Data(message.utf8).write(to: url)
+        _ = try Ingestor(workspace: ws, now: now).run(IngestRequest(mailbox: burgemeester, paths: [url], actor: "test"))
+    }
+
     static func request(_ out: URL, _ configure: (inout ExportRequest) -> Void = { _ in }) -> ExportRequest {
         var r = ExportRequest(out: out, asOf: asOf, actor: "test", mdtoSchema: mdtoXSD, pakbonSchema: pakbonXSD)
         configure(&r)

@@ -505,7 +505,8 @@ final class SourceReader: @unchecked Sendable {
                         var batch: [RawMessage] = []
                         var size = 0
                         while batch.count < batchSize && size < batchBytes, let m = try sources[index].next() {
-                            // A message held in a file counts as 1 MB: its row still takes memory until committed.
+                            // A message held in a file takes no memory for its bytes, but its parsed metadata waits
+                            // for the commit like any other: it counts as 1 MB, so a batch holds at most 32 of them.
                             size += m.file == nil ? m.bytes.count : 1 << 20
                             batch.append(m)
                         }

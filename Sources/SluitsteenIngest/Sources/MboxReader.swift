@@ -66,7 +66,7 @@ public struct MboxReader: MessageSource {
         // has grown beyond the in-memory limit is let go of too: it will be handed out as a range of the file.
         // (One byte of slack: the empty line before the next separator is not part of the message, and a message
         // of exactly the limit must stay in memory, so that the same bytes always take the same path.)
-        if messageStart >= 0 && scan - messageStart > inMemoryLimit + 1 { messageStart = -1 }
+        if messageStart >= 0 && scan - messageStart - 1 > inMemoryLimit { messageStart = -1 }
         let keep = messageStart >= 0 ? min(messageStart, scan) : scan
         if keep > 0 {
             buffer.dropFirst(keep)
