@@ -48,6 +48,35 @@ struct IngestCLITests {
         }
     }
 
+    /// A real SIGKILL while a message above the in-memory limit (16 MB) is being copied into the store: the re-run
+    /// stores it whole, lists every message once and leaves no half-made copy behind.
+    @Test func killedWhileCopyingALargeMessageCompletesOnRerun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-large-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let large = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <groot@x>\nSubject: groot\n\n"
+            + String(repeating: "regel van een groot bericht\n", count: 700_000) + "\n"
+        let small = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <klein@x>\nSubject: klein\n\nklein\n"
+        let mboxURL = dir.appendingPathComponent("Groot.mbox")
+        try Data((large + small).utf8).write(to: mboxURL)
+        let cli = CLI()
+        try cli.run(["init"])
+        let killed = try cli.run(["ingest", "--mailbox", "a@b.example", mboxURL.path], env: ["SLUITSTEEN_TEST_KILL": "store-copy:3"])
+        #expect(killed.killed, "the process should have been killed while copying")
+        let incoming = cli.home.appendingPathComponent("store/.incoming")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).count == 1, "a half-made copy is left")
+        #expect(try listing(cli).isEmpty)
+        let rerun = try cli.run(["ingest", "--json", "--mailbox", "a@b.example", mboxURL.path])
+        #expect(rerun.status == 0)
+        let listed = try listing(cli)
+        #expect(listed.count == 2 && Set(listed.compactMap { $0["subject"] as? String }) == ["groot", "klein"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        let largeBytes = Data(large.utf8).dropLast()   // the empty line before the next separator is not the message's
+        let sha = Digest.hex(Data(largeBytes.dropFirst("From a@b.example Mon Jan  1 00:00:00 2024\n".utf8.count)))
+        let stored = cli.home.appendingPathComponent("store").appendingPathComponent(String(sha.prefix(2))).appendingPathComponent(sha)
+        #expect(Digest.hex(try Data(contentsOf: stored)) == sha)
+        #expect(listed.contains { $0["sha256"] as? String == sha && ($0["size"] as? Int ?? 0) > 16 << 20 })
+    }
+
     @Test func badInputGivesOneClearLineAndNonZeroExit() throws {
         let cli = CLI()
         try cli.run(["init"])

@@ -92,7 +92,7 @@ public struct ContentStore: Sendable {
         guard fd >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
         let sha: String
         do throws(ArchiveError) {
-            sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: fd, tmp).sha256
+            sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: fd, tmp, crashPoint: "store-copy").sha256
         } catch {
             close(fd); unlink(tmp)
             throw error
@@ -188,7 +188,7 @@ public struct ContentStore: Sendable {
     /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` in 1 MB
     /// chunks, hashing them on the way; returns their SHA-256 and size. A source that ends early is an error.
     private static func hashingCopy(from input: Int32, _ inputPath: String, offset: Int64, length: Int64?,
-                                    to output: Int32, _ outputPath: String) throws(ArchiveError) -> (sha256: String, size: Int64) {
+                                    to output: Int32, _ outputPath: String, crashPoint: String? = nil) throws(ArchiveError) -> (sha256: String, size: Int64) {
         var hasher = StreamingHasher()
         let chunkSize = 1 << 20
         let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -212,6 +212,8 @@ public struct ContentStore: Sendable {
                 written += w
             }
             done += Int64(n)
+            // Tests kill the process here, after a chunk, to leave a half-made copy behind.
+            if let crashPoint { CrashPoint.pass(crashPoint) }
         }
         return (hasher.finalizeHex(), done)
     }
