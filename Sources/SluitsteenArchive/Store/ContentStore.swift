@@ -227,22 +227,13 @@ public struct ContentStore: Sendable {
     /// Checks the stored bytes against their name without reading them into memory (for messages too large to
     /// hold there); throws like ``read(_:)`` when they are missing or damaged.
     public func verify(_ sha256: String) throws(ArchiveError) {
-        let path = url(for: sha256).path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotRead(path, reason: "the stored message is missing") }
-        defer { close(fd) }
-        var hasher = StreamingHasher()
-        let chunkSize = 1 << 20
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { chunk.deallocate() }
-        while true {
-            let n = Glibc.read(fd, chunk, chunkSize)
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
-            if n == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
+        let file = url(for: sha256)
+        let digest: String
+        do { digest = try Digest.file(at: file).hex } catch {
+            let missing = !FileManager.default.fileExists(atPath: file.path)
+            throw .cannotRead(file.path, reason: missing ? "the stored message is missing" : error.localizedDescription)
         }
-        guard hasher.finalizeHex() == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+        guard digest == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
     }
 
     /// Writes all of `bytes` to `fd` and closes it; on failure removes `path`.

@@ -297,37 +297,33 @@ public struct Ingestor: Sendable {
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
             var raw = batch[i]
             let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
-            if let file = raw.file {
-                // Too large for memory: copied into the store while hashed, then parsed from the stored file.
-                do throws(ArchiveError) {
+            let stored: (sha256: String, isNew: Bool, parsed: ParsedMessage)
+            do throws(ArchiveError) {
+                if let file = raw.file {
+                    // Too large for memory: copied into the store while hashed, then parsed from the stored file.
                     let (sha, isNew) = try store.put(copyOf: file.path, offset: file.offset, length: file.length)
-                    let parsed = try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
-                    results[i] = .success(Processed(raw: raw, size: raw.size, sha256: sha, newContent: isNew, message: MessageValues(parsed),
-                                                    keywordsJSON: JSONText.array(raw.keywords), flagsJSON: JSONText.array(raw.flags)))
-                } catch {
-                    results[i] = .failure(error)
+                    stored = (sha, isNew, try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine,
+                                                                  sha256: sha, fallbackDate: fallback))
+                } else {
+                    let sha = shas[i]
+                    stored = try raw.bytes.withUnsafeBytes { buffer in
+                        Result { () throws(ArchiveError) in
+                            let isNew = storesFile[i] ? try store.put(buffer, sha256: sha) : false
+                            return (sha, isNew, MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback))
+                        }
+                    }.get()
                 }
+            } catch {
+                results[i] = .failure(error)
                 return
             }
-            let sha = shas[i]
-            let result = raw.bytes.withUnsafeBytes { buffer -> Result<Processed, ArchiveError> in
-                var isNew = false
-                if storesFile[i] {
-                    do throws(ArchiveError) { isNew = try store.put(buffer, sha256: sha) } catch { return .failure(error) }
-                }
-                let parsed = MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
-                return .success(Processed(raw: raw, size: raw.size, sha256: sha, newContent: isNew, message: MessageValues(parsed),
-                                          keywordsJSON: JSONText.array(raw.keywords), flagsJSON: JSONText.array(raw.flags)))
-            }
+            let size = raw.size
             // The bytes are stored: the rows waiting for the catalog do not keep them.
-            if case .success(var processed) = result {
-                raw.bytes = Data()
-                raw.file = nil
-                processed.raw = raw
-                results[i] = .success(processed)
-            } else {
-                results[i] = result
-            }
+            raw.bytes = Data()
+            raw.file = nil
+            results[i] = .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
+                                            message: MessageValues(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
+                                            flagsJSON: JSONText.array(raw.flags)))
         }
         var out: [Processed] = []
         out.reserveCapacity(batch.count)

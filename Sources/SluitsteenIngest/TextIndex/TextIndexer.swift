@@ -42,11 +42,14 @@ public struct TextIndexer: Sendable {
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
+    /// The SQL condition on `message` of waiting for the index: not indexed yet, and its bytes still stored.
+    static let waiting = "textIndexed = 0 AND contentState = 'stored'"
+
     /// Stored messages whose text is not in the index yet.
     public func pendingCount() throws(ArchiveError) -> Int {
         do {
             return try workspace.catalog.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE textIndexed = 0 AND contentState = 'stored'") ?? 0
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE \(TextIndexer.waiting)") ?? 0
             }
         } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
     }
@@ -68,7 +71,7 @@ public struct TextIndexer: Sendable {
                     var pending: [(rowid: Int64, sha256: String, size: Int64)] = []
                     let rows = try Row.fetchCursor(db, sql: """
                         SELECT rowid, sha256, size FROM message
-                        WHERE textIndexed = 0 AND contentState = 'stored' AND rowid > ? ORDER BY rowid LIMIT ?
+                        WHERE \(TextIndexer.waiting) AND rowid > ? ORDER BY rowid LIMIT ?
                         """, arguments: [after, batchSize])
                     var bytes: Int64 = 0
                     while let row = try rows.next() {
@@ -141,7 +144,7 @@ extension TextIndexer {
     fileprivate func stillPending(_ rowid: Int64) throws(ArchiveError) -> Bool {
         do {
             return try workspace.catalog.read { db in
-                try Bool.fetchOne(db, sql: "SELECT textIndexed = 0 AND contentState = 'stored' FROM message WHERE rowid = ?",
+                try Bool.fetchOne(db, sql: "SELECT \(TextIndexer.waiting) FROM message WHERE rowid = ?",
                                   arguments: [rowid]) ?? false
             }
         } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
@@ -178,7 +181,7 @@ private final class IndexWriter: @unchecked Sendable {
                 summary = try catalog.write { db -> TextIndexSummary in
                     var s = summary
                     let stillPending = try db.cachedStatement(sql: """
-                        SELECT 1 FROM message WHERE rowid = ? AND textIndexed = 0 AND contentState = 'stored'
+                        SELECT 1 FROM message WHERE rowid = ? AND \(TextIndexer.waiting)
                         """)
                     // A row can be there already when the store had lost the bytes and ingest put them back.
                     let remove = try db.cachedStatement(sql: "DELETE FROM messageText WHERE rowid = ?")
