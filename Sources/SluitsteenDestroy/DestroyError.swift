@@ -14,6 +14,8 @@ public enum DestroyError: Error, CustomStringConvertible, Sendable {
     case invalidInput(String)
     /// A document (list, verklaring) could not be written.
     case cannotWrite(String, reason: String)
+    /// A destructive command was asked to decide as of a date after today.
+    case futureRefused(command: String, asOf: String, today: String)
 
     public var description: String {
         switch self {
@@ -23,6 +25,10 @@ public enum DestroyError: Error, CustomStringConvertible, Sendable {
         case .refused(let m), .invalidInput(let m): return m
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason). Check the disk space and permissions, then run the command again."
+        case .futureRefused(let command, let asOf, let today):
+            return "\(command) refused --as-of \(asOf): that is later than today (\(today)). Destruction and purging work on the real "
+                + "present only, so that nothing is destroyed before its term ends. Nothing was changed. To look ahead, use "
+                + "`sluitsteen plan --as-of \(asOf)`."
         }
     }
 }

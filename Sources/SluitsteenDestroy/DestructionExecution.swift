@@ -34,66 +34,76 @@ public struct DestructionExecution: Sendable {
     }
 
     /// Executes (or finishes executing) the list. Refused unless it is fully approved and the bedenktijd is over,
-    /// or when it was rejected, cancelled or already executed. `asOf` is the decision date for re-deciding the
-    /// items (default: now); an interrupted execution keeps the date it started with.
-    public func execute(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
+    /// or when it was rejected, cancelled or already executed. Every item is decided again at the moment of
+    /// execution (never as of the proposal's date), on the workspace's clock: once before the run starts, and once
+    /// more in the transaction that deletes it.
+    public func execute(_ listId: String, policy: PolicyInForce, actor: Actor) throws(DestroyError) -> Outcome {
+        try execute(listId, policy: policy, actor: actor, afterBatch: { _ in })
+    }
+
+    /// ``execute(_:policy:actor:)``, calling `afterBatch` with the number of batches carried out after each (tests).
+    func execute(_ listId: String, policy: PolicyInForce, actor: Actor, afterBatch: (Int) -> Void) throws(DestroyError) -> Outcome {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        try workspace.withStoreLock(for: "destroy execute \(listId)", now: now, failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
+        try workspace.withStoreLock(for: "destroy execute \(listId)", now: workspace.clock.now(),
+                                    failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
             // What an interrupted ingest left half-copied in the store goes first: no bytes outlive a destruction.
             do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
-            return try executeLocked(listId, policy: policy, asOf: asOf, actor: actor, now: now)
+            try BatchWithdrawal.finishPendingRemovals(workspace)
+            return try executeLocked(listId, policy: policy, actor: actor, afterBatch: afterBatch)
         }
     }
 
-    private func executeLocked(_ listId: String, policy: PolicyInForce, asOf: CivilDate?, actor: String, now: Date) throws(DestroyError) -> Outcome {
+    private func executeLocked(_ listId: String, policy: PolicyInForce, actor: Actor, afterBatch: (Int) -> Void) throws(DestroyError) -> Outcome {
         let snapshot = try DestructionLists(workspace: workspace).read(listId, subjects: false).0
         let list = snapshot.list
         guard list.kind == .vernietigingslijst else {
             throw .refused("\(listId) is an opt-out purge run; run `sluitsteen optout purge` to finish it")
         }
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
-        var journal = ExecutionJournal(workspace: workspace, listId: listId, expected: .destroyDue, finalCopyState: "destroyed")
+        var journal = ExecutionJournal(workspace: workspace, engine: engine, listId: listId, expected: .destroyDue, finalCopyState: "destroyed")
         journal.batchSize = batchSize
         let resumed: Bool
+        let now = workspace.clock.now()
         switch list.status {
         case .proposed:
-            throw .refused("list \(listId) is not approved: it still needs approval as \(snapshot.pendingRoles.joined(separator: ", then ")) (`sluitsteen destroy approve \(listId) --role \(snapshot.pendingRoles.first ?? "?") --by NAME`).")
+            throw .refused("list \(listId) is not approved: it still needs approval as \(snapshot.pendingRoles.joined(separator: ", then ")) (`sluitsteen destroy approve \(listId) --role \(snapshot.pendingRoles.first ?? "?") --by PERSON_ID`).")
         case .rejected, .cancelled, .executed:
             throw .refused(DestructionLists.notOpen(list, action: "execute"))
         case .approved:
             guard let from = list.executableFrom else { throw .archive("list \(listId) is approved but has no approval time") }
             guard Instant(now) >= from else {
-                throw .refused("the bedenktijd of list \(listId) (\(list.bedenktijd.iso) after the last approval on \(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)) (\(from.iso)).")
+                throw .refused("the bedenktijd of list \(listId) (\(DutchText.duration(list.bedenktijd)) after the last approval on \(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)).")
             }
-            let moment = DecisionMoment(asOf: asOf, now: now)
-            try journal.confirm(engine: engine, asOf: moment.instant, now: now) { db, due, skipped in
+            let moment = DecisionMoment(instant: Instant(now))
+            try journal.confirm { db, due, skipped in
                 let status = try String.fetchOne(db, sql: "SELECT status FROM destructionList WHERE id = ?", arguments: [listId])
                 guard status == ListStatus.approved.rawValue else {
                     throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status ?? "?")); run the command again")
                 }
-                let entry = try AuditTrail.append(db, kind: .destruction, command: "destroy execute", actor: actor, objectIds: ["list:\(listId)"],
-                                                  outcome: "execution started as of \(moment.date.iso): \(due) item(s) to destroy, \(skipped) skipped",
-                                                  at: now)
+                let entry = try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText,
+                                                       objectIds: ["list:\(listId)"],
+                                                       outcome: "execution started as of \(ISOTimestamp.format(now)): \(due) item(s) to destroy, \(skipped) skipped")
                 try db.execute(sql: """
                     UPDATE destructionList SET status = 'executing', executionAsOf = ?, executionAsOfEpoch = ?, executionStartedAt = ?,
                         executedBy = ?, auditAnchorSeq = ?, auditAnchorHash = ? WHERE id = ?
-                    """, arguments: [moment.date.iso, moment.instant.secondsSinceEpoch, ISOTimestamp.format(now), actor, entry.seq, entry.hash, listId])
+                    """, arguments: [moment.date.iso, moment.instant.secondsSinceEpoch, ISOTimestamp.format(now), actor.documentText,
+                                     entry.seq, entry.hash, listId])
             }
             CrashPoint.pass("destroy-confirmed")
             resumed = false
         case .executing:
-            // An interrupted run: keep its decision moment; re-check the items it had not started on.
-            let at = Instant(secondsSinceEpoch: list.executionAsOfEpoch ?? Instant(now).secondsSinceEpoch)
-            try journal.confirm(engine: engine, asOf: at, now: now) { _, _, _ in }
+            // An interrupted run: re-check, as of now, the items it had not started on.
+            try journal.confirm { _, _, _ in }
             resumed = true
         }
 
-        _ = try journal.carryOut(now: now)
-        return try finish(listId, actor: actor, now: now, resumed: resumed)
+        _ = try journal.carryOut(afterBatch: afterBatch)
+        return try finish(listId, actor: actor, resumed: resumed)
     }
 
     /// Writes the verklaring and records the list as executed.
-    private func finish(_ listId: String, actor: String, now: Date, resumed: Bool) throws(DestroyError) -> Outcome {
+    private func finish(_ listId: String, actor: Actor, resumed: Bool) throws(DestroyError) -> Outcome {
+        let now = workspace.clock.now()
         let (s, kept): (ListSnapshot, Int)
         do {
             (s, kept) = try workspace.catalog.read { db in
@@ -114,7 +124,7 @@ public struct DestructionExecution: Sendable {
             skipped: skipped, excluded: s.excluded, itemListFile: names.csv,
             itemListSHA256: list.itemListSHA256 ?? DocumentFiles.sha256(csv), itemListCount: s.onList.count,
             executionStartedAt: list.executionStartedAt ?? ISOTimestamp.format(now), executedAt: ISOTimestamp.format(now),
-            executedBy: list.executedBy ?? actor, executionAsOf: list.executionAsOf ?? "")
+            executedBy: list.executedBy ?? actor.documentText, executionAsOf: list.executionAsOf ?? "", archiveKind: workspace.kind)
         let files = Self.verklaringNames(listId)
         let json = verklaring.json()
         let htmlURL = try DocumentFiles.write(verklaring.html(), name: files.html, in: workspace)
@@ -127,9 +137,8 @@ public struct DestructionExecution: Sendable {
                     WHERE id = ? AND status = 'executing'
                     """, arguments: [ISOTimestamp.format(now), htmlURL.path, jsonURL.path, DocumentFiles.sha256(json), listId])
                 guard db.changesCount == 1 else { throw DestroyError.refused("list \(listId) was finished by another run") }
-                try AuditTrail.append(db, kind: .destruction, command: "destroy execute", actor: actor, objectIds: ["list:\(listId)"],
-                                      outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))",
-                                      at: now)
+                try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText, objectIds: ["list:\(listId)"],
+                                      outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))")
             }
         } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
         // Subjects must not outlive the messages: remove the approvers' list with subjects.

@@ -134,9 +134,14 @@ public struct Approval: Sendable, Equatable {
     /// 1-based position of the role in the required order.
     public var position: Int
     public var role: String
+    /// The approver's name (from the personnel register).
     public var name: String
     /// ISO 8601 UTC.
     public var at: String
+    /// The approver's person id (nil for approvals recorded before approvers were registered persons).
+    public var personId: String?
+    /// The operating-system account the approval was given from.
+    public var osUser: String?
 }
 
 /// Totals of one category over a set of items.
@@ -208,6 +213,13 @@ public struct DestructionList: Sendable, Equatable {
     public var verklaringHtml: String?
     public var verklaringJson: String?
     public var verklaringSHA256: String?
+    /// What the documents call each approver role, from the policy the list was proposed under.
+    public var roleNames: [String: String]
+
+    /// The name of an approver role in documents ("DIV-medewerker"), never the code ("div").
+    public func roleName(_ role: String) -> String {
+        roleNames[role] ?? DestructionSettings.defaultRoleNames[role] ?? role
+    }
 
     /// The instant from which execution is allowed (full approval + bedenktijd), once fully approved.
     public var executableFrom: Instant? {
@@ -232,6 +244,7 @@ public struct DestructionList: Sendable, Equatable {
         executionStartedAt = row["executionStartedAt"]; executedAt = row["executedAt"]; executedBy = row["executedBy"]
         auditAnchorSeq = row["auditAnchorSeq"]; auditAnchorHash = row["auditAnchorHash"]
         verklaringHtml = row["verklaringHtml"]; verklaringJson = row["verklaringJson"]; verklaringSHA256 = row["verklaringSHA256"]
+        roleNames = (try? JSONDecoder().decode([String: String].self, from: Data((row["roleNamesJSON"] as String? ?? "{}").utf8))) ?? [:]
     }
 
     static func fetch(_ db: Database, id: String) throws -> DestructionList? {
@@ -239,8 +252,9 @@ public struct DestructionList: Sendable, Equatable {
     }
 
     static func approvals(_ db: Database, listId: String) throws -> [Approval] {
-        try Row.fetchAll(db, sql: "SELECT position, role, approvedBy, approvedAt FROM destructionApproval WHERE listId = ? ORDER BY position",
-                         arguments: [listId]).map { Approval(position: $0[0], role: $0[1], name: $0[2], at: $0[3]) }
+        try Row.fetchAll(db, sql: """
+            SELECT position, role, approvedBy, approvedAt, personId, osUser FROM destructionApproval WHERE listId = ? ORDER BY position
+            """, arguments: [listId]).map { Approval(position: $0[0], role: $0[1], name: $0[2], at: $0[3], personId: $0[4], osUser: $0[5]) }
     }
 }
 
@@ -283,6 +297,23 @@ public struct DecisionMoment: Sendable, Equatable {
         self.instant = instant
         date = AmsterdamTime.date(of: instant)
     }
+
+    /// The moment a destructive command (propose, execute, purge) decides as of: `now`, or the end of an earlier day.
+    /// A date after today is refused (``DestroyError/futureRefused(command:asOf:today:)``); today means now (not the
+    /// end of the day, when an opt-out window may still be open).
+    public static func present(asOf: CivilDate?, now: Date, command: String) throws(DestroyError) -> DecisionMoment {
+        let today = AmsterdamTime.date(of: Instant(now))
+        guard let asOf, asOf < today else {
+            if let asOf, asOf > today { throw .futureRefused(command: command, asOf: asOf.iso, today: today.iso) }
+            return DecisionMoment(asOf: nil, now: now)
+        }
+        return DecisionMoment(asOf: asOf, now: now)
+    }
+
+    /// True when `asOf` lies after today: a plan, explanation or export for it is a forecast (vooruitblik).
+    public static func isForecast(_ asOf: Instant, now: Date) -> Bool {
+        AmsterdamTime.date(of: asOf) > AmsterdamTime.date(of: Instant(now))
+    }
 }
 
 extension ListItem {
@@ -317,7 +348,8 @@ extension ListSnapshot {
         let l = list
         func str(_ s: String?) -> JSONText.Value { s.map { .string($0) } ?? .null }
         let apps = approvals.map {
-            JSONText.object([("position", .int(Int64($0.position))), ("role", .string($0.role)), ("name", .string($0.name)), ("at", .string($0.at))])
+            JSONText.object([("position", .int(Int64($0.position))), ("role", .string($0.role)), ("roleName", .string(l.roleName($0.role))),
+                             ("name", .string($0.name)), ("personId", $0.personId.map { .string($0) } ?? .null), ("at", .string($0.at))])
         }
         var members: [(String, JSONText.Value)] = [
             ("listId", .string(l.id)), ("kind", .string(l.kind.rawValue)), ("status", .string(l.status.rawValue)), ("asOf", .string(l.asOf)),

@@ -23,32 +23,31 @@ public struct DestructionLists: Sendable {
         public var alreadyListed: Int
     }
 
-    /// Builds a list of every copy whose action is `destroy-due` as of `moment`, optionally only in `mailboxes`.
-    /// Returns nil when nothing is due (no list is recorded then). Copies already on an open list are left out.
-    public func propose(policy: PolicyInForce, moment: DecisionMoment, mailboxes: [String]?, withSubjects: Bool,
-                        actor: String, now: Date) throws(DestroyError) -> Proposal? {
+    /// Builds a list of every copy whose action is `destroy-due` now (or at the end of `asOf`, a day not later than
+    /// today: a later one is refused), optionally only in `mailboxes`. Returns nil when nothing is due (no list is
+    /// recorded then). Copies already on an open list are left out; the check and the insert are one transaction, so
+    /// two proposals at the same time never list the same copy twice.
+    public func propose(policy: PolicyInForce, asOf: CivilDate? = nil, mailboxes: [String]?, withSubjects: Bool,
+                        actor: Actor) throws(DestroyError) -> Proposal? {
+        let now = workspace.clock.now()
+        let moment = try DecisionMoment.present(asOf: asOf, now: now, command: "destroy propose")
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
-        let open: Set<Int64>
-        do {
-            open = Set(try workspace.catalog.read { db in
-                try Int64.fetchAll(db, sql: """
-                    SELECT i.copyId FROM destructionItem i JOIN destructionList l ON l.id = i.listId
-                    WHERE l.status IN ('proposed', 'approved', 'executing') AND i.state NOT IN ('excluded', 'skipped')
-                    """)
-            })
-        } catch { throw .archive("\(error)") }
-        var due: [DecidedCopy] = []
-        var alreadyListed = 0
+        var candidates: [DecidedCopy] = []
         do {
             try engine.forEachDecision(asOf: moment.instant, mailboxes: mailboxes) { d in
-                guard d.decision.action == .destroyDue, d.copy.state == "present" else { return }
-                if open.contains(d.copy.copyId) { alreadyListed += 1 } else { due.append(d) }
+                if d.decision.action == .destroyDue, d.copy.state == "present" { candidates.append(d) }
+            }
+            // A proposal as of an earlier day lists only what is still destroy-due now (a hold received since, or an
+            // opt-out, keeps a copy off the list).
+            if moment.instant != Instant(now), !candidates.isEmpty {
+                let current = try engine.decide(copyIds: Set(candidates.map(\.copy.copyId)), asOf: Instant(now))
+                candidates = candidates.filter { current[$0.copy.copyId]?.decision.action == .destroyDue }
             }
         } catch { throw .archive(error.description) }
-        guard !due.isEmpty else { return nil }
+        guard !candidates.isEmpty else { return nil }
 
         var texts: [CategoryText] = []
-        for d in due {
+        for d in candidates {
             let rule = d.decision.rules.first ?? "?"
             if !texts.contains(where: { $0.messageClass == d.decision.messageClass.rawValue && $0.rule == rule }) {
                 texts.append(CategoryText.make(messageClass: d.decision.messageClass, rule: rule, policy: policy.policy))
@@ -62,20 +61,30 @@ public struct DestructionLists: Sendable {
         let year = AmsterdamTime.date(of: Instant(now)).year
         let mailboxList = (mailboxes ?? []).map { $0.lowercased() }.sorted()
 
-        let id: String
+        let roleNamesJSON = JSONText.object(p.destruction.approvals.map { ($0, .string(p.destruction.roleName($0))) })
+        var alreadyListed = 0
+        let id: String?
         do {
-            id = try workspace.catalog.write { db -> String in
+            id = try workspace.catalog.write { db -> String? in
+                let open = Set(try Int64.fetchAll(db, sql: """
+                    SELECT i.copyId FROM destructionItem i JOIN destructionList l ON l.id = i.listId
+                    WHERE l.status IN ('proposed', 'approved', 'executing') AND i.state NOT IN ('excluded', 'skipped')
+                    """))
+                let due = candidates.filter { !open.contains($0.copy.copyId) }
+                alreadyListed = candidates.count - due.count
+                guard !due.isEmpty else { return nil }
                 let prefix = "VL-\(year)-"
                 let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM destructionList WHERE id LIKE ?", arguments: [prefix + "%"]) ?? 0) + 1
                 let id = prefix + String(format: "%03d", n)
                 try db.execute(sql: """
                     INSERT INTO destructionList (id, kind, status, asOf, asOfEpoch, mailboxesJSON, policyName, policySource, approvalsJSON,
-                        bedenktijd, legalGround, selectielijst, archiefvormer, archiefvormerTooi, proposedAt, proposedBy, withSubjects, categoriesJSON)
-                    VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        bedenktijd, legalGround, selectielijst, archiefvormer, archiefvormerTooi, proposedAt, proposedBy, withSubjects, categoriesJSON,
+                        roleNamesJSON)
+                    VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [id, ListKind.vernietigingslijst.rawValue, moment.date.iso, moment.instant.secondsSinceEpoch,
                                      JSONText.array(mailboxList), p.name, policy.source, JSONText.array(p.destruction.approvals),
                                      p.destruction.bedenktijd.iso, p.destruction.legalGround, p.destruction.selectielijst,
-                                     p.archiefvormer.name, p.archiefvormer.tooi, ISOTimestamp.format(now), actor, withSubjects, textsJSON])
+                                     p.archiefvormer.name, p.archiefvormer.tooi, ISOTimestamp.format(now), actor.documentText, withSubjects, textsJSON, roleNamesJSON])
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO destructionItem (listId, seq, copyId, mailbox, sha256, messageId, date, size, messageClass, rule, state)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'listed')
@@ -86,12 +95,12 @@ public struct DestructionLists: Sendable {
                                                    d.decision.rules.first ?? "?"])
                 }
                 let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first ?? "?")" }).count
-                try AuditTrail.append(db, kind: .listProposal, command: "destroy propose", actor: actor, objectIds: ["list:\(id)"],
-                                      outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)",
-                                      at: now)
+                try workspace.audit.append(db, kind: .listProposal, command: "destroy propose", actor: actor.auditText, objectIds: ["list:\(id)"],
+                                      outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)")
                 return id
             }
         } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        guard let id else { return nil }
         let (snapshot, subjects) = try read(id, subjects: withSubjects)
         let written = try ListDocuments.write(snapshot, subjects: subjects, in: workspace)
         return Proposal(snapshot: snapshot, documents: written, subjects: subjects, alreadyListed: alreadyListed)
@@ -100,7 +109,8 @@ public struct DestructionLists: Sendable {
     /// Takes the copies of a message in a mailbox off the list, with a reason. Allowed only before the first
     /// approval (approvers approve a fixed list). Returns the number of items excluded.
     @discardableResult
-    public func exclude(_ listId: String, mailbox: String, messageId: String, reason: String, actor: String, now: Date) throws(DestroyError) -> Int {
+    public func exclude(_ listId: String, mailbox: String, messageId: String, reason: String, actor: Actor) throws(DestroyError) -> Int {
+        let now = workspace.clock.now()
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else { throw .invalidInput("an exclusion needs a reason (--reason TEXT); it is recorded on the list") }
         let address = mailbox.lowercased()
@@ -118,44 +128,65 @@ public struct DestructionLists: Sendable {
             guard !open.isEmpty else { throw DestroyError.refused("message \(id) in mailbox \(address) was already taken off list \(listId)") }
             for item in open {
                 try db.execute(sql: "UPDATE destructionItem SET state = 'excluded', reason = ?, changedAt = ?, changedBy = ? WHERE listId = ? AND copyId = ?",
-                               arguments: [why, ISOTimestamp.format(now), actor, listId, item.copyId])
+                               arguments: [why, ISOTimestamp.format(now), actor.documentText, listId, item.copyId])
             }
-            try AuditTrail.append(db, kind: .listExclusion, command: "destroy exclude", actor: actor,
+            try workspace.audit.append(db, kind: .listExclusion, command: "destroy exclude", actor: actor.auditText,
                                   objectIds: ["list:\(listId)"] + open.map { "copy:\($0.copyId)" },
-                                  outcome: "excluded \(open.count) item(s): \(why)", at: now)
+                                  outcome: "excluded \(open.count) item(s): \(why)")
             return open.count
         }
         return n
     }
 
-    /// Records the approval of `role`. Roles must approve in the order the list requires; the last approval starts
-    /// the bedenktijd and fixes the SHA-256 of the item list. Returns the list after the approval.
+    /// Records the approval of `role` by `actor`, who must be a registered person (``Actor/personId``) with an approver
+    /// period for that role today in the registers (approvers.csv). Roles must approve in the order the list requires,
+    /// each by another person (four eyes, compared by person id); the last approval starts the bedenktijd and fixes
+    /// the SHA-256 of the item list. Returns the list after the approval.
     @discardableResult
-    public func approve(_ listId: String, role: String, actor: String, now: Date) throws(DestroyError) -> ListSnapshot {
+    public func approve(_ listId: String, role: String, actor: Actor) throws(DestroyError) -> ListSnapshot {
+        let now = workspace.clock.now()
+        let today = AmsterdamTime.date(of: Instant(now))
         let r = role.trimmingCharacters(in: .whitespaces)
+        guard let personId = actor.personId else {
+            throw .invalidInput("an approval is given by a registered person: name them with --by PERSON_ID (their person_id in people.csv), not a free-text name")
+        }
+        let registers: Registers
+        do { registers = try RetentionStore(workspace: workspace).registers() ?? Registers() } catch { throw .archive(error.description) }
+        guard let person = registers.people.first(where: { $0.id == personId }) else {
+            throw .refused("'\(personId)' is not a person in the personnel register (people.csv); only registered persons approve destruction lists")
+        }
         try change(listId) { db, s in
             let l = s.list
             guard l.status == .proposed else {
-                if l.status == .approved { throw DestroyError.refused("list \(listId) is already fully approved (\(s.approvals.map { "\($0.role): \($0.name)" }.joined(separator: ", "))).") }
+                if l.status == .approved {
+                    throw DestroyError.refused("list \(listId) is already fully approved (\(s.approvals.map { "\(l.roleName($0.role)): \($0.name)" }.joined(separator: ", "))).")
+                }
                 throw DestroyError.refused(Self.notOpen(l, action: "approve"))
             }
             guard let position = l.approvalsRequired.firstIndex(of: r) else {
                 throw DestroyError.invalidInput("'\(r)' is not an approver role of list \(listId); it needs approvals by \(l.approvalsRequired.joined(separator: ", then ")) (in that order).")
             }
+            guard registers.approvers.contains(where: { $0.personId == personId && $0.approverRole == r && $0.period.contains(today) }) else {
+                let periods = registers.approvers.filter { $0.personId == personId }.map { "\($0.approverRole) \($0.period)" }
+                throw DestroyError.refused("\(person.name) (\(personId)) is not registered as approver in the role \(r) (\(l.roleName(r))) on \(DutchText.date(today)); "
+                    + (periods.isEmpty ? "approvers.csv names no approver periods for them." : "approvers.csv gives: \(periods.joined(separator: "; ")).")
+                    + " Register the approver with `sluitsteen register import` (approvers.csv).")
+            }
             if let given = s.approvals.first(where: { $0.role == r }) {
                 throw DestroyError.refused("list \(listId) was already approved as \(r) by \(given.name) on \(given.at); each role approves once.")
             }
-            // Four eyes: each role is approved by another person.
-            let who = actor.trimmingCharacters(in: .whitespaces).lowercased()
-            if let same = s.approvals.first(where: { $0.name.trimmingCharacters(in: .whitespaces).lowercased() == who }) {
-                throw DestroyError.refused("\(actor) already approved list \(listId) as \(same.role); approval as \(r) must come from someone else.")
+            // Four eyes: each role is approved by another person, compared by person id (by name for approvals
+            // recorded before approvals named a person id).
+            if let same = s.approvals.first(where: { $0.personId.map { $0 == personId } ?? ($0.name.lowercased() == person.name.lowercased()) }) {
+                throw DestroyError.refused("\(person.name) (\(personId)) already approved list \(listId) as \(same.role) (\(l.roleName(same.role))); approval as \(r) must come from another person (four eyes).")
             }
             let missing = l.approvalsRequired[..<position].filter { earlier in !s.approvals.contains { $0.role == earlier } }
             if let first = missing.first {
                 throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) (order: \(l.approvalsRequired.joined(separator: ", then "))).")
             }
-            try db.execute(sql: "INSERT INTO destructionApproval (listId, position, role, approvedBy, approvedAt) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [listId, position + 1, r, actor, ISOTimestamp.format(now)])
+            try db.execute(sql: """
+                INSERT INTO destructionApproval (listId, position, role, approvedBy, approvedAt, personId, osUser) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [listId, position + 1, r, person.name, ISOTimestamp.format(now), personId, actor.osUser])
             let complete = s.approvals.count + 1 == l.approvalsRequired.count
             var outcome = "approved as \(r) (\(s.approvals.count + 1) of \(l.approvalsRequired.count))"
             if complete {
@@ -165,22 +196,22 @@ public struct DestructionLists: Sendable {
                                arguments: [ISOTimestamp.format(now), Instant(now).secondsSinceEpoch, sha, listId])
                 outcome += "; fully approved, bedenktijd \(l.bedenktijd.iso) until \(from.iso); item list sha256 \(sha)"
             }
-            try AuditTrail.append(db, kind: .listApproval, command: "destroy approve", actor: actor, objectIds: ["list:\(listId)"],
-                                  outcome: outcome, at: now)
+            try workspace.audit.append(db, kind: .listApproval, command: "destroy approve", actor: actor.auditText, objectIds: ["list:\(listId)"],
+                                       outcome: outcome)
         }
         return try read(listId, subjects: false).0
     }
 
     /// Rejects the list (before execution; also during the bedenktijd). A rejected list is never executed.
-    public func reject(_ listId: String, reason: String, role: String?, actor: String, now: Date) throws(DestroyError) {
+    public func reject(_ listId: String, reason: String, role: String?, actor: Actor) throws(DestroyError) {
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else { throw .invalidInput("a rejection needs a reason (--reason TEXT)") }
-        try close(listId, to: .rejected, reason: why, role: role, actor: actor, now: now)
+        try close(listId, to: .rejected, reason: why, role: role, actor: actor)
     }
 
     /// Cancels (withdraws) the list before execution.
-    public func cancel(_ listId: String, reason: String?, actor: String, now: Date) throws(DestroyError) {
-        try close(listId, to: .cancelled, reason: reason?.trimmingCharacters(in: .whitespacesAndNewlines), role: nil, actor: actor, now: now)
+    public func cancel(_ listId: String, reason: String?, actor: Actor) throws(DestroyError) {
+        try close(listId, to: .cancelled, reason: reason?.trimmingCharacters(in: .whitespacesAndNewlines), role: nil, actor: actor)
     }
 
     /// The list with its items and approvals.
@@ -204,7 +235,8 @@ public struct DestructionLists: Sendable {
 
     // MARK: -
 
-    private func close(_ listId: String, to status: ListStatus, reason: String?, role: String?, actor: String, now: Date) throws(DestroyError) {
+    private func close(_ listId: String, to status: ListStatus, reason: String?, role: String?, actor: Actor) throws(DestroyError) {
+        let now = workspace.clock.now()
         try change(listId) { db, s in
             guard s.list.status == .proposed || s.list.status == .approved else {
                 throw DestroyError.refused(Self.notOpen(s.list, action: status == .rejected ? "reject" : "cancel"))
@@ -212,12 +244,12 @@ public struct DestructionLists: Sendable {
             if let role, !role.isEmpty, !s.list.approvalsRequired.contains(role) {
                 throw DestroyError.invalidInput("'\(role)' is not an approver role of list \(listId) (\(s.list.approvalsRequired.joined(separator: ", ")))")
             }
-            let by = role.map { $0.isEmpty ? actor : "\(actor) (\($0))" } ?? actor
+            let by = role.map { $0.isEmpty ? actor.documentText : "\(actor.documentText) (\($0))" } ?? actor.documentText
             try db.execute(sql: "UPDATE destructionList SET status = ?, closedAt = ?, closedBy = ?, closeReason = ? WHERE id = ?",
                            arguments: [status.rawValue, ISOTimestamp.format(now), by, reason, listId])
-            try AuditTrail.append(db, kind: status == .rejected ? .listRejection : .listCancellation,
-                                  command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor, objectIds: ["list:\(listId)"],
-                                  outcome: (status == .rejected ? "rejected" : "cancelled") + (reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""), at: now)
+            try workspace.audit.append(db, kind: status == .rejected ? .listRejection : .listCancellation,
+                                  command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor.auditText, objectIds: ["list:\(listId)"],
+                                  outcome: (status == .rejected ? "rejected" : "cancelled") + (reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""))
         }
     }
 

@@ -14,8 +14,13 @@ import SluitsteenRetention
 /// destroyed twice and nothing that is not an item of the list is touched. Bytes are removed only when no other
 /// copy that is still in the archive (another mailbox, another state) needs them; the catalog keeps only a
 /// tombstone: the copy row (state `destroyed` or `purged`) and the message's SHA-256, size, Message-ID and date.
+///
+/// Every item is decided again at the real moment of its deletion: in the very transaction that commits its batch as
+/// `destroying`, with the registers, holds, hotspots and opt-out marks read in that transaction. A hold recorded while
+/// an execution runs therefore stops every item it covers that is not yet deleted.
 struct ExecutionJournal {
     let workspace: Workspace
+    let engine: RetentionEngine
     let listId: String
     /// The action an item must still have at execution (`destroy-due` or `purge-optout`).
     let expected: RetentionAction
@@ -24,20 +29,17 @@ struct ExecutionJournal {
     /// Items per transaction pair (mark, finalise).
     var batchSize = 256
 
-    /// Re-decides the items still `listed` or `due` as of `asOf`: those still `expected` become `due`, the others
-    /// `skipped` with the reason. Runs `extra` in the same transaction (status change and audit entry).
-    func confirm(engine: RetentionEngine, asOf: Instant, now: Date, extra: (Database, _ due: Int, _ skipped: Int) throws -> Void) throws(DestroyError) {
-        let pending: [ListItem]
-        do { pending = try workspace.catalog.read { try ListItem.fetchAll($0, listId: listId, states: [.listed, .due]) } } catch {
-            throw .archive("\(error)")
-        }
-        var decided: [Int64: DecidedCopy] = [:]
-        if !pending.isEmpty {
-            do { decided = try engine.decide(copyIds: Set(pending.map(\.copyId)), asOf: asOf) } catch { throw .archive(error.description) }
-        }
+    /// Re-decides the items still `listed` or `due` as of now: those still `expected` become `due`, the others
+    /// `skipped` with the reason. Runs `extra` in the same transaction (status change and audit entry). (Each item is
+    /// decided once more when it is deleted: see ``carryOut()``.)
+    func confirm(extra: (Database, _ due: Int, _ skipped: Int) throws -> Void) throws(DestroyError) {
+        do { try engine.prepareTextIndex() } catch { throw .archive(error.description) }
+        let now = workspace.clock.now()
         let stamp = ISOTimestamp.format(now)
         do {
             try workspace.catalog.write { db in
+                let pending = try ListItem.fetchAll(db, listId: listId, states: [.listed, .due])
+                let decided = try engine.decide(copyIds: Set(pending.map(\.copyId)), asOf: Instant(now), in: db)
                 var due = 0, skipped = 0
                 for item in pending {
                     if let reason = skipReason(item, decided[item.copyId]) {
@@ -91,8 +93,9 @@ struct ExecutionJournal {
 
     /// Carries out every `destroying` and `due` item, in list order. Returns the number of items carried out by
     /// this run.
-    func carryOut(now: Date) throws(DestroyError) -> Int {
+    func carryOut(afterBatch: (Int) -> Void = { _ in }) throws(DestroyError) -> Int {
         var done = 0
+        var batches = 0
         // First finish what a killed run left `destroying`, then the `due` items, in batches.
         while true {
             let batch: [ListItem]
@@ -105,22 +108,26 @@ struct ExecutionJournal {
                 }
             } catch { throw .archive("\(error)") }
             if batch.isEmpty { return done }
-            done += try carryOut(batch, now: now)
+            done += try carryOut(batch)
+            batches += 1
+            afterBatch(batches)
         }
     }
 
-    private func carryOut(_ batch: [ListItem], now: Date) throws(DestroyError) -> Int {
-        let stamp = ISOTimestamp.format(now)
-        // 1. Commit the batch as `destroying`, deciding per item whether its bytes may go.
+    private func carryOut(_ batch: [ListItem]) throws(DestroyError) -> Int {
+        // 1. Commit the batch as `destroying`, deciding per item, at this moment and in this transaction, whether it is
+        //    still to go and whether its bytes may go.
         var removals: [(item: ListItem, removeBytes: Bool)] = []
         do {
             removals = try workspace.catalog.write { db in
+                let now = workspace.clock.now()
+                let stamp = ISOTimestamp.format(now)
+                let decided = try engine.decide(copyIds: Set(batch.filter { $0.state == .due }.map(\.copyId)), asOf: Instant(now), in: db)
                 var out: [(ListItem, Bool)] = []
                 for item in batch {
-                    let state = try String.fetchOne(db, sql: "SELECT state FROM copy WHERE id = ?", arguments: [item.copyId])
-                    if item.state == .due, state != "present" {
+                    if item.state == .due, let reason = skipReason(item, decided[item.copyId]) {
                         try db.execute(sql: "UPDATE destructionItem SET state = 'skipped', reason = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
-                                       arguments: ["de kopie heeft nu de status ‘\(state ?? "verwijderd")’", stamp, listId, item.copyId])
+                                       arguments: [reason, stamp, listId, item.copyId])
                         continue
                     }
                     // Another copy still in the archive (any mailbox, any state but destroyed/purged) keeps the bytes,
@@ -154,6 +161,7 @@ struct ExecutionJournal {
         // 3. Record completion: tombstone the copy; scrub the message when no copy in the archive remains.
         do {
             try workspace.catalog.write { db in
+                let stamp = ISOTimestamp.format(workspace.clock.now())
                 for r in removals {
                     try db.execute(sql: "UPDATE copy SET state = ?, keywordsJSON = '[]', flagsJSON = '[]', sourceFile = '' WHERE id = ?",
                                    arguments: [finalCopyState, r.item.copyId])

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenRetention
 
 /// The documents of a vernietigingslijst: the Dutch HTML for approvers (per category: rule, period, number, size,
 /// mailboxes) and the item list as CSV and JSON (mailbox, date, SHA-256, Message-ID; subjects only in a separate
@@ -47,7 +48,7 @@ public struct ListDocuments: Sendable {
     }
 
     /// The JSON item list (same items and order as the CSV, plus size and the exclusions with their reasons).
-    static func itemsJSON(_ s: ListSnapshot) -> String {
+    static func itemsJSON(_ s: ListSnapshot, kind: ArchiveKind) -> String {
         let items = s.onList.map { i in
             JSONText.object([
                 ("seq", .int(i.seq)), ("mailbox", .string(i.mailbox)), ("date", i.date.map { .string($0) } ?? .null),
@@ -61,7 +62,8 @@ public struct ListDocuments: Sendable {
                 ("reason", .string(i.reason ?? "")), ("by", .string(i.changedBy ?? "")), ("at", .string(i.changedAt ?? "")),
             ])
         }
-        return "{\n\"listId\":\(JSONText.string(s.list.id)),\n\"asOf\":\(JSONText.string(s.list.asOf)),\n\"items\":[\n"
+        let demo = kind.documentNotice.map { ",\n\"demo\":true,\n\"notice\":\(JSONText.string($0))" } ?? ""
+        return "{\n\"listId\":\(JSONText.string(s.list.id)),\n\"asOf\":\(JSONText.string(s.list.asOf))\(demo),\n\"items\":[\n"
             + items.joined(separator: ",\n") + "\n],\n\"excluded\":[\n" + excluded.joined(separator: ",\n") + "\n]\n}\n"
     }
 
@@ -71,7 +73,7 @@ public struct ListDocuments: Sendable {
         let names = Names(listId: s.list.id)
         let csv = canonicalCSV(s.items)
         let csvURL = try DocumentFiles.write(csv, name: names.csv, in: workspace)
-        let jsonURL = try DocumentFiles.write(itemsJSON(s), name: names.json, in: workspace)
+        let jsonURL = try DocumentFiles.write(itemsJSON(s, kind: workspace.kind), name: names.json, in: workspace)
         var subjectsURL: URL? = nil
         if s.list.withSubjects, s.list.status != .executed, s.list.status != .executing {
             var out = "mailbox,date,sha256,messageId,subject\n"
@@ -81,12 +83,12 @@ public struct ListDocuments: Sendable {
             subjectsURL = try DocumentFiles.write(out, name: names.csvWithSubjects, in: workspace)
         }
         let sha = DocumentFiles.sha256(csv)
-        let htmlURL = try DocumentFiles.write(html(s, names: names, csvSHA256: sha), name: names.html, in: workspace)
+        let htmlURL = try DocumentFiles.write(html(s, names: names, csvSHA256: sha, kind: workspace.kind), name: names.html, in: workspace)
         return Written(html: htmlURL, csv: csvURL, json: jsonURL, csvWithSubjects: subjectsURL, csvSHA256: sha)
     }
 
     /// The Dutch HTML document for approvers.
-    static func html(_ s: ListSnapshot, names: Names, csvSHA256: String) -> String {
+    static func html(_ s: ListSnapshot, names: Names, csvSHA256: String, kind: ArchiveKind) -> String {
         let l = s.list
         let e = DutchText.html
         var h = """
@@ -95,7 +97,7 @@ public struct ListDocuments: Sendable {
             <head><meta charset="utf-8"><title>Vernietigingslijst \(e(l.id)) — \(e(l.archiefvormer.name))</title>
             <style>\(DutchText.style)</style></head>
             <body>
-            <h1>Vernietigingslijst \(e(l.id))</h1>
+            \(HTML.demoBanner(kind))<h1>Vernietigingslijst \(e(l.id))</h1>
             <p>\(e(l.archiefvormer.name)) — voorstel tot vernietiging van e-mail volgens de Capstone-methode.
             Deze lijst noemt geen onderwerpen of adressen; de afzonderlijke berichten staan in de itemlijst.</p>
             <h2>Gegevens van de lijst</h2>
@@ -109,7 +111,7 @@ public struct ListDocuments: Sendable {
             <tr><th>Beleid</th><td>\(e(l.policyName))</td></tr>
             <tr><th>Selectielijst</th><td>\(e(l.selectielijst))</td></tr>
             <tr><th>Wettelijke grondslag</th><td>\(e(l.legalGround))</td></tr>
-            <tr><th>Vereiste goedkeuringen</th><td>\(e(l.approvalsRequired.enumerated().map { "\($0.offset + 1). \($0.element)" }.joined(separator: ", "))) (in deze volgorde)</td></tr>
+            <tr><th>Vereiste goedkeuringen</th><td>\(e(l.approvalsRequired.enumerated().map { "\($0.offset + 1). \(l.roleName($0.element))" }.joined(separator: ", "))) (in deze volgorde)</td></tr>
             <tr><th>Bedenktijd</th><td>\(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring</td></tr>
             <tr><th>Aantal berichten</th><td>\(s.onList.count) (\(e(DutchText.size(s.onList.reduce(0) { $0 + $1.size }))))\(s.excluded.isEmpty ? "" : "; \(s.excluded.count) uitgezonderd")</td></tr>
             </table>
@@ -145,7 +147,8 @@ public struct ListDocuments: Sendable {
             """
         for role in l.approvalsRequired {
             let a = s.approvals.first { $0.role == role }
-            h += "<tr><td>\(e(role))</td><td>\(e(a?.name ?? ""))</td><td>\(a.map { e(DutchText.time(iso: $0.at)) } ?? "")</td><td></td></tr>\n"
+            let who = a.map { a in a.personId.map { "\(a.name) (personeelsnummer \($0))" } ?? a.name } ?? ""
+            h += "<tr><td>\(e(l.roleName(role)))</td><td>\(e(who))</td><td>\(a.map { e(DutchText.time(iso: $0.at)) } ?? "")</td><td></td></tr>\n"
         }
         h += "</table>\n"
         if let from = l.executableFrom {

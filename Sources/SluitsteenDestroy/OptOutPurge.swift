@@ -35,19 +35,25 @@ public struct OptOutPurge: Sendable {
         public var resumed: Bool
     }
 
-    /// Finishes any interrupted run, then purges what is `purge-optout` as of `moment`. Returns the runs carried
-    /// out (none when there was nothing to purge).
-    public func purge(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
+    /// Finishes any interrupted run, then purges what is `purge-optout` now, on the workspace's clock. With `asOf`
+    /// (not later than today) only what was already `purge-optout` at the end of that day is purged; every copy is
+    /// decided again as of now before it goes, and once more in the transaction that deletes it. Returns the runs
+    /// carried out (none when there was nothing to purge).
+    public func purge(policy: PolicyInForce, asOf: CivilDate? = nil, actor: Actor) throws(DestroyError) -> [Run] {
+        let moment = try DecisionMoment.present(asOf: asOf, now: workspace.clock.now(), command: "optout purge")
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
-        try workspace.withStoreLock(for: "optout purge", now: now, failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
+        return try workspace.withStoreLock(for: "optout purge", now: workspace.clock.now(),
+                                           failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
             // What an interrupted ingest left half-copied in the store goes first: no bytes outlive a destruction.
             do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
-            return try purgeLocked(policy: policy, moment: moment, actor: actor, now: now)
+            try BatchWithdrawal.finishPendingRemovals(workspace)
+            return try purgeLocked(policy: policy, moment: moment, actor: actor)
         }
     }
 
-    private func purgeLocked(policy: PolicyInForce, moment: DecisionMoment, actor: String, now: Date) throws(DestroyError) -> [Run] {
+    private func purgeLocked(policy: PolicyInForce, moment: DecisionMoment, actor: Actor) throws(DestroyError) -> [Run] {
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
+        let now = workspace.clock.now()
         var runs: [Run] = []
         let unfinished: [DestructionList]
         do {
@@ -57,11 +63,10 @@ public struct OptOutPurge: Sendable {
             }
         } catch { throw .archive("\(error)") }
         for run in unfinished {
-            let at = Instant(secondsSinceEpoch: run.executionAsOfEpoch ?? moment.instant.secondsSinceEpoch)
-            let journal = journal(run.id)
-            try journal.confirm(engine: engine, asOf: at, now: now) { _, _, _ in }
-            _ = try journal.carryOut(now: now)
-            runs.append(try finish(run.id, actor: actor, now: now, resumed: true))
+            let journal = journal(run.id, engine: engine)
+            try journal.confirm { _, _, _ in }
+            _ = try journal.carryOut()
+            runs.append(try finish(run.id, actor: actor, resumed: true))
         }
 
         var due: [DecidedCopy] = []
@@ -87,7 +92,7 @@ public struct OptOutPurge: Sendable {
                     VALUES (?, ?, 'executing', ?, ?, ?, ?, 'P0D', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [id, ListKind.optOutPurge.rawValue, moment.date.iso, moment.instant.secondsSinceEpoch, p.name, policy.source,
                                      p.destruction.legalGround, p.destruction.selectielijst, p.archiefvormer.name, p.archiefvormer.tooi,
-                                     stamp, actor, moment.date.iso, moment.instant.secondsSinceEpoch, stamp, actor])
+                                     stamp, actor.documentText, moment.date.iso, moment.instant.secondsSinceEpoch, stamp, actor.documentText])
                 // The journal needs copy, mailbox, SHA-256 and size; no Message-ID, date or subject is recorded.
                 let insert = try db.makeStatement(sql: """
                     INSERT INTO destructionItem (listId, seq, copyId, mailbox, sha256, size, messageClass, rule, ground, state, changedAt)
@@ -98,14 +103,14 @@ public struct OptOutPurge: Sendable {
                     try insert.execute(arguments: [id, n + 1, d.copy.copyId, d.copy.mailbox, d.copy.sha256, d.copy.size,
                                                    d.decision.messageClass.rawValue, "optout:" + ground, ground, stamp])
                 }
-                try AuditTrail.append(db, kind: .optOutPurge, command: "optout purge", actor: actor, objectIds: ["purge:\(id)"],
-                                      outcome: "purge started as of \(moment.date.iso): \(due.count) opted-out cop\(due.count == 1 ? "y" : "ies")", at: now)
+                try workspace.audit.append(db, kind: .optOutPurge, command: "optout purge", actor: actor.auditText, objectIds: ["purge:\(id)"],
+                                      outcome: "purge started as of \(moment.date.iso): \(due.count) opted-out cop\(due.count == 1 ? "y" : "ies")")
                 return id
             }
         } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
         CrashPoint.pass("purge-started")
-        _ = try journal(id).carryOut(now: now)
-        runs.append(try finish(id, actor: actor, now: now, resumed: false))
+        _ = try journal(id, engine: engine).carryOut()
+        runs.append(try finish(id, actor: actor, resumed: false))
         return runs
     }
 
@@ -122,14 +127,15 @@ public struct OptOutPurge: Sendable {
         } catch { throw .archive("\(error)") }
     }
 
-    private func journal(_ id: String) -> ExecutionJournal {
-        var j = ExecutionJournal(workspace: workspace, listId: id, expected: .purgeOptout, finalCopyState: "purged")
+    private func journal(_ id: String, engine: RetentionEngine) -> ExecutionJournal {
+        var j = ExecutionJournal(workspace: workspace, engine: engine, listId: id, expected: .purgeOptout, finalCopyState: "purged")
         j.batchSize = batchSize
         return j
     }
 
     /// Replaces the run's items by counts per mailbox and ground, and records the run as executed.
-    private func finish(_ id: String, actor: String, now: Date, resumed: Bool) throws(DestroyError) -> Run {
+    private func finish(_ id: String, actor: Actor, resumed: Bool) throws(DestroyError) -> Run {
+        let now = workspace.clock.now()
         do {
             return try workspace.catalog.write { db -> Run in
                 let rows = try Row.fetchAll(db, sql: """
@@ -146,9 +152,8 @@ public struct OptOutPurge: Sendable {
                 try db.execute(sql: "UPDATE destructionList SET status = 'executed', executedAt = ? WHERE id = ?",
                                arguments: [ISOTimestamp.format(now), id])
                 let summary = counts.map { "\($0.mailbox) \($0.ground) \($0.copies)" }.joined(separator: "; ")
-                try AuditTrail.append(db, kind: .optOutPurge, command: "optout purge", actor: actor, objectIds: ["purge:\(id)"],
-                                      outcome: "purged\(resumed ? " (resumed after an interruption)" : ""): \(counts.reduce(0) { $0 + $1.copies }) cop(ies)\(summary.isEmpty ? "" : " — " + summary); \(skipped) skipped",
-                                      at: now)
+                try workspace.audit.append(db, kind: .optOutPurge, command: "optout purge", actor: actor.auditText, objectIds: ["purge:\(id)"],
+                                      outcome: "purged\(resumed ? " (resumed after an interruption)" : ""): \(counts.reduce(0) { $0 + $1.copies }) cop(ies)\(summary.isEmpty ? "" : " — " + summary); \(skipped) skipped")
                 return Run(id: id, counts: counts, skipped: skipped, resumed: resumed)
             }
         } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }

@@ -2,6 +2,7 @@
 import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenRetention
 
 /// The verklaring van vernietiging (Archiefbesluit 1995, art. 8) for an executed vernietigingslijst: archiefvormer,
 /// list id, per category what was destroyed under which rule and legal ground and how, the approvals, the execution
@@ -25,6 +26,8 @@ public struct Verklaring: Sendable {
     public var executedAt: String
     public var executedBy: String
     public var executionAsOf: String
+    /// A real archive or a demo/test archive (a demo's verklaring says so on every page).
+    public var archiveKind: ArchiveKind = .real
 
     /// How the records were destroyed (the same for every category).
     public static let method = """
@@ -48,7 +51,8 @@ public struct Verklaring: Sendable {
             ])
         }
         let apps = approvals.map { a in
-            JSONText.object([("position", .int(Int64(a.position))), ("role", .string(a.role)), ("name", .string(a.name)), ("at", .string(a.at))])
+            JSONText.object([("position", .int(Int64(a.position))), ("role", .string(a.role)), ("roleName", .string(list.roleName(a.role))),
+                             ("name", .string(a.name)), ("personId", str(a.personId)), ("at", .string(a.at))])
         }
         let skips = skipped.map { i in
             JSONText.object([("mailbox", .string(i.mailbox)), ("sha256", .string(i.sha256)), ("messageId", .string(i.messageId)),
@@ -58,8 +62,9 @@ public struct Verklaring: Sendable {
             JSONText.object([("mailbox", .string(i.mailbox)), ("sha256", .string(i.sha256)), ("messageId", .string(i.messageId)),
                              ("reason", .string(i.reason ?? "")), ("by", str(i.changedBy)), ("at", str(i.changedAt))])
         }
-        return JSONText.object([
-            ("document", .string("verklaring van vernietiging")),
+        var members: [(String, JSONText.Value)] = [("document", .string("verklaring van vernietiging"))]
+        if let notice = archiveKind.documentNotice { members += [("demo", .bool(true)), ("notice", .string(notice))] }
+        return JSONText.object(members + [
             ("archiefvormer", .raw(JSONText.object([("name", .string(list.archiefvormer.name)), ("tooi", .string(list.archiefvormer.tooi))]))),
             ("listId", .string(list.id)),
             ("policy", .string(list.policyName)),
@@ -96,7 +101,7 @@ public struct Verklaring: Sendable {
             <head><meta charset="utf-8"><title>Verklaring van vernietiging \(e(l.id)) — \(e(l.archiefvormer.name))</title>
             <style>\(DutchText.style)</style></head>
             <body>
-            <h1>Verklaring van vernietiging</h1>
+            \(HTML.demoBanner(archiveKind))<h1>Verklaring van vernietiging</h1>
             <p>\(e(l.archiefvormer.name)) verklaart dat de hieronder beschreven archiefbescheiden (e-mail) zijn vernietigd
             op grond van de vernietigingslijst \(e(l.id)), na goedkeuring en na afloop van de bedenktijd
             (Archiefbesluit 1995, artikel 8).</p>
@@ -107,7 +112,7 @@ public struct Verklaring: Sendable {
             <tr><th>Beleid</th><td>\(e(l.policyName))</td></tr>
             <tr><th>Selectielijst</th><td>\(e(l.selectielijst))</td></tr>
             <tr><th>Wettelijke grondslag</th><td>\(e(l.legalGround))</td></tr>
-            <tr><th>Uitgevoerd</th><td>van \(e(DutchText.time(iso: executionStartedAt))) tot \(e(DutchText.time(iso: executedAt))) door \(e(executedBy)); beoordeeld per \(e(DutchText.date(iso: executionAsOf)))</td></tr>
+            <tr><th>Uitgevoerd</th><td>van \(e(DutchText.time(iso: executionStartedAt))) tot \(e(DutchText.time(iso: executedAt))) door \(e(executedBy)); elk bericht is op het moment van vernietiging opnieuw beoordeeld</td></tr>
             <tr><th>Vernietigd</th><td>\(destroyedCount) berichten, \(e(DutchText.size(destroyedSize)))</td></tr>
             <tr><th>Overgeslagen</th><td>\(skipped.count)</td></tr>
             <tr><th>Uitgezonderd vóór goedkeuring</th><td>\(excluded.count)</td></tr>
@@ -135,7 +140,8 @@ public struct Verklaring: Sendable {
         }
         h += "<h2>Goedkeuringen</h2>\n<table>\n<tr><th>Volgorde</th><th>Rol</th><th>Naam</th><th>Datum en tijd</th></tr>\n"
         for a in approvals {
-            h += "<tr><td class=\"n\">\(a.position)</td><td>\(e(a.role))</td><td>\(e(a.name))</td><td>\(e(DutchText.time(iso: a.at)))</td></tr>\n"
+            let who = a.personId.map { "\(a.name) (personeelsnummer \($0))" } ?? a.name
+            h += "<tr><td class=\"n\">\(a.position)</td><td>\(e(l.roleName(a.role)))</td><td>\(e(who))</td><td>\(e(DutchText.time(iso: a.at)))</td></tr>\n"
         }
         h += "</table>\n<p>Bedenktijd: \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring (\(e(DutchText.time(iso: l.approvedAt)))).</p>\n"
         h += "<h2>Overgeslagen berichten</h2>\n"

@@ -386,10 +386,9 @@ private final class Build {
                 try selection.forEachCopy { copyId, sha in
                     try statement.execute(arguments: [summary.packageId, copyId, sha])
                 }
-                try AuditTrail.append(db, kind: .export, command: request.command, actor: request.actor,
+                try workspace.audit.append(db, kind: .export, command: request.command, actor: request.actor,
                                       objectIds: ["export:\(summary.packageId)"],
-                                      outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): \(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; pakketHash \(summary.packageHash)",
-                                      at: exporter.now)
+                                      outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): \(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; pakketHash \(summary.packageHash)")
                 guard rename(final.path, out.path) == 0 else {
                     throw ExportError.cannotWrite(out.path, reason: String(cString: strerror(errno)))
                 }

@@ -44,7 +44,8 @@ public struct TransferConfirmation: Sendable {
     }
 
     /// Confirms package `id`. `receipt` is the e-depot's acceptance message or report (optional).
-    public func confirm(_ id: String, receipt: URL?, actor: String, at now: Date) throws(ExportError) -> TransferConfirmationSummary {
+    public func confirm(_ id: String, receipt: URL?, actor: Actor) throws(ExportError) -> TransferConfirmationSummary {
+        let now = workspace.clock.now()
         var receiptHash: String? = nil
         var receiptName: String? = nil
         var receiptData: Data? = nil
@@ -69,19 +70,18 @@ public struct TransferConfirmation: Sendable {
                 let transferred = db.changesCount
                 try db.execute(sql: """
                     UPDATE exportPackage SET confirmedAt = ?, confirmedBy = ?, receiptSHA256 = ?, receiptName = ? WHERE id = ?
-                    """, arguments: [ISOTimestamp.format(now), actor, receiptHash, receiptName, id])
+                    """, arguments: [ISOTimestamp.format(now), actor.documentText, receiptHash, receiptName, id])
                 if let receiptData, let receiptHash {
                     let folder = workspace.documentsDirectory.appendingPathComponent("receipts", isDirectory: true)
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     let target = folder.appendingPathComponent("\(id)-\(receiptHash.prefix(12))-\(PackageNames.slug(receiptName ?? "receipt", fallback: "receipt"))")
                     if !FileManager.default.fileExists(atPath: target.path) { try receiptData.write(to: target, options: .atomic) }
                 }
-                try AuditTrail.append(db, kind: .transferConfirmation, command: "transfer confirm \(id)", actor: actor,
+                try workspace.audit.append(db, kind: .transferConfirmation, command: "transfer confirm \(id)", actor: actor.auditText,
                                       objectIds: ["export:\(id)"],
                                       outcome: "accepted by the e-depot: \(transferred) copies transferred"
                                         + (total > transferred ? ", \(total - transferred) no longer present" : "")
-                                        + (receiptHash.map { "; receipt \(receiptName ?? "") sha256 \($0)" } ?? ""),
-                                      at: now)
+                                        + (receiptHash.map { "; receipt \(receiptName ?? "") sha256 \($0)" } ?? ""))
                 return TransferConfirmationSummary(packageId: id, transferred: transferred, skipped: total - transferred,
                                                    receiptSHA256: receiptHash, receiptName: receiptName)
             }

@@ -115,11 +115,23 @@ public struct DestructionSettings: Sendable, Equatable, Encodable {
     public var legalGround: String
     /// The selection list the destruction is based on.
     public var selectielijst: String
-    public init(approvals: [String], bedenktijd: ISODuration, legalGround: String, selectielijst: String) {
+    /// What documents call each approver role (`[destruction.role-names]`), beside ``defaultRoleNames``.
+    public var roleNames: [String: String]
+    public init(approvals: [String], bedenktijd: ISODuration, legalGround: String, selectielijst: String,
+                roleNames: [String: String] = [:]) {
         self.approvals = approvals
         self.bedenktijd = bedenktijd
         self.legalGround = legalGround
         self.selectielijst = selectielijst
+        self.roleNames = roleNames
+    }
+
+    /// The usual Dutch names of the approver roles the shipped policy uses.
+    public static let defaultRoleNames = ["div": "DIV-medewerker", "archivist": "archivaris", "archivaris": "archivaris"]
+
+    /// The name documents use for an approver role: the policy's, else the usual one, else the role as written.
+    public func roleName(_ role: String) -> String {
+        roleNames[role] ?? Self.defaultRoleNames[role] ?? role
     }
 }
 

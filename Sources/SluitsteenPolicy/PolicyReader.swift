@@ -29,7 +29,7 @@ final class PolicyReader {
         "rules.functional": ["id", "waardering", "after"],
         "hotspots": ["transfer-after"],
         "optout": ["window", "folders", "keywords"],
-        "destruction": ["approvals", "bedenktijd", "legal-ground", "selectielijst"],
+        "destruction": ["approvals", "bedenktijd", "legal-ground", "selectielijst", "role-names"],
         "edepot": ["aggregation-id", "contact"],
         "mdto": ["beperking-gebruik"],
     ]
@@ -118,6 +118,22 @@ final class PolicyReader {
                 }
             }
         }
+        // Optional: what the documents call each approver role ("DIV-medewerker"); defaults for div and archivist.
+        var roleNames: [String: String] = [:]
+        if let namesT = deT?["role-names"]?.table {
+            for k in namesT.keys.sorted() {
+                guard let text = namesT[k]?.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    error(["destruction", "role-names"], k, "must be a non-empty text in double quotes (the role's name in documents)")
+                    continue
+                }
+                if let approvals, !approvals.contains(k) {
+                    error(["destruction", "role-names"], k, "'\(k)' is not one of the approvals (\(approvals.joined(separator: ", ")))")
+                }
+                roleNames[k] = text
+            }
+        } else if let v = deT?["role-names"] {
+            error(["destruction"], "role-names", "'role-names' must be a table ([destruction.role-names]), found a \(v.type)")
+        }
         let bedenktijd = duration(deT, ["destruction"], "bedenktijd")
         let legal = string(deT, ["destruction"], "legal-ground")
         let selectielijst = string(deT, ["destruction"], "selectielijst")
@@ -143,7 +159,8 @@ final class PolicyReader {
             hotspotTransferAfter: hsAfter,
             optOut: OptOutSettings(window: window, folders: folders, keywords: keywords),
             destruction: DestructionSettings(
-                approvals: approvals, bedenktijd: bedenktijd, legalGround: legal, selectielijst: selectielijst),
+                approvals: approvals, bedenktijd: bedenktijd, legalGround: legal, selectielijst: selectielijst,
+                roleNames: roleNames),
             eDepot: EDepotSettings(aggregationId: aggregation, contact: contact),
             mdto: MDTOSettings(beperkingGebruik: beperking))
     }

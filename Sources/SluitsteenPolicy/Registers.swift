@@ -50,15 +50,55 @@ public struct MailboxEntry: Sendable, Hashable, Codable {
     }
 }
 
-/// The three registers Sluitsteen needs to classify mail: people, their role periods, and mailboxes.
+/// One period in which a person may approve destruction lists in an approver role (approvers.csv), e.g. `div` or
+/// `archivist` as the policy's destruction approvals name them; both days included, `validTo == nil` = ongoing.
+public struct ApproverAssignment: Sendable, Hashable, Codable {
+    public var personId: String
+    public var approverRole: String
+    public var validFrom: CivilDate
+    public var validTo: CivilDate?
+    public init(personId: String, approverRole: String, validFrom: CivilDate, validTo: CivilDate?) {
+        self.personId = personId
+        self.approverRole = approverRole
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+    public var period: DatePeriod { DatePeriod(from: validFrom, to: validTo) }
+}
+
+/// The registers Sluitsteen needs: people, their role periods and mailboxes (to classify mail), and who may approve
+/// destruction lists in which role (approvers; optional).
 public struct Registers: Sendable, Hashable, Codable {
     public var people: [Person]
     public var roles: [RoleAssignment]
     public var mailboxes: [MailboxEntry]
-    public init(people: [Person] = [], roles: [RoleAssignment] = [], mailboxes: [MailboxEntry] = []) {
+    public var approvers: [ApproverAssignment]
+    public init(people: [Person] = [], roles: [RoleAssignment] = [], mailboxes: [MailboxEntry] = [],
+                approvers: [ApproverAssignment] = []) {
         self.people = people
         self.roles = roles
         self.mailboxes = mailboxes
+        self.approvers = approvers
+    }
+
+    private enum CodingKeys: String, CodingKey { case people, roles, mailboxes, approvers }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        people = try c.decode([Person].self, forKey: .people)
+        roles = try c.decode([RoleAssignment].self, forKey: .roles)
+        mailboxes = try c.decode([MailboxEntry].self, forKey: .mailboxes)
+        // Registers imported before approvers were kept have none.
+        approvers = try c.decodeIfPresent([ApproverAssignment].self, forKey: .approvers) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(people, forKey: .people)
+        try c.encode(roles, forKey: .roles)
+        try c.encode(mailboxes, forKey: .mailboxes)
+        // Left out when empty, so that registers without approvers keep the JSON (and hash) they always had.
+        if !approvers.isEmpty { try c.encode(approvers, forKey: .approvers) }
     }
 }
 
@@ -123,8 +163,8 @@ public enum RegisterReadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Registers {
-    /// Reads and validates people.csv, roles.csv and mailboxes.csv.
-    public static func load(people: URL, roles: URL, mailboxes: URL, policy: Policy) throws(RegisterReadError)
+    /// Reads and validates people.csv, roles.csv and mailboxes.csv, and approvers.csv when given.
+    public static func load(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, policy: Policy) throws(RegisterReadError)
         -> RegisterImport
     {
         func read(_ url: URL) throws(RegisterReadError) -> RegisterSource {
@@ -134,16 +174,46 @@ extension Registers {
                 throw .unreadable(file: url.path, reason: error.localizedDescription)
             }
         }
-        return parse(people: try read(people), roles: try read(roles), mailboxes: try read(mailboxes), policy: policy)
+        var approverSource: RegisterSource? = nil
+        if let approvers { approverSource = try read(approvers) }
+        return parse(people: try read(people), roles: try read(roles), mailboxes: try read(mailboxes), approvers: approverSource,
+                     policy: policy)
     }
 
-    /// Parses and validates the three register files (RFC 4180 CSV, header line required).
-    public static func parse(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource, policy: Policy)
-        -> RegisterImport
+    /// Parses and validates the register files (RFC 4180 CSV, header line required).
+    public static func parse(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
+                             approvers: RegisterSource? = nil, policy: Policy) -> RegisterImport
     {
         var parser = RegisterParser(policy: policy)
-        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes)
+        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers)
         return RegisterImport(registers: result, errors: parser.errors, warnings: parser.warnings)
+    }
+
+    /// The register a CSV header belongs to, by its columns (so that files given in any order are recognised).
+    public enum Kind: String, Sendable, CaseIterable {
+        case people, roles, mailboxes, approvers
+
+        /// The columns the header must name.
+        public var columns: [String] {
+            switch self {
+            case .people: return ["person_id", "name", "employed_from", "employed_to"]
+            case .roles: return ["person_id", "role", "valid_from", "valid_to"]
+            case .mailboxes: return ["address", "kind", "person_id"]
+            case .approvers: return ["person_id", "approver_role", "valid_from", "valid_to"]
+            }
+        }
+
+        /// The usual file name.
+        public var fileName: String { rawValue + ".csv" }
+
+        /// The register whose columns the first line of `text` names, if exactly one fits.
+        public static func recognise(_ text: String) -> Kind? {
+            let firstLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first.map(String.init) ?? ""
+            let names = Set(firstLine.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
+            let fits = Kind.allCases.filter { Set($0.columns).isSubset(of: names) }
+            return fits.count == 1 ? fits[0] : nil
+        }
     }
 }
 
@@ -227,7 +297,8 @@ struct RegisterParser {
         return (true, d)
     }
 
-    mutating func run(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource) -> Registers {
+    mutating func run(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
+                      approvers: RegisterSource? = nil) -> Registers {
         var result = Registers()
         var personLines: [String: Int] = [:]
         var personById: [String: Person] = [:]
@@ -342,6 +413,47 @@ struct RegisterParser {
             mailboxLines[address] = row.line
             result.mailboxes.append(MailboxEntry(address: address, kind: kind, personId: kind == .personal ? personId : nil))
         }
+
+        if let approvers {
+            var approverPeriods: [String: [(ApproverAssignment, Int)]] = [:]
+            let known = policy.destruction.approvals
+            for row in rows(approvers, required: Registers.Kind.approvers.columns) {
+                let id = row.value("person_id")
+                let role = row.value("approver_role")
+                var ok = true
+                if id.isEmpty {
+                    issue(.error, row, "person_id", "person_id is empty")
+                    ok = false
+                } else if personById[id] == nil {
+                    issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                    ok = false
+                }
+                if role.isEmpty {
+                    issue(.error, row, "approver_role", "approver_role is empty")
+                    ok = false
+                } else if !known.contains(role) {
+                    issue(.error, row, "approver_role",
+                          "unknown approver role '\(role)'; the policy's destruction approvals are \(known.joined(separator: ", "))")
+                    ok = false
+                }
+                let from = date(row, "valid_from", required: true)
+                let to = date(row, "valid_to", required: false)
+                guard ok, from.ok, to.ok, let f = from.date else { continue }
+                if let t = to.date, t < f {
+                    issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
+                    continue
+                }
+                let assignment = ApproverAssignment(personId: id, approverRole: role, validFrom: f, validTo: to.date)
+                let key = id + "\u{0}" + role
+                if let clash = approverPeriods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
+                    issue(.error, row, "valid_from",
+                          "this period of approver role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                    continue
+                }
+                approverPeriods[key, default: []].append((assignment, row.line))
+                result.approvers.append(assignment)
+            }
+        }
         return result
     }
 }
@@ -410,5 +522,10 @@ public struct RegisterIndex: Sendable {
     /// The key-role period the person held on `date` (first and last day included), if any.
     public func keyRole(of personId: String, on date: CivilDate) -> RoleAssignment? {
         roles(of: personId).first { keyRoleNames.contains($0.role) && $0.period.contains(date) }
+    }
+
+    /// The period in which the person may approve in `approverRole` that includes `date`, if any.
+    public func approver(_ personId: String, role approverRole: String, on date: CivilDate) -> ApproverAssignment? {
+        registers.approvers.first { $0.personId == personId && $0.approverRole == approverRole && $0.period.contains(date) }
     }
 }

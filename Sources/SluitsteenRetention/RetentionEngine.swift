@@ -59,47 +59,19 @@ public struct RetentionEngine: Sendable {
                                 _ body: (DecidedCopy) throws -> Void) throws(RetentionError) {
         let context = try context(asOf: asOf)
         let hits = try textHits(context)
-        let needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
-        var sql = """
-            SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
-                   c.keywordsJSON, m.headerKeywordsJSON\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
-            FROM copy c JOIN message m ON m.rowid = c.messageRowid
-            WHERE c.state IN ('present', 'transferred')
-            """
-        var args: [any DatabaseValueConvertible] = []
-        if let mailboxes, !mailboxes.isEmpty {
-            sql += " AND c.mailbox IN (\(mailboxes.map { _ in "?" }.joined(separator: ",")))"
-            args += mailboxes.map { $0.lowercased() }
-        }
-        sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
+        let query = CopyQuery(context: context, mailboxes: mailboxes)
         // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
         // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
         let channel = BatchChannel<(CopyFacts, MessageCopy)>(capacity: 4)
         let catalog = workspace.catalog
-        let arguments: StatementArguments = StatementArguments(args)
-        let query = sql
         Thread.detachNewThread {
             do {
                 try catalog.read { db in
-                    let cursor = try Row.fetchCursor(db, sql: query, arguments: arguments)
+                    let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
                     var batch: [(CopyFacts, MessageCopy)] = []
                     batch.reserveCapacity(2048)
                     while let row = try cursor.next() {
-                        let facts = CopyFacts(copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5],
-                                              dateEpoch: row[6], capturedEpoch: row[7], folder: row[8], state: row[9])
-                        var keywords = FastJSON.strings(row[10])
-                        for k in FastJSON.strings(row[11]) where !keywords.contains(k) { keywords.append(k) }
-                        var from: [String] = [], to: [String] = [], cc: [String] = []
-                        if needsAddresses {
-                            from = FastJSON.addresses(row[12]); to = FastJSON.addresses(row[13]); cc = FastJSON.addresses(row[14])
-                        }
-                        let copy = MessageCopy(
-                            mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
-                            messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
-                            captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
-                            keywords: keywords, from: from, to: to, cc: cc,
-                            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []))
-                        batch.append((facts, copy))
+                        batch.append(query.facts(row, hits: hits))
                         if batch.count == 2048 {
                             guard channel.put(batch) else { return }
                             batch.removeAll(keepingCapacity: true)
@@ -130,17 +102,39 @@ public struct RetentionEngine: Sendable {
 
     /// Decides the given copies (by id) as of `asOf`; copies no longer in the archive are absent from the result.
     public func decide(copyIds: Set<Int64>, asOf: Instant) throws(RetentionError) -> [Int64: DecidedCopy] {
-        var out: [Int64: DecidedCopy] = [:]
-        let mailboxes: [String]
+        try prepareTextIndex()
         do {
-            mailboxes = try workspace.catalog.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT mailbox FROM copy WHERE id IN (SELECT value FROM json_each(?))",
-                                    arguments: ["[" + copyIds.map(String.init).joined(separator: ",") + "]"])
-            }
-        } catch { throw .archive("\(error)") }
-        guard !mailboxes.isEmpty else { return [:] }
-        try forEachDecision(asOf: asOf, mailboxes: mailboxes) { d in
-            if copyIds.contains(d.copy.copyId) { out[d.copy.copyId] = d }
+            return try workspace.catalog.read { db in try decide(copyIds: copyIds, asOf: asOf, in: db) }
+        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+    }
+
+    /// Brings the full-text index up to date (messages captured since the last run), so that decisions made inside a
+    /// transaction with ``decide(copyIds:asOf:in:)`` see every term of a hotspot or hold.
+    public func prepareTextIndex() throws(RetentionError) {
+        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error.description) }
+    }
+
+    /// Decides the given copies as of `asOf` inside the caller's transaction: the registers, hotspots, Woo holds and
+    /// opt-out marks are read in `db`, so that whatever was committed before the transaction counts, and nothing can
+    /// change them until it ends. Destruction calls this in the transaction that commits the deletion of each batch, so
+    /// a hold recorded during an execution stops every item it covers that is not yet deleted. The full-text index
+    /// must be up to date for these copies (``prepareTextIndex()``); copies no longer in the archive are absent.
+    public func decide(copyIds: Set<Int64>, asOf: Instant, in db: Database) throws -> [Int64: DecidedCopy] {
+        guard !copyIds.isEmpty else { return [:] }
+        let registers = try RetentionStore.registers(db) ?? Registers()
+        let context = DecisionContext(policy: policy, registers: RegisterIndex(registers, policy: policy),
+                                      hotspots: try RetentionStore.hotspots(db), holds: try RetentionStore.holds(db),
+                                      marks: try RetentionStore.optOutMarks(db), asOf: asOf)
+        let ids = "[" + copyIds.sorted().map(String.init).joined(separator: ",") + "]"
+        let hits = try textHits(context, in: db, onlyCopies: ids)
+        let query = CopyQuery(context: context, mailboxes: nil, copyIdsJSON: ids)
+        var out: [Int64: DecidedCopy] = [:]
+        let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+        while let row = try cursor.next() {
+            let (facts, copy) = query.facts(row, hits: hits)
+            var decision = context.decide(copy)
+            if facts.state == "transferred" { decision = decision.transferred() }
+            out[facts.copyId] = DecidedCopy(copy: facts, decision: decision)
         }
         return out
     }
@@ -148,33 +142,97 @@ public struct RetentionEngine: Sendable {
     /// For every hotspot and hold with terms or zaak numbers: the messages (by SHA-256) whose subject or text body
     /// contains one, found with the FTS5 index (brought up to date first) and confirmed with ``TextMatcher``.
     func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<String>] {
-        var hits: [String: Set<String>] = [:]
+        guard Self.textTargets(context).contains(where: { _ in true }) else { return [:] }
+        // Messages captured since the last run are added to the full-text index first (derived data, see TextIndexer).
+        try prepareTextIndex()
+        do {
+            return try workspace.catalog.read { db in try textHits(context, in: db, onlyCopies: nil) }
+        } catch { throw .archive("\(error)") }
+    }
+
+    private static func textTargets(_ context: DecisionContext) -> [(key: String, matcher: TextMatcher)] {
         var targets: [(key: String, matcher: TextMatcher)] = []
         for h in context.hotspots where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
         for h in context.holds where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
-        guard !targets.isEmpty else { return [:] }
-        // Messages captured since the last run are added to the full-text index first (derived data, see TextIndexer).
-        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error.description) }
-        do {
-            try workspace.catalog.read { db in
-                for target in targets {
-                    // Each term as an FTS5 phrase (SQLite tokenizes it as it tokenized the text); TextMatcher then
-                    // confirms the term in the text itself.
-                    let query = target.matcher.terms
-                        .map { TextMatcher.words(in: $0) }
-                        .filter { !$0.isEmpty }
-                        .map { "\"" + $0.joined(separator: " ").replacingOccurrences(of: "\"", with: "") + "\"" }
-                        .joined(separator: " OR ")
-                    guard !query.isEmpty else { continue }
-                    let cursor = try Row.fetchCursor(db, sql: "SELECT sha256, text FROM messageText WHERE messageText MATCH ?", arguments: [query])
-                    while let row = try cursor.next() {
-                        let text: String = row[1]
-                        if target.matcher.matches(text) { hits[row[0], default: []].insert(target.key) }
-                    }
-                }
+        return targets
+    }
+
+    /// The text hits found in `db`; with `onlyCopies` (a JSON array of copy ids) only among those copies' messages.
+    private func textHits(_ context: DecisionContext, in db: Database, onlyCopies: String?) throws -> [String: Set<String>] {
+        var hits: [String: Set<String>] = [:]
+        for target in Self.textTargets(context) {
+            // Each term as an FTS5 phrase (SQLite tokenizes it as it tokenized the text); TextMatcher then
+            // confirms the term in the text itself.
+            let query = target.matcher.terms
+                .map { TextMatcher.words(in: $0) }
+                .filter { !$0.isEmpty }
+                .map { "\"" + $0.joined(separator: " ").replacingOccurrences(of: "\"", with: "") + "\"" }
+                .joined(separator: " OR ")
+            guard !query.isEmpty else { continue }
+            var sql = "SELECT sha256, text FROM messageText WHERE messageText MATCH ?"
+            var args: StatementArguments = [query]
+            if let onlyCopies {
+                sql += " AND rowid IN (SELECT messageRowid FROM copy WHERE id IN (SELECT value FROM json_each(?)))"
+                args += [onlyCopies]
             }
-        } catch { throw .archive("\(error)") }
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: args)
+            while let row = try cursor.next() {
+                let text: String = row[1]
+                if target.matcher.matches(text) { hits[row[0], default: []].insert(target.key) }
+            }
+        }
         return hits
+    }
+}
+
+/// The catalog query behind decisions: every copy still in the archive (optionally of some mailboxes, or some copy
+/// ids), with the columns a decision needs, and the conversion of its rows into facts.
+struct CopyQuery {
+    let sql: String
+    let arguments: StatementArguments
+    /// Whether the hotspots or holds match addresses (then the address columns are read).
+    let needsAddresses: Bool
+
+    init(context: DecisionContext, mailboxes: [String]?, copyIdsJSON: String? = nil) {
+        needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
+        var sql = """
+            SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
+                   c.keywordsJSON\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
+            FROM copy c JOIN message m ON m.rowid = c.messageRowid
+            WHERE c.state IN ('present', 'transferred')
+            """
+        var args: [any DatabaseValueConvertible] = []
+        if let mailboxes, !mailboxes.isEmpty {
+            sql += " AND c.mailbox IN (\(mailboxes.map { _ in "?" }.joined(separator: ",")))"
+            args += mailboxes.map { $0.lowercased() }
+        }
+        if let copyIdsJSON {
+            sql += " AND c.id IN (SELECT value FROM json_each(?))"
+            args.append(copyIdsJSON)
+        }
+        sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
+        self.sql = sql
+        arguments = StatementArguments(args)
+    }
+
+    /// The facts of one row, and the copy as the decision core sees it.
+    func facts(_ row: Row, hits: [String: Set<String>]) -> (CopyFacts, MessageCopy) {
+        let facts = CopyFacts(copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5],
+                              dateEpoch: row[6], capturedEpoch: row[7], folder: row[8], state: row[9])
+        // Keywords come only from the mailbox owner's side (folder flags, Maildir/IMAP keywords, PST categories), never
+        // from the message's own Keywords header, which its sender writes.
+        let keywords = FastJSON.strings(row[10])
+        var from: [String] = [], to: [String] = [], cc: [String] = []
+        if needsAddresses {
+            from = FastJSON.addresses(row[11]); to = FastJSON.addresses(row[12]); cc = FastJSON.addresses(row[13])
+        }
+        let copy = MessageCopy(
+            mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
+            messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
+            captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
+            keywords: keywords, from: from, to: to, cc: cc,
+            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []))
+        return (facts, copy)
     }
 }
 

@@ -25,10 +25,18 @@ public struct RetentionPlan: Sendable {
     /// Per year (of the due date): copies to be transferred (B: retain-permanent, transfer-due).
     public private(set) var transferByYear: [Int: Tally] = [:]
     public private(set) var total = Tally()
+    /// Today, when `asOf` lies after it: the plan is then a forecast (vooruitblik) and says so everywhere.
+    public var forecastToday: CivilDate?
+    /// A real archive or a demo/test archive (a demo's report says so).
+    public var archiveKind: ArchiveKind = .real
+    /// Things the reader must know before reading the figures (e.g. that no registers are imported), in Dutch.
+    public var notices: [String] = []
 
-    public init(asOf: CivilDate, policySource: String) {
+    public init(asOf: CivilDate, policySource: String, forecastToday: CivilDate? = nil, archiveKind: ArchiveKind = .real) {
         self.asOf = asOf
         self.policySource = policySource
+        self.forecastToday = forecastToday
+        self.archiveKind = archiveKind
     }
 
     /// Adds one decided copy.
@@ -52,7 +60,11 @@ public struct RetentionPlan: Sendable {
 
     /// The plan as text for a terminal.
     public var text: String {
-        var out = "Bewaarplan per \(asOf.iso) (beleid: \(policySource))\n\n"
+        var out = ""
+        if let notice = archiveKind.documentNotice { out += notice + "\n" }
+        if let today = forecastToday { out += Forecast.notice(asOf: asOf, today: today) + "\n" }
+        for n in notices { out += "LET OP: \(n)\n" }
+        out += "Bewaarplan per \(asOf.iso) (beleid: \(policySource))\n\n"
         out += pad("klasse", 14) + pad("actie", 18) + lpad("aantal", 9) + lpad("omvang", 12) + "\n"
         for (key, tally) in byClassAndAction.sorted(by: { $0.key < $1.key }) {
             out += pad(key.messageClass, 14) + pad(key.action, 18) + lpad(String(tally.count), 9) + lpad(RetentionPlan.size(tally.bytes), 12) + "\n"
@@ -72,7 +84,7 @@ public struct RetentionPlan: Sendable {
 
     /// Appends one JSON line (with its newline) for a decided copy to `out`, as bytes: the same text as
     /// ``jsonLine(_:)``, built without intermediate strings so that a million-copy plan is not dominated by it.
-    public static func appendJSONLine(_ d: DecidedCopy, to out: inout [UInt8]) {
+    public static func appendJSONLine(_ d: DecidedCopy, forecast: Bool = false, to out: inout [UInt8]) {
         JSONText.appendRaw("{\"mailbox\":", to: &out); JSONText.appendString(d.copy.mailbox, to: &out)
         JSONText.appendRaw(",\"sha256\":", to: &out); JSONText.appendString(d.copy.sha256, to: &out)
         JSONText.appendRaw(",\"messageId\":", to: &out); JSONText.appendString(d.copy.messageId, to: &out)
@@ -89,7 +101,7 @@ public struct RetentionPlan: Sendable {
             if i > 0 { out.append(0x2C) }
             JSONText.appendString(rule, to: &out)
         }
-        JSONText.appendRaw("]}\n", to: &out)
+        JSONText.appendRaw(forecast ? "],\"forecast\":true}\n" : "]}\n", to: &out)
     }
 
     /// One JSON line for a decided copy (`plan --json`).
@@ -119,7 +131,8 @@ public struct RetentionPlan: Sendable {
             <html lang="nl"><head><meta charset="utf-8"><title>Bewaarplan e-mail per \(asOf.iso)</title>
             <style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}th{background:#eee}.v{fill:#c0392b}.b{fill:#2e6da4}svg text{font-size:11px;font-family:sans-serif}</style></head>
             <body>
-            <h1>Bewaarplan e-mail</h1>
+            \(HTML.demoBanner(archiveKind))\(forecastToday.map { HTML.forecastBanner(asOf: asOf, today: $0) } ?? "")<h1>Bewaarplan e-mail\(forecastToday == nil ? "" : " (vooruitblik)")</h1>
+            \(notices.map { "<p class=\"notice\" role=\"note\"><strong>Let op:</strong> \(HTML.escape($0))</p>" }.joined(separator: "\n"))
             <p>Peildatum: <strong>\(asOf.iso)</strong>. Beleid: \(HTML.escape(policySource)). Totaal \(total.count) berichtkopieën (\(RetentionPlan.size(total.bytes))).</p>
             <h2>Per klasse en actie</h2>
             <table><tr><th>Klasse</th><th>Actie</th><th>Aantal</th><th>Omvang</th></tr>
@@ -204,5 +217,31 @@ public enum HTML {
             }
         }
         return out
+    }
+
+    /// The visible notice a document of a demo/test archive carries at its top (empty for a real archive).
+    public static func demoBanner(_ kind: ArchiveKind) -> String {
+        guard let notice = kind.documentNotice else { return "" }
+        return "<p class=\"demo\" role=\"note\" style=\"border:3px solid #b00000;color:#b00000;padding:.5em;font-weight:bold\">"
+            + escape(notice) + "</p>\n"
+    }
+
+    /// The visible notice of a forecast (vooruitblik): a plan or explanation as of a date after today.
+    public static func forecastBanner(asOf: CivilDate, today: CivilDate) -> String {
+        "<p class=\"forecast\" role=\"note\" style=\"border:3px solid #8a5a00;color:#8a5a00;padding:.5em;font-weight:bold\">"
+            + escape(Forecast.notice(asOf: asOf, today: today)) + "</p>\n"
+    }
+}
+
+/// A plan, explanation or export as of a date after today is a forecast (vooruitblik): it says what the rules will
+/// require then if nothing changes (holds, opt-outs, registers), and nothing is carried out by it.
+public enum Forecast {
+    /// True when `asOf` lies after `today`.
+    public static func isForecast(asOf: CivilDate, today: CivilDate) -> Bool { asOf > today }
+
+    /// The one-line notice, in Dutch.
+    public static func notice(asOf: CivilDate, today: CivilDate) -> String {
+        "VOORUITBLIK: peildatum \(asOf.iso) ligt na vandaag (\(today.iso)). Dit is een verwachting als er niets verandert "
+            + "(Woo-verzoeken, opt-outs, registers); er wordt niets op uitgevoerd."
     }
 }

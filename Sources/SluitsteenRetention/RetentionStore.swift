@@ -22,14 +22,16 @@ public struct RetentionStore: Sendable {
         public var people: Int
         public var roles: Int
         public var mailboxes: Int
+        public var approvers: Int
         public var warnings: [String]
     }
 
     /// Imports the three register CSVs. Errors (with file, line and column) refuse the whole import; importing the
     /// same files again changes nothing. Mailboxes in the archive that are not in the register are warned about.
-    public func importRegisters(people: URL, roles: URL, mailboxes: URL, policy: Policy, actor: String, at now: Date) throws(RetentionError) -> ImportOutcome {
+    public func importRegisters(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, policy: Policy,
+                                actor: Actor) throws(RetentionError) -> ImportOutcome {
         let result: RegisterImport
-        do { result = try Registers.load(people: people, roles: roles, mailboxes: mailboxes, policy: policy) } catch {
+        do { result = try Registers.load(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, policy: policy) } catch {
             throw .invalidInput(error.description)
         }
         guard result.isValid else { throw .registers(result.errors.map(\.description)) }
@@ -37,6 +39,9 @@ public struct RetentionStore: Sendable {
         let index = RegisterIndex(result.registers, policy: policy)
         let archived: [String]
         do { archived = try catalog.mailboxes() } catch { throw .archive("\(error)") }
+        if result.registers.approvers.isEmpty, let current = try registers(), !current.approvers.isEmpty {
+            warnings.append("warning: no approvers.csv was given: the registers in force had \(current.approvers.count) approver period(s); after this import no one may approve destruction lists until approvers.csv is imported again")
+        }
         for address in archived where index.mailbox(address) == nil {
             warnings.append("warning: mailbox \(address) is in the archive but not in \(mailboxes.lastPathComponent); its messages stay unclassified and are never destroyed")
         }
@@ -51,49 +56,65 @@ public struct RetentionStore: Sendable {
                 let current = try String.fetchOne(db, sql: "SELECT sourcesSHA256 FROM registerVersion ORDER BY id DESC LIMIT 1")
                 guard current != hash else { return false }
                 try db.execute(sql: "INSERT INTO registerVersion (importedAt, importedBy, sourcesSHA256, registersJSON) VALUES (?, ?, ?, ?)",
-                               arguments: [ISOTimestamp.format(now), actor, hash, json])
-                try AuditTrail.append(db, kind: .registerImport, command: "register import", actor: actor,
+                               arguments: [ISOTimestamp.format(workspace.clock.now()), actor.documentText, hash, json])
+                try workspace.audit.append(db, kind: .registerImport, command: "register import", actor: actor.auditText,
                                       objectIds: ["register:\(db.lastInsertedRowID)"],
-                                      outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes (sha256 \(hash.prefix(12)))",
-                                      at: now)
+                                      outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes"
+                                          + (result.registers.approvers.isEmpty ? "" : ", \(result.registers.approvers.count) approver periods")
+                                          + " (sha256 \(hash.prefix(12)))")
                 return true
             }
         } catch { throw .archive("\(error)") }
         return ImportOutcome(changed: changed, people: result.registers.people.count, roles: result.registers.roles.count,
-                             mailboxes: result.registers.mailboxes.count, warnings: warnings)
+                             mailboxes: result.registers.mailboxes.count, approvers: result.registers.approvers.count, warnings: warnings)
     }
 
     /// The registers in force (the latest import), or nil when none was imported.
     public func registers() throws(RetentionError) -> Registers? {
-        let json: String?
-        do { json = try catalog.read { try String.fetchOne($0, sql: "SELECT registersJSON FROM registerVersion ORDER BY id DESC LIMIT 1") } } catch {
-            throw .archive("\(error)")
+        do { return try catalog.read { try Self.registers($0) } } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+    }
+
+    /// The registers in force, read in the caller's transaction.
+    static func registers(_ db: Database) throws -> Registers? {
+        guard let json = try String.fetchOne(db, sql: "SELECT registersJSON FROM registerVersion ORDER BY id DESC LIMIT 1") else { return nil }
+        do { return try JSONDecoder().decode(Registers.self, from: Data(json.utf8)) } catch {
+            throw RetentionError.archive("the stored registers cannot be read: \(error)")
         }
-        guard let json else { return nil }
-        do { return try JSONDecoder().decode(Registers.self, from: Data(json.utf8)) } catch { throw .archive("the stored registers cannot be read: \(error)") }
+    }
+
+    /// The registered person `personId` as the actor of a command, or a refusal naming what is wrong.
+    public func registeredActor(_ personId: String, osUser: String = Actor.currentOSUser) throws(RetentionError) -> Actor {
+        let id = personId.trimmingCharacters(in: .whitespaces)
+        guard let registers = try registers() else {
+            throw .refused("'\(id)' cannot be checked: no registers have been imported yet (`sluitsteen register import …`)")
+        }
+        guard let person = registers.people.first(where: { $0.id == id }) else {
+            throw .refused("'\(SafeText.terminal(String(id.prefix(60))))' is not a person id in the personnel register (people.csv); give the person_id, e.g. P0007")
+        }
+        return Actor(personId: person.id, name: person.name.isEmpty ? person.id : person.name, osUser: osUser)
     }
 
     // MARK: Opt-out marks
 
     /// All opt-out marks that have not been undone.
     public func optOutMarks() throws(RetentionError) -> [OptOutMark] {
-        do {
-            return try catalog.read { db in
-                try Row.fetchAll(db, sql: "SELECT mailbox, messageId, ground, markedEpoch, markedBy FROM optOutMark WHERE undoneAt IS NULL ORDER BY id").compactMap { row in
-                    guard let ground = OptOutGround(rawValue: row[2]) else { return nil }
-                    return OptOutMark(mailbox: row[0], messageId: row[1], ground: ground,
-                                      markedAt: Instant(secondsSinceEpoch: row[3]), by: row[4])
-                }
-            }
-        } catch { throw .archive("\(error)") }
+        do { return try catalog.read { try Self.optOutMarks($0) } } catch { throw .archive("\(error)") }
+    }
+
+    /// The opt-out marks in force, read in the caller's transaction.
+    static func optOutMarks(_ db: Database) throws -> [OptOutMark] {
+        try Row.fetchAll(db, sql: "SELECT mailbox, messageId, ground, markedEpoch, markedBy FROM optOutMark WHERE undoneAt IS NULL ORDER BY id").compactMap { row in
+            guard let ground = OptOutGround(rawValue: row[2]) else { return nil }
+            return OptOutMark(mailbox: row[0], messageId: row[1], ground: ground, markedAt: Instant(secondsSinceEpoch: row[3]), by: row[4])
+        }
     }
 
     /// Records an opt-out for the message in the mailbox, after checking the window.
     /// Returns the closing date of the window.
     @discardableResult
-    public func markOptOut(mailbox: String, messageId: String, ground: OptOutGround, policy: Policy, actor: String,
-                           source: String, at now: Date) throws(RetentionError) -> CivilDate {
-        let results = try markOptOuts([(mailbox, messageId, ground)], policy: policy, actor: actor, source: source, at: now)
+    public func markOptOut(mailbox: String, messageId: String, ground: OptOutGround, policy: Policy, actor: Actor,
+                           source: String) throws(RetentionError) -> CivilDate {
+        let results = try markOptOuts([(mailbox, messageId, ground)], policy: policy, actor: actor, source: source)
         switch results[0] {
         case .success(let d): return d
         case .failure(let e): throw e
@@ -102,11 +123,11 @@ public struct RetentionStore: Sendable {
 
     /// Records many opt-outs at once, all or nothing: every row is checked first; if any is refused, nothing is
     /// recorded. Returns, per row, the window's closing date or the refusal.
-    public func markOptOuts(_ rows: [(mailbox: String, messageId: String, ground: OptOutGround)], policy: Policy, actor: String,
-                            source: String = "import", at now: Date) throws(RetentionError) -> [Result<CivilDate, RetentionError>] {
+    public func markOptOuts(_ rows: [(mailbox: String, messageId: String, ground: OptOutGround)], policy: Policy, actor: Actor,
+                            source: String = "import") throws(RetentionError) -> [Result<CivilDate, RetentionError>] {
         guard let registers = try registers() else { throw .noRegisters }
         let index = RegisterIndex(registers, policy: policy)
-        let markedAt = Instant(now)
+        let markedAt = Instant(workspace.clock.now())
         var results: [Result<CivilDate, RetentionError>] = []
         for row in rows {
             let address = row.mailbox.lowercased()
@@ -132,11 +153,11 @@ public struct RetentionStore: Sendable {
                     let address = row.mailbox.lowercased()
                     try db.execute(sql: """
                         INSERT INTO optOutMark (mailbox, messageId, ground, markedAt, markedEpoch, markedBy, source) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [address, Catalog.canonicalMessageId(row.messageId), row.ground.rawValue, ISOTimestamp.format(now),
-                                         markedAt.secondsSinceEpoch, actor, source])
-                    try AuditTrail.append(db, kind: .optOut, command: "optout \(source)", actor: actor,
+                        """, arguments: [address, Catalog.canonicalMessageId(row.messageId), row.ground.rawValue, ISOTimestamp.format(workspace.clock.now()),
+                                         markedAt.secondsSinceEpoch, actor.documentText, source])
+                    try workspace.audit.append(db, kind: .optOut, command: "optout \(source)", actor: actor.auditText,
                                           objectIds: ["optout:\(db.lastInsertedRowID)", "mailbox:\(address)"],
-                                          outcome: "marked \(row.ground.rawValue); window closes \(closes.iso)", at: now)
+                                          outcome: "marked \(row.ground.rawValue); window closes \(closes.iso)")
                 }
             }
         } catch { throw .archive("\(error)") }
@@ -144,17 +165,17 @@ public struct RetentionStore: Sendable {
     }
 
     /// Undoes the opt-out marks of a message in a mailbox (the message is then kept under the normal rules).
-    public func undoOptOut(mailbox: String, messageId: String, reason: String, actor: String, at now: Date) throws(RetentionError) -> Int {
+    public func undoOptOut(mailbox: String, messageId: String, reason: String, actor: Actor) throws(RetentionError) -> Int {
         let address = mailbox.lowercased()
         let id = Catalog.canonicalMessageId(messageId)
         do {
             return try catalog.write { db -> Int in
                 try db.execute(sql: "UPDATE optOutMark SET undoneAt = ?, undoneBy = ?, undoReason = ? WHERE mailbox = ? AND messageId = ? AND undoneAt IS NULL",
-                               arguments: [ISOTimestamp.format(now), actor, reason, address, id])
+                               arguments: [ISOTimestamp.format(workspace.clock.now()), actor.documentText, reason, address, id])
                 let n = db.changesCount
                 guard n > 0 else { throw RetentionError.notFound("an opt-out mark for \(id) in \(address)") }
-                try AuditTrail.append(db, kind: .optOut, command: "optout undo", actor: actor, objectIds: ["mailbox:\(address)"],
-                                      outcome: "undone (\(n) mark\(n == 1 ? "" : "s")): \(reason)", at: now)
+                try workspace.audit.append(db, kind: .optOut, command: "optout undo", actor: actor.auditText, objectIds: ["mailbox:\(address)"],
+                                      outcome: "undone (\(n) mark\(n == 1 ? "" : "s")): \(reason)")
                 return n
             }
         } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
@@ -164,18 +185,19 @@ public struct RetentionStore: Sendable {
 
     /// All hotspots, by name.
     public func hotspots() throws(RetentionError) -> [Hotspot] {
-        do {
-            return try catalog.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, name, status, criteriaJSON, decisionRef FROM hotspot ORDER BY name").map { row in
-                    Hotspot(id: row[0], name: row[1], status: HotspotStatus(rawValue: row[2]) ?? .proposed,
-                            criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[3] as String).utf8)), decisionRef: row[4])
-                }
-            }
-        } catch { throw .archive("\(error)") }
+        do { return try catalog.read { try Self.hotspots($0) } } catch { throw .archive("\(error)") }
+    }
+
+    /// All hotspots, read in the caller's transaction.
+    static func hotspots(_ db: Database) throws -> [Hotspot] {
+        try Row.fetchAll(db, sql: "SELECT id, name, status, criteriaJSON, decisionRef FROM hotspot ORDER BY name").map { row in
+            Hotspot(id: row[0], name: row[1], status: HotspotStatus(rawValue: row[2]) ?? .proposed,
+                    criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[3] as String).utf8)), decisionRef: row[4])
+        }
     }
 
     /// Adds a hotspot. Returns its id.
-    public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, actor: String, at now: Date) throws(RetentionError) -> String {
+    public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, actor: Actor) throws(RetentionError) -> String {
         guard !criteria.isEmpty else { throw .invalidInput("a hotspot needs at least one of --terms, --addresses, --mailboxes or --zaak") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("a hotspot needs a name (--name)") }
         let json = RetentionStore.encode(criteria)
@@ -186,27 +208,27 @@ public struct RetentionStore: Sendable {
                 }
                 let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hotspot") ?? 0) + 1
                 let id = "hs-\(n)"
-                let t = ISOTimestamp.format(now)
+                let t = ISOTimestamp.format(workspace.clock.now())
                 try db.execute(sql: "INSERT INTO hotspot (id, name, status, criteriaJSON, decisionRef, createdAt, statusChangedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                arguments: [id, name, status.rawValue, json, decisionRef, t, t])
-                try AuditTrail.append(db, kind: .hotspot, command: "hotspot add", actor: actor, objectIds: ["hotspot:\(id)"],
-                                      outcome: "added '\(name)' as \(status.rawValue)", at: now)
+                try workspace.audit.append(db, kind: .hotspot, command: "hotspot add", actor: actor.auditText, objectIds: ["hotspot:\(id)"],
+                                      outcome: "added '\(name)' as \(status.rawValue)")
                 return id
             }
         } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
     }
 
     /// Changes the status of a hotspot (designate, reject), found by name or id.
-    public func setHotspotStatus(_ nameOrId: String, to status: HotspotStatus, decisionRef: String?, actor: String, at now: Date) throws(RetentionError) -> Hotspot {
+    public func setHotspotStatus(_ nameOrId: String, to status: HotspotStatus, decisionRef: String?, actor: Actor) throws(RetentionError) -> Hotspot {
         do {
             try catalog.write { db in
                 guard let id = try String.fetchOne(db, sql: "SELECT id FROM hotspot WHERE id = ? OR name = ?", arguments: [nameOrId, nameOrId]) else {
                     throw RetentionError.notFound("hotspot '\(nameOrId)'")
                 }
                 try db.execute(sql: "UPDATE hotspot SET status = ?, statusChangedAt = ?, decisionRef = COALESCE(?, decisionRef) WHERE id = ?",
-                               arguments: [status.rawValue, ISOTimestamp.format(now), decisionRef, id])
-                try AuditTrail.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
-                                      actor: actor, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)", at: now)
+                               arguments: [status.rawValue, ISOTimestamp.format(workspace.clock.now()), decisionRef, id])
+                try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
+                                      actor: actor.auditText, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)")
             }
         } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
         guard let h = try hotspots().first(where: { $0.id == nameOrId || $0.name == nameOrId }) else { throw .notFound("hotspot '\(nameOrId)'") }
@@ -217,18 +239,19 @@ public struct RetentionStore: Sendable {
 
     /// All Woo holds, by zaaknummer.
     public func holds() throws(RetentionError) -> [WooHold] {
-        do {
-            return try catalog.read { db in
-                try Row.fetchAll(db, sql: "SELECT id, zaaknummer, received, released, releaseReason, criteriaJSON FROM wooHold ORDER BY zaaknummer, id").map { row in
-                    WooHold(id: row[0], zaaknummer: row[1], received: CivilDate(iso: row[2])!, released: (row[3] as String?).flatMap { CivilDate(iso: $0) },
-                            releaseReason: row[4], criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[5] as String).utf8)))
-                }
-            }
-        } catch { throw .archive("\(error)") }
+        do { return try catalog.read { try Self.holds($0) } } catch { throw .archive("\(error)") }
+    }
+
+    /// All Woo holds, read in the caller's transaction.
+    static func holds(_ db: Database) throws -> [WooHold] {
+        try Row.fetchAll(db, sql: "SELECT id, zaaknummer, received, released, releaseReason, criteriaJSON FROM wooHold ORDER BY zaaknummer, id").map { row in
+            WooHold(id: row[0], zaaknummer: row[1], received: CivilDate(iso: row[2])!, released: (row[3] as String?).flatMap { CivilDate(iso: $0) },
+                    releaseReason: row[4], criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[5] as String).utf8)))
+        }
     }
 
     /// Adds a Woo hold from its received date. Returns its id.
-    public func addHold(zaaknummer: String, received: CivilDate, criteria: MatchCriteria, actor: String, at now: Date) throws(RetentionError) -> String {
+    public func addHold(zaaknummer: String, received: CivilDate, criteria: MatchCriteria, actor: Actor) throws(RetentionError) -> String {
         guard !zaaknummer.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("a Woo hold needs a zaaknummer (--woo)") }
         guard !criteria.mailboxes.isEmpty || criteria.hasTextCriteria || !criteria.addresses.isEmpty else {
             throw .invalidInput("a Woo hold needs --mailboxes or --terms (otherwise it would hold nothing)")
@@ -239,25 +262,25 @@ public struct RetentionStore: Sendable {
                 let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wooHold") ?? 0) + 1
                 let id = "woo-\(n)"
                 try db.execute(sql: "INSERT INTO wooHold (id, zaaknummer, received, criteriaJSON, createdAt) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, zaaknummer, received.iso, json, ISOTimestamp.format(now)])
-                try AuditTrail.append(db, kind: .hold, command: "hold add", actor: actor, objectIds: ["hold:\(id)", "woo:\(zaaknummer)"],
-                                      outcome: "Woo hold from \(received.iso)", at: now)
+                               arguments: [id, zaaknummer, received.iso, json, ISOTimestamp.format(workspace.clock.now())])
+                try workspace.audit.append(db, kind: .hold, command: "hold add", actor: actor.auditText, objectIds: ["hold:\(id)", "woo:\(zaaknummer)"],
+                                      outcome: "Woo hold from \(received.iso)")
                 return id
             }
         } catch { throw .archive("\(error)") }
     }
 
-    /// Releases a hold (by id or zaaknummer) as of the Amsterdam date of `now`.
-    public func releaseHold(_ idOrZaak: String, reason: String, actor: String, at now: Date) throws(RetentionError) -> [String] {
-        let today = AmsterdamTime.date(of: Instant(now))
+    /// Releases a hold (by id or zaaknummer) as of today (Amsterdam date of the workspace clock).
+    public func releaseHold(_ idOrZaak: String, reason: String, actor: Actor) throws(RetentionError) -> [String] {
+        let today = AmsterdamTime.date(of: Instant(workspace.clock.now()))
         do {
             return try catalog.write { db -> [String] in
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM wooHold WHERE (id = ? OR zaaknummer = ?) AND released IS NULL", arguments: [idOrZaak, idOrZaak])
                 guard !ids.isEmpty else { throw RetentionError.notFound("an active Woo hold '\(idOrZaak)'") }
                 for id in ids {
                     try db.execute(sql: "UPDATE wooHold SET released = ?, releaseReason = ? WHERE id = ?", arguments: [today.iso, reason, id])
-                    try AuditTrail.append(db, kind: .hold, command: "hold release", actor: actor, objectIds: ["hold:\(id)"],
-                                          outcome: "released on \(today.iso): \(reason)", at: now)
+                    try workspace.audit.append(db, kind: .hold, command: "hold release", actor: actor.auditText, objectIds: ["hold:\(id)"],
+                                          outcome: "released on \(today.iso): \(reason)")
                 }
                 return ids
             }
@@ -268,5 +291,63 @@ public struct RetentionStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return String(decoding: (try? encoder.encode(criteria)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+}
+
+// MARK: - Ingest admission
+
+extension RetentionStore {
+    /// What a plan must say before its figures when the registers cannot classify the mail: no registers at all, or
+    /// mailboxes in the archive that are not in the register.
+    public func planNotices() throws(RetentionError) -> [String] {
+        let registers = try registers()
+        guard let registers, !registers.mailboxes.isEmpty else {
+            return ["er zijn geen registers geïmporteerd: elk bericht is ‘unclassified’ (niet ingedeeld) en wordt nooit vernietigd of "
+                + "overgebracht. Importeer eerst de registers: sluitsteen register import people.csv roles.csv mailboxes.csv."]
+        }
+        let archived: [String]
+        do { archived = try catalog.mailboxes() } catch { throw .archive("\(error)") }
+        let known = Set(registers.mailboxes.map(\.address))
+        let unknown = archived.filter { !known.contains($0) }
+        guard !unknown.isEmpty else { return [] }
+        return ["\(unknown.count) mailbox(en) in het archief staan niet in het mailboxregister en blijven ‘unclassified’: "
+            + unknown.prefix(10).joined(separator: ", ") + (unknown.count > 10 ? ", …" : "") + "."]
+    }
+
+    /// Checks that mail may be taken into `mailbox`: it must be in the mailbox register, unless the user says it is a new
+    /// mailbox (`allowNew`); a typo must not become an unregistered mailbox whose mail is never destroyed. Returns a
+    /// notice to show when an unregistered mailbox is let in.
+    public func admitIngest(into mailbox: String, allowNew: Bool) throws(RetentionError) -> String? {
+        let address = mailbox.trimmingCharacters(in: .whitespaces).lowercased()
+        let registered = try registers()?.mailboxes ?? []
+        if registered.contains(where: { $0.address == address }) { return nil }
+        let notice = "\(address) is not in the mailbox register: its mail stays unclassified (never destroyed, never transferred) "
+            + "until the mailbox is registered with `sluitsteen register import`."
+        if allowNew { return notice }
+        if registered.isEmpty {
+            throw .refused("no mailbox register has been imported yet, so \(address) cannot be checked. Import the registers first "
+                + "(`sluitsteen register import people.csv roles.csv mailboxes.csv`), or pass --new-mailbox to take the mail in as an "
+                + "unregistered mailbox. Nothing was ingested.")
+        }
+        let suggestion = registered.map(\.address).min { Self.distance($0, address) < Self.distance($1, address) }
+        let hint = suggestion.flatMap { Self.distance($0, address) <= 3 ? " Did you mean \($0)?" : nil } ?? ""
+        throw .refused("\(address) is not in the mailbox register (mailboxes.csv).\(hint) If it is a new mailbox, register it first, "
+            + "or pass --new-mailbox (its mail then stays unclassified until it is registered). Nothing was ingested.")
+    }
+
+    /// Levenshtein distance (for "did you mean"), on characters.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var current = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[y.count]
     }
 }

@@ -10,7 +10,7 @@ public struct WorkspacePolicy: Sendable {
     public init(workspace: Workspace) { self.workspace = workspace }
 
     /// Checks `file` and installs it as the workspace policy. Returns a one-line account for the records manager.
-    public func set(from file: URL, actor: String, at now: Date) throws(RetentionError) -> String {
+    public func set(from file: URL, actor: Actor) throws(RetentionError) -> String {
         let text: String
         do { text = try String(contentsOf: file, encoding: .utf8) } catch {
             throw .invalidInput("cannot read \(file.path): \(error.localizedDescription)")
@@ -25,9 +25,8 @@ public struct WorkspacePolicy: Sendable {
         do {
             try workspace.catalog.write { db in
                 try Data(text.utf8).write(to: workspace.policyFile, options: .atomic)
-                try AuditTrail.append(db, kind: .policyChange, command: "policy set", actor: actor, objectIds: ["policy:\(hash.prefix(12))"],
-                                      outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))",
-                                      at: now)
+                try workspace.audit.append(db, kind: .policyChange, command: "policy set", actor: actor.auditText, objectIds: ["policy:\(hash.prefix(12))"],
+                                      outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))")
             }
         } catch { throw .archive("\(error)") }
         return "Installed \(file.lastPathComponent) as the workspace policy (sha256 \(hash.prefix(12)))."

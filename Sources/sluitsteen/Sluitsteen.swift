@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `sluitsteen` command: Capstone e-mail retention and MDTO transfer for Dutch government bodies.
 @main
@@ -15,9 +19,16 @@ struct Sluitsteen: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, IngestCommand.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
+            InitCommand.self, IngestGroup.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
             OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self,
             VerifyCommand.self, DestroyCommand.self, AuditCommand.self, ExportCommand.self, TransferCommand.self,
         ]
     )
+
+    /// Every file and folder a command creates is private to its owner (the catalog holds every subject and address,
+    /// the store every message), whatever the umask of the shell it runs in.
+    static func main() {
+        umask(0o077)
+        main(Array(CommandLine.arguments.dropFirst()))
+    }
 }

@@ -20,7 +20,8 @@ import Testing
         #expect(ISOTimestamp.parse(text)?.timeIntervalSince1970 == epoch)
     }
 
-    @Test(arguments: ["2024-13-01", "2024-03-01T25:00:00Z", "01-03-2024", "2024-03-01T10:00:00", "yesterday", ""])
+    @Test(arguments: ["2024-13-01", "2024-03-01T25:00:00Z", "01-03-2024", "2024-03-01T10:00:00", "yesterday", "",
+                      "2024-02-30", "2024-02-30T10:00:00Z", "2023-02-29", "2024-04-31T00:00:00Z"])
     func invalidTimestampsAreRefused(text: String) {
         #expect(ISOTimestamp.parse(text) == nil)
     }
@@ -136,16 +137,20 @@ import Testing
         #expect(!ran && nested.contains("busy") && nested.contains("ingest"))
     }
 
+    @Test func leapDaysAreDates() {
+        #expect(ISOTimestamp.parse("2024-02-29") != nil && ISOTimestamp.parse("2000-02-29T12:00:00Z") != nil)
+        #expect(ISOTimestamp.parse("1900-02-29") == nil)
+    }
+
     @Test func auditTrailChainsAndDetectsEdits() throws {
         let ws = try Workspace.create(at: temporary())
-        let t = Date(timeIntervalSince1970: 1_800_000_000)
         try ws.catalog.write { db in
             for i in 1...3 {
-                try AuditTrail.append(db, kind: .ingest, command: "ingest", actor: "DIV", objectIds: ["batch:\(i)"], outcome: "ok", at: t)
+                try ws.audit.append(db, kind: .ingest, command: "ingest", actor: "DIV", objectIds: ["batch:\(i)"], outcome: "ok")
             }
         }
         let intact = try ws.catalog.read { try AuditTrail.verify($0) }
-        #expect(intact.checked == 3 && intact.firstBreak == nil)
+        #expect(intact.checked == 3 && intact.firstBreak == nil && intact.isClean)
         let entries = try ws.catalog.read { try AuditTrail.entries($0) }
         #expect(entries[1].previousHash == entries[0].hash)
         #expect(entries.allSatisfy { $0.premisEventType == "ingestion" })
@@ -189,5 +194,109 @@ import Testing
             #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH 'lekkerkerk'") == [String(repeating: "b", count: 64)])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'copy_mailbox'") == 0)
         }
+    }
+
+    // MARK: Real and demo archives, the clock
+
+    @Test func aRealArchiveRefusesAReplayedClockAndADemoArchiveHonoursIt() throws {
+        let real = temporary(), demo = temporary()
+        _ = try Workspace.create(at: real, environment: [:])
+        let refusal = #expect(throws: ArchiveError.self) { try Workspace.open(at: real, environment: ["SLUITSTEEN_NOW": "2033-06-01T09:00:00Z"]) }
+        #expect(refusal?.description.contains("real archive") == true && refusal?.description.contains("init --demo") == true)
+        #expect(try Workspace.open(at: real, environment: [:]).clock.kind == .system)
+
+        let ws = try Workspace.create(at: demo, kind: .demo, environment: ["SLUITSTEEN_NOW": "2033-06-01T09:00:00Z"])
+        #expect(ws.kind == .demo && ws.clock.kind == .replayed)
+        #expect(ISOTimestamp.format(ws.clock.now()) == "2033-06-01T09:00:00Z")
+        // A replayed date that does not exist is refused, not read as the next day.
+        #expect(throws: ArchiveError.self) { try Workspace.open(at: demo, environment: ["SLUITSTEEN_NOW": "2024-02-30T10:00:00Z"]) }
+    }
+
+    @Test func theArchiveKindCannotChange() throws {
+        let dir = temporary()
+        let ws = try Workspace.create(at: dir, environment: [:])
+        let mismatch = #expect(throws: ArchiveError.self) { try Workspace.create(at: dir, kind: .demo, environment: [:]) }
+        #expect(mismatch?.description.contains("cannot become") == true)
+        // Not through the catalog either: the kind is fixed by a trigger.
+        #expect(throws: (any Error).self) {
+            try ws.catalog.write { try $0.execute(sql: "UPDATE workspaceSetting SET value = 'demo' WHERE key = 'archiveKind'") }
+        }
+        #expect(throws: (any Error).self) {
+            try ws.catalog.write { try $0.execute(sql: "DELETE FROM workspaceSetting WHERE key = 'archiveKind'") }
+        }
+        #expect(try Workspace.open(at: dir, environment: [:]).kind == .real)
+    }
+
+    @Test func auditEntriesRecordTheirClockAndTimeRunningBackwardsIsAFinding() throws {
+        let ws = try Workspace.create(at: temporary(), kind: .demo, environment: [:])
+        func append(at text: String) throws {
+            let clocked = try ws.replaying(ISOTimestamp.parse(text)!)
+            _ = try clocked.catalog.write { try clocked.audit.append($0, kind: .hold, command: "hold add", actor: "W", objectIds: [], outcome: "ok") }
+        }
+        try append(at: "2030-01-01T10:00:00Z")
+        try append(at: "2030-01-01T10:01:00Z")
+        try append(at: "2030-01-01T09:59:30Z")  // 90 s back: within the tolerance
+        try append(at: "2029-12-31T10:00:00Z")  // a day back: a finding
+        try append(at: "2030-01-02T00:00:00Z")
+        let check = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(check.firstBreak == nil && !check.isClean)
+        #expect(check.timeFindings.map(\.seq) == [4] && check.timeFindings[0].latestSeq == 2)
+        #expect(check.replayedEntries == 5)
+        let entries = try ws.catalog.read { try AuditTrail.entries($0) }
+        #expect(entries.allSatisfy { $0.clock == "replayed" })
+        // Changing the recorded clock breaks the chain.
+        try ws.catalog.write { try $0.execute(sql: "UPDATE auditEntry SET clock = 'system' WHERE seq = 3") }
+        #expect(try ws.catalog.read { try AuditTrail.verify($0) }.firstBreak?.seq == 3)
+    }
+
+    @Test func entriesWrittenBeforeTheClockWasRecordedStillVerify() throws {
+        let ws = try Workspace.create(at: temporary(), environment: [:])
+        var old = AuditEntry(seq: 1, at: "2025-01-01T10:00:00Z", actor: "DIV", command: "init", kind: "workspace", premisEventType: "creation",
+                             objectIds: "workspace", outcome: "created", previousHash: AuditTrail.genesis, hash: "", clock: nil)
+        old.hash = Digest.hex(Data(old.canonicalText.utf8))
+        try ws.catalog.write { db in
+            try old.insert(db)
+            try ws.audit.append(db, kind: .hold, command: "hold add", actor: "W", objectIds: [], outcome: "ok")
+        }
+        let check = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(check.checked == 2 && check.firstBreak == nil)
+        let entries = try ws.catalog.read { try AuditTrail.entries($0) }
+        #expect(!old.canonicalText.contains("\tsystem") && entries[1].clock == "system")
+    }
+
+    @Test func aWorkspaceIsPrivateWhateverTheUmask() throws {
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let dir = temporary()
+        let ws = try Workspace.create(at: dir, environment: [:])
+        let bytes = Data("Subject: x\n\nbody\n".utf8)
+        _ = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(bytes)) }
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(dir.path) == 0o700)
+        #expect(try mode(dir.appendingPathComponent("catalog.sqlite").path) == 0o600)
+        #expect(try mode(ws.store.url(for: Digest.hex(bytes)).path) == 0o400)
+        #expect(try mode(ws.store.url(for: Digest.hex(bytes)).deletingLastPathComponent().path) == 0o700)
+    }
+
+    // MARK: Names and terminal output
+
+    @Test func namesWithControlCharactersOrEmptyAreRefused() {
+        #expect(throws: SafeText.Refusal.self) { try SafeText.checkedName("", field: "--by") }
+        #expect(throws: SafeText.Refusal.self) { try SafeText.checkedName("   ", field: "--by") }
+        #expect(throws: SafeText.Refusal.self) { try SafeText.checkedName("Dora\n2  2033  destruction  Eva", field: "--by") }
+        #expect(throws: SafeText.Refusal.self) { try SafeText.checkedName("Dora\u{1B}[2J", field: "--by") }
+        #expect(throws: SafeText.Refusal.self) { try SafeText.checkedName("Dora\u{202E}tiW", field: "--by") }
+        let name = try? SafeText.checkedName("  Dora de Wit (DIV)  ", field: "--by")
+        #expect(name == "Dora de Wit (DIV)")
+    }
+
+    @Test func terminalOutputShowsControlCharactersInsteadOfObeyingThem() {
+        let forged = "AFGEKEURD\u{1B}[2K\rGOEDGEKEURD\nnieuwe regel"
+        let shown = SafeText.terminal(forged)
+        #expect(!shown.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(shown == "AFGEKEURD\\u{1B}[2K\\u{D}GOEDGEKEURD\\u{A}nieuwe regel")
+        #expect(SafeText.terminal("één € 🚲") == "één € 🚲")
     }
 }

@@ -26,6 +26,16 @@ struct CLI {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-cli-\(UUID().uuidString)")
     }
 
+    /// Creates the workspace as a demo/test archive (the tests replay the clock with SLUITSTEEN_NOW, which only a demo
+    /// archive honours) and imports the fixtures' registers, so that ingest knows the mailboxes.
+    @discardableResult
+    func initialise() throws -> Result {
+        let created = try run(["init", "--demo"])
+        guard created.status == 0 else { return created }
+        let r = CLI.fixtures.appendingPathComponent("registers")
+        return try run(["register", "import"] + ["people", "roles", "mailboxes", "approvers"].map { r.appendingPathComponent("\($0).csv").path })
+    }
+
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
         let p = Process()

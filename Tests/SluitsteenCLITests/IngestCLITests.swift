@@ -16,13 +16,13 @@ struct IngestCLITests {
     @Test(arguments: ["ingest-before-commit:2", "ingest-after-commit:1", "ingest-before-commit:4", "store-write:7"])
     func killedIngestCompletesOnRerun(point: String) throws {
         let reference = CLI()
-        try reference.run(["init"])
+        try reference.initialise()
         try reference.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir])
         let expected = try listing(reference).map { "\($0["folder"]!)|\($0["sha256"]!)|\($0["position"]!)" }.sorted()
         #expect(expected.count == 21)
 
         let cli = CLI()
-        try cli.run(["init"])
+        try cli.initialise()
         let killed = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir],
                                  env: ["SLUITSTEEN_TEST_KILL": point])
         #expect(killed.killed, "the process should have been killed at \(point)")
@@ -59,13 +59,13 @@ struct IngestCLITests {
         let mboxURL = dir.appendingPathComponent("Groot.mbox")
         try Data((large + small).utf8).write(to: mboxURL)
         let cli = CLI()
-        try cli.run(["init"])
-        let killed = try cli.run(["ingest", "--mailbox", "a@b.example", mboxURL.path], env: ["SLUITSTEEN_TEST_KILL": "store-copy:3"])
+        try cli.initialise()
+        let killed = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mboxURL.path], env: ["SLUITSTEEN_TEST_KILL": "store-copy:3"])
         #expect(killed.killed, "the process should have been killed while copying")
         let incoming = cli.home.appendingPathComponent("store/.incoming")
         #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).count == 1, "a half-made copy is left")
         #expect(try listing(cli).isEmpty)
-        let rerun = try cli.run(["ingest", "--json", "--mailbox", "a@b.example", mboxURL.path])
+        let rerun = try cli.run(["ingest", "--json", "--new-mailbox", "--mailbox", "a@b.example", mboxURL.path])
         #expect(rerun.status == 0)
         let listed = try listing(cli)
         #expect(listed.count == 2 && Set(listed.compactMap { $0["subject"] as? String }) == ["groot", "klein"])
@@ -79,14 +79,14 @@ struct IngestCLITests {
 
     @Test func badInputGivesOneClearLineAndNonZeroExit() throws {
         let cli = CLI()
-        try cli.run(["init"])
-        let missing = try cli.run(["ingest", "--mailbox", "a@b.example", "/nonexistent/export.mbox"])
+        try cli.initialise()
+        let missing = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", "/nonexistent/export.mbox"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/export.mbox"))
         #expect(!missing.stderr.contains("Fatal error"))
         let notMail = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-notmail-\(UUID().uuidString).bin")
         try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A]).write(to: notMail)
-        let bad = try cli.run(["ingest", "--mailbox", "a@b.example", mbox, notMail.path])
+        let bad = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mbox, notMail.path])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("not a mailbox export"))
         #expect(try listing(cli).isEmpty, "nothing is ingested when one path is bad")
@@ -98,7 +98,7 @@ struct IngestCLITests {
     /// While another process holds the store lock, ingest says so in one line, exits non-zero, ingests nothing.
     @Test func ingestWhileTheStoreIsLockedIsAClearRefusal() throws {
         let cli = CLI()
-        try cli.run(["init"])
+        try cli.initialise()
         let lockFile = cli.home.appendingPathComponent("store.lock").path
         let fd = open(lockFile, O_RDWR | O_CREAT, 0o644)
         try #require(fd >= 0)
@@ -118,7 +118,7 @@ struct IngestCLITests {
 
     @Test func messagesJSONHasTheRequiredFields() throws {
         let cli = CLI()
-        try cli.run(["init"])
+        try cli.initialise()
         try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", maildir])
         let rows = try listing(cli)
         #expect(rows.count == 12)

@@ -5,20 +5,17 @@ import Testing
 struct RetentionCLITests {
     func workspace() throws -> CLI {
         let cli = CLI()
-        try cli.run(["init"])
+        try cli.initialise()
         let m = CLI.fixtures.appendingPathComponent("mailboxes")
         try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", m.appendingPathComponent("beleidsmedewerker").path])
-        try cli.run(["ingest", "--mailbox", "info@krimpenerwaard.example", m.appendingPathComponent("info").path])
-        let r = CLI.fixtures.appendingPathComponent("registers")
-        let imported = try cli.run(["register", "import", r.appendingPathComponent("people.csv").path,
-                                    r.appendingPathComponent("roles.csv").path, r.appendingPathComponent("mailboxes.csv").path])
-        #expect(imported.status == 0, "\(imported.stderr)")
+        let ingested = try cli.run(["ingest", "--mailbox", "info@krimpenerwaard.example", m.appendingPathComponent("info").path])
+        #expect(ingested.status == 0, "\(ingested.stderr)")
         return cli
     }
 
     @Test func policyShowCheckAndSet() throws {
         let cli = CLI()
-        try cli.run(["init"])
+        try cli.initialise()
         let shown = try cli.run(["policy", "show", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
         #expect(json["goLive"] as? String == "2025-01-01")

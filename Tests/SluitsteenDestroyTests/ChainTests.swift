@@ -18,8 +18,7 @@ import SluitsteenRetention
         let sharedSha = try FixtureFacts.sha256(sharedFile)
         let before = try a.copies()
 
-        let p = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose),
-                                                 mailboxes: nil, withSubjects: true, actor: "Piet Voorstel", now: Moments.propose))
+        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: true, actor: .test("Piet Voorstel")))
         let s = p.snapshot
         // Fixtures/README.md: info@ holds 6 functional messages (1 year); j.devries@ holds 12, of which 4 are in the
         // opt-out folders Privé/Persoonlijk and 2 carry an opt-out keyword, so 6 are staff mail (7 years, latest
@@ -47,8 +46,8 @@ import SluitsteenRetention
         let withSubjects = try #require(p.documents.csvWithSubjects)
         #expect(try String(contentsOf: withSubjects, encoding: .utf8).contains("stoeptegels"))
 
-        try a.lists.approve(s.list.id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
-        let approved = try a.lists.approve(s.list.id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        try a.at(Moments.approveDiv).lists.approve(s.list.id, role: "div", actor: try a.person(Approvers.dora))
+        let approved = try a.at(Moments.approveArchivist).lists.approve(s.list.id, role: "archivist", actor: try a.person(Approvers.arie))
         #expect(approved.list.status == .approved)
         #expect(approved.list.itemListSHA256 == Digest.hex(try Data(contentsOf: p.documents.csv)))
 
@@ -93,15 +92,20 @@ import SluitsteenRetention
         #expect(cats.first?["totalSize"] as? Int == Int(infoBytes))
         let approvals = try #require(v["approvals"] as? [[String: Any]])
         #expect(approvals.map { $0["role"] as? String } == ["div", "archivist"])
-        #expect(approvals.map { $0["name"] as? String } == ["Dora DIV", "Arie Archivaris"])
-        #expect(approvals.last?["at"] as? String == "2026-01-06T09:00:00Z")
-        #expect((v["execution"] as? [String: Any])?["finishedAt"] as? String == "2026-01-13T09:00:00Z")
+        #expect(approvals.map { $0["name"] as? String } == ["Dora de Wit", "Arie Jansen"])
+        #expect(approvals.map { $0["personId"] as? String } == [Approvers.dora, Approvers.arie])
+        #expect(approvals.map { $0["roleName"] as? String } == ["DIV-medewerker", "archivaris"])
+        #expect(approvals.last?["at"] as? String == "2033-01-06T09:00:00Z")
+        #expect((v["execution"] as? [String: Any])?["finishedAt"] as? String == "2033-01-13T09:00:00Z")
         #expect((v["skipped"] as? [Any])?.isEmpty == true)
         let itemList = try #require(v["itemList"] as? [String: Any])
         #expect(itemList["sha256"] as? String == Digest.hex(try Data(contentsOf: p.documents.csv)))
         #expect(v["contentKeptForOtherCopies"] as? Int == 1)
         let verklaringHTML = try String(contentsOf: o.verklaringHtml, encoding: .utf8)
-        #expect(verklaringHTML.contains("Verklaring van vernietiging") && verklaringHTML.contains("Dora DIV"))
+        #expect(verklaringHTML.contains("Verklaring van vernietiging") && verklaringHTML.contains("Dora de Wit"))
+        // Roles in words, never as codes or OS accounts.
+        #expect(verklaringHTML.contains("<td>DIV-medewerker</td>") && verklaringHTML.contains("<td>archivaris</td>"))
+        #expect(!verklaringHTML.contains("<td>div</td>") && !verklaringHTML.contains("<td>archivist</td>") && !verklaringHTML.contains("root"))
         #expect(verklaringHTML.contains(itemList["sha256"] as! String))
         for text in [verklaringHTML, String(decoding: jsonData, as: UTF8.self)] {
             #expect(!text.contains("stoeptegels") && !text.contains("Lekkerkerk"))
@@ -131,30 +135,29 @@ import SluitsteenRetention
 
     @Test func exclusionKeepsTheMessageAndIsReported() throws {
         let a = try TestArchive.make()
-        let p = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose),
-                                                 mailboxes: nil, withSubjects: false, actor: "P", now: Moments.propose))
+        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: false, actor: .test("P")))
         let item = try #require(p.snapshot.onList.first { $0.mailbox == Boxes.info })
         // The Message-ID typed without angle brackets and the mailbox in capitals still find the item.
         let bare = String(item.messageId.dropFirst().dropLast())
-        #expect(try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info.uppercased(), messageId: bare, reason: "nodig voor zaak Z-2026-0007",
-                                    actor: "Dora DIV", now: Moments.propose) == 1)
+        #expect(try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info.uppercased(), messageId: bare, reason: "nodig voor zaak Z-2026-0007",
+                                    actor: .test("Dora DIV")) == 1)
         #expect(throws: DestroyError.self) {
-            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "nog eens", actor: "D", now: Moments.propose)
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "nog eens", actor: .test("D"))
         }
         #expect(throws: DestroyError.self) {
-            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: "<bestaat-niet@example>", reason: "x", actor: "D", now: Moments.propose)
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: "<bestaat-niet@example>", reason: "x", actor: .test("D"))
         }
         #expect(throws: DestroyError.self) {
-            try a.lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "  ", actor: "D", now: Moments.propose)
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "  ", actor: .test("D"))
         }
         let id = p.snapshot.list.id
-        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora))
         // After an approval the list is fixed.
         let other = try #require(p.snapshot.onList.first { $0.mailbox == Boxes.devries })
         #expect(throws: DestroyError.self) {
-            try a.lists.exclude(id, mailbox: Boxes.devries, messageId: other.messageId, reason: "te laat", actor: "A", now: Moments.approveDiv)
+            try a.at(Moments.approveDiv).lists.exclude(id, mailbox: Boxes.devries, messageId: other.messageId, reason: "te laat", actor: .test("A"))
         }
-        try a.lists.approve(id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie))
         let o = try a.execute(id)
         #expect(o.destroyed == 11)
         #expect(a.workspace.store.contains(item.sha256))
@@ -169,30 +172,29 @@ import SluitsteenRetention
         let a = try TestArchive.make()
         let id = try a.proposeAndApprove()
         // A Woo request comes in during the bedenktijd and covers all of info@.
-        _ = try RetentionStore(workspace: a.workspace).addHold(
-            zaaknummer: "Z-2026-0042", received: CivilDate(iso: "2026-01-08")!,
-            criteria: MatchCriteria(mailboxes: [Boxes.info]), actor: "woo-coordinator", at: ISOTimestamp.parse("2026-01-08T08:00:00Z")!)
+        _ = try RetentionStore(workspace: a.at(ISOTimestamp.parse("2033-01-08T08:00:00Z")!).workspace).addHold(
+            zaaknummer: "Z-2033-0042", received: CivilDate(iso: "2033-01-08")!,
+            criteria: MatchCriteria(mailboxes: [Boxes.info]), actor: .test("woo-coordinator"))
         let o = try a.execute(id)
         #expect(o.destroyed == 6)
         #expect(o.skipped.count == 6)
-        #expect(o.skipped.allSatisfy { $0.mailbox == Boxes.info && ($0.reason ?? "").contains("woo:Z-2026-0042") })
+        #expect(o.skipped.allSatisfy { $0.mailbox == Boxes.info && ($0.reason ?? "").contains("woo:Z-2033-0042") })
         for sha in try FixtureFacts.infoFiles().map(FixtureFacts.sha256) { #expect(a.workspace.store.contains(sha)) }
         #expect(try a.copies().filter { $0.mailbox == Boxes.info }.allSatisfy { $0.state == "present" && !$0.subject.isEmpty })
         #expect(o.verklaring.skipped.count == 6)
         #expect(o.verklaring.categories.map(\.key.rule) == ["staff-7y"])
         let html = try String(contentsOf: o.verklaringHtml, encoding: .utf8)
-        #expect(html.contains("Z-2026-0042"))
+        #expect(html.contains("Z-2033-0042"))
         // A new proposal after the list: the held copies are not destroy-due, so nothing is proposed.
-        #expect(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute), mailboxes: nil,
-                                    withSubjects: false, actor: "P", now: Moments.execute) == nil)
+        #expect(try a.at(Moments.execute).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil,
+                                    withSubjects: false, actor: .test("P")) == nil)
     }
 
     @Test func openListsDoNotOverlap() throws {
         let a = try TestArchive.make()
-        let moment = DecisionMoment(asOf: Moments.asOf, now: Moments.propose)
-        let first = try #require(try a.lists.propose(policy: a.policy, moment: moment, mailboxes: [Boxes.info], withSubjects: false, actor: "P", now: Moments.propose))
+        let first = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: [Boxes.info], withSubjects: false, actor: .test("P")))
         #expect(first.snapshot.onList.count == 6)
-        let second = try #require(try a.lists.propose(policy: a.policy, moment: moment, mailboxes: nil, withSubjects: false, actor: "P", now: Moments.propose))
+        let second = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: false, actor: .test("P")))
         #expect(second.snapshot.onList.allSatisfy { $0.mailbox == Boxes.devries })
         #expect(second.alreadyListed == 6)
         #expect(first.snapshot.list.id != second.snapshot.list.id)
@@ -202,8 +204,8 @@ import SluitsteenRetention
 /// Every refusal of issue 6.
 @Suite struct RefusalTests {
     func proposed(_ a: TestArchive) throws -> String {
-        try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose), mailboxes: nil,
-                                         withSubjects: false, actor: "P", now: Moments.propose)).snapshot.list.id
+        try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil,
+                                         withSubjects: false, actor: .test("P"))).snapshot.list.id
     }
 
     func refusal(_ body: () throws -> Void) -> String {
@@ -213,22 +215,54 @@ import SluitsteenRetention
     @Test func approvalsInOrderByKnownRolesOnce() throws {
         let a = try TestArchive.make()
         let id = try proposed(a)
-        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: "A", now: Moments.approveDiv) }.contains("first be approved as div"))
-        #expect(refusal { try a.lists.approve(id, role: "burgemeester", actor: "B", now: Moments.approveDiv) }.contains("not an approver role"))
-        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
-        #expect(refusal { try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv) }.contains("already approved as div"))
-        #expect(refusal { try a.lists.approve("VL-1999-999", role: "div", actor: "D", now: Moments.approveDiv) }.contains("no vernietigingslijst"))
-        // Four eyes: the DIV approver cannot also approve as archivist (names compared without case and spaces).
-        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: " dora div ", now: Moments.approveArchivist) }.contains("must come from someone else"))
-        try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist)
-        #expect(refusal { try a.lists.approve(id, role: "archivist", actor: "Arie", now: Moments.approveArchivist) }.contains("already fully approved"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }.contains("first be approved as div"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "burgemeester", actor: try a.person(Approvers.dora)) }.contains("not an approver role"))
+        try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora)) }.contains("already approved as div"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve("VL-1999-999", role: "div", actor: try a.person(Approvers.dora)) }.contains("no vernietigingslijst"))
+        try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie))
+        #expect(refusal { try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }.contains("already fully approved"))
+    }
+
+    /// Four eyes compares person ids: a person registered as approver in both roles cannot approve one list twice, whatever
+    /// name they give; the OS account is recorded beside the approval.
+    @Test func fourEyesComparesPersonsNotNames() throws {
+        let a = try TestArchive.make()
+        let id = try proposed(a)
+        let arie = try a.person(Approvers.arie)
+        try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: arie)
+        var renamed = arie
+        renamed.name = "A. Jansen (archivaris)"
+        #expect(refusal { try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: renamed) }.contains("four eyes"))
+        let s = try a.lists.show(id)
+        #expect(s.approvals.map(\.personId) == [Approvers.arie] && s.approvals.first?.osUser == "test")
+        #expect(s.list.status == .proposed)
+    }
+
+    /// Approvals are given by registered persons with an approver period for that role on that day.
+    @Test func approversMustBeRegisteredForTheRoleOnTheDay() throws {
+        let a = try TestArchive.make()
+        let id = try proposed(a)
+        // A free-text name is no approver.
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: .test("Dora de Wit (DIV)")) }.contains("registered person"))
+        // A person who is not in the personnel register.
+        #expect(refusal { _ = try a.person("P9999") }.contains("not a person id"))
+        // A registered person without an approver period for the role.
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person("P0003")) }.contains("not registered as approver"))
+        // A DIV approver whose period ended (Mirjam Kuipers, until 2024-12-31).
+        let ended = refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.mirjam)) }
+        #expect(ended.contains("not registered as approver") && ended.contains("2024-12-31"))
+        #expect(try a.lists.show(id).approvals.isEmpty)
+        // Within her period she could have approved: the period is what counts.
+        let early = try a.at(ISOTimestamp.parse("2024-06-03T09:00:00Z")!)
+        #expect(refusal { try early.lists.approve(id, role: "div", actor: try a.person(Approvers.mirjam)) }.isEmpty)
     }
 
     @Test func executeRefusedUnlessApproved() throws {
         let a = try TestArchive.make()
         let id = try proposed(a)
         #expect(refusal { _ = try a.execute(id) }.contains("not approved"))
-        try a.lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
+        try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora))
         #expect(refusal { _ = try a.execute(id) }.contains("needs approval as archivist"))
         #expect(try a.copies().allSatisfy { $0.state == "present" })
     }
@@ -264,7 +298,7 @@ import SluitsteenRetention
         let id = try a.proposeAndApprove()
         _ = try a.execute(id)
         #expect(refusal { _ = try a.execute(id) }.contains("already executed"))
-        #expect(refusal { try a.lists.reject(id, reason: "te laat", role: nil, actor: "D", now: Moments.execute) }.contains("already executed"))
+        #expect(refusal { try a.at(Moments.execute).lists.reject(id, reason: "te laat", role: nil, actor: .test("D")) }.contains("already executed"))
         let entries = try a.workspace.catalog.read { try AuditTrail.entries($0, kind: .destruction) }
         #expect(entries.count == 2)
     }
@@ -272,18 +306,18 @@ import SluitsteenRetention
     @Test func rejectedOrCancelledListsAreNeverExecuted() throws {
         let a = try TestArchive.make()
         let rejected = try a.proposeAndApprove()
-        #expect(refusal { try a.lists.reject(rejected, reason: " ", role: nil, actor: "D", now: Moments.approveArchivist) }.contains("reason"))
+        #expect(refusal { try a.at(Moments.approveArchivist).lists.reject(rejected, reason: " ", role: nil, actor: .test("D")) }.contains("reason"))
         // Rejection is possible during the bedenktijd: that is what it is for.
-        try a.lists.reject(rejected, reason: "Woo-verzoek verwacht", role: "archivist", actor: "Arie", now: Moments.approveArchivist)
+        try a.at(Moments.approveArchivist).lists.reject(rejected, reason: "Woo-verzoek verwacht", role: "archivist", actor: .test("Arie"))
         #expect(refusal { _ = try a.execute(rejected) }.contains("rejected"))
-        #expect(refusal { try a.lists.approve(rejected, role: "div", actor: "D", now: Moments.execute) }.contains("rejected"))
+        #expect(refusal { try a.at(Moments.execute).lists.approve(rejected, role: "div", actor: try a.person(Approvers.dora)) }.contains("rejected"))
         // The copies are free again for a new list, which is then cancelled.
-        let cancelled = try #require(try a.lists.propose(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
-                                                         mailboxes: nil, withSubjects: false, actor: "P", now: Moments.execute)).snapshot
+        let cancelled = try #require(try a.at(Moments.execute).lists.propose(policy: a.policy, asOf: Moments.asOf,
+                                                         mailboxes: nil, withSubjects: false, actor: .test("P"))).snapshot
         #expect(cancelled.onList.count == 12)
-        try a.lists.cancel(cancelled.list.id, reason: nil, actor: "P", now: Moments.execute)
+        try a.at(Moments.execute).lists.cancel(cancelled.list.id, reason: nil, actor: .test("P"))
         #expect(refusal { _ = try a.execute(cancelled.list.id) }.contains("cancelled"))
-        #expect(refusal { try a.lists.cancel(cancelled.list.id, reason: nil, actor: "P", now: Moments.execute) }.contains("cancelled"))
+        #expect(refusal { try a.at(Moments.execute).lists.cancel(cancelled.list.id, reason: nil, actor: .test("P")) }.contains("cancelled"))
         #expect(try a.copies().allSatisfy { $0.state == "present" })
     }
 }
@@ -293,8 +327,7 @@ import SluitsteenRetention
     @Test func purgesOptedOutCopiesAndKeepsCountsOnly() throws {
         let a = try TestArchive.make()
         let before = try a.copies()
-        let runs = try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
-                                                                  actor: "P", now: Moments.execute)
+        let runs = try OptOutPurge(workspace: a.at(Moments.execute).workspace).purge(policy: a.policy, asOf: Moments.asOf, actor: .test("P"))
         // Fixtures/README.md: 4 messages in Privé/Persoonlijk folders and 2 with a Privé/prive keyword, all ground private.
         #expect(runs.count == 1)
         #expect(runs.first?.counts == [OptOutPurge.Count(mailbox: Boxes.devries, ground: "private", copies: 6,
@@ -315,16 +348,14 @@ import SluitsteenRetention
         for e in audit { for s in purgedSubjects { #expect(!e.outcome.contains(s)) } }
         // Nothing else was touched; running again purges nothing.
         #expect(try a.copies().filter { $0.state == "present" }.count == before.count - 6)
-        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
-                                                               actor: "P", now: Moments.execute).isEmpty)
+        #expect(try OptOutPurge(workspace: a.at(Moments.execute).workspace).purge(policy: a.policy, asOf: Moments.asOf, actor: .test("P")).isEmpty)
     }
 
     /// The purge holds the store lock: while an ingest holds it, nothing is purged and no run is recorded.
     @Test func purgeRefusedWhileAnIngestHoldsTheStore() throws {
         let a = try TestArchive.make()
         func purge() throws -> [OptOutPurge.Run] {
-            try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.execute),
-                                                          actor: "P", now: Moments.execute)
+            try OptOutPurge(workspace: a.at(Moments.execute).workspace).purge(policy: a.policy, asOf: Moments.asOf, actor: .test("P"))
         }
         var held: StoreLock? = try a.workspace.lockStore(for: "ingest --mailbox x@krimpenerwaard.example", now: Moments.execute)
         do { _ = try purge(); Issue.record("the purge ran while the store was locked") } catch {
@@ -340,14 +371,86 @@ import SluitsteenRetention
 
     @Test func nothingIsPurgedWhileTheWindowIsOpenOrUnderAHold() throws {
         let a = try TestArchive.make()
-        _ = try RetentionStore(workspace: a.workspace).addHold(
+        _ = try RetentionStore(workspace: a.at(ISOTimestamp.parse("2025-07-01T08:00:00Z")!).workspace).addHold(
             zaaknummer: "Z-2025-0100", received: CivilDate(iso: "2025-07-01")!,
-            criteria: MatchCriteria(mailboxes: [Boxes.devries]), actor: "woo", at: ISOTimestamp.parse("2025-07-01T08:00:00Z")!)
+            criteria: MatchCriteria(mailboxes: [Boxes.devries]), actor: .test("woo"))
         // Windows opened at capture (2025-06-01) and close ten weeks later: on 2025-08-01 they are still open.
-        let open = DecisionMoment(asOf: CivilDate(iso: "2025-08-01")!, now: Moments.execute)
-        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: open, actor: "P", now: Moments.execute).isEmpty)
-        let later = DecisionMoment(asOf: Moments.asOf, now: Moments.execute)
-        #expect(try OptOutPurge(workspace: a.workspace).purge(policy: a.policy, moment: later, actor: "P", now: Moments.execute).isEmpty)
+        let open = CivilDate(iso: "2025-08-01")!
+        #expect(try OptOutPurge(workspace: a.at(Moments.execute).workspace).purge(policy: a.policy, asOf: open, actor: .test("P")).isEmpty)
+        let later = Moments.asOf
+        #expect(try OptOutPurge(workspace: a.at(Moments.execute).workspace).purge(policy: a.policy, asOf: later, actor: .test("P")).isEmpty)
         #expect(try a.copies().allSatisfy { $0.state == "present" })
+    }
+}
+
+/// Destructive commands act on the real present only (issue 11 point 1; issue 19 point 3).
+@Suite struct PresentOnlyTests {
+    func refusal(_ body: () throws -> Void) -> String {
+        do { try body(); return "" } catch { return "\(error)" }
+    }
+
+    /// `destroy propose --as-of` a date after today is refused, and nothing is recorded.
+    @Test func aProposalForTheFutureIsRefused() throws {
+        let a = try TestArchive.make()
+        let early = try a.at(ISOTimestamp.parse("2026-12-04T10:00:00Z")!)
+        let text = refusal { _ = try early.lists.propose(policy: a.policy, asOf: CivilDate(iso: "2033-06-01")!, mailboxes: nil, withSubjects: false, actor: .test("P")) }
+        #expect(text.contains("2033-06-01") && text.contains("later than today") && text.contains("2026-12-04"))
+        let lists: Int? = try a.sql("SELECT COUNT(*) FROM destructionList")
+        #expect(lists == 0)
+        // An earlier day is allowed (only what was due by then), and so is today (it means now).
+        let past = try #require(try early.lists.propose(policy: a.policy, asOf: CivilDate(iso: "2025-06-01")!, mailboxes: nil, withSubjects: false,
+                                                        actor: .test("P")))
+        let today = try #require(try early.lists.propose(policy: a.policy, asOf: CivilDate(iso: "2026-12-04")!, mailboxes: nil, withSubjects: false,
+                                                         actor: .test("P")))
+        // In December 2026 no staff mail is due yet: only the functional mail (one year), four of it by June 2025.
+        #expect(past.snapshot.onList.count == 4 && today.snapshot.onList.count == 2)
+        #expect((past.snapshot.onList + today.snapshot.onList).allSatisfy { $0.mailbox == Boxes.info })
+        #expect(try early.lists.propose(policy: a.policy, mailboxes: nil, withSubjects: false, actor: .test("P")) == nil)
+    }
+
+    /// `optout purge --as-of` a date after today is refused: windows still open must not be purged.
+    @Test func aPurgeForTheFutureIsRefused() throws {
+        let a = try TestArchive.make()
+        // Captured 2025-06-01: the windows close in mid-August 2025; on 2025-07-01 they are open.
+        let early = try a.at(ISOTimestamp.parse("2025-07-01T10:00:00Z")!)
+        let text = refusal { _ = try OptOutPurge(workspace: early.workspace).purge(policy: a.policy, asOf: Moments.asOf, actor: .test("P")) }
+        #expect(text.contains("later than today"))
+        #expect(try OptOutPurge(workspace: early.workspace).purge(policy: a.policy, actor: .test("P")).isEmpty)
+        #expect(try a.copies().allSatisfy { $0.state == "present" })
+    }
+
+    /// Execution re-decides every item as of the moment of execution, never as of the proposal's date: a list
+    /// proposed while the mail was due is not carried out for mail that is no longer due when it is executed.
+    @Test func executionDecidesAsOfNowNotTheProposalsDate() throws {
+        let a = try TestArchive.make()
+        // Proposed as of 2033-01-01 in 2033; the bedenktijd is over in 2033, but a Woo request received on 2032-12-01
+        // (before the proposal's date, recorded after the proposal) covers info@: held now.
+        let id = try a.proposeAndApprove()
+        _ = try RetentionStore(workspace: a.at(Moments.approveArchivist).workspace).addHold(
+            zaaknummer: "Z-2032-0099", received: CivilDate(iso: "2032-12-01")!, criteria: MatchCriteria(mailboxes: [Boxes.info]), actor: .test("woo"))
+        let o = try a.execute(id)
+        #expect(o.skipped.count == 6 && o.destroyed == 6)
+        #expect(o.skipped.allSatisfy { ($0.reason ?? "").contains("woo:Z-2032-0099") })
+    }
+
+    /// A hold recorded while an execution runs stops every item it covers that is not yet deleted: each batch is decided
+    /// again in the transaction that deletes it. The hold is added by a crash point between two batches.
+    @Test func aHoldRecordedDuringExecutionStopsTheRemainingItems() throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        var execution = DestructionExecution(workspace: try a.workspace.replaying(Moments.execute))
+        execution.batchSize = 2
+        // The list's order: info@ (6) then j.devries@ (6); after the first batch of two, the hold arrives.
+        let hold = RetentionStore(workspace: try a.workspace.replaying(Moments.execute))
+        let o = try execution.execute(id, policy: a.policy, actor: .test("E"), afterBatch: { batchesDone in
+            if batchesDone == 1 {
+                _ = try? hold.addHold(zaaknummer: "Z-2033-0100", received: CivilDate(iso: "2033-01-14")!,
+                                      criteria: MatchCriteria(mailboxes: [Boxes.info, Boxes.devries]), actor: .test("woo"))
+            }
+        })
+        #expect(o.destroyed == 2)
+        #expect(o.skipped.count == 10 && o.skipped.allSatisfy { ($0.reason ?? "").contains("woo:Z-2033-0100") })
+        #expect(try a.copies().filter { $0.state == "destroyed" }.count == 2)
+        #expect(o.verklaring.skipped.count == 10)
     }
 }

@@ -9,18 +9,36 @@ import SluitsteenPolicy
 import SluitsteenRetention
 import SluitsteenDestroy
 
-/// Fixed instants of the test scenario (no clock is read anywhere).
+/// Fixed instants of the test scenario: the test archive is a demo archive whose clock each step sets (no system
+/// clock is read for a decision). Destruction works on the present only, so the scenario takes place in 2033, when
+/// all staff mail (latest 2025-03-10 + 7 years) and the functional mail is due.
 enum Moments {
     /// Capture time of the fixtures: opt-out windows close about ten weeks later (mid-August 2025).
     static let ingest = ISOTimestamp.parse("2025-06-01T10:00:00Z")!
-    static let propose = ISOTimestamp.parse("2026-01-05T09:00:00Z")!
-    static let approveDiv = ISOTimestamp.parse("2026-01-05T10:00:00Z")!
-    static let approveArchivist = ISOTimestamp.parse("2026-01-06T09:00:00Z")!
-    /// Last approval + P7D (2026-01-06 10:00 Amsterdam + 7 days = 2026-01-13 10:00 Amsterdam = 09:00Z).
-    static let bedenktijdOver = ISOTimestamp.parse("2026-01-13T09:00:00Z")!
-    static let execute = ISOTimestamp.parse("2026-01-14T09:00:00Z")!
-    /// Far enough ahead that all staff mail (latest 2025-03-10 + 7 years) and functional mail is due.
+    static let propose = ISOTimestamp.parse("2033-01-05T09:00:00Z")!
+    static let approveDiv = ISOTimestamp.parse("2033-01-05T10:00:00Z")!
+    static let approveArchivist = ISOTimestamp.parse("2033-01-06T09:00:00Z")!
+    /// Last approval + P7D (2033-01-06 10:00 Amsterdam + 7 days = 2033-01-13 10:00 Amsterdam = 09:00Z).
+    static let bedenktijdOver = ISOTimestamp.parse("2033-01-13T09:00:00Z")!
+    static let execute = ISOTimestamp.parse("2033-01-14T09:00:00Z")!
+    /// A proposal's decision date, a few days before it is made.
     static let asOf = CivilDate(iso: "2033-01-01")!
+}
+
+/// Registered persons of the fixtures who approve (Fixtures/registers/approvers.csv, plus in the test archive
+/// Arie Jansen also as DIV, to test four eyes).
+enum Approvers {
+    /// Dora de Wit, DIV-medewerker.
+    static let dora = "P0010"
+    /// Arie Jansen, archivaris (and, in the test archive, DIV-medewerker too).
+    static let arie = "P0011"
+    /// Mirjam Kuipers: a DIV approver until 2024-12-31 only.
+    static let mirjam = "P0008"
+}
+
+extension Actor {
+    /// A name as given, for the steps of a test that need no registered person.
+    static func test(_ name: String) -> Actor { Actor(personId: nil, name: name, osUser: "test") }
 }
 
 /// Mailbox addresses of the fixtures (Fixtures/README.md).
@@ -66,7 +84,7 @@ struct TestArchive {
         let source = try template.get()
         let dir = newDirectory()
         try FileManager.default.copyItem(at: source, to: dir)
-        let ws = try Workspace.open(at: dir)
+        let ws = try Workspace.open(at: dir, environment: [:])
         return TestArchive(workspace: ws, policy: try PolicyInForce.resolve(explicit: nil, workspace: ws))
     }
 
@@ -76,7 +94,7 @@ struct TestArchive {
 
     private static func build(extraMailboxes: [String], extraIngest: [(String, String)]) throws -> TestArchive {
         let dir = newDirectory()
-        let ws = try Workspace.create(at: dir)
+        let ws = try Workspace.create(at: dir, kind: .demo, environment: [:]).replaying(Moments.ingest)
         try Data(try policyText().utf8).write(to: ws.policyFile)
         let policy = try PolicyInForce.resolve(explicit: nil, workspace: ws)
         let ingestor = Ingestor(workspace: ws, now: Moments.ingest)
@@ -92,26 +110,36 @@ struct TestArchive {
             mailboxesCSV = dir.appendingPathComponent("mailboxes.csv")
             try Data(text.utf8).write(to: mailboxesCSV)
         }
+        // The fixtures' approvers, and Arie Jansen (archivaris) also as DIV, so that four eyes can be tested.
+        let approvers = dir.appendingPathComponent("approvers.csv")
+        try Data((try String(contentsOf: registers.appendingPathComponent("approvers.csv"), encoding: .utf8)
+                  + "\(Approvers.arie),div,2012-09-01,\n").utf8).write(to: approvers)
         _ = try RetentionStore(workspace: ws).importRegisters(
             people: registers.appendingPathComponent("people.csv"), roles: registers.appendingPathComponent("roles.csv"),
-            mailboxes: mailboxesCSV, policy: policy.policy, actor: "test", at: Moments.ingest)
+            mailboxes: mailboxesCSV, approvers: approvers, policy: policy.policy, actor: .test("test"))
         return TestArchive(workspace: ws, policy: policy)
     }
 
     var lists: DestructionLists { DestructionLists(workspace: workspace) }
 
+    /// The same archive with its (demo) clock at `date`.
+    func at(_ date: Date) throws -> TestArchive { TestArchive(workspace: try workspace.replaying(date), policy: policy) }
+
+    /// The registered person `id` as the actor.
+    func person(_ id: String) throws -> Actor { try RetentionStore(workspace: workspace).registeredActor(id, osUser: "test") }
+
     /// Proposes as of `Moments.asOf` and approves as div then archivist.
     func proposeAndApprove(withSubjects: Bool = false) throws -> String {
-        let p = try lists.propose(policy: policy, moment: DecisionMoment(asOf: Moments.asOf, now: Moments.propose), mailboxes: nil,
-                                  withSubjects: withSubjects, actor: "Piet Voorstel", now: Moments.propose)
+        let p = try at(Moments.propose).lists.propose(policy: policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: withSubjects,
+                                                      actor: .test("Piet Voorstel"))
         let id = try #require(p).snapshot.list.id
-        try lists.approve(id, role: "div", actor: "Dora DIV", now: Moments.approveDiv)
-        try lists.approve(id, role: "archivist", actor: "Arie Archivaris", now: Moments.approveArchivist)
+        try at(Moments.approveDiv).lists.approve(id, role: "div", actor: try person(Approvers.dora))
+        try at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try person(Approvers.arie))
         return id
     }
 
     func execute(_ id: String, at now: Date = Moments.execute) throws -> DestructionExecution.Outcome {
-        try DestructionExecution(workspace: workspace).execute(id, policy: policy, asOf: Moments.asOf, actor: "Eva Uitvoer", now: now)
+        try DestructionExecution(workspace: try workspace.replaying(now)).execute(id, policy: policy, actor: .test("Eva Uitvoer"))
     }
 
     /// Copies as (id, mailbox, sha256, state, subject), in id order.

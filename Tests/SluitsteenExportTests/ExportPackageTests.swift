@@ -297,13 +297,13 @@ struct ExportPackageTests {
         let receipt = base.appendingPathComponent("ontvangst.xml")
         try Data("<ontvangst>geaccepteerd</ontvangst>".utf8).write(to: receipt)
         let confirmation = TransferConfirmation(workspace: ws)
-        let result = try confirmation.confirm(summary.packageId, receipt: receipt, actor: "archivaris", at: ExportFixture.now)
+        let result = try confirmation.confirm(summary.packageId, receipt: receipt, actor: Actor(personId: nil, name: "archivaris"))
         #expect(result.transferred == 10)
         #expect(result.receiptSHA256 == Digest.hex(Data("<ontvangst>geaccepteerd</ontvangst>".utf8)))
         #expect(throws: ExportError.self) {
-            try confirmation.confirm(summary.packageId, receipt: nil, actor: "archivaris", at: ExportFixture.now)
+            try confirmation.confirm(summary.packageId, receipt: nil, actor: Actor(personId: nil, name: "archivaris"))
         }
-        #expect(throws: ExportError.self) { try confirmation.confirm("no-such-package", receipt: nil, actor: "a", at: ExportFixture.now) }
+        #expect(throws: ExportError.self) { try confirmation.confirm("no-such-package", receipt: nil, actor: Actor(personId: nil, name: "a")) }
         var actions: [String: Int] = [:]
         try RetentionEngine(workspace: ws, policy: try Policy.krimpenerwaard).forEachDecision(asOf: ExportFixture.asOf) { d in
             actions[d.decision.action.rawValue, default: 0] += 1

@@ -47,7 +47,7 @@ enum ExportFixture {
     /// A workspace with the three fixture mailboxes, the registers and (optionally) a designated hotspot that
     /// covers the message held byte-identically by burgemeester@ and info@.
     static func workspace(hotspot: Bool = true) throws -> Workspace {
-        let ws = try Workspace.create(at: temporaryDirectory("ws"))
+        let ws = try Workspace.create(at: temporaryDirectory("ws"), kind: .demo, environment: [:]).replaying(now)
         let boxes = fixtures.appendingPathComponent("mailboxes")
         let ingestor = Ingestor(workspace: ws, now: now)
         _ = try ingestor.run(IngestRequest(mailbox: burgemeester, paths: [boxes.appendingPathComponent("burgemeester.mbox")], actor: "test"))
@@ -58,11 +58,11 @@ enum ExportFixture {
         _ = try store.importRegisters(people: registers.appendingPathComponent("people.csv"),
                                       roles: registers.appendingPathComponent("roles.csv"),
                                       mailboxes: registers.appendingPathComponent("mailboxes.csv"),
-                                      policy: try Policy.krimpenerwaard, actor: "test", at: now)
+                                      policy: try Policy.krimpenerwaard, actor: Actor(personId: nil, name: "test"))
         if hotspot {
             _ = try store.addHotspot(name: "Verkeersveiligheid Lekkerkerk", status: .designated,
                                      criteria: MatchCriteria(terms: ["verkeersveiligheid"]), decisionRef: "B&W 2025/07",
-                                     actor: "test", at: now)
+                                     actor: Actor(personId: nil, name: "test"))
         }
         return ws
     }

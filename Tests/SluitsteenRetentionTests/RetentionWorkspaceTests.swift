@@ -19,7 +19,8 @@ import Testing
     let policy = try! Policy.krimpenerwaard
 
     func workspace(registers: Bool = true) throws -> Workspace {
-        let ws = try Workspace.create(at: FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-ret-\(UUID().uuidString)"))
+        let ws = try Workspace.create(at: FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-ret-\(UUID().uuidString)"),
+                                      kind: .demo, environment: [:]).replaying(captured)
         let ingestor = Ingestor(workspace: ws, now: captured)
         let m = Self.fixtures.appendingPathComponent("mailboxes")
         _ = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [m.appendingPathComponent("burgemeester.mbox")], actor: "t"))
@@ -29,11 +30,16 @@ import Testing
         return ws
     }
 
+    static let actor = Actor(personId: nil, name: "t")
+
+    /// The demo workspace `ws` with its clock at `text`.
+    func at(_ ws: Workspace, _ text: String) throws -> Workspace { try ws.replaying(ISOTimestamp.parse(text)!) }
+
     func importRegisters(_ ws: Workspace) throws -> RetentionStore.ImportOutcome {
         let r = Self.fixtures.appendingPathComponent("registers")
         return try RetentionStore(workspace: ws).importRegisters(
             people: r.appendingPathComponent("people.csv"), roles: r.appendingPathComponent("roles.csv"),
-            mailboxes: r.appendingPathComponent("mailboxes.csv"), policy: policy, actor: "t", at: captured)
+            mailboxes: r.appendingPathComponent("mailboxes.csv"), policy: policy, actor: Self.actor)
     }
 
     func decisions(_ ws: Workspace, asOf: String) throws -> [DecidedCopy] {
@@ -82,7 +88,7 @@ import Testing
         try "address,kind,person_id\na@b.example,personal,\n".write(to: dir.appendingPathComponent("mailboxes.csv"), atomically: true, encoding: .utf8)
         let error = #expect(throws: RetentionError.self) {
             _ = try RetentionStore(workspace: ws).importRegisters(people: dir.appendingPathComponent("people.csv"), roles: dir.appendingPathComponent("roles.csv"),
-                                                                  mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: policy, actor: "t", at: captured)
+                                                                  mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: policy, actor: Self.actor)
         }
         let text = error?.description ?? ""
         #expect(text.contains("roles.csv:2"))
@@ -120,27 +126,27 @@ import Testing
         let store = RetentionStore(workspace: ws)
         let target = try #require(try decisions(ws, asOf: "2026-12-01").first { $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX" })
         // Within the window (captured 2026-12-01, window 10 weeks): accepted.
-        let closes = try store.markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .informal, policy: policy,
-                                          actor: "t", source: "mark", at: ISOTimestamp.parse("2027-01-15T09:00:00Z")!)
+        let closes = try RetentionStore(workspace: at(ws, "2027-01-15T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .informal, policy: policy,
+                                          actor: Self.actor, source: "mark")
         #expect(closes.iso == "2027-02-09")
         let later = try decisions(ws, asOf: "2040-01-01").first { $0.copy.copyId == target.copy.copyId }
         #expect(later?.decision.action == .purgeOptout)
         #expect(later?.decision.rules.contains("optout:informal") == true)
         // After the window: refused, with the closing date, and nothing recorded.
         let refusal = #expect(throws: RetentionError.self) {
-            try store.markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .private, policy: policy,
-                                 actor: "t", source: "mark", at: ISOTimestamp.parse("2027-03-01T09:00:00Z")!)
+            try RetentionStore(workspace: at(ws, "2027-03-01T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .private, policy: policy,
+                                 actor: Self.actor, source: "mark")
         }
         #expect(refusal?.description.contains("2027-02-09") == true)
         // A functional mailbox has no opt-out.
         let info = try #require(try decisions(ws, asOf: "2026-12-01").first { $0.copy.mailbox == "info@krimpenerwaard.example" })
         #expect(throws: RetentionError.self) {
             try store.markOptOut(mailbox: info.copy.mailbox, messageId: info.copy.messageId, ground: .private, policy: policy,
-                                 actor: "t", source: "mark", at: captured)
+                                 actor: Self.actor, source: "mark")
         }
         #expect(try store.optOutMarks().count == 1)
         // Undo: the message is decided by the base rule again.
-        #expect(try store.undoOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, reason: "vergissing", actor: "t", at: captured) == 1)
+        #expect(try store.undoOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, reason: "vergissing", actor: Self.actor) == 1)
         #expect(try decisions(ws, asOf: "2040-01-01").first { $0.copy.copyId == target.copy.copyId }?.decision.action == .destroyDue)
     }
 
@@ -149,7 +155,7 @@ import Testing
         let store = RetentionStore(workspace: ws)
         _ = try store.addHotspot(name: "Brug", status: .designated,
                                  criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
-                                                         terms: ["n210"]), decisionRef: "SIO-1", actor: "t", at: captured)
+                                                         terms: ["n210"]), decisionRef: "SIO-1", actor: Self.actor)
         let all = try decisions(ws, asOf: "2040-01-01")
         var matched = 0
         for d in all where d.decision.rules.contains("hotspot:Brug") {
@@ -169,9 +175,9 @@ import Testing
         let store = RetentionStore(workspace: ws)
         let period = DatePeriod(from: CivilDate(iso: "2020-01-01"), to: CivilDate(iso: "2030-12-31"))
         _ = try store.addHotspot(name: "Brug", status: .designated, criteria: MatchCriteria(period: period, terms: ["Brug Krimpen"]),
-                                 decisionRef: "SIO-1", actor: "t", at: captured)
+                                 decisionRef: "SIO-1", actor: Self.actor)
         _ = try store.addHotspot(name: "Omgekeerd", status: .designated, criteria: MatchCriteria(period: period, terms: ["Krimpen Brug"]),
-                                 decisionRef: "SIO-2", actor: "t", at: captured)
+                                 decisionRef: "SIO-2", actor: Self.actor)
         let all = try decisions(ws, asOf: "2040-01-01")
         #expect(all.contains { $0.decision.rules.contains("hotspot:Brug") })
         #expect(!all.contains { $0.decision.rules.contains("hotspot:Omgekeerd") }, "both words occur, never in this order")
@@ -181,13 +187,13 @@ import Testing
         let ws = try workspace()
         let store = RetentionStore(workspace: ws)
         _ = try store.addHold(zaaknummer: "Z-2024-0815", received: CivilDate(iso: "2024-05-21")!,
-                              criteria: MatchCriteria(zaakNumbers: ["Z-2024-0815"]), actor: "t", at: captured)
+                              criteria: MatchCriteria(zaakNumbers: ["Z-2024-0815"]), actor: Self.actor)
         let held = try decisions(ws, asOf: "2040-01-01").filter { $0.decision.action == .hold }
         #expect(!held.isEmpty)
         #expect(held.allSatisfy { $0.decision.rules.first == "woo:Z-2024-0815" })
         for d in held { #expect(try subject(ws, d).isEmpty == false) }
         #expect(held.contains { $0.copy.mailbox == "info@krimpenerwaard.example" }, "the functional mailbox's Woo receipt is held too")
-        _ = try store.releaseHold("Z-2024-0815", reason: "besluit verzonden", actor: "t", at: ISOTimestamp.parse("2027-06-01T10:00:00Z")!)
+        _ = try RetentionStore(workspace: at(ws, "2027-06-01T10:00:00Z")).releaseHold("Z-2024-0815", reason: "besluit verzonden", actor: Self.actor)
         let after = try decisions(ws, asOf: "2040-01-01")
         for d in held {
             let now = try #require(after.first { $0.copy.copyId == d.copy.copyId })
@@ -199,14 +205,14 @@ import Testing
         let ws = try workspace()
         let store = RetentionStore(workspace: ws)
         _ = try store.addHotspot(name: "Kermis", status: .proposed, criteria: MatchCriteria(mailboxes: ["info@krimpenerwaard.example"]),
-                                 decisionRef: nil, actor: "t", at: captured)
+                                 decisionRef: nil, actor: Self.actor)
         #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .hold })
-        _ = try store.setHotspotStatus("Kermis", to: .rejected, decisionRef: "SIO-2", actor: "t", at: captured)
+        _ = try store.setHotspotStatus("Kermis", to: .rejected, decisionRef: "SIO-2", actor: Self.actor)
         #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .destroyDue })
         // Every change is in the audit trail, and the trail is intact.
-        let (checked, broken) = try ws.catalog.read { try AuditTrail.verify($0) }
-        #expect(broken == nil)
-        #expect(checked >= 6)
+        let check = try ws.catalog.read { try AuditTrail.verify($0) }
+        #expect(check.firstBreak == nil && check.isClean)
+        #expect(check.checked >= 6)
     }
 
     @Test func planCountsAndReport() throws {
@@ -220,5 +226,66 @@ import Testing
         #expect(html.contains("<svg"))
         #expect(!html.contains("http://") || html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
         #expect(!html.contains("<script"))
+    }
+
+    /// A sender decides nothing: `Keywords: private` written by the sender of a key person's mail does not opt it out;
+    /// the mailbox owner's own keyword (a Maildir keyword letter) does.
+    @Test func aSendersKeywordsHeaderNeverOptsOut() throws {
+        let ws = try workspace()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-kw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let mbox = dir.appendingPathComponent("aan-burgemeester.mbox")
+        try Data("""
+            From buiten@example.org Mon Mar  3 10:00:00 2025
+            From: Iemand Buiten <buiten@example.org>
+            To: burgemeester@krimpenerwaard.example
+            Subject: Dit moet verdwijnen
+            Message-ID: <afzender-keywords@example.org>
+            Date: Mon, 03 Mar 2025 10:00:00 +0100
+            Keywords: private, Privé
+            X-Keywords: prive
+
+            Zet dit maar op privé.
+
+            """.utf8).write(to: mbox)
+        _ = try Ingestor(workspace: ws, now: captured).run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [mbox], actor: "t"))
+        let d = try #require(try decisions(ws, asOf: "2040-01-01").first { $0.copy.messageId == "<afzender-keywords@example.org>" })
+        #expect(d.decision.messageClass == .keyPerson && d.decision.waardering == .bewaren && d.decision.action == .transferDue)
+        #expect(d.decision.optOut == nil && !d.decision.rules.contains { $0.hasPrefix("optout") })
+        // The owner's keyword on the same kind of message in j.devries@ (Fixtures: letter a = Prive) still opts out.
+        let owned = try #require(try decisions(ws, asOf: "2040-01-01").first {
+            $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX" && $0.decision.optOut == .private
+        })
+        #expect(owned.decision.action == .purgeOptout)
+    }
+
+    /// A hold recorded in the catalog counts for a decision made inside a later transaction.
+    @Test func decisionsInsideATransactionSeeTheHoldsCommittedBeforeIt() throws {
+        let ws = try workspace()
+        let engine = RetentionEngine(workspace: ws, policy: policy)
+        let info = try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
+        let ids = Set(info.map(\.copy.copyId))
+        let late = Instant(ISOTimestamp.parse("2040-01-01T12:00:00Z")!)
+        try engine.prepareTextIndex()
+        #expect(try ws.catalog.read { try engine.decide(copyIds: ids, asOf: late, in: $0) }.values.allSatisfy { $0.decision.action == .destroyDue })
+        _ = try RetentionStore(workspace: ws).addHold(zaaknummer: "Z-9", received: CivilDate(iso: "2039-12-01")!,
+                                                      criteria: MatchCriteria(terms: ["verkeersveiligheid"]), actor: Self.actor)
+        let held = try ws.catalog.read { try engine.decide(copyIds: ids, asOf: late, in: $0) }.values.filter { $0.decision.action == .hold }
+        #expect(held.count == 1 && held.first?.decision.rules.first == "woo:Z-9")
+    }
+
+    @Test func ingestIntoAnUnknownMailboxIsRefusedWithASuggestion() throws {
+        let ws = try workspace()
+        let store = RetentionStore(workspace: ws)
+        #expect(try store.admitIngest(into: "Burgemeester@krimpenerwaard.example", allowNew: false) == nil)
+        let typo = #expect(throws: RetentionError.self) { try store.admitIngest(into: "burgemeestr@krimpenerwaard.example", allowNew: false) }
+        #expect(typo?.description.contains("Did you mean burgemeester@krimpenerwaard.example?") == true)
+        let far = #expect(throws: RetentionError.self) { try store.admitIngest(into: "iemand@elders.example", allowNew: false) }
+        #expect(far?.description.contains("Did you mean") == false)
+        #expect(try store.admitIngest(into: "nieuw@krimpenerwaard.example", allowNew: true)?.contains("not in the mailbox register") == true)
+        let empty = try workspace(registers: false)
+        #expect(throws: RetentionError.self) { try RetentionStore(workspace: empty).admitIngest(into: "info@krimpenerwaard.example", allowNew: false) }
+        #expect(try RetentionStore(workspace: empty).planNotices().first?.contains("geen registers") == true)
+        #expect(try store.planNotices().isEmpty)
     }
 }

@@ -9,6 +9,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case optOutPurge = "opt-out-purge", hotspot, hold, listProposal = "list-proposal", listExclusion = "list-exclusion"
     case listApproval = "list-approval", listRejection = "list-rejection", listCancellation = "list-cancellation"
     case destruction, export, transferConfirmation = "transfer-confirmation", workspace
+    /// An ingest batch withdrawn (`ingest undo`).
+    case ingestWithdrawal = "ingest-withdrawal"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -16,7 +18,7 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .ingest: return "ingestion"
         case .registerImport, .policyChange, .hotspot, .optOut, .hold: return "appraisal"
         case .listProposal, .listExclusion, .listApproval, .listRejection, .listCancellation: return "appraisal"
-        case .destruction, .optOutPurge: return "deletion"
+        case .destruction, .optOutPurge, .ingestWithdrawal: return "deletion"
         case .export: return "transfer"
         case .transferConfirmation: return "accession"
         case .workspace: return "creation"
@@ -37,12 +39,15 @@ public struct AuditEntry: Sendable, Codable, Equatable, FetchableRecord, Persist
     public var outcome: String
     public var previousHash: String
     public var hash: String
+    /// The clock that dated the entry (`system` or `replayed`); nil for entries written before it was recorded.
+    public var clock: String?
 
     public static let databaseTableName = "auditEntry"
 
-    /// The canonical text hashed for this entry: every field but `hash`, tab-separated, in a fixed order.
+    /// The canonical text hashed for this entry: every field but `hash`, tab-separated, in a fixed order (the clock
+    /// last, when it was recorded, so that entries written before it keep their hash).
     public var canonicalText: String {
-        [String(seq), at, actor, command, kind, premisEventType, objectIds, outcome, previousHash]
+        ([String(seq), at, actor, command, kind, premisEventType, objectIds, outcome, previousHash] + (clock.map { [$0] } ?? []))
             .map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n") }
             .joined(separator: "\t")
     }
@@ -55,52 +60,100 @@ public struct AuditBreak: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "audit trail broken at entry \(seq): \(reason)" }
 }
 
+/// An entry dated earlier than an entry before it, by more than ``AuditTrail/timeTolerance``: the clock was set back
+/// (or replayed) between them.
+public struct AuditTimeFinding: Sendable, Equatable, CustomStringConvertible {
+    public let seq: Int64
+    public let at: String
+    /// The latest time of the entries before it, and the entry that had it.
+    public let latestBefore: String
+    public let latestSeq: Int64
+    public var description: String {
+        "entry \(seq) is dated \(at), earlier than entry \(latestSeq) (\(latestBefore)): the clock ran backwards between them"
+    }
+}
+
+/// What ``AuditTrail/verify(_:)`` found.
+public struct AuditCheck: Sendable, Equatable {
+    /// Entries checked.
+    public var checked: Int
+    /// The first break of the hash chain, if any.
+    public var firstBreak: AuditBreak?
+    /// Entries whose time runs backwards.
+    public var timeFindings: [AuditTimeFinding]
+    /// Entries dated by a replayed clock (a demo/test archive).
+    public var replayedEntries: Int
+    /// True when the chain holds and no time runs backwards.
+    public var isClean: Bool { firstBreak == nil && timeFindings.isEmpty }
+}
+
 /// The tamper-evident audit trail: an append-only hash chain in the catalog.
 ///
-/// Every state-changing command appends through ``append(_:kind:command:actor:objectIds:outcome:at:)`` inside the
-/// same transaction as its change, so an entry exists exactly when the change does.
-public enum AuditTrail {
+/// Every state-changing command appends through ``append(_:kind:command:actor:objectIds:outcome:)`` inside the same
+/// transaction as its change, so an entry exists exactly when the change does. The entry is dated by the trail's
+/// clock at the moment it is appended (inside the write transaction, so entries are in time order), and records
+/// which clock that was.
+public struct AuditTrail: Sendable {
     /// The hash that the first entry chains to.
     public static let genesis = String(repeating: "0", count: 64)
+    /// How far an entry may be dated before an earlier one without a finding (the system clock may be corrected by
+    /// a few seconds; two minutes is far more than that).
+    public static let timeTolerance: TimeInterval = 120
+
+    /// The clock that dates new entries.
+    public let clock: WorkspaceClock
+
+    public init(clock: WorkspaceClock) { self.clock = clock }
 
     /// Appends an entry inside the caller's write transaction.
     @discardableResult
-    public static func append(_ db: Database, kind: AuditKind, command: String, actor: String, objectIds: [String],
-                              outcome: String, at: Date) throws -> AuditEntry {
+    public func append(_ db: Database, kind: AuditKind, command: String, actor: String, objectIds: [String],
+                       outcome: String) throws -> AuditEntry {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let previous: String = last?["hash"] ?? genesis
-        var entry = AuditEntry(seq: seq, at: ISOTimestamp.format(at), actor: actor, command: command, kind: kind.rawValue,
+        let previous: String = last?["hash"] ?? Self.genesis
+        var entry = AuditEntry(seq: seq, at: ISOTimestamp.format(clock.now()), actor: actor, command: command, kind: kind.rawValue,
                                premisEventType: kind.premisEventType, objectIds: objectIds.joined(separator: " "),
-                               outcome: outcome, previousHash: previous, hash: "")
+                               outcome: outcome, previousHash: previous, hash: "", clock: clock.kind.rawValue)
         entry.hash = Digest.hex(Data(entry.canonicalText.utf8))
         try entry.insert(db)
         return entry
     }
 
-    /// Checks the whole chain. Returns nil when intact, else the first break (edited, removed, inserted or
-    /// reordered entries all break the chain or the numbering).
-    public static func verify(_ db: Database) throws -> (checked: Int, firstBreak: AuditBreak?) {
+    /// Checks the whole chain, and that no entry is dated before an earlier one. Edited, removed, inserted or
+    /// reordered entries all break the chain or the numbering; the first break is reported.
+    public static func verify(_ db: Database) throws -> AuditCheck {
         var expectedPrevious = genesis
         var expectedSeq: Int64 = 1
-        var checked = 0
+        var check = AuditCheck(checked: 0, firstBreak: nil, timeFindings: [], replayedEntries: 0)
+        var latest: (seq: Int64, at: String, date: Date)? = nil
         let cursor = try AuditEntry.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
         while let entry = try cursor.next() {
-            checked += 1
+            check.checked += 1
             if entry.seq != expectedSeq {
-                return (checked, AuditBreak(seq: entry.seq, reason: entry.seq > expectedSeq
-                    ? "entries \(expectedSeq)–\(entry.seq - 1) are missing" : "entry number out of order"))
+                check.firstBreak = AuditBreak(seq: entry.seq, reason: entry.seq > expectedSeq
+                    ? "entries \(expectedSeq)–\(entry.seq - 1) are missing" : "entry number out of order")
+                return check
             }
             if entry.previousHash != expectedPrevious {
-                return (checked, AuditBreak(seq: entry.seq, reason: "it does not chain to the entry before it (removed, inserted or reordered entry)"))
+                check.firstBreak = AuditBreak(seq: entry.seq, reason: "it does not chain to the entry before it (removed, inserted or reordered entry)")
+                return check
             }
             if Digest.hex(Data(entry.canonicalText.utf8)) != entry.hash {
-                return (checked, AuditBreak(seq: entry.seq, reason: "its content was changed after it was written"))
+                check.firstBreak = AuditBreak(seq: entry.seq, reason: "its content was changed after it was written")
+                return check
+            }
+            if entry.clock == ClockKind.replayed.rawValue { check.replayedEntries += 1 }
+            if let date = ISOTimestamp.parse(entry.at) {
+                if let l = latest, date.timeIntervalSince(l.date) < -timeTolerance {
+                    check.timeFindings.append(AuditTimeFinding(seq: entry.seq, at: entry.at, latestBefore: l.at, latestSeq: l.seq))
+                }
+                if latest == nil || date > latest!.date { latest = (entry.seq, entry.at, date) }
             }
             expectedPrevious = entry.hash
             expectedSeq += 1
         }
-        return (checked, nil)
+        return check
     }
 
     /// Entries in order, optionally since an instant and of one kind.

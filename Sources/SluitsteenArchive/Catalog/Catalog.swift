@@ -155,6 +155,18 @@ public final class Catalog: Sendable {
                 DROP INDEX copy_mailbox;
                 """)
         }
+        m.registerMigration("v8-archive-kind-and-clock") { db in
+            // Which clock dated each audit entry (system, or a demo archive's replayed clock); and the archive kind,
+            // recorded at creation in workspaceSetting, can never be changed or removed afterwards.
+            try db.execute(sql: """
+                ALTER TABLE auditEntry ADD COLUMN clock TEXT;
+                CREATE TRIGGER workspaceSetting_kindFixed BEFORE UPDATE ON workspaceSetting WHEN OLD.key = 'archiveKind'
+                BEGIN SELECT RAISE(ABORT, 'the archive kind is fixed when the workspace is created'); END;
+                CREATE TRIGGER workspaceSetting_kindKept BEFORE DELETE ON workspaceSetting WHEN OLD.key = 'archiveKind'
+                BEGIN SELECT RAISE(ABORT, 'the archive kind is fixed when the workspace is created'); END;
+                """)
+        }
+        registerApproverSchema(&m)
         return m
     }()
 }

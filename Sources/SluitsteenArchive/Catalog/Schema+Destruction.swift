@@ -90,4 +90,30 @@ extension Catalog {
                 """)
         }
     }
+
+    /// Approvals by registered persons (issue: approvals are given by a person id from the personnel register, with
+    /// the operating-system account beside it), and the names of the approver roles as the documents use them.
+    static func registerApproverSchema(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v9-approvals-by-person") { db in
+            try db.execute(sql: """
+                ALTER TABLE destructionApproval ADD COLUMN personId TEXT;
+                ALTER TABLE destructionApproval ADD COLUMN osUser TEXT;
+                ALTER TABLE destructionList ADD COLUMN roleNamesJSON TEXT NOT NULL DEFAULT '{}';
+                """)
+        }
+        m.registerMigration("v10-batch-withdrawal") { db in
+            // `ingest undo`: the contents a withdrawn batch leaves without any copy, whose bytes are still to be removed
+            // from the store (removed after the catalog commit; a crash in between is finished by the next command that
+            // holds the store lock). A content listed here is removed only while no message row names it.
+            try db.execute(sql: """
+                CREATE TABLE pendingRemoval (
+                    sha256 TEXT PRIMARY KEY NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                ALTER TABLE ingestBatch ADD COLUMN withdrawnAt TEXT;
+                ALTER TABLE ingestBatch ADD COLUMN withdrawnBy TEXT;
+                ALTER TABLE ingestBatch ADD COLUMN withdrawReason TEXT;
+                """)
+        }
+    }
 }

@@ -49,11 +49,11 @@ public struct ContentStore: Sendable {
     public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
         let dir = rootPath + "/" + sha256.prefix(2)
         let target = dir + "/" + sha256
-        var fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        var fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
         if fd < 0 && errno == ENOENT {
-            if mkdir(rootPath, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
-            if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(dir, reason: String(cString: strerror(errno))) }
-            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+            if mkdir(rootPath, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
+            if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(dir, reason: String(cString: strerror(errno))) }
+            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
         }
         if fd >= 0 {
             try ContentStore.write(bytes, to: fd, path: target)
@@ -62,9 +62,9 @@ public struct ContentStore: Sendable {
         guard errno == EEXIST else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
         if try ContentStore.file(target, holds: bytes) { return false }
         let incoming = rootPath + "/" + ContentStore.incomingName
-        if mkdir(incoming, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        if mkdir(incoming, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
         let tmp = incoming + "/" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
-        let replacement = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        let replacement = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
         guard replacement >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
         try ContentStore.write(bytes, to: replacement, path: tmp)
         if rename(tmp, target) != 0 {
@@ -85,10 +85,10 @@ public struct ContentStore: Sendable {
         guard source >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
         defer { close(source) }
         let incoming = rootPath + "/" + ContentStore.incomingName
-        if mkdir(rootPath, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
-        if mkdir(incoming, 0o755) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        if mkdir(rootPath, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
+        if mkdir(incoming, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
         let tmp = incoming + "/copy-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o444)
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
         guard fd >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
         let sha: String
         do throws(ArchiveError) {
@@ -104,7 +104,7 @@ public struct ContentStore: Sendable {
         }
         let dir = rootPath + "/" + sha.prefix(2)
         let target = dir + "/" + sha
-        if mkdir(dir, 0o755) != 0 && errno != EEXIST {
+        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw .cannotWrite(dir, reason: reason)
@@ -167,7 +167,7 @@ public struct ContentStore: Sendable {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw .cannotRead(source, reason: "the stored message is missing") }
         defer { close(input) }
-        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard output >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
         let copied: (sha256: String, size: Int64)
         do throws(ArchiveError) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 
-/// The time "now" for every command: the system clock, or `SLUITSTEEN_NOW` (ISO 8601) when set, so that
-/// capture times, opt-out windows and audit entries can be replayed in tests and audits.
+/// `SLUITSTEEN_NOW` (ISO 8601) read from the environment: the replayed "now" of a demo archive (see
+/// ``WorkspaceClock``, which refuses it for a real archive), or the system clock when it is not set.
 public struct ReplayableClock: Sendable {
     /// The fixed instant from `SLUITSTEEN_NOW`, if any.
     public let fixed: Date?
@@ -74,7 +74,7 @@ public enum ISOTimestamp {
             return v
         }
         guard let y = num(0, 4), b.count >= 10, b[4] == 45, let mo = num(5, 2), b[7] == 45, let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+              (1...12).contains(mo), (1...daysInMonth(y, mo)).contains(d) else { return nil }
         var seconds = daysFromCivil(y, mo, d) * 86_400
         if b.count == 10 { return Date(timeIntervalSince1970: TimeInterval(seconds)) }
         guard b.count >= 19, b[10] == 84 || b[10] == 116 || b[10] == 32, let h = num(11, 2), b[13] == 58, let mi = num(14, 2),
@@ -102,6 +102,15 @@ public enum ISOTimestamp {
             seconds -= sign * Int64(oh * 3600 + om * 60)
         } else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds) + fraction)
+    }
+
+    /// Days in month `m` of year `y` (proleptic Gregorian): 2024-02-30 is not a date.
+    static func daysInMonth(_ y: Int, _ m: Int) -> Int {
+        switch m {
+        case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     static func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {

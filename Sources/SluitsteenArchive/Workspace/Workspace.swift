@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An archive workspace: one folder holding the SQLite catalog, the content store and the documents
 /// Sluitsteen produces (destruction lists, verklaringen, export records).
@@ -7,6 +11,9 @@ import Foundation
 /// Layout: `catalog.sqlite` (GRDB, WAL), `store/` (one file per distinct message, named by its SHA-256),
 /// `documents/` (vernietigingslijsten, verklaringen, reports), `policy.toml` (optional workspace policy),
 /// `store.lock` (held by the one command that adds or removes stored bytes; see ``StoreLock``).
+///
+/// The folder is private to its owner (0700) and the store's files are read-only for the owner alone (0400),
+/// whatever the umask: the catalog holds every subject and address.
 public struct Workspace: Sendable {
     /// The workspace folder.
     public let root: URL
@@ -14,6 +21,12 @@ public struct Workspace: Sendable {
     public let catalog: Catalog
     /// The content-addressed store of message bytes.
     public let store: ContentStore
+    /// A real archive or a demo/test archive, fixed when the workspace was created.
+    public let kind: ArchiveKind
+    /// "Now" for this workspace: the system clock, or in a demo archive a replayed one.
+    public let clock: WorkspaceClock
+    /// The audit trail, dated by ``clock``.
+    public var audit: AuditTrail { AuditTrail(clock: clock) }
 
     /// Where documents (lists, verklaringen, reports) are written.
     public var documentsDirectory: URL { root.appendingPathComponent("documents", isDirectory: true) }
@@ -22,6 +35,8 @@ public struct Workspace: Sendable {
 
     static let catalogName = "catalog.sqlite"
     static let markerName = "SLUITSTEEN-WORKSPACE"
+    /// The `workspaceSetting` key that records the archive kind.
+    static let kindKey = "archiveKind"
 
     /// Resolves the workspace folder: an explicit `--home`, else `$SLUITSTEEN_HOME`, else `./archief`.
     public static func resolveDirectory(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -29,9 +44,11 @@ public struct Workspace: Sendable {
         return URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
     }
 
-    /// Creates a new workspace at `directory` (which may exist but must not already be a workspace with data).
-    /// Returns the opened workspace. Creating over an existing workspace is harmless: it is opened and migrated.
-    public static func create(at directory: URL) throws(ArchiveError) -> Workspace {
+    /// Creates a new workspace of `kind` at `directory` and opens it. Creating over an existing workspace opens it,
+    /// provided the kind asked for is the kind it was created as (a real archive never becomes a demo, nor the other
+    /// way round). The clock comes from `environment` as for ``open(at:environment:)``.
+    public static func create(at directory: URL, kind: ArchiveKind = .real,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> Workspace {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         if fm.fileExists(atPath: directory.path, isDirectory: &isDir), !isDir.boolValue {
@@ -39,29 +56,88 @@ public struct Workspace: Sendable {
         }
         do {
             try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-            try fm.createDirectory(at: directory.appendingPathComponent("store"), withIntermediateDirectories: true)
-            try fm.createDirectory(at: directory.appendingPathComponent("documents"), withIntermediateDirectories: true)
-            let marker = directory.appendingPathComponent(markerName)
-            if !fm.fileExists(atPath: marker.path) {
-                try Data("Sluitsteen archive workspace. Do not edit or remove files here by hand.\n".utf8)
-                    .write(to: marker, options: .atomic)
+            guard chmod(directory.path, 0o700) == 0 else { throw ArchiveError.cannotWrite(directory.path, reason: Errno.text(errno)) }
+            for sub in ["store", "documents"] {
+                let url = directory.appendingPathComponent(sub)
+                try fm.createDirectory(at: url, withIntermediateDirectories: true)
+                guard chmod(url.path, 0o700) == 0 else { throw ArchiveError.cannotWrite(url.path, reason: Errno.text(errno)) }
             }
+        } catch let e as ArchiveError {
+            throw e
         } catch {
             throw .cannotWrite(directory.path, reason: "\(error.localizedDescription)")
         }
-        return try open(at: directory)
+        let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
+        _ = chmod(catalog.path, 0o600)
+        let recorded: ArchiveKind
+        do {
+            recorded = try catalog.write { db -> ArchiveKind in
+            if let text = try String.fetchOne(db, sql: "SELECT value FROM workspaceSetting WHERE key = ?", arguments: [kindKey]) {
+                return ArchiveKind(rawValue: text) ?? .real
+            }
+            // A workspace made before the kind was recorded, with entries already, is a real archive.
+            let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEntry") ?? 0
+            let k = used > 0 ? ArchiveKind.real : kind
+            try db.execute(sql: "INSERT INTO workspaceSetting (key, value) VALUES (?, ?)", arguments: [kindKey, k.rawValue])
+            return k
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        guard recorded == kind else { throw .kindMismatch(directory.path, recorded: recorded, requested: kind) }
+        let marker = directory.appendingPathComponent(markerName)
+        if !fm.fileExists(atPath: marker.path) {
+            let text = "Sluitsteen archive workspace (\(kind == .demo ? "demo/test archive" : "real archive")). "
+                + "Do not edit or remove files here by hand.\n"
+            do { try Data(text.utf8).write(to: marker, options: .atomic) } catch {
+                throw .cannotWrite(marker.path, reason: error.localizedDescription)
+            }
+        }
+        return try open(at: directory, environment: environment)
     }
 
-    /// Opens an existing workspace and brings its catalog up to the current schema version.
-    public static func open(at directory: URL) throws(ArchiveError) -> Workspace {
+    /// Creates (or opens) a workspace of `kind` at `directory` as ``create(at:kind:environment:)`` does, and records
+    /// its creation in the audit trail once, with the kind it was created as. Returns the workspace and whether it
+    /// was new.
+    public static func initialise(at directory: URL, kind: ArchiveKind, actor: Actor,
+                                  environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> (Workspace, Bool) {
+        let workspace = try create(at: directory, kind: kind, environment: environment)
+        do {
+            let created = try workspace.catalog.write { db -> Bool in
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEntry WHERE kind = 'workspace'") == 0 else { return false }
+                try workspace.audit.append(db, kind: .workspace, command: "init" + (kind == .demo ? " --demo" : ""), actor: actor.auditText,
+                                           objectIds: ["workspace", "kind:\(kind.rawValue)"],
+                                           outcome: "created \(directory.path) as a \(kind == .demo ? "demo/test archive" : "real archive")")
+                return true
+            }
+            return (workspace, created)
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Opens an existing workspace and brings its catalog up to the current schema version. A real archive refuses a
+    /// replayed clock (`SLUITSTEEN_NOW` in `environment`); a demo archive honours it.
+    public static func open(at directory: URL,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> Workspace {
         let fm = FileManager.default
         let marker = directory.appendingPathComponent(markerName)
         guard fm.fileExists(atPath: marker.path) else {
             throw .notAWorkspace(directory.path, reason: "no Sluitsteen workspace there; create one with `sluitsteen init \(directory.path)`")
         }
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
+        let kind: ArchiveKind
+        do {
+            kind = try catalog.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM workspaceSetting WHERE key = ?", arguments: [kindKey])
+                    .flatMap(ArchiveKind.init(rawValue:)) ?? .real
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        let clock = try WorkspaceClock.resolve(for: kind, at: directory.path, environment: environment)
         let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true))
-        return Workspace(root: directory, catalog: catalog, store: store)
+        return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
+    }
+
+    /// The same workspace on another clock (tests of a demo archive, which replay several moments in one process).
+    public func replaying(_ date: Date) throws(ArchiveError) -> Workspace {
+        guard kind == .demo else { throw .clockReplayRefused(root.path, value: ISOTimestamp.format(date)) }
+        return Workspace(root: root, catalog: catalog, store: store, kind: kind, clock: .replaying(date))
     }
 }
 
@@ -75,6 +151,10 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case notFound(String)
     /// Another command is adding bytes to or removing bytes from the store (see ``StoreLock``).
     case busy(String, holder: String)
+    /// `SLUITSTEEN_NOW` is set for a real archive.
+    case clockReplayRefused(String, value: String)
+    /// `init` asked for another kind than the workspace was created as.
+    case kindMismatch(String, recorded: ArchiveKind, requested: ArchiveKind)
 
     public var description: String {
         switch self {
@@ -86,6 +166,18 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case .notFound(let what): return "\(what) was not found in the catalog."
         case .busy(let path, let holder):
             return "the archive in \(path) is busy: another command is changing its stored messages (\(holder)). Nothing was changed; run this command again when that one has finished."
+        case .clockReplayRefused(let path, let value):
+            return "SLUITSTEEN_NOW is set (\(value.prefix(40))), but \(path) is a real archive: its clock cannot be set, because that would "
+                + "skip the bedenktijd and date the audit trail falsely. Unset SLUITSTEEN_NOW; a replayed clock is only for a demo/test "
+                + "archive made with `sluitsteen init --demo DIR`."
+        case .kindMismatch(let path, let recorded, let requested):
+            return "\(path) was created as a \(recorded == .demo ? "demo/test archive" : "real archive"); it cannot become a "
+                + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
         }
     }
+}
+
+/// The text of an errno value, for error messages (`strerror`).
+public enum Errno {
+    public static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

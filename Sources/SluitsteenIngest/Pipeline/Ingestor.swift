@@ -166,8 +166,8 @@ public struct Ingestor: Sendable {
                     INSERT INTO ingestBatch (mailbox, format, pathsJSON, startedAt) VALUES (?, ?, ?, ?)
                     """, arguments: [mailbox, summary.formats.joined(separator: ","), JSONText.array(paths), capturedAt])
                 let id = db.lastInsertedRowID
-                try AuditTrail.append(db, kind: .ingest, command: request.command, actor: request.actor,
-                                      objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))", at: now)
+                try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                      objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))")
                 return id
             }
         } catch { throw .archive("\(error)") }
@@ -224,8 +224,8 @@ public struct Ingestor: Sendable {
                 var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged \(summary.flagged)"
                 if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
                 if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
-                try AuditTrail.append(db, kind: .ingest, command: request.command, actor: request.actor,
-                                      objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome, at: now)
+                try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                      objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
             }
         } catch { throw .archive("\(error)") }
         return summary

@@ -14,7 +14,12 @@ struct AuditCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Check the hash chain; names the first edited, removed, inserted or reordered entry (exit 1 on a break).")
+            abstract: "Check the hash chain and the order of the entries' times (exit 1 on a break or a finding).",
+            discussion: """
+                Names the first edited, removed, inserted or reordered entry. Also reports every entry dated more than \
+                \(Int(AuditTrail.timeTolerance)) seconds before an earlier entry (the clock was set back), and how many \
+                entries a replayed clock dated (a demo/test archive).
+                """)
         @OptionGroup var workspace: WorkspaceOptions
         @Flag(name: .long, help: "Print one JSON object.") var json = false
 
@@ -26,16 +31,31 @@ struct AuditCommand: ParsableCommand {
                 print(JSONText.object([
                     ("intact", .bool(result.firstBreak == nil)), ("checked", .int(Int64(result.checked))),
                     ("firstBreak", result.firstBreak.map { b in .raw(JSONText.object([("seq", .int(b.seq)), ("reason", .string(b.reason))])) } ?? .null),
+                    ("timeFindings", .raw("[" + result.timeFindings.map { f in
+                        JSONText.object([("seq", .int(f.seq)), ("at", .string(f.at)), ("latestBefore", .string(f.latestBefore)),
+                                         ("latestSeq", .int(f.latestSeq))])
+                    }.joined(separator: ",") + "]")),
+                    ("toleranceSeconds", .int(Int64(AuditTrail.timeTolerance))),
+                    ("replayedEntries", .int(Int64(result.replayedEntries))), ("archiveKind", .string(ws.kind.rawValue)),
                     ("head", head.map { h in .raw(JSONText.object([("seq", .int(h.seq)), ("hash", .string(h.hash))])) } ?? .null),
                 ]))
             } else if let b = result.firstBreak {
                 print("BROKEN: \(b.description)")
                 print("Entries before \(b.seq) are intact. Restore the catalog from a backup and find out who changed it.")
             } else {
-                print("Audit trail intact: \(result.checked) entr\(result.checked == 1 ? "y" : "ies") checked.")
+                if result.timeFindings.isEmpty {
+                    print("Audit trail intact: \(result.checked) entr\(result.checked == 1 ? "y" : "ies") checked.")
+                } else {
+                    print("Audit trail chain intact (\(result.checked) entries), but with \(result.timeFindings.count) finding(s): "
+                        + "time runs backwards (more than \(Int(AuditTrail.timeTolerance)) s):")
+                    for f in result.timeFindings { print("  FINDING: \(f.description)") }
+                }
+                if result.replayedEntries > 0 {
+                    print("\(result.replayedEntries) entr\(result.replayedEntries == 1 ? "y was" : "ies were") dated by a replayed clock (demo/test archive).")
+                }
                 if let h = head { print("Last entry \(h.seq), hash \(h.hash) (write it down to detect later removal of entries at the end).") }
             }
-            if result.firstBreak != nil { throw ExitCode(1) }
+            if !result.isClean { throw ExitCode(1) }
         }
     }
 
@@ -76,9 +96,13 @@ struct AuditCommand: ParsableCommand {
                         ("kind", .string(e.kind)), ("premisEventType", .string(e.premisEventType)),
                         ("objectIds", .strings(e.objectIds.split(separator: " ").map(String.init))), ("outcome", .string(e.outcome)),
                         ("previousHash", .string(e.previousHash)), ("hash", .string(e.hash)),
+                        ("clock", e.clock.map { .string($0) } ?? .null),
                     ]))
                 } else {
-                    out.write("\(e.seq)  \(e.at)  \(e.kind) (\(e.premisEventType))  \(e.actor)  \(e.command)  [\(e.objectIds)]  \(e.outcome)")
+                    // Names, reasons and outcomes are made safe for the terminal: no entry can forge a line or an escape code.
+                    let t = SafeText.terminal
+                    out.write("\(e.seq)  \(e.at)\(e.clock == ClockKind.replayed.rawValue ? " (replayed)" : "")  \(e.kind) (\(e.premisEventType))  "
+                        + "\(t(e.actor))  \(t(e.command))  [\(t(e.objectIds))]  \(t(e.outcome))")
                 }
             }
             out.flush()

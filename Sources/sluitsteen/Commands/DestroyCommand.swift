@@ -34,7 +34,9 @@ struct DestroyCommand: ParsableCommand {
             commandName: "propose", abstract: "Make a vernietigingslijst of every copy that is destroy-due.")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var actor: ActorOptions
-        @Option(name: .long, help: ArgumentHelp("Decide as of the end of this day (default: now).", valueName: "YYYY-MM-DD"))
+        @Option(name: .long, help: ArgumentHelp(
+            "Decide as of the end of this day, not later than today (default: now). A later date is refused: use `plan --as-of` to look ahead.",
+            valueName: "YYYY-MM-DD"))
         var asOf: String?
         @Option(name: .long, help: ArgumentHelp("Only this mailbox (repeat for more).", valueName: "ADDRESS"))
         var mailbox: [String] = []
@@ -47,12 +49,13 @@ struct DestroyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let moment = DecisionMoment(asOf: try DestroyCommand.date(asOf), now: now)
+            let asOfDate = try DestroyCommand.date(asOf)
+            let moment = try attempt { try DecisionMoment.present(asOf: asOfDate, now: ws.clock.now(), command: "destroy propose") }
             let pif = try DestroyCommand.policy(policy, ws)
+            let by = try actor.resolve(ws)
             let proposal = try attempt {
-                try DestructionLists(workspace: ws).propose(policy: pif, moment: moment, mailboxes: mailbox.isEmpty ? nil : mailbox,
-                                                            withSubjects: withSubjects, actor: actor.actor, now: now)
+                try DestructionLists(workspace: ws).propose(policy: pif, asOf: asOfDate, mailboxes: mailbox.isEmpty ? nil : mailbox,
+                                                            withSubjects: withSubjects, actor: by)
             }
             guard let p = proposal else {
                 if json {
@@ -81,7 +84,7 @@ struct DestroyCommand: ParsableCommand {
             print("For the approvers: \(p.documents.html.path)")
             print("Item list: \(p.documents.csv.path) and \(p.documents.json.path)")
             if let subj = p.documents.csvWithSubjects { print("With subjects: \(subj.path)") }
-            print("Next: sluitsteen destroy approve \(s.list.id) --role \(s.pendingRoles.first ?? "?") --by NAME")
+            print("Next: sluitsteen destroy approve \(s.list.id) --role \(s.pendingRoles.first ?? "?") --by PERSON_ID")
         }
     }
 
@@ -97,9 +100,9 @@ struct DestroyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
+            let by = try actor.resolve(ws)
             let n = try attempt {
-                try DestructionLists(workspace: ws).exclude(list, mailbox: mailbox, messageId: messageId, reason: reason, actor: actor.actor, now: now)
+                try DestructionLists(workspace: ws).exclude(list, mailbox: mailbox, messageId: messageId, reason: reason, actor: by)
             }
             print("Took \(n) item(s) off \(list): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()).")
         }
@@ -107,19 +110,24 @@ struct DestroyCommand: ParsableCommand {
 
     struct Approve: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "approve", abstract: "Approve a list in one of the roles the policy requires, in order.")
+            commandName: "approve", abstract: "Approve a list in one of the roles the policy requires, in order.",
+            discussion: """
+                The approver is a registered person (--by PERSON_ID from people.csv) with an approver period for the role \
+                on today's date in approvers.csv (columns person_id,approver_role,valid_from,valid_to). Each role is \
+                approved by another person (four eyes, compared by person id).
+                """)
         @OptionGroup var workspace: WorkspaceOptions
-        @OptionGroup var actor: ActorOptions
+        @OptionGroup var actor: PersonOptions
         @Argument(help: ArgumentHelp("The list id.", valueName: "LIST")) var list: String
         @Option(name: .long, help: ArgumentHelp("The approving role (e.g. div, archivist).", valueName: "ROLE")) var role: String
         @Flag(name: .long, help: "Print the list as one JSON object.") var json = false
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let s = try attempt { try DestructionLists(workspace: ws).approve(list, role: role, actor: actor.actor, now: now) }
+            let by = try actor.resolve(ws)
+            let s = try attempt { try DestructionLists(workspace: ws).approve(list, role: role, actor: by) }
             if json { print(s.json()); return }
-            print("Approved \(list) as \(role) (by \(actor.actor)).")
+            print("Approved \(list) as \(role) (\(s.list.roleName(role))) by \(SafeText.terminal(by.documentText)).")
             if let next = s.pendingRoles.first {
                 print("Next: approval as \(next).")
             } else if let from = s.list.executableFrom {
@@ -139,8 +147,8 @@ struct DestroyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            try attempt { try DestructionLists(workspace: ws).reject(list, reason: reason, role: role, actor: actor.actor, now: now) }
+            let by = try actor.resolve(ws)
+            try attempt { try DestructionLists(workspace: ws).reject(list, reason: reason, role: role, actor: by) }
             print("Rejected \(list): \(reason)")
         }
     }
@@ -154,8 +162,8 @@ struct DestroyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            try attempt { try DestructionLists(workspace: ws).cancel(list, reason: reason, actor: actor.actor, now: now) }
+            let by = try actor.resolve(ws)
+            try attempt { try DestructionLists(workspace: ws).cancel(list, reason: reason, actor: by) }
             print("Cancelled \(list).")
         }
     }
@@ -164,11 +172,17 @@ struct DestroyCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "execute",
             abstract: "Destroy what an approved list holds once the bedenktijd is over, and write the verklaring van vernietiging.",
-            discussion: "Every item is decided again first; what is no longer destroy-due is skipped and reported. After an interruption, run it again to finish.")
+            discussion: """
+                Every item is decided again at the moment of execution (never as of the proposal's date), and once more \
+                in the transaction that deletes it: what is no longer destroy-due now (a Woo hold came in, the rules \
+                changed) is skipped and reported. After an interruption, run it again to finish.
+                """)
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var actor: ActorOptions
         @Argument(help: ArgumentHelp("The list id.", valueName: "LIST")) var list: String
-        @Option(name: .long, help: ArgumentHelp("Re-decide as of the end of this day (default: now).", valueName: "YYYY-MM-DD"))
+        @Option(name: .long, help: ArgumentHelp(
+            "Not needed: execution always decides as of now. A date after today is refused; an earlier one changes nothing.",
+            valueName: "YYYY-MM-DD"))
         var asOf: String?
         @Option(name: .long, help: ArgumentHelp("Policy file (default: the workspace's, else the shipped default).", valueName: "FILE"))
         var policy: String?
@@ -176,10 +190,13 @@ struct DestroyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let date = try DestroyCommand.date(asOf)
+            if let date = try DestroyCommand.date(asOf) {
+                _ = try attempt { try DecisionMoment.present(asOf: date, now: ws.clock.now(), command: "destroy execute") }
+                printError("note: --as-of is not used by execute: every item is decided again as of now.")
+            }
             let pif = try DestroyCommand.policy(policy, ws)
-            let o = try attempt { try DestructionExecution(workspace: ws).execute(list, policy: pif, asOf: date, actor: actor.actor, now: now) }
+            let by = try actor.resolve(ws)
+            let o = try attempt { try DestructionExecution(workspace: ws).execute(list, policy: pif, actor: by) }
             if json {
                 print(JSONText.object([
                     ("listId", .string(o.listId)), ("destroyed", .int(Int64(o.destroyed))),

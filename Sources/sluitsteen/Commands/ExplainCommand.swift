@@ -22,7 +22,8 @@ struct ExplainCommand: ParsableCommand {
     func run() throws {
         let ws = try workspace.open()
         let inForce = try policy.resolve(ws)
-        let instant = try asOf.instant()
+        let instant = try asOf.instant(ws)
+        let forecast = asOf.forecastToday(instant, ws)
         let wanted = Catalog.canonicalMessageId(messageId)
         var found: [DecidedCopy] = []
         try attempt {
@@ -32,6 +33,11 @@ struct ExplainCommand: ParsableCommand {
         }
         guard !found.isEmpty else { throw CLIError("message \(wanted) is not in mailbox \(mailbox.lowercased()) (see `sluitsteen messages --mailbox \(mailbox)`)") }
         let dutch = lang == .dutch
+        if let notice = ws.kind.documentNotice { print(notice) }
+        if let today = forecast {
+            print(dutch ? Forecast.notice(asOf: AmsterdamTime.date(of: instant), today: today)
+                        : "FORECAST: as of \(AmsterdamTime.date(of: instant).iso), after today (\(today.iso)): what the rules will require then if nothing changes.")
+        }
         for d in found {
             print(dutch ? "Bericht \(d.copy.messageId) in \(d.copy.mailbox) (map \(d.copy.folder)), peildatum \(AmsterdamTime.date(of: instant).iso):"
                         : "Message \(d.copy.messageId) in \(d.copy.mailbox) (folder \(d.copy.folder)), as of \(AmsterdamTime.date(of: instant).iso):")

@@ -3,6 +3,8 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenExport
+import SluitsteenPolicy
+import SluitsteenRetention
 
 extension ExportContainer: ExpressibleByArgument {}
 
@@ -52,7 +54,9 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        let now = try commandNow()
+        let now = ws.clock.now()
+        let instant = try asOf.instant(ws)
+        let forecast = asOf.forecastToday(instant, ws)
         let resolved = try policy.resolve(ws)
         let outURL = URL(fileURLWithPath: out)
         let kind = container ?? {
@@ -63,8 +67,8 @@ struct ExportCommand: ParsableCommand {
             }
         }()
         let request = ExportRequest(
-            out: outURL, asOf: try asOf.instant(), mailboxes: list(mailbox), hotspots: hotspot, allPermanent: allPermanent,
-            container: kind, bagit: bagit, extractAttachments: extractAttachments, actor: actor.actor,
+            out: outURL, asOf: instant, mailboxes: list(mailbox), hotspots: hotspot, allPermanent: allPermanent,
+            container: kind, bagit: bagit, extractAttachments: extractAttachments, actor: try actor.resolve(ws).auditText,
             command: (["export"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
             mdtoSchema: schema.map { URL(fileURLWithPath: $0) })
         let showProgress = output.showsProgress
@@ -82,8 +86,11 @@ struct ExportCommand: ParsableCommand {
                 ("copies", .int(Int64(summary.copies))), ("messages", .int(Int64(summary.messages))), ("held", .int(Int64(summary.held))),
                 ("informatieobjecten", .int(Int64(summary.informatieobjecten))), ("bestanden", .int(Int64(summary.bestanden))),
                 ("contentFiles", .int(Int64(summary.contentFiles))), ("contentBytes", .int(summary.contentBytes)),
+                ("forecast", .bool(forecast != nil)), ("demo", .bool(ws.kind == .demo)),
             ]))
         } else {
+            if let notice = ws.kind.documentNotice { print(notice) }
+            if let today = forecast { print(Forecast.notice(asOf: AmsterdamTime.date(of: instant), today: today)) }
             print("Package \(summary.packageId) written to \(summary.location) (\(summary.container)).")
             print("  copies        \(summary.copies) (\(summary.messages) distinct messages\(summary.held > 0 ? ", \(summary.held) under a hold" : ""))")
             print("  sidecars      \(summary.informatieobjecten) informatieobjecten, \(summary.bestanden) bestanden (all validated)")

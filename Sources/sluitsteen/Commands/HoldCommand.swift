@@ -26,12 +26,11 @@ struct HoldCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
             guard let receivedDate = try civilDate(received, option: "--received") else { throw CLIError("--received is required") }
             let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
-            let id = try attempt { try RetentionStore(workspace: ws).addHold(zaaknummer: woo, received: receivedDate, criteria: criteria, actor: actor.actor, at: now) }
+            let id = try attempt { try RetentionStore(workspace: ws).addHold(zaaknummer: woo, received: receivedDate, criteria: criteria, actor: try actor.resolve(ws)) }
             print("Woo hold \(id) for \(woo) in force from \(receivedDate.iso).")
         }
     }
@@ -45,8 +44,7 @@ struct HoldCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let ids = try attempt { try RetentionStore(workspace: ws).releaseHold(hold, reason: reason, actor: actor.actor, at: now) }
+            let ids = try attempt { try RetentionStore(workspace: ws).releaseHold(hold, reason: reason, actor: try actor.resolve(ws)) }
             print("Released: \(ids.joined(separator: ", ")).")
         }
     }

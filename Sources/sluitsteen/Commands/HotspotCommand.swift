@@ -31,11 +31,10 @@ struct HotspotCommand: ParsableCommand {
         func run() throws {
             guard status != .rejected else { throw CLIError("a new hotspot is proposed or designated, not rejected") }
             let ws = try workspace.open()
-            let now = try commandNow()
             let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
-            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, actor: actor.actor, at: now) }
+            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, actor: try actor.resolve(ws)) }
             print("Hotspot \(id) '\(name)' added (\(status.rawValue)).")
         }
     }
@@ -71,8 +70,7 @@ struct HotspotCommand: ParsableCommand {
 
         func apply(_ status: HotspotStatus) throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, actor: actor.actor, at: now) }
+            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, actor: try actor.resolve(ws)) }
             print("Hotspot \(h.id) '\(h.name)' \(status.rawValue).")
         }
     }
@@ -98,7 +96,7 @@ struct HotspotCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
-            let now = try commandNow()
+            let now = ws.clock.now()
             let hotspots = try attempt { try RetentionStore(workspace: ws).hotspots() }
             let html = HotspotPage.html(hotspots: hotspots, archiefvormer: inForce.policy.archiefvormer.name, published: AmsterdamTime.date(of: Instant(now)))
             do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }

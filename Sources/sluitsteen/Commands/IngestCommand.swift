@@ -3,18 +3,22 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenIngest
+import SluitsteenRetention
 
 extension MailboxFormat: ExpressibleByArgument {}
 
 /// `sluitsteen ingest --mailbox ADDRESS PATH...`: takes mailbox exports into the archive.
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ingest",
+        commandName: "run",
         abstract: "Take mailbox exports (mbox, Maildir, .eml folders, PST/OST) into the archive, byte for byte.",
         discussion: """
             Every message is stored once by its SHA-256 and listed once per mailbox copy. Re-running the same \
             ingest adds nothing; after an interruption it completes what was left. Messages GMime cannot parse are \
-            kept with a defect flag, never dropped. Ingest captures only; `sluitsteen index` adds the new messages             to the full-text index (commands that match terms do so by themselves).
+            kept with a defect flag, never dropped. Ingest captures only; `sluitsteen index` adds the new messages \
+            to the full-text index (commands that match terms do so by themselves). The mailbox must be in the mailbox \
+            register (a typo would make an unregistered mailbox whose mail is never destroyed), unless --new-mailbox \
+            says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -25,6 +29,9 @@ struct IngestCommand: ParsableCommand {
 
     @Option(name: .long, help: "Read PATH as this format instead of detecting it (mbox, maildir, eml, pst).")
     var format: MailboxFormat?
+
+    @Flag(name: .long, help: "Take the mail in although the mailbox is not in the mailbox register (it stays unclassified until registered).")
+    var newMailbox = false
 
     @Flag(name: .long, help: "Convert a password-protected PST anyway (readpst ignores the password). Refused by default.")
     var allowPstPassword = false
@@ -39,9 +46,12 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        let now = try commandNow()
+        let now = ws.clock.now()
+        if let notice = try attempt({ try RetentionStore(workspace: ws).admitIngest(into: mailbox, allowNew: newMailbox) }) {
+            printError("note: \(notice)")
+        }
         let showProgress = output.showsProgress
-        var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: actor.actor)
+        var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: try actor.resolve(ws).auditText)
         request.allowPasswordProtectedPST = allowPstPassword
         let summary = try attempt {
             var ingestor = Ingestor(workspace: ws, now: now)

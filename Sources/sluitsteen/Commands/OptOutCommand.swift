@@ -26,10 +26,9 @@ struct OptOutCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
-            let now = try commandNow()
             let closes = try attempt {
                 try RetentionStore(workspace: ws).markOptOut(mailbox: mailbox, messageId: messageId, ground: ground, policy: inForce.policy,
-                                                             actor: actor.actor, source: "mark", at: now)
+                                                             actor: try actor.resolve(ws), source: "mark")
             }
             print("Opted out (\(ground.rawValue)): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()); the window closes on \(closes.iso).")
         }
@@ -47,10 +46,9 @@ struct OptOutCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
-            let now = try commandNow()
             let rows = try OptOutCSV.read(file)
             let store = RetentionStore(workspace: ws)
-            let outcomes = try attempt { try store.markOptOuts(rows.map { ($0.mailbox, $0.messageId, $0.ground) }, policy: inForce.policy, actor: actor.actor, at: now) }
+            let outcomes = try attempt { try store.markOptOuts(rows.map { ($0.mailbox, $0.messageId, $0.ground) }, policy: inForce.policy, actor: try actor.resolve(ws)) }
             var refused = 0
             for (row, outcome) in zip(rows, outcomes) {
                 if case .failure(let e) = outcome { refused += 1; printError("\(file):\(row.line): \(e.description)") }
@@ -72,8 +70,7 @@ struct OptOutCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let n = try attempt { try RetentionStore(workspace: ws).undoOptOut(mailbox: mailbox, messageId: messageId, reason: reason, actor: actor.actor, at: now) }
+            let n = try attempt { try RetentionStore(workspace: ws).undoOptOut(mailbox: mailbox, messageId: messageId, reason: reason, actor: try actor.resolve(ws)) }
             print("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()).")
         }
     }

@@ -15,7 +15,9 @@ struct OptOutPurgeCommand: ParsableCommand {
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var actor: ActorOptions
-    @Option(name: .long, help: ArgumentHelp("Decide as of the end of this day (default: now).", valueName: "YYYY-MM-DD"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Only what was purge-optout at the end of this day, not later than today (default: now); every copy is decided again as of now.",
+        valueName: "YYYY-MM-DD"))
     var asOf: String?
     @Option(name: .long, help: ArgumentHelp("Policy file (default: the workspace's, else the shipped default).", valueName: "FILE"))
     var policy: String?
@@ -24,10 +26,11 @@ struct OptOutPurgeCommand: ParsableCommand {
 
     func run() throws {
         let ws = try workspace.open()
-        let now = try commandNow()
-        let moment = DecisionMoment(asOf: try DestroyCommand.date(asOf), now: now)
+        let asOfDate = try DestroyCommand.date(asOf)
+        let moment = try attempt { try DecisionMoment.present(asOf: asOfDate, now: ws.clock.now(), command: "optout purge") }
         let pif = try DestroyCommand.policy(policy, ws)
-        let runs = try attempt { try OptOutPurge(workspace: ws).purge(policy: pif, moment: moment, actor: actor.actor, now: now) }
+        let by = try actor.resolve(ws)
+        let runs = try attempt { try OptOutPurge(workspace: ws).purge(policy: pif, asOf: asOfDate, actor: by) }
         let total = runs.flatMap(\.counts).reduce(0) { $0 + $1.copies }
         if json {
             print(JSONText.object([

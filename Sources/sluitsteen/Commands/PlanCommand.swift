@@ -21,8 +21,12 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let ws = try workspace.open()
         let inForce = try policy.resolve(ws)
-        let instant = try asOf.instant()
-        var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source)
+        let instant = try asOf.instant(ws)
+        let forecast = asOf.forecastToday(instant, ws)
+        var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source, forecastToday: forecast,
+                                 archiveKind: ws.kind)
+        plan.notices = try attempt { try RetentionStore(workspace: ws).planNotices() }
+        if json { for n in plan.notices { printError("note: \(n)") } }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
         // Messages captured since the last index run are indexed first when terms are matched: show that on a terminal.
@@ -36,7 +40,7 @@ struct PlanCommand: ParsableCommand {
                 if first { first = false; indexing.endLine() }
                 plan.add(d)
                 if json {
-                    RetentionPlan.appendJSONLine(d, to: &out)
+                    RetentionPlan.appendJSONLine(d, forecast: forecast != nil, to: &out)
                     if out.count >= 1 << 20 { FileHandle.standardOutput.write(Data(out)); out.removeAll(keepingCapacity: true) }
                 }
             }

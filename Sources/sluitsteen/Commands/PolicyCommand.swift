@@ -56,8 +56,7 @@ struct PolicyCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
-            let outcome = try attempt { try WorkspacePolicy(workspace: ws).set(from: URL(fileURLWithPath: file), actor: actor.actor, at: now) }
+            let outcome = try attempt { try WorkspacePolicy(workspace: ws).set(from: URL(fileURLWithPath: file), actor: try actor.resolve(ws)) }
             print(outcome)
         }
     }

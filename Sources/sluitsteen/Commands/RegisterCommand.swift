@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 import ArgumentParser
 import Foundation
+import SluitsteenArchive
+import SluitsteenPolicy
 import SluitsteenRetention
 
 /// `sluitsteen register import people.csv roles.csv mailboxes.csv`: the registers of people, roles and mailboxes.
@@ -12,31 +14,53 @@ struct RegisterCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import people.csv, roles.csv and mailboxes.csv (all three; importing the same files again changes nothing).",
+            abstract: "Import people.csv, roles.csv and mailboxes.csv, and approvers.csv if given (importing the same files again changes nothing).",
             discussion: """
                 people.csv:    person_id,name,employed_from,employed_to
                 roles.csv:     person_id,role,valid_from,valid_to
                 mailboxes.csv: address,kind,person_id   (kind: personal or functional)
-                Errors name the file, line and column; nothing is imported while any error remains.
+                approvers.csv: person_id,approver_role,valid_from,valid_to   (optional; approver_role as the policy's \
+                destruction approvals name them, e.g. div, archivist)
+                The files may be given in any order: each is recognised by its header line. An import replaces the \
+                registers in force (without approvers.csv, no one may approve destruction lists). Errors name the \
+                file, line and column; nothing is imported while any error remains.
                 """)
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
         @OptionGroup var actor: ActorOptions
-        @Argument(help: "people.csv") var people: String
-        @Argument(help: "roles.csv") var roles: String
-        @Argument(help: "mailboxes.csv") var mailboxes: String
+        @Argument(help: ArgumentHelp("people.csv roles.csv mailboxes.csv [approvers.csv], in any order.", valueName: "FILE"))
+        var files: [String]
 
         func run() throws {
+            var byKind: [Registers.Kind: URL] = [:]
+            for path in files {
+                let url = URL(fileURLWithPath: path)
+                let text: String
+                do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                    throw CLIError("cannot read register file \(path): \(error.localizedDescription). Check the path; the file must be UTF-8 CSV.")
+                }
+                guard let kind = Registers.Kind.recognise(text) else {
+                    let header = SafeText.terminal(String(text.prefix(while: { $0 != "\n" && $0 != "\r" }).prefix(120)))
+                    throw CLIError("\(path): its first line (\(header.isEmpty ? "empty" : header)) is not the header of a register; "
+                        + Registers.Kind.allCases.map { "\($0.fileName) starts with \($0.columns.joined(separator: ","))" }.joined(separator: "; "))
+                }
+                if let other = byKind[kind] { throw CLIError("\(path) and \(other.path) are both \(kind.fileName) (same header); give each register once") }
+                byKind[kind] = url
+            }
+            let missing = [Registers.Kind.people, .roles, .mailboxes].filter { byKind[$0] == nil }
+            guard missing.isEmpty, let people = byKind[.people], let roles = byKind[.roles], let mailboxes = byKind[.mailboxes] else {
+                throw CLIError("missing \(missing.map(\.fileName).joined(separator: ", ")): register import needs people.csv, roles.csv and mailboxes.csv (and optionally approvers.csv)")
+            }
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
-            let now = try commandNow()
             let outcome = try attempt {
                 try RetentionStore(workspace: ws).importRegisters(
-                    people: URL(fileURLWithPath: people), roles: URL(fileURLWithPath: roles), mailboxes: URL(fileURLWithPath: mailboxes),
-                    policy: inForce.policy, actor: actor.actor, at: now)
+                    people: people, roles: roles, mailboxes: mailboxes, approvers: byKind[.approvers],
+                    policy: inForce.policy, actor: try actor.resolve(ws))
             }
             for w in outcome.warnings { printError(w) }
-            print("\(outcome.changed ? "Imported" : "Unchanged (already imported)"): \(outcome.people) people, \(outcome.roles) role periods, \(outcome.mailboxes) mailboxes.")
+            print("\(outcome.changed ? "Imported" : "Unchanged (already imported)"): \(outcome.people) people, \(outcome.roles) role periods, "
+                + "\(outcome.mailboxes) mailboxes\(outcome.approvers > 0 ? ", \(outcome.approvers) approver periods" : "").")
         }
     }
 }

@@ -23,10 +23,9 @@ struct TransferCommand: ParsableCommand {
 
         func run() throws {
             let ws = try workspace.open()
-            let now = try commandNow()
             let s = try attempt {
                 try TransferConfirmation(workspace: ws).confirm(packageId, receipt: receipt.map { URL(fileURLWithPath: $0) },
-                                                               actor: actor.actor, at: now)
+                                                               actor: try actor.resolve(ws))
             }
             print("Package \(s.packageId) confirmed: \(s.transferred) copies are now transferred"
                 + (s.skipped > 0 ? " (\(s.skipped) were no longer present)" : "") + ".")

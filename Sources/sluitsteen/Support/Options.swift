@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import SluitsteenArchive
+import SluitsteenRetention
 
 /// `--home DIR`: which archive workspace a command works on.
 struct WorkspaceOptions: ParsableArguments {
@@ -15,14 +16,32 @@ struct WorkspaceOptions: ParsableArguments {
     }
 }
 
-/// `--by NAME`: who performs a state-changing command, for the audit trail.
+/// `--by PERSON`: who performs a state-changing command, for the audit trail and the documents.
 struct ActorOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Who performs this action, for the audit trail (default: the OS user).", valueName: "NAME"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Who performs this action: a person_id from the personnel register (recorded with their name), or a name. "
+            + "The OS account is recorded beside it.", valueName: "PERSON"))
     var by: String?
 
-    var actor: String {
-        if let by, !by.trimmingCharacters(in: .whitespaces).isEmpty { return by }
-        return ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+    /// The actor: the registered person whose id `--by` gives, else the name as given (checked: no control
+    /// characters, not empty), else "not given" (the audit trail still records the OS account).
+    func resolve(_ workspace: Workspace) throws -> Actor {
+        guard let by else { return Actor(personId: nil, name: "niet opgegeven (zonder --by)") }
+        let name: String
+        do { name = try SafeText.checkedName(by, field: "--by") } catch { throw CLIError(error.description) }
+        if let person = try? RetentionStore(workspace: workspace).registeredActor(name) { return person }
+        return Actor(personId: nil, name: name)
+    }
+}
+
+/// `--by PERSON_ID` where only a registered person may act (approving a destruction list).
+struct PersonOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The person_id (people.csv) of the person who acts, e.g. P0007.", valueName: "PERSON_ID"))
+    var by: String
+
+    func resolve(_ workspace: Workspace) throws -> Actor {
+        do { _ = try SafeText.checkedName(by, field: "--by") } catch { throw CLIError(error.description) }
+        return try attempt { try RetentionStore(workspace: workspace).registeredActor(by) }
     }
 }
 
@@ -45,9 +64,10 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// The clock every command uses ("now", or SLUITSTEEN_NOW).
-func commandNow() throws -> Date {
-    do { return try ReplayableClock().now() } catch { throw CLIError(error.description) }
+/// The clock of a command that works on no workspace (verify): the system clock, or SLUITSTEEN_NOW when set (the
+/// report then says that its time was replayed).
+func standaloneClock() throws -> ReplayableClock {
+    do { return try ReplayableClock() } catch { throw CLIError(error.description) }
 }
 
 /// Runs a library call and turns its typed error into a one-line CLI error.

@@ -15,17 +15,26 @@ struct PolicyOptions: ParsableArguments {
     }
 }
 
-/// `--as-of D`: the date to decide as of (end of that day in Europe/Amsterdam); default: now.
+/// `--as-of D`: the date to decide as of (end of that day in Europe/Amsterdam); default: now. A date after today makes
+/// the output a forecast (vooruitblik), and it says so.
 struct AsOfOptions: ParsableArguments {
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("Decide as of this date (YYYY-MM-DD, end of the day in Amsterdam); default: now.", valueName: "D"))
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(
+        "Decide as of this date (YYYY-MM-DD, end of the day in Amsterdam); default: now. A later date than today gives a forecast (vooruitblik).",
+        valueName: "D"))
     var asOf: String?
 
-    func instant() throws -> Instant {
+    func instant(_ workspace: Workspace) throws -> Instant {
         if let asOf {
             guard let date = CivilDate(iso: asOf) else { throw CLIError("--as-of '\(asOf)' is not a date (expected YYYY-MM-DD)") }
             return AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)
         }
-        return Instant(try commandNow())
+        return Instant(workspace.clock.now())
+    }
+
+    /// Today on the workspace's clock when `instant` lies after it (the output is then a forecast), else nil.
+    func forecastToday(_ instant: Instant, _ workspace: Workspace) -> CivilDate? {
+        let today = AmsterdamTime.date(of: Instant(workspace.clock.now()))
+        return Forecast.isForecast(asOf: AmsterdamTime.date(of: instant), today: today) ? today : nil
     }
 }
 
