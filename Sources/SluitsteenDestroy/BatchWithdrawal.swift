@@ -44,6 +44,7 @@ public struct BatchWithdrawal: Sendable {
                 outcome = try workspace.catalog.write { db in try withdrawInCatalog(db, batchId: batchId, engine: engine, reason: why, actor: actor) }
             } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
             try Self.finishPendingRemovals(workspace)
+            try DestructionExecution.eraseRemovedText(workspace)
             return outcome.0
         }
     }

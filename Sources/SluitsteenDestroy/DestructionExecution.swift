@@ -101,6 +101,16 @@ public struct DestructionExecution: Sendable {
         return try finish(listId, actor: actor, resumed: resumed)
     }
 
+    /// Makes what was deleted from the catalog unreadable in its files: the full-text index is merged into one segment
+    /// (FTS5 keeps a deleted message's words in older segments until they are merged), freed pages are zeroed
+    /// (`secure_delete` is on for every catalog connection), and the write-ahead log is checkpointed and truncated.
+    static func eraseRemovedText(_ workspace: Workspace) throws(DestroyError) {
+        do {
+            try workspace.catalog.write { db in try db.execute(sql: "INSERT INTO messageText(messageText) VALUES('optimize')") }
+            try workspace.catalog.checkpoint()
+        } catch { throw .archive("the full-text index could not be cleared of destroyed text: \(error)") }
+    }
+
     /// Writes the verklaring and records the list as executed.
     private func finish(_ listId: String, actor: Actor, resumed: Bool) throws(DestroyError) -> Outcome {
         let now = workspace.clock.now()
@@ -141,9 +151,10 @@ public struct DestructionExecution: Sendable {
                                       outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))")
             }
         } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
-        // Subjects must not outlive the messages: remove the approvers' list with subjects.
-        try? FileManager.default.removeItem(at: workspace.documentsDirectory.appendingPathComponent(names.csvWithSubjects))
-        try DestructionLists(workspace: workspace).writeDocuments(listId)
+        // Subjects must not outlive the messages: the approvers' list with subjects goes, and so do the destroyed
+        // messages' subjects on any other list; the words of the full-text index are purged from the catalog file.
+        try DestructionLists(workspace: workspace).refreshSubjectLists()
+        try Self.eraseRemovedText(workspace)
         return Outcome(listId: listId, destroyed: destroyed.count, skipped: skipped, verklaring: verklaring,
                        verklaringHtml: htmlURL, verklaringJson: jsonURL, resumed: resumed)
     }

@@ -226,6 +226,17 @@ public struct DestructionLists: Sendable {
         } catch { throw .archive("\(error)") }
     }
 
+    /// After a destruction, purge or withdrawal: rewrites the documents of every list proposed with subjects that is
+    /// still open (a destroyed message's subject is no longer in the catalog, so it leaves its list with subjects too),
+    /// and removes the list with subjects of every list that is closed.
+    public func refreshSubjectLists() throws(DestroyError) {
+        let ids: [String]
+        do {
+            ids = try workspace.catalog.read { try String.fetchAll($0, sql: "SELECT id FROM destructionList WHERE withSubjects = 1 ORDER BY id") }
+        } catch { throw .archive("\(error)") }
+        for id in ids { try writeDocuments(id) }
+    }
+
     /// Rewrites the documents of a list (e.g. after they were removed by hand).
     @discardableResult
     public func writeDocuments(_ listId: String) throws(DestroyError) -> ListDocuments.Written {

@@ -75,12 +75,18 @@ public struct ListDocuments: Sendable {
         let csvURL = try DocumentFiles.write(csv, name: names.csv, in: workspace)
         let jsonURL = try DocumentFiles.write(itemsJSON(s, kind: workspace.kind), name: names.json, in: workspace)
         var subjectsURL: URL? = nil
-        if s.list.withSubjects, s.list.status != .executed, s.list.status != .executing {
+        let subjectsFile = workspace.documentsDirectory.appendingPathComponent(names.csvWithSubjects)
+        if s.list.withSubjects, s.list.status == .proposed || s.list.status == .approved {
             var out = "mailbox,date,sha256,messageId,subject\n"
             for i in s.onList {
                 out += [i.mailbox, i.date ?? "", i.sha256, i.messageId, subjects[i.copyId] ?? ""].map(DutchText.csv).joined(separator: ",") + "\n"
             }
             subjectsURL = try DocumentFiles.write(out, name: names.csvWithSubjects, in: workspace)
+        } else if FileManager.default.fileExists(atPath: subjectsFile.path) {
+            // Subjects must not outlive a list's use: once it is executed, rejected or cancelled its list with subjects goes.
+            do { try FileManager.default.removeItem(at: subjectsFile) } catch {
+                throw .cannotWrite(subjectsFile.path, reason: "the list with subjects could not be removed: \(error.localizedDescription)")
+            }
         }
         let sha = DocumentFiles.sha256(csv)
         let htmlURL = try DocumentFiles.write(html(s, names: names, csvSHA256: sha, kind: workspace.kind), name: names.html, in: workspace)

@@ -111,6 +111,8 @@ public struct OptOutPurge: Sendable {
         CrashPoint.pass("purge-started")
         _ = try journal(id, engine: engine).carryOut()
         runs.append(try finish(id, actor: actor, resumed: false))
+        try DestructionLists(workspace: workspace).refreshSubjectLists()
+        try DestructionExecution.eraseRemovedText(workspace)
         return runs
     }
 

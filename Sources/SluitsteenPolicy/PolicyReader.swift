@@ -236,7 +236,13 @@ final class PolicyReader {
     private func duration(_ t: TOMLTable?, _ path: [String], _ key: String) -> ISODuration? {
         guard let v = value(t, path, key) else { return nil }
         guard let s = v.string, let d = ISODuration(iso: s) else {
-            error(path, key, "must be an ISO 8601 duration in quotes, such as \"P7Y\", \"P3M\", \"P10W\" or \"P7D\"")
+            // Say what is wrong with a duration that has the right form but numbers too long to be meant.
+            if let s = v.string, s.hasPrefix("P"), s.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || "YMWD".contains($0)) }),
+               s.split(whereSeparator: { "PYMWD".contains($0) }).contains(where: { $0.count > 6 }) {
+                error(path, key, "'\(s.prefix(40))' has a number of more than six digits; a retention term is at most 999999 years, months, weeks or days")
+            } else {
+                error(path, key, "must be an ISO 8601 duration in quotes, such as \"P7Y\", \"P3M\", \"P10W\" or \"P7D\"")
+            }
             return nil
         }
         return d
@@ -301,6 +307,9 @@ final class PolicyReader {
             }
         }
         let after = duration(t, path, "after")
+        if let after, after == ISODuration(), slot != "staff-left" {
+            error(path, "after", "a term of zero (P0D) would destroy or transfer mail on the day it is written; give a term longer than zero (e.g. P7Y)")
+        }
         guard let id, let waardering, let after else { return nil }
         return RetentionRule(id: id, waardering: waardering, after: after)
     }

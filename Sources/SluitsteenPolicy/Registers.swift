@@ -221,6 +221,9 @@ struct RegisterParser {
     let policy: Policy
     var errors: [RegisterIssue] = []
     var warnings: [RegisterIssue] = []
+    /// Files whose header could not be used: checks that depend on them are skipped, so that one bad header gives one
+    /// error, not one per line of the other files.
+    var unusable: Set<String> = []
 
     init(policy: Policy) { self.policy = policy }
 
@@ -249,6 +252,7 @@ struct RegisterParser {
         } catch {
             errors.append(RegisterIssue(severity: .error, file: source.name, line: error.line, column: error.column,
                                         columnName: nil, message: error.message))
+            unusable.insert(source.name)
             return []
         }
         var columns: [String: Int] = [:]
@@ -270,6 +274,14 @@ struct RegisterParser {
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
                 message: "the header must name the columns \(required.joined(separator: ",")); missing: \(missing.joined(separator: ", ")). The first line of the file is the header."))
+            unusable.insert(source.name)
+            return []
+        }
+        if table.records.isEmpty, required != Registers.Kind.roles.columns, required != Registers.Kind.approvers.columns {
+            errors.append(RegisterIssue(
+                severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
+                message: "the file has a header but no rows; importing it would empty the register (every mailbox would become unclassified). Give the full register."))
+            unusable.insert(source.name)
             return []
         }
         var out: [Row] = []
@@ -340,7 +352,7 @@ struct RegisterParser {
                 issue(.error, row, "person_id", "person_id is empty")
                 ok = false
             } else if personById[id] == nil && personLines[id] == nil {
-                issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
                 ok = false
             }
             if role.isEmpty {
@@ -401,7 +413,7 @@ struct RegisterParser {
                     continue
                 }
                 if personById[personId] == nil {
-                    issue(.error, row, "person_id", "person '\(personId)' of mailbox \(address) is not in people.csv")
+                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(personId)' of mailbox \(address) is not in people.csv") }
                     continue
                 }
             case .functional:
@@ -425,7 +437,7 @@ struct RegisterParser {
                     issue(.error, row, "person_id", "person_id is empty")
                     ok = false
                 } else if personById[id] == nil {
-                    issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
                     ok = false
                 }
                 if role.isEmpty {

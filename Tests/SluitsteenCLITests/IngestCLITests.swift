@@ -99,12 +99,12 @@ struct IngestCLITests {
     @Test func ingestWhileTheStoreIsLockedIsAClearRefusal() throws {
         let cli = CLI()
         try cli.initialise()
-        let lockFile = cli.home.appendingPathComponent("store.lock").path
-        let fd = open(lockFile, O_RDWR | O_CREAT, 0o644)
+        // Another process holds the lock on the workspace folder, and names itself in store.lock.
+        let fd = open(cli.home.path, O_RDONLY | O_DIRECTORY)
         try #require(fd >= 0)
         defer { close(fd) }
         try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        _ = "destroy execute VL-2026-0001, process 1, since 2026-12-01T09:00:00Z\n".withCString { write(fd, $0, strlen($0)) }
+        try Data("destroy execute VL-2026-0001, process 1, since 2026-12-01T09:00:00Z\n".utf8).write(to: cli.home.appendingPathComponent("store.lock"))
         let refused = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("busy") && refused.stderr.contains("VL-2026-0001"))

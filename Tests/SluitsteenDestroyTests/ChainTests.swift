@@ -454,3 +454,58 @@ import SluitsteenRetention
         #expect(o.verklaring.skipped.count == 10)
     }
 }
+
+/// Destroyed means gone, everywhere (issue 19 point 6): no file of the workspace holds a destroyed message's words.
+@Suite struct GoneEverywhereTests {
+    /// Every file under `root` whose bytes contain `needle`.
+    func files(under root: URL, containing needle: String) throws -> [String] {
+        let bytes = Array(needle.utf8)
+        var found: [String] = []
+        let e = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in e where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            let data = try Data(contentsOf: url)
+            if data.withUnsafeBytes({ raw in
+                let b = raw.bindMemory(to: UInt8.self)
+                guard b.count >= bytes.count else { return false }
+                for i in 0...(b.count - bytes.count) where b[i] == bytes[0] {
+                    if (0..<bytes.count).allSatisfy({ b[i + $0] == bytes[$0] }) { return true }
+                }
+                return false
+            }) { found.append(url.path) }
+        }
+        return found
+    }
+
+    @Test func noFileOfTheWorkspaceHoldsADestroyedMessagesWords() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-marker-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let mbox = dir.appendingPathComponent("geheim.mbox")
+        // A message of a functional mailbox, due in 2032, whose subject and body carry a word found nowhere else.
+        try Data("""
+            From a@example.org Wed Jan  1 10:00:00 2031
+            From: Afzender <a@example.org>
+            To: info2@krimpenerwaard.example
+            Subject: Vertrouwelijk markerqxj7731zz
+            Message-ID: <marker@example.org>
+            Date: Wed, 01 Jan 2031 10:00:00 +0100
+
+            De inhoud markerqxj7731zz staat alleen hier.
+
+            """.utf8).write(to: mbox)
+        let a = try TestArchive.make(extraMailboxes: ["info2@krimpenerwaard.example,functional,"],
+                                     extraIngest: [("info2@krimpenerwaard.example", mbox.path)])
+        _ = try RetentionEngine(workspace: a.workspace, policy: a.policy.policy).prepareTextIndex()
+        #expect(try !files(under: a.workspace.root, containing: "qxj7731zz").isEmpty, "the marker is in the archive before")
+        // A first list with subjects is cancelled; its list with subjects names the message.
+        let first = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil,
+                                                                         withSubjects: true, actor: .test("P")))
+        let subjects = try #require(first.documents.csvWithSubjects)
+        #expect(try String(contentsOf: subjects, encoding: .utf8).contains("markerqxj7731zz"))
+        try a.at(Moments.propose).lists.cancel(first.snapshot.list.id, reason: "opnieuw", actor: .test("P"))
+        let id = try a.proposeAndApprove(withSubjects: true)
+        let o = try a.execute(id)
+        #expect(o.destroyed == 13)
+        #expect(try files(under: a.workspace.root, containing: "qxj7731zz") == [], "the destroyed message's words are in no file")
+        #expect(!FileManager.default.fileExists(atPath: subjects.path))
+    }
+}

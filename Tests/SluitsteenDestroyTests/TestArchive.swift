@@ -100,7 +100,8 @@ struct TestArchive {
         let ingestor = Ingestor(workspace: ws, now: Moments.ingest)
         let boxes = fixtures.appendingPathComponent("mailboxes")
         for (mailbox, path) in [(Boxes.burgemeester, "burgemeester.mbox"), (Boxes.devries, "beleidsmedewerker"), (Boxes.info, "info")] + extraIngest {
-            _ = try ingestor.run(IngestRequest(mailbox: mailbox, paths: [boxes.appendingPathComponent(path)], actor: "test"))
+            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : boxes.appendingPathComponent(path)
+            _ = try ingestor.run(IngestRequest(mailbox: mailbox, paths: [url], actor: "test"))
         }
         let registers = fixtures.appendingPathComponent("registers")
         var mailboxesCSV = registers.appendingPathComponent("mailboxes.csv")

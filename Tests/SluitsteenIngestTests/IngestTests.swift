@@ -193,14 +193,21 @@ import Testing
             do { let lock = try ws.lockStore(for: "probe", now: Date()); withExtendedLifetime(lock) {}; outcome = "free" } catch {
                 outcome = "\(error)".contains("busy") ? "busy" : "\(error)"
             }
-            // And the lock itself, as another process sees it: a new open file description cannot take it.
-            let fd = open(ws.root.appendingPathComponent("store.lock").path, O_RDWR | O_CLOEXEC)
+            // And the lock itself, as another process sees it: a new open file description of the workspace folder
+            // cannot take it.
+            let fd = open(ws.root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             let osLock = fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK ? "busy" : "free"
             if fd >= 0 { close(fd) }
-            probes.withLock { $0.append(outcome); $0.append(osLock) }
+            // Deleting store.lock (it looks stale) does not release the lock.
+            unlink(ws.root.appendingPathComponent("store.lock").path)
+            let afterDelete: String
+            do { let lock = try ws.lockStore(for: "probe", now: Date()); withExtendedLifetime(lock) {}; afterDelete = "free" } catch {
+                afterDelete = "\(error)".contains("busy") ? "busy" : "\(error)"
+            }
+            probes.withLock { $0.append(outcome); $0.append(osLock); $0.append(afterDelete) }
         }
         let seen = probes.withLock { $0 }
-        #expect(seen.count == 2 * summary.found && summary.found > 5)
+        #expect(seen.count == 3 * summary.found && summary.found > 5)
         #expect(seen.allSatisfy { $0 == "busy" }, "\(seen)")
         let after = try ws.lockStore(for: "probe", now: Date())
         withExtendedLifetime(after) {}

@@ -114,4 +114,26 @@ struct PolicyTests {
         #expect(text.contains("10 weken"))
         #expect(text.contains("De griffier"))
     }
+
+    @Test("a retention term of zero, or a number too long to be meant, is an error that says so")
+    func zeroAndOverlongTerms() throws {
+        let text = try Policy.krimpenerwaardText()
+        let zero = Policy.check(text: text.replacingOccurrences(of: "after = \"P7Y\"", with: "after = \"P0D\""))
+        #expect(zero.contains { $0.key == "rules.staff.after" && $0.message.contains("zero") })
+        let long = Policy.check(text: text.replacingOccurrences(of: "after = \"P7Y\"", with: "after = \"P99999999999Y\""))
+        #expect(long.contains { $0.key == "rules.staff.after" && $0.message.contains("six digits") })
+    }
+
+    @Test("approver role names: the usual ones by default, the policy's own when given")
+    func roleNames() throws {
+        let p = try Policy.krimpenerwaard
+        #expect(p.destruction.roleName("div") == "DIV-medewerker" && p.destruction.roleName("archivist") == "archivaris")
+        let text = try Policy.krimpenerwaardText() + "\n[destruction.role-names]\ndiv = \"Medewerker informatiebeheer\"\n"
+        // A table after [mdto] is a subtable of [destruction] by its dotted name.
+        let own = try Policy.parse(text: text)
+        #expect(own.destruction.roleName("div") == "Medewerker informatiebeheer")
+        let unknown = Policy.check(text: try Policy.krimpenerwaardText() + "\n[destruction.role-names]\nburgemeester = \"B\"\n")
+        #expect(unknown.contains { $0.message.contains("not one of the approvals") })
+    }
 }
+

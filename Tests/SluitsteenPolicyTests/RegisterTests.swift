@@ -139,4 +139,59 @@ struct RegisterTests {
         let i = RegisterIssue(severity: .error, file: "roles.csv", line: 7, column: 2, columnName: "role", message: "unknown role 'x'")
         #expect(i.description == "roles.csv:7:2 (column role): error: unknown role 'x'")
     }
+
+    @Test("one bad header gives one error, not one per line of the other files")
+    func badHeaderGivesOneError() {
+        let r = parse(people: "id;naam;in dienst;uit dienst\np1;Jansen;2015-01-01;\n")
+        #expect(r.errors.count == 1, "\(r.errors)")
+        #expect(r.errors.first?.file == "people.csv" && r.errors.first?.message.contains("missing") == true)
+    }
+
+    @Test("a header-only people or mailboxes file is refused: it would empty the register")
+    func headerOnlyIsRefused() {
+        let people = parse(people: "person_id,name,employed_from,employed_to\n")
+        #expect(people.errors.contains { $0.file == "people.csv" && $0.message.contains("no rows") })
+        let mailboxes = parse(mailboxes: "address,kind,person_id\n")
+        #expect(mailboxes.errors.contains { $0.file == "mailboxes.csv" && $0.message.contains("no rows") })
+    }
+
+    @Test("approvers: periods per person and role as the policy names the approvals")
+    func approvers() {
+        let ok = Registers.parse(people: RegisterSource(name: "people.csv", text: peopleOK), roles: RegisterSource(name: "roles.csv", text: rolesOK),
+                                 mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK),
+                                 approvers: RegisterSource(name: "approvers.csv", text: """
+                                    person_id,approver_role,valid_from,valid_to
+                                    p1,div,2020-01-01,2024-12-31
+                                    p3,archivist,2021-01-01,
+
+                                    """), policy: World.policy)
+        #expect(ok.errors.isEmpty, "\(ok.errors)")
+        let index = RegisterIndex(ok.registers, policy: World.policy)
+        #expect(index.approver("p1", role: "div", on: World.d("2024-12-31")) != nil)
+        #expect(index.approver("p1", role: "div", on: World.d("2025-01-01")) == nil)
+        #expect(index.approver("p3", role: "div", on: World.d("2025-01-01")) == nil)
+        let bad = Registers.parse(people: RegisterSource(name: "people.csv", text: peopleOK), roles: RegisterSource(name: "roles.csv", text: rolesOK),
+                                  mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK),
+                                  approvers: RegisterSource(name: "approvers.csv", text: """
+                                     person_id,approver_role,valid_from,valid_to
+                                     p9,div,2020-01-01,
+                                     p1,archivaris-x,2020-01-01,
+                                     p1,div,2020-01-01,
+                                     p1,div,2022-01-01,
+
+                                     """), policy: World.policy)
+        #expect(bad.errors.map(\.line) == [2, 3, 5], "\(bad.errors)")
+        #expect(bad.errors[1].message.contains("div, archivist"))
+        #expect(bad.errors[2].message.contains("overlaps"))
+    }
+
+    @Test("the register a header belongs to is recognised, whatever the file is called")
+    func recognised() {
+        #expect(Registers.Kind.recognise(peopleOK) == .people)
+        #expect(Registers.Kind.recognise(rolesOK) == .roles)
+        #expect(Registers.Kind.recognise(mailboxesOK) == .mailboxes)
+        #expect(Registers.Kind.recognise("\u{FEFF}person_id,approver_role,valid_from,valid_to\n") == .approvers)
+        #expect(Registers.Kind.recognise("a;b;c\n") == nil)
+    }
 }
+

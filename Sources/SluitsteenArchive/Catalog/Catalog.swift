@@ -20,6 +20,9 @@ public final class Catalog: Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Deleted content (a destroyed message's subject, addresses, index words) is overwritten with zeros in the
+            // file, not merely unlinked from the B-tree.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             // A 64 MB page cache and fewer, larger checkpoints: ingest and the text indexer write in big batches.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
@@ -36,6 +39,14 @@ public final class Catalog: Sendable {
     /// through unchanged; SQLite's own errors become ``ArchiveError/catalog(_:)``.
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.write(body) } catch let e as DatabaseError { throw ArchiveError.catalog("\(e)") }
+    }
+
+    /// Copies every page of the write-ahead log into the catalog file and truncates the log to nothing, so that no
+    /// earlier version of a page (with deleted content) stays behind in it.
+    public func checkpoint() throws(ArchiveError) {
+        do { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch {
+            throw .catalog("cannot checkpoint the catalog: \(error)")
+        }
     }
 
     /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(_:)``).

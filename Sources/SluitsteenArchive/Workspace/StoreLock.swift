@@ -11,12 +11,17 @@ import Glibc
 /// that no copy needs some bytes before it removes them. Run side by side, the two could leave a copy pointing at
 /// removed bytes; two ingests would also mark each other's batch as interrupted. So ingest, destruction and the
 /// opt-out purge each hold this lock while they run, and a second one is refused at once with a message naming
-/// the holder. It is an advisory `flock` on `store.lock`, so the system releases it when its process ends, even
-/// by `kill -9`: a lock is never left behind. Reading commands (messages, plan, export, verify) do not take it.
+/// the holder. It is an advisory `flock` on the workspace folder itself, so the system releases it when its process
+/// ends, even by `kill -9` (a lock is never left behind), and no file can be deleted to break it: `store.lock` only
+/// names the holder, for the message a second command gets. Reading commands (messages, plan, export, verify) do not
+/// take it.
 public final class StoreLock: Sendable {
     private let path: String
 
     static let fileName = "store.lock"
+    /// What `store.lock` says besides the holder: that deleting it changes nothing.
+    static let notice = "This file only names the command that holds the store lock. The lock is held on the workspace folder "
+        + "itself and is released when that command ends (even when it is killed); deleting this file does not release it.\n"
 
     /// The lock files this process has opened, by path, and whether one of its commands holds the lock. A lock file
     /// stays open for the life of the process and is unlocked with `LOCK_UN`, never by closing it: a child process
@@ -26,36 +31,39 @@ public final class StoreLock: Sendable {
 
     /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another command holds it.
     init(root: URL, command: String, now: Date) throws(ArchiveError) {
-        let path = root.appendingPathComponent(StoreLock.fileName).path
+        let path = root.standardizedFileURL.path
+        let namePath = root.appendingPathComponent(StoreLock.fileName).path
         let outcome: Result<Void, ArchiveError> = StoreLock.open.withLock { files in
             var fd: Int32
             if let known = files[path] {
-                if known.held { return .failure(.busy(root.path, holder: StoreLock.holder(known.descriptor))) }
+                if known.held { return .failure(.busy(root.path, holder: StoreLock.holder(namePath))) }
                 fd = known.descriptor
-                // A lock file replaced since (a workspace restored from a backup) is opened anew.
+                // A folder replaced since (a workspace restored from a backup) is opened anew.
                 var open = stat(), named = stat()
                 if fstat(fd, &open) != 0 || stat(path, &named) != 0 || open.st_ino != named.st_ino || open.st_dev != named.st_dev {
                     Glibc.close(fd)
                     files[path] = nil
-                    fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                    fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                     guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
                     files[path] = (fd, false)
                 }
             } else {
-                fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+                fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
                 guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
                 files[path] = (fd, false)
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let failure = errno
                 guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: String(cString: strerror(failure)))) }
-                return .failure(.busy(root.path, holder: StoreLock.holder(fd)))
+                return .failure(.busy(root.path, holder: StoreLock.holder(namePath)))
             }
             files[path] = (fd, true)
             // Who holds it, for the message a second command gets (informative only; the flock is the lock).
-            let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n"
-            _ = ftruncate(fd, 0)
-            _ = text.withCString { pwrite(fd, $0, strlen($0), 0) }
+            let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n" + StoreLock.notice
+            let tmp = namePath + ".new"
+            if let data = text.data(using: .utf8), (try? data.write(to: URL(fileURLWithPath: tmp))) != nil {
+                _ = rename(tmp, namePath)
+            }
             return .success(())
         }
         try outcome.get()
@@ -71,11 +79,10 @@ public final class StoreLock: Sendable {
         }
     }
 
-    private static func holder(_ fd: Int32) -> String {
-        var buffer = [UInt8](repeating: 0, count: 512)
-        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
-        let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-        return text.isEmpty ? "another Sluitsteen command" : text
+    private static func holder(_ namePath: String) -> String {
+        let first = (try? String(contentsOfFile: namePath, encoding: .utf8))?.split(separator: "\n").first.map(String.init) ?? ""
+        let text = first.trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "another Sluitsteen command" : String(text.prefix(300))
     }
 }
 
