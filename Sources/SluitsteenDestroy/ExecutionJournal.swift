@@ -151,9 +151,27 @@ struct ExecutionJournal {
         } catch { throw .archive("\(error)") }
         CrashPoint.pass("destroy-marked")
 
-        // 2. Remove the bytes no remaining copy needs, then make the removals durable.
-        for r in removals where r.removeBytes {
-            do { try workspace.store.remove(r.item.sha256) } catch { throw .archive(error.description) }
+        // 2. Remove the bytes no remaining copy needs, then make the removals durable. Each removal happens inside a
+        //    write transaction that first checks again that no copy of the content has appeared since step 1 (no other
+        //    command can commit one while it runs); if one has, the bytes stay.
+        for (i, r) in removals.enumerated() where r.removeBytes {
+            do {
+                let kept = try workspace.catalog.write { db -> Bool in
+                    let others = try Int.fetchOne(db, sql: """
+                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND state NOT IN ('destroyed', 'purged')
+                          AND NOT EXISTS (SELECT 1 FROM destructionItem d WHERE d.copyId = copy.id AND d.state = 'destroying')
+                        """, arguments: [r.item.sha256]) ?? 0
+                    if others > 0 {
+                        try db.execute(sql: "UPDATE destructionItem SET removeBytes = 0 WHERE listId = ? AND copyId = ?",
+                                       arguments: [listId, r.item.copyId])
+                        try db.execute(sql: "UPDATE message SET textIndexed = 0 WHERE sha256 = ?", arguments: [r.item.sha256])
+                        return true
+                    }
+                    try workspace.store.remove(r.item.sha256)
+                    return false
+                }
+                if kept { removals[i].removeBytes = false }
+            } catch { throw .archive("\(error)") }
             CrashPoint.pass("destroy-bytes-removed")
         }
         workspace.store.flush()
