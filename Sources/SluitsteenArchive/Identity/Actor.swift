@@ -88,4 +88,17 @@ public enum SafeText {
         }
         return String(out)
     }
+
+    /// A message of several lines for the terminal: line breaks kept, every other control character shown, each line cut
+    /// at `lineLimit` characters and the whole at `lineCount` lines (an error must never echo a huge value whole).
+    public static func terminalLines(_ text: String, lineLimit: Int = 1000, lineCount: Int = 60) -> String {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var out = lines.prefix(lineCount).map { line -> String in
+            let shown = terminal(String(line.prefix(lineLimit)))
+            return line.count > lineLimit ? shown + " … (\(line.count - lineLimit) more characters)" : shown
+        }
+        if lines.count > lineCount { out.append("… (\(lines.count - lineCount) more lines)") }
+        return out.joined(separator: "\n")
+    }
 }
+

@@ -104,7 +104,7 @@ struct DestroyCommand: ParsableCommand {
             let n = try attempt {
                 try DestructionLists(workspace: ws).exclude(list, mailbox: mailbox, messageId: messageId, reason: reason, actor: by)
             }
-            print("Took \(n) item(s) off \(list): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()).")
+            print("Took \(n) item(s) off \(list): \(SafeText.terminal(Catalog.canonicalMessageId(messageId))) in \(SafeText.terminal(mailbox.lowercased())).")
         }
     }
 
@@ -149,7 +149,7 @@ struct DestroyCommand: ParsableCommand {
             let ws = try workspace.open()
             let by = try actor.resolve(ws)
             try attempt { try DestructionLists(workspace: ws).reject(list, reason: reason, role: role, actor: by) }
-            print("Rejected \(list): \(reason)")
+            print("Rejected \(list): \(SafeText.terminal(reason))")
         }
     }
 
@@ -211,7 +211,7 @@ struct DestroyCommand: ParsableCommand {
                 return
             }
             print("Executed \(o.listId)\(o.resumed ? " (finished an interrupted run)" : ""): \(o.destroyed) destroyed (\(o.verklaring.destroyedSize) bytes), \(o.skipped.count) skipped.")
-            for i in o.skipped { print("  skipped \(i.mailbox) \(i.messageId): \(i.reason ?? "")") }
+            for i in o.skipped { print(SafeText.terminal("  skipped \(i.mailbox) \(i.messageId): \(i.reason ?? "")")) }
             print("Verklaring van vernietiging: \(o.verklaringHtml.path)")
             print("                             \(o.verklaringJson.path)")
         }
@@ -228,13 +228,13 @@ struct DestroyCommand: ParsableCommand {
             let s = try attempt { try DestructionLists(workspace: ws).show(list) }
             if json { print(s.json()); return }
             let l = s.list
-            print("\(l.id) (\(l.kind.rawValue)): \(l.status.rawValue); as of \(l.asOf); proposed \(l.proposedAt) by \(l.proposedBy)")
+            print(SafeText.terminal("\(l.id) (\(l.kind.rawValue)): \(l.status.rawValue); as of \(l.asOf); proposed \(l.proposedAt) by \(l.proposedBy)"))
             print("  items: \(s.onList.count) on the list, \(s.excluded.count) excluded")
             for c in s.categories { print("  \(c.key.label): \(c.count), \(c.periodFrom ?? "?") – \(c.periodTo ?? "?"), \(c.size) bytes") }
-            for a in s.approvals { print("  approved as \(a.role) by \(a.name) at \(a.at)") }
+            for a in s.approvals { print(SafeText.terminal("  approved as \(a.role) (\(l.roleName(a.role))) by \(a.name)\(a.personId.map { " (\($0))" } ?? "") at \(a.at)")) }
             if !s.pendingRoles.isEmpty, l.status == .proposed { print("  awaiting approval as: \(s.pendingRoles.joined(separator: ", then "))") }
             if let from = l.executableFrom, l.status == .approved { print("  executable from \(from.iso) (bedenktijd \(l.bedenktijd.iso))") }
-            if let at = l.closedAt { print("  \(l.status.rawValue) at \(at) by \(l.closedBy ?? "?")\(l.closeReason.map { ": " + $0 } ?? "")") }
+            if let at = l.closedAt { print(SafeText.terminal("  \(l.status.rawValue) at \(at) by \(l.closedBy ?? "?")\(l.closeReason.map { ": " + $0 } ?? "")")) }
             if let v = l.verklaringHtml { print("  verklaring: \(v)") }
         }
     }

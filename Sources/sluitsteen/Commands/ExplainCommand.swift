@@ -39,9 +39,11 @@ struct ExplainCommand: ParsableCommand {
                         : "FORECAST: as of \(AmsterdamTime.date(of: instant).iso), after today (\(today.iso)): what the rules will require then if nothing changes.")
         }
         for d in found {
-            print(dutch ? "Bericht \(d.copy.messageId) in \(d.copy.mailbox) (map \(d.copy.folder)), peildatum \(AmsterdamTime.date(of: instant).iso):"
-                        : "Message \(d.copy.messageId) in \(d.copy.mailbox) (folder \(d.copy.folder)), as of \(AmsterdamTime.date(of: instant).iso):")
-            for line in d.decision.explanation(lang) { print("  \(line)") }
+            // Message-IDs, folder names and names come from mail and people: shown inert on the terminal.
+            let t = SafeText.terminal
+            print(dutch ? "Bericht \(t(d.copy.messageId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum \(AmsterdamTime.date(of: instant).iso):"
+                        : "Message \(t(d.copy.messageId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of \(AmsterdamTime.date(of: instant).iso):")
+            for line in d.decision.explanation(lang) { print("  \(t(line))") }
             print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.joined(separator: ", "))
             print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)
         }

@@ -31,7 +31,7 @@ struct HoldCommand: ParsableCommand {
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
             let id = try attempt { try RetentionStore(workspace: ws).addHold(zaaknummer: woo, received: receivedDate, criteria: criteria, actor: try actor.resolve(ws)) }
-            print("Woo hold \(id) for \(woo) in force from \(receivedDate.iso).")
+            print(SafeText.terminal("Woo hold \(id) for \(woo) in force from \(receivedDate.iso)."))
         }
     }
 
@@ -45,7 +45,7 @@ struct HoldCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             let ids = try attempt { try RetentionStore(workspace: ws).releaseHold(hold, reason: reason, actor: try actor.resolve(ws)) }
-            print("Released: \(ids.joined(separator: ", ")).")
+            print(SafeText.terminal("Released: \(ids.joined(separator: ", "))."))
         }
     }
 
@@ -66,7 +66,7 @@ struct HoldCommand: ParsableCommand {
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("terms", .strings(h.criteria.terms)),
                                            ("addresses", .strings(h.criteria.addresses)), ("zaak", .strings(h.criteria.zaakNumbers))]))
                 } else {
-                    print("\(h.id)  \(h.zaaknummer)  received \(h.received.iso)  \(h.released.map { "released \($0.iso)" } ?? "active")")
+                    print(SafeText.terminal("\(h.id)  \(h.zaaknummer)  received \(h.received.iso)  \(h.released.map { "released \($0.iso)" } ?? "active")"))
                 }
             }
         }

@@ -35,7 +35,7 @@ struct HotspotCommand: ParsableCommand {
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
             let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, actor: try actor.resolve(ws)) }
-            print("Hotspot \(id) '\(name)' added (\(status.rawValue)).")
+            print(SafeText.terminal("Hotspot \(id) '\(name)' added (\(status.rawValue))."))
         }
     }
 
@@ -55,7 +55,7 @@ struct HotspotCommand: ParsableCommand {
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("zaak", .strings(h.criteria.zaakNumbers)),
                                            ("decision", h.decisionRef.map { .string($0) } ?? .null)]))
                 } else {
-                    print("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)")
+                    print(SafeText.terminal("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)"))
                 }
             }
         }
@@ -71,7 +71,7 @@ struct HotspotCommand: ParsableCommand {
         func apply(_ status: HotspotStatus) throws {
             let ws = try workspace.open()
             let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, actor: try actor.resolve(ws)) }
-            print("Hotspot \(h.id) '\(h.name)' \(status.rawValue).")
+            print(SafeText.terminal("Hotspot \(h.id) '\(h.name)' \(status.rawValue)."))
         }
     }
 
@@ -100,7 +100,7 @@ struct HotspotCommand: ParsableCommand {
             let hotspots = try attempt { try RetentionStore(workspace: ws).hotspots() }
             let html = HotspotPage.html(hotspots: hotspots, archiefvormer: inForce.policy.archiefvormer.name, published: AmsterdamTime.date(of: Instant(now)))
             do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
-            print("Published \(hotspots.filter { $0.status == .designated }.count) designated hotspot(s) to \(out).")
+            print(SafeText.terminal("Published \(hotspots.filter { $0.status == .designated }.count) designated hotspot(s) to \(out)."))
         }
     }
 }

@@ -30,7 +30,7 @@ struct OptOutCommand: ParsableCommand {
                 try RetentionStore(workspace: ws).markOptOut(mailbox: mailbox, messageId: messageId, ground: ground, policy: inForce.policy,
                                                              actor: try actor.resolve(ws), source: "mark")
             }
-            print("Opted out (\(ground.rawValue)): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()); the window closes on \(closes.iso).")
+            print(SafeText.terminal("Opted out (\(ground.rawValue)): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()); the window closes on \(closes.iso)."))
         }
     }
 
@@ -56,7 +56,7 @@ struct OptOutCommand: ParsableCommand {
             if refused > 0 {
                 throw CLIError("\(refused) of \(rows.count) rows refused; nothing was marked. Correct the file and import it again.")
             }
-            print("Opted out \(rows.count) message\(rows.count == 1 ? "" : "s") from \(file).")
+            print(SafeText.terminal("Opted out \(rows.count) message\(rows.count == 1 ? "" : "s") from \(file)."))
         }
     }
 
@@ -71,7 +71,7 @@ struct OptOutCommand: ParsableCommand {
         func run() throws {
             let ws = try workspace.open()
             let n = try attempt { try RetentionStore(workspace: ws).undoOptOut(mailbox: mailbox, messageId: messageId, reason: reason, actor: try actor.resolve(ws)) }
-            print("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()).")
+            print(SafeText.terminal("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased())."))
         }
     }
 }

@@ -58,10 +58,11 @@ struct ProgressOptions: ParsableArguments {
     var showsProgress: Bool { !quiet && !json && isatty(STDERR_FILENO) == 1 }
 }
 
-/// An error the CLI prints as one line and exits with (code 1 unless given).
+/// An error the CLI prints as one line and exits with (code 1 unless given). The message is made safe for the
+/// terminal: control characters shown, overlong values cut.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = message }
+    init(_ message: String) { description = SafeText.terminalLines(message) }
 }
 
 /// The clock of a command that works on no workspace (verify): the system clock, or SLUITSTEEN_NOW when set (the
