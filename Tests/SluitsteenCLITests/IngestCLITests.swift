@@ -131,4 +131,25 @@ struct IngestCLITests {
             if let date = row["date"] as? String { #expect(date.count == 25, "ISO 8601 with offset: \(date)") }
         }
     }
+
+    /// Issue 19: links inside an export are skipped and listed as notes; the run succeeds with the real messages.
+    @Test func linksInsideAnExportAreSkippedAndNoted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-links-\(UUID().uuidString)")
+        let root = dir.appendingPathComponent("Maildir")
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let marker = "GEHEIM-\(UUID().uuidString)"
+        try Data("Subject: \(marker)\n\n\(marker)\n".utf8).write(to: dir.appendingPathComponent("geheim.txt"))
+        try Data("Subject: gewoon\nMessage-ID: <gewoon@x>\n\ntekst\n".utf8).write(to: root.appendingPathComponent("cur/1700000000.a:2,S"))
+        let link = root.appendingPathComponent("cur/1700000001.b:2,S")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: dir.appendingPathComponent("geheim.txt").path)
+        let cli = CLI()
+        try cli.run(["init"])
+        let run = try cli.run(["ingest", "--mailbox", "a@b.example", root.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("note: \(link.path): skipped, it is a symbolic link"), "\(run.stdout)")
+        let rows = try listing(cli)
+        #expect(rows.map { $0["subject"] as? String } == ["gewoon"])
+    }
 }
