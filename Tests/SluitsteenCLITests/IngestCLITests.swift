@@ -152,4 +152,30 @@ struct IngestCLITests {
         let rows = try listing(cli)
         #expect(rows.map { $0["subject"] as? String } == ["gewoon"])
     }
+
+    /// Issue 19: a catalog written before header values were bounded can hold a Subject of megabytes; the listing
+    /// shows a bounded part, marked, and stays usable.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to write the old catalog"))
+    func messagesBoundsHugeHeaderValues() throws {
+        let cli = CLI()
+        try cli.run(["init"])
+        try cli.run(["ingest", "--mailbox", "a@b.example", mbox])
+        let catalog = cli.home.appendingPathComponent("catalog.sqlite").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [catalog, "UPDATE message SET subject = 'Begroting ' || hex(zeroblob(1500000)) "
+                                + "WHERE rowid = (SELECT min(rowid) FROM message)"]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        let text = try cli.run(["messages"])
+        #expect(text.status == 0)
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("Begroting 0000") && $0.contains("[…]") })
+        #expect(lines.allSatisfy { $0.utf8.count < 1_500 }, "the longest line is \(lines.map(\.utf8.count).max() ?? 0) bytes")
+        let rows = try listing(cli)
+        let subjects = rows.compactMap { $0["subject"] as? String }
+        #expect(subjects.contains { $0.hasPrefix("Begroting 0000") && $0.hasSuffix(" […]") && $0.count <= 1_005 })
+        #expect(subjects.allSatisfy { $0.count <= 1_005 })
+    }
 }

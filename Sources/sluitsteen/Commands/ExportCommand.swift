@@ -82,6 +82,7 @@ struct ExportCommand: ParsableCommand {
                 ("copies", .int(Int64(summary.copies))), ("messages", .int(Int64(summary.messages))), ("held", .int(Int64(summary.held))),
                 ("informatieobjecten", .int(Int64(summary.informatieobjecten))), ("bestanden", .int(Int64(summary.bestanden))),
                 ("contentFiles", .int(Int64(summary.contentFiles))), ("contentBytes", .int(summary.contentBytes)),
+                ("leftOut", .strings(summary.leftOut)),
             ]))
         } else {
             print("Package \(summary.packageId) written to \(summary.location) (\(summary.container)).")
@@ -90,6 +91,10 @@ struct ExportCommand: ParsableCommand {
             print("  content       \(summary.contentFiles) files, \(summary.contentBytes) bytes")
             print("  pakketHash    \(summary.packageHash)")
             print(String(format: "  time          %.1f s", summary.elapsed))
+            if !summary.leftOut.isEmpty {
+                print("  left out      \(summary.leftOut.count) messages, NOT in this package (they stay selected for a next export):")
+                for line in summary.leftOut { print("    \(line)") }
+            }
             print("After the e-depot accepts it: sluitsteen transfer confirm \(summary.packageId) --receipt FILE")
         }
     }
