@@ -36,9 +36,11 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
         case .schema(let reason):
             return reason
         case .message(let copy, let reason):
-            return "the export stopped at \(copy): \(reason). Nothing was exported; restore the message from a backup and run the export again."
+            return "the export stopped at \(Self.brief(copy)): \(Self.brief(reason)). Nothing was exported; restore the message from a "
+                + "backup and run the export again."
         case .invalid(let file, let about, let rule):
-            return "the export stopped: \(file) (\(about)) does not validate: \(rule). Nothing was exported; report this as a Sluitsteen bug."
+            return "the export stopped: \(Self.brief(file)) (\(Self.brief(about))) does not validate: \(Self.brief(rule)). Nothing was "
+                + "exported; report this as a Sluitsteen bug."
         case .archive(let reason):
             return "the export could not read the archive: \(reason). Nothing was exported."
         case .invalidInput(let reason):
@@ -48,5 +50,12 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
         case .alreadyConfirmed(let id, let at):
             return "package \(id) was already confirmed as accepted by the e-depot on \(at); nothing was changed."
         }
+    }
+
+    /// `text` cut to at most `max` characters (ending in `…` when cut), so that a message never repeats a huge
+    /// value (a Subject of megabytes, a validator's echo of it).
+    static func brief(_ text: String, max: Int = 300) -> String {
+        guard text.utf8.count > max else { return text }
+        return String(text.prefix(max)) + "…"
     }
 }

@@ -75,8 +75,11 @@ public struct ExportSummary: Sendable, Equatable {
     public var bestanden: Int
     public var contentFiles: Int
     public var contentBytes: Int64
-    /// Copies that were selected but skipped: none so far (every failure aborts the export).
     public var elapsed: TimeInterval
+    /// Messages that were selected but left out because their metadata could not be made valid, one line each
+    /// (the message, its mailbox and folder, why). Their copies are not recorded as exported: they stay selected
+    /// for a next export. Any other failure stops the whole export.
+    public var leftOut: [String] = []
 }
 
 /// The outcome of `sluitsteen transfer confirm`.

@@ -41,6 +41,7 @@ final class ExportSelection {
                     holdRules TEXT NOT NULL
                 );
                 CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind INTEGER NOT NULL);
+                CREATE TABLE leftOut (sha256 TEXT PRIMARY KEY);
                 """)
         }
     }
@@ -248,10 +249,17 @@ final class ExportSelection {
         }
     }
 
-    /// Every selected copy: (copy id, sha256).
+    /// Leaves the message with this SHA-256 out of the package: none of its copies is recorded as exported.
+    func leaveOut(_ sha256: String) throws {
+        try db.write { db in try db.execute(sql: "INSERT OR IGNORE INTO leftOut (sha256) VALUES (?)", arguments: [sha256]) }
+    }
+
+    /// Every selected copy that is in the package: (copy id, sha256).
     func forEachCopy(_ body: (Int64, String) throws -> Void) throws {
         try db.read { db in
-            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT copyId, sha256 FROM sel ORDER BY copyId")
+            let cursor = try GRDB.Row.fetchCursor(db, sql: """
+                SELECT copyId, sha256 FROM sel WHERE sha256 NOT IN (SELECT sha256 FROM leftOut) ORDER BY copyId
+                """)
             while let r = try cursor.next() { try body(r[0], r[1]) }
         }
     }

@@ -19,8 +19,16 @@ struct MessageJob: Sendable {
     let withMessageId: Bool
     let versionOf: ObjectRef?
 
+    /// The message in a few words, for error and report lines (header values cut short).
     var about: String {
-        "message \(row.messageId) (\"\(meta.naam)\") in mailbox \(row.mailbox), folder \(row.folder.isEmpty ? "(top)" : row.folder)"
+        "message \(ExportError.brief(row.messageId, max: 100)) (\"\(ExportError.brief(meta.naam, max: 80))\") in mailbox \(row.mailbox), "
+            + "folder \(row.folder.isEmpty ? "(top)" : ExportError.brief(row.folder, max: 100))"
+    }
+
+    /// The same job without its reference to an earlier version (which was left out of the package).
+    var withoutVersion: MessageJob {
+        MessageJob(row: row, meta: meta, serie: serie, parent: parent, folder: folder, name: name, owner: owner,
+                   withMessageId: withMessageId, versionOf: nil)
     }
 }
 

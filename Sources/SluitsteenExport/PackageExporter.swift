@@ -119,6 +119,11 @@ private final class Build {
     var copies = 0
     var messages = 0
     var held = 0
+    /// Messages left out (their metadata could not be made valid): SHA-256s, and one report line each.
+    private var leftOutShas: Set<String> = []
+    private var leftOut: [String] = []
+    /// The first such failure, reported when no message at all could be exported.
+    private var firstLeftOutError: ExportError?
 
     private struct Dossier {
         let key: String
@@ -161,6 +166,7 @@ private final class Build {
             progress?(copies, total)
         }
         try finishDossier()
+        if messages == 0, let firstLeftOutError { throw firstLeftOutError }
         try writeSeries()
 
         // Pakbon, hash, counts.
@@ -201,7 +207,7 @@ private final class Build {
             packageId: packageId, location: out.path, container: request.container.rawValue + (request.bagit ? "+bagit" : ""),
             packageHash: packageHash, copies: copies, messages: messages, held: held,
             informatieobjecten: counts[.objectSidecar]?.0 ?? 0, bestanden: counts[.bestandSidecar]?.0 ?? 0,
-            contentFiles: contents.0, contentBytes: contents.1, elapsed: 0)
+            contentFiles: contents.0, contentBytes: contents.1, elapsed: 0, leftOut: leftOut)
         try record(summary, final: final, markRenamed: markRenamed)
         return summary
     }
@@ -253,7 +259,8 @@ private final class Build {
             try ensureDirectory(dossierDir)
             let synthetic = m.messageIdSynthetic
             var versionOf: ObjectRef? = nil
-            if !synthetic && r.firstShaOfMessageId != r.sha256, let first = metas[r.firstShaOfMessageId] {
+            if !synthetic && r.firstShaOfMessageId != r.sha256, !leftOutShas.contains(r.firstShaOfMessageId),
+               let first = metas[r.firstShaOfMessageId] {
                 versionOf = ObjectRef(naam: first.naam, id: context.messageId(first.sha256))
             }
             let name = PackageNames.message(date: r.messageDate, subject: m.subject, sha256: r.sha256)
@@ -261,10 +268,31 @@ private final class Build {
                                    folder: dossierDir + "/" + name, name: name, owner: selection.owners[r.mailbox],
                                    withMessageId: !synthetic && r.firstShaOfMessageId == r.sha256, versionOf: versionOf))
         }
-        let results = MessageWriting.run(jobs, root: root, context: context, schema: mdtoSchema, store: workspace.store,
-                                         extractAttachments: request.extractAttachments, inMemoryLimit: request.inMemoryLimit)
-        for result in results {
-            if case .failure(let e) = result { throw e }
+        var results = write(jobs)
+        // A message whose sidecar does not validate (its metadata: a catalog value no sidecar can hold) is left out
+        // and reported, so that it never blocks the others; any other failure (a damaged stored message, a full
+        // disk) stops the export. A message that referred to a left-out one as its earlier version is written again
+        // without that reference.
+        var failedNow = false
+        for (i, result) in results.enumerated() {
+            if case .failure(let e) = result {
+                try leaveOut(jobs[i], e)
+                failedNow = true
+            }
+        }
+        if failedNow {
+            let redo = jobs.indices.filter { i in
+                guard case .success = results[i], jobs[i].versionOf != nil else { return false }
+                return leftOutShas.contains(jobs[i].row.firstShaOfMessageId)
+            }
+            for i in redo {
+                PackageFiles.remove(root.appendingPathComponent(jobs[i].folder, isDirectory: true))
+                jobs[i] = jobs[i].withoutVersion
+            }
+            for (i, result) in zip(redo, write(redo.map { jobs[$0] })) {
+                results[i] = result
+                if case .failure(let e) = result { try leaveOut(jobs[i], e) }
+            }
         }
 
         var next = 0
@@ -279,6 +307,8 @@ private final class Build {
                 dossier = Dossier(key: key, serie: serie, mailbox: r.mailbox, folder: r.serie + "/" + dossierFolder(r.mailbox), ref: ref)
                 serieChildren[r.serie, default: []].append(ref)
             }
+            if r.isPrimary { next += 1 }
+            if leftOutShas.contains(r.sha256) { continue }
             copies += 1
             if !r.holdRules.isEmpty { held += 1 }
             let m = try meta(r.sha256, r)
@@ -286,12 +316,28 @@ private final class Build {
             if r.isPrimary {
                 messages += 1
                 dossier?.children.append(ref)
-                if case .success(let files) = results[next] { try selection.record(files) }
-                next += 1
+                if case .success(let files) = results[next - 1] { try selection.record(files) }
             } else if !(r.primarySerie == r.serie && r.primaryMailbox == r.mailbox), dossier?.referenced.insert(r.sha256).inserted == true {
                 dossier?.references.append(ref)
             }
         }
+    }
+
+    private func write(_ jobs: [MessageJob]) -> [Result<[WrittenFile], ExportError>] {
+        MessageWriting.run(jobs, root: root, context: context, schema: mdtoSchema, store: workspace.store,
+                           extractAttachments: request.extractAttachments, inMemoryLimit: request.inMemoryLimit)
+    }
+
+    /// Leaves the message of `job` out of the package when `error` is about its metadata (what it wrote is
+    /// removed and it is reported); rethrows any other error.
+    private func leaveOut(_ job: MessageJob, _ error: ExportError) throws {
+        guard case .invalid(_, _, let rule) = error else { throw error }
+        PackageFiles.remove(root.appendingPathComponent(job.folder, isDirectory: true))
+        try selection.leaveOut(job.row.sha256)
+        leftOutShas.insert(job.row.sha256)
+        leftOut.append("\(job.about): its metadata does not validate (\(ExportError.brief(rule, max: 200))); it is not in this "
+            + "package and stays selected for a next export")
+        if firstLeftOutError == nil { firstLeftOutError = error }
     }
 
     private func finishDossier() throws {
@@ -351,6 +397,10 @@ private final class Build {
         var remarks = "Selectie: \(selectionText). \(copies) berichtkopieën, \(messages) berichten"
         if copies > messages { remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)" }
         remarks += "."
+        if !leftOut.isEmpty {
+            remarks += " \(leftOut.count) geselecteerde berichten zijn niet opgenomen, omdat hun metagegevens niet valideren; "
+                + "ze blijven geselecteerd voor een volgende overdracht."
+        }
         if held > 0 { remarks += " \(held) kopieën stonden bij de export onder een blokkade; dat staat in hun metagegevens." }
         remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
         return XMLElement("pakbon", namespaceURI: ns, children: [
@@ -388,7 +438,10 @@ private final class Build {
                 }
                 try workspace.audit.append(db, kind: .export, command: request.command, actor: request.actor,
                                       objectIds: ["export:\(summary.packageId)"],
-                                      outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): \(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; pakketHash \(summary.packageHash)")
+                                      outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): "
+                                        + "\(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; "
+                                        + "pakketHash \(summary.packageHash)" + (summary.leftOut.isEmpty ? "" : "; left out \(summary.leftOut.count): "
+                                            + ExportError.brief(summary.leftOut.joined(separator: " | "), max: 1000)))
                 guard rename(final.path, out.path) == 0 else {
                     throw ExportError.cannotWrite(out.path, reason: String(cString: strerror(errno)))
                 }
@@ -402,30 +455,47 @@ private final class Build {
     }
 }
 
-/// Reads message metadata from the catalog (never the body).
+/// Reads message metadata from the catalog (never the body), with header values bounded by ``HeaderLimits`` in
+/// the query itself, so that memory does not follow the length of a value.
 enum MessageCatalog {
     static func metadata(_ workspace: Workspace, shas: [String]) throws -> [String: MessageMeta] {
         try workspace.catalog.read { db in
+            let list = JSONText.array(shas)
+            // Senders, addressees and cc addressees: role 0, 1, 2; at most HeaderLimits.parties of each, with names
+            // and addresses cut. A column that is not valid JSON lists nobody.
+            var parties: [String: [[Party]]] = [:]
+            let partyRows = try Row.fetchCursor(db, sql: """
+                SELECT m.sha256, r.role, substr(json_extract(j.value, '$.name'), 1, ?), substr(json_extract(j.value, '$.address'), 1, ?)
+                FROM message m
+                JOIN (SELECT 0 AS role UNION ALL SELECT 1 UNION ALL SELECT 2) r
+                JOIN json_each(CASE WHEN json_valid(CASE r.role WHEN 0 THEN m.fromJSON WHEN 1 THEN m.toJSON ELSE m.ccJSON END)
+                                    THEN CASE r.role WHEN 0 THEN m.fromJSON WHEN 1 THEN m.toJSON ELSE m.ccJSON END ELSE '[]' END) j
+                WHERE m.sha256 IN (SELECT value FROM json_each(?)) AND j.key < ?
+                ORDER BY m.sha256, r.role, j.key
+                """, arguments: [HeaderLimits.party, HeaderLimits.party, list, HeaderLimits.parties])
+            while let r = try partyRows.next() {
+                let name: String? = r[2]
+                guard let address: String = r[3], !address.isEmpty else { continue }
+                parties[r[0], default: [[], [], []]][r[1] as Int].append(Party(name: name, address: address))
+            }
             var out: [String: MessageMeta] = [:]
             let rows = try Row.fetchAll(db, sql: """
-                SELECT sha256, size, messageId, messageIdSynthetic, date, subject, fromJSON, toJSON, ccJSON
+                SELECT sha256, size, CASE WHEN length(messageId) <= ? THEN messageId ELSE '' END, length(messageId), messageIdSynthetic,
+                       date, substr(subject, 1, ?), length(subject),
+                       CASE WHEN json_valid(fromJSON) THEN json_array_length(fromJSON) ELSE 0 END,
+                       CASE WHEN json_valid(toJSON) THEN json_array_length(toJSON) ELSE 0 END,
+                       CASE WHEN json_valid(ccJSON) THEN json_array_length(ccJSON) ELSE 0 END
                 FROM message WHERE sha256 IN (SELECT value FROM json_each(?))
-                """, arguments: [JSONText.array(shas)])
+                """, arguments: [HeaderLimits.messageId, HeaderLimits.subject + 1, list])
             for r in rows {
-                let m = MessageMeta(sha256: r[0], size: r[1], messageId: r[2], messageIdSynthetic: r[3], date: r[4], subject: r[5],
-                                    from: parties(r[6]), to: parties(r[7]), cc: parties(r[8]))
+                let sha: String = r[0]
+                let p = parties[sha] ?? [[], [], []]
+                let m = MessageMeta(sha256: sha, size: r[1], messageId: r[2], messageIdLength: r[3], messageIdSynthetic: r[4],
+                                    date: r[5], subject: r[6], subjectLength: r[7], from: p[0], to: p[1], cc: p[2],
+                                    partyCounts: (r[8], r[9], r[10]))
                 out[m.sha256] = m
             }
             return out
-        }
-    }
-
-    static func parties(_ json: String) -> [Party] {
-        guard json != "[]", let data = json.data(using: .utf8),
-              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
-        return list.compactMap { item in
-            guard let address = item["address"] as? String, !address.isEmpty else { return nil }
-            return Party(name: item["name"] as? String, address: address)
         }
     }
 }

@@ -10,21 +10,70 @@ struct Party: Sendable, Hashable {
     var label: String { name?.nonEmpty ?? address }
 }
 
-/// The metadata of one message that its sidecars need (from the catalog, never from the body).
+/// How much of a header value goes into the metadata. The catalog may hold values of any length (one written
+/// before ingest bounded them, or a hostile message): the sidecars take a bounded part, say so in an
+/// `omschrijving`, and the full value stays in the message itself (the `.eml`).
+enum HeaderLimits {
+    /// Characters of a Subject in a `naam`.
+    static let subject = 1_000
+    /// Characters of a person's name or address in a `betrokkene`.
+    static let party = 500
+    /// Betrokkenen per role (sender, addressees, cc).
+    static let parties = 1_000
+    /// Characters of a Message-ID given as an `identificatie` (a longer one is left out).
+    static let messageId = 1_000
+}
+
+/// The metadata of one message that its sidecars need (from the catalog, never from the body), with header
+/// values bounded by ``HeaderLimits``.
 struct MessageMeta: Sendable {
     let sha256: String
     let size: Int64
+    /// The Message-ID; empty when it is longer than ``HeaderLimits/messageId``.
     let messageId: String
+    /// The length of the Message-ID in the catalog (characters).
+    let messageIdLength: Int
     let messageIdSynthetic: Bool
     /// Date header as ISO 8601 with its offset, when known.
     let date: String?
+    /// The subject, at most ``HeaderLimits/subject`` characters.
     let subject: String
+    /// The length of the subject in the catalog (characters).
+    let subjectLength: Int
     let from: [Party]
     let to: [Party]
     let cc: [Party]
+    /// How many senders, addressees and cc addressees the catalog lists (the lists above hold at most
+    /// ``HeaderLimits/parties`` each).
+    let partyCounts: (from: Int, to: Int, cc: Int)
 
-    /// The name of the message's informatieobject: the subject, or a Dutch placeholder.
-    var naam: String { XMLText.safe(subject).nonEmpty.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? "E-mailbericht zonder onderwerp" }
+    /// The name of the message's informatieobject: the subject (cut to ``HeaderLimits/subject`` characters,
+    /// ending in ` […]` when cut), or a Dutch placeholder.
+    var naam: String {
+        guard let text = XMLText.safe(subject).nonEmpty.map({ $0.trimmingCharacters(in: .whitespacesAndNewlines) }) else {
+            return "E-mailbericht zonder onderwerp"
+        }
+        return subjectLength > HeaderLimits.subject ? String(text.prefix(HeaderLimits.subject)) + " […]" : text
+    }
+
+    /// What the metadata leaves out of the headers, in Dutch, one sentence each (empty for a normal message).
+    var shortenings: [String] {
+        var notes: [String] = []
+        if subjectLength > HeaderLimits.subject {
+            notes.append("Het onderwerp van dit bericht is \(subjectLength) tekens lang; de naam bevat de eerste \(HeaderLimits.subject). "
+                + "Het volledige onderwerp staat in het bericht zelf.")
+        }
+        for (count, role) in [(partyCounts.from, "afzenders"), (partyCounts.to, "geadresseerden"), (partyCounts.cc, "geadresseerden in cc")]
+        where count > HeaderLimits.parties {
+            notes.append("Het bericht noemt \(count) \(role); de eerste \(HeaderLimits.parties) staan hier als betrokkene, "
+                + "alle staan in het bericht zelf.")
+        }
+        if messageIdLength > HeaderLimits.messageId {
+            notes.append("De Message-ID van dit bericht is \(messageIdLength) tekens lang en is daarom niet als kenmerk opgenomen; "
+                + "hij staat in het bericht zelf.")
+        }
+        return notes
+    }
 }
 
 /// A file format as the bestand sidecar states it (PRONOM when known).
@@ -116,13 +165,14 @@ struct SidecarContext: Sendable {
                      holdRules: [String], withMessageId: Bool, versionOf: ObjectRef?, parent: ObjectRef,
                      representations: [ObjectRef]) -> XMLElement {
         var c: [XMLElement] = [MDTO.identificatie(messageId(m.sha256).kenmerk, bron)]
-        if withMessageId { c.append(MDTO.identificatie(XMLText.safe(m.messageId), Self.messageIdBron)) }
+        if withMessageId && !m.messageId.isEmpty { c.append(MDTO.identificatie(XMLText.safe(m.messageId), Self.messageIdBron)) }
         c.append(MDTO.text("naam", m.naam))
         c.append(Self.niveau("Archiefstuk"))
         if !holdRules.isEmpty {
             c.append(MDTO.text("omschrijving", "Bij de overdracht gold voor dit bericht een blokkade ("
                 + holdRules.joined(separator: ", ") + "): het mag niet worden vernietigd zolang die blokkade geldt."))
         }
+        for note in m.shortenings { c.append(MDTO.text("omschrijving", note)) }
         c.append(Self.dekking("Datum bericht", messageDate, nil))
         let sent = m.from.contains { $0.address.lowercased() == mailbox.lowercased() }
         var event = [MDTO.begrip("eventType", label: sent ? "Verzending" : "Ontvangst", list: MDTO.eventTypes)]

@@ -131,4 +131,51 @@ struct IngestCLITests {
             if let date = row["date"] as? String { #expect(date.count == 25, "ISO 8601 with offset: \(date)") }
         }
     }
+
+    /// Issue 19: links inside an export are skipped and listed as notes; the run succeeds with the real messages.
+    @Test func linksInsideAnExportAreSkippedAndNoted() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-links-\(UUID().uuidString)")
+        let root = dir.appendingPathComponent("Maildir")
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        let marker = "GEHEIM-\(UUID().uuidString)"
+        try Data("Subject: \(marker)\n\n\(marker)\n".utf8).write(to: dir.appendingPathComponent("geheim.txt"))
+        try Data("Subject: gewoon\nMessage-ID: <gewoon@x>\n\ntekst\n".utf8).write(to: root.appendingPathComponent("cur/1700000000.a:2,S"))
+        let link = root.appendingPathComponent("cur/1700000001.b:2,S")
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: dir.appendingPathComponent("geheim.txt").path)
+        let cli = CLI()
+        try cli.initialise()
+        let run = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", root.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("note: \(link.path): skipped, it is a symbolic link"), "\(run.stdout)")
+        let rows = try listing(cli)
+        #expect(rows.map { $0["subject"] as? String } == ["gewoon"])
+    }
+
+    /// Issue 19: a catalog written before header values were bounded can hold a Subject of megabytes; the listing
+    /// shows a bounded part, marked, and stays usable.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to write the old catalog"))
+    func messagesBoundsHugeHeaderValues() throws {
+        let cli = CLI()
+        try cli.initialise()
+        try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mbox])
+        let catalog = cli.home.appendingPathComponent("catalog.sqlite").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [catalog, "UPDATE message SET subject = 'Begroting ' || hex(zeroblob(1500000)) "
+                                + "WHERE rowid = (SELECT min(rowid) FROM message)"]
+        try p.run()
+        p.waitUntilExit()
+        try #require(p.terminationStatus == 0)
+        let text = try cli.run(["messages"])
+        #expect(text.status == 0)
+        let lines = text.stdout.split(separator: "\n")
+        #expect(lines.contains { $0.contains("Begroting 0000") && $0.contains("[…]") })
+        #expect(lines.allSatisfy { $0.utf8.count < 1_500 }, "the longest line is \(lines.map(\.utf8.count).max() ?? 0) bytes")
+        let rows = try listing(cli)
+        let subjects = rows.compactMap { $0["subject"] as? String }
+        #expect(subjects.contains { $0.hasPrefix("Begroting 0000") && $0.hasSuffix(" […]") && $0.count <= 1_005 })
+        #expect(subjects.allSatisfy { $0.count <= 1_005 })
+    }
 }

@@ -46,7 +46,7 @@ public struct CatalogCopy: Sendable, Equatable {
     }
 
     static let selectSQL = """
-        SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource, m.subject,
+        SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource, substr(m.subject, 1, 4000),
                m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON, m.headerKeywordsJSON, c.flagsJSON,
                m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt, c.capturedEpoch, c.sourceFile,
                c.position, c.state

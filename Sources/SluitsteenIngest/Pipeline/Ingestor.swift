@@ -3,6 +3,9 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What to ingest: the mailbox the messages belong to and the exports to read.
 public struct IngestRequest: Sendable {
@@ -87,7 +90,12 @@ public struct Ingestor: Sendable {
     }
 
     /// Runs the ingest. Every path is checked before anything is written; a bad path stops the run with nothing
-    /// ingested from any path.
+    /// ingested from any path. A path given here that is a symbolic link is followed (the operator named it; the
+    /// summary notes it), but nothing found inside an export is: see ``InputFiles``.
+    ///
+    /// Once the run has begun, a failure (an unreadable file, an mbox that changed while it was read, a full disk)
+    /// throws ``IngestError/stopped(reason:committed:)`` with what was committed until then, which stays; the
+    /// batch is marked `failed` and the failure is recorded in the audit trail.
     public func run(_ request: IngestRequest, progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) throws(IngestError) -> IngestSummary {
         let mailbox = request.mailbox.trimmingCharacters(in: .whitespaces).lowercased()
         guard Ingestor.isAddress(mailbox) else { throw .invalidMailboxAddress(request.mailbox) }
@@ -103,6 +111,7 @@ public struct Ingestor: Sendable {
                 if (wanted == .maildir && !isDir.boolValue) || ((wanted == .mbox || wanted == .pst) && isDir.boolValue) {
                     throw .formatMismatch(url.path, expected: wanted)
                 }
+                if !isDir.boolValue { _ = try InputFiles.openNamedFile(url.path) }
                 if wanted == .pst && !PSTFile.hasSignature(at: url) { throw .formatMismatch(url.path, expected: wanted) }
                 plans.append((url, wanted))
             } else {
@@ -116,10 +125,56 @@ public struct Ingestor: Sendable {
         }
     }
 
+    /// Notes for the paths of `plans` that are symbolic links: followed, because the operator named them.
+    static func linkNotices(_ plans: [(URL, MailboxFormat)]) -> [String] {
+        plans.compactMap { url, _ in
+            guard case .link(let target) = InputFiles.entry(url.path) else { return nil }
+            return "\(url.path) is a symbolic link (to \(target)); it was followed because it was named on the command line"
+        }
+    }
+
+    /// The workspace's private scratch folder (`<workspace>/tmp`, mode 0700 whatever the umask), where a PST is
+    /// converted: nobody but the archive's own account can read what readpst writes there.
+    public static func scratchFolder(of workspace: Workspace) -> URL {
+        workspace.root.appendingPathComponent("tmp", isDirectory: true)
+    }
+
+    /// The prefix of the folders ingest makes in the scratch folder; what a killed run left there is removed by
+    /// the next ingest.
+    static let scratchPrefix = "ingest-"
+
+    /// Creates the scratch folder (0700) if needed and a new private folder (0700) in it for one PST.
+    private func makeScratchFolder() throws(IngestError) -> URL {
+        let scratch = Ingestor.scratchFolder(of: workspace)
+        let work = scratch.appendingPathComponent(Ingestor.scratchPrefix + "pst-" + UUID().uuidString, isDirectory: true)
+        for dir in [scratch, work] {
+            if mkdir(dir.path, 0o700) != 0 && errno != EEXIST {
+                throw .archive("cannot create \(dir.path): \(String(cString: strerror(errno))). Check the disk space and permissions.")
+            }
+            // The folder must be a real folder of this account, not a link someone put there.
+            var st = stat()
+            guard lstat(dir.path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == geteuid(), chmod(dir.path, 0o700) == 0 else {
+                throw .archive("\(dir.path) is not a private folder of this account (a symbolic link, or owned by someone else). "
+                    + "Remove it and run the ingest again.")
+            }
+        }
+        return work
+    }
+
+    /// Removes what a killed ingest left in the scratch folder. Only the holder of the store lock may.
+    private func removeScratchLeftovers(holding lock: StoreLock) {
+        withExtendedLifetime(lock) {}
+        let scratch = Ingestor.scratchFolder(of: workspace)
+        for name in InputFiles.names(in: scratch.path) ?? [] where name.hasPrefix(Ingestor.scratchPrefix) {
+            try? FileManager.default.removeItem(at: scratch.appendingPathComponent(name))
+        }
+    }
+
     /// Captures the exports of `plans` while holding the store lock.
     private func capture(_ plans: [(URL, MailboxFormat)], request: IngestRequest, mailbox: String, holding lock: StoreLock,
                          progress: @escaping @Sendable (IngestProgress) -> Void) throws(IngestError) -> IngestSummary {
         do { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
+        removeScratchLeftovers(holding: lock)
         var sources: [any MessageSource] = []
         var pstExtractions: [PSTExtraction] = []
         var workDirectories: [URL] = []
@@ -130,7 +185,7 @@ public struct Ingestor: Sendable {
             case .maildir: sources.append(try MaildirReader(url: url, inMemoryLimit: inMemoryLimit))
             case .eml: sources.append(try EMLTreeReader(url: url, inMemoryLimit: inMemoryLimit))
             case .pst:
-                let work = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-pst-\(UUID().uuidString)")
+                let work = try makeScratchFolder()
                 workDirectories.append(work)
                 let extraction: PSTExtraction
                 do {
@@ -145,6 +200,7 @@ public struct Ingestor: Sendable {
         var summary = IngestSummary()
         summary.mailbox = mailbox
         summary.formats = plans.map { $0.1.rawValue }
+        summary.notices = Ingestor.linkNotices(plans)
         for e in pstExtractions {
             for c in e.notMail {
                 let fate = c.rendered ? "reported, rendered by readpst as \(c.renderedFiles.first?.pathExtension ?? "file"), not kept as mail" : "reported, not kept"
@@ -188,6 +244,7 @@ public struct Ingestor: Sendable {
         let reader = SourceReader(sources: sources, batchSize: batchSize, batchBytes: batchBytes)
         reader.start()
         var occurrences = OccurrenceCounter()
+        let committed: IngestSummary
         do throws(IngestError) {
             while let batch = reader.channel.take() {
                 let processed = try process(batch)
@@ -198,17 +255,18 @@ public struct Ingestor: Sendable {
                 }
                 try committer.submit(rows)
             }
+            try reader.finish()
+            // Every message is stored: an export that changed meanwhile may have given wrong or partial bytes.
+            try reader.checkUnchanged()
+            committed = try committer.finish()
         } catch {
             reader.stop()
-            _ = try? committer.finish()
-            throw error
-        }
-        do throws(IngestError) { try reader.finish() } catch {
-            _ = try? committer.finish()
-            throw error
+            var sofar = committer.drain()
+            sofar.notices += reader.notices
+            recordFailure(error, committed: sofar, request: request, mailbox: mailbox, at: capturedAt)
+            throw .stopped(reason: error, committed: sofar)
         }
         summary.notices += reader.notices
-        let committed = try committer.finish()
         summary.found = committed.found
         summary.storedNew = committed.storedNew
         summary.alreadyPresent = committed.alreadyPresent
@@ -229,6 +287,24 @@ public struct Ingestor: Sendable {
             }
         } catch { throw .archive("\(error)") }
         return summary
+    }
+
+    /// Marks the batch `failed` with what it committed and records the failure in the audit trail (best effort: if
+    /// the catalog itself failed, the next run marks the batch `interrupted`).
+    private func recordFailure(_ error: IngestError, committed s: IngestSummary, request: IngestRequest, mailbox: String,
+                               at finishedAt: String) {
+        var cause = error.cause
+        if cause.utf8.count > 2000 { cause = String(cause.prefix(2000)) + "…" }
+        try? workspace.catalog.write { db in
+            try db.execute(sql: """
+                UPDATE ingestBatch SET finishedAt = ?, status = 'failed', found = ?, storedNew = ?, alreadyPresent = ?, flagged = ?
+                WHERE id = ?
+                """, arguments: [finishedAt, s.found, s.storedNew, s.alreadyPresent, s.flagged, s.batchId])
+            try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                  objectIds: ["batch:\(s.batchId)", "mailbox:\(mailbox)"],
+                                  outcome: "failed: \(cause) Committed before the failure: found \(s.found), stored new \(s.storedNew), "
+                                      + "already present \(s.alreadyPresent), flagged \(s.flagged)")
+        }
     }
 
     /// One message after hashing, storing and parsing, with its catalog values already built (on the parsing
@@ -300,8 +376,16 @@ public struct Ingestor: Sendable {
             let stored: (sha256: String, isNew: Bool, parsed: ParsedMessage)
             do throws(ArchiveError) {
                 if let file = raw.file {
-                    // Too large for memory: copied into the store while hashed, then parsed from the stored file.
-                    let (sha, isNew) = try store.put(copyOf: file.path, offset: file.offset, length: file.length)
+                    // Too large for memory: copied into the store while hashed, then parsed from the stored file. It
+                    // is copied from the file the reader opened (and checked), whatever its name points to now.
+                    let source = raw.input?.path ?? file.path
+                    let sha: String, isNew: Bool
+                    do throws(ArchiveError) {
+                        (sha, isNew) = try store.put(copyOf: source, offset: file.offset, length: file.length)
+                    } catch {
+                        if case .cannotRead(let path, let reason) = error, path == source { throw .cannotRead(file.path, reason: reason) }
+                        throw error
+                    }
                     stored = (sha, isNew, try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine,
                                                                   sha256: sha, fallbackDate: fallback))
                 } else {
@@ -321,6 +405,7 @@ public struct Ingestor: Sendable {
             // The bytes are stored: the rows waiting for the catalog do not keep them.
             raw.bytes = Data()
             raw.file = nil
+            raw.input = nil
             results[i] = .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
                                             message: MessageValues(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
                                             flagsJSON: JSONText.array(raw.flags)))
@@ -416,6 +501,12 @@ final class Committer: @unchecked Sendable {
         if let failure { throw failure }
         return summary
     }
+
+    /// Waits for every queued batch and returns the totals of what was committed, whether or not one failed.
+    func drain() -> IngestSummary {
+        group.wait()
+        return summary
+    }
 }
 
 /// Makes the store's files durable on a thread of its own, while ingest goes on: batches are numbered as their
@@ -482,8 +573,9 @@ final class SourceReader: @unchecked Sendable {
     private let batchSize: Int
     private let batchBytes: Int
     private let done = DispatchSemaphore(value: 0)
+    // Touched by the consumer's thread only.
+    private var joined = false
     // Written by the reader thread; read after `done` is signalled.
-    private(set) var notices: [String] = []
     private var error: IngestError?
 
     init(sources: [any MessageSource], batchSize: Int, batchBytes: Int) {
@@ -509,7 +601,6 @@ final class SourceReader: @unchecked Sendable {
                         if batch.isEmpty { break }
                         guard channel.put(batch) else { return }
                     }
-                    notices += sources[index].notices
                 }
                 channel.finish(error: nil)
             } catch {
@@ -521,16 +612,35 @@ final class SourceReader: @unchecked Sendable {
         thread.start()
     }
 
+    /// Waits for the reader thread to end (once).
+    private func join() {
+        if joined { return }
+        done.wait()
+        joined = true
+    }
+
     /// Waits for the reader to reach the end; throws its error, if it had one.
     func finish() throws(IngestError) {
-        done.wait()
+        join()
         if let error { throw error }
     }
 
     /// Stops the reader early (the consumer failed) and waits for it.
     func stop() {
         channel.cancel()
-        done.wait()
+        join()
+    }
+
+    /// The findings of every source, also of one that stopped with an error (after ``finish()`` or ``stop()``).
+    var notices: [String] {
+        precondition(joined)
+        return sources.flatMap(\.notices)
+    }
+
+    /// Throws when a source changed while it was read (after ``finish()``).
+    func checkUnchanged() throws(IngestError) {
+        precondition(joined)
+        for source in sources { try source.checkUnchanged() }
     }
 }
 

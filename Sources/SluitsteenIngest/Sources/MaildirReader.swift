@@ -6,55 +6,86 @@ import Foundation
 /// The top-level folder is recorded as `INBOX`; a subfolder `.Projecten.Brug` as `Projecten/Brug`, with IMAP
 /// modified UTF-7 names decoded (`.Priv&AOk-` is `Privé`). Info flags (`:2,FS`) become copy flags, and Dovecot
 /// keyword letters are translated through `dovecot-keywords` when present.
+///
+/// The Maildir folder itself may be a symbolic link named on the command line; nothing inside it is followed
+/// (see ``InputFiles``): a linked subfolder, `cur`, `new`, message file or `dovecot-keywords` is skipped and
+/// reported in ``notices``, as is anything that is not a regular file, and a file that disappears between
+/// listing and reading (a mail program moved it).
 public struct MaildirReader: MessageSource {
-    private var files: [(url: URL, folder: String, position: Int, keywordNames: [Int: String])] = []
+    private struct Entry {
+        /// Path components below the root: the subfolder (if any), `cur` or `new`, the file name.
+        var components: [String]
+        var path: String
+        var folder: String
+        var position: Int
+        var keywordNames: [Int: String]
+    }
+    private var files: [Entry] = []
     private var index = 0
+    private let root: InputHandle
     public let expectedBytes: Int64?
-    public let notices: [String] = []
+    public private(set) var notices: [String] = []
     private let inMemoryLimit: Int
 
     /// Lists the messages of the Maildir at `url`; files larger than `inMemoryLimit` are not read into memory.
     public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
-        let fm = FileManager.default
-        var folders: [(URL, String)] = []
-        if MaildirReader.isMaildirFolder(url) { folders.append((url, "INBOX")) }
-        let children: [String]
-        do { children = try fm.contentsOfDirectory(atPath: url.path) } catch {
-            throw .unreadable(url.path, reason: "\(error.localizedDescription)")
+        root = try InputFiles.openRoot(url.path)
+        let rootPath = url.path
+        var folders: [(components: [String], folder: String)] = []
+        if MaildirReader.isMaildirFolder(url) { folders.append(([], "INBOX")) }
+        guard let children = InputFiles.names(in: rootPath) else {
+            throw .unreadable(rootPath, reason: "the folder cannot be listed")
         }
-        for name in children.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) })
-        where name.hasPrefix(".") && name != "." && name != ".." {
+        for name in children where name.hasPrefix(".") {
             let sub = url.appendingPathComponent(name, isDirectory: true)
             guard MaildirReader.isMaildirFolder(sub) else { continue }
+            if case .link(let target) = InputFiles.entry(sub.path) {
+                notices.append(InputFiles.Skip.link(target: target).notice(sub.path))
+                continue
+            }
             let parts = name.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map { ModifiedUTF7.decode(String($0)) }
-            folders.append((sub, parts.joined(separator: "/")))
+            folders.append(([name], parts.joined(separator: "/")))
         }
-        folders.sort { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }
+        folders.sort { $0.folder.utf8.lexicographicallyPrecedes($1.folder.utf8) }
         var total: Int64 = 0
-        for (dir, folder) in folders {
-            let keywordNames = MaildirReader.dovecotKeywords(dir)
-            var names: [(String, URL)] = []
+        for (components, folder) in folders {
+            let dir = components.reduce(rootPath) { $0 + "/" + $1 }
+            let keywordNames = MaildirReader.dovecotKeywords(below: root, components, path: dir, notices: &notices)
+            var names: [(name: String, components: [String], path: String)] = []
             for sub in ["cur", "new"] {
-                let d = dir.appendingPathComponent(sub, isDirectory: true)
-                let entries = (try? fm.contentsOfDirectory(atPath: d.path)) ?? []
-                for e in entries where !e.hasPrefix(".") {
-                    let f = d.appendingPathComponent(e)
-                    var isDir: ObjCBool = false
-                    guard fm.fileExists(atPath: f.path, isDirectory: &isDir), !isDir.boolValue else { continue }
-                    names.append((e, f))
-                    if let size = (try? fm.attributesOfItem(atPath: f.path)[.size]) as? NSNumber { total += size.int64Value }
+                let subPath = dir + "/" + sub
+                switch InputFiles.entry(subPath) {
+                case .directory: break
+                case .link(let target):
+                    notices.append(InputFiles.Skip.link(target: target).notice(subPath))
+                    continue
+                default: continue
+                }
+                for e in InputFiles.names(in: subPath) ?? [] where !e.hasPrefix(".") {
+                    let path = subPath + "/" + e
+                    switch InputFiles.entry(path) {
+                    case .file(let size):
+                        names.append((e, components + [sub, e], path))
+                        total += size
+                    case .link(let target): notices.append(InputFiles.Skip.link(target: target).notice(path))
+                    case .directory: notices.append(InputFiles.Skip.notRegular("a folder").notice(path))
+                    case .other(let kind): notices.append(InputFiles.Skip.notRegular(kind).notice(path))
+                    case .missing: notices.append(InputFiles.Skip.vanished.notice(path))
+                    }
                 }
             }
-            names.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+            names.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
             for (position, entry) in names.enumerated() {
-                files.append((entry.1, folder, position, keywordNames))
+                files.append(Entry(components: entry.components, path: entry.path, folder: folder, position: position,
+                                   keywordNames: keywordNames))
             }
         }
         expectedBytes = total
     }
 
-    /// Whether `url` is a Maildir folder (has `cur` and `new`).
+    /// Whether `url` is a Maildir folder (has `cur` and `new`). A `cur` or `new` that is a symbolic link counts
+    /// here, so that the reader can report it instead of passing over the folder in silence.
     public static func isMaildirFolder(_ url: URL) -> Bool {
         let fm = FileManager.default
         var a: ObjCBool = false, b: ObjCBool = false
@@ -63,11 +94,25 @@ public struct MaildirReader: MessageSource {
     }
 
     public mutating func next() throws(IngestError) -> RawMessage? {
-        guard index < files.count else { return nil }
-        let f = files[index]
-        index += 1
-        let content = try RawMessage.Content.of(file: f.url, inMemoryLimit: inMemoryLimit)
-        let name = f.url.lastPathComponent
+        while index < files.count {
+            let f = files[index]
+            index += 1
+            let opened: (InputHandle, stat)
+            do throws(InputFiles.Failure) { opened = try InputFiles.openFile(below: root, f.components, path: f.path) } catch {
+                switch error {
+                case .skip(let skip): notices.append(skip.notice(f.path)); continue
+                case .error(let e): throw e
+                }
+            }
+            let (content, input) = try InputFiles.content(of: opened.0, size: Int64(opened.1.st_size), path: f.path,
+                                                          inMemoryLimit: inMemoryLimit)
+            return message(f, content: content, input: input)
+        }
+        return nil
+    }
+
+    private func message(_ f: Entry, content: RawMessage.Content, input: InputHandle?) -> RawMessage {
+        let name = f.components.last ?? ""
         var flags: [String] = []
         var keywords: [String] = []
         if let range = name.range(of: ":2,") {
@@ -86,17 +131,39 @@ public struct MaildirReader: MessageSource {
                 }
             }
         }
-        if f.url.deletingLastPathComponent().lastPathComponent == "new" { flags.append("new") }
+        if f.components.dropLast().last == "new" { flags.append("new") }
         var delivery: Date?
         if let digits = name.split(separator: ".").first, let seconds = Int(digits), seconds > 0 {
             delivery = Date(timeIntervalSince1970: TimeInterval(seconds))
         }
-        return RawMessage(content: content, folder: f.folder, sourceFile: f.url.path, position: f.position,
-                          keywords: keywords, flags: flags, deliveryTime: delivery)
+        return RawMessage(content: content, folder: f.folder, sourceFile: f.path, position: f.position,
+                          keywords: keywords, flags: flags, deliveryTime: delivery, input: input)
     }
 
-    private static func dovecotKeywords(_ dir: URL) -> [Int: String] {
-        guard let text = try? String(contentsOf: dir.appendingPathComponent("dovecot-keywords"), encoding: .utf8) else { return [:] }
+    /// Dovecot's keyword names of the folder at `components`, read from its `dovecot-keywords` file (at most 1 MB:
+    /// Dovecot allows 26 keywords), which is skipped with a notice when it is a link or not a regular file.
+    private static func dovecotKeywords(below root: InputHandle, _ components: [String], path dir: String,
+                                        notices: inout [String]) -> [Int: String] {
+        let path = dir + "/dovecot-keywords"
+        switch InputFiles.entry(path) {
+        case .missing: return [:]
+        case .file: break
+        case .link(let target): notices.append(InputFiles.Skip.link(target: target).notice(path)); return [:]
+        case .directory: notices.append(InputFiles.Skip.notRegular("a folder").notice(path)); return [:]
+        case .other(let kind): notices.append(InputFiles.Skip.notRegular(kind).notice(path)); return [:]
+        }
+        let opened: (InputHandle, stat)
+        do throws(InputFiles.Failure) {
+            opened = try InputFiles.openFile(below: root, components + ["dovecot-keywords"], path: path)
+        } catch {
+            if case .skip(let skip) = error, skip != .vanished { notices.append(skip.notice(path)) }
+            if case .error(let e) = error { notices.append("\(path): not read (\(e.cause))") }
+            return [:]
+        }
+        guard let (content, _) = try? InputFiles.content(of: opened.0, size: min(Int64(opened.1.st_size), 1 << 20), path: path,
+                                                         inMemoryLimit: 1 << 20),
+              case .bytes(let data) = content else { return [:] }
+        let text = String(decoding: data, as: UTF8.self)
         var map: [Int: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)

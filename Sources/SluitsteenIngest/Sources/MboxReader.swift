@@ -14,11 +14,17 @@ import Glibc
 /// hostile file (MimeKit's issue-1189 mbox) it stops after two of four messages, where this reader keeps all four
 /// (tested in the corpus conformance tests).
 public struct MboxReader: MessageSource {
-    private let fd: Int32
+    private let file: InputHandle
     private let path: String
     private let folder: String
     private let buffer = ReadBuffer()
     private var scan = 0
+    /// Where `scan` is: at the start of a line, or inside a separator line or another line.
+    private enum Line { case start, separator, other }
+    private var line = Line.start
+    /// The first bytes of the separator line being read (at most ``fromLineMax``) and its full length.
+    private var separator = Data()
+    private var separatorLength = 0
     /// Where the current message starts in `buffer`, or -1 when it is not (or no longer) held there.
     private var messageStart = -1
     /// Where the current message starts in the file; meaningful while `inMessage`.
@@ -35,31 +41,50 @@ public struct MboxReader: MessageSource {
     public let expectedBytes: Int64?
     public private(set) var notices: [String] = []
     private var leadingBytes = 0
+    /// The file as it was when opened, to tell whether it changed while it was read.
+    private let opened: stat
 
     /// How much is read from the file at a time (tests make it small, to cut messages across many reads).
     public static let defaultBlockSize = 8 << 20
     private let blockSize: Int
+    /// How much of a separator (`From `) line is kept for its date; the rest of an absurdly long one is skipped.
+    static let fromLineMax = 4096
 
     /// Opens `url`; the folder recorded for its messages is the file name without an `.mbox`/`.mbx` extension.
     /// A message that grows beyond `inMemoryLimit` bytes is no longer held in memory: it is handed out as a range
-    /// of the file.
+    /// of the file. Memory does not grow with the length of a line either: a line is never held whole, only the
+    /// message it belongs to, and only up to the limit.
+    ///
+    /// `url` is the path named on the command line; if it is a symbolic link it is followed (the operator chose
+    /// it), but it must lead to a regular file.
     public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         self.blockSize = max(1, blockSize)
         path = url.path
-        fd = open(url.path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
-        var st = stat()
-        fstat(fd, &st)
-        expectedBytes = Int64(st.st_size)
+        (file, opened) = try InputFiles.openNamedFile(url.path)
+        expectedBytes = Int64(opened.st_size)
         let name = url.lastPathComponent
         let lower = name.lowercased()
         folder = (lower.hasSuffix(".mbox") || lower.hasSuffix(".mbx")) ? String(name.dropLast(lower.hasSuffix(".mbox") ? 5 : 4)) : name
-        posix_fadvise(fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
+        posix_fadvise(file.fd, 0, 0, Int32(POSIX_FADV_SEQUENTIAL))
     }
 
-    /// Closes the file. (Also closed when the reader reaches the end.)
-    public func close() { _ = Glibc.close(fd) }
+    /// Throws ``IngestError/changedWhileRead(_:detail:)`` when the mbox is no longer as it was when opened: another
+    /// size or modification time (a mail program wrote to it, compacted or truncated it), or another file under its
+    /// name (it was replaced). Messages cut from a changing mbox may be incomplete or missing.
+    public func checkUnchanged() throws(IngestError) {
+        guard let now = file.status() else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        if now.st_size != opened.st_size {
+            throw .changedWhileRead(path, detail: "its size went from \(opened.st_size) to \(now.st_size) bytes")
+        }
+        if now.st_mtim.tv_sec != opened.st_mtim.tv_sec || now.st_mtim.tv_nsec != opened.st_mtim.tv_nsec {
+            throw .changedWhileRead(path, detail: "it was written to (its modification time changed)")
+        }
+        var named = stat()
+        if stat(path, &named) != 0 || named.st_ino != opened.st_ino || named.st_dev != opened.st_dev {
+            throw .changedWhileRead(path, detail: "another file was put in its place, or it was removed")
+        }
+    }
 
     private mutating func fill() throws(IngestError) {
         // Drop what no longer matters: everything before the current message (or the scan point). A message that
@@ -74,73 +99,106 @@ public struct MboxReader: MessageSource {
             bufferOffset += Int64(keep)
             if messageStart >= 0 { messageStart -= keep }
         }
-        let n = buffer.read(from: fd, upTo: blockSize)
+        let n = buffer.read(from: file.fd, upTo: blockSize)
         if n < 0 { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         if n == 0 { eof = true }
+    }
+
+    /// The size of the read buffer (tests check that a long line does not make it grow).
+    var bufferCapacity: Int { buffer.capacity }
+
+    /// The offset in the buffer of the next newline at or after `scan`, if the buffer holds one.
+    private func newline() -> Int? {
+        guard scan < buffer.count, let p = memchr(buffer.base + scan, 0x0A, buffer.count - scan) else { return nil }
+        return buffer.base.distance(to: UnsafeMutableRawPointer(p))
     }
 
     public mutating func next() throws(IngestError) -> RawMessage? {
         if finished { return nil }
         while true {
-            // Find the end of the line starting at `scan`.
-            var lineEnd = -1
-            if scan < buffer.count, let p = memchr(buffer.base + scan, 0x0A, buffer.count - scan) {
-                lineEnd = buffer.base.distance(to: UnsafeMutableRawPointer(p)) + 1
-            }
-            if lineEnd < 0 {
-                if !eof {
-                    try fill()
+            switch line {
+            case .start:
+                // A line is told apart by its first bytes: an empty line by its newline, a separator by `From `.
+                let available = buffer.count - scan
+                if available == 0 {
+                    if !eof { try fill(); continue }
+                    return try finish()
+                }
+                if buffer.base.load(fromByteOffset: scan, as: UInt8.self) == 0x0A {
+                    if !inMessage { leadingBytes += 1 }
+                    scan += 1
+                    lastWasEmpty = true
                     continue
                 }
-                if scan < buffer.count { lineEnd = buffer.count } else {
-                    // End of file: the last message ends here.
-                    finished = true
-                    _ = Glibc.close(fd)
-                    if leadingBytes > 0 {
-                        notices.append("\(path): \(leadingBytes) bytes before the first 'From ' line belong to no message and were not stored")
+                if available < 5 && newline() == nil && !eof { try fill(); continue }
+                if available >= 5 && memcmp(buffer.base + scan, "From ", 5) == 0 {
+                    line = .separator
+                    separator.removeAll(keepingCapacity: true)
+                    separatorLength = 0
+                    if inMessage {
+                        // The previous message ends where this line starts (less the empty line before it).
+                        let message = emit(stopOffset: bufferOffset + Int64(scan) - (lastWasEmpty ? 1 : 0))
+                        inMessage = false
+                        messageStart = -1
+                        return message
                     }
-                    guard inMessage else { return nil }
-                    let stop = lastWasEmpty ? buffer.count - 1 : buffer.count
-                    return emit(stop: stop)
+                } else {
+                    line = .other
                 }
-            }
-            let lineStart = scan
-            let length = lineEnd - lineStart
-            scan = lineEnd
-            let line = buffer.base + lineStart
-            let isFrom = length >= 5 && memcmp(line, "From ", 5) == 0
-            if isFrom {
-                var result: RawMessage?
-                if inMessage {
-                    let stop = lastWasEmpty ? lineStart - 1 : lineStart
-                    result = emit(stop: stop)
+            case .separator:
+                let end = newline()
+                let stop = end ?? buffer.count
+                let room = max(0, MboxReader.fromLineMax - separator.count)
+                separator.append(buffer.base.assumingMemoryBound(to: UInt8.self) + scan, count: min(room, stop - scan))
+                separatorLength += stop - scan
+                scan = stop
+                if end == nil && !eof { try fill(); continue }
+                if let end { scan = end + 1 }
+                if separator.last == 0x0D { separator.removeLast() }
+                fromLine = String(decoding: separator, as: UTF8.self)
+                if separatorLength > MboxReader.fromLineMax {
+                    notices.append("\(path): the 'From ' line before message \(index) is \(separatorLength) bytes long; only its first "
+                        + "\(MboxReader.fromLineMax) bytes were read (for its date)")
                 }
-                var lineLength = length
-                if lineLength > 0 && line.load(fromByteOffset: lineLength - 1, as: UInt8.self) == 0x0A { lineLength -= 1 }
-                if lineLength > 0 && line.load(fromByteOffset: lineLength - 1, as: UInt8.self) == 0x0D { lineLength -= 1 }
-                fromLine = String(decoding: UnsafeRawBufferPointer(start: line, count: lineLength), as: UTF8.self)
-                messageStart = lineEnd
-                messageStartOffset = bufferOffset + Int64(lineEnd)
+                messageStart = scan
+                messageStartOffset = bufferOffset + Int64(scan)
                 inMessage = true
                 lastWasEmpty = false
-                if let result { return result }
-            } else {
-                if !inMessage { leadingBytes += length }
-                lastWasEmpty = length == 1 && line.load(as: UInt8.self) == 0x0A
+                line = .start
+            case .other:
+                let end = newline()
+                let stop = end.map { $0 + 1 } ?? buffer.count
+                if !inMessage { leadingBytes += stop - scan }
+                scan = stop
+                if end == nil && !eof { try fill(); continue }
+                lastWasEmpty = false
+                line = .start
             }
         }
     }
 
-    private mutating func emit(stop: Int) -> RawMessage {
-        let stopOffset = bufferOffset + Int64(stop)
+    /// The end of the file: the last message ends here, unless the file changed while it was read.
+    private mutating func finish() throws(IngestError) -> RawMessage? {
+        finished = true
+        if leadingBytes > 0 {
+            notices.append("\(path): \(leadingBytes) bytes before the first 'From ' line belong to no message and were not stored")
+        }
+        try checkUnchanged()
+        guard inMessage else { return nil }
+        return emit(stopOffset: bufferOffset + Int64(buffer.count) - (lastWasEmpty ? 1 : 0))
+    }
+
+    private mutating func emit(stopOffset: Int64) -> RawMessage {
         let length = max(stopOffset, messageStartOffset) - messageStartOffset
         let content: RawMessage.Content
+        var input: InputHandle?
         if messageStart >= 0 && length <= Int64(inMemoryLimit) {
             content = .bytes(Data(bytes: buffer.base + messageStart, count: Int(length)))
         } else {
             content = .file(FileRange(path: path, offset: messageStartOffset, length: length))
+            input = file
         }
-        let message = RawMessage(content: content, folder: folder, sourceFile: path, position: index, fromLine: fromLine)
+        let message = RawMessage(content: content, folder: folder, sourceFile: path, position: index, fromLine: fromLine, input: input)
         index += 1
         return message
     }

@@ -46,6 +46,9 @@ public struct RawMessage: Sendable {
     public var flags: [String]
     /// A delivery time known from outside the message (Maildir file name), used only when the message has no date.
     public var deliveryTime: Date?
+    /// The export's file that ``file`` lies in, kept open until the message is stored: ingest copies the bytes
+    /// from `input.path`, the very file the reader checked, not from whatever the name points to by then.
+    public var input: InputHandle?
 
     public init(bytes: Data, folder: String, sourceFile: String, position: Int, fromLine: String? = nil,
                 keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil) {
@@ -58,17 +61,22 @@ public struct RawMessage: Sendable {
         case bytes(Data)
         case file(FileRange)
 
-        /// The content of the file at `url`: read into memory up to `inMemoryLimit` bytes, else referred to.
+        /// The content of the regular file at `url` (a symbolic link is refused, not followed): read into memory up
+        /// to `inMemoryLimit` bytes, else referred to by its path. For files Sluitsteen wrote itself (readpst's
+        /// output in the workspace's private folder); the readers of exports open through ``InputFiles``.
         public static func of(file url: URL, inMemoryLimit: Int) throws(IngestError) -> Content {
-            var st = stat()
-            guard stat(url.path, &st) == 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
-            if Int64(st.st_size) > Int64(inMemoryLimit) { return .file(FileRange(path: url.path, offset: 0, length: Int64(st.st_size))) }
-            do { return .bytes(try Data(contentsOf: url)) } catch { throw .unreadable(url.path, reason: error.localizedDescription) }
+            let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
+            let handle = InputHandle(fd: fd)
+            guard let st = handle.status(), st.st_mode & S_IFMT == S_IFREG else {
+                throw .unreadable(url.path, reason: "it is not a regular file")
+            }
+            return try InputFiles.content(of: handle, size: Int64(st.st_size), path: url.path, inMemoryLimit: inMemoryLimit).0
         }
     }
 
     public init(content: Content, folder: String, sourceFile: String, position: Int, fromLine: String? = nil,
-                keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil) {
+                keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil, input: InputHandle? = nil) {
         switch content {
         case .bytes(let data): bytes = data; file = nil
         case .file(let range): bytes = Data(); file = range
@@ -80,6 +88,7 @@ public struct RawMessage: Sendable {
         self.keywords = keywords
         self.flags = flags
         self.deliveryTime = deliveryTime
+        self.input = input
     }
 }
 
@@ -91,4 +100,11 @@ public protocol MessageSource {
     var expectedBytes: Int64? { get }
     /// Findings about the export that are not messages (e.g. bytes before the first mbox separator).
     var notices: [String] { get }
+    /// Throws when the export changed since it was opened, in a way that can make what was read wrong or
+    /// incomplete. Ingest asks after every message was stored. (Only an mbox can: a message file never changes.)
+    func checkUnchanged() throws(IngestError)
+}
+
+extension MessageSource {
+    public func checkUnchanged() throws(IngestError) {}
 }

@@ -87,6 +87,7 @@ struct ExportCommand: ParsableCommand {
                 ("informatieobjecten", .int(Int64(summary.informatieobjecten))), ("bestanden", .int(Int64(summary.bestanden))),
                 ("contentFiles", .int(Int64(summary.contentFiles))), ("contentBytes", .int(summary.contentBytes)),
                 ("forecast", .bool(forecast != nil)), ("demo", .bool(ws.kind == .demo)),
+                ("leftOut", .strings(summary.leftOut)),
             ]))
         } else {
             if let notice = ws.kind.documentNotice { print(notice) }
@@ -97,6 +98,10 @@ struct ExportCommand: ParsableCommand {
             print("  content       \(summary.contentFiles) files, \(summary.contentBytes) bytes")
             print("  pakketHash    \(summary.packageHash)")
             print(String(format: "  time          %.1f s", summary.elapsed))
+            if !summary.leftOut.isEmpty {
+                print("  left out      \(summary.leftOut.count) messages, NOT in this package (they stay selected for a next export):")
+                for line in summary.leftOut { print("    \(line)") }
+            }
             print("After the e-depot accepts it: sluitsteen transfer confirm \(summary.packageId) --receipt FILE")
         }
     }

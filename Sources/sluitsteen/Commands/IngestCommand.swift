@@ -19,6 +19,12 @@ struct IngestCommand: ParsableCommand {
             to the full-text index (commands that match terms do so by themselves). The mailbox must be in the mailbox \
             register (a typo would make an unregistered mailbox whose mail is never destroyed), unless --new-mailbox \
             says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
+
+            A PATH that is a symbolic link is followed (you named it; the summary notes it). Inside an export \
+            nothing is followed: symbolic links, FIFOs and other special files in a Maildir or .eml folder are \
+            skipped and listed as notes, as is a message file that a mail program moved away during the ingest. \
+            If the ingest stops (an unreadable file, an mbox that changed while it was read), it says what was \
+            committed before that; running it again adds only what is missing.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -53,19 +59,27 @@ struct IngestCommand: ParsableCommand {
         let showProgress = output.showsProgress
         var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: try actor.resolve(ws).auditText)
         request.allowPasswordProtectedPST = allowPstPassword
-        let summary = try attempt {
-            var ingestor = Ingestor(workspace: ws, now: now)
-            ingestor.batchSize = max(1, batchSize)
-            return try ingestor.run(request) { p in
-                guard showProgress else { return }
-                let mb = Double(p.bytes) / 1_000_000
-                let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
-                var line = String(format: "\r%d messages, %.1f MB, %.0f msg/s", p.messages, mb, rate)
-                if let total = p.expectedBytes, total > 0, p.bytes > 0, p.elapsed > 0 {
-                    let remaining = Double(total - p.bytes) / (Double(p.bytes) / p.elapsed)
-                    line += String(format: ", %.0f%%, ETA %.0f s", 100 * Double(p.bytes) / Double(total), max(0, remaining))
+        let onProgress: @Sendable (IngestProgress) -> Void = { p in
+            guard showProgress else { return }
+            let mb = Double(p.bytes) / 1_000_000
+            let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
+            var line = String(format: "\r%d messages, %.1f MB, %.0f msg/s", p.messages, mb, rate)
+            if let total = p.expectedBytes, total > 0, p.bytes > 0, p.elapsed > 0 {
+                let remaining = Double(total - p.bytes) / (Double(p.bytes) / p.elapsed)
+                line += String(format: ", %.0f%%, ETA %.0f s", 100 * Double(p.bytes) / Double(total), max(0, remaining))
+            }
+            FileHandle.standardError.write(Data((line + "   ").utf8))
+        }
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.batchSize = max(1, batchSize)
+        let summary: IngestSummary = try attempt {
+            do throws(IngestError) { return try ingestor.run(request, progress: onProgress) } catch {
+                // The error says what was committed before the ingest stopped; the notes say what it skipped.
+                if case .stopped(_, let committed) = error {
+                    if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+                    for n in committed.notices { printError("note: \(n)") }
                 }
-                FileHandle.standardError.write(Data((line + "   ").utf8))
+                throw error
             }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }

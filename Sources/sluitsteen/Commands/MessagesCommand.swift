@@ -17,11 +17,25 @@ struct MessagesCommand: ParsableCommand {
     @Flag(name: .long, help: "One JSON object per line.")
     var json = false
 
+    /// Characters of a header value shown in the listing; a longer one (a catalog written before ingest bounded
+    /// header values, or a hostile message) is cut and marked, the full value stays in the message itself.
+    static let valueMax = 1_000
+
+    /// `text` cut to ``valueMax`` characters, ending in ` […]` when cut.
+    static func bounded(_ text: String) -> String {
+        text.utf8.count <= valueMax || text.count <= valueMax ? text : String(text.prefix(valueMax)) + " […]"
+    }
+
     func run() throws {
         let ws = try workspace.open()
         var out = FileOutput()
         try attempt {
-            try ws.catalog.forEachCopy(mailbox: mailbox) { copy in
+            try ws.catalog.forEachCopy(mailbox: mailbox) { listed in
+                var copy = listed
+                copy.subject = Self.bounded(copy.subject)
+                copy.messageId = Self.bounded(copy.messageId)
+                copy.keywords = copy.keywords.map(Self.bounded)
+                copy.attachmentNames = copy.attachmentNames.map(Self.bounded)
                 if json {
                     out.write(copy.jsonLine)
                 } else {
