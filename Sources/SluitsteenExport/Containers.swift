@@ -43,9 +43,16 @@ enum TarWriter {
         let handle = try FileHandle(forWritingTo: file)
         defer { try? handle.close() }
         var pending = Data()
+        // A write that fails (a full disk) is a failure to write the tar, named as such, not a failure to read.
+        func flush() throws {
+            do { try handle.write(contentsOf: pending) } catch {
+                throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error))
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
         func emit(_ d: Data) throws {
             pending.append(d)
-            if pending.count >= 1 << 20 { try handle.write(contentsOf: pending); pending.removeAll(keepingCapacity: true) }
+            if pending.count >= 1 << 20 { try flush() }
         }
         for entry in try FolderWalk.entries(folder) {
             let path = entry.isDirectory ? entry.rel + "/" : entry.rel
@@ -66,7 +73,8 @@ enum TarWriter {
             }
         }
         try emit(Data(count: 1024))
-        try handle.write(contentsOf: pending)
+        try flush()
+        do { try handle.synchronize() } catch { throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error)) }
     }
 
     /// The header block(s) for one entry: a pax `x` header first when the path does not fit ustar.

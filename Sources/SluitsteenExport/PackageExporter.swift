@@ -61,20 +61,57 @@ public struct PackageExporter: Sendable {
         } catch let e as ExportError { throw e } catch let e as XMLError { throw .schema(e.description) } catch {
             throw .schema("\(error)")
         }
-        let temp = parent.appendingPathComponent(".\(out.lastPathComponent).sluitsteen-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        // What a killed export left next to its --out (a hidden, half-built package holding mail) goes first.
+        Self.removeLeftovers(of: workspace)
+        let temp = parent.appendingPathComponent(".\(out.lastPathComponent)\(Self.tempMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let registration: URL
         do {
+            registration = try Self.register(temp, in: workspace)
             try PackageFiles.makeDirectory(temp)
         } catch {
             throw .cannotWrite(out.path, reason: "cannot create a working folder next to it (\(error))")
         }
         var renamed = false
-        defer { if !renamed { PackageFiles.remove(temp) } }
+        defer {
+            if !renamed { PackageFiles.remove(temp) }
+            unlink(registration.path)
+        }
         let build = Build(exporter: self, request: request, policy: policy, out: out, temp: temp,
                           mdtoSchema: mdtoSchema, pakbonSchema: pakbonSchema, progress: progress)
         var summary = try build.run { renamed = true }
         PackageFiles.remove(temp)
         summary.elapsed = Date().timeIntervalSince(started)
         return summary
+    }
+}
+
+extension PackageExporter {
+    /// The part of a working folder's name that marks it as Sluitsteen's (`.NAME.sluitsteen-tmp-PID-RANDOM`).
+    static let tempMarker = ".sluitsteen-tmp-"
+
+    /// Records where an export builds its package (in the workspace's scratch folder, one file per run, named by the
+    /// process), so that a killed export's hidden working folder — which holds mail — is found and removed later.
+    static func register(_ temp: URL, in workspace: Workspace) throws -> URL {
+        let folder = try workspace.scratchFolder(named: "exports")
+        let file = folder.appendingPathComponent("\(getpid())-\(UUID().uuidString).path")
+        try Data(temp.path.utf8).write(to: file)
+        return file
+    }
+
+    /// Removes the working folders of exports whose process is gone, and their registrations.
+    static func removeLeftovers(of workspace: Workspace) {
+        let folder = workspace.scratchDirectory.appendingPathComponent("exports", isDirectory: true)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasSuffix(".path") {
+            guard let pid = Int32(name.prefix(while: { $0 != "-" })), pid != getpid() else { continue }
+            // A process that still runs (this pid, possibly reused) keeps its folder; only a gone one's is removed.
+            if kill(pid, 0) == 0 || errno != ESRCH { continue }
+            let file = folder.appendingPathComponent(name)
+            if let path = try? String(contentsOf: file, encoding: .utf8), URL(fileURLWithPath: path).lastPathComponent.contains(tempMarker) {
+                PackageFiles.remove(URL(fileURLWithPath: path))
+            }
+            unlink(file.path)
+        }
     }
 }
 
@@ -377,7 +414,8 @@ private final class Build {
 
     private func newPackageId() throws -> String {
         let stamp = ISOTimestamp.format(exporter.now).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
-        let base = "\(policy.archiefvormer.tooi)-email-\(stamp)"
+        // A demo/test archive's package says so in its very name.
+        let base = "\(policy.archiefvormer.tooi)-email-\(workspace.kind == .demo ? "demo-" : "")\(stamp)"
         return try workspace.catalog.read { db in
             var id = base
             var n = 1
@@ -394,7 +432,8 @@ private final class Build {
         func t(_ name: String, _ value: String) -> XMLElement { XMLElement(name, text: XMLText.safe(value)) }
         func n(_ name: String, _ children: [XMLElement]) -> XMLElement { XMLElement(name, children: children) }
         let archiefvormer = policy.archiefvormer.name
-        var remarks = "Selectie: \(selectionText). \(copies) berichtkopieën, \(messages) berichten"
+        var remarks = workspace.kind.documentNotice.map { $0 + " " } ?? ""
+        remarks += "Selectie: \(selectionText). \(copies) berichtkopieën, \(messages) berichten"
         if copies > messages { remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)" }
         remarks += "."
         if !leftOut.isEmpty {
@@ -405,7 +444,7 @@ private final class Build {
         remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
         return XMLElement("pakbon", namespaceURI: ns, children: [
             t("identificatie", id),
-            t("titel", "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan \(policy.eDepot.contact)"),
+            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan \(policy.eDepot.contact)"),
             n("doel", [t("identificatieKenmerk", policy.eDepot.aggregationId), t("identificatieBron", policy.eDepot.contact)]),
             XMLElement("pakketHash", attributes: [XMLAttribute("algoritme", "SHA-256")], text: hash),
             t("aangemaaktOp", ISOTimestamp.format(exporter.now)),

@@ -7,6 +7,16 @@ import Glibc
 
 /// Low-level file writing for the package under construction: exclusive creation, full writes, clear errors.
 enum PackageFiles {
+    /// What a failed write says: "the disk is full" for ENOSPC (and EDQUOT), else the system's own words.
+    static func writeFailure(_ error: any Error) -> String {
+        let ns = error as NSError
+        let posix = (ns.domain == NSPOSIXErrorDomain ? ns.code : (ns.userInfo[NSUnderlyingErrorKey] as? NSError)?.code) ?? 0
+        if posix == Int(ENOSPC) || posix == Int(EDQUOT) || ns.code == NSFileWriteOutOfSpaceError {
+            return "the disk is full (no space left on the device)"
+        }
+        return ns.localizedDescription
+    }
+
     /// Writes `bytes` to a new file at `url` (it must not exist) and returns nothing; throws with the path.
     static func write(_ bytes: UnsafeRawBufferPointer, to url: URL) throws(ExportError) {
         try write(bytes, path: url.path)

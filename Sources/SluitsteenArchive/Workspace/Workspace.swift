@@ -134,6 +134,25 @@ public struct Workspace: Sendable {
         return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
     }
 
+    /// The workspace's scratch folder (`tmp/`), private to its owner: PST conversion and export bookkeeping work here,
+    /// never in a world-readable system folder.
+    public var scratchDirectory: URL { root.appendingPathComponent("tmp", isDirectory: true) }
+
+    /// Creates (if needed) the scratch folder and the folder `name` in it, both 0700 whatever the umask, and checks that
+    /// each is a real folder of this account (not a symbolic link or someone else's folder). Returns the folder.
+    public func scratchFolder(named name: String) throws(ArchiveError) -> URL {
+        let folder = scratchDirectory.appendingPathComponent(name, isDirectory: true)
+        for dir in [scratchDirectory, folder] {
+            if mkdir(dir.path, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(dir.path, reason: Errno.text(errno)) }
+            var st = stat()
+            guard lstat(dir.path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == geteuid(), chmod(dir.path, 0o700) == 0 else {
+                throw .cannotWrite(dir.path, reason: "it is not a private folder of this account (a symbolic link, or owned by someone "
+                    + "else); remove it and run the command again")
+            }
+        }
+        return folder
+    }
+
     /// The same workspace on another clock (tests of a demo archive, which replay several moments in one process).
     public func replaying(_ date: Date) throws(ArchiveError) -> Workspace {
         guard kind == .demo else { throw .clockReplayRefused(root.path, value: ISOTimestamp.format(date)) }

@@ -135,30 +135,17 @@ public struct Ingestor: Sendable {
 
     /// The workspace's private scratch folder (`<workspace>/tmp`, mode 0700 whatever the umask), where a PST is
     /// converted: nobody but the archive's own account can read what readpst writes there.
-    public static func scratchFolder(of workspace: Workspace) -> URL {
-        workspace.root.appendingPathComponent("tmp", isDirectory: true)
-    }
+    public static func scratchFolder(of workspace: Workspace) -> URL { workspace.scratchDirectory }
 
     /// The prefix of the folders ingest makes in the scratch folder; what a killed run left there is removed by
     /// the next ingest.
     static let scratchPrefix = "ingest-"
 
-    /// Creates the scratch folder (0700) if needed and a new private folder (0700) in it for one PST.
+    /// A new private folder (0700) in the workspace's scratch folder for one PST.
     private func makeScratchFolder() throws(IngestError) -> URL {
-        let scratch = Ingestor.scratchFolder(of: workspace)
-        let work = scratch.appendingPathComponent(Ingestor.scratchPrefix + "pst-" + UUID().uuidString, isDirectory: true)
-        for dir in [scratch, work] {
-            if mkdir(dir.path, 0o700) != 0 && errno != EEXIST {
-                throw .archive("cannot create \(dir.path): \(String(cString: strerror(errno))). Check the disk space and permissions.")
-            }
-            // The folder must be a real folder of this account, not a link someone put there.
-            var st = stat()
-            guard lstat(dir.path, &st) == 0, st.st_mode & S_IFMT == S_IFDIR, st.st_uid == geteuid(), chmod(dir.path, 0o700) == 0 else {
-                throw .archive("\(dir.path) is not a private folder of this account (a symbolic link, or owned by someone else). "
-                    + "Remove it and run the ingest again.")
-            }
+        do { return try workspace.scratchFolder(named: Ingestor.scratchPrefix + "pst-" + UUID().uuidString) } catch {
+            throw .archive(error.description)
         }
-        return work
     }
 
     /// Removes what a killed ingest left in the scratch folder. Only the holder of the store lock may.
