@@ -181,8 +181,11 @@ struct ExecutionJournal {
             try workspace.catalog.write { db in
                 let stamp = ISOTimestamp.format(workspace.clock.now())
                 for r in removals {
-                    try db.execute(sql: "UPDATE copy SET state = ?, keywordsJSON = '[]', flagsJSON = '[]', sourceFile = '' WHERE id = ?",
-                                   arguments: [finalCopyState, r.item.copyId])
+                    // The tombstone keeps no folder name (see Tombstone), no keywords, flags or source path.
+                    let folder = try String.fetchOne(db, sql: "SELECT folder FROM copy WHERE id = ?", arguments: [r.item.copyId]) ?? ""
+                    let key = Tombstone.isFolderKey(folder) ? folder : Tombstone.folderKey(mailbox: r.item.mailbox, folder: folder)
+                    try db.execute(sql: "UPDATE copy SET state = ?, folder = ?, keywordsJSON = '[]', flagsJSON = '[]', sourceFile = '' WHERE id = ?",
+                                   arguments: [finalCopyState, key, r.item.copyId])
                     let others = try Int.fetchOne(db, sql: """
                         SELECT COUNT(*) FROM copy WHERE sha256 = ? AND state NOT IN ('destroyed', 'purged')
                         """, arguments: [r.item.sha256]) ?? 0

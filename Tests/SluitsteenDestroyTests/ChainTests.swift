@@ -6,6 +6,7 @@ import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenIngest
 @testable import SluitsteenDestroy
 
 /// The whole chain on the fixtures: propose → approve (div, archivist) → bedenktijd → execute → verklaring.
@@ -508,4 +509,30 @@ import SluitsteenRetention
         #expect(try files(under: a.workspace.root, containing: "qxj7731zz") == [], "the destroyed message's words are in no file")
         #expect(!FileManager.default.fileExists(atPath: subjects.path))
     }
+
+    /// A destroyed copy's folder name goes too (a one-way digest stays, so that the same export taken in again does not
+    /// bring the copy back).
+    @Test func aDestroyedCopysFolderNameIsGoneAndTheCopyDoesNotComeBack() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-folder-\(UUID().uuidString)")
+        let folder = dir.appendingPathComponent("Maildir/.Sollicitatiezwq4418kk/cur")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for sub in ["cur", "new", "tmp"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent("Maildir/\(sub)"), withIntermediateDirectories: true)
+        }
+        try Data("From: a@example.org\nSubject: brief\nMessage-ID: <map@example.org>\nDate: Wed, 01 Jan 2031 10:00:00 +0100\n\ntekst\n".utf8)
+            .write(to: folder.appendingPathComponent("1900000000.a:2,S"))
+        let maildir = dir.appendingPathComponent("Maildir")
+        let a = try TestArchive.make(extraMailboxes: ["info2@krimpenerwaard.example,functional,"],
+                                     extraIngest: [("info2@krimpenerwaard.example", maildir.path)])
+        #expect(try !files(under: a.workspace.root, containing: "zwq4418kk").isEmpty)
+        let id = try a.proposeAndApprove()
+        #expect(try a.execute(id).destroyed == 13)
+        #expect(try files(under: a.workspace.root, containing: "zwq4418kk") == [])
+        // Taking the same export in again adds nothing: the tombstone is recognised.
+        let again = try Ingestor(workspace: a.workspace, now: Moments.execute).run(
+            IngestRequest(mailbox: "info2@krimpenerwaard.example", paths: [maildir], actor: "test"))
+        #expect(again.storedNew == 0 && again.alreadyPresent == 1)
+        #expect(try a.copies().filter { $0.mailbox == "info2@krimpenerwaard.example" }.map(\.state) == ["destroyed"])
+    }
 }
+

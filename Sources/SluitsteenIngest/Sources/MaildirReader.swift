@@ -39,7 +39,14 @@ public struct MaildirReader: MessageSource {
         }
         for name in children where name.hasPrefix(".") {
             let sub = url.appendingPathComponent(name, isDirectory: true)
-            guard MaildirReader.isMaildirFolder(sub) else { continue }
+            guard MaildirReader.isMaildirFolder(sub) else {
+                // A Maildir++ folder without cur and new holds no messages a reader could know of: say so, unless it is
+                // plainly not a folder of mail (a file such as .DS_Store, or an empty folder).
+                if case .directory = InputFiles.entry(sub.path), !(InputFiles.names(in: sub.path) ?? []).isEmpty {
+                    notices.append("\(sub.path): skipped, a folder without cur or new is not a Maildir folder; its files were not read")
+                }
+                continue
+            }
             if case .link(let target) = InputFiles.entry(sub.path) {
                 notices.append(InputFiles.Skip.link(target: target).notice(sub.path))
                 continue
@@ -86,11 +93,13 @@ public struct MaildirReader: MessageSource {
 
     /// Whether `url` is a Maildir folder (has `cur` and `new`). A `cur` or `new` that is a symbolic link counts
     /// here, so that the reader can report it instead of passing over the folder in silence.
+    /// A Maildir folder holds `cur` or `new` (or both): an export that dropped an empty one (git keeps no empty
+    /// folder, some exporters leave them out) is still a Maildir, and its messages are read.
     public static func isMaildirFolder(_ url: URL) -> Bool {
         let fm = FileManager.default
         var a: ObjCBool = false, b: ObjCBool = false
-        return fm.fileExists(atPath: url.appendingPathComponent("cur").path, isDirectory: &a) && a.boolValue
-            && fm.fileExists(atPath: url.appendingPathComponent("new").path, isDirectory: &b) && b.boolValue
+        return (fm.fileExists(atPath: url.appendingPathComponent("cur").path, isDirectory: &a) && a.boolValue)
+            || (fm.fileExists(atPath: url.appendingPathComponent("new").path, isDirectory: &b) && b.boolValue)
     }
 
     public mutating func next() throws(IngestError) -> RawMessage? {
