@@ -50,7 +50,7 @@ print(ids[-1] if ids else "")' || true)
 [ -n "$LIST" ] || LIST=VL-2033-001
 run destroy approve "$LIST" --role div --by P0010
 at 2033-06-02T09:00:00Z
-say "(one person cannot approve in a second role: four eyes)"
+say "(only a person registered as archivist in approvers.csv approves as archivist; each role by another person)"
 "$BIN" destroy approve "$LIST" --role archivist --by P0010 || true
 run destroy approve "$LIST" --role archivist --by P0011
 say "(executing before the bedenktijd is over is refused)"
