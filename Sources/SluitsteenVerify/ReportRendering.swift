@@ -32,6 +32,7 @@ extension CheckID {
         .name: "Namen toegestaan en uniek",
         .pathLength: "Volledige paden hoogstens 255 tekens",
         .fileType: "Alleen gewone bestanden en mappen",
+        .pakbonPresent: "pakbon.xml aanwezig als bestand in de hoofdmap van het pakket",
         .pakbonSchema: "Pakbon geldig volgens het pakbonschema 1.0",
         .pakbonCounts: "Aantallen in de pakbon kloppen",
         .pakbonOmvang: "Totale omvang in de pakbon klopt",
@@ -41,6 +42,7 @@ extension CheckID {
         .bagitOxum: "BagIt Payload-Oxum klopt",
         .bagitTagManifest: "BagIt-tagmanifesten kloppen",
         .policyWaardering: "Beleid: alleen informatieobjecten met waardering B",
+        .memberName: "Namen in de tar of zip eenduidig en veilig: relatief, zonder '..', elk één keer",
         VerifyError.unreadableCheck: "Pakket en bestanden leesbaar",
     ]
 }
