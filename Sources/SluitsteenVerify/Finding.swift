@@ -40,6 +40,7 @@ public struct CheckID: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let pathLength = CheckID("structure.path-length")
     public static let fileType = CheckID("structure.file-type")
     // 5. Pakbon and BagIt
+    public static let pakbonPresent = CheckID("pakbon.present")
     public static let pakbonSchema = CheckID("pakbon.schema")
     public static let pakbonCounts = CheckID("pakbon.counts")
     public static let pakbonOmvang = CheckID("pakbon.totale-omvang")
@@ -50,6 +51,8 @@ public struct CheckID: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let bagitTagManifest = CheckID("bagit.tagmanifest")
     // 6. Policy
     public static let policyWaardering = CheckID("policy.waardering")
+    // 7. The container (tar, zip)
+    public static let memberName = CheckID("package.member-name")
 }
 
 /// One failed check: which check, which file (path inside the package), where in it, and why.

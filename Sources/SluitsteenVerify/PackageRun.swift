@@ -58,18 +58,40 @@ struct PackageRun {
         var bag = BagItCheck(layout: layout, tagEntries: layout.isBag ? try tagEntries() : [])
         if layout.isBag { try bag.readTagFiles(store: store, findings: &report.findings) }
 
-        // The pakbon first (small): its doel is needed to judge isOnderdeelVan.
+        // Members of a tar or zip that could not be placed in the package tree.
+        for problem in store.problems {
+            report.findings.append(Finding(.memberName, path: problem.name,
+                "Dit item van de \(store.kind) is niet gecontroleerd: \(problem.reason)."))
+        }
+
+        // The pakbon first (small): its doel is needed to judge isOnderdeelVan. An e-depot needs it.
         var pakbon: PakbonCheck?
         let pakbonPath = layout.payload + PackageVerifier.pakbonName
-        if let entry = try store.children(of: base).first(where: { $0.path == pakbonPath && $0.kind == .file }) {
-            let data = try pool.readers[0].readAll(entry, limit: PackageVerifier.sidecarLimit)
-            var digests: [HashAlgorithm: String] = [:]
-            for algorithm in bag.manifests.keys { digests[algorithm] = Digest.hex(data, algorithm) }
-            report.findings += BagItCheck.compare(digests, path: "data/" + PackageVerifier.pakbonName,
-                rel: PackageVerifier.pakbonName, bag.manifests)
-            pakbon = try PakbonCheck(data: data, options: options, findings: &report.findings)
+        let pakbonEntry = try store.children(of: base).first { $0.path == pakbonPath }
+        if let entry = pakbonEntry, entry.kind == .file {
+            do {
+                let data = try pool.readers[0].readAll(entry, limit: PackageVerifier.sidecarLimit)
+                var digests: [HashAlgorithm: String] = [:]
+                for algorithm in bag.manifests.keys { digests[algorithm] = Digest.hex(data, algorithm) }
+                report.findings += BagItCheck.compare(digests, path: "data/" + PackageVerifier.pakbonName,
+                    rel: PackageVerifier.pakbonName, bag.manifests)
+                pakbon = try PakbonCheck(data: data, options: options, findings: &report.findings)
+            } catch let error as VerifyError {
+                throw error
+            } catch {
+                report.findings.append(Finding(VerifyError.unreadableCheck, path: PackageVerifier.pakbonName,
+                    "De pakbon kan niet worden gelezen: \(error)"))
+            }
         } else {
-            report.notes.append("Het pakket heeft geen pakbon.xml; aantallen en pakkethash zijn niet gecontroleerd.")
+            let what: String?
+            switch pakbonEntry?.kind {
+            case .directory?: what = "map"
+            case .other(let kind)?: what = kind
+            default: what = nil
+            }
+            report.findings.append(Finding(.pakbonPresent, path: PackageVerifier.pakbonName,
+                (what.map { "pakbon.xml is een \($0), geen gewoon bestand" } ?? "Het pakket heeft geen pakbon.xml")
+                    + "; aantallen en pakkethash zijn niet gecontroleerd. Een e-depot neemt geen pakket zonder pakbon aan."))
         }
 
         var totals = Totals(relations: RelationIndex(doel: pakbon?.doel))
@@ -119,7 +141,9 @@ struct PackageRun {
             .begrippenlijst, .missingBestandSidecar, .missingFolderSidecar, .orphanSidecar, .sidecarKind,
             .representatie, .onderdeel, .oneParent, .name, .pathLength, .fileType,
         ]
+        run.append(.pakbonPresent)
         if pakbon != nil { run += [.pakbonSchema, .pakbonCounts, .pakbonOmvang, .pakbonHash] }
+        if store.kind != "folder" { run.append(.memberName) }
         if layout.isBag { run += [.bagitDeclaration, .bagitManifest, .bagitOxum, .bagitTagManifest] }
         if options.requireWaarderingB { run.append(.policyWaardering) }
         report.checksRun = run.sorted()
@@ -241,6 +265,10 @@ struct PackageRun {
         // The structure rules of each folder, in parallel as well.
         let payload = layout.payload
         let folderFindings: [[Finding]] = parallelMap(count: batch.count, pool: pool) { _, j in
+            if batch[j].tooDeep {
+                return [Finding(.pathLength, path: batch[j].rel,
+                    "De map ligt meer dan \(PackageStores.maxDepth) niveaus diep; wat erin staat is niet gecontroleerd.")]
+            }
             var kinds: [String: SidecarSummary.Kind] = [:]
             for entry in batch[j].entries {
                 if let i = frozenIndex[entry.path] { kinds[entry.path] = sidecarResults[i].summary.kind }

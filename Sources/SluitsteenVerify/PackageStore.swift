@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import ZIPFoundation
 
 /// One entry of a package container: its `/`-separated path relative to the container root, kind and size.
 struct PackageEntry: Sendable {
@@ -19,12 +18,18 @@ protocol EntryReader {
 }
 
 extension EntryReader {
-    /// The whole entry, refused when larger than `limit`.
+    /// The whole entry, refused when larger than `limit` (by its listed size, and again while reading, so an entry
+    /// that turns out larger than listed never grows the buffer past the limit).
     func readAll(_ entry: PackageEntry, limit: Int64) throws -> Data {
         guard entry.size <= limit else { throw StoreError("\(entry.path) is \(entry.size) bytes, over \(limit)") }
         var data = Data()
         data.reserveCapacity(Int(entry.size))
-        try read(entry) { data.append(contentsOf: $0) }
+        try read(entry) { bytes in
+            guard Int64(data.count + bytes.count) <= limit else {
+                throw StoreError("\(entry.path) is larger than \(limit) bytes")
+            }
+            data.append(contentsOf: bytes)
+        }
         return data
     }
 }
@@ -32,6 +37,13 @@ extension EntryReader {
 struct StoreError: Error, CustomStringConvertible {
     let description: String
     init(_ d: String) { description = d }
+}
+
+/// A member of a tar or zip that is left out of the package tree, and why (Dutch, for the finding).
+struct MemberProblem: Sendable, Equatable {
+    /// The member's name as stored in the container.
+    let name: String
+    let reason: String
 }
 
 /// A package container: a folder, a tar or a zip, listed one folder at a time; bytes read on demand by
@@ -44,30 +56,82 @@ protocol PackageStore: Sendable {
     /// empty when the folder does not exist.
     func children(of folder: String) throws -> [PackageEntry]
     func makeReader() throws -> any EntryReader
+    /// Members of a tar or zip whose names cannot be placed in the package (absolute, `..`, duplicate ...).
+    var problems: [MemberProblem] { get }
+}
+
+extension PackageStore {
+    var problems: [MemberProblem] { [] }
 }
 
 enum PackageStores {
-    /// Opens `url` as a folder, tar or zip, judged by what it is (not only by its name).
+    /// Folders deeper than this are not read: the NA's 255-character path limit cannot be met below it, and a
+    /// deeper tree only multiplies findings (a 5,000-level tar made a 51 MB report).
+    static let maxDepth = 128
+
+    /// Opens `url` as a folder, tar or zip, judged by what it is (not only by its name). A named pipe, a device or
+    /// a socket is refused without being opened for a blocking read.
     static func open(_ url: URL) throws(VerifyError) -> any PackageStore {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw .unreadable(path: url.path, reason: "no such file or folder")
-        }
+        let kind: FileKind
+        do { kind = try InputFile.kind(of: url.path) } catch { throw .unreadable(path: url.path, reason: error.description) }
         do {
-            if isDirectory.boolValue { return try FolderStore(root: url) }
-            let handle = try FileHandle(forReadingFrom: url)
-            let head = try handle.read(upToCount: 512) ?? Data()
-            try? handle.close()
-            if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
-                return try ZipStore(url: url)
+            switch kind {
+            case .directory:
+                return try FolderStore(root: url)
+            case .regular:
+                let fd = try InputFile.openRegular(url.path)
+                defer { close(fd) }
+                var head = [UInt8](repeating: 0, count: 512)
+                let n = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 512, 0) }
+                head = Array(head.prefix(max(0, n)))
+                if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0x50, 0x4B, 0x05, 0x06]) {
+                    return try ZipStore(url: url)
+                }
+                if head.count == 512 || url.pathExtension.lowercased() == "tar" { return try TarStore(url: url) }
+                throw StoreError("not a folder, tar or zip file")
+            default:
+                throw InputError.wrongKind(kind, expected: "a package (a folder, a .tar or a .zip file)")
             }
-            if head.count == 512 || url.pathExtension.lowercased() == "tar" { return try TarStore(url: url) }
-            throw StoreError("not a folder, tar or zip file")
         } catch let error as VerifyError {
             throw error
         } catch {
             throw .unreadable(path: url.path, reason: "\(error)")
         }
+    }
+
+    /// Where a tar or zip member goes in the package tree.
+    enum MemberPath: Equatable {
+        /// The container root itself (`.` or `./`).
+        case root
+        /// The `/`-separated path without leading `./` or trailing `/`.
+        case path(String)
+        /// Not placed: why (Dutch).
+        case refused(String)
+    }
+
+    /// Judges a stored member name: an absolute name, `..`, an empty or `.` step, or more than ``maxDepth`` levels
+    /// keep the member out of the package tree (unpacking it would write outside the package, or somewhere else
+    /// than where the verifier looked).
+    static func memberPath(_ raw: String) -> MemberPath {
+        if raw.isEmpty { return .refused("de naam is leeg") }
+        if raw.hasPrefix("/") {
+            return .refused("de naam is een absoluut pad (begint met '/'); uitpakken zou buiten het pakket schrijven")
+        }
+        var path = Substring(raw)
+        while path.hasPrefix("./") { path = path.dropFirst(2) }
+        if path.hasSuffix("/") { path = path.dropLast() }
+        if path.isEmpty || path == "." { return .root }
+        let steps = path.split(separator: "/", omittingEmptySubsequences: false)
+        if steps.contains("..") {
+            return .refused("de naam bevat '..'; uitpakken zou buiten het pakket kunnen schrijven")
+        }
+        if steps.contains("") || steps.contains(".") {
+            return .refused("de naam bevat een lege of '.'-stap ('//' of '/./'), zodat niet eenduidig is waar het hoort")
+        }
+        if steps.count > maxDepth {
+            return .refused("het ligt \(steps.count) niveaus diep; meer dan \(maxDepth) niveaus wordt niet gelezen")
+        }
+        return .path(String(path))
     }
 
     /// Sorts the children of one folder so that a depth-first walk visits files in the byte order of their full
@@ -83,8 +147,12 @@ enum PackageStores {
         entries = keyed.map(\.1)
     }
 
-    /// Groups a complete entry list (tar, zip) by parent folder, adding folders that appear only in paths.
-    static func treeIndex(_ list: [PackageEntry]) -> [String: [PackageEntry]] {
+    /// Groups a complete entry list (tar, zip; in container order) by parent folder, adding folders that appear
+    /// only in paths. A path listed twice keeps one entry: a folder over a file (so what lies below it is still
+    /// read), else the first; the others are reported in `problems` (a repeated folder is harmless and is not).
+    static func treeIndex(_ list: [PackageEntry], container: String, problems: inout [MemberProblem])
+        -> [String: [PackageEntry]]
+    {
         var index: [String: [PackageEntry]] = [:]
         var folders = Set<String>()
         for entry in list where entry.kind == .directory { folders.insert(entry.path) }
@@ -96,8 +164,41 @@ enum PackageStores {
                 folder = parent(of: folder)
             }
         }
-        for key in Array(index.keys) { walkSort(&index[key]!) }
+        for key in Array(index.keys) {
+            dropDuplicates(&index[key]!, container: container, problems: &problems)
+            walkSort(&index[key]!)
+        }
         return index
+    }
+
+    /// Keeps one entry per path in one folder's listing (see ``treeIndex(_:container:problems:)``).
+    private static func dropDuplicates(_ entries: inout [PackageEntry], container: String,
+        problems: inout [MemberProblem])
+    {
+        var kept: [String: Int] = [:]
+        var result: [PackageEntry] = []
+        result.reserveCapacity(entries.count)
+        for entry in entries {
+            guard let i = kept[entry.path] else {
+                kept[entry.path] = result.count
+                result.append(entry)
+                continue
+            }
+            let first = result[i]
+            if first.kind == .directory && entry.kind == .directory { continue }
+            let dropped: PackageEntry
+            if entry.kind == .directory {
+                dropped = first
+                result[i] = entry
+            } else {
+                dropped = entry
+            }
+            let reason = first.kind == .directory || entry.kind == .directory
+                ? "er is ook een map met deze naam; alleen de map is gecontroleerd"
+                : "de naam komt meer dan eens voor in de \(container); alleen het eerste exemplaar is gecontroleerd"
+            problems.append(MemberProblem(name: dropped.path, reason: reason))
+        }
+        entries = result
     }
 
     static func parent(of path: String) -> String {
@@ -138,6 +239,8 @@ struct FolderStore: PackageStore {
             case S_IFREG: list.append(PackageEntry(path: rel, kind: .file, size: Int64(info.st_size)))
             case S_IFDIR: list.append(PackageEntry(path: rel, kind: .directory, size: 0))
             case S_IFLNK: list.append(PackageEntry(path: rel, kind: .other("symbolische koppeling"), size: 0))
+            case S_IFIFO: list.append(PackageEntry(path: rel, kind: .other("named pipe (FIFO)"), size: 0))
+            case S_IFCHR, S_IFBLK: list.append(PackageEntry(path: rel, kind: .other("apparaatbestand"), size: 0))
             default: list.append(PackageEntry(path: rel, kind: .other("speciaal bestand"), size: 0))
             }
         }
@@ -149,9 +252,10 @@ struct FolderStore: PackageStore {
 
     struct Reader: EntryReader {
         let root: String
+        /// Opens the file without following a link or blocking on a pipe: it was listed as a regular file, and
+        /// anything else now (swapped while verifying) is refused.
         func read(_ entry: PackageEntry, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-            let fd = Foundation.open(root + "/" + entry.path, O_RDONLY)
-            guard fd >= 0 else { throw StoreError("\(entry.path): \(String(cString: strerror(errno)))") }
+            let fd = try InputFile.openRegular(root + "/" + entry.path, followLinks: false)
             defer { close(fd) }
             try readFD(fd, limit: nil, sizeHint: entry.size, body)
         }
@@ -187,21 +291,22 @@ struct TarStore: PackageStore {
     let url: URL
     /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once).
     let index: [String: [PackageEntry]]
+    let problems: [MemberProblem]
     var kind: String { "tar" }
 
     func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
 
     init(url: URL) throws {
         self.url = url
-        let fd = Foundation.open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw StoreError(String(cString: strerror(errno))) }
+        let fd = try InputFile.openRegular(url.path)
         defer { close(fd) }
         var info = stat()
         fstat(fd, &info)
         let fileSize = Int64(info.st_size)
         var list: [PackageEntry] = []
+        var problems: [MemberProblem] = []
         var offset: Int64 = 0
-        var pendingPath: String?
+        var pendingPath: [UInt8]?
         var pendingSize: Int64?
         var header = [UInt8](repeating: 0, count: 512)
         var sawEnd = false
@@ -214,7 +319,7 @@ struct TarStore: PackageStore {
             let type = header[156]
             var size = try Self.number(header[124..<136])
             if let s = pendingSize { size = s }
-            guard size >= 0, offset + size <= fileSize else {
+            guard size >= 0, size <= fileSize - offset else {
                 throw StoreError("the tar is truncated: an entry needs \(size) bytes at byte \(offset), "
                     + "but the file ends at \(fileSize)")
             }
@@ -227,52 +332,58 @@ struct TarStore: PackageStore {
                 pendingSize = s
                 offset += padded
                 continue
-            case UInt8(ascii: "g"):  // global pax header: nothing we need
+            case UInt8(ascii: "g"), UInt8(ascii: "K"):  // global pax header, GNU long link target: not needed
                 offset += padded
                 continue
             case UInt8(ascii: "L"):  // GNU long name
                 let data = try Self.readBytes(fd, offset, Int(size))
-                pendingPath = String(decoding: data.prefix { $0 != 0 }, as: UTF8.self)
+                pendingPath = Array(data.prefix { $0 != 0 })
                 offset += padded
                 continue
             default:
                 break
             }
-            var path = pendingPath ?? Self.headerPath(header)
+            let rawPath = pendingPath ?? Self.headerPath(header)
             pendingPath = nil
             pendingSize = nil
-            while path.hasPrefix("./") { path.removeFirst(2) }
-            if path.hasSuffix("/") { path.removeLast() }
-            if !path.isEmpty && path != "." {
-                switch type {
-                case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
-                    list.append(PackageEntry(path: path, kind: .file, size: size, offset: offset))
-                case UInt8(ascii: "5"):
-                    list.append(PackageEntry(path: path, kind: .directory, size: 0))
-                case UInt8(ascii: "1"), UInt8(ascii: "2"):
-                    list.append(PackageEntry(path: path, kind: .other("koppeling"), size: 0))
-                default:
-                    list.append(PackageEntry(path: path, kind: .other("speciaal bestand"), size: 0))
-                }
+            defer { offset += padded }
+            guard let name = String(validating: rawPath, as: UTF8.self) else {
+                problems.append(MemberProblem(name: String(decoding: rawPath, as: UTF8.self),
+                    reason: "de naam is geen geldige UTF-8"))
+                continue
             }
-            offset += padded
+            let path: String
+            switch PackageStores.memberPath(name) {
+            case .root: continue
+            case .refused(let reason): problems.append(MemberProblem(name: name, reason: reason)); continue
+            case .path(let p): path = p
+            }
+            switch type {
+            case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
+                list.append(PackageEntry(path: path, kind: .file, size: size, offset: offset))
+            case UInt8(ascii: "5"):
+                list.append(PackageEntry(path: path, kind: .directory, size: 0))
+            case UInt8(ascii: "1"):
+                list.append(PackageEntry(path: path, kind: .other("harde koppeling"), size: 0))
+            case UInt8(ascii: "2"):
+                list.append(PackageEntry(path: path, kind: .other("symbolische koppeling"), size: 0))
+            case UInt8(ascii: "3"), UInt8(ascii: "4"):
+                list.append(PackageEntry(path: path, kind: .other("apparaatbestand"), size: 0))
+            case UInt8(ascii: "6"):
+                list.append(PackageEntry(path: path, kind: .other("named pipe (FIFO)"), size: 0))
+            default:
+                list.append(PackageEntry(path: path, kind: .other("speciaal bestand"), size: 0))
+            }
         }
         guard sawEnd else {
             throw StoreError("the tar is truncated: it ends at byte \(fileSize) without the end-of-archive blocks")
         }
-        self.index = PackageStores.treeIndex(list)
+        self.index = PackageStores.treeIndex(list, container: "tar", problems: &problems)
+        self.problems = problems
     }
 
     func makeReader() throws -> any EntryReader {
-        let fd = Foundation.open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw StoreError(String(cString: strerror(errno))) }
-        return Reader(descriptor: Descriptor(fd))
-    }
-
-    final class Descriptor {
-        let fd: Int32
-        init(_ fd: Int32) { self.fd = fd }
-        deinit { close(fd) }
+        Reader(descriptor: Descriptor(try InputFile.openRegular(url.path)))
     }
 
     struct Reader: EntryReader {
@@ -310,15 +421,15 @@ struct TarStore: PackageStore {
         return v
     }
 
-    private static func headerPath(_ h: [UInt8]) -> String {
-        let name = String(decoding: h[0..<100].prefix { $0 != 0 }, as: UTF8.self)
+    private static func headerPath(_ h: [UInt8]) -> [UInt8] {
+        let name = Array(h[0..<100].prefix { $0 != 0 })
         let isUstar = h[257..<262].elementsEqual("ustar".utf8)
-        let prefix = isUstar ? String(decoding: h[345..<500].prefix { $0 != 0 }, as: UTF8.self) : ""
-        return prefix.isEmpty ? name : prefix + "/" + name
+        let prefix = isUstar ? Array(h[345..<500].prefix { $0 != 0 }) : []
+        return prefix.isEmpty ? name : prefix + [0x2F] + name
     }
 
-    private static func parsePax(_ data: [UInt8]) -> (String?, Int64?) {
-        var path: String?
+    private static func parsePax(_ data: [UInt8]) -> ([UInt8]?, Int64?) {
+        var path: [UInt8]?
         var size: Int64?
         var i = 0
         while i < data.count {
@@ -328,9 +439,9 @@ struct TarStore: PackageStore {
             let record = data[(space + 1)..<(i + length - 1)]
             if let eq = record.firstIndex(of: UInt8(ascii: "=")) {
                 let key = String(decoding: record[..<eq], as: UTF8.self)
-                let value = String(decoding: record[(eq + 1)...], as: UTF8.self)
+                let value = Array(record[(eq + 1)...])
                 if key == "path" { path = value }
-                if key == "size" { size = Int64(value) }
+                if key == "size" { size = Int64(String(decoding: value, as: UTF8.self)) }
             }
             i += length
         }
@@ -338,54 +449,9 @@ struct TarStore: PackageStore {
     }
 }
 
-// MARK: - Zip
-
-struct ZipStore: PackageStore {
-    let url: URL
-    /// The zip's entries by parent folder (from its central directory).
-    let index: [String: [PackageEntry]]
-    var kind: String { "zip" }
-
-    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
-
-    init(url: URL) throws {
-        self.url = url
-        let archive = try Archive(url: url, accessMode: .read)
-        var list: [PackageEntry] = []
-        for entry in archive {
-            var path = entry.path
-            while path.hasPrefix("./") { path.removeFirst(2) }
-            if path.hasSuffix("/") { path.removeLast() }
-            guard !path.isEmpty else { continue }
-            switch entry.type {
-            case .file: list.append(PackageEntry(path: path, kind: .file, size: Int64(entry.uncompressedSize)))
-            case .directory: list.append(PackageEntry(path: path, kind: .directory, size: 0))
-            case .symlink: list.append(PackageEntry(path: path, kind: .other("symbolische koppeling"), size: 0))
-            }
-        }
-        self.index = PackageStores.treeIndex(list)
-    }
-
-    func makeReader() throws -> any EntryReader {
-        let archive = try Archive(url: url, accessMode: .read)
-        var index: [String: Entry] = [:]
-        for entry in archive {
-            var path = entry.path
-            while path.hasPrefix("./") { path.removeFirst(2) }
-            if path.hasSuffix("/") { path.removeLast() }
-            index[path] = entry
-        }
-        return Reader(archive: archive, index: index)
-    }
-
-    struct Reader: EntryReader {
-        let archive: Archive
-        let index: [String: Entry]
-        func read(_ entry: PackageEntry, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-            guard let zipEntry = index[entry.path] else { throw StoreError("\(entry.path) not in the zip") }
-            _ = try archive.extract(zipEntry, bufferSize: 1 << 20, skipCRC32: false) { data in
-                try data.withUnsafeBytes { try body($0) }
-            }
-        }
-    }
+/// An open file descriptor, closed when the last reader that uses it goes away.
+final class Descriptor {
+    let fd: Int32
+    init(_ fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
 }

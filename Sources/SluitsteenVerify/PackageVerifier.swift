@@ -50,10 +50,13 @@ public enum PackageVerifier {
         for url in urls {
             let data: Data
             do {
-                data = try XMLDocument.readBounded(url, limit: sidecarLimit)
+                data = try InputFile.read(url.path, limit: sidecarLimit)
             } catch {
-                if case .unreadable = error { throw .unreadable(path: url.path, reason: error.description) }
-                report.findings.append(Finding(.xmlSafety, path: url.path, SidecarAnalysis.dutch(error)))
+                guard case .tooLarge(let size, let limit) = error else {
+                    throw .unreadableFile(path: url.path, reason: error.description)
+                }
+                report.findings.append(Finding(.xmlSafety, path: url.path,
+                    SidecarAnalysis.dutch(.tooLarge(source: url.path, size: size, limit: limit))))
                 continue
             }
             let (summary, findings) = SidecarAnalysis.analyse(data, path: url.path, schema: schema)
@@ -86,6 +89,10 @@ public enum PackageVerifier {
             let layout = try Layout(store)
             var run = PackageRun(store: store, layout: layout, schema: schema, options: options, subject: url.path)
             try run.execute()
+            if InputFile.linkTarget(url.path) != nil {
+                run.report.notes.append("Het opgegeven pad is een symbolische koppeling; gecontroleerd is "
+                    + "\(url.resolvingSymlinksInPath().path).")
+            }
             return run.report
         } catch let error as VerifyError {
             throw error
@@ -95,7 +102,19 @@ public enum PackageVerifier {
     }
 
     static func loadMDTO(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
+        if let url = options.schema { try requireRegular(url) }
         do { return try MDTOSchema.load(path: options.schema) } catch { throw .schema(error) }
+    }
+
+    /// Refuses a schema path that is not a regular file before the XML library opens it (a named pipe would
+    /// block that open forever).
+    private static func requireRegular(_ url: URL) throws(VerifyError) {
+        do {
+            let kind = try InputFile.kind(of: url.path)
+            guard kind == .regular else { throw InputError.wrongKind(kind, expected: "a schema file") }
+        } catch {
+            throw .schema(.schemaUnavailable(reason: "\(url.path) cannot be read: \(error)."))
+        }
     }
 
     static func loadPakbonSchema(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
@@ -107,6 +126,7 @@ public enum PackageVerifier {
             throw .schema(.schemaUnavailable(reason:
                 "The pakbon schema (\(pakbonSchemaName)) was not found in Schemas/; pass it with --pakbon-schema."))
         }
+        try requireRegular(url)
         do { return try XMLSchema(contentsOf: url) } catch { throw .schema(error) }
     }
 
@@ -165,11 +185,14 @@ struct FolderJob {
     /// Path relative to the package root (`""` for the root itself).
     let rel: String
     let entries: [PackageEntry]
+    /// Deeper than ``PackageStores/maxDepth`` below the package root: not listed, reported instead.
+    var tooDeep = false
 }
 
 /// Visits the folders of a package depth first, each folder's children in walk order (see
 /// ``PackageStores/walkSort(_:)``), so that files come out in the byte order of their full paths. Holds only
-/// the listings of the folders on the current path.
+/// the listings of the folders on the current path; a folder deeper than ``PackageStores/maxDepth`` comes out
+/// unlisted (``FolderJob/tooDeep``), so that a hostile tree cannot multiply the work and the report.
 struct FolderWalk {
     let store: any PackageStore
     let base: String
@@ -197,6 +220,9 @@ struct FolderWalk {
                 let entry = stack[top].entries[stack[top].next]
                 stack[top].next += 1
                 if entry.kind == .directory {
+                    if stack.count >= PackageStores.maxDepth {
+                        return FolderJob(folder: entry.path, rel: relative(entry.path), entries: [], tooDeep: true)
+                    }
                     let entries = try store.children(of: entry.path)
                     stack.append((entries, 0))
                     return FolderJob(folder: entry.path, rel: relative(entry.path), entries: entries)

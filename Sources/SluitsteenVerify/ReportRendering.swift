@@ -32,6 +32,7 @@ extension CheckID {
         .name: "Namen toegestaan en uniek",
         .pathLength: "Volledige paden hoogstens 255 tekens",
         .fileType: "Alleen gewone bestanden en mappen",
+        .pakbonPresent: "pakbon.xml aanwezig als bestand in de hoofdmap van het pakket",
         .pakbonSchema: "Pakbon geldig volgens het pakbonschema 1.0",
         .pakbonCounts: "Aantallen in de pakbon kloppen",
         .pakbonOmvang: "Totale omvang in de pakbon klopt",
@@ -41,6 +42,7 @@ extension CheckID {
         .bagitOxum: "BagIt Payload-Oxum klopt",
         .bagitTagManifest: "BagIt-tagmanifesten kloppen",
         .policyWaardering: "Beleid: alleen informatieobjecten met waardering B",
+        .memberName: "Namen in de tar of zip eenduidig en veilig: relatief, zonder '..', elk één keer",
         VerifyError.unreadableCheck: "Pakket en bestanden leesbaar",
     ]
 }
@@ -48,12 +50,14 @@ extension CheckID {
 /// Renders a ``VerificationReport`` as text, JSON or a self-contained Dutch HTML page. Pure functions of the
 /// report: the same report always gives the same bytes (no timestamps).
 public enum ReportRendering {
-    /// The human summary for the terminal.
+    /// The human summary for the terminal. Names and messages pass through ``DisplayText/visible(_:)``, so a
+    /// file name cannot smuggle terminal escapes or line breaks into it.
     public static func text(_ report: VerificationReport) -> String {
-        var out = "Verificatie van \(report.subject) (\(report.container))\n"
+        let v = DisplayText.visible
+        var out = "Verificatie van \(v(report.subject)) (\(report.container))\n"
         out += "Gecontroleerd: \(report.informatieobjecten) informatieobjecten, \(report.bestanden) bestand-beschrijvingen, "
             + "\(report.contentFiles) inhoudsbestanden (\(report.contentBytes) bytes); \(report.checksRun.count) controles.\n"
-        for note in report.notes { out += "Let op: \(note)\n" }
+        for note in report.notes { out += "Let op: \(v(note))\n" }
         if report.passed {
             out += "Resultaat: GOEDGEKEURD — geen enkele controle faalde.\n"
             return out
@@ -62,7 +66,7 @@ public enum ReportRendering {
         for (check, n) in report.failuresByCheck { out += "  \(check.rawValue.padding(toLength: 38, withPad: " ", startingAt: 0)) \(n)\n" }
         out += "\nFouten (op pad):\n"
         for f in report.findings {
-            out += "  \(f.path)\(f.line > 0 ? ":\(f.line)" : "")  [\(f.check.rawValue)]  \(f.message)\n"
+            out += "  \(v(f.path))\(f.line > 0 ? ":\(f.line)" : "")  [\(f.check.rawValue)]  \(v(f.message))\n"
         }
         return out
     }
@@ -81,7 +85,8 @@ public enum ReportRendering {
         let findings: [Finding]
     }
 
-    /// Machine-readable JSON (sorted keys).
+    /// Machine-readable JSON (sorted keys). Strings keep their exact text, but every character that
+    /// ``DisplayText`` would escape is written as a JSON `\u` escape, so printing the JSON is safe as well.
     public static func json(_ report: VerificationReport) -> Data {
         let value = JSONReport(
             subject: report.subject, container: report.container, passed: report.passed,
@@ -92,14 +97,28 @@ public enum ReportRendering {
             notes: report.notes, findings: report.findings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+        guard let data = try? encoder.encode(value) else { return Data("{}".utf8) }
+        // The encoder escapes C0 controls itself; the others can only occur inside strings.
+        let text = String(decoding: data, as: UTF8.self)
+        guard text.unicodeScalars.contains(where: { $0.value >= 0x7F && DisplayText.needsEscape($0) }) else { return data }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x7F && DisplayText.needsEscape(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return Data(out.utf8)
     }
 
-    /// A self-contained Dutch HTML report.
+    /// A self-contained Dutch HTML report; text is escaped for HTML after ``DisplayText/visible(_:)``, so control
+    /// and bidirectional characters in names show as escapes instead of reordering or hiding text.
     public static func html(_ report: VerificationReport) -> String {
         func e(_ s: String) -> String {
             var r = ""
-            for c in s.unicodeScalars {
+            for c in DisplayText.visible(s).unicodeScalars {
                 switch c {
                 case "&": r += "&amp;"
                 case "<": r += "&lt;"

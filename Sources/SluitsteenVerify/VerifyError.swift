@@ -6,6 +6,8 @@ import SluitsteenXML
 public enum VerifyError: Error, Sendable, CustomStringConvertible {
     /// The package (folder, tar, zip) cannot be read at all; `check` is `package.unreadable`.
     case unreadable(path: String, reason: String)
+    /// A file given with `--sidecar` cannot be read (missing, a folder, a named pipe, a device ...).
+    case unreadableFile(path: String, reason: String)
     /// The MDTO or pakbon schema is missing or not the official one.
     case schema(XMLError)
     /// The policy file cannot be read.
@@ -19,6 +21,8 @@ public enum VerifyError: Error, Sendable, CustomStringConvertible {
         case .unreadable(let path, let reason):
             return "[package.unreadable] \(path): the package cannot be read: \(reason). "
                 + "Nothing was verified; ask the sender for a complete copy."
+        case .unreadableFile(let path, let reason):
+            return "[package.unreadable] \(path): the MDTO file cannot be read: \(reason). Nothing was verified."
         case .schema(let error):
             return error.description
         case .policy(let path, let reason):

@@ -48,7 +48,7 @@ struct VerifyCommand: ParsableCommand {
             pakbonSchema: pakbonSchema.map { URL(fileURLWithPath: $0) })
         if let policy {
             guard FileManager.default.isReadableFile(atPath: policy) else {
-                FileHandle.standardError.write(Data("sluitsteen: error: \(policy): the policy file cannot be read.\n".utf8))
+                printError("\(policy): the policy file cannot be read.")
                 throw ExitCode(2)
             }
             options.requireWaarderingB = true
@@ -60,7 +60,7 @@ struct VerifyCommand: ParsableCommand {
                 ? try PackageVerifier.verify(sidecars: urls, options: options)
                 : try PackageVerifier.verify(package: urls[0], options: options)
         } catch {
-            FileHandle.standardError.write(Data("sluitsteen: error: \(error)\n".utf8))
+            printError("\(error)")
             throw ExitCode(2)
         }
         if json {
@@ -73,10 +73,15 @@ struct VerifyCommand: ParsableCommand {
             do {
                 try Data(ReportRendering.html(result).utf8).write(to: URL(fileURLWithPath: report), options: .atomic)
             } catch {
-                FileHandle.standardError.write(Data("sluitsteen: error: cannot write the report \(report): \(error.localizedDescription)\n".utf8))
+                printError("cannot write the report \(report): \(error.localizedDescription)")
                 throw ExitCode(2)
             }
         }
         if !result.passed { throw ExitCode(1) }
+    }
+
+    /// Errors name paths from the command line or inside a package: control characters are shown escaped.
+    private func printError(_ message: String) {
+        FileHandle.standardError.write(Data("sluitsteen: error: \(DisplayText.visible(message))\n".utf8))
     }
 }
