@@ -76,6 +76,7 @@ struct PackageRun {
                 report.findings += BagItCheck.compare(digests, path: "data/" + PackageVerifier.pakbonName,
                     rel: PackageVerifier.pakbonName, bag.manifests)
                 pakbon = try PakbonCheck(data: data, options: options, findings: &report.findings)
+                if pakbon?.isDemo == true { report.notes.insert(PackageVerifier.demoNote, at: 0) }
             } catch let error as VerifyError {
                 throw error
             } catch {

@@ -29,6 +29,9 @@ public struct VerifyOptions: Sendable {
 /// with nothing but the package and the published schemas. Independent of the exporter's code on purpose.
 public enum PackageVerifier {
     static let pakbonName = "pakbon.xml"
+    /// The note a report of a package from a demo/test archive starts with.
+    static let demoNote = "DEMO-/TESTARCHIEF: volgens de pakbon komt dit pakket uit een demonstratie- of testarchief, mogelijk "
+        + "met een gesimuleerde klok. Het is geen echte overdracht."
     static let pakbonSchemaName = "sluitsteen-pakbon-1.0.xsd"
     static let pakbonNamespace = "https://sluitsteen.eu/ns/pakbon/1.0"
     static let sidecarLimit: Int64 = 64 << 20

@@ -8,6 +8,9 @@ struct PakbonCheck {
     static let path = PackageVerifier.pakbonName
     private(set) var doel: Identity?
     private var root: XMLElement?
+    /// Set when the pakbon says the package comes from a demo/test archive (its title starts with "DEMO", or its
+    /// remarks carry the demo notice): the report must say so, whatever its verdict.
+    private(set) var isDemo = false
 
     init(data: Data, options: VerifyOptions, findings: inout [Finding]) throws(VerifyError) {
         let schema = try PackageVerifier.loadPakbonSchema(options)
@@ -27,6 +30,8 @@ struct PakbonCheck {
             return
         }
         root = document.root
+        isDemo = (document.root.text(at: "titel")?.xmlTrimmed.hasPrefix("DEMO") ?? false)
+            || (document.root.text(at: "opmerkingen")?.contains("DEMO-/TESTARCHIEF") ?? false)
         if let d = document.root.child("doel"),
             let kenmerk = d.text(at: "identificatieKenmerk"), let bron = d.text(at: "identificatieBron")
         {

@@ -151,7 +151,11 @@ public enum ReportRendering {
             </table>
 
             """
-        for note in report.notes { h += "<p><strong>Let op:</strong> \(e(note))</p>\n" }
+        for note in report.notes {
+            // A demo package's note is a banner: it must not be missed next to a verdict.
+            h += note.hasPrefix("DEMO") ? "<p class=\"demo\" role=\"note\" style=\"border:3px solid #b00000;color:#b00000;padding:.5em;font-weight:bold\">\(e(note))</p>\n"
+                : "<p><strong>Let op:</strong> \(e(note))</p>\n"
+        }
         h += "<h2>Controles</h2>\n<table><tr><th>Controle</th><th>Wat</th><th>Uitslag</th></tr>\n"
         let allChecks = Set(report.checksRun).union(failed.keys).sorted()
         for check in allChecks {

@@ -86,6 +86,11 @@ struct GuardsCLITests {
         if exported.status == 0 {
             let summary = try #require(try JSONSerialization.jsonObject(with: Data(exported.stdout.utf8)) as? [String: Any])
             #expect(summary["forecast"] as? Bool == true && summary["demo"] as? Bool == true)
+            // The verify report of a demo package says so, above its verdict.
+            let report = cli.home.appendingPathComponent("verificatie.html")
+            let verified = try cli.run(["verify", out, "--report", report.path])
+            #expect(verified.stdout.contains("DEMO-/TESTARCHIEF"))
+            #expect(try String(contentsOf: report, encoding: .utf8).contains("class=\"demo\""))
         } else {
             #expect(exported.stderr.contains("XSD"), "export fails only for want of the MDTO schema: \(exported.stderr)")
         }
