@@ -388,6 +388,20 @@ struct RegisterParser {
             result.roles.append(assignment)
         }
 
+        // A key role and a staff role held at the same time is allowed (the key role decides), but it is worth a
+        // look: it often means a role period that should have ended.
+        let byPerson = Dictionary(grouping: periods.values.flatMap { $0 }, by: { $0.0.personId })
+        for (person, held) in byPerson.sorted(by: { $0.key < $1.key }) {
+            let key = held.filter { policy.isKeyRole($0.0.role) }, staff = held.filter { !policy.isKeyRole($0.0.role) }
+            for k in key {
+                for s in staff where k.0.period.overlaps(s.0.period) {
+                    warnings.append(RegisterIssue(
+                        severity: .warning, file: roles.name, line: s.1, column: nil, columnName: nil,
+                        message: "person '\(person)' holds the key role \(k.0.role) (line \(k.1), \(k.0.period)) and the staff role \(s.0.role) (\(s.0.period)) at the same time; the key role decides (their mail is kept permanently). Check whether one of the periods should have ended."))
+                }
+            }
+        }
+
         var mailboxLines: [String: Int] = [:]
         for row in rows(mailboxes, required: ["address", "kind", "person_id"]) {
             let address = row.value("address").lowercased()

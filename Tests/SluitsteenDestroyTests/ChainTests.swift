@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 import SluitsteenArchive
@@ -189,6 +190,22 @@ import SluitsteenIngest
         // A new proposal after the list: the held copies are not destroy-due, so nothing is proposed.
         #expect(try a.at(Moments.execute).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil,
                                     withSubjects: false, actor: .test("P")) == nil)
+    }
+
+    /// Proposals made at the same time never put one copy on two open lists: the check and the insert are one
+    /// transaction (issue 19 point 9).
+    @Test func concurrentProposalsNeverShareACopy() throws {
+        let a = try TestArchive.make()
+        let at = try a.at(Moments.propose)
+        let ids = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+            if let p = try? at.lists.propose(policy: a.policy, mailboxes: nil, withSubjects: false, actor: .test("P")) {
+                ids.withLock { $0.append(p.snapshot.list.id) }
+            }
+        }
+        let lists = try ids.withLock { $0 }.map { try a.lists.show($0) }
+        let copies = lists.flatMap { $0.onList.map(\.copyId) }
+        #expect(!lists.isEmpty && copies.count == Set(copies).count && copies.count == 12)
     }
 
     @Test func openListsDoNotOverlap() throws {

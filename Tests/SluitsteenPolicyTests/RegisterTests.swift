@@ -193,5 +193,20 @@ struct RegisterTests {
         #expect(Registers.Kind.recognise("\u{FEFF}person_id,approver_role,valid_from,valid_to\n") == .approvers)
         #expect(Registers.Kind.recognise("a;b;c\n") == nil)
     }
+
+    @Test("a key role and a staff role at the same time is a warning")
+    func keyAndStaffAtOnce() {
+        let r = parse(roles: """
+            person_id,role,valid_from,valid_to
+            p1,burgemeester,2015-01-01,
+            p1,medewerker,2014-01-01,2016-12-31
+            p3,medewerker,2020-01-01,2023-12-31
+            p3,wethouder,2024-01-01,
+
+            """)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        let w = r.warnings.filter { $0.message.contains("at the same time") }
+        #expect(w.count == 1 && w[0].line == 3 && w[0].message.contains("'p1'"))
+    }
 }
 

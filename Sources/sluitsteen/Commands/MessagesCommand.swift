@@ -41,7 +41,9 @@ struct MessagesCommand: ParsableCommand {
                 } else {
                     let date = copy.date.map { String($0.prefix(10)) } ?? "(geen datum)"
                     let flag = copy.flagged ? " [!]" : ""
-                    out.write("\(copy.mailbox)  \(copy.folder.isEmpty ? "." : copy.folder)  \(date)  \(copy.subject.isEmpty ? "(geen onderwerp)" : copy.subject)\(flag)")
+                    // Subjects and folder names come from mail: shown inert, so that none can forge a line or move the cursor.
+                    out.write(SafeText.terminal("\(copy.mailbox)  \(copy.folder.isEmpty ? "." : copy.folder)  \(date)  "
+                        + "\(copy.subject.isEmpty ? "(geen onderwerp)" : copy.subject)\(flag)"))
                 }
             }
         }
