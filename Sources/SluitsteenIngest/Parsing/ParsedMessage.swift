@@ -42,6 +42,26 @@ public struct ParsedMessage: Sendable {
     /// File names of the attachments (parts with a file name, attachment disposition, or attached messages).
     public var attachmentNames: [String]
     public var attachmentCount: Int
-    /// GMime's parse warnings and Sluitsteen's own findings, as stable codes (e.g. `malformed-multipart`).
+    /// GMime's parse warnings and Sluitsteen's own findings (``MessageDefect``), as stable codes (e.g.
+    /// `malformed-multipart`).
     public var defects: [String]
 }
+
+/// The defect codes Sluitsteen itself records for a message (GMime's parse warnings come in addition). The message's
+/// bytes are always stored as found; a defect says what could not be read from them, or how it was read.
+public enum MessageDefect: String, Sendable, CaseIterable {
+    /// GMime could not read the message at all.
+    case unparseable
+    /// No Message-ID: a synthetic one, derived from the content hash, is recorded.
+    case missingMessageId = "missing-message-id"
+    /// No `Date` header: the date comes from elsewhere (see ``DateSource``).
+    case missingDate = "missing-date"
+    /// A `Date` header that cannot be read as a date: the date comes from elsewhere (see ``DateSource``).
+    case unparseableDate = "unparseable-date"
+    /// The date's zone is not one RFC 5322 defines. A numeric zone is read as Python reads it (sign × (hours × 60 +
+    /// minutes): `-0060` as −01:00, `+0480` as +05:20), `+hh:mm` as written, no zone or an unknown one as UTC.
+    case invalidDateZone = "invalid-date-zone"
+    /// MIME parts nested deeper than Sluitsteen follows; attachments below that depth are not counted.
+    case nestingTooDeep = "nesting-too-deep"
+}
+
