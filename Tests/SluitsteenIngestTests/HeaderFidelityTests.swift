@@ -272,3 +272,144 @@ import Testing
     }
 }
 
+/// Unbounded header values (issue 19 point 7): stored values are capped with a defect, and GMime is given a cut copy
+/// of a huge header block, so memory stays bounded; the stored message keeps every byte.
+@Suite struct HeaderLimitTests {
+    let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
+    let sha = String(repeating: "cd", count: 32)
+
+    /// A message whose Subject is `subjectBytes` long (a zaak number at its start and its end), followed by a To.
+    func hugeSubject(_ subjectBytes: Int) -> Data {
+        var data = Data("From: a@b.example\nSubject: Z-2024-0001 ".utf8)
+        let line = Data((String(repeating: "x", count: 75) + "\n ").utf8)
+        data.reserveCapacity(subjectBytes + 200)
+        while data.count < subjectBytes { data.append(line) }
+        data.append(Data("Z-2024-0099\nTo: b@c.example\nMessage-ID: <groot@b.example>\n".utf8))
+        data.append(Data("Date: Mon, 1 Jun 2026 10:00:00 +0200\n\nDe tekst.\n".utf8))
+        return data
+    }
+
+    @Test func hugeSubjectIsCutInMemoryAndFromAFileAlike() throws {
+        let data = hugeSubject(3 << 20)
+        let inMemory = data.withUnsafeBytes { MessageParser.parse($0, sha256: sha, fallbackDate: (now, .captureTime)) }
+        let file = TestPaths.temporaryDirectory("big").appendingPathComponent("m.eml")
+        try data.write(to: file)
+        let fromFile = try MessageParser.parse(file: file.path, sha256: sha, fallbackDate: (now, .captureTime))
+        for p in [inMemory, fromFile] {
+            #expect(p.subject.utf8.count <= StoredLimits.subjectBytes)
+            #expect(p.subject.hasPrefix("Z-2024-0001 xxx"))
+            #expect(p.defects.contains("header-field-cut"))
+            #expect(p.defects.contains("subject-cut"))
+            // The fields after the huge one are read as usual.
+            #expect(p.to.map(\.address) == ["b@c.example"])
+            #expect(p.messageId == "<groot@b.example>")
+            #expect(p.dateSource == .header)
+        }
+        #expect(inMemory.defects == fromFile.defects)
+        #expect(inMemory.subject == fromFile.subject)
+        // The text index gets the subject up to the field limit and the body; not the whole subject.
+        let text = data.withUnsafeBytes { MessageParser.text($0) }
+        #expect(text == (try MessageParser.text(file: file.path)))
+        #expect(text.hasPrefix("Z-2024-0001 "))
+        #expect(text.contains("De tekst."))
+        #expect(text.utf8.count < HeaderBlock.maxFieldBytes + 1000)
+    }
+
+    /// The cut copy keeps every field within the limits, and nothing else: a message within them is parsed as is.
+    @Test func headerBlockScannerCutsOnlyWhatIsTooLong() throws {
+        let small = Data("Subject: a\r\nTo: b@c.example\r\n\r\nbody".utf8)
+        #expect(small.withUnsafeBytes { HeaderBlock.cut($0) } == nil)
+        // Just over the limit in total, but every field within it: not cut.
+        var many = Data()
+        while many.count <= HeaderBlock.maxBlockBytes - 200 { many.append(Data("X-Filler: \(String(repeating: "y", count: 60))\r\n".utf8)) }
+        many.append(Data("\r\n".utf8))
+        many.append(Data(repeating: 0x41, count: 300))
+        #expect(many.withUnsafeBytes { HeaderBlock.cut($0) } == nil)
+
+        let data = hugeSubject(3 << 20)
+        let cut = try #require(data.withUnsafeBytes { HeaderBlock.cut($0) })
+        let bodyOffset = try #require(data.range(of: Data("\n\nDe tekst.".utf8))).lowerBound + 2
+        #expect(cut.bodyOffset == Int64(bodyOffset))
+        #expect(cut.fieldCut && !cut.blockCut)
+        let header = String(decoding: cut.header, as: UTF8.self)
+        #expect(header.hasSuffix("\nTo: b@c.example\nMessage-ID: <groot@b.example>\nDate: Mon, 1 Jun 2026 10:00:00 +0200\n\n"))
+        #expect(cut.header.count < HeaderBlock.maxFieldBytes + 200)
+        // Read from a file in chunks, the same cut.
+        let file = TestPaths.temporaryDirectory("big").appendingPathComponent("m.eml")
+        try data.write(to: file)
+        let fd = open(file.path, O_RDONLY)
+        defer { close(fd) }
+        let fromFile = try #require(try HeaderBlock.cut(fileDescriptor: fd))
+        #expect(fromFile.header == cut.header && fromFile.bodyOffset == cut.bodyOffset)
+    }
+
+    @Test func tooManyHeaderFieldsAreLeftOutFlagged() {
+        var data = Data("From: a@b.example\r\nSubject: eerst\r\n".utf8)
+        let received = Data("Received: from x by y; Mon, 1 Jun 2026 10:00:00 +0200\r\n".utf8)
+        while data.count <= HeaderBlock.maxBlockBytes + 100 { data.append(received) }
+        data.append(Data("Subject: na de grens\r\nDate: Mon, 1 Jun 2026 10:00:00 +0200\r\n\r\ntekst\r\n".utf8))
+        let p = data.withUnsafeBytes { MessageParser.parse($0, sha256: sha, fallbackDate: (now, .captureTime)) }
+        #expect(p.defects.contains("header-block-cut"))
+        #expect(!p.defects.contains("header-field-cut"))
+        #expect(p.subject == "eerst")
+        // The Date after the limit is not read; the newest Received gives the date.
+        #expect(p.dateSource == .received)
+    }
+
+    @Test func storedValuesAreCappedWithADefect() {
+        let longName = String(repeating: "n", count: 3000)
+        let recipients = (0..<10_050).map { "r\($0)@x.example" }.joined(separator: ", ")
+        let text = """
+            From: "\(longName)" <\(String(repeating: "a", count: 2000))@b.example>
+            To: \(recipients)
+            Keywords: \(String(repeating: "k", count: 2000)), kort
+            Message-ID: <\(String(repeating: "m", count: 2000))@x.example>
+            Subject: \(String(repeating: "é", count: 5000))
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b
+            Content-Disposition: attachment; filename="\(String(repeating: "f", count: 2000)).pdf"
+
+            x
+            --b--
+
+            """
+        let p = Data(text.utf8).withUnsafeBytes { MessageParser.parse($0, sha256: sha, fallbackDate: (now, .captureTime)) }
+        #expect(p.from.count == 1)
+        #expect(p.from[0].name?.utf8.count == StoredLimits.valueBytes)
+        #expect(p.from[0].address.utf8.count == StoredLimits.valueBytes)
+        #expect(p.to.count == StoredLimits.addresses)
+        #expect(p.to.last?.address == "r9999@x.example")
+        #expect(p.headerKeywords.map(\.utf8.count) == [StoredLimits.valueBytes, 4])
+        #expect(p.messageId.utf8.count == StoredLimits.valueBytes && p.messageId.hasSuffix("mmm>"))
+        // Cut at a character boundary: "é" is two bytes.
+        #expect(p.subject == String(repeating: "é", count: StoredLimits.subjectBytes / 2))
+        #expect(p.attachmentNames.map(\.utf8.count) == [StoredLimits.valueBytes])
+        let own = ["subject-cut", "message-id-cut", "address-cut", "addresses-cut", "keywords-cut", "attachment-names-cut"]
+        #expect(p.defects.filter { own.contains($0) } == own)
+    }
+
+    /// A 20 MB Subject goes through the whole ingest (as a message too large for memory) and the text index: the
+    /// catalog holds the cut subject, the store holds every byte.
+    @Test func ingestAndIndexOfAHugeSubject() throws {
+        let data = hugeSubject(20 << 20)
+        let dir = TestPaths.temporaryDirectory("huge")
+        try data.write(to: dir.appendingPathComponent("1.eml"))
+        let ws = try TestPaths.workspace()
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        let summary = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [dir], format: .eml, actor: "test"))
+        #expect(summary.found == 1 && summary.flagged == 1)
+        try TextIndexer(workspace: ws).run()
+        var copies: [CatalogCopy] = []
+        try ws.catalog.forEachCopy { copies.append($0) }
+        let copy = try #require(copies.first)
+        #expect(copy.subject.utf8.count <= StoredLimits.subjectBytes)
+        #expect(copy.size == Int64(data.count))
+        #expect(try ws.store.read(copy.sha256) == data)
+        let indexed = try ws.catalog.read { try String.fetchOne($0, sql: "SELECT text FROM messageText") } ?? ""
+        #expect(indexed.hasPrefix("Z-2024-0001 ") && indexed.contains("De tekst."))
+        #expect(indexed.utf8.count < HeaderBlock.maxFieldBytes + 1000)
+    }
+}

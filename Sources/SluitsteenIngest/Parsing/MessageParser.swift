@@ -29,8 +29,8 @@ public enum MessageParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
         _ = initialised
-        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        return parse(stream: stream, persist: false, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        let (stream, cut) = memoryStream(bytes)
+        return parse(stream: stream, persist: false, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
     }
 
     /// Parses the message in the file at `path` (a stored message too large to hold in memory), through GMime's
@@ -38,19 +38,42 @@ public enum MessageParser {
     public static func parse(file path: String, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) throws(ArchiveError) -> ParsedMessage {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
-            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        let (stream, cut) = try fileStream(path)
+        return parse(stream: stream, persist: true, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// A GMime stream of the message in memory, with its header block cut when it is too large (``HeaderBlock``).
+    private static func memoryStream(_ bytes: UnsafeRawBufferPointer) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        guard let cut = HeaderBlock.cut(bytes) else { return (g_mime_stream_mem_new_with_buffer(base, bytes.count), nil) }
+        let offset = Int(cut.bodyOffset)
+        return (HeaderBlock.stream(cut, body: g_mime_stream_mem_new_with_buffer(base.map { $0 + offset }, bytes.count - offset)), cut)
+    }
+
+    /// A GMime stream of the message in the file at `path`, with its header block cut when it is too large.
+    private static func fileStream(_ path: String) throws(ArchiveError) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        let cut: HeaderBlock.Cut?
+        do throws(ArchiveError) { cut = try HeaderBlock.cut(fileDescriptor: fd) } catch {
+            close(fd)
+            throw .cannotRead(path, reason: error.description)
         }
-        return parse(stream: stream, persist: true, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        // The stream owns the descriptor from here on.
+        let stream = g_mime_stream_fs_new(fd)
+        guard let cut else { return (stream, nil) }
+        let body = g_mime_stream_substream(stream, gint64(cut.bodyOffset), -1)
+        sls_unref(stream)
+        return (HeaderBlock.stream(cut, body: body), cut)
     }
 
     /// Parses the message in `stream` (taking over the caller's reference).
-    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, fromLine: String?, sha256: String,
-                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
+    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, headerCut: HeaderBlock.Cut?,
+                              fromLine: String?, sha256: String, fallbackDate: (Date, DateSource)) -> ParsedMessage {
         var result = ParsedMessage(
             messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
             subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
-            attachmentCount: 0, defects: [])
+            attachmentCount: 0, defects: headerCut?.defects ?? [])
         let collector = DefectCollector()
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
@@ -111,25 +134,74 @@ public enum MessageParser {
         result.attachmentNames = walker.attachmentNames
         result.attachmentCount = walker.attachmentCount
         result.defects = collector.codes + result.defects
+        applyStoredLimits(&result)
         return result
     }
 
+    /// Cuts the recorded values to ``StoredLimits``, with a defect for each kind of value that was cut.
+    static func applyStoredLimits(_ result: inout ParsedMessage) {
+        var cut: [MessageDefect] = []
+        func note(_ defect: MessageDefect) { if !cut.contains(defect) { cut.append(defect) } }
+        if let s = StoredLimits.cut(result.subject, bytes: StoredLimits.subjectBytes) {
+            result.subject = s
+            note(.subjectCut)
+        }
+        if !result.messageIdSynthetic, let s = StoredLimits.cut(result.messageId, bytes: StoredLimits.valueBytes - 1) {
+            result.messageId = s + ">"
+            note(.messageIdCut)
+        }
+        func limit(_ list: inout [MailAddress]) {
+            if list.count > StoredLimits.addresses {
+                list.removeLast(list.count - StoredLimits.addresses)
+                note(.addressesCut)
+            }
+            for i in list.indices {
+                if let name = list[i].name, let s = StoredLimits.cut(name, bytes: StoredLimits.valueBytes) {
+                    list[i].name = s
+                    note(.addressCut)
+                }
+                if let s = StoredLimits.cut(list[i].address, bytes: StoredLimits.valueBytes) {
+                    list[i].address = s
+                    note(.addressCut)
+                }
+            }
+        }
+        limit(&result.from)
+        limit(&result.to)
+        limit(&result.cc)
+        limit(&result.bcc)
+        func limit(_ list: inout [String], count: Int, defect: MessageDefect) {
+            if list.count > count {
+                list.removeLast(list.count - count)
+                note(defect)
+            }
+            for i in list.indices {
+                if let s = StoredLimits.cut(list[i], bytes: StoredLimits.valueBytes) {
+                    list[i] = s
+                    note(defect)
+                }
+            }
+        }
+        limit(&result.headerKeywords, count: StoredLimits.keywords, defect: .keywordsCut)
+        limit(&result.attachmentNames, count: StoredLimits.attachmentNames, defect: .attachmentNamesCut)
+        guard !cut.isEmpty else { return }
+        // In the order MessageDefect lists them, so the record is the same whatever order the cuts came in.
+        result.defects += MessageDefect.allCases.filter { cut.contains($0) }.map(\.rawValue)
+    }
+
     /// The subject and the decoded text of the text parts (HTML reduced to its visible text), in UTF-8: what the
-    /// full-text index holds for hotspot and Woo term matching. Attachments are not read.
+    /// full-text index holds for hotspot and Woo term matching. Attachments are not read. A huge header block is
+    /// read cut, as ``parse(_:fromLine:sha256:fallbackDate:)`` reads it.
     public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
         _ = initialised
-        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        return text(stream: stream, persist: false)
+        return text(stream: memoryStream(bytes).0, persist: false)
     }
 
     /// ``text(_:)`` of the message in the file at `path`, read through GMime's file stream (for messages too large
     /// to hold in memory).
     public static func text(file path: String) throws(ArchiveError) -> String {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
-            throw .cannotRead(path, reason: String(cString: strerror(errno)))
-        }
-        return text(stream: stream, persist: true)
+        return text(stream: try fileStream(path).0, persist: true)
     }
 
     private static func text(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool) -> String {

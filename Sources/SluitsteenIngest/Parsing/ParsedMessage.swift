@@ -63,5 +63,45 @@ public enum MessageDefect: String, Sendable, CaseIterable {
     case invalidDateZone = "invalid-date-zone"
     /// MIME parts nested deeper than Sluitsteen follows; attachments below that depth are not counted.
     case nestingTooDeep = "nesting-too-deep"
+    /// A header field longer than 1 MiB: the metadata were read from its first 1 MiB (see ``HeaderBlock``).
+    case headerFieldCut = "header-field-cut"
+    /// A header block longer than 4 MiB: fields after that were not read (see ``HeaderBlock``).
+    case headerBlockCut = "header-block-cut"
+    /// The subject is longer than ``StoredLimits/subjectBytes``: its beginning is recorded.
+    case subjectCut = "subject-cut"
+    /// The Message-ID is longer than ``StoredLimits/valueBytes``: its beginning is recorded.
+    case messageIdCut = "message-id-cut"
+    /// A display name or address longer than ``StoredLimits/valueBytes``: its beginning is recorded.
+    case addressCut = "address-cut"
+    /// More than ``StoredLimits/addresses`` addresses in From, To, Cc or Bcc: the first ones are recorded.
+    case addressesCut = "addresses-cut"
+    /// A keyword longer than ``StoredLimits/valueBytes``, or more than ``StoredLimits/keywords`` of them.
+    case keywordsCut = "keywords-cut"
+    /// An attachment name longer than ``StoredLimits/valueBytes``, or more than ``StoredLimits/attachmentNames``.
+    case attachmentNamesCut = "attachment-names-cut"
 }
 
+/// How much of each header value the catalog keeps. Real mail stays far below these; a hostile message (a 300 MB
+/// subject) must not fill the catalog. A value cut to its limit carries a ``MessageDefect``; the full text remains
+/// in the stored message. The full-text index holds the subject up to ``HeaderBlock/maxFieldBytes``.
+public enum StoredLimits {
+    /// Bytes of UTF-8 kept of the subject.
+    public static let subjectBytes = 8 << 10
+    /// Bytes of UTF-8 kept of a Message-ID, a display name, an address, a keyword or an attachment name.
+    public static let valueBytes = 1 << 10
+    /// Addresses kept per kind (From, To, Cc, Bcc).
+    public static let addresses = 10_000
+    /// Keywords kept.
+    public static let keywords = 1_000
+    /// Attachment names kept.
+    public static let attachmentNames = 10_000
+
+    /// `text` cut to at most `bytes` of UTF-8 at a Unicode scalar boundary, or nil when it fits.
+    static func cut(_ text: String, bytes: Int) -> String? {
+        let utf8 = text.utf8
+        guard utf8.count > bytes else { return nil }
+        var end = utf8.index(utf8.startIndex, offsetBy: bytes)
+        while end > utf8.startIndex, UTF8.isContinuation(utf8[end]) { end = utf8.index(before: end) }
+        return String(decoding: utf8[..<end], as: UTF8.self)
+    }
+}
