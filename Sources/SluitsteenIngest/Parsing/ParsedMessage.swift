@@ -11,6 +11,9 @@ public enum DateSource: String, Sendable, Codable {
     case fromLine = "from-line"
     /// The delivery time encoded in a Maildir file name.
     case maildirName = "maildir-filename"
+    /// The PST item's own time, for an item that has no date in its headers (readpst writes a `Date` only from
+    /// the item's sent time): its delivery time, else its creation time, else its last modification time.
+    case pstItem = "pst-item"
     /// No date anywhere in the message: the capture time is used, so retention never starts earlier than it should.
     case captureTime = "capture-time"
 }
