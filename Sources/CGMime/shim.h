@@ -15,6 +15,7 @@ static inline GMimeMessagePart *sls_as_message_part(GMimeObject *o) { return GMI
 static inline GMimeObject *sls_message_as_object(GMimeMessage *m) { return GMIME_OBJECT(m); }
 static inline void sls_unref(void *p) { if (p) g_object_unref(p); }
 static inline GMimeStreamFilter *sls_as_stream_filter(GMimeStream *s) { return GMIME_STREAM_FILTER(s); }
+static inline GMimeStreamCat *sls_as_stream_cat(GMimeStream *s) { return GMIME_STREAM_CAT(s); }
 static inline int sls_is_mailbox(InternetAddress *a) { return INTERNET_ADDRESS_IS_MAILBOX(a) ? 1 : 0; }
 static inline int sls_is_group(InternetAddress *a) { return INTERNET_ADDRESS_IS_GROUP(a) ? 1 : 0; }
 static inline InternetAddressMailbox *sls_as_mailbox(InternetAddress *a) { return INTERNET_ADDRESS_MAILBOX(a); }

@@ -46,6 +46,10 @@ public struct PSTItem: Sendable, Equatable {
     public let flags: PSTItemFlags
     /// What readpst reported as lost while converting this item (e.g. an attachment it could not read).
     public let warnings: [String]
+    /// The item's own time from the PST, for a message without a date in its headers (readpst writes `Date` only
+    /// from the item's sent time, which unsent and some received items lack): its delivery time, else its creation
+    /// time, else its last modification time, to the second, as libpst traces them. Nil when the PST has none.
+    public let ownTime: Date?
 }
 
 /// The kinds of mail item readpst writes as messages.

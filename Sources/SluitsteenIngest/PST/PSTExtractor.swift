@@ -34,7 +34,8 @@ public struct PSTExtractionOptions: Sendable, Equatable {
 public enum PSTExtractor {
     /// The readpst arguments, apart from `-o DIR FILE`: one `.eml`/`.ics`/`.vcf` per item in a folder tree like
     /// the PST's (`-e`), deleted items included (`-D`), one process so the trace is in order (`-j 0`), no chatter
-    /// (`-q`), and the trace readpst writes at debug level 2 sent to standard error (`-L 2 -d /dev/stderr`).
+    /// (`-q`), and the trace readpst writes at debug level 2 sent to standard error (`-L 2 -d /dev/stderr`). The
+    /// trace is also where the item's own times are: readpst writes a `Date` header only from the sent time.
     static let readpstArguments = ["-e", "-D", "-j", "0", "-q", "-L", "2", "-d", "/dev/stderr"]
 
     /// Finds readpst as the options say, or explains how to install it.
@@ -168,7 +169,7 @@ public enum PSTExtractor {
                 let facts = try ReadpstMessageFile.normalise(at: url, stamp: stamp)
                 items.append((PSTItem(
                     folderPath: folderPath, position: record.position, file: url, kind: facts.kind,
-                    keywords: [], flags: facts.flags, warnings: record.warnings), order))
+                    keywords: [], flags: facts.flags, warnings: record.warnings, ownTime: record.ownTime), order))
             } catch {
                 failures.append((PSTItemFailure(
                     folderPath: folderPath, position: record.position,
@@ -288,6 +289,7 @@ struct ReadpstRun {
                 return
             }
             guard !stopped, LineReader.contains(line, "readpst.c(") || LineReader.contains(line, "Password checksum")
+                    || (LineReader.contains(line, "libpst.c(") && LineReader.contains(line, ") Date "))
             else { return }
             let text = String(decoding: line, as: UTF8.self)
             if run.trace.consume(line: Substring(text)) == .stop {

@@ -16,6 +16,31 @@ struct ReadpstTrace {
         var position: Int
         var relativeFile: String
         var warnings: [String]
+        /// The item's own time (see ``PSTItem/ownTime``).
+        var ownTime: Date?
+    }
+
+    /// The times libpst traces for the item being read (`Date 3 (Delivery Time) - Thu Jan  5 01:58:31 2017`, in
+    /// UTC as readpst runs with `TZ=UTC`); only the item's own properties count, which come before its attachments'.
+    struct ItemTimes {
+        var delivered: Date?
+        var created: Date?
+        var modified: Date?
+
+        /// Delivery time, else creation time, else last modification time.
+        var best: Date? { delivered ?? created ?? modified }
+
+        /// Takes a `Date …` trace message; the first of each kind counts.
+        mutating func note(_ message: Substring) {
+            let text = String(message)
+            if text.hasPrefix("Date 3 (Delivery Time) - ") {
+                delivered = delivered ?? FromLine.date(in: text)
+            } else if text.hasPrefix("Date 4 (Item Creation Date) - ") {
+                created = created ?? FromLine.date(in: text)
+            } else if text.hasPrefix("Date 5 (Modify Date) - ") {
+                modified = modified ?? FromLine.date(in: text)
+            }
+        }
     }
 
     struct NonMailRecord {
@@ -45,6 +70,7 @@ struct ReadpstTrace {
         var skipped = 0
         var itemCount = 0
         var current = Current.none
+        var times = ItemTimes()
     }
 
     let pid: Int32
@@ -118,6 +144,9 @@ struct ReadpstTrace {
         } else if message == "New item record" {
             guard !stack.isEmpty else { return .carryOn }
             stack[stack.count - 1].current = .pending(position: stack[stack.count - 1].itemCount)
+            stack[stack.count - 1].times = ItemTimes()
+        } else if message.hasPrefix("Date "), let top = stack.indices.last, case .pending = stack[top].current {
+            stack[top].times.note(message)
         } else if message.hasPrefix("Processing Folder \"") {
             guard !stack.isEmpty else { return .carryOn }
             stack[stack.count - 1].done += 1
@@ -127,7 +156,7 @@ struct ReadpstTrace {
             if case let (frame, position)? = beginItem(done: true) {
                 mail.append(MailRecord(
                     folderPath: frame.path, position: position,
-                    relativeFile: file(in: frame, extension: "eml"), warnings: []))
+                    relativeFile: file(in: frame, extension: "eml"), warnings: [], ownTime: frame.times.best))
                 stack[stack.count - 1].current = .mail(index: mail.count - 1)
             }
         } else if message == "Processing Contact" {

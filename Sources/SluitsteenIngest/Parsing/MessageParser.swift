@@ -29,8 +29,8 @@ public enum MessageParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
         _ = initialised
-        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        return parse(stream: stream, persist: false, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        let (stream, cut) = memoryStream(bytes)
+        return parse(stream: stream, persist: false, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
     }
 
     /// Parses the message in the file at `path` (a stored message too large to hold in memory), through GMime's
@@ -38,19 +38,42 @@ public enum MessageParser {
     public static func parse(file path: String, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) throws(ArchiveError) -> ParsedMessage {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
-            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        let (stream, cut) = try fileStream(path)
+        return parse(stream: stream, persist: true, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// A GMime stream of the message in memory, with its header block cut when it is too large (``HeaderBlock``).
+    private static func memoryStream(_ bytes: UnsafeRawBufferPointer) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+        let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
+        guard let cut = HeaderBlock.cut(bytes) else { return (g_mime_stream_mem_new_with_buffer(base, bytes.count), nil) }
+        let offset = Int(cut.bodyOffset)
+        return (HeaderBlock.stream(cut, body: g_mime_stream_mem_new_with_buffer(base.map { $0 + offset }, bytes.count - offset)), cut)
+    }
+
+    /// A GMime stream of the message in the file at `path`, with its header block cut when it is too large.
+    private static func fileStream(_ path: String) throws(ArchiveError) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
+        let cut: HeaderBlock.Cut?
+        do throws(ArchiveError) { cut = try HeaderBlock.cut(fileDescriptor: fd) } catch {
+            close(fd)
+            throw .cannotRead(path, reason: error.description)
         }
-        return parse(stream: stream, persist: true, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        // The stream owns the descriptor from here on.
+        let stream = g_mime_stream_fs_new(fd)
+        guard let cut else { return (stream, nil) }
+        let body = g_mime_stream_substream(stream, gint64(cut.bodyOffset), -1)
+        sls_unref(stream)
+        return (HeaderBlock.stream(cut, body: body), cut)
     }
 
     /// Parses the message in `stream` (taking over the caller's reference).
-    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, fromLine: String?, sha256: String,
-                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
+    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, headerCut: HeaderBlock.Cut?,
+                              fromLine: String?, sha256: String, fallbackDate: (Date, DateSource)) -> ParsedMessage {
         var result = ParsedMessage(
             messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
             subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
-            attachmentCount: 0, defects: [])
+            attachmentCount: 0, defects: headerCut?.defects ?? [])
         let collector = DefectCollector()
         let unmanaged = Unmanaged.passRetained(collector)
         defer { unmanaged.release() }
@@ -69,85 +92,116 @@ public enum MessageParser {
         g_mime_parser_set_persist_stream(parser, persist ? 1 : 0)
 
         guard let message = g_mime_parser_construct_message(parser, options) else {
-            result.defects = collector.codes + ["unparseable"]
+            result.defects = collector.codes + result.defects + [MessageDefect.unparseable.rawValue]
             result.messageId = synthetic(sha256)
             result.messageIdSynthetic = true
-            result.defects.append("missing-message-id")
+            result.defects.append(MessageDefect.missingMessageId.rawValue)
             applyFallbackDate(&result, fromLine: fromLine, received: [], fallback: fallbackDate)
             return result
         }
         defer { sls_unref(message) }
-        let object = sls_message_as_object(message)
 
-        if let raw = g_mime_message_get_message_id(message), let id = nonEmpty(String(cString: raw)) {
-            result.messageId = "<\(id)>"
+        let fields = HeaderFields(sls_message_as_object(message), options: options)
+        result.headerKeywords = fields.keywords
+        if let raw = fields.messageId, let id = MessageID.extract(raw) {
+            result.messageId = id
         } else {
             result.messageId = synthetic(sha256)
             result.messageIdSynthetic = true
-            result.defects.append("missing-message-id")
+            result.defects.append(MessageDefect.missingMessageId.rawValue)
         }
-        if let s = g_mime_message_get_subject(message) { result.subject = String(cString: s) }
-        result.from = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_FROM))
-        result.to = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO))
-        result.cc = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC))
-        result.bcc = addresses(g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_BCC))
+        result.subject = fields.subject(of: message, options: options)
+        result.from = fields.addresses(.from, gmime: g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_FROM), options: options)
+        result.to = fields.addresses(.to, gmime: g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_TO), options: options)
+        result.cc = fields.addresses(.cc, gmime: g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_CC), options: options)
+        result.bcc = fields.addresses(.bcc, gmime: g_mime_message_get_addresses(message, GMIME_ADDRESS_TYPE_BCC), options: options)
 
-        var received: [String] = []
-        var hasDateHeader = false
-        if let headers = g_mime_object_get_header_list(object) {
-            let count = g_mime_header_list_get_count(headers)
-            for i in 0..<count {
-                guard let header = g_mime_header_list_get_header_at(headers, i), let name = g_mime_header_get_name(header) else { continue }
-                // Compared as C strings: this runs for every header of every message.
-                if strcasecmp(name, "received") == 0 {
-                    if let v = g_mime_header_get_raw_value(header) { received.append(String(cString: v)) }
-                } else if strcasecmp(name, "keywords") == 0 || strcasecmp(name, "x-keywords") == 0 {
-                    if let v = g_mime_header_get_value(header) {
-                        result.headerKeywords += String(cString: v).split(whereSeparator: { $0 == "," || $0 == ";" })
-                            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-                    }
-                } else if strcasecmp(name, "date") == 0 {
-                    hasDateHeader = true
-                }
-            }
-        }
-
-        if let dt = g_mime_message_get_date(message) {
-            result.date = Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(dt)))
-            result.dateOffsetMinutes = Int(g_date_time_get_utc_offset(dt) / 60_000_000)
+        if let reading = fields.dateReading(of: message) {
+            result.date = reading.date
+            result.dateOffsetMinutes = reading.offsetMinutes
             result.dateSource = .header
+            if reading.invalidZone { result.defects.append(MessageDefect.invalidDateZone.rawValue) }
         } else {
-            result.defects.append(hasDateHeader ? "unparseable-date" : "missing-date")
-            applyFallbackDate(&result, fromLine: fromLine, received: received, fallback: fallbackDate)
+            result.defects.append(fields.date != nil ? MessageDefect.unparseableDate.rawValue : MessageDefect.missingDate.rawValue)
+            applyFallbackDate(&result, fromLine: fromLine, received: fields.received, fallback: fallbackDate)
         }
 
         var walker = PartWalker(collectText: false)
         if let body = g_mime_message_get_mime_part(message) {
             walker.walk(body, depth: 0)
         }
-        if walker.depthExceeded { result.defects.append("nesting-too-deep") }
+        if walker.depthExceeded { result.defects.append(MessageDefect.nestingTooDeep.rawValue) }
         result.attachmentNames = walker.attachmentNames
         result.attachmentCount = walker.attachmentCount
         result.defects = collector.codes + result.defects
+        applyStoredLimits(&result)
         return result
     }
 
+    /// Cuts the recorded values to ``StoredLimits``, with a defect for each kind of value that was cut.
+    static func applyStoredLimits(_ result: inout ParsedMessage) {
+        var cut: [MessageDefect] = []
+        func note(_ defect: MessageDefect) { if !cut.contains(defect) { cut.append(defect) } }
+        if let s = StoredLimits.cut(result.subject, bytes: StoredLimits.subjectBytes) {
+            result.subject = s
+            note(.subjectCut)
+        }
+        if !result.messageIdSynthetic, let s = StoredLimits.cut(result.messageId, bytes: StoredLimits.valueBytes - 1) {
+            result.messageId = s + ">"
+            note(.messageIdCut)
+        }
+        func limit(_ list: inout [MailAddress]) {
+            if list.count > StoredLimits.addresses {
+                list.removeLast(list.count - StoredLimits.addresses)
+                note(.addressesCut)
+            }
+            for i in list.indices {
+                if let name = list[i].name, let s = StoredLimits.cut(name, bytes: StoredLimits.valueBytes) {
+                    list[i].name = s
+                    note(.addressCut)
+                }
+                if let s = StoredLimits.cut(list[i].address, bytes: StoredLimits.valueBytes) {
+                    list[i].address = s
+                    note(.addressCut)
+                }
+            }
+        }
+        limit(&result.from)
+        limit(&result.to)
+        limit(&result.cc)
+        limit(&result.bcc)
+        func limit(_ list: inout [String], count: Int, defect: MessageDefect) {
+            if list.count > count {
+                list.removeLast(list.count - count)
+                note(defect)
+            }
+            for i in list.indices {
+                if let s = StoredLimits.cut(list[i], bytes: StoredLimits.valueBytes) {
+                    list[i] = s
+                    note(defect)
+                }
+            }
+        }
+        limit(&result.headerKeywords, count: StoredLimits.keywords, defect: .keywordsCut)
+        limit(&result.attachmentNames, count: StoredLimits.attachmentNames, defect: .attachmentNamesCut)
+        guard !cut.isEmpty else { return }
+        // In the order MessageDefect lists them, so the record is the same whatever order the cuts came in.
+        result.defects += MessageDefect.allCases.filter { cut.contains($0) }.map(\.rawValue)
+    }
+
     /// The subject and the decoded text of the text parts (HTML reduced to its visible text), in UTF-8: what the
-    /// full-text index holds for hotspot and Woo term matching. Attachments are not read.
+    /// full-text index holds for hotspot and Woo term matching. Attachments are not read. A huge header block is
+    /// read cut, as ``parse(_:fromLine:sha256:fallbackDate:)`` reads it.
     public static func text(_ bytes: UnsafeRawBufferPointer) -> String {
         _ = initialised
-        let stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
-        return text(stream: stream, persist: false)
+        return text(stream: memoryStream(bytes).0, persist: false)
     }
 
     /// ``text(_:)`` of the message in the file at `path`, read through GMime's file stream (for messages too large
     /// to hold in memory).
     public static func text(file path: String) throws(ArchiveError) -> String {
         _ = initialised
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
-            throw .cannotRead(path, reason: String(cString: strerror(errno)))
-        }
-        return text(stream: stream, persist: true)
+        return text(stream: try fileStream(path).0, persist: true)
     }
 
     private static func text(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool) -> String {
@@ -161,8 +215,9 @@ public enum MessageParser {
         guard let message = g_mime_parser_construct_message(parser, options) else { return "" }
         defer { sls_unref(message) }
         var walker = PartWalker(collectText: true)
-        if let s = g_mime_message_get_subject(message), s.pointee != 0 {
-            walker.text.append(String(cString: s))
+        let subject = HeaderFields.subject(of: message, options: options)
+        if !subject.isEmpty {
+            walker.text.append(subject)
             walker.text.append("\n")
         }
         if let body = g_mime_message_get_mime_part(message) { walker.walk(body, depth: 0) }
@@ -174,24 +229,16 @@ public enum MessageParser {
         "<sluitsteen.\(sha256.prefix(32))@synthetic.invalid>"
     }
 
-    private static func nonEmpty(_ s: String) -> String? {
-        let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return nil }
-        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return s }
-        return String(scalars[first...last])
-    }
-
-    private static func applyFallbackDate(_ result: inout ParsedMessage, fromLine: String?, received: [String], fallback: (Date, DateSource)) {
+    private static func applyFallbackDate(_ result: inout ParsedMessage, fromLine: String?, received: [UnsafePointer<CChar>],
+                                          fallback: (Date, DateSource)) {
         // The newest Received header is the first one in the header block (each hop prepends its own).
         for value in received {
-            guard let semicolon = value.lastIndex(of: ";") else { continue }
-            let datePart = String(value[value.index(after: semicolon)...]).trimmingCharacters(in: .whitespacesAndNewlines)
-            if let dt = datePart.withCString({ g_mime_utils_header_decode_date($0) }) {
-                defer { g_date_time_unref(dt) }
-                result.date = Date(timeIntervalSince1970: TimeInterval(g_date_time_to_unix(dt)))
-                result.dateOffsetMinutes = Int(g_date_time_get_utc_offset(dt) / 60_000_000)
+            guard let semicolon = strrchr(value, 0x3B) else { continue }
+            if let reading = MailDate.read(semicolon + 1) {
+                result.date = reading.date
+                result.dateOffsetMinutes = reading.offsetMinutes
                 result.dateSource = .received
+                if reading.invalidZone { result.defects.append(MessageDefect.invalidDateZone.rawValue) }
                 return
             }
         }
@@ -204,28 +251,6 @@ public enum MessageParser {
         result.date = fallback.0
         result.dateOffsetMinutes = 0
         result.dateSource = fallback.1
-    }
-
-    private static func addresses(_ list: UnsafeMutablePointer<InternetAddressList>?) -> [MailAddress] {
-        guard let list else { return [] }
-        var out: [MailAddress] = []
-        collect(list, into: &out, depth: 0)
-        return out
-    }
-
-    private static func collect(_ list: UnsafeMutablePointer<InternetAddressList>, into out: inout [MailAddress], depth: Int) {
-        guard depth < 8 else { return }
-        let n = internet_address_list_length(list)
-        for i in 0..<n {
-            guard let ia = internet_address_list_get_address(list, i) else { continue }
-            if sls_is_mailbox(ia) != 0, let mb = sls_as_mailbox(ia) {
-                let addr = internet_address_mailbox_get_addr(mb).map { String(cString: $0) } ?? ""
-                let name = internet_address_get_name(ia).map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
-                if !addr.isEmpty || name != nil { out.append(MailAddress(name: name, address: addr)) }
-            } else if sls_is_group(ia) != 0, let group = sls_as_group(ia), let members = internet_address_group_get_members(group) {
-                collect(members, into: &out, depth: depth + 1)
-            }
-        }
     }
 }
 
@@ -283,8 +308,9 @@ struct PartWalker {
         } else if sls_is_message_part(object) != 0, let mp = sls_as_message_part(object) {
             attachmentCount += 1
             var name = filename(object)
-            if name == nil, let inner = g_mime_message_part_get_message(mp), let s = g_mime_message_get_subject(inner) {
-                name = String(cString: s) + ".eml"
+            if name == nil, let inner = g_mime_message_part_get_message(mp) {
+                let subject = HeaderFields.subject(of: inner, options: nil)
+                if !subject.isEmpty { name = subject + ".eml" }
             }
             if let name { attachmentNames.append(name) }
         } else if sls_is_part(object) != 0 {
@@ -340,17 +366,53 @@ struct PartWalker {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The file name of a part: GMime's (the Content-Disposition `filename`, else the Content-Type `name`, RFC 2231
+    /// and RFC 2047 decoded), read again from the raw fields when they hold an encoded-word GMime would not decode
+    /// whole (``EncodedWords``); else a Content-Disposition `name` (not standard, but written by some mailers).
     private func filename(_ object: UnsafeMutablePointer<GMimeObject>) -> String? {
-        guard sls_is_part(object) != 0, let part = sls_as_part(object), let f = g_mime_part_get_filename(part) else {
-            if let disposition = g_mime_object_get_content_disposition(object),
-               let f = g_mime_content_disposition_get_parameter(disposition, "filename") {
-                let s = String(cString: f)
-                return s.isEmpty ? nil : s
-            }
-            return nil
+        var name: String?
+        if sls_is_part(object) != 0, let part = sls_as_part(object), let f = g_mime_part_get_filename(part) {
+            name = String(cString: f)
+        } else if let disposition = g_mime_object_get_content_disposition(object),
+                  let f = g_mime_content_disposition_get_parameter(disposition, "filename") {
+            name = String(cString: f)
         }
-        let s = String(cString: f)
-        return s.isEmpty ? nil : s
+        if name != nil, let reread = PartWalker.filenameFromRawFields(object) { name = reread }
+        if name == nil || name?.isEmpty == true, let disposition = g_mime_object_get_content_disposition(object),
+           let f = g_mime_content_disposition_get_parameter(disposition, "name") {
+            name = String(cString: f)
+        }
+        return name?.isEmpty == false ? name : nil
+    }
+
+    /// The file name from the part's raw Content-Disposition and Content-Type fields, when one of them holds `=?`.
+    private static func filenameFromRawFields(_ object: UnsafeMutablePointer<GMimeObject>) -> String? {
+        guard let headers = g_mime_object_get_header_list(object) else { return nil }
+        var disposition: UnsafePointer<CChar>?
+        var type: UnsafePointer<CChar>?
+        for i in 0..<g_mime_header_list_get_count(headers) {
+            guard let header = g_mime_header_list_get_header_at(headers, i), let name = g_mime_header_get_name(header),
+                  let raw = g_mime_header_get_raw_value(header) else { continue }
+            if disposition == nil, strcasecmp(name, "content-disposition") == 0 { disposition = UnsafePointer(raw) }
+            if type == nil, strcasecmp(name, "content-type") == 0 { type = UnsafePointer(raw) }
+        }
+        guard [disposition, type].contains(where: { $0.map { strstr($0, "=?") != nil } ?? false }) else { return nil }
+        if let disposition {
+            let f: String? = HeaderText.withNormalised(disposition) { value in
+                guard let parsed = g_mime_content_disposition_parse(nil, value) else { return nil }
+                defer { sls_unref(parsed) }
+                return g_mime_content_disposition_get_parameter(parsed, "filename").map { String(cString: $0) }
+            }
+            if let f, !f.isEmpty { return f }
+        }
+        if let type {
+            return HeaderText.withNormalised(type) { value in
+                guard let parsed = g_mime_content_type_parse(nil, value) else { return nil }
+                defer { sls_unref(parsed) }
+                return g_mime_content_type_get_parameter(parsed, "name").map { String(cString: $0) }
+            }
+        }
+        return nil
     }
 }
 

@@ -359,7 +359,7 @@ public struct Ingestor: Sendable {
         let now = self.now
         DispatchQueue.concurrentPerform(iterations: batch.count) { i in
             var raw = batch[i]
-            let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, .maildirName) } ?? (now, .captureTime)
+            let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, raw.deliveryTimeSource) } ?? (now, .captureTime)
             let stored: (sha256: String, isNew: Bool, parsed: ParsedMessage)
             do throws(ArchiveError) {
                 if let file = raw.file {

@@ -38,8 +38,10 @@ struct PSTMessageSource: MessageSource {
         var flags: [String] = []
         if item.flags.contains(.read) { flags.append("seen") }
         if item.kind != .mail { flags.append(item.kind.rawValue) }
-        return RawMessage(content: content, folder: item.folderPath, sourceFile: sourceFile, position: item.position,
-                          keywords: item.keywords, flags: flags)
+        var message = RawMessage(content: content, folder: item.folderPath, sourceFile: sourceFile, position: item.position,
+                                 keywords: item.keywords, flags: flags, deliveryTime: item.ownTime)
+        message.deliveryTimeSource = .pstItem
+        return message
     }
 }
 

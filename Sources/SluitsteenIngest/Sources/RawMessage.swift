@@ -44,11 +44,14 @@ public struct RawMessage: Sendable {
     public var keywords: [String]
     /// State flags of this copy (`seen`, `flagged`, `replied`, …).
     public var flags: [String]
-    /// A delivery time known from outside the message (Maildir file name), used only when the message has no date.
+    /// A delivery time known from outside the message (Maildir file name, PST item), used only when the message has
+    /// no date.
     public var deliveryTime: Date?
     /// The export's file that ``file`` lies in, kept open until the message is stored: ingest copies the bytes
     /// from `input.path`, the very file the reader checked, not from whatever the name points to by then.
     public var input: InputHandle?
+    /// Where ``deliveryTime`` comes from.
+    public var deliveryTimeSource: DateSource = .maildirName
 
     public init(bytes: Data, folder: String, sourceFile: String, position: Int, fromLine: String? = nil,
                 keywords: [String] = [], flags: [String] = [], deliveryTime: Date? = nil) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 @testable import SluitsteenIngest
 import Testing
 
@@ -187,6 +188,39 @@ import Testing
         #expect(trace.skippedFolders.map { $0.folderPath.joined(separator: "/") } == ["Posta in arrivo"])
         #expect(trace.nonMail.map { $0.folderPath.joined(separator: "/") } == ["Postvak IN/Projecten",
                                                                                 "Postvak IN/Projecten"])
+    }
+
+    /// libpst traces the item's own times while reading it (before "Processing Email"); those of an attached
+    /// message (read while writing the item) and of items that are not mail do not count.
+    @Test func traceCarriesTheItemsOwnTimes() {
+        let lines = """
+        000009 No Function readpst.c(654) Root Folder Name: Personal folders
+        000009 No Function readpst.c(897) about to try creating Personal folders
+        000009 No Function readpst.c(249) New item record
+        000009 No Function readpst.c(271) Processing Folder "Inbox"
+        000009 No Function readpst.c(897) about to try creating Inbox
+        000009 No Function readpst.c(249) New item record
+        000009 No Function libpst.c(2478) Date 3 (Delivery Time) - Thu Jan  5 01:58:31 2017
+        000009 No Function libpst.c(2566) Date 4 (Item Creation Date) - Mon Feb  6 15:42:11 2017
+        000009 No Function libpst.c(2566) Date 4 (Item Creation Date) - Tue Feb  7 15:42:11 2017
+        000009 No Function readpst.c(324) Processing Email
+        000009 No Function libpst.c(2478) Date 3 (Delivery Time) - Fri Jan  6 01:58:31 2017
+        000009 No Function readpst.c(249) New item record
+        000009 No Function libpst.c(2566) Date 4 (Item Creation Date) - Mon Feb  6 15:42:12 2017
+        000009 No Function libpst.c(2569) Date 5 (Modify Date) - Mon Feb  6 15:42:13 2017
+        000009 No Function readpst.c(324) Processing Email
+        000009 No Function readpst.c(249) New item record
+        000001 No Function libpst.c(2478) Date 3 (Delivery Time) - Thu Jan  5 01:58:31 2017
+        000009 No Function readpst.c(324) Processing Email
+        000009 No Function readpst.c(2396) processed item count for folder Inbox is 3, skipped 0, total 3 
+        """
+        var trace = ReadpstTrace(pid: 9) { _ in false }
+        for line in lines.split(separator: "\n") { _ = trace.consume(line: line) }
+        #expect(trace.mail.map { $0.ownTime.map { ISOTimestamp.format($0) } } == [
+            "2017-01-05T01:58:31Z",  // delivery time first; the attached message's later one is not the item's
+            "2017-02-06T15:42:12Z",  // no delivery time: creation time
+            nil,                     // a line of another process does not count
+        ])
     }
 
     @Test func traceStopsAtRootWhenAsked() {
