@@ -21,10 +21,14 @@ public struct MessageCopy: Sendable, Hashable {
     public var to: [String]
     public var cc: [String]
     public var textHits: Set<String>
+    /// When the newest `Received` header says the message arrived (the organisation's own server), if known. The
+    /// `Date` header is the sender's word; when it lies more than a day before the arrival, decisions count from the
+    /// arrival, so that a backdated message is not due early.
+    public var receivedInstant: Instant?
 
     public init(mailbox: String, messageId: String, sha256: String = "", messageInstant: Instant,
                 captureInstant: Instant, folderPath: String = "", keywords: [String] = [], from: [String] = [],
-                to: [String] = [], cc: [String] = [], textHits: Set<String> = []) {
+                to: [String] = [], cc: [String] = [], textHits: Set<String> = [], receivedInstant: Instant? = nil) {
         self.mailbox = mailbox
         self.messageId = messageId
         self.sha256 = sha256
@@ -36,6 +40,17 @@ public struct MessageCopy: Sendable, Hashable {
         self.to = to
         self.cc = cc
         self.textHits = textHits
+        self.receivedInstant = receivedInstant
+    }
+
+    /// How far the `Date` header may lie before the arrival before decisions count from the arrival (transit, clocks).
+    public static let dateTolerance: Int64 = 86_400
+
+    /// The instant decisions count from: the `Date` header, or the arrival when the header lies more than
+    /// ``dateTolerance`` before it.
+    public var decisionInstant: Instant {
+        guard let r = receivedInstant, r.secondsSinceEpoch - messageInstant.secondsSinceEpoch > Self.dateTolerance else { return messageInstant }
+        return r
     }
 }
 
@@ -187,10 +202,19 @@ public struct DecisionContext: Sendable {
     /// (`pending-window`) > opt-out with ground private > designated hotspot > opt-out with ground informal >
     /// class base rule. An opt-out under a hold is kept (`optOut`, and its id in `rules`) and takes effect when the
     /// hold ends.
-    public func decide(_ copy: MessageCopy, explain: Bool = false) -> Decision {
-        let date = AmsterdamTime.date(of: copy.messageInstant)
+    public func decide(_ original: MessageCopy, explain: Bool = false) -> Decision {
+        var copy = original
         var steps: [ExplanationStep] = []
-        if explain { steps.append(.messageDate(instant: copy.messageInstant, date: date)) }
+        let counted = original.decisionInstant
+        if counted != original.messageInstant {
+            if explain {
+                steps.append(.messageDate(instant: original.messageInstant, date: AmsterdamTime.date(of: original.messageInstant)))
+                steps.append(.receivedLater(dateHeader: original.messageInstant, received: counted))
+            }
+            copy.messageInstant = counted
+        }
+        let date = AmsterdamTime.date(of: copy.messageInstant)
+        if explain && counted == original.messageInstant { steps.append(.messageDate(instant: copy.messageInstant, date: date)) }
         let resolved = registers.resolved(copy.mailbox)
         let mailboxLower = resolved?.entry.address ?? copy.mailbox.lowercased()
 

@@ -21,6 +21,8 @@ public enum ExplanationLanguage: String, Sendable, CaseIterable {
 /// One step in the reasoning behind a decision, for `sluitsteen explain`: structured, rendered in Dutch or English.
 public enum ExplanationStep: Sendable, Hashable {
     case messageDate(instant: Instant, date: CivilDate)
+    /// The `Date` header lies more than a day before the arrival: the terms count from the arrival.
+    case receivedLater(dateHeader: Instant, received: Instant)
     case unregisteredMailbox(address: String)
     case unknownOwner(address: String, personId: String)
     case functionalMailbox(address: String)
@@ -54,6 +56,13 @@ public enum ExplanationStep: Sendable, Hashable {
         case .messageDate(let instant, let date):
             return nl ? "Berichtdatum: \(date.iso) (verzonden \(instant.iso), in Amsterdamse tijd \(t(instant)))."
                 : "Message date: \(date.iso) (sent \(instant.iso), Amsterdam time \(t(instant)))."
+        case .receivedLater(let header, let received):
+            return nl ? "De datum in het bericht (\(t(header))) ligt meer dan een dag vóór de ontvangst door de eigen server (\(t(received)), "
+                + "volgens de bovenste Received-regel). De afzender schrijft die datum zelf; de termijnen tellen daarom vanaf de ontvangst: "
+                + "\(AmsterdamTime.date(of: received).iso)."
+                : "The date in the message (\(t(header))) lies more than a day before its arrival at the organisation's own server "
+                + "(\(t(received)), from the topmost Received header). The sender writes that date; the terms therefore count from the "
+                + "arrival: \(AmsterdamTime.date(of: received).iso)."
         case .unregisteredMailbox(let address):
             return nl ? "Mailbox \(address) staat niet in het mailboxregister: het bericht wordt niet ingedeeld en nooit vernietigd."
                 : "Mailbox \(address) is not in the mailbox register: the message is not classified and is never destroyed."

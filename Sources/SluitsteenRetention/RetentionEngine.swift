@@ -197,7 +197,7 @@ struct CopyQuery {
         needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
         var sql = """
             SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
-                   c.keywordsJSON\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
+                   c.keywordsJSON, m.receivedEpoch\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
             FROM copy c JOIN message m ON m.rowid = c.messageRowid
             WHERE c.state IN ('present', 'transferred')
             """
@@ -224,14 +224,15 @@ struct CopyQuery {
         let keywords = FastJSON.strings(row[10])
         var from: [String] = [], to: [String] = [], cc: [String] = []
         if needsAddresses {
-            from = FastJSON.addresses(row[11]); to = FastJSON.addresses(row[12]); cc = FastJSON.addresses(row[13])
+            from = FastJSON.addresses(row[12]); to = FastJSON.addresses(row[13]); cc = FastJSON.addresses(row[14])
         }
         let copy = MessageCopy(
             mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
             messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
             captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
             keywords: keywords, from: from, to: to, cc: cc,
-            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []))
+            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []),
+            receivedInstant: (row[11] as Int64?).map { Instant(secondsSinceEpoch: $0) })
         return (facts, copy)
     }
 }

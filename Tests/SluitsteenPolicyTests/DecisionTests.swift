@@ -127,6 +127,24 @@ struct DecisionTests {
         #expect(World.context(asOfDate: "2025-05-18").decide(copy).action == .pendingWindow)
     }
 
+    /// A sender writes the Date header: a message backdated by years is not due early. When the Date header lies more
+    /// than a day before the arrival at the organisation's own server (the topmost Received header), the terms count
+    /// from the arrival, and the explanation says why.
+    @Test("a backdated message counts from its arrival, not from the date its sender wrote")
+    func backdatedMessageCountsFromArrival() {
+        var copy = World.copy("s.staf" + Self.mb, sent: "2015-01-05T09:00:00Z", captured: "2025-03-11T09:00:00Z")
+        copy.receivedInstant = World.t("2025-03-10T09:00:00Z")
+        let d = World.context(asOfDate: "2026-06-01").decide(copy, explain: true)
+        #expect(d.action == .retain && d.dueDate == World.d("2032-03-10"), "\(d.action) \(String(describing: d.dueDate))")
+        #expect(d.explanation(.dutch).contains { $0.contains("vóór de ontvangst") })
+        // Without the arrival it would have been due years ago.
+        copy.receivedInstant = nil
+        #expect(World.context(asOfDate: "2026-06-01").decide(copy).action == .destroyDue)
+        // Within a day (transit, clocks) the Date header counts.
+        copy.receivedInstant = World.t("2015-01-05T20:00:00Z")
+        #expect(World.context(asOfDate: "2026-06-01").decide(copy).dueDate == World.d("2022-01-05"))
+    }
+
     @Test("a Date header later than the capture time opens the window at the Date header")
     func windowOpensAtLaterMessageDate() {
         let w = OptOutWindow(messageInstant: World.t("2025-03-10T12:00:00Z"), captureInstant: World.t(captured),

@@ -178,6 +178,11 @@ public final class Catalog: Sendable {
                 """)
         }
         registerApproverSchema(&m)
+        m.registerMigration("v11-received-date") { db in
+            // The date of the newest Received header: when the organisation's own server received the message. Decisions
+            // count from it when the Date header (written by the sender) lies more than a day before it.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN receivedEpoch INTEGER")
+        }
         return m
     }()
 }

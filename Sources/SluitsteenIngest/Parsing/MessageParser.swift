@@ -126,6 +126,8 @@ public enum MessageParser {
             applyFallbackDate(&result, fromLine: fromLine, received: fields.received, fallback: fallbackDate)
         }
 
+        result.receivedDate = newestReceived(fields.received)
+
         var walker = PartWalker(collectText: false)
         if let body = g_mime_message_get_mime_part(message) {
             walker.walk(body, depth: 0)
@@ -227,6 +229,15 @@ public enum MessageParser {
     /// A stable synthetic Message-ID for a message without one: derived from its content hash.
     public static func synthetic(_ sha256: String) -> String {
         "<sluitsteen.\(sha256.prefix(32))@synthetic.invalid>"
+    }
+
+    /// The date of the newest `Received` header that has one (the first in the header block: each hop prepends its own).
+    private static func newestReceived(_ received: [UnsafePointer<CChar>]) -> Date? {
+        for value in received {
+            guard let semicolon = strrchr(value, 0x3B) else { continue }
+            if let reading = MailDate.read(semicolon + 1) { return reading.date }
+        }
+        return nil
     }
 
     private static func applyFallbackDate(_ result: inout ParsedMessage, fromLine: String?, received: [UnsafePointer<CChar>],

@@ -34,6 +34,9 @@ public struct ParsedMessage: Sendable {
     public var date: Date?
     public var dateOffsetMinutes: Int
     public var dateSource: DateSource
+    /// The date of the newest (topmost) `Received` header: when the last server, normally the organisation's own,
+    /// received the message. A sender writes the `Date` header and can backdate it; this one a sender cannot set.
+    public var receivedDate: Date?
     /// The decoded subject (RFC 2047, any charset).
     public var subject: String
     public var from: [MailAddress]

@@ -27,14 +27,15 @@ struct BatchWriter {
                 // and the text indexer reads it again). It returns the row id the copy refers to.
                 let upsertMessage = try BoundStatement(db, sql: """
                     INSERT INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
-                        fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged,
+                        receivedEpoch)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (sha256) DO UPDATE SET messageId = excluded.messageId, messageIdSynthetic = excluded.messageIdSynthetic,
                         date = excluded.date, dateEpoch = excluded.dateEpoch, dateSource = excluded.dateSource, subject = excluded.subject,
                         fromJSON = excluded.fromJSON, toJSON = excluded.toJSON, ccJSON = excluded.ccJSON, bccJSON = excluded.bccJSON,
                         headerKeywordsJSON = excluded.headerKeywordsJSON, attachmentCount = excluded.attachmentCount,
                         attachmentNamesJSON = excluded.attachmentNamesJSON, defectsJSON = excluded.defectsJSON,
-                        flagged = excluded.flagged, contentState = 'stored', textIndexed = 0
+                        flagged = excluded.flagged, receivedEpoch = excluded.receivedEpoch, contentState = 'stored', textIndexed = 0
                     RETURNING rowid
                     """)
                 let insertCopy = try BoundStatement(db, sql: """
@@ -80,7 +81,7 @@ struct BatchWriter {
                         u.bind(5, m.date); u.bind(6, m.dateEpoch); u.bind(7, m.dateSource); u.bind(8, m.subject)
                         u.bind(9, m.fromJSON); u.bind(10, m.toJSON); u.bind(11, m.ccJSON); u.bind(12, m.bccJSON)
                         u.bind(13, m.headerKeywordsJSON); u.bind(14, m.attachmentCount); u.bind(15, m.attachmentNamesJSON)
-                        u.bind(16, m.defectsJSON); u.bind(17, m.flagged)
+                        u.bind(16, m.defectsJSON); u.bind(17, m.flagged); u.bind(18, m.receivedEpoch)
                         messageRowid = try u.step()
                     }
                     let c = insertCopy

@@ -324,6 +324,7 @@ public struct Ingestor: Sendable {
         var attachmentNamesJSON: String
         var defectsJSON: String
         var flagged: Bool
+        var receivedEpoch: Int64?
 
         init(_ p: ParsedMessage) {
             messageId = p.messageId
@@ -341,6 +342,7 @@ public struct Ingestor: Sendable {
             attachmentNamesJSON = JSONText.array(p.attachmentNames)
             defectsJSON = JSONText.array(p.defects)
             flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
+            receivedEpoch = p.receivedDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
         }
     }
 
