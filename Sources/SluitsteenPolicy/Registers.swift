@@ -66,22 +66,46 @@ public struct ApproverAssignment: Sendable, Hashable, Codable {
     public var period: DatePeriod { DatePeriod(from: validFrom, to: validTo) }
 }
 
-/// The registers Sluitsteen needs: people, their role periods and mailboxes (to classify mail), and who may approve
-/// destruction lists in which role (approvers; optional).
+/// One period in which a person belongs to a team, as a member or as its manager (teams.csv): who a teammanager may
+/// read the mail of. Both days included, `validTo == nil` = ongoing.
+public struct TeamMembership: Sendable, Hashable, Codable {
+    /// A member of the team (`lid`) or its manager (`manager`).
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case lid, manager
+    }
+    public var personId: String
+    public var team: String
+    public var membership: Kind
+    public var validFrom: CivilDate
+    public var validTo: CivilDate?
+    public init(personId: String, team: String, membership: Kind, validFrom: CivilDate, validTo: CivilDate?) {
+        self.personId = personId
+        self.team = team
+        self.membership = membership
+        self.validFrom = validFrom
+        self.validTo = validTo
+    }
+    public var period: DatePeriod { DatePeriod(from: validFrom, to: validTo) }
+}
+
+/// The registers Sluitsteen needs: people, their role periods and mailboxes (to classify mail), who may approve
+/// destruction lists in which role (approvers; optional), and teams with their managers (teams; optional).
 public struct Registers: Sendable, Hashable, Codable {
     public var people: [Person]
     public var roles: [RoleAssignment]
     public var mailboxes: [MailboxEntry]
     public var approvers: [ApproverAssignment]
+    public var teams: [TeamMembership]
     public init(people: [Person] = [], roles: [RoleAssignment] = [], mailboxes: [MailboxEntry] = [],
-                approvers: [ApproverAssignment] = []) {
+                approvers: [ApproverAssignment] = [], teams: [TeamMembership] = []) {
         self.people = people
         self.roles = roles
         self.mailboxes = mailboxes
         self.approvers = approvers
+        self.teams = teams
     }
 
-    private enum CodingKeys: String, CodingKey { case people, roles, mailboxes, approvers }
+    private enum CodingKeys: String, CodingKey { case people, roles, mailboxes, approvers, teams }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -90,6 +114,7 @@ public struct Registers: Sendable, Hashable, Codable {
         mailboxes = try c.decode([MailboxEntry].self, forKey: .mailboxes)
         // Registers imported before approvers were kept have none.
         approvers = try c.decodeIfPresent([ApproverAssignment].self, forKey: .approvers) ?? []
+        teams = try c.decodeIfPresent([TeamMembership].self, forKey: .teams) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -99,6 +124,7 @@ public struct Registers: Sendable, Hashable, Codable {
         try c.encode(mailboxes, forKey: .mailboxes)
         // Left out when empty, so that registers without approvers keep the JSON (and hash) they always had.
         if !approvers.isEmpty { try c.encode(approvers, forKey: .approvers) }
+        if !teams.isEmpty { try c.encode(teams, forKey: .teams) }
     }
 }
 
@@ -163,10 +189,9 @@ public enum RegisterReadError: Error, Sendable, CustomStringConvertible {
 }
 
 extension Registers {
-    /// Reads and validates people.csv, roles.csv and mailboxes.csv, and approvers.csv when given.
-    public static func load(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, policy: Policy) throws(RegisterReadError)
-        -> RegisterImport
-    {
+    /// Reads and validates people.csv, roles.csv and mailboxes.csv, and approvers.csv and teams.csv when given.
+    public static func load(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, teams: URL? = nil,
+                            policy: Policy) throws(RegisterReadError) -> RegisterImport {
         func read(_ url: URL) throws(RegisterReadError) -> RegisterSource {
             do {
                 return RegisterSource(name: url.lastPathComponent, text: try String(contentsOf: url, encoding: .utf8))
@@ -174,24 +199,25 @@ extension Registers {
                 throw .unreadable(file: url.path, reason: error.localizedDescription)
             }
         }
-        var approverSource: RegisterSource? = nil
+        var approverSource: RegisterSource? = nil, teamSource: RegisterSource? = nil
         if let approvers { approverSource = try read(approvers) }
+        if let teams { teamSource = try read(teams) }
         return parse(people: try read(people), roles: try read(roles), mailboxes: try read(mailboxes), approvers: approverSource,
-                     policy: policy)
+                     teams: teamSource, policy: policy)
     }
 
     /// Parses and validates the register files (RFC 4180 CSV, header line required).
     public static func parse(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
-                             approvers: RegisterSource? = nil, policy: Policy) -> RegisterImport
+                             approvers: RegisterSource? = nil, teams: RegisterSource? = nil, policy: Policy) -> RegisterImport
     {
         var parser = RegisterParser(policy: policy)
-        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers)
+        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, teams: teams)
         return RegisterImport(registers: result, errors: parser.errors, warnings: parser.warnings)
     }
 
     /// The register a CSV header belongs to, by its columns (so that files given in any order are recognised).
     public enum Kind: String, Sendable, CaseIterable {
-        case people, roles, mailboxes, approvers
+        case people, roles, mailboxes, approvers, teams
 
         /// The columns the header must name.
         public var columns: [String] {
@@ -200,6 +226,7 @@ extension Registers {
             case .roles: return ["person_id", "role", "valid_from", "valid_to"]
             case .mailboxes: return ["address", "kind", "person_id"]
             case .approvers: return ["person_id", "approver_role", "valid_from", "valid_to"]
+            case .teams: return ["person_id", "team", "membership", "valid_from", "valid_to"]
             }
         }
 
@@ -277,7 +304,7 @@ struct RegisterParser {
             unusable.insert(source.name)
             return []
         }
-        if table.records.isEmpty, required != Registers.Kind.roles.columns, required != Registers.Kind.approvers.columns {
+        if table.records.isEmpty, required == Registers.Kind.people.columns || required == Registers.Kind.mailboxes.columns {
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
                 message: "the file has a header but no rows; importing it would empty the register (every mailbox would become unclassified). Give the full register."))
@@ -310,7 +337,7 @@ struct RegisterParser {
     }
 
     mutating func run(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
-                      approvers: RegisterSource? = nil) -> Registers {
+                      approvers: RegisterSource? = nil, teams: RegisterSource? = nil) -> Registers {
         var result = Registers()
         var personLines: [String: Int] = [:]
         var personById: [String: Person] = [:]
@@ -480,6 +507,47 @@ struct RegisterParser {
                 result.approvers.append(assignment)
             }
         }
+        if let teams {
+            var teamPeriods: [String: [(TeamMembership, Int)]] = [:]
+            for row in rows(teams, required: Registers.Kind.teams.columns) {
+                let id = row.value("person_id")
+                let team = row.value("team")
+                let kindText = row.value("membership").lowercased()
+                var ok = true
+                if id.isEmpty {
+                    issue(.error, row, "person_id", "person_id is empty")
+                    ok = false
+                } else if personById[id] == nil {
+                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
+                    ok = false
+                }
+                if team.isEmpty {
+                    issue(.error, row, "team", "team is empty; name the team (e.g. Ruimte, Burgerzaken)")
+                    ok = false
+                }
+                let kind = TeamMembership.Kind(rawValue: kindText)
+                if kind == nil {
+                    issue(.error, row, "membership", "membership must be 'lid' or 'manager', found '\(row.value("membership"))'")
+                    ok = false
+                }
+                let from = date(row, "valid_from", required: true)
+                let to = date(row, "valid_to", required: false)
+                guard ok, let kind, from.ok, to.ok, let f = from.date else { continue }
+                if let t = to.date, t < f {
+                    issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
+                    continue
+                }
+                let m = TeamMembership(personId: id, team: team, membership: kind, validFrom: f, validTo: to.date)
+                let key = id + "\u{0}" + team + "\u{0}" + kind.rawValue
+                if let clash = teamPeriods[key]?.first(where: { $0.0.period.overlaps(m.period) }) {
+                    issue(.error, row, "valid_from",
+                          "this period of '\(id)' as \(kind.rawValue) of team '\(team)' (\(m.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                    continue
+                }
+                teamPeriods[key, default: []].append((m, row.line))
+                result.teams.append(m)
+            }
+        }
         return result
     }
 }
@@ -548,6 +616,21 @@ public struct RegisterIndex: Sendable {
     /// The key-role period the person held on `date` (first and last day included), if any.
     public func keyRole(of personId: String, on date: CivilDate) -> RoleAssignment? {
         roles(of: personId).first { keyRoleNames.contains($0.role) && $0.period.contains(date) }
+    }
+
+    /// The teams the person manages on `date`.
+    public func managedTeams(of personId: String, on date: CivilDate) -> [String] {
+        registers.teams.filter { $0.personId == personId && $0.membership == .manager && $0.period.contains(date) }.map(\.team).sorted()
+    }
+
+    /// The members (person ids) of `team` on `date`, managers included.
+    public func members(of team: String, on date: CivilDate) -> [String] {
+        Array(Set(registers.teams.filter { $0.team == team && $0.period.contains(date) }.map(\.personId))).sorted()
+    }
+
+    /// The personal mailboxes of a person (addresses, lowercase).
+    public func personalMailboxes(of personId: String) -> [String] {
+        registers.mailboxes.filter { $0.kind == .personal && $0.personId == personId }.map(\.address).sorted()
     }
 
     /// The period in which the person may approve in `approverRole` that includes `date`, if any.

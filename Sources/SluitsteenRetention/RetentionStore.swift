@@ -23,15 +23,18 @@ public struct RetentionStore: Sendable {
         public var roles: Int
         public var mailboxes: Int
         public var approvers: Int
+        public var teamMemberships: Int
         public var warnings: [String]
     }
 
     /// Imports the three register CSVs. Errors (with file, line and column) refuse the whole import; importing the
     /// same files again changes nothing. Mailboxes in the archive that are not in the register are warned about.
-    public func importRegisters(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, policy: Policy,
+    public func importRegisters(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, teams: URL? = nil, policy: Policy,
                                 actor: Actor) throws(RetentionError) -> ImportOutcome {
         let result: RegisterImport
-        do { result = try Registers.load(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, policy: policy) } catch {
+        do {
+            result = try Registers.load(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, teams: teams, policy: policy)
+        } catch {
             throw .invalidInput(error.description)
         }
         guard result.isValid else { throw .registers(result.errors.map(\.description)) }
@@ -61,12 +64,14 @@ public struct RetentionStore: Sendable {
                                       objectIds: ["register:\(db.lastInsertedRowID)"],
                                       outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes"
                                           + (result.registers.approvers.isEmpty ? "" : ", \(result.registers.approvers.count) approver periods")
+                                          + (result.registers.teams.isEmpty ? "" : ", \(result.registers.teams.count) team memberships")
                                           + " (sha256 \(hash.prefix(12)))")
                 return true
             }
         } catch { throw .archive("\(error)") }
         return ImportOutcome(changed: changed, people: result.registers.people.count, roles: result.registers.roles.count,
-                             mailboxes: result.registers.mailboxes.count, approvers: result.registers.approvers.count, warnings: warnings)
+                             mailboxes: result.registers.mailboxes.count, approvers: result.registers.approvers.count,
+                             teamMemberships: result.registers.teams.count, warnings: warnings)
     }
 
     /// The registers in force (the latest import), or nil when none was imported.

@@ -14,13 +14,15 @@ struct RegisterCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import people.csv, roles.csv and mailboxes.csv, and approvers.csv if given (importing the same files again changes nothing).",
+            abstract: "Import people.csv, roles.csv and mailboxes.csv, and approvers.csv and teams.csv if given (the same files again change nothing).",
             discussion: """
                 people.csv:    person_id,name,employed_from,employed_to
                 roles.csv:     person_id,role,valid_from,valid_to
                 mailboxes.csv: address,kind,person_id   (kind: personal or functional)
                 approvers.csv: person_id,approver_role,valid_from,valid_to   (optional; approver_role as the policy's \
                 destruction approvals name them, e.g. div, archivist)
+                teams.csv:     person_id,team,membership,valid_from,valid_to   (optional; membership: lid or manager; a \
+                teammanager may read the mail of the team's members)
                 The files may be given in any order: each is recognised by its header line. An import replaces the \
                 registers in force (without approvers.csv, no one may approve destruction lists). Errors name the \
                 file, line and column; nothing is imported while any error remains.
@@ -28,7 +30,7 @@ struct RegisterCommand: ParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
         @OptionGroup var actor: ActorOptions
-        @Argument(help: ArgumentHelp("people.csv roles.csv mailboxes.csv [approvers.csv], in any order.", valueName: "FILE"))
+        @Argument(help: ArgumentHelp("people.csv roles.csv mailboxes.csv [approvers.csv] [teams.csv], in any order.", valueName: "FILE"))
         var files: [String]
 
         func run() throws {
@@ -55,12 +57,13 @@ struct RegisterCommand: ParsableCommand {
             let inForce = try policy.resolve(ws)
             let outcome = try attempt {
                 try RetentionStore(workspace: ws).importRegisters(
-                    people: people, roles: roles, mailboxes: mailboxes, approvers: byKind[.approvers],
+                    people: people, roles: roles, mailboxes: mailboxes, approvers: byKind[.approvers], teams: byKind[.teams],
                     policy: inForce.policy, actor: try actor.resolve(ws))
             }
             for w in outcome.warnings { printError(w) }
             print("\(outcome.changed ? "Imported" : "Unchanged (already imported)"): \(outcome.people) people, \(outcome.roles) role periods, "
-                + "\(outcome.mailboxes) mailboxes\(outcome.approvers > 0 ? ", \(outcome.approvers) approver periods" : "").")
+                + "\(outcome.mailboxes) mailboxes\(outcome.approvers > 0 ? ", \(outcome.approvers) approver periods" : "")"
+                + "\(outcome.teamMemberships > 0 ? ", \(outcome.teamMemberships) team memberships" : "").")
         }
     }
 }
