@@ -11,4 +11,8 @@
 #include <libxml/xmlsave.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlIO.h>
+#include <libxml/HTMLparser.h>
+
+/* xmlFree is a global function pointer, which Swift 6 does not let code read from several threads: wrapped here. */
+static inline void sls_xml_free(void *p) { xmlFree(p); }
 #endif
