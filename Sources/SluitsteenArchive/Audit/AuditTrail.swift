@@ -11,6 +11,10 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case destruction, export, transferConfirmation = "transfer-confirmation", workspace
     /// An ingest batch withdrawn (`ingest undo`).
     case ingestWithdrawal = "ingest-withdrawal"
+    /// A read of archived mail's content (who, role, which copy, on what ground, why).
+    case access
+    /// A designation of a gemachtigde, or its withdrawal.
+    case delegation
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -22,6 +26,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .export: return "transfer"
         case .transferConfirmation: return "accession"
         case .workspace: return "creation"
+        case .access: return "displaying"
+        case .delegation: return "appraisal"
         }
     }
 }

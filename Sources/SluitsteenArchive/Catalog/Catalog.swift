@@ -183,6 +183,23 @@ public final class Catalog: Sendable {
             // count from it when the Date header (written by the sender) lies more than a day before it.
             try db.execute(sql: "ALTER TABLE message ADD COLUMN receivedEpoch INTEGER")
         }
+        m.registerMigration("v12-delegations") { db in
+            // Designations of gemachtigden by a Woo-coördinator or teammanager: for one Woo request or a set of mailboxes,
+            // until an end date.
+            try db.execute(sql: """
+                CREATE TABLE delegation (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    delegate TEXT NOT NULL,
+                    grantedBy TEXT NOT NULL,
+                    scopeJSON TEXT NOT NULL,
+                    validFrom TEXT NOT NULL,
+                    validTo TEXT NOT NULL,
+                    revokedOn TEXT,
+                    reason TEXT NOT NULL,
+                    createdAt TEXT NOT NULL
+                )
+                """)
+        }
         return m
     }()
 }
