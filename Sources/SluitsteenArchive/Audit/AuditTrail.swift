@@ -11,6 +11,10 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case destruction, export, transferConfirmation = "transfer-confirmation", workspace
     /// An ingest batch withdrawn (`ingest undo`).
     case ingestWithdrawal = "ingest-withdrawal"
+    /// A sign-in to the web service (`serve`), or a refused one (the outcome says which).
+    case signIn = "sign-in"
+    /// A sign-out from the web service, or the end of a session.
+    case signOut = "sign-out"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -22,6 +26,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .export: return "transfer"
         case .transferConfirmation: return "accession"
         case .workspace: return "creation"
+        // PREMIS has no event type for authentication; a sign-in validates who acts on the archive.
+        case .signIn, .signOut: return "validation"
         }
     }
 }
