@@ -30,6 +30,7 @@ import html
 import json
 import os
 import secrets
+import signal
 import sys
 import time
 
@@ -314,6 +315,10 @@ def main():
     issuer = f"http://{args.host}:{args.port}"
     provider = Provider(issuer, Client(args.client_id, client_secret, args.redirect_uri), load_users(args.users))
     app = build_app(provider)
+    # Stop cleanly on SIGTERM and SIGINT, even when the parent process started us with them ignored or blocked.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     print(f"oidc-provider listening on {issuer}", flush=True)
     # Werkzeug's own server, single-threaded: enough for tests and a demo on loopback.
     from werkzeug.serving import run_simple
