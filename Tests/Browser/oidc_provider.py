@@ -320,9 +320,10 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
     print(f"oidc-provider listening on {issuer}", flush=True)
-    # Werkzeug's own server, single-threaded: enough for tests and a demo on loopback.
+    # Werkzeug's own server, a thread per connection (a browser keeps idle and speculative connections open, which
+    # would stall a single-threaded server): enough for tests and a demo on loopback.
     from werkzeug.serving import run_simple
-    run_simple(args.host, args.port, app, threaded=False, use_reloader=False)
+    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
 
 
 if __name__ == "__main__":

@@ -131,6 +131,8 @@ final class ServeConfigurationReader {
                 error(["oidc"], "client-secret-env", "must be the name of an environment variable (letters, digits, _), e.g. SLUITSTEEN_OIDC_SECRET")
             }
         case (nil, nil):
+            // Already reported when the secret was written into the file itself.
+            if oidc == nil || oidc?["client-secret"] != nil { break }
             error(["oidc"], nil, "the client secret is missing: give client-secret-file = \"PATH\" or client-secret-env = \"NAME\"")
         }
         var scopes = ["openid", "email", "profile"]

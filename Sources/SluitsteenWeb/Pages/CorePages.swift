@@ -11,6 +11,7 @@ enum CorePages {
             .get("/", access: .signedIn, handler: home),
             .get("/healthz", access: .anyone, handler: health),
             .get(Layout.stylesheetPath, access: .anyone, handler: stylesheet),
+            .get(Layout.iconPath, access: .anyone, handler: icon),
         ])
     }
 
@@ -55,6 +56,13 @@ enum CorePages {
         headers[.contentType] = "text/css; charset=utf-8"
         headers[.cacheControl] = "public, max-age=3600"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Stylesheet.css)))
+    }
+
+    @Sendable static func icon(_ req: WebRequest) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "image/svg+xml"
+        headers[.cacheControl] = "public, max-age=86400"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: Icon.svg)))
     }
 
     /// `4 december 2026 om 14:05` in Amsterdam time.

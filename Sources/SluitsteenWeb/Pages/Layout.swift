@@ -8,6 +8,8 @@ import Hummingbird
 public enum Layout {
     /// The path of the stylesheet.
     public static let stylesheetPath = "/static/sluitsteen.css"
+    /// The path of the icon.
+    public static let iconPath = "/static/sluitsteen.svg"
 
     /// A whole page. `person` and `csrfToken` (both or neither) fill the header's sign-out form.
     public static func page(title: String, body: HTML, person: SignedInPerson?, csrfToken: String?) -> HTML {
@@ -28,6 +30,7 @@ public enum Layout {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) — Sluitsteen mailarchief</title>
             <link rel="stylesheet" href="\(stylesheetPath)">
+            <link rel="icon" href="\(iconPath)" type="image/svg+xml">
             </head>
             <body>
             <a class="skip" href="#inhoud">Direct naar de inhoud</a>

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 
+/// The service's icon (a keystone, "sluitsteen"), served by the binary itself.
+enum Icon {
+    static let svg = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M4 28 L9 4 H23 L28 28 Z" fill="#01689b"/>\
+        <path d="M12 10 H20 L18 22 H14 Z" fill="#ffffff"/></svg>
+        """
+}
+
 /// The service's stylesheet, served by the binary itself (no external assets). System fonts, high contrast, a
 /// visible focus ring, and a skip link that appears on focus.
 enum Stylesheet {

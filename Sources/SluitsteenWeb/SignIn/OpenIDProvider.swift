@@ -196,9 +196,12 @@ public struct LoginAttempt: Sendable, Equatable {
         startedAt = now
     }
 
-    /// PKCE S256: base64url(SHA-256(verifier)).
-    public var codeChallenge: String {
-        let hex = Digest.hex(Data(codeVerifier.utf8))
+    /// The PKCE S256 challenge sent with the authorization request.
+    public var codeChallenge: String { Self.challenge(forVerifier: codeVerifier) }
+
+    /// PKCE S256 (RFC 7636 §4.2): base64url(SHA-256(verifier)).
+    public static func challenge(forVerifier verifier: String) -> String {
+        let hex = Digest.hex(Data(verifier.utf8))
         var bytes: [UInt8] = []
         var i = hex.startIndex
         while i < hex.endIndex {

@@ -38,6 +38,7 @@ struct ServeCommand: ParsableCommand {
         }
         let app = try attempt { try WebApp(workspace: ws, configuration: configuration) }
         print("Sluitsteen serves \(ws.root.path) on http://\(address) (public address \(configuration.publicOrigin)); stop with Ctrl-C.")
+        fflush(nil)  // the line reaches a log (systemd, a file) at once
         // The command line is synchronous; the service runs on Swift concurrency's threads until SIGINT or SIGTERM.
         let finished = DispatchSemaphore(value: 0)
         let outcome = ServeOutcome()
