@@ -2,13 +2,18 @@
 # Sluitsteen: two commands on a fresh Debian machine with Swift: `make demo` and `make test`.
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libgmime-3.0-dev libxml2-dev libxml2-utils libpst-dev pst-utils pkg-config sqlite3 libsqlite3-dev libssl-dev python3
+DEBIAN_PACKAGES := libgmime-3.0-dev libxml2-dev libxml2-utils libpst-dev pst-utils pkg-config sqlite3 libsqlite3-dev libssl-dev python3 \
+  python3-venv chromium chromium-driver
+# The web service's tests: a real OpenID provider (Flask + Authlib) and Selenium, pinned, in a project-local virtualenv.
+TEST_VENV := .venv-tests
+TEST_REQUIREMENTS := Tests/Browser/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_HOME ?= demo-archief
 
 .PHONY: deps schemas build release demo test bench clean
 
-## deps: install the Debian packages Sluitsteen needs (only those missing)
+## deps: install the Debian packages Sluitsteen needs (only those missing), and the web service's test virtualenv
+## (.venv-tests: the OpenID test provider and Selenium, pinned in Tests/Browser/requirements.txt; made anew when they change)
 deps:
 	@missing=""; for p in $(DEBIAN_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -17,6 +22,13 @@ deps:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	else echo "All Debian packages present."; fi
+	@if [ ! -x $(TEST_VENV)/bin/python ] || ! cmp -s $(TEST_REQUIREMENTS) $(TEST_VENV)/.requirements; then \
+	  echo "Setting up $(TEST_VENV) (the web service's test provider and browser driver)"; \
+	  rm -rf $(TEST_VENV) && /usr/bin/python3 -m venv $(TEST_VENV) && \
+	  $(TEST_VENV)/bin/pip install -q --disable-pip-version-check -r $(TEST_REQUIREMENTS) && \
+	  { $(TEST_VENV)/bin/python -m compileall -q $(TEST_VENV) >/dev/null 2>&1 || true; } && \
+	  cp $(TEST_REQUIREMENTS) $(TEST_VENV)/.requirements; \
+	else echo "Test virtualenv $(TEST_VENV) present."; fi
 
 ## schemas: place the official MDTO 1.0.1 XSD in Schemas/ (checked by SHA-256)
 schemas:
@@ -47,4 +59,4 @@ bench: release
 	@bash scripts/bench.sh
 
 clean:
-	rm -rf .build $(DEMO_HOME) bench-out
+	rm -rf .build $(DEMO_HOME) bench-out $(TEST_VENV)

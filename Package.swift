@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "SluitsteenDestroy", targets: ["SluitsteenDestroy"]),
         .library(name: "SluitsteenExport", targets: ["SluitsteenExport"]),
         .library(name: "SluitsteenVerify", targets: ["SluitsteenVerify"]),
+        .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,11 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        // The web service (`sluitsteen serve`): HTTP server, sessions, ID-token verification. No default traits of
+        // Hummingbird (swift-configuration is not needed: the service reads its own TOML), to keep the build lean.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
     ],
     targets: [
         // C shims: each C library is reached only through these and one Swift wrapper each.
@@ -73,11 +79,22 @@ let package = Package(
                 "SluitsteenXML", "SluitsteenHashing",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
+        // The front door: `sluitsteen serve` (OpenID Connect sign-in, sessions, route authorisation, pages).
+        .target(
+            name: "SluitsteenWeb",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
-                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify",
+                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -93,6 +110,9 @@ let package = Package(
         .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
+        .testTarget(
+            name: "SluitsteenWebTests",
+            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -118,7 +118,7 @@ public struct AccessStore: Sendable {
                        reason: String) throws(RetentionError) {
         do {
             try workspace.catalog.write { db in
-                try workspace.audit.append(db, kind: .access, command: reading == .optOutPage ? "optout page" : "read", actor: actor.auditText,
+                _ = try workspace.audit.append(db, kind: .access, command: reading == .optOutPage ? "optout page" : "read", actor: actor.auditText,
                                            objectIds: copyIds.map { "copy:\($0)" } + ["mailbox:\(mailbox)"],
                                            outcome: "\(reading.dutch); rol \(role.dutch); grond: \(basis.dutch); reden: \(reason)")
             }

@@ -15,6 +15,10 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case access
     /// A designation of a gemachtigde, or its withdrawal.
     case delegation
+    /// A sign-in to the web service (`serve`), or a refused one (the outcome says which).
+    case signIn = "sign-in"
+    /// A sign-out from the web service, or the end of a session.
+    case signOut = "sign-out"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -28,6 +32,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .workspace: return "creation"
         case .access: return "displaying"
         case .delegation: return "appraisal"
+        // PREMIS has no event type for authentication; a sign-in validates who acts on the archive.
+        case .signIn, .signOut: return "validation"
         }
     }
 }

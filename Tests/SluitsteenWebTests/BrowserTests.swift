@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import SluitsteenArchive
+import Testing
+
+/// The sign-in in a real browser: headless Chromium, driven by Selenium (Tests/Browser/signin_browser.py).
+@Suite("Sign-in in headless Chromium", .serialized)
+struct BrowserTests {
+    @Test("Dora de Wit signs in through the provider's login page and sees her name and role")
+    func signInInChromium() async throws {
+        let service = try await TestService.start()
+        defer { service.stop() }
+        let report = try Self.runScript(["--service", service.base, "--user", "dora"])
+        if let skip = report["skip"] as? String { try Test.cancel("skipped: \(skip)") }
+        #expect(report["ok"] as? Bool == true, "\(report)")
+        #expect(report["heading"] as? String == "Welkom, Dora de Wit")
+        #expect(report["roles"] as? [String] == ["DIV"])
+        #expect((report["account"] as? String)?.contains("Aangemeld als Dora de Wit") == true)
+        #expect(report["lang"] as? String == "nl")
+        #expect(report["headerBorder"] as? String == "solid", "the service's own stylesheet applied under its CSP")
+        // The provider's own page may log its missing favicon; the service's pages log nothing (no CSP violation).
+        let console = (report["console"] as? [String] ?? []).filter { !$0.contains(service.provider.issuer) }
+        #expect(console.isEmpty, "no CSP violations or errors in the console on the service's pages: \(console)")
+        let steps = report["steps"] as? [[String: String]] ?? []
+        #expect(steps.first?["url"] == service.provider.issuer + "/authorize", "the provider's real login page")
+        #expect(try service.audit(.signIn).first?.actor.hasPrefix("P0010 Dora de Wit") == true)
+    }
+
+    /// Runs the Selenium script with the test virtualenv's Python and returns its JSON report.
+    static func runScript(_ arguments: [String]) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = Paths.python
+        process.arguments = [Paths.browser.appendingPathComponent("signin_browser.py").path] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let line = text.split(separator: "\n").last,
+              let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            let errors = String(String(decoding: errData, as: UTF8.self).suffix(1500))
+            Issue.record("the browser script printed no report (exit \(process.terminationStatus)): \(text.suffix(500)) \(errors)")
+            return [:]
+        }
+        return object
+    }
+}
