@@ -54,7 +54,7 @@ enum Ports {
     }
 
     /// Polls connect() until the port accepts or the deadline passes (a short pause between tries).
-    static func waitUntilAccepting(_ port: Int, within seconds: Double = 30, while running: () -> Bool = { true }) async -> Bool {
+    static func waitUntilAccepting(_ port: Int, within seconds: Double = 120, while running: () -> Bool = { true }) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if accepts(port) { return true }
