@@ -74,6 +74,7 @@ struct TestArchive {
     /// The standard archive, built once per test run and copied for each test (ingest is the slow part).
     private static let template: Result<URL, any Error> = Result {
         let built = try build(extraMailboxes: [], extraIngest: [])
+        try built.workspace.catalog.checkpoint()
         return built.workspace.root
     }
 

@@ -8,6 +8,13 @@ import Testing
 let divOnly = RouteGroup(name: "proef", routes: [
     .get("/proef/alleen-div", access: .only(.div)) { req in req.page(title: "Alleen DIV", body: "<p>DIV-pagina</p>") },
     .post("/proef/wijzig", access: .signedIn) { req in req.page(title: "Gewijzigd", body: "<p>\(req.form["waarde"])</p>") },
+    .get("/proef/bericht/:id", access: .signedIn) { req in
+        guard req.parameter("id") == "1" else { throw WebError.notFound("no-such-message") }
+        return req.page(title: "Bericht 1", body: "<p>Bericht</p>")
+    },
+    .get("/proef/fout", access: .signedIn) { _ in
+        throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: "/geheim/pad/catalog.sqlite"])
+    },
 ])
 
 /// Sign-in through a real OpenID provider on loopback, over real HTTP, against a demo workspace.
@@ -256,6 +263,25 @@ struct SignInTests {
         let signIn2 = SignIn(service: service, browser: other)
         let away = try await other.get(try await signIn2.authorize(try await signIn2.start(path: "/login?terug=//evil.example/"), as: "dora"))
         #expect(away.location == "/")
+    }
+
+    @Test("A handler's refusal gives its page (404 for an unknown id); an unexpected error a 500 page without details; both logged")
+    func handlerErrors() async throws {
+        let service = try await TestService.start(routeGroups: [divOnly])
+        defer { service.stop() }
+        let browser = TestBrowser()
+        try await SignIn(service: service, browser: browser).run(as: "johan")
+        #expect(try await browser.get(service.base + "/proef/bericht/1").status == 200)
+        let unknown = try await browser.get(service.base + "/proef/bericht/2")
+        #expect(unknown.status == 404)
+        #expect(unknown.body.contains("Pagina niet gevonden"))
+        let failed = try await browser.get(service.base + "/proef/fout")
+        #expect(failed.status == 500)
+        #expect(failed.body.contains("Er ging iets mis"))
+        #expect(!failed.body.contains("geheim") && !failed.body.contains("CocoaError") && !failed.body.contains(".swift"))
+        #expect(failed.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        #expect(service.events.events("request-refused").contains { $0["reason"] == "no-such-message" && $0["status"] == "404" })
+        #expect(service.events.events("server-error").contains { $0["path"] == "/proef/fout" && $0["status"] == "500" })
     }
 
     static func csrfToken(in html: String) -> String? {

@@ -85,6 +85,37 @@ struct ConfigurationTests {
     }
 }
 
+extension ConfigurationTests {
+    @Test("The public origin is written as browsers send it (no default port); https means Secure cookies")
+    func publicOrigin() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("serve-origin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "s3cret\n".write(to: folder.appendingPathComponent("secret"), atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent("serve.toml")
+        try """
+            [service]
+            public-url = "https://archief.gemeente.nl:443/"
+            [oidc]
+            issuer = "https://login.example.nl/realms/gemeente"
+            client-id = "sluitsteen"
+            client-secret-file = "secret"
+            roles-claim = "roles"
+            [identity]
+            claim = "preferred_username"
+            [roles]
+            "Sluitsteen.Auditor" = "auditor"
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let c = try ServeConfiguration.load(file: file.path)
+        #expect(c.publicOrigin == "https://archief.gemeente.nl")
+        #expect(c.redirectURI == "https://archief.gemeente.nl/auth/callback")
+        #expect(c.secureCookies)
+        #expect(try c.readClientSecret().value == "s3cret")
+        #expect("\(try c.readClientSecret())" == "‹geheim›", "the secret never shows in a description")
+        #expect(c.identityClaim == .preferredUsername)
+    }
+}
+
 @Suite("Route table and authorisation")
 struct RouteTableTests {
     static let table = RouteTable([

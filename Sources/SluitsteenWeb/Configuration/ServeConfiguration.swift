@@ -94,8 +94,10 @@ public struct ServeConfiguration: Sendable {
 
     /// The `scheme://host[:port]` origin of the public URL (for the redirect URI and the Origin check of forms).
     public var publicOrigin: String {
-        var text = "\(publicURL.scheme ?? "http")://\(publicURL.host ?? "")"
-        if let port = publicURL.port { text += ":\(port)" }
+        let scheme = publicURL.scheme ?? "http"
+        var text = "\(scheme)://\(publicURL.host ?? "")"
+        // As browsers send it in Origin: without the scheme's default port.
+        if let port = publicURL.port, !(scheme == "https" && port == 443 || scheme == "http" && port == 80) { text += ":\(port)" }
         return text
     }
 
