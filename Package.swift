@@ -37,60 +37,67 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSLCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSluitsteenSystem"),
+
+        // Shared machinery (no other Sluitsteen target): locked values, parallel map, the pipeline stages, file
+        // descriptors, errno text, HTML/JSON/CSV text, the calendar.
+        .target(name: "SluitsteenSupport", dependencies: ["CSluitsteenSystem"]),
 
         // Primitives shared by export and verify (and nothing else of theirs).
         .target(name: "SluitsteenHashing", dependencies: ["COpenSSLCrypto"]),
-        .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing"]),
+        .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing", "SluitsteenSupport"]),
 
         // Pipeline stages.
         .target(
             name: "SluitsteenArchive",
-            dependencies: ["SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenIngest",
-            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenSupport", "SluitsteenHashing",
+                           .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenPolicy",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
             resources: [.copy("Resources/krimpenerwaard.toml")]),
         .target(
             name: "SluitsteenRetention",
-            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenIngest"]),
+            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenSupport", "SluitsteenIngest"]),
         .target(
             name: "SluitsteenDestroy",
-            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention"]),
+            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenSupport"]),
         .target(
             name: "SluitsteenExport",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenXML",
-                "SluitsteenHashing", "CGMime", "SluitsteenIngest",
+                "SluitsteenHashing", "SluitsteenSupport", "CGMime", "SluitsteenIngest",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(
             name: "SluitsteenVerify",
             dependencies: [
-                "SluitsteenXML", "SluitsteenHashing",
+                "SluitsteenXML", "SluitsteenHashing", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
-                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify",
+                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests: one target per stage; the end-to-end tests drive the built executable.
+        .testTarget(name: "SluitsteenSupportTests", dependencies: ["SluitsteenSupport"]),
         .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
-        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive"]),
-        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive", "CGMime"]),
+        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive", "SluitsteenSupport", "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "SluitsteenRetentionTests", dependencies: ["SluitsteenRetention", "SluitsteenIngest"]),
-        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest"]),
-        .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest"]),
+        .testTarget(name: "SluitsteenRetentionTests", dependencies: ["SluitsteenRetention", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
     ],

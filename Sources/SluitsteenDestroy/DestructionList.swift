@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// Where a vernietigingslijst stands: proposed (approvals being collected), approved (bedenktijd running or over),
 /// rejected or cancelled (closed, never executed), executing (interrupted or running), executed.

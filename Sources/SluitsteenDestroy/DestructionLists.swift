@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// The accountable part of destruction: proposing a vernietigingslijst of every `destroy-due` copy, taking items
 /// off it (uitzonderen), approving it in the policy's order, rejecting or cancelling it.

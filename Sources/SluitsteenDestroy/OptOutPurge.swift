@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// Purges every copy whose action is `purge-optout` (opted out by the employee, window closed), through the same
 /// crash-safe journal as a vernietigingslijst but without approvals: it was the employee's own choice.

@@ -3,6 +3,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 import ZIPFoundation
 #if canImport(Glibc)
 import Glibc

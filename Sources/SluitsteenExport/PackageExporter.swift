@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 import SluitsteenXML
 #if canImport(Glibc)
 import Glibc

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenIngest
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// A message copy with the facts the retention stage and its users (plan, destroy, export) need.
 public struct CopyFacts: Sendable, Equatable {

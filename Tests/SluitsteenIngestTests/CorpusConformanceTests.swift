@@ -3,6 +3,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// Ingests ~700 hostile and real messages from other mail projects' test suites (../shared/corpora) and

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// Subjects, addresses, Message-IDs and dates exactly as the mail says (issue 11 point 4).

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SluitsteenSupport
 import Synchronization
 import SluitsteenArchive
 import SluitsteenHashing

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenIngest
+import SluitsteenSupport
 
 /// Paths and temporary workspaces for the ingest tests.
 enum TestPaths {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// The full-text index is built after capture, from the store, and only for what is still stored.

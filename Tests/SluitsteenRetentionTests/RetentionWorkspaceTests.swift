@@ -4,6 +4,7 @@ import SluitsteenArchive
 import SluitsteenIngest
 import SluitsteenPolicy
 @testable import SluitsteenRetention
+import SluitsteenSupport
 import Testing
 
 /// The rules engine on a real workspace built from the fixtures: registers, opt-outs, hotspots and Woo holds as

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 #if canImport(Glibc)
 import Glibc
+import SluitsteenSupport
 #endif
 
 /// An archive workspace: one folder holding the SQLite catalog, the content store and the documents
@@ -194,9 +195,4 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
                 + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
         }
     }
-}
-
-/// The text of an errno value, for error messages (`strerror`).
-public enum Errno {
-    public static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

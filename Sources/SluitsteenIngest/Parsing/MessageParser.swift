@@ -2,6 +2,7 @@
 import CGMime
 import Foundation
 import SluitsteenArchive
+import SluitsteenSupport
 
 /// Reads the metadata of one message with GMime 3.
 ///

@@ -5,6 +5,7 @@ import SluitsteenArchive
 import SluitsteenHashing
 #if canImport(Glibc)
 import Glibc
+import SluitsteenSupport
 #endif
 
 /// What to ingest: the mailbox the messages belong to and the exports to read.

@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenIngest
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// `sluitsteen index`: brings the full-text index up to date with the store.
 struct IndexCommand: ParsableCommand {
