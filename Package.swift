@@ -47,13 +47,16 @@ let package = Package(
         .target(name: "SluitsteenHashing", dependencies: ["COpenSSLCrypto"]),
         .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing", "SluitsteenSupport"]),
 
+        // The MIME layer: the only target that reads GMime (parsing, text, attachments).
+        .target(name: "SluitsteenMIME", dependencies: ["CGMime", "SluitsteenSupport"]),
+
         // Pipeline stages.
         .target(
             name: "SluitsteenArchive",
             dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenIngest",
-            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenSupport", "SluitsteenHashing",
+            dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "SluitsteenHashing",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
@@ -70,7 +73,7 @@ let package = Package(
             name: "SluitsteenExport",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenXML",
-                "SluitsteenHashing", "SluitsteenSupport", "CGMime", "SluitsteenIngest",
+                "SluitsteenHashing", "SluitsteenMIME", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(
@@ -89,9 +92,12 @@ let package = Package(
 
         // Tests: one target per stage; the end-to-end tests drive the built executable.
         .testTarget(name: "SluitsteenSupportTests", dependencies: ["SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenMIMETests", dependencies: ["SluitsteenMIME"]),
         .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
         .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
-        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive", "SluitsteenSupport", "CGMime"]),
+        .testTarget(
+            name: "SluitsteenIngestTests",
+            dependencies: ["SluitsteenIngest", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),

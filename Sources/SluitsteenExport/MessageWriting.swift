@@ -2,6 +2,7 @@
 import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenMIME
 import SluitsteenXML
 
 /// What one message folder needs: the plan row, the metadata, where it goes and what it points to.
@@ -76,7 +77,13 @@ enum MessageWriting {
                 throw .message(copy: job.about, reason: error.description)
             }
             if extractAttachments {
-                let extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path, scratchPrefix: folderPath + "/.bijlage-")
+                let extracted: [ExtractedAttachment]
+                do { extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path, scratchPrefix: folderPath + "/.bijlage-") } catch {
+                    switch error {
+                    case .cannotOpen(let path, let reason): throw .cannotWrite(path, reason: "the stored message cannot be opened: \(reason)")
+                    case .cannotWrite(let path, let reason), .cannotRead(let path, let reason): throw .cannotWrite(path, reason: reason)
+                    }
+                }
                 for (i, a) in extracted.enumerated() {
                     guard let scratch = a.file else { continue }
                     let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))

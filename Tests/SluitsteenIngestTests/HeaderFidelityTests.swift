@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
 import SluitsteenSupport
 import Testing
 
@@ -340,7 +341,7 @@ import Testing
         try data.write(to: file)
         let fd = open(file.path, O_RDONLY)
         defer { close(fd) }
-        let fromFile = try #require(try HeaderBlock.cut(fileDescriptor: fd))
+        let fromFile = try #require(try HeaderBlock.cut(fileDescriptor: FileDescriptor(rawValue: fd)))
         #expect(fromFile.header == cut.header && fromFile.bodyOffset == cut.bodyOffset)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
 import SluitsteenSupport
 import Testing
 

@@ -17,6 +17,11 @@ public struct ContentStore: Sendable {
     public let root: URL
     private let rootPath: String
 
+    /// Messages larger than this (16 MiB) are never held in memory whole: ingest copies them into the store in chunks
+    /// and parses them from their stored file, and the indexer and export read them from it. The one definition of
+    /// the limit; each stage has a setting that defaults to it (tests lower it to send every message that way).
+    public static let defaultInMemoryLimit = 16 << 20
+
     /// The folder where replacement files are written before they are renamed into place.
     static let incomingName = ".incoming"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import GRDB
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
-import SluitsteenSupport
 #endif
 
 /// An archive workspace: one folder holding the SQLite catalog, the content store and the documents

@@ -3,9 +3,10 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenMIME
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
-import SluitsteenSupport
 #endif
 
 /// What to ingest: the mailbox the messages belong to and the exports to read.
@@ -78,7 +79,7 @@ public struct Ingestor: Sendable {
     public var batchBytes = 32 << 20
     /// Messages larger than this are never held in memory: they are copied into the store while being hashed and
     /// parsed from the stored file (tests lower it to run every message through that path).
-    public var inMemoryLimit = RawMessage.defaultInMemoryLimit
+    public var inMemoryLimit = ContentStore.defaultInMemoryLimit
     /// Make every batch's files durable before its catalog commit (a flusher thread syncs the store while later
     /// batches are parsed), so the catalog never refers to bytes a power loss could take away. Crash safety against
     /// a killed process does not depend on it (a message is committed only after its file is whole); tests of
@@ -376,8 +377,12 @@ public struct Ingestor: Sendable {
                         if case .cannotRead(let path, let reason) = error, path == source { throw .cannotRead(file.path, reason: reason) }
                         throw error
                     }
-                    stored = (sha, isNew, try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine,
-                                                                  sha256: sha, fallbackDate: fallback))
+                    let parsed: ParsedMessage
+                    do throws(MIMEError) {
+                        parsed = try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine, sha256: sha,
+                                                         fallbackDate: fallback)
+                    } catch { throw .cannotRead(error.path, reason: error.reason) }
+                    stored = (sha, isNew, parsed)
                 } else {
                     let sha = shas[i]
                     stored = try raw.bytes.withUnsafeBytes { buffer in

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +29,7 @@ public struct EMLTreeReader: MessageSource {
     private let inMemoryLimit: Int
 
     /// Lists the `.eml` files at `url`; files larger than `inMemoryLimit` are not read into memory.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         var st = stat()
         guard stat(url.path, &st) == 0 else { throw .notFound(url.path) }

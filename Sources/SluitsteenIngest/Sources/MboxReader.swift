@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +58,7 @@ public struct MboxReader: MessageSource {
     ///
     /// `url` is the path named on the command line; if it is a symbolic link it is followed (the operator chose
     /// it), but it must lead to a regular file.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         self.blockSize = max(1, blockSize)
         path = url.path

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenMIME
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,13 +20,11 @@ public struct FileRange: Sendable, Equatable {
 
 /// One message as found in a mailbox export, before parsing: its exact bytes and where it came from.
 ///
-/// A message up to ``defaultInMemoryLimit`` travels as ``bytes``; a larger one as a ``file`` range of its export,
+/// A message up to the in-memory limit (``ContentStore/defaultInMemoryLimit`` unless a reader is given another)
+/// travels as ``bytes``; a larger one as a ``file`` range of its export,
 /// which ingest copies into the store while hashing it and parses from the stored file, so that memory does not
 /// grow with the size of a message.
 public struct RawMessage: Sendable {
-    /// Messages larger than this (16 MB) are not read into memory.
-    public static let defaultInMemoryLimit = 16 << 20
-
     /// The message bytes, exactly as they will be stored (empty when ``file`` is set).
     public var bytes: Data
     /// Where the bytes are, for a message too large to hold in memory.

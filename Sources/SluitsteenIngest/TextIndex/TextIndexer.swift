@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+import SluitsteenMIME
 
 /// How far a text-index run has come, reported after every batch.
 public struct TextIndexProgress: Sendable {
@@ -33,7 +34,7 @@ public struct TextIndexer: Sendable {
     /// Stored bytes per batch at most (a batch holds at least one message): bounds memory with large messages.
     public var batchBytes: Int64 = 32 << 20
     /// Larger stored messages are checked and read from their file in chunks, never held in memory whole.
-    public var inMemoryLimit = RawMessage.defaultInMemoryLimit
+    public var inMemoryLimit = ContentStore.defaultInMemoryLimit
     /// Called with each batch's message rowids after they are listed and before their bytes are read: lets tests
     /// act as a destruction running at that moment.
     var beforeReading: (@Sendable ([Int64]) -> Void)?
@@ -130,7 +131,9 @@ extension TextIndexer {
             let text: String
             if size > inMemoryLimit {
                 try store.verify(sha)
-                text = try MessageParser.text(file: store.url(for: sha).path)
+                do { text = try MessageParser.text(file: store.url(for: sha).path) } catch {
+                    throw .cannotRead(error.path, reason: error.reason)
+                }
             } else {
                 text = try store.read(sha).withUnsafeBytes { MessageParser.text($0) }
             }
