@@ -11,8 +11,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sluitsteen", targets: ["sluitsteen"]),
+        .library(name: "SluitsteenSupport", targets: ["SluitsteenSupport"]),
+        .library(name: "SluitsteenMIME", targets: ["SluitsteenMIME"]),
         .library(name: "SluitsteenArchive", targets: ["SluitsteenArchive"]),
         .library(name: "SluitsteenIngest", targets: ["SluitsteenIngest"]),
+        .library(name: "SluitsteenIndex", targets: ["SluitsteenIndex"]),
         .library(name: "SluitsteenPolicy", targets: ["SluitsteenPolicy"]),
         .library(name: "SluitsteenRetention", targets: ["SluitsteenRetention"]),
         .library(name: "SluitsteenDestroy", targets: ["SluitsteenDestroy"]),
@@ -64,8 +67,12 @@ let package = Package(
             dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
             resources: [.copy("Resources/krimpenerwaard.toml")]),
         .target(
+            name: "SluitsteenIndex",
+            dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenPolicy", "SluitsteenSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
             name: "SluitsteenRetention",
-            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenSupport", "SluitsteenIngest"]),
+            dependencies: ["SluitsteenArchive", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenSupport"]),
         .target(
             name: "SluitsteenDestroy",
             dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenSupport"]),
@@ -85,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
-                "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
+                "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
@@ -97,11 +104,13 @@ let package = Package(
         .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
         .testTarget(
             name: "SluitsteenIngestTests",
-            dependencies: ["SluitsteenIngest", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "CGMime"]),
+            dependencies: ["SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "SluitsteenRetentionTests", dependencies: ["SluitsteenRetention", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(
+            name: "SluitsteenRetentionTests",
+            dependencies: ["SluitsteenRetention", "SluitsteenIndex", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),

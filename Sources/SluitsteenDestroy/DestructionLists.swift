@@ -35,12 +35,14 @@ public struct DestructionLists: Sendable {
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
         var candidates: [DecidedCopy] = []
         do {
+            try engine.prepareTextIndexForTerms()
             try engine.forEachDecision(asOf: moment.instant, mailboxes: mailboxes) { d in
                 if d.decision.action == .destroyDue, d.copy.state == "present" { candidates.append(d) }
             }
             // A proposal as of an earlier day lists only what is still destroy-due now (a hold received since, or an
             // opt-out, keeps a copy off the list).
             if moment.instant != Instant(now), !candidates.isEmpty {
+                try engine.prepareTextIndex()
                 let current = try engine.decide(copyIds: Set(candidates.map(\.copy.copyId)), asOf: Instant(now))
                 candidates = candidates.filter { current[$0.copy.copyId]?.decision.action == .destroyDue }
             }

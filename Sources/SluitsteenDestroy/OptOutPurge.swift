@@ -72,6 +72,7 @@ public struct OptOutPurge: Sendable {
 
         var due: [DecidedCopy] = []
         do {
+            try engine.prepareTextIndexForTerms()
             try engine.forEachDecision(asOf: moment.instant) { d in
                 if d.decision.action == .purgeOptout, d.copy.state == "present" { due.append(d) }
             }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+@testable import SluitsteenIndex
 @testable import SluitsteenIngest
 @testable import SluitsteenMIME
 import SluitsteenSupport

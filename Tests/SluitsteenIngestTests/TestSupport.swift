@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+@testable import SluitsteenIndex
 import SluitsteenIngest
 import SluitsteenSupport
 

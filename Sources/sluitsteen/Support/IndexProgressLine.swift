@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import SluitsteenIngest
+import SluitsteenIndex
 
 /// The progress line of a full-text index run on standard error (drawn only when a command decides it may).
 enum IndexProgressLine {
