@@ -69,30 +69,24 @@ public struct RetentionEngine: Sendable {
         let query = CopyQuery(context: context, mailboxes: mailboxes)
         // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
         // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
-        let channel = BatchChannel<(CopyFacts, MessageCopy)>(capacity: 4)
         let catalog = workspace.catalog
-        Thread.detachNewThread {
-            do {
-                try catalog.read { db in
-                    let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
-                    var batch: [(CopyFacts, MessageCopy)] = []
-                    batch.reserveCapacity(2048)
-                    while let row = try cursor.next() {
-                        batch.append(query.facts(row, hits: hits))
-                        if batch.count == 2048 {
-                            guard channel.put(batch) else { return }
-                            batch.removeAll(keepingCapacity: true)
-                        }
+        let reader = PipelineReader<[(CopyFacts, MessageCopy)], Void, any Error>(name: "sluitsteen.decide.read", readAhead: 4) { emit in
+            try catalog.read { db in
+                let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+                var batch: [(CopyFacts, MessageCopy)] = []
+                batch.reserveCapacity(2048)
+                while let row = try cursor.next() {
+                    batch.append(query.facts(row, hits: hits))
+                    if batch.count == 2048 {
+                        guard emit(batch) else { return }
+                        batch.removeAll(keepingCapacity: true)
                     }
-                    if !batch.isEmpty { _ = channel.put(batch) }
                 }
-                channel.finish(error: nil)
-            } catch {
-                channel.finish(error: "\(error)")
+                if !batch.isEmpty { _ = emit(batch) }
             }
         }
         do {
-            while let batch = channel.take() {
+            while let batch = reader.next() {
                 for (facts, copy) in batch {
                     var decision = context.decide(copy, explain: explain)
                     if facts.state == "transferred" { decision = decision.transferred() }
@@ -100,11 +94,11 @@ public struct RetentionEngine: Sendable {
                 }
             }
         } catch {
-            channel.cancel()
+            reader.cancel()
             if let e = error as? RetentionError { throw e }
             throw .archive("\(error)")
         }
-        if let failure = channel.failure { throw .archive(failure) }
+        do { try reader.finish() } catch { throw .archive("\(error)") }
     }
 
     /// Decides the given copies (by id) as of `asOf`; copies no longer in the archive are absent from the result.

@@ -18,13 +18,18 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
         var cancelled = false
     }
 
+    /// What the reader's thread hands back when it ends: its state, and its failure if it had one. Used by the
+    /// reader's thread until it ends (which it announces through `queue`), then by the caller after `join()`.
+    private final class Outcome: @unchecked Sendable {
+        var state: State
+        var failure: Failure?
+        init(state: sending State) { self.state = state }
+    }
+
     private let queue = Locked(Queue())
-    private let readAhead: Int
-    // Used by the reader's thread until it ends; by the caller only after `join()`.
-    private var state: State
-    private var failure: Failure?
-    // Set once, right after the thread is made; used by the caller's thread only.
-    private var thread: WorkerThread!
+    private let outcome: Outcome
+    private let thread: WorkerThread
+    // Used by the caller's thread only.
     private var joined = false
 
     /// Starts reading: `read` is called once, on a new thread, with the state and a function that hands a batch
@@ -32,25 +37,25 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
     /// cancelled (then `read` should return).
     public init(name: String, readAhead: Int, stackSize: Int? = nil, state: sending State,
                 _ read: @escaping @Sendable (inout State, _ emit: (Batch) -> Bool) throws(Failure) -> Void) {
-        self.readAhead = max(1, readAhead)
-        self.state = state
-        thread = WorkerThread(name: name, stackSize: stackSize) { [self] in
+        let queue = queue
+        let outcome = Outcome(state: state)
+        let readAhead = max(1, readAhead)
+        self.outcome = outcome
+        // The thread does not touch `self`: only the queue and the outcome.
+        thread = WorkerThread(name: name, stackSize: stackSize) {
+            let emit = { (batch: Batch) -> Bool in
+                queue.withLock(waitingUntil: { $0.batches.count < readAhead || $0.cancelled }) { q in
+                    guard !q.cancelled else { return false }
+                    q.batches.append(batch)
+                    return true
+                }
+            }
             do throws(Failure) {
-                try read(&self.state, put)
+                try read(&outcome.state, emit)
             } catch {
-                failure = error
+                outcome.failure = error
             }
             queue.withLock { $0.ended = true }
-        }
-    }
-
-    /// Hands `batch` to the caller, waiting while the queue is full; false once the caller has cancelled.
-    private func put(_ batch: Batch) -> Bool {
-        let readAhead = readAhead
-        return queue.withLock(waitingUntil: { $0.batches.count < readAhead || $0.cancelled }) { q in
-            guard !q.cancelled else { return false }
-            q.batches.append(batch)
-            return true
         }
     }
 
@@ -65,7 +70,7 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
     /// Waits for the reader to end; throws its failure, if it had one.
     public func finish() throws(Failure) {
         join()
-        if let failure { throw failure }
+        if let failure = outcome.failure { throw failure }
     }
 
     /// Stops the reader early (the caller's work failed) and waits for it to end.
@@ -77,7 +82,7 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
     /// The reader's state as it ended (after ``finish()`` or ``cancel()``).
     public var finalState: State {
         precondition(joined, "the reader's state is the caller's only once the reader has ended")
-        return state
+        return outcome.state
     }
 
     private func join() {
