@@ -20,7 +20,7 @@ enum FolderWalk {
                 let child = url.appendingPathComponent(name)
                 let childRel = rel.isEmpty ? name : rel + "/" + name
                 var info = stat()
-                guard lstat(child.path, &info) == 0 else { throw ExportError.cannotWrite(child.path, reason: String(cString: strerror(errno))) }
+                guard lstat(child.path, &info) == 0 else { throw ExportError.cannotWrite(child.path, reason: Errno.currentText) }
                 if (info.st_mode & S_IFMT) == S_IFDIR {
                     out.append((childRel, true, 0))
                     try walk(child, childRel)

@@ -76,7 +76,7 @@ enum MessageWriting {
                     let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
                     let path = folderPath + "/" + name
                     // link() refuses an existing name, as the in-memory path's O_EXCL does.
-                    if link(scratch, path) != 0 { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    if link(scratch, path) != 0 { throw .cannotWrite(path, reason: Errno.currentText) }
                     unlink(scratch)
                     let digest: (hex: String, size: Int64)
                     do { digest = try Digest.file(at: URL(fileURLWithPath: path)) } catch {

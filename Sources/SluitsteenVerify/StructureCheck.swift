@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// The structure rules of the NA SIP specification that need only one folder's listing: every file its bestand
 /// sidecar, every folder its own sidecar, no orphan sidecars, legal names unique among siblings (ignoring case),
@@ -408,15 +409,7 @@ final class EdgeSpill {
             guard fd >= 0 else { failed = true; return }
             template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         }
-        let ok = buffer.withUnsafeBytes { raw -> Bool in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
+        let ok = buffer.withUnsafeBytes { raw -> Bool in (try? FileDescriptor(rawValue: fd).writeAll(raw)) != nil }
         guard ok else {
             // Keep what is in memory; what was spilled before stays readable.
             failed = true
@@ -437,14 +430,8 @@ final class EdgeSpill {
                 let want = min(remaining, Self.block)
                 let bytes = want * MemoryLayout<Edge>.stride
                 let read = chunk.withUnsafeMutableBytes { raw -> Int in
-                    var done = 0
-                    while done < bytes {
-                        let n = pread(fd, raw.baseAddress! + done, bytes - done, offset + off_t(done))
-                        if n < 0 { if errno == EINTR { continue }; return -1 }
-                        if n == 0 { break }
-                        done += n
-                    }
-                    return done
+                    (try? FileDescriptor(rawValue: fd).readFully(into: UnsafeMutableRawBufferPointer(rebasing: raw[..<bytes]),
+                                                                 at: Int64(offset))) ?? -1
                 }
                 guard read == bytes else { throw StoreError("the temporary file of the verifier could not be read back") }
                 for i in 0..<want { try body(chunk[i]) }

@@ -50,17 +50,17 @@ public final class StoreLock: Sendable {
                     Glibc.close(fd)
                     files[path] = nil
                     fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
+                    guard fd >= 0 else { return .failure(.cannotWrite(path, reason: Errno.currentText)) }
                     files[path] = OpenLockFile(descriptor: fd, held: false)
                 }
             } else {
                 fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
+                guard fd >= 0 else { return .failure(.cannotWrite(path, reason: Errno.currentText)) }
                 files[path] = OpenLockFile(descriptor: fd, held: false)
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let failure = errno
-                guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: String(cString: strerror(failure)))) }
+                guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: Errno.text(failure))) }
                 return .failure(.busy(root.path, holder: StoreLock.holder(namePath)))
             }
             files[path] = OpenLockFile(descriptor: fd, held: true)

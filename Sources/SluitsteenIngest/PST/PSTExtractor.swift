@@ -314,10 +314,11 @@ struct LineReader {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var carry: [UInt8] = []
         var cut = false
+        let file = FileDescriptor(rawValue: fd)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
+            // A read error ends the trace as the end of the output does (readpst's exit status tells the rest).
+            let count = buffer.withUnsafeMutableBytes { (try? file.read(into: $0)) ?? 0 }
+            if count == 0 { break }
             buffer.withUnsafeBytes { raw in
                 var start = 0
                 while start < count {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenArchive
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,7 +87,7 @@ public struct EMLTreeReader: MessageSource {
             index += 1
             let opened: (InputHandle, stat)
             if rootIsFile {
-                guard let st = root.status() else { throw .unreadable(f.path, reason: String(cString: strerror(errno))) }
+                guard let st = root.status() else { throw .unreadable(f.path, reason: Errno.currentText) }
                 opened = (root, st)
             } else {
                 do throws(InputFiles.Failure) { opened = try InputFiles.openFile(below: root, f.components, path: f.path) } catch {

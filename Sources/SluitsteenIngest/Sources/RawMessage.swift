@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenMIME
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -68,7 +69,7 @@ public struct RawMessage: Sendable {
         /// output in the workspace's private folder); the readers of exports open through ``InputFiles``.
         public static func of(file url: URL, inMemoryLimit: Int) throws(IngestError) -> Content {
             let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
+            guard fd >= 0 else { throw .unreadable(url.path, reason: Errno.currentText) }
             let handle = InputHandle(fd: fd)
             guard let st = handle.status(), st.st_mode & S_IFMT == S_IFREG else {
                 throw .unreadable(url.path, reason: "it is not a regular file")
