@@ -2,13 +2,15 @@
 // SPDX-License-Identifier: EUPL-1.2
 import PackageDescription
 
-/// Sluitsteen: Capstone e-mail retention and MDTO transfer for Dutch government bodies.
+/// Sluitsteen: Capstone e-mail retention and MDTO transfer for Dutch government bodies. Linux only (Debian): the
+/// code calls glibc directly.
 ///
-/// One library target per pipeline stage (ingest → archive → policy → retention → destroy / export → verify),
-/// thin C shims for GMime, libxml2 and OpenSSL's libcrypto, and one executable that only parses and prints.
+/// One library target per pipeline stage (ingest → archive → index → retention → destroy / export; verify apart),
+/// a MIME layer (the only user of GMime), shared machinery in SluitsteenSupport, thin C shims for GMime, libxml2,
+/// OpenSSL's libcrypto and Linux's syncfs, and one executable that only parses and prints. Dependencies point down:
+/// no target uses one that uses it.
 let package = Package(
     name: "Sluitsteen",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sluitsteen", targets: ["sluitsteen"]),
         .library(name: "SluitsteenSupport", targets: ["SluitsteenSupport"]),
@@ -53,19 +55,19 @@ let package = Package(
         // The MIME layer: the only target that reads GMime (parsing, text, attachments).
         .target(name: "SluitsteenMIME", dependencies: ["CGMime", "SluitsteenSupport"]),
 
-        // Pipeline stages.
+        // Pipeline stages, each using only targets above it.
         .target(
             name: "SluitsteenArchive",
             dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "SluitsteenPolicy",
+            dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
+            resources: [.copy("Resources/krimpenerwaard.toml")]),
         .target(
             name: "SluitsteenIngest",
             dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "SluitsteenHashing",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")]),
-        .target(
-            name: "SluitsteenPolicy",
-            dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
-            resources: [.copy("Resources/krimpenerwaard.toml")]),
         .target(
             name: "SluitsteenIndex",
             dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenPolicy", "SluitsteenSupport",
@@ -83,6 +85,7 @@ let package = Package(
                 "SluitsteenHashing", "SluitsteenMIME", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
+        // The independent verifier: the MDTO standard, XML and hashing only (never Export or the MIME layer).
         .target(
             name: "SluitsteenVerify",
             dependencies: [
@@ -104,7 +107,8 @@ let package = Package(
         .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
         .testTarget(
             name: "SluitsteenIngestTests",
-            dependencies: ["SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "CGMime"]),
+            dependencies: ["SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport",
+                           "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
@@ -112,7 +116,9 @@ let package = Package(
             name: "SluitsteenRetentionTests",
             dependencies: ["SluitsteenRetention", "SluitsteenIndex", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
-        .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(
+            name: "SluitsteenExportTests",
+            dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
     ],

@@ -64,10 +64,15 @@ enum MessageWriting {
             }
             if extractAttachments {
                 let extracted: [ExtractedAttachment]
-                do { extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path, scratchPrefix: folderPath + "/.bijlage-") } catch {
+                do {
+                    extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path,
+                                                                     scratchPrefix: folderPath + "/.bijlage-")
+                } catch {
                     switch error {
-                    case .cannotOpen(let path, let reason): throw .cannotWrite(path, reason: "the stored message cannot be opened: \(reason)")
-                    case .cannotWrite(let path, let reason), .cannotRead(let path, let reason): throw .cannotWrite(path, reason: reason)
+                    case .cannotOpen(let path, let reason):
+                        throw .cannotWrite(path, reason: "the stored message cannot be opened: \(reason)")
+                    case .cannotWrite(let path, let reason), .cannotRead(let path, let reason):
+                        throw .cannotWrite(path, reason: reason)
                     }
                 }
                 for (i, a) in extracted.enumerated() {

@@ -54,7 +54,9 @@ public struct TextIndexer: Sendable {
         let started = Date()
         let catalog = workspace.catalog
         let (batchSize, batchBytes) = (batchSize, batchBytes)
-        let reader = PipelineReader<[Pending], Void, ArchiveError>(name: "sluitsteen.text-index.list", readAhead: 1) { emit throws(ArchiveError) in
+        let reader = PipelineReader<[Pending], Void, ArchiveError>(
+            name: "sluitsteen.text-index.list", readAhead: 1
+        ) { emit throws(ArchiveError) in
             var after: Int64 = 0
             while true {
                 let batch = try TextIndexer.waitingMessages(in: catalog, after: after, batchSize: batchSize, batchBytes: batchBytes)
@@ -178,7 +180,8 @@ extension TextIndexer {
 
     /// Writes one batch of texts in one transaction and returns the totals with it. A message no longer waiting
     /// (destroyed meanwhile) is left out: the check is made inside the transaction.
-    fileprivate static func write(_ entries: [Entry], to catalog: Catalog, after summary: TextIndexSummary) throws(ArchiveError) -> TextIndexSummary {
+    fileprivate static func write(_ entries: [Entry], to catalog: Catalog,
+                                  after summary: TextIndexSummary) throws(ArchiveError) -> TextIndexSummary {
         do {
             return try catalog.write { db -> TextIndexSummary in
                 var s = summary

@@ -106,7 +106,9 @@ public enum AttachmentExtraction {
             // filters (an attached message with CRLF line ends is written with LF, so it returns more).
             let counter = g_mime_stream_null_new()
             _ = write(counter)
-            let expected = counter.map { Int(UnsafeMutableRawPointer($0).assumingMemoryBound(to: GMimeStreamNull.self).pointee.written) } ?? -1
+            let expected = counter.map {
+                Int(UnsafeMutableRawPointer($0).assumingMemoryBound(to: GMimeStreamNull.self).pointee.written)
+            } ?? -1
             sls_unref(counter)
             let written = write(file)
             let ended = g_mime_stream_eos(file) != 0

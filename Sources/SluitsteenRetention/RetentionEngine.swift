@@ -166,8 +166,12 @@ public struct RetentionEngine: Sendable {
 
     private static func textTargets(_ context: DecisionContext) -> [TextTarget] {
         var targets: [TextTarget] = []
-        for h in context.hotspots where h.criteria.hasTextCriteria { targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher)) }
-        for h in context.holds where h.criteria.hasTextCriteria { targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher)) }
+        for h in context.hotspots where h.criteria.hasTextCriteria {
+            targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher))
+        }
+        for h in context.holds where h.criteria.hasTextCriteria {
+            targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher))
+        }
         return targets
     }
 }

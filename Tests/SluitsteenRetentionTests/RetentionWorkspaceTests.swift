@@ -51,7 +51,8 @@ import Testing
         let date = CivilDate(iso: asOf)!
         let engine = RetentionEngine(workspace: ws, policy: policy)
         try engine.prepareTextIndexForTerms()
-        try engine.forEachDecision(asOf: AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)) { out.append($0) }
+        let endOfDay = AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)
+        try engine.forEachDecision(asOf: endOfDay) { out.append($0) }
         return out
     }
 
@@ -61,7 +62,8 @@ import Testing
         let ws = try workspace()
         _ = try RetentionStore(workspace: ws).addHotspot(
             name: "Brug", status: .designated,
-            criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")), terms: ["n210"]),
+            criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
+                                    terms: ["n210"]),
             decisionRef: "SIO-1", actor: Self.actor)
         let waiting = try TextIndexer(workspace: ws).pendingCount()
         #expect(waiting > 0)
@@ -97,7 +99,9 @@ import Testing
         var engine = RetentionEngine(workspace: ws, policy: policy)
         engine.textHitSource = OneMessage(sha256: sha)
         var hit: [DecidedCopy] = []
-        try engine.forEachDecision(asOf: Instant(iso: "2040-01-01T12:00:00Z")!) { if $0.decision.rules.contains("hotspot:Nergens") { hit.append($0) } }
+        try engine.forEachDecision(asOf: Instant(iso: "2040-01-01T12:00:00Z")!) {
+            if $0.decision.rules.contains("hotspot:Nergens") { hit.append($0) }
+        }
         #expect(!hit.isEmpty && hit.allSatisfy { $0.copy.sha256 == sha })
         let ids = Set(hit.map(\.copy.copyId))
         let inTransaction = try ws.catalog.read { try engine.decide(copyIds: ids, asOf: Instant(iso: "2040-01-01T12:00:00Z")!, in: $0) }

@@ -59,7 +59,8 @@ public struct MboxReader: MessageSource {
     ///
     /// `url` is the path named on the command line; if it is a symbolic link it is followed (the operator chose
     /// it), but it must lead to a regular file.
-    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit,
+                blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         self.blockSize = max(1, blockSize)
         path = url.path
