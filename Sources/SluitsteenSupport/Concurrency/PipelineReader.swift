@@ -11,7 +11,7 @@ import Foundation
 ///
 /// The reader may keep state of its own (the open exports of an ingest): it is handed over when the reader is
 /// made, used only by the reader's thread while it runs, and given back by ``finalState`` once it has ended.
-public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unchecked Sendable {
+public final class PipelineReader<Batch: Sendable, State, Failure: Error>: Sendable {
     private struct Queue: Sendable {
         var batches: [Batch] = []
         var ended = false
@@ -29,8 +29,7 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
     private let queue = Locked(Queue())
     private let outcome: Outcome
     private let thread: WorkerThread
-    // Used by the caller's thread only.
-    private var joined = false
+    private let joined = Locked(false)
 
     /// Starts reading: `read` is called once, on a new thread, with the state and a function that hands a batch
     /// over (waiting while `readAhead` batches are waiting already) and returns false when the caller has
@@ -81,14 +80,13 @@ public final class PipelineReader<Batch: Sendable, State, Failure: Error>: @unch
 
     /// The reader's state as it ended (after ``finish()`` or ``cancel()``).
     public var finalState: State {
-        precondition(joined, "the reader's state is the caller's only once the reader has ended")
+        precondition(joined.current, "the reader's state is the caller's only once the reader has ended")
         return outcome.state
     }
 
     private func join() {
-        if joined { return }
         thread.join()
-        joined = true
+        joined.withLock { $0 = true }
     }
 }
 
