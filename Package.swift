@@ -2,17 +2,22 @@
 // SPDX-License-Identifier: EUPL-1.2
 import PackageDescription
 
-/// Sluitsteen: Capstone e-mail retention and MDTO transfer for Dutch government bodies.
+/// Sluitsteen: Capstone e-mail retention and MDTO transfer for Dutch government bodies. Linux only (Debian): the
+/// code calls glibc directly.
 ///
-/// One library target per pipeline stage (ingest → archive → policy → retention → destroy / export → verify),
-/// thin C shims for GMime, libxml2 and OpenSSL's libcrypto, and one executable that only parses and prints.
+/// One library target per pipeline stage (ingest → archive → index → retention → destroy / export; verify apart),
+/// a MIME layer (the only user of GMime), shared machinery in SluitsteenSupport, thin C shims for GMime, libxml2,
+/// OpenSSL's libcrypto and Linux's syncfs, and one executable that only parses and prints. Dependencies point down:
+/// no target uses one that uses it.
 let package = Package(
     name: "Sluitsteen",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "sluitsteen", targets: ["sluitsteen"]),
+        .library(name: "SluitsteenSupport", targets: ["SluitsteenSupport"]),
+        .library(name: "SluitsteenMIME", targets: ["SluitsteenMIME"]),
         .library(name: "SluitsteenArchive", targets: ["SluitsteenArchive"]),
         .library(name: "SluitsteenIngest", targets: ["SluitsteenIngest"]),
+        .library(name: "SluitsteenIndex", targets: ["SluitsteenIndex"]),
         .library(name: "SluitsteenPolicy", targets: ["SluitsteenPolicy"]),
         .library(name: "SluitsteenRetention", targets: ["SluitsteenRetention"]),
         .library(name: "SluitsteenDestroy", targets: ["SluitsteenDestroy"]),
@@ -43,47 +48,62 @@ let package = Package(
         .systemLibrary(
             name: "COpenSSLCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSluitsteenSystem"),
+
+        // Shared machinery (no other Sluitsteen target): locked values, parallel map, the pipeline stages, file
+        // descriptors, errno text, HTML/JSON/CSV text, the calendar.
+        .target(name: "SluitsteenSupport", dependencies: ["CSluitsteenSystem"]),
 
         // Primitives shared by export and verify (and nothing else of theirs).
         .target(name: "SluitsteenHashing", dependencies: ["COpenSSLCrypto"]),
-        .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing"]),
+        .target(name: "SluitsteenXML", dependencies: ["CLibXML2", "SluitsteenHashing", "SluitsteenSupport"]),
 
-        // Pipeline stages.
+        // The MIME layer: the only target that reads GMime (parsing, text, attachments).
+        .target(name: "SluitsteenMIME", dependencies: ["CGMime", "SluitsteenSupport"]),
+
+        // Pipeline stages, each using only targets above it.
         .target(
             name: "SluitsteenArchive",
-            dependencies: ["SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(
-            name: "SluitsteenIngest",
-            dependencies: ["CGMime", "SluitsteenArchive", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+            dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenPolicy",
-            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
             resources: [.copy("Resources/krimpenerwaard.toml")]),
         .target(
+            name: "SluitsteenIngest",
+            dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "SluitsteenHashing",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+        .target(
+            name: "SluitsteenIndex",
+            dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenPolicy", "SluitsteenSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
             name: "SluitsteenRetention",
-            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenIngest"]),
+            dependencies: ["SluitsteenArchive", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenSupport"]),
         .target(
             name: "SluitsteenDestroy",
-            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention"]),
+            dependencies: ["SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenSupport"]),
         .target(
             name: "SluitsteenExport",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenXML",
-                "SluitsteenHashing", "CGMime", "SluitsteenIngest",
+                "SluitsteenHashing", "SluitsteenMIME", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
+        // The independent verifier: the MDTO standard, XML and hashing only (never Export or the MIME layer).
         .target(
             name: "SluitsteenVerify",
             dependencies: [
-                "SluitsteenXML", "SluitsteenHashing",
+                "SluitsteenXML", "SluitsteenHashing", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // The front door: `sluitsteen serve` (OpenID Connect sign-in, sessions, route authorisation, pages).
         .target(
             name: "SluitsteenWeb",
             dependencies: [
-                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention",
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenMIME", "SluitsteenXML",
+                "SluitsteenSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -93,21 +113,30 @@ let package = Package(
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
-                "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
-                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenWeb",
+                "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
+                "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Tests: one target per stage; the end-to-end tests drive the built executable.
+        .testTarget(name: "SluitsteenSupportTests", dependencies: ["SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenMIMETests", dependencies: ["SluitsteenMIME"]),
         .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
-        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive"]),
-        .testTarget(name: "SluitsteenIngestTests", dependencies: ["SluitsteenIngest", "SluitsteenArchive", "CGMime"]),
+        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
+        .testTarget(
+            name: "SluitsteenIngestTests",
+            dependencies: ["SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport",
+                           "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
             dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "SluitsteenRetentionTests", dependencies: ["SluitsteenRetention", "SluitsteenIngest"]),
-        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest"]),
-        .testTarget(name: "SluitsteenExportTests", dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest"]),
+        .testTarget(
+            name: "SluitsteenRetentionTests",
+            dependencies: ["SluitsteenRetention", "SluitsteenIndex", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(
+            name: "SluitsteenExportTests",
+            dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
         .testTarget(

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// Withdraws an ingest batch (`sluitsteen ingest undo BATCH`): the way back from mail taken into the wrong mailbox,
 /// as long as nothing was done with it.

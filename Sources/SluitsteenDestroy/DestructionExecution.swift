@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// Executes an approved vernietigingslijst once its bedenktijd is over, re-deciding every item first, and writes
 /// the verklaring van vernietiging. Running it again after an interruption (even `kill -9`) finishes the list.

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// The accountable part of destruction: proposing a vernietigingslijst of every `destroy-due` copy, taking items
 /// off it (uitzonderen), approving it in the policy's order, rejecting or cancelling it.
@@ -34,12 +35,14 @@ public struct DestructionLists: Sendable {
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
         var candidates: [DecidedCopy] = []
         do {
+            try engine.prepareTextIndexForTerms()
             try engine.forEachDecision(asOf: moment.instant, mailboxes: mailboxes) { d in
                 if d.decision.action == .destroyDue, d.copy.state == "present" { candidates.append(d) }
             }
             // A proposal as of an earlier day lists only what is still destroy-due now (a hold received since, or an
             // opt-out, keeps a copy off the list).
             if moment.instant != Instant(now), !candidates.isEmpty {
+                try engine.prepareTextIndex()
                 let current = try engine.decide(copyIds: Set(candidates.map(\.copy.copyId)), asOf: Instant(now))
                 candidates = candidates.filter { current[$0.copy.copyId]?.decision.action == .destroyDue }
             }

@@ -4,6 +4,7 @@ import SluitsteenRetention
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// Text for the Dutch documents (vernietigingslijst, verklaring van vernietiging): dates, durations, sizes, times,
 /// HTML escaping and CSV fields, so that every document words these the same way.

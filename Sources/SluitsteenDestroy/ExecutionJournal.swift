@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// The crash-safe execution machinery shared by vernietigingslijsten and opt-out purges.
 ///

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// The documents of a vernietigingslijst: the Dutch HTML for approvers (per category: rule, period, number, size,
 /// mailboxes) and the item list as CSV and JSON (mailbox, date, SHA-256, Message-ID; subjects only in a separate

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// Purges every copy whose action is `purge-optout` (opted out by the employee, window closed), through the same
 /// crash-safe journal as a vernietigingslijst but without approvals: it was the employee's own choice.
@@ -71,6 +72,7 @@ public struct OptOutPurge: Sendable {
 
         var due: [DecidedCopy] = []
         do {
+            try engine.prepareTextIndexForTerms()
             try engine.forEachDecision(asOf: moment.instant) { d in
                 if d.decision.action == .purgeOptout, d.copy.state == "present" { due.append(d) }
             }

@@ -3,6 +3,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// The verklaring van vernietiging (Archiefbesluit 1995, art. 8) for an executed vernietigingslijst: archiefvormer,
 /// list id, per category what was destroyed under which rule and legal ground and how, the approvals, the execution

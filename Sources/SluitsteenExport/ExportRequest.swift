@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 import SluitsteenPolicy
 
 /// The container a transfer package is written as: a folder, a tar file or a zip file.
@@ -29,8 +30,8 @@ public struct ExportRequest: Sendable {
     /// Write every attachment as a file of its own, with its bestand sidecar.
     public var extractAttachments: Bool
     /// Messages larger than this are copied and unpacked from their stored file in chunks, never held in memory
-    /// whole (16 MB; tests lower it to run every message that way).
-    public var inMemoryLimit = 16 << 20
+    /// whole (``ContentStore/defaultInMemoryLimit``; tests lower it to run every message that way).
+    public var inMemoryLimit = ContentStore.defaultInMemoryLimit
     /// Who runs the export (audit trail).
     public var actor: String
     /// The command line, for the audit trail.

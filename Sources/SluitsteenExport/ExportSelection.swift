@@ -151,7 +151,10 @@ final class ExportSelection {
             batch.removeAll(keepingCapacity: true)
         }
         do {
-            try RetentionEngine(workspace: workspace, policy: policy)
+            // Hotspot and hold terms are found in the full-text index: brought up to date first (derived data).
+            let engine = RetentionEngine(workspace: workspace, policy: policy)
+            try engine.prepareTextIndexForTerms()
+            try engine
                 .forEachDecision(asOf: request.asOf, mailboxes: request.mailboxes.isEmpty ? nil : request.mailboxes) { decided in
                     guard decided.copy.state == "present", selected(decided.decision) else { return }
                     let s = serie(for: decided.decision)

@@ -2,6 +2,8 @@
 import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenMIME
+import SluitsteenSupport
 import SluitsteenXML
 
 /// What one message folder needs: the plan row, the metadata, where it goes and what it points to.
@@ -36,29 +38,14 @@ struct MessageJob: Sendable {
 /// write the `.eml` (and extracted attachments), build, validate and write the sidecars. Each job's result holds
 /// the files it wrote; the first failure (in job order) is what the export reports.
 enum MessageWriting {
-    private final class Results: @unchecked Sendable {
-        private let lock = NSLock()
-        private var items: [Result<[WrittenFile], ExportError>?]
-        init(count: Int) { items = Array(repeating: nil, count: count) }
-        func set(_ i: Int, _ r: Result<[WrittenFile], ExportError>) { lock.lock(); items[i] = r; lock.unlock() }
-        var all: [Result<[WrittenFile], ExportError>] {
-            items.map { $0 ?? .failure(.archive("a message was not processed")) }
-        }
-    }
-
     static func run(_ jobs: [MessageJob], root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
                     extractAttachments: Bool, inMemoryLimit: Int) -> [Result<[WrittenFile], ExportError>] {
-        let results = Results(count: jobs.count)
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            do throws(ExportError) {
-                let files = try write(jobs[i], root: root, context: context, schema: schema, store: store,
-                                      extractAttachments: extractAttachments, inMemoryLimit: inMemoryLimit)
-                results.set(i, .success(files))
-            } catch {
-                results.set(i, .failure(error))
+        parallelMap(count: jobs.count) { i in
+            Result { () throws(ExportError) in
+                try write(jobs[i], root: root, context: context, schema: schema, store: store,
+                          extractAttachments: extractAttachments, inMemoryLimit: inMemoryLimit)
             }
         }
-        return results.all
     }
 
     static func write(_ job: MessageJob, root: URL, context: SidecarContext, schema: XMLSchema, store: ContentStore,
@@ -76,14 +63,25 @@ enum MessageWriting {
                 throw .message(copy: job.about, reason: error.description)
             }
             if extractAttachments {
-                let extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path, scratchPrefix: folderPath + "/.bijlage-")
+                let extracted: [ExtractedAttachment]
+                do {
+                    extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path,
+                                                                     scratchPrefix: folderPath + "/.bijlage-")
+                } catch {
+                    switch error {
+                    case .cannotOpen(let path, let reason):
+                        throw .cannotWrite(path, reason: "the stored message cannot be opened: \(reason)")
+                    case .cannotWrite(let path, let reason), .cannotRead(let path, let reason):
+                        throw .cannotWrite(path, reason: reason)
+                    }
+                }
                 for (i, a) in extracted.enumerated() {
                     guard let scratch = a.file else { continue }
                     let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))
                     let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
                     let path = folderPath + "/" + name
                     // link() refuses an existing name, as the in-memory path's O_EXCL does.
-                    if link(scratch, path) != 0 { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+                    if link(scratch, path) != 0 { throw .cannotWrite(path, reason: Errno.currentText) }
                     unlink(scratch)
                     let digest: (hex: String, size: Int64)
                     do { digest = try Digest.file(at: URL(fileURLWithPath: path)) } catch {

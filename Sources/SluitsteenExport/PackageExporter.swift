@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 import SluitsteenXML
 #if canImport(Glibc)
 import Glibc
@@ -482,7 +483,7 @@ private final class Build {
                                         + "pakketHash \(summary.packageHash)" + (summary.leftOut.isEmpty ? "" : "; left out \(summary.leftOut.count): "
                                             + ExportError.brief(summary.leftOut.joined(separator: " | "), max: 1000)))
                 guard rename(final.path, out.path) == 0 else {
-                    throw ExportError.cannotWrite(out.path, reason: String(cString: strerror(errno)))
+                    throw ExportError.cannotWrite(out.path, reason: Errno.currentText)
                 }
                 placed = true
                 markRenamed()

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenHashing
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,17 +25,12 @@ enum PackageFiles {
 
     /// As ``write(_:to:)``, with a plain path (Foundation's URL is slow in the per-message loop).
     static func write(_ bytes: UnsafeRawBufferPointer, path: String) throws(ExportError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .cannotWrite(path, reason: String(cString: strerror(errno)))
-            }
-            offset += n
+        do {
+            let fd = try FileDescriptor.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644)
+            defer { try? fd.close() }
+            try fd.writeAll(bytes)
+        } catch {
+            throw .cannotWrite(path, reason: error.description)
         }
     }
 
@@ -52,19 +48,18 @@ enum PackageFiles {
 
     /// The first `bytes` bytes of the file at `path` (all of it when shorter).
     static func head(of path: String, bytes: Int) throws(ExportError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotWrite(path, reason: "it cannot be read back: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
         var out = Data(count: bytes)
-        var filled = 0
-        while filled < bytes {
-            let n = out.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, bytes - filled) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .cannotWrite(path, reason: "it cannot be read back: \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            filled += n
+        let filled = out.withUnsafeMutableBytes { buffer in
+            Result { () throws(Errno) -> Int in
+                let fd = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC)
+                defer { try? fd.close() }
+                return try fd.readFully(into: buffer, at: 0)
+            }
         }
-        return out.prefix(filled)
+        switch filled {
+        case .success(let count): return out.prefix(count)
+        case .failure(let error): throw .cannotWrite(path, reason: "it cannot be read back: \(error)")
+        }
     }
 
     static func makeDirectory(_ url: URL) throws(ExportError) {
@@ -73,7 +68,7 @@ enum PackageFiles {
 
     static func makeDirectory(path: String) throws(ExportError) {
         if mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw .cannotWrite(path, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(path, reason: Errno.currentText)
         }
     }
 

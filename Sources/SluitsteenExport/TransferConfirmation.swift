@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenSupport
 
 /// A transfer package as the catalog records it.
 public struct ExportPackageRecord: Sendable, Equatable {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
+import SluitsteenSupport
 
 /// The facts about one message copy (one message in one mailbox) that a decision needs.
 ///

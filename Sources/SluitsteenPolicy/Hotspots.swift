@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
+import SluitsteenSupport
 
 /// Which messages a hotspot or a Woo hold covers: an optional period, mailboxes, and terms, addresses or
 /// zaak numbers.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// A person in the personnel register (people.csv), with the period of employment.
 public struct Person: Sendable, Hashable, Codable {

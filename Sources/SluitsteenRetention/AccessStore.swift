@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// The stored side of access to archived mail: designations of gemachtigden, the policy in force for a person today,
 /// and the access log (every read of content, as an entry of the hash-chained audit trail).

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// What to look for: words in the text (the full-text index) and filters on the catalog and the decisions.
 public struct SearchQuery: Sendable, Equatable {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// The public page of designated hotspots, in Dutch, for the municipal website: the hotspot policy requires the
 /// hotspot list to be published, so that residents can respond.

@@ -2,8 +2,9 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
-import SluitsteenIngest
+import SluitsteenIndex
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// A message copy with the facts the retention stage and its users (plan, destroy, export) need.
 public struct CopyFacts: Sendable, Equatable {
@@ -29,14 +30,20 @@ public struct DecidedCopy: Sendable {
 
 /// Decides, as of a moment, what the policy requires for every message copy in the archive.
 ///
-/// It loads the registers, hotspots, Woo holds and opt-out marks once, finds the hotspot and hold terms in the
-/// messages' text with the catalog's full-text index (confirmed with the policy's own ``TextMatcher``), and then
-/// streams the copies through the pure ``DecisionContext/decide(_:explain:)``: memory does not grow with the archive.
+/// It loads the registers, hotspots, Woo holds and opt-out marks once, finds the messages that hold hotspot and
+/// hold terms through its ``textHitSource`` (the full-text index, confirmed with the policy's own
+/// ``TextMatcher``), and then streams the copies through the pure ``DecisionContext/decide(_:explain:)``: memory
+/// does not grow with the archive.
+///
+/// Deciding only reads. The full-text index is derived data that can lag behind the store (messages captured since
+/// it was last brought up to date are not in it yet): a caller that matches terms brings it up to date first, at the
+/// call site, with ``prepareTextIndex()`` or ``prepareTextIndexForTerms()``.
 public struct RetentionEngine: Sendable {
     public let workspace: Workspace
     public let policy: Policy
-    /// Told how the full-text index catches up, when a hotspot or hold has terms and messages were captured since
-    /// it was last brought up to date (a command may show a progress line).
+    /// Where the messages holding hotspot and hold terms are found: the full-text index unless a test says otherwise.
+    public var textHitSource: any TextHitSource = TextIndex()
+    /// Told how the full-text index catches up in ``prepareTextIndex()`` (a command may show a progress line).
     public var indexProgress: @Sendable (TextIndexProgress) -> Void = { _ in }
 
     public init(workspace: Workspace, policy: Policy) {
@@ -62,30 +69,24 @@ public struct RetentionEngine: Sendable {
         let query = CopyQuery(context: context, mailboxes: mailboxes)
         // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
         // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
-        let channel = BatchChannel<(CopyFacts, MessageCopy)>(capacity: 4)
         let catalog = workspace.catalog
-        Thread.detachNewThread {
-            do {
-                try catalog.read { db in
-                    let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
-                    var batch: [(CopyFacts, MessageCopy)] = []
-                    batch.reserveCapacity(2048)
-                    while let row = try cursor.next() {
-                        batch.append(query.facts(row, hits: hits))
-                        if batch.count == 2048 {
-                            guard channel.put(batch) else { return }
-                            batch.removeAll(keepingCapacity: true)
-                        }
+        let reader = PipelineReader<[(CopyFacts, MessageCopy)], Void, any Error>(name: "sluitsteen.decide.read", readAhead: 4) { emit in
+            try catalog.read { db in
+                let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+                var batch: [(CopyFacts, MessageCopy)] = []
+                batch.reserveCapacity(2048)
+                while let row = try cursor.next() {
+                    batch.append(query.facts(row, hits: hits))
+                    if batch.count == 2048 {
+                        guard emit(batch) else { return }
+                        batch.removeAll(keepingCapacity: true)
                     }
-                    if !batch.isEmpty { _ = channel.put(batch) }
                 }
-                channel.finish(error: nil)
-            } catch {
-                channel.finish(error: "\(error)")
+                if !batch.isEmpty { _ = emit(batch) }
             }
         }
         do {
-            while let batch = channel.take() {
+            while let batch = reader.next() {
                 for (facts, copy) in batch {
                     var decision = context.decide(copy, explain: explain)
                     if facts.state == "transferred" { decision = decision.transferred() }
@@ -93,25 +94,38 @@ public struct RetentionEngine: Sendable {
                 }
             }
         } catch {
-            channel.cancel()
+            reader.cancel()
             if let e = error as? RetentionError { throw e }
             throw .archive("\(error)")
         }
-        if let failure = channel.failure { throw .archive(failure) }
+        do { try reader.finish() } catch { throw .archive("\(error)") }
     }
 
     /// Decides the given copies (by id) as of `asOf`; copies no longer in the archive are absent from the result.
+    /// Reads the full-text index as it is (see ``prepareTextIndex()``).
     public func decide(copyIds: Set<Int64>, asOf: Instant) throws(RetentionError) -> [Int64: DecidedCopy] {
-        try prepareTextIndex()
         do {
             return try workspace.catalog.read { db in try decide(copyIds: copyIds, asOf: asOf, in: db) }
         } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
     }
 
-    /// Brings the full-text index up to date (messages captured since the last run), so that decisions made inside a
-    /// transaction with ``decide(copyIds:asOf:in:)`` see every term of a hotspot or hold.
+    /// Brings the full-text index up to date (messages captured since the last run), so that the decisions after it
+    /// see every term of a hotspot or hold. It writes the index: commands call it where they say they do.
     public func prepareTextIndex() throws(RetentionError) {
         do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error.description) }
+    }
+
+    /// ``prepareTextIndex()`` when a hotspot or Woo hold has terms or zaak numbers (else the index is not read, and
+    /// not brought up to date): what plan, explain, export and the destruction proposals do before they decide.
+    public func prepareTextIndexForTerms() throws(RetentionError) {
+        if try matchesTerms() { try prepareTextIndex() }
+    }
+
+    /// Whether a hotspot or Woo hold has terms or zaak numbers to find in the messages' text.
+    public func matchesTerms() throws(RetentionError) -> Bool {
+        let store = RetentionStore(workspace: workspace)
+        if try store.hotspots().contains(where: { $0.criteria.hasTextCriteria }) { return true }
+        return try store.holds().contains { $0.criteria.hasTextCriteria }
     }
 
     /// Decides the given copies as of `asOf` inside the caller's transaction: the registers, hotspots, Woo holds and
@@ -126,7 +140,8 @@ public struct RetentionEngine: Sendable {
                                       hotspots: try RetentionStore.hotspots(db), holds: try RetentionStore.holds(db),
                                       marks: try RetentionStore.optOutMarks(db), asOf: asOf)
         let ids = "[" + copyIds.sorted().map(String.init).joined(separator: ",") + "]"
-        let hits = try textHits(context, in: db, onlyCopies: ids)
+        let targets = Self.textTargets(context)
+        let hits = targets.isEmpty ? [:] : try textHitSource.hits(for: targets, in: db, amongCopies: Array(copyIds))
         let query = CopyQuery(context: context, mailboxes: nil, copyIdsJSON: ids)
         var out: [Int64: DecidedCopy] = [:]
         let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
@@ -140,48 +155,24 @@ public struct RetentionEngine: Sendable {
     }
 
     /// For every hotspot and hold with terms or zaak numbers: the messages (by SHA-256) whose subject or text body
-    /// contains one, found with the FTS5 index (brought up to date first) and confirmed with ``TextMatcher``.
+    /// contains one, as ``textHitSource`` finds them (it only reads).
     func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<String>] {
-        guard Self.textTargets(context).contains(where: { _ in true }) else { return [:] }
-        // Messages captured since the last run are added to the full-text index first (derived data, see TextIndexer).
-        try prepareTextIndex()
+        let targets = Self.textTargets(context)
+        guard !targets.isEmpty else { return [:] }
         do {
-            return try workspace.catalog.read { db in try textHits(context, in: db, onlyCopies: nil) }
+            return try workspace.catalog.read { db in try textHitSource.hits(for: targets, in: db, amongCopies: nil) }
         } catch { throw .archive("\(error)") }
     }
 
-    private static func textTargets(_ context: DecisionContext) -> [(key: String, matcher: TextMatcher)] {
-        var targets: [(key: String, matcher: TextMatcher)] = []
-        for h in context.hotspots where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
-        for h in context.holds where h.criteria.hasTextCriteria { targets.append((h.textHitKey, h.criteria.textMatcher)) }
-        return targets
-    }
-
-    /// The text hits found in `db`; with `onlyCopies` (a JSON array of copy ids) only among those copies' messages.
-    private func textHits(_ context: DecisionContext, in db: Database, onlyCopies: String?) throws -> [String: Set<String>] {
-        var hits: [String: Set<String>] = [:]
-        for target in Self.textTargets(context) {
-            // Each term as an FTS5 phrase (SQLite tokenizes it as it tokenized the text); TextMatcher then
-            // confirms the term in the text itself.
-            let query = target.matcher.terms
-                .map { TextMatcher.words(in: $0) }
-                .filter { !$0.isEmpty }
-                .map { "\"" + $0.joined(separator: " ").replacingOccurrences(of: "\"", with: "") + "\"" }
-                .joined(separator: " OR ")
-            guard !query.isEmpty else { continue }
-            var sql = "SELECT sha256, text FROM messageText WHERE messageText MATCH ?"
-            var args: StatementArguments = [query]
-            if let onlyCopies {
-                sql += " AND rowid IN (SELECT messageRowid FROM copy WHERE id IN (SELECT value FROM json_each(?)))"
-                args += [onlyCopies]
-            }
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: args)
-            while let row = try cursor.next() {
-                let text: String = row[1]
-                if target.matcher.matches(text) { hits[row[0], default: []].insert(target.key) }
-            }
+    private static func textTargets(_ context: DecisionContext) -> [TextTarget] {
+        var targets: [TextTarget] = []
+        for h in context.hotspots where h.criteria.hasTextCriteria {
+            targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher))
         }
-        return hits
+        for h in context.holds where h.criteria.hasTextCriteria {
+            targets.append(TextTarget(key: h.textHitKey, matcher: h.criteria.textMatcher))
+        }
+        return targets
     }
 }
 

@@ -2,6 +2,7 @@
 import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// The retention plan as of a date: how many copies fall in each class × action, and per year how many messages
 /// (and bytes) become due for destruction and for transfer. Built in one streaming pass over the decisions.
@@ -202,23 +203,8 @@ public struct RetentionPlan: Sendable {
     private func lpad(_ s: String, _ n: Int) -> String { s.count >= n ? " " + s : String(repeating: " ", count: n - s.count) + s }
 }
 
-/// HTML escaping for the reports Sluitsteen writes.
-public enum HTML {
-    public static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
-
+/// The notices Sluitsteen's HTML documents carry (escaping itself is ``HTML/escape(_:)``).
+extension HTML {
     /// The visible notice a document of a demo/test archive carries at its top (empty for a real archive).
     public static func demoBanner(_ kind: ArchiveKind) -> String {
         guard let notice = kind.documentNotice else { return "" }

@@ -4,6 +4,7 @@ import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// The rules engine's state in the catalog: registers in force, opt-out marks, hotspots and Woo holds.
 ///

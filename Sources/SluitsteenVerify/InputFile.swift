@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// What kind of file system object a path names; used to say what an input is when it is not what was expected.
 enum FileKind: Sendable, Equatable {
@@ -71,7 +72,7 @@ enum InputError: Error, Equatable, CustomStringConvertible {
     }
 
     /// The operating system's wording for `code` (an `errno` value).
-    static func posix(_ code: Int32) -> InputError { .system(String(cString: strerror(code))) }
+    static func posix(_ code: Int32) -> InputError { .system(Errno.text(code)) }
 }
 
 /// Opens inputs without ever blocking or following a trap: the file type is checked on the open descriptor, and

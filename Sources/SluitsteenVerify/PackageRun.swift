@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenHashing
+import SluitsteenSupport
 import SluitsteenXML
 
 /// Result of reading one MDTO file in a worker.
@@ -189,7 +190,7 @@ struct PackageRun {
         let schema = self.schema
         let payloadPrefix = layout.payload.count
         let frozenSidecars = sidecars
-        let sidecarResults: [SidecarResult] = parallelMap(count: sidecars.count, pool: pool) { reader, i in
+        let sidecarResults: [SidecarResult] = parallelMap(count: sidecars.count, workers: pool.readers) { reader, i in
             let entry = frozenSidecars[i]
             let rel = String(entry.path.dropFirst(payloadPrefix))
             var result = SidecarResult()
@@ -226,7 +227,7 @@ struct PackageRun {
         // Every content file: size, checksums named in its sidecar, bag digests.
         let frozenIndex = sidecarIndex
         let frozenContents = contents
-        let contentResults: [ContentResult] = parallelMap(count: contents.count, pool: pool) { reader, i in
+        let contentResults: [ContentResult] = parallelMap(count: contents.count, workers: pool.readers) { reader, i in
             let entry = frozenContents[i]
             let rel = String(entry.path.dropFirst(payloadPrefix))
             let name = rel.split(separator: "/").last.map(String.init) ?? rel
@@ -265,7 +266,7 @@ struct PackageRun {
 
         // The structure rules of each folder, in parallel as well.
         let payload = layout.payload
-        let folderFindings: [[Finding]] = parallelMap(count: batch.count, pool: pool) { _, j in
+        let folderFindings: [[Finding]] = parallelMap(count: batch.count, workers: pool.readers) { _, j in
             if batch[j].tooDeep {
                 return [Finding(.pathLength, path: batch[j].rel,
                     "De map ligt meer dan \(PackageStores.maxDepth) niveaus diep; wat erin staat is niet gecontroleerd.")]

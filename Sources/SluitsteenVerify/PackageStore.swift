@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// One entry of a package container: its `/`-separated path relative to the container root, kind and size.
 struct PackageEntry: Sendable {
@@ -222,7 +223,7 @@ struct FolderStore: PackageStore {
         let path = relative.isEmpty ? root.path : root.path + "/" + relative
         guard let dir = opendir(path) else {
             if errno == ENOENT && !relative.isEmpty { return [] }
-            throw StoreError("\(relative.isEmpty ? path : relative): \(String(cString: strerror(errno)))")
+            throw StoreError("\(relative.isEmpty ? path : relative): \(Errno.currentText)")
         }
         defer { closedir(dir) }
         var list: [PackageEntry] = []
@@ -234,7 +235,7 @@ struct FolderStore: PackageStore {
             let full = path + "/" + name
             let rel = relative.isEmpty ? name : relative + "/" + name
             var info = stat()
-            guard lstat(full, &info) == 0 else { throw StoreError("\(rel): \(String(cString: strerror(errno)))") }
+            guard lstat(full, &info) == 0 else { throw StoreError("\(rel): \(Errno.currentText)") }
             switch info.st_mode & S_IFMT {
             case S_IFREG: list.append(PackageEntry(path: rel, kind: .file, size: Int64(info.st_size)))
             case S_IFDIR: list.append(PackageEntry(path: rel, kind: .directory, size: 0))
@@ -271,10 +272,9 @@ func readFD(_ fd: Int32, limit: Int64?, sizeHint: Int64, _ body: (UnsafeRawBuffe
     var remaining = limit ?? Int64.max
     while remaining > 0 {
         let want = Int(min(Int64(blockSize), remaining))
-        let n = Foundation.read(fd, buffer.baseAddress, want)
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw StoreError(String(cString: strerror(errno)))
+        let n: Int
+        do { n = try FileDescriptor(rawValue: fd).read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<want])) } catch {
+            throw StoreError(error.description)
         }
         if n == 0 {
             if limit != nil { throw StoreError("unexpected end of file") }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 extension CheckID {
     /// What the check verifies, in Dutch, for reports.
@@ -116,20 +117,7 @@ public enum ReportRendering {
     /// A self-contained Dutch HTML report; text is escaped for HTML after ``DisplayText/visible(_:)``, so control
     /// and bidirectional characters in names show as escapes instead of reordering or hiding text.
     public static func html(_ report: VerificationReport) -> String {
-        func e(_ s: String) -> String {
-            var r = ""
-            for c in DisplayText.visible(s).unicodeScalars {
-                switch c {
-                case "&": r += "&amp;"
-                case "<": r += "&lt;"
-                case ">": r += "&gt;"
-                case "\"": r += "&quot;"
-                case "'": r += "&#39;"
-                default: r.unicodeScalars.append(c)
-                }
-            }
-            return r
-        }
+        func e(_ s: String) -> String { HTML.escape(DisplayText.visible(s)) }
         let failed = Dictionary(uniqueKeysWithValues: report.failuresByCheck)
         var h = """
             <!DOCTYPE html>

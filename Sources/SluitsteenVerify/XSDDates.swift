@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// The XSD date forms MDTO uses (`xs:gYear`, `xs:gYearMonth`, `xs:date`, `xs:dateTime`, `xs:duration`),
 /// parsed just far enough for the rules the XSD cannot express (begin ≤ end, start + looptijd = einde).
@@ -112,35 +113,15 @@ enum XSDDates {
         return s
     }
 
-    private static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
+    static func daysIn(_ y: Int, _ m: Int) -> Int { CivilCalendar.daysIn(month: m, year: y) }
 
-    static func daysIn(_ y: Int, _ m: Int) -> Int {
-        switch m {
-        case 2: return isLeap(y) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    // Days from civil (Howard Hinnant's algorithm), shifted so 0001-01-01 is day 0.
+    /// Days since 0001-01-01 (which is day 719,162 before 1970-01-01).
     static func dayNumber(_ y: Int, _ m: Int, _ d: Int) -> DayNumber {
-        let yy = m <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 306
+        CivilCalendar.dayNumber(year: y, month: m, day: d) + 719_162
     }
 
     static func civil(_ n: DayNumber) -> (Int, Int, Int) {
-        let z = n + 306
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+        let date = CivilCalendar.date(dayNumber: n - 719_162)
+        return (date.year, date.month, date.day)
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 import ZIPFoundation
 
 /// Why a zip as a whole cannot be trusted (the package is refused: exit 2). Different unzip tools would unpack
@@ -110,7 +111,7 @@ struct ZipStore: PackageStore {
         self.url = url
         let file = Descriptor(try InputFile.openRegular(url.path))
         var info = stat()
-        guard fstat(file.fd, &info) == 0 else { throw StoreError(String(cString: strerror(errno))) }
+        guard fstat(file.fd, &info) == 0 else { throw StoreError(Errno.currentText) }
         let fileSize = Int64(info.st_size)
         let end = try Self.endRecord(file.fd, fileSize: fileSize)
 
@@ -420,14 +421,7 @@ struct ZipStore: PackageStore {
 
 /// Reads `count` bytes at `offset` (fewer only at the end of the file or on an error).
 func preadFully(_ fd: Int32, _ base: UnsafeMutableRawPointer, _ count: Int, _ offset: Int64) -> Int {
-    var done = 0
-    while done < count {
-        let n = pread(fd, base + done, count - done, off_t(offset) + off_t(done))
-        if n < 0 { if errno == EINTR { continue }; return -1 }
-        if n == 0 { break }
-        done += n
-    }
-    return done
+    (try? FileDescriptor(rawValue: fd).readFully(into: UnsafeMutableRawBufferPointer(start: base, count: count), at: offset)) ?? -1
 }
 
 /// Exactly `count` bytes at `offset`, or an error.

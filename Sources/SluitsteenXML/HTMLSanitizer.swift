@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CLibXML2
 import Foundation
+import SluitsteenSupport
 
 /// The HTML part of a mail made inert for display: parsed with libxml2's HTML parser (no network) and written out
 /// again with only plain text structure — paragraphs, emphasis, lists, tables, headings, quotes.
@@ -55,22 +56,8 @@ public enum HTMLSanitizer {
         return Result(html: writer.out, droppedElements: writer.dropped, neutralisedReferences: writer.neutralised)
     }
 
-    /// Text for HTML element content and attribute values.
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
+    /// Text for HTML element content and attribute values (the one escaper, in SluitsteenSupport).
+    static func escape(_ s: String) -> String { SluitsteenSupport.HTML.escape(s) }
 
     private struct Writer {
         var out = ""

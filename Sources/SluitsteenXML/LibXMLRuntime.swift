@@ -1,27 +1,14 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CLibXML2
 import Foundation
+import SluitsteenSupport
 
 /// Process-wide libxml2 set-up: initialised once, with an external entity loader that refuses every URL
 /// except files inside the folders of compiled schemas (for `xs:include`). libxml2's loader is global
 /// state, so the allow-list is guarded by a lock.
 enum LibXMLRuntime {
-    private final class AllowList: @unchecked Sendable {
-        private let lock = NSLock()
-        private var folders: Set<String> = []
-
-        func add(_ folder: String) {
-            lock.lock(); defer { lock.unlock() }
-            folders.insert(folder)
-        }
-
-        func allows(_ path: String) -> Bool {
-            lock.lock(); defer { lock.unlock() }
-            return folders.contains { path.hasPrefix($0 + "/") }
-        }
-    }
-
-    private static let allowList = AllowList()
+    /// The folders of compiled schemas, whose files the loader may open.
+    private static let allowList = Locked<Set<String>>([])
 
     /// Initialises libxml2 and installs the loader; cheap after the first call.
     static let ready: Void = {
@@ -32,7 +19,7 @@ enum LibXMLRuntime {
     /// Lets the loader open files under `folder` (a schema's own folder).
     static func allowSchemaFolder(_ folder: URL) {
         _ = ready
-        allowList.add(folder.standardizedFileURL.resolvingSymlinksInPath().path)
+        allowList.withLock { _ = $0.insert(folder.standardizedFileURL.resolvingSymlinksInPath().path) }
     }
 
     /// Whether the loader would open `url` (exposed for tests).
@@ -41,7 +28,7 @@ enum LibXMLRuntime {
         if path.hasPrefix("file://") { path = String(path.dropFirst("file://".count)) }
         guard path.hasPrefix("/"), !path.contains("/../"), !path.hasSuffix("/..") else { return false }
         let resolved = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        return allowList.allows(resolved)
+        return allowList.withLock { folders in folders.contains { resolved.hasPrefix($0 + "/") } }
     }
 
     private static let refusingLoader: xmlExternalEntityLoader = { url, id, context in

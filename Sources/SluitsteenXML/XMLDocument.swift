@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CLibXML2
 import Foundation
+import SluitsteenSupport
 
 /// Limits applied when reading an XML document, so that hostile files cannot exhaust memory or the stack.
 public struct XMLLimits: Sendable, Hashable {
@@ -63,10 +64,10 @@ public final class XMLDocument: @unchecked Sendable {
     /// Reads a whole file, but refuses it (before reading) when larger than `limit` bytes.
     public static func readBounded(_ url: URL, limit: Int64) throws(XMLError) -> Data {
         let fd = open(url.path, O_RDONLY)
-        guard fd >= 0 else { throw .unreadable(source: url.path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .unreadable(source: url.path, reason: Errno.currentText) }
         let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw .unreadable(source: url.path, reason: String(cString: strerror(errno))) }
+        guard fstat(fd, &info) == 0 else { throw .unreadable(source: url.path, reason: Errno.currentText) }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(source: url.path, reason: "not a regular file") }
         guard Int64(info.st_size) <= limit else { throw .tooLarge(source: url.path, size: Int64(info.st_size), limit: limit) }
         do {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 @testable import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenSupport
 import Testing
 
 @Suite struct ArchiveTests {

@@ -60,6 +60,21 @@ struct RetentionCLITests {
         #expect(accepted.stdout.contains("2027-02-09"))
     }
 
+    /// The opt-out file is CSV as RFC 4180 writes it (as a spreadsheet saves it): quoted fields are read without
+    /// their quotes, and a comma inside quotes does not split the field.
+    @Test func optOutImportReadsQuotedCSVFields() throws {
+        var cli = try workspace()
+        let rows = cli.jsonLines(try cli.run(["messages", "--mailbox", "j.devries@krimpenerwaard.example", "--json"]).stdout)
+        let id = try #require(rows.first { ($0["folder"] as? String) == "INBOX" }?["messageId"] as? String)
+        cli.now = "2027-01-10T10:00:00Z"
+        let file = cli.home.appendingPathComponent("optouts.csv")
+        try "mailbox,message_id,ground,note\r\n\"j.devries@krimpenerwaard.example\",\"\(id)\",\"informal\",\"agenda, lunch\"\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let imported = try cli.run(["optout", "import", file.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("Opted out 1 message"))
+    }
+
     @Test func planJSONAndExplain() throws {
         let cli = try workspace()
         let plan = try cli.run(["plan", "--as-of", "2040-01-01", "--json"])

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import GRDB
+import SluitsteenSupport
 import Testing
 import SluitsteenArchive
 import SluitsteenHashing

@@ -5,6 +5,7 @@ import SluitsteenExport
 import SluitsteenHashing
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 import Testing
 
 /// Packages built from the fixtures, checked with independent tools (xmllint, tar, unzip, sha256sum) and the

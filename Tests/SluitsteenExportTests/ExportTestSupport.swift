@@ -7,6 +7,7 @@ import SluitsteenIngest
 import SluitsteenPolicy
 import SluitsteenRetention
 import GRDB
+import SluitsteenSupport
 import Testing
 
 /// Paths, fixture workspaces and independent checks (xmllint, tar, unzip, sha256sum) for the export tests.

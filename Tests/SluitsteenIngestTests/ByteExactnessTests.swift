@@ -121,7 +121,7 @@ import Testing
         #expect(got.first?.bytes.count == length)
         #expect(String(decoding: got.last!.bytes, as: UTF8.self) == "B: 2\n\nsmall\n")
         // Above the default in-memory limit the message is handed out as a range of the file, not as bytes.
-        #expect(length > RawMessage.defaultInMemoryLimit)
+        #expect(length > ContentStore.defaultInMemoryLimit)
         var spilling = try MboxReader(url: url)
         let ranged = try readAll(&spilling)
         #expect(ranged.count == 2)

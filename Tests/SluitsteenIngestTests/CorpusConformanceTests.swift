@@ -3,6 +3,8 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
+import SluitsteenSupport
 import Testing
 
 /// Ingests ~700 hostile and real messages from other mail projects' test suites (../shared/corpora) and
@@ -110,7 +112,7 @@ struct CorpusConformanceTests {
         for (n, (key, recs)) in byFile.sorted(by: { $0.key < $1.key }).enumerated() {
             sources.append(("file\(n)@corpus.example", [TestPaths.corpora.appendingPathComponent(key)], recs[0].kind == "mbox" ? .mbox : .eml))
         }
-        let inMemory = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: RawMessage.defaultInMemoryLimit))
+        let inMemory = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit))
         let inFiles = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: 0))
         #expect(inMemory.copies.count > 600)
         #expect(inFiles.files == inMemory.files)
@@ -166,7 +168,7 @@ struct CorpusConformanceTests {
                 if String(decoding: oracle.prefix(while: { $0 != 0 }), as: UTF8.self) != getText { differing.append("\(where_): the oracle is not get_text") }
                 let spaced = oracle.map { $0 == 0 ? 0x20 : $0 }
                 for limit in [1, 7, 4096, Int.max] {
-                    let streamed = PartWalker.text(of: object, limit: limit) ?? ""
+                    let streamed = MessageParser.text(of: object, limit: limit) ?? ""
                     if streamed != String(decoding: spaced.prefix(limit), as: UTF8.self) {
                         differing.append("\(where_): limit \(limit): \(streamed.utf8.count) vs \(min(limit, spaced.count)) bytes")
                     }

@@ -1,7 +1,10 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+@testable import SluitsteenIndex
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
+import SluitsteenSupport
 import Testing
 
 /// Subjects, addresses, Message-IDs and dates exactly as the mail says (issue 11 point 4).
@@ -339,7 +342,7 @@ import Testing
         try data.write(to: file)
         let fd = open(file.path, O_RDONLY)
         defer { close(fd) }
-        let fromFile = try #require(try HeaderBlock.cut(fileDescriptor: fd))
+        let fromFile = try #require(try HeaderBlock.cut(fileDescriptor: FileDescriptor(rawValue: fd)))
         #expect(fromFile.header == cut.header && fromFile.bodyOffset == cut.bodyOffset)
     }
 

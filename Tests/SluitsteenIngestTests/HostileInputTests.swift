@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenSupport
 import Synchronization
 @testable import SluitsteenIngest
 import Testing

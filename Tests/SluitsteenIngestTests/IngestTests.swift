@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
+import SluitsteenSupport
 import Synchronization
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
 import Testing
 
 @Suite struct IngestTests {
@@ -224,7 +226,7 @@ import Testing
     ]
 
     @Test func messagesHeldInFilesGiveTheSameArchiveAsMessagesInMemory() throws {
-        let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: RawMessage.defaultInMemoryLimit)
+        let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
         let fileWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
         // Only copies of files pass through .incoming: it shows which path each run took.
         #expect(!FileManager.default.fileExists(atPath: memoryWorkspace.store.root.appendingPathComponent(".incoming").path))

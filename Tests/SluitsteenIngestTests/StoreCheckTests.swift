@@ -2,6 +2,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// `store verify`: the store against its names and against the catalog, and the repair of what a kill left behind.

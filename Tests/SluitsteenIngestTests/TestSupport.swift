@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+@testable import SluitsteenIndex
 import SluitsteenIngest
+import SluitsteenSupport
 
 /// Paths and temporary workspaces for the ingest tests.
 enum TestPaths {

@@ -1,7 +1,10 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+@testable import SluitsteenIndex
 @testable import SluitsteenIngest
+@testable import SluitsteenMIME
+import SluitsteenSupport
 import Testing
 
 /// The full-text index is built after capture, from the store, and only for what is still stored.

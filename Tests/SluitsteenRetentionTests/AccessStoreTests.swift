@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenSupport
 import SluitsteenArchive
 import SluitsteenPolicy
 @testable import SluitsteenRetention

@@ -1,9 +1,11 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+import SluitsteenIndex
 import SluitsteenIngest
 import SluitsteenPolicy
 @testable import SluitsteenRetention
+import SluitsteenSupport
 import Testing
 
 /// The rules engine on a real workspace built from the fixtures: registers, opt-outs, hotspots and Woo holds as
@@ -42,12 +44,68 @@ import Testing
             mailboxes: r.appendingPathComponent("mailboxes.csv"), policy: policy, actor: Self.actor)
     }
 
+    /// The decisions as of the end of `asOf`, as `plan` makes them: the full-text index brought up to date first
+    /// when terms are matched.
     func decisions(_ ws: Workspace, asOf: String) throws -> [DecidedCopy] {
         var out: [DecidedCopy] = []
         let date = CivilDate(iso: asOf)!
-        try RetentionEngine(workspace: ws, policy: policy).forEachDecision(
-            asOf: AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)) { out.append($0) }
+        let engine = RetentionEngine(workspace: ws, policy: policy)
+        try engine.prepareTextIndexForTerms()
+        let endOfDay = AmsterdamTime.instant(date: date.adding(days: 1), secondOfDay: 0).adding(seconds: -1)
+        try engine.forEachDecision(asOf: endOfDay) { out.append($0) }
         return out
+    }
+
+    /// Deciding only reads: the engine finds terms through its text-hit source and never writes the index itself
+    /// (it did, so `plan` and `explain`, which read, wrote the catalog). The caller brings the index up to date.
+    @Test func decidingReadsTheIndexWithoutWritingIt() throws {
+        let ws = try workspace()
+        _ = try RetentionStore(workspace: ws).addHotspot(
+            name: "Brug", status: .designated,
+            criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
+                                    terms: ["n210"]),
+            decisionRef: "SIO-1", actor: Self.actor)
+        let waiting = try TextIndexer(workspace: ws).pendingCount()
+        #expect(waiting > 0)
+        let engine = RetentionEngine(workspace: ws, policy: policy)
+        #expect(try engine.matchesTerms())
+        var unprepared: [DecidedCopy] = []
+        try engine.forEachDecision(asOf: Instant(iso: "2040-01-01T12:00:00Z")!) { unprepared.append($0) }
+        #expect(try TextIndexer(workspace: ws).pendingCount() == waiting, "deciding wrote the full-text index")
+        #expect(!unprepared.contains { $0.decision.rules.contains("hotspot:Brug") })
+        // Brought up to date where the caller says so, the same decisions see the term.
+        try engine.prepareTextIndexForTerms()
+        #expect(try TextIndexer(workspace: ws).pendingCount() == 0)
+        var prepared: [DecidedCopy] = []
+        try engine.forEachDecision(asOf: Instant(iso: "2040-01-01T12:00:00Z")!) { prepared.append($0) }
+        #expect(prepared.contains { $0.decision.rules.contains("hotspot:Brug") })
+    }
+
+    /// The engine reads text hits through a ``TextHitSource``: a stand-in gives the hits, and the decisions follow it.
+    @Test func textHitsComeFromTheEnginesSource() throws {
+        struct OneMessage: TextHitSource {
+            let sha256: String
+            func hits(for targets: [TextTarget], in db: Database, amongCopies copyIds: [Int64]?) throws -> [String: Set<String>] {
+                [sha256: Set(targets.map(\.key))]
+            }
+        }
+        let ws = try workspace()
+        _ = try RetentionStore(workspace: ws).addHotspot(
+            name: "Nergens", status: .designated,
+            criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2000-01-01"), to: CivilDate(iso: "2030-12-31")),
+                                    terms: ["woord-dat-nergens-staat"]),
+            decisionRef: "SIO-9", actor: Self.actor)
+        let sha = try #require(try ws.catalog.read { try String.fetchOne($0, sql: "SELECT sha256 FROM message ORDER BY rowid LIMIT 1") })
+        var engine = RetentionEngine(workspace: ws, policy: policy)
+        engine.textHitSource = OneMessage(sha256: sha)
+        var hit: [DecidedCopy] = []
+        try engine.forEachDecision(asOf: Instant(iso: "2040-01-01T12:00:00Z")!) {
+            if $0.decision.rules.contains("hotspot:Nergens") { hit.append($0) }
+        }
+        #expect(!hit.isEmpty && hit.allSatisfy { $0.copy.sha256 == sha })
+        let ids = Set(hit.map(\.copy.copyId))
+        let inTransaction = try ws.catalog.read { try engine.decide(copyIds: ids, asOf: Instant(iso: "2040-01-01T12:00:00Z")!, in: $0) }
+        #expect(inTransaction.values.allSatisfy { $0.decision.rules.contains("hotspot:Nergens") })
     }
 
     func subject(_ ws: Workspace, _ d: DecidedCopy) throws -> String {

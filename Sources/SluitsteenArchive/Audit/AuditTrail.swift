@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import SluitsteenHashing
+import SluitsteenSupport
 
 /// The kind of a state change, mapped to a PREMIS event type so the trail can be read by preservation systems.
 public enum AuditKind: String, Sendable, CaseIterable, Codable {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenHashing
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,6 +17,11 @@ public struct ContentStore: Sendable {
     /// The store folder.
     public let root: URL
     private let rootPath: String
+
+    /// Messages larger than this (16 MiB) are never held in memory whole: ingest copies them into the store in chunks
+    /// and parses them from their stored file, and the indexer and export read them from it. The one definition of
+    /// the limit; each stage has a setting that defaults to it (tests lower it to send every message that way).
+    public static let defaultInMemoryLimit = 16 << 20
 
     /// The folder where replacement files are written before they are renamed into place.
     static let incomingName = ".incoming"
@@ -49,30 +55,45 @@ public struct ContentStore: Sendable {
     public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
         let dir = rootPath + "/" + sha256.prefix(2)
         let target = dir + "/" + sha256
-        var fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
-        if fd < 0 && errno == ENOENT {
-            if mkdir(rootPath, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
-            if mkdir(dir, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(dir, reason: String(cString: strerror(errno))) }
-            fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
+        var created = Result { () throws(Errno) in try FileDescriptor.open(target, flags, permissions: 0o400) }
+        if case .failure(let e) = created, e.code == ENOENT {
+            try ContentStore.makeFolder(rootPath)
+            try ContentStore.makeFolder(dir)
+            created = Result { () throws(Errno) in try FileDescriptor.open(target, flags, permissions: 0o400) }
         }
-        if fd >= 0 {
+        switch created {
+        case .success(let fd):
             try ContentStore.write(bytes, to: fd, path: target)
             return true
+        case .failure(let e) where e.code != EEXIST:
+            throw .cannotWrite(target, reason: e.description)
+        case .failure:
+            break
         }
-        guard errno == EEXIST else { throw .cannotWrite(target, reason: String(cString: strerror(errno))) }
         if try ContentStore.file(target, holds: bytes) { return false }
         let incoming = rootPath + "/" + ContentStore.incomingName
-        if mkdir(incoming, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        try ContentStore.makeFolder(incoming)
         let tmp = incoming + "/" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
-        let replacement = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
-        guard replacement >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
+        let replacement: FileDescriptor
+        do { replacement = try .open(tmp, flags, permissions: 0o400) } catch { throw .cannotWrite(tmp, reason: error.description) }
         try ContentStore.write(bytes, to: replacement, path: tmp)
-        if rename(tmp, target) != 0 {
-            let reason = String(cString: strerror(errno))
+        try ContentStore.rename(tmp, to: target)
+        return true
+    }
+
+    /// Makes the folder `path` (0700) unless it exists.
+    private static func makeFolder(_ path: String) throws(ArchiveError) {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(path, reason: Errno.currentText) }
+    }
+
+    /// Renames `tmp` over `target`; on failure removes `tmp`.
+    private static func rename(_ tmp: String, to target: String) throws(ArchiveError) {
+        if Glibc.rename(tmp, target) != 0 {
+            let reason = Errno.currentText
             unlink(tmp)
             throw .cannotWrite(target, reason: reason)
         }
-        return true
     }
 
     /// Stores `length` bytes of the file at `path` from `offset`, a message too large to hold in memory, and
@@ -81,31 +102,32 @@ public struct ContentStore: Sendable {
     /// then linked into place (or, where a different file sits under the name, renamed over it). Memory use is
     /// one 1 MB chunk whatever the size.
     public func put(copyOf path: String, offset: Int64, length: Int64) throws(ArchiveError) -> (sha256: String, isNew: Bool) {
-        let source = open(path, O_RDONLY | O_CLOEXEC)
-        guard source >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
-        defer { close(source) }
+        let source: FileDescriptor
+        do { source = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
+        defer { try? source.close() }
         let incoming = rootPath + "/" + ContentStore.incomingName
-        if mkdir(rootPath, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(rootPath, reason: String(cString: strerror(errno))) }
-        if mkdir(incoming, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(incoming, reason: String(cString: strerror(errno))) }
+        try ContentStore.makeFolder(rootPath)
+        try ContentStore.makeFolder(incoming)
         let tmp = incoming + "/copy-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o400)
-        guard fd >= 0 else { throw .cannotWrite(tmp, reason: String(cString: strerror(errno))) }
+        let fd: FileDescriptor
+        do { fd = try .open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o400) } catch {
+            throw .cannotWrite(tmp, reason: error.description)
+        }
         let sha: String
         do throws(ArchiveError) {
             sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: fd, tmp, crashPoint: "store-copy").sha256
         } catch {
-            close(fd); unlink(tmp)
+            try? fd.close(); unlink(tmp)
             throw error
         }
-        if close(fd) != 0 {
-            let reason = String(cString: strerror(errno))
+        do { try fd.close() } catch {
             unlink(tmp)
-            throw .cannotWrite(tmp, reason: reason)
+            throw .cannotWrite(tmp, reason: error.description)
         }
         let dir = rootPath + "/" + sha.prefix(2)
         let target = dir + "/" + sha
         if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            let reason = String(cString: strerror(errno))
+            let reason = Errno.currentText
             unlink(tmp)
             throw .cannotWrite(dir, reason: reason)
         }
@@ -119,41 +141,38 @@ public struct ContentStore: Sendable {
             unlink(tmp)
             return (sha, false)
         }
-        if rename(tmp, target) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw .cannotWrite(target, reason: reason)
-        }
+        try ContentStore.rename(tmp, to: target)
         return (sha, true)
     }
 
     /// Whether two files hold the same bytes (read in chunks); false when `other` is missing.
     private static func sameContent(_ path: String, _ other: String) throws(ArchiveError) -> Bool {
-        let a = open(path, O_RDONLY | O_CLOEXEC)
-        guard a >= 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
-        defer { close(a) }
-        let b = open(other, O_RDONLY | O_CLOEXEC)
-        guard b >= 0 else {
-            if errno == ENOENT { return false }
-            throw .cannotRead(other, reason: String(cString: strerror(errno)))
+        let a: FileDescriptor
+        do { a = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
+        defer { try? a.close() }
+        let b: FileDescriptor
+        do { b = try .open(other, O_RDONLY | O_CLOEXEC) } catch {
+            if error.code == ENOENT { return false }
+            throw .cannotRead(other, reason: error.description)
         }
-        defer { close(b) }
-        var sa = stat(), sb = stat()
-        guard fstat(a, &sa) == 0, fstat(b, &sb) == 0 else { throw .cannotRead(other, reason: String(cString: strerror(errno))) }
-        guard sa.st_size == sb.st_size else { return false }
+        defer { try? b.close() }
+        let size: Int64
+        do {
+            let (sa, sb) = (try a.status(), try b.status())
+            guard sa.st_size == sb.st_size else { return false }
+            size = Int64(sa.st_size)
+        } catch { throw .cannotRead(other, reason: error.description) }
         let chunkSize = 1 << 20
-        let x = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
-        let y = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let x = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let y = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { x.deallocate(); y.deallocate() }
         var offset: Int64 = 0
-        while offset < Int64(sa.st_size) {
-            let n = pread(a, x, chunkSize, off_t(offset))
-            let m = pread(b, y, chunkSize, off_t(offset))
-            if (n < 0 || m < 0) && errno == EINTR { continue }
-            guard n > 0, n == m, memcmp(x, y, n) == 0 else {
-                if n < 0 || m < 0 { throw .cannotRead(other, reason: String(cString: strerror(errno))) }
-                return false
+        while offset < size {
+            let n: Int, m: Int
+            do { (n, m) = (try a.read(into: x, at: offset), try b.read(into: y, at: offset)) } catch {
+                throw .cannotRead(other, reason: error.description)
             }
+            guard n > 0, n == m, memcmp(x.baseAddress!, y.baseAddress!, n) == 0 else { return false }
             offset += Int64(n)
         }
         return true
@@ -164,53 +183,52 @@ public struct ContentStore: Sendable {
     /// match their name, the new file is removed and nothing is left behind.
     public func copy(_ sha256: String, to path: String) throws(ArchiveError) -> Int64 {
         let source = url(for: sha256).path
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw .cannotRead(source, reason: "the stored message is missing") }
-        defer { close(input) }
-        let output = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard output >= 0 else { throw .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        guard let input = try? FileDescriptor.open(source, O_RDONLY | O_CLOEXEC) else {
+            throw .cannotRead(source, reason: "the stored message is missing")
+        }
+        defer { try? input.close() }
+        let output: FileDescriptor
+        do { output = try .open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+            throw .cannotWrite(path, reason: error.description)
+        }
         let copied: (sha256: String, size: Int64)
         do throws(ArchiveError) {
             copied = try ContentStore.hashingCopy(from: input, source, offset: 0, length: nil, to: output, path)
             guard copied.sha256 == sha256 else { throw ArchiveError.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
         } catch {
-            close(output); unlink(path)
+            try? output.close(); unlink(path)
             throw error
         }
-        if close(output) != 0 {
-            let reason = String(cString: strerror(errno))
+        do { try output.close() } catch {
             unlink(path)
-            throw .cannotWrite(path, reason: reason)
+            throw .cannotWrite(path, reason: error.description)
         }
         return copied.size
     }
 
     /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` in 1 MB
     /// chunks, hashing them on the way; returns their SHA-256 and size. A source that ends early is an error.
-    private static func hashingCopy(from input: Int32, _ inputPath: String, offset: Int64, length: Int64?,
-                                    to output: Int32, _ outputPath: String, crashPoint: String? = nil) throws(ArchiveError) -> (sha256: String, size: Int64) {
+    private static func hashingCopy(from input: FileDescriptor, _ inputPath: String, offset: Int64, length: Int64?,
+                                    to output: FileDescriptor, _ outputPath: String,
+                                    crashPoint: String? = nil) throws(ArchiveError) -> (sha256: String, size: Int64) {
         var hasher = StreamingHasher()
         let chunkSize = 1 << 20
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { chunk.deallocate() }
         var done: Int64 = 0
         while length.map({ done < $0 }) ?? true {
             let wanted = length.map { Int(min(Int64(chunkSize), $0 - done)) } ?? chunkSize
-            let n = pread(input, chunk, wanted, off_t(offset + done))
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw .cannotRead(inputPath, reason: String(cString: strerror(errno))) }
+            let n: Int
+            do { n = try input.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<wanted]), at: offset + done) } catch {
+                throw .cannotRead(inputPath, reason: error.description)
+            }
             if n == 0 {
                 if length == nil { break }
                 throw .cannotRead(inputPath, reason: "the file ended before the message did (was it changed meanwhile?)")
             }
-            hasher.update(UnsafeRawBufferPointer(start: chunk, count: n))
-            var written = 0
-            while written < n {
-                let w = Glibc.write(output, chunk + written, n - written)
-                if w < 0 && errno == EINTR { continue }
-                if w <= 0 { throw .cannotWrite(outputPath, reason: String(cString: strerror(errno))) }
-                written += w
-            }
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk[..<n])
+            hasher.update(bytes)
+            do { try output.writeAll(bytes) } catch { throw .cannotWrite(outputPath, reason: error.description) }
             done += Int64(n)
             // Tests kill the process here, after a chunk, to leave a half-made copy behind.
             if let crashPoint { CrashPoint.pass(crashPoint) }
@@ -237,51 +255,48 @@ public struct ContentStore: Sendable {
     }
 
     /// Writes all of `bytes` to `fd` and closes it; on failure removes `path`.
-    private static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32, path: String) throws(ArchiveError) {
-        // Tests kill the process between two halves of a write, to leave a half-written file behind.
+    private static func write(_ bytes: UnsafeRawBufferPointer, to fd: FileDescriptor, path: String) throws(ArchiveError) {
+        // Tests kill the process between two halves of a write, to leave a half-written file behind (the crash point
+        // is passed after each half).
         let halves = CrashPoint.isArmed("store-write") && bytes.count > 1
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, bytes.baseAddress! + offset, halves && offset == 0 ? bytes.count / 2 : bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd); unlink(path)
-                throw .cannotWrite(path, reason: reason)
-            }
-            offset += n
+        let half = halves ? bytes.count / 2 : 0
+        do {
+            try fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[..<half]))
             if halves { CrashPoint.pass("store-write") }
+            try fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[half...]))
+            if halves { CrashPoint.pass("store-write") }
+        } catch {
+            try? fd.close(); unlink(path)
+            throw .cannotWrite(path, reason: error.description)
         }
-        if close(fd) != 0 {
-            let reason = String(cString: strerror(errno))
+        do { try fd.close() } catch {
             unlink(path)
-            throw .cannotWrite(path, reason: reason)
+            throw .cannotWrite(path, reason: error.description)
         }
     }
 
     /// Whether the file at `path` holds exactly `bytes` (false when it is shorter, longer, different, or gone).
     private static func file(_ path: String, holds bytes: UnsafeRawBufferPointer) throws(ArchiveError) -> Bool {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            if errno == ENOENT { return false }
-            throw .cannotRead(path, reason: String(cString: strerror(errno)))
+        let fd: FileDescriptor
+        do { fd = try .open(path, O_RDONLY | O_CLOEXEC) } catch {
+            if error.code == ENOENT { return false }
+            throw .cannotRead(path, reason: error.description)
         }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .cannotRead(path, reason: String(cString: strerror(errno))) }
-        guard Int(st.st_size) == bytes.count else { return false }
+        defer { try? fd.close() }
+        do {
+            guard Int(try fd.status().st_size) == bytes.count else { return false }
+        } catch { throw .cannotRead(path, reason: error.description) }
         guard bytes.count > 0 else { return true }
         let chunkSize = min(bytes.count, 1 << 20)
-        let chunk = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { chunk.deallocate() }
         var offset = 0
         while offset < bytes.count {
-            let n = Glibc.read(fd, chunk, min(chunkSize, bytes.count - offset))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead(path, reason: String(cString: strerror(errno)))
+            let n: Int
+            do { n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<min(chunkSize, bytes.count - offset)])) } catch {
+                throw .cannotRead(path, reason: error.description)
             }
-            guard n > 0, memcmp(chunk, bytes.baseAddress! + offset, n) == 0 else { return false }
+            guard n > 0, memcmp(chunk.baseAddress!, bytes.baseAddress! + offset, n) == 0 else { return false }
             offset += n
         }
         return true
@@ -300,7 +315,7 @@ public struct ContentStore: Sendable {
     /// Removes the stored bytes (destruction). Removing bytes that are already gone is not an error.
     public func remove(_ sha256: String) throws(ArchiveError) {
         if unlink(url(for: sha256).path) != 0 && errno != ENOENT {
-            throw .cannotWrite(url(for: sha256).path, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(url(for: sha256).path, reason: Errno.currentText)
         }
     }
 
@@ -320,16 +335,21 @@ public struct ContentStore: Sendable {
             if errno == EISDIR || errno == EPERM {
                 do { try FileManager.default.removeItem(atPath: path); continue } catch {}
             }
-            throw .cannotWrite(path, reason: String(cString: strerror(errno)))
+            throw .cannotWrite(path, reason: Errno.currentText)
         }
     }
 
-    /// Flushes written files (and removals) to disk: one `sync` instead of one `fsync` per file. Ingest calls it
-    /// on a flusher thread before each batch's commit (unless `Ingestor.flushToDisk` is off, as in some tests), and
-    /// destruction after removing bytes. After a power loss, only files not yet flushed can be incomplete, and the
-    /// catalog never refers to those: running the same ingest again rewrites them, because an existing file is
-    /// compared byte for byte before it is trusted.
+    /// Flushes written files (and removals) to disk: one `syncfs` of the store's file system instead of one `fsync`
+    /// per file (and instead of a `sync` of every file system on the machine). Ingest calls it on a flusher thread
+    /// before each batch's commit (unless `Ingestor.flushToDisk` is off, as in some tests), and destruction after
+    /// removing bytes. After a power loss, only files not yet flushed can be incomplete, and the catalog never refers
+    /// to those: running the same ingest again rewrites them, because an existing file is compared byte for byte
+    /// before it is trusted. When the store's file system cannot be synced on its own, every file system is.
     public func flush() {
+        if let folder = try? FileDescriptor.open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) {
+            defer { try? folder.close() }
+            if (try? folder.syncFileSystem()) != nil { return }
+        }
         sync()
     }
 }

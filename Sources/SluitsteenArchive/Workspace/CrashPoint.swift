@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +14,7 @@ public enum CrashPoint {
         guard parts.count == 2, let n = Int(parts[1]) else { return nil }
         return (String(parts[0]), n)
     }()
-    private static let counter = Counter()
+    private static let passes = Locked(0)
 
     /// Whether a test asked to be killed at `name` (lets a caller set up what the crash point needs).
     public static func isArmed(_ name: String) -> Bool { spec?.0 == name }
@@ -21,12 +22,6 @@ public enum CrashPoint {
     /// Passes the crash point `name`.
     public static func pass(_ name: String) {
         guard let spec, spec.0 == name else { return }
-        if counter.increment() == spec.1 { kill(getpid(), SIGKILL) }
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var n = 0
-        func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+        if passes.withLock({ n in n += 1; return n }) == spec.1 { kill(getpid(), SIGKILL) }
     }
 }

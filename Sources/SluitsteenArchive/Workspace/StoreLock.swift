@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import Synchronization
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,7 +27,13 @@ public final class StoreLock: Sendable {
     /// stays open for the life of the process and is unlocked with `LOCK_UN`, never by closing it: a child process
     /// started meanwhile (readpst, a test's subprocess) shares the open file until it execs, and closing our copy
     /// would leave the lock held by the child's copy for that moment.
-    private static let open = Mutex<[String: (descriptor: Int32, held: Bool)]>([:])
+    private static let open = Locked<[String: OpenLockFile]>([:])
+
+    /// A lock file this process has open, and whether one of its commands holds the lock.
+    private struct OpenLockFile: Sendable {
+        var descriptor: Int32
+        var held: Bool
+    }
 
     /// Takes the lock for `command`, or throws ``ArchiveError/busy(_:holder:)`` when another command holds it.
     init(root: URL, command: String, now: Date) throws(ArchiveError) {
@@ -44,20 +50,20 @@ public final class StoreLock: Sendable {
                     Glibc.close(fd)
                     files[path] = nil
                     fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                    guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
-                    files[path] = (fd, false)
+                    guard fd >= 0 else { return .failure(.cannotWrite(path, reason: Errno.currentText)) }
+                    files[path] = OpenLockFile(descriptor: fd, held: false)
                 }
             } else {
                 fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                guard fd >= 0 else { return .failure(.cannotWrite(path, reason: String(cString: strerror(errno)))) }
-                files[path] = (fd, false)
+                guard fd >= 0 else { return .failure(.cannotWrite(path, reason: Errno.currentText)) }
+                files[path] = OpenLockFile(descriptor: fd, held: false)
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let failure = errno
-                guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: String(cString: strerror(failure)))) }
+                guard failure == EWOULDBLOCK else { return .failure(.cannotWrite(path, reason: Errno.text(failure))) }
                 return .failure(.busy(root.path, holder: StoreLock.holder(namePath)))
             }
-            files[path] = (fd, true)
+            files[path] = OpenLockFile(descriptor: fd, held: true)
             // Who holds it, for the message a second command gets (informative only; the flock is the lock).
             let text = "\(command), process \(getpid()), since \(ISOTimestamp.format(now))\n" + StoreLock.notice
             let tmp = namePath + ".new"
@@ -75,7 +81,7 @@ public final class StoreLock: Sendable {
         StoreLock.open.withLock { files in
             guard let known = files[path] else { return }
             _ = flock(known.descriptor, LOCK_UN)
-            files[path] = (known.descriptor, false)
+            files[path] = OpenLockFile(descriptor: known.descriptor, held: false)
         }
     }
 

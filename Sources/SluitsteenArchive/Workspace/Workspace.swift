@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import GRDB
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -194,9 +195,4 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
                 + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
         }
     }
-}
-
-/// The text of an errno value, for error messages (`strerror`).
-public enum Errno {
-    public static func text(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

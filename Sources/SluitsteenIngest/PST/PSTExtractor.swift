@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -226,32 +227,25 @@ struct ReadpstRun {
     var stoppedAtRoot = false
 
     /// Guards the kill of readpst against its normal end (the timeout fires on another thread).
-    private final class Guard: @unchecked Sendable {
-        private let lock = NSLock()
-        private var finished = false
-        private var killed = false
+    private struct Guard: Sendable {
+        private struct State: Sendable {
+            var finished = false
+            var killed = false
+        }
+        private let state = Locked(State())
         let pid: Int32
-        init(pid: Int32) { self.pid = pid }
 
+        /// Kills readpst unless it has finished or was killed already; true when this call killed it.
         func kill() -> Bool {
-            lock.lock(); defer { lock.unlock() }
-            guard !finished, !killed else { return false }
-            killed = true
-            _ = Foundation.kill(pid, SIGKILL)
-            return true
+            state.withLock { s in
+                guard !s.finished, !s.killed else { return false }
+                s.killed = true
+                _ = Foundation.kill(pid, SIGKILL)
+                return true
+            }
         }
 
-        func finish() {
-            lock.lock(); defer { lock.unlock() }
-            finished = true
-        }
-    }
-
-    private final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        func set() { lock.lock(); value = true; lock.unlock() }
-        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        func finish() { state.withLock { $0.finished = true } }
     }
 
     static func execute(program: URL, file: URL, workDirectory: URL, timeout: Duration,
@@ -273,10 +267,10 @@ struct ReadpstRun {
         try? pipe.fileHandleForWriting.close()
 
         let guardian = Guard(pid: process.processIdentifier)
-        let timedOut = Flag()
+        let timedOut = Locked(false)
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) {
-            if guardian.kill() { timedOut.set() }
+            if guardian.kill() { timedOut.withLock { $0 = true } }
         }
 
         var run = ReadpstRun(trace: ReadpstTrace(pid: process.processIdentifier, stopAtRoot: refuseAtRoot))
@@ -301,7 +295,7 @@ struct ReadpstRun {
         guardian.finish()
         process.waitUntilExit()
 
-        run.timedOut = timedOut.isSet
+        run.timedOut = timedOut.current
         switch process.terminationReason {
         case .exit: run.status = process.terminationStatus
         case .uncaughtSignal: if !run.timedOut && !run.stoppedAtRoot { run.signal = process.terminationStatus }
@@ -320,10 +314,11 @@ struct LineReader {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var carry: [UInt8] = []
         var cut = false
+        let file = FileDescriptor(rawValue: fd)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { break }
+            // A read error ends the trace as the end of the output does (readpst's exit status tells the rest).
+            let count = buffer.withUnsafeMutableBytes { (try? file.read(into: $0)) ?? 0 }
+            if count == 0 { break }
             buffer.withUnsafeBytes { raw in
                 var start = 0
                 while start < count {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenMIME
 
 /// Follows readpst's debug trace (`-L 2 -d …`, one line per event, prefixed with readpst's process id) to learn
 /// which folder and position each file or skipped item belongs to. readpst prints only per-folder totals on its

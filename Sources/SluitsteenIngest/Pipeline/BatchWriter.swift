@@ -2,6 +2,8 @@
 import Foundation
 import GRDB
 import SluitsteenArchive
+import SluitsteenMIME
+import SluitsteenSupport
 
 /// Writes one batch of processed messages to the catalog in a single transaction.
 struct BatchWriter {

@@ -3,6 +3,8 @@ import Foundation
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenMIME
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,7 +79,7 @@ public struct Ingestor: Sendable {
     public var batchBytes = 32 << 20
     /// Messages larger than this are never held in memory: they are copied into the store while being hashed and
     /// parsed from the stored file (tests lower it to run every message through that path).
-    public var inMemoryLimit = RawMessage.defaultInMemoryLimit
+    public var inMemoryLimit = ContentStore.defaultInMemoryLimit
     /// Make every batch's files durable before its catalog commit (a flusher thread syncs the store while later
     /// batches are parsed), so the catalog never refers to bytes a power loss could take away. Crash safety against
     /// a killed process does not depend on it (a message is committed only after its file is whole); tests of
@@ -216,44 +218,56 @@ public struct Ingestor: Sendable {
         } catch { throw .archive("\(error)") }
         summary.batchId = batchId
 
-        // Three stages run at once: a reader thread cuts the exports into batches, this thread hashes, stores and
-        // parses each batch on every core, and a writer thread commits up to two batches behind it.
+        // Three stages run at once (see PipelineReader): a reader thread cuts the exports into batches, this thread
+        // hashes, stores and parses each batch on every core, and a committer thread commits the batches behind it,
+        // each once its files are durable (the flusher syncs them while later batches are parsed).
         let expectedBytes = expected > 0 ? expected : nil
         let flusher = flushToDisk ? StoreFlusher(store: workspace.store) : nil
         defer { flusher?.stop() }
-        let committer = Committer(
-            writer: BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt,
-                                capturedEpoch: capturedEpoch),
-            flusher: flusher, summary: summary) { done in
-                progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expectedBytes,
-                                        elapsed: Date().timeIntervalSince(started)))
-            }
-        let reader = SourceReader(sources: sources, batchSize: batchSize, batchBytes: batchBytes)
-        reader.start()
+        let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt,
+                                 capturedEpoch: capturedEpoch)
+        let committer = PipelineCommitter<(rows: [BatchWriter.Row], sequence: Int), IngestSummary, IngestError>(
+            name: "sluitsteen.ingest.commit", backlog: Ingestor.commitBacklog, state: summary
+        ) { batch, done throws(IngestError) in
+            flusher?.waitUntilDurable(batch.sequence)
+            try writer.commit(batch.rows, summary: &done)
+            progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expectedBytes,
+                                    elapsed: Date().timeIntervalSince(started)))
+        }
+        let (batchSize, batchBytes) = (self.batchSize, self.batchBytes)
+        let reader = PipelineReader<[RawMessage], [any MessageSource], IngestError>(
+            name: "sluitsteen.ingest.read", readAhead: 2, stackSize: 4 << 20, state: sources
+        ) { sources, emit throws(IngestError) in
+            try Ingestor.read(&sources, batchSize: batchSize, batchBytes: batchBytes, emit)
+        }
         var occurrences = OccurrenceCounter()
+        var sequence = 0
         let committed: IngestSummary
         do throws(IngestError) {
-            while let batch = reader.channel.take() {
+            while let batch = reader.next() {
                 let processed = try process(batch)
                 var rows: [BatchWriter.Row] = []
                 rows.reserveCapacity(processed.count)
                 for item in processed {
                     rows.append(BatchWriter.Row(item: item, occurrence: occurrences.next(folder: item.raw.folder, sha256: item.sha256)))
                 }
-                try committer.submit(rows)
+                // The batch's files are written: the flusher may make them durable.
+                sequence += 1
+                flusher?.written(sequence)
+                try committer.submit((rows, sequence))
             }
             try reader.finish()
             // Every message is stored: an export that changed meanwhile may have given wrong or partial bytes.
-            try reader.checkUnchanged()
+            for source in reader.finalState { try source.checkUnchanged() }
             committed = try committer.finish()
         } catch {
-            reader.stop()
+            reader.cancel()
             var sofar = committer.drain()
-            sofar.notices += reader.notices
+            sofar.notices += reader.finalState.flatMap(\.notices)
             recordFailure(error, committed: sofar, request: request, mailbox: mailbox, at: capturedAt)
             throw .stopped(reason: error, committed: sofar)
         }
-        summary.notices += reader.notices
+        summary.notices += reader.finalState.flatMap(\.notices)
         summary.found = committed.found
         summary.storedNew = committed.storedNew
         summary.alreadyPresent = committed.alreadyPresent
@@ -346,20 +360,41 @@ public struct Ingestor: Sendable {
         }
     }
 
+    /// Batches that may wait for the committer or be committed at once (their rows hold metadata only: the bytes
+    /// are in the store by then), so that parsing can go on while the disk makes earlier batches durable.
+    static let commitBacklog = 8
+
+    /// Reads the exports in `sources` into batches of at most `batchSize` messages and about `batchBytes` bytes, in
+    /// order, handing each to `emit` (on the reader's thread); stops when `emit` says the consumer has gone.
+    private static func read(_ sources: inout [any MessageSource], batchSize: Int, batchBytes: Int,
+                             _ emit: ([RawMessage]) -> Bool) throws(IngestError) {
+        for index in sources.indices {
+            while true {
+                var batch: [RawMessage] = []
+                var size = 0
+                while batch.count < batchSize && size < batchBytes, let m = try sources[index].next() {
+                    // A message held in a file takes no memory for its bytes, but its parsed metadata waits for the
+                    // commit like any other: it counts as 1 MB, so a batch holds at most 32 of them.
+                    size += m.file == nil ? m.bytes.count : 1 << 20
+                    batch.append(m)
+                }
+                if batch.isEmpty { break }
+                guard emit(batch) else { return }
+            }
+        }
+    }
+
     private func process(_ batch: [RawMessage]) throws(IngestError) -> [Processed] {
         // Hash first, so that the same bytes twice in one batch are stored by one thread only: the first copy
         // writes the file, the others are not new content. (A message held in a file is hashed as it is copied.)
-        let hashes = ResultSlots<String>(count: batch.count)
-        DispatchQueue.concurrentPerform(iterations: batch.count) { i in
-            hashes[i] = batch[i].file == nil ? batch[i].bytes.withUnsafeBytes { Digest.hex($0) } : ""
+        let shas = parallelMap(count: batch.count) { i in
+            batch[i].file == nil ? batch[i].bytes.withUnsafeBytes { Digest.hex($0) } : ""
         }
-        let shas = hashes.values.map { $0 ?? "" }
         var seen = Set<String>()
         let storesFile = shas.map { seen.insert($0).inserted }
-        let results = ResultSlots<Result<Processed, ArchiveError>>(count: batch.count)
         let store = workspace.store
         let now = self.now
-        DispatchQueue.concurrentPerform(iterations: batch.count) { i in
+        let results = parallelMap(count: batch.count) { i -> Result<Processed, ArchiveError> in
             var raw = batch[i]
             let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, raw.deliveryTimeSource) } ?? (now, .captureTime)
             let stored: (sha256: String, isNew: Bool, parsed: ParsedMessage)
@@ -375,8 +410,12 @@ public struct Ingestor: Sendable {
                         if case .cannotRead(let path, let reason) = error, path == source { throw .cannotRead(file.path, reason: reason) }
                         throw error
                     }
-                    stored = (sha, isNew, try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine,
-                                                                  sha256: sha, fallbackDate: fallback))
+                    let parsed: ParsedMessage
+                    do throws(MIMEError) {
+                        parsed = try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine, sha256: sha,
+                                                         fallbackDate: fallback)
+                    } catch { throw .cannotRead(error.path, reason: error.reason) }
+                    stored = (sha, isNew, parsed)
                 } else {
                     let sha = shas[i]
                     stored = try raw.bytes.withUnsafeBytes { buffer in
@@ -387,25 +426,23 @@ public struct Ingestor: Sendable {
                     }.get()
                 }
             } catch {
-                results[i] = .failure(error)
-                return
+                return .failure(error)
             }
             let size = raw.size
             // The bytes are stored: the rows waiting for the catalog do not keep them.
             raw.bytes = Data()
             raw.file = nil
             raw.input = nil
-            results[i] = .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
-                                            message: MessageValues(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
-                                            flagsJSON: JSONText.array(raw.flags)))
+            return .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
+                                      message: MessageValues(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
+                                      flagsJSON: JSONText.array(raw.flags)))
         }
         var out: [Processed] = []
         out.reserveCapacity(batch.count)
-        for r in results.values {
+        for r in results {
             switch r {
             case .success(let p): out.append(p)
             case .failure(let e): throw .archive(e.description)
-            case .none: throw .archive("a message was not processed")
             }
         }
         return out
@@ -415,260 +452,4 @@ public struct Ingestor: Sendable {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(where: { $0.isWhitespace })
     }
-}
-
-/// Commits batches on a serial writer thread, in order, while later batches are being read and parsed, each one
-/// only once its files are durable (``StoreFlusher``). At most eight batches wait for it (their rows hold metadata
-/// only: the bytes are in the store by then); a failed commit stops every later one.
-final class Committer: @unchecked Sendable {
-    private let writer: BatchWriter
-    private let flusher: StoreFlusher?
-    private let onCommit: @Sendable (IngestSummary) -> Void
-    private let queue = DispatchQueue(label: "sluitsteen.ingest.commit")
-    private let group = DispatchGroup()
-    /// In flight at most (the batches wait here while their files reach the disk, so that parsing can go on).
-    static let maxBatches = 8
-    private let room = NSCondition()
-    // Guarded by `room`.
-    private var inFlight = 0
-    private let lock = NSLock()
-    // Touched only on `queue`, or after `group.wait()` on the caller's thread.
-    private var summary: IngestSummary
-    private var submitted = 0
-    // Guarded by `lock`.
-    private var error: IngestError?
-
-    init(writer: BatchWriter, flusher: StoreFlusher?, summary: IngestSummary, onCommit: @escaping @Sendable (IngestSummary) -> Void) {
-        self.writer = writer
-        self.flusher = flusher
-        self.summary = summary
-        self.onCommit = onCommit
-    }
-
-    private var failure: IngestError? {
-        lock.lock(); defer { lock.unlock() }
-        return error
-    }
-
-    /// Queues `rows` (whose files are written) for commit, waiting while too much is in flight already. Throws
-    /// the error of an earlier batch, if one failed.
-    func submit(_ rows: [BatchWriter.Row]) throws(IngestError) {
-        room.lock()
-        while inFlight >= Committer.maxBatches { room.wait() }
-        inFlight += 1
-        room.unlock()
-        if let failure {
-            release()
-            throw failure
-        }
-        submitted += 1
-        let sequence = submitted
-        flusher?.written(sequence)
-        queue.async(group: group) { [self] in
-            defer { release() }
-            guard failure == nil else { return }
-            do throws(IngestError) {
-                flusher?.waitUntilDurable(sequence)
-                try writer.commit(rows, summary: &summary)
-                onCommit(summary)
-            } catch {
-                lock.lock(); self.error = error; lock.unlock()
-            }
-        }
-    }
-
-    private func release() {
-        room.lock()
-        inFlight -= 1
-        room.broadcast()
-        room.unlock()
-    }
-
-    /// Waits for every queued batch; rethrows the first error; returns the totals.
-    func finish() throws(IngestError) -> IngestSummary {
-        group.wait()
-        if let failure { throw failure }
-        return summary
-    }
-
-    /// Waits for every queued batch and returns the totals of what was committed, whether or not one failed.
-    func drain() -> IngestSummary {
-        group.wait()
-        return summary
-    }
-}
-
-/// Makes the store's files durable on a thread of its own, while ingest goes on: batches are numbered as their
-/// files are written, each flush covers every batch written before it started, and the writer waits for its
-/// batch's number before committing. Successive batches share one flush, so the disk works while the cores parse.
-final class StoreFlusher: @unchecked Sendable {
-    private let store: ContentStore
-    private let condition = NSCondition()
-    private let done = DispatchSemaphore(value: 0)
-    // Guarded by `condition`.
-    private var written = 0
-    private var durable = 0
-    private var stopped = false
-
-    init(store: ContentStore) {
-        self.store = store
-        let thread = Thread { [self] in run() }
-        thread.start()
-    }
-
-    private func run() {
-        defer { done.signal() }
-        condition.lock()
-        while true {
-            while written == durable && !stopped { condition.wait() }
-            if written == durable && stopped { break }
-            let target = written
-            condition.unlock()
-            store.flush()
-            condition.lock()
-            durable = target
-            condition.broadcast()
-        }
-        condition.unlock()
-    }
-
-    /// The files of batch `sequence` (and of every batch before it) are written.
-    func written(_ sequence: Int) {
-        condition.lock(); defer { condition.unlock() }
-        written = max(written, sequence)
-        condition.broadcast()
-    }
-
-    /// Waits until the files of batch `sequence` are on disk.
-    func waitUntilDurable(_ sequence: Int) {
-        condition.lock(); defer { condition.unlock() }
-        while durable < sequence { condition.wait() }
-    }
-
-    /// Flushes what is still pending and ends the thread.
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
-        done.wait()
-    }
-}
-
-/// Reads the exports on a thread of its own and hands their messages over in batches (at most two batches ahead).
-final class SourceReader: @unchecked Sendable {
-    let channel = BatchChannel<RawMessage>(capacity: 2)
-    private var sources: [any MessageSource]
-    private let batchSize: Int
-    private let batchBytes: Int
-    private let done = DispatchSemaphore(value: 0)
-    // Touched by the consumer's thread only.
-    private var joined = false
-    // Written by the reader thread; read after `done` is signalled.
-    private var error: IngestError?
-
-    init(sources: [any MessageSource], batchSize: Int, batchBytes: Int) {
-        self.sources = sources
-        self.batchSize = batchSize
-        self.batchBytes = batchBytes
-    }
-
-    func start() {
-        let thread = Thread { [self] in
-            defer { done.signal() }
-            do throws(IngestError) {
-                for index in sources.indices {
-                    while true {
-                        var batch: [RawMessage] = []
-                        var size = 0
-                        while batch.count < batchSize && size < batchBytes, let m = try sources[index].next() {
-                            // A message held in a file takes no memory for its bytes, but its parsed metadata waits
-                            // for the commit like any other: it counts as 1 MB, so a batch holds at most 32 of them.
-                            size += m.file == nil ? m.bytes.count : 1 << 20
-                            batch.append(m)
-                        }
-                        if batch.isEmpty { break }
-                        guard channel.put(batch) else { return }
-                    }
-                }
-                channel.finish(error: nil)
-            } catch {
-                self.error = error
-                channel.finish(error: error.description)
-            }
-        }
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
-
-    /// Waits for the reader thread to end (once).
-    private func join() {
-        if joined { return }
-        done.wait()
-        joined = true
-    }
-
-    /// Waits for the reader to reach the end; throws its error, if it had one.
-    func finish() throws(IngestError) {
-        join()
-        if let error { throw error }
-    }
-
-    /// Stops the reader early (the consumer failed) and waits for it.
-    func stop() {
-        channel.cancel()
-        join()
-    }
-
-    /// The findings of every source, also of one that stopped with an error (after ``finish()`` or ``stop()``).
-    var notices: [String] {
-        precondition(joined)
-        return sources.flatMap(\.notices)
-    }
-
-    /// Throws when a source changed while it was read (after ``finish()``).
-    func checkUnchanged() throws(IngestError) {
-        precondition(joined)
-        for source in sources { try source.checkUnchanged() }
-    }
-}
-
-/// Numbers the copies of the same message within one folder (0, 1, …), so that a re-run maps each copy to the
-/// same catalog row. A key is the folder's number and the first 128 bits of the SHA-256 (about 40 bytes per
-/// message of the run, where the full strings took over 150).
-struct OccurrenceCounter {
-    private struct Key: Hashable {
-        var high: UInt64
-        var low: UInt64
-        var folder: UInt32
-    }
-    private var folders: [String: UInt32] = [:]
-    private var counts: [Key: UInt32] = [:]
-
-    mutating func next(folder: String, sha256: String) -> Int {
-        let folderNumber: UInt32
-        if let f = folders[folder] { folderNumber = f } else {
-            folderNumber = UInt32(folders.count)
-            folders[folder] = folderNumber
-        }
-        let hex = sha256.utf8
-        let mid = hex.index(hex.startIndex, offsetBy: 16)
-        let end = hex.index(mid, offsetBy: 16)
-        let key = Key(high: UInt64(Substring(hex[hex.startIndex..<mid]), radix: 16) ?? 0,
-                      low: UInt64(Substring(hex[mid..<end]), radix: 16) ?? 0, folder: folderNumber)
-        let occurrence = counts[key, default: 0]
-        counts[key] = occurrence + 1
-        return Int(occurrence)
-    }
-}
-
-/// Fixed slots that parallel workers fill, one slot each, without locks.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    subscript(i: Int) -> T? {
-        get { storage.withUnsafeBufferPointer { $0[i] } }
-        set { storage.withUnsafeMutableBufferPointer { $0[i] = newValue } }
-    }
-    var values: [T?] { storage }
 }

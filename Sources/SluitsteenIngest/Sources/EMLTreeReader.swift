@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -28,7 +30,7 @@ public struct EMLTreeReader: MessageSource {
     private let inMemoryLimit: Int
 
     /// Lists the `.eml` files at `url`; files larger than `inMemoryLimit` are not read into memory.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         var st = stat()
         guard stat(url.path, &st) == 0 else { throw .notFound(url.path) }
@@ -85,7 +87,7 @@ public struct EMLTreeReader: MessageSource {
             index += 1
             let opened: (InputHandle, stat)
             if rootIsFile {
-                guard let st = root.status() else { throw .unreadable(f.path, reason: String(cString: strerror(errno))) }
+                guard let st = root.status() else { throw .unreadable(f.path, reason: Errno.currentText) }
                 opened = (root, st)
             } else {
                 do throws(InputFiles.Failure) { opened = try InputFiles.openFile(below: root, f.components, path: f.path) } catch {

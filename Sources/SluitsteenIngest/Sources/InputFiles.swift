@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -81,7 +82,7 @@ enum InputFiles {
     /// Opens the folder named on the command line (following a link there: the operator chose it).
     static func openRoot(_ path: String) throws(IngestError) -> InputHandle {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .unreadable(path, reason: Errno.currentText) }
         return InputHandle(fd: fd)
     }
 
@@ -89,7 +90,7 @@ enum InputFiles {
     /// regular file.
     static func openNamedFile(_ path: String) throws(IngestError) -> (InputHandle, stat) {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        guard fd >= 0 else { throw .unreadable(path, reason: Errno.currentText) }
         let handle = InputHandle(fd: fd)
         guard let st = handle.status(), st.st_mode & S_IFMT == S_IFREG else {
             throw .unreadable(path, reason: "it is not a regular file")
@@ -154,7 +155,7 @@ enum InputFiles {
             // O_NOFOLLOW on a link gives ELOOP; O_DIRECTORY | O_NOFOLLOW on a link to a folder gives ENOTDIR.
             case ELOOP, ENOTDIR: self = .skip(.replaced)
             case ENXIO: self = .skip(.notRegular("a socket"))
-            default: self = .error(.unreadable(path, reason: String(cString: strerror(code))))
+            default: self = .error(.unreadable(path, reason: Errno.text(code)))
             }
         }
     }
@@ -165,18 +166,14 @@ enum InputFiles {
                         inMemoryLimit: Int) throws(IngestError) -> (RawMessage.Content, InputHandle?) {
         if size > Int64(inMemoryLimit) { return (.file(FileRange(path: path, offset: 0, length: size)), handle) }
         var data = Data(count: Int(size))
-        var done = 0
-        let failed: Int32? = data.withUnsafeMutableBytes { buffer -> Int32? in
-            while done < buffer.count {
-                let n = pread(handle.fd, buffer.baseAddress! + done, buffer.count - done, off_t(done))
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { return errno }
-                if n == 0 { break }
-                done += n
-            }
-            return nil
+        let read = data.withUnsafeMutableBytes { buffer in
+            Result { () throws(Errno) in try FileDescriptor(rawValue: handle.fd).readFully(into: buffer, at: 0) }
         }
-        if let failed { throw .unreadable(path, reason: String(cString: strerror(failed))) }
+        let done: Int
+        switch read {
+        case .success(let count): done = count
+        case .failure(let error): throw .unreadable(path, reason: error.description)
+        }
         // A file that shrank between fstat and read (it should not: a message file is never rewritten) keeps what
         // it holds now; one that grew is read as it was when opened.
         if done < data.count { data.removeSubrange(done...) }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 
 /// Reads a Maildir (with Maildir++ subfolders) in a fixed order: folders by name, then files by name.
 ///
@@ -28,7 +29,7 @@ public struct MaildirReader: MessageSource {
     private let inMemoryLimit: Int
 
     /// Lists the messages of the Maildir at `url`; files larger than `inMemoryLimit` are not read into memory.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         root = try InputFiles.openRoot(url.path)
         let rootPath = url.path

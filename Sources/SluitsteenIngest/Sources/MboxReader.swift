@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,7 +59,8 @@ public struct MboxReader: MessageSource {
     ///
     /// `url` is the path named on the command line; if it is a symbolic link it is followed (the operator chose
     /// it), but it must lead to a regular file.
-    public init(url: URL, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit, blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
+    public init(url: URL, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit,
+                blockSize: Int = MboxReader.defaultBlockSize) throws(IngestError) {
         self.inMemoryLimit = inMemoryLimit
         self.blockSize = max(1, blockSize)
         path = url.path
@@ -73,7 +76,7 @@ public struct MboxReader: MessageSource {
     /// size or modification time (a mail program wrote to it, compacted or truncated it), or another file under its
     /// name (it was replaced). Messages cut from a changing mbox may be incomplete or missing.
     public func checkUnchanged() throws(IngestError) {
-        guard let now = file.status() else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        guard let now = file.status() else { throw .unreadable(path, reason: Errno.currentText) }
         if now.st_size != opened.st_size {
             throw .changedWhileRead(path, detail: "its size went from \(opened.st_size) to \(now.st_size) bytes")
         }
@@ -99,8 +102,10 @@ public struct MboxReader: MessageSource {
             bufferOffset += Int64(keep)
             if messageStart >= 0 { messageStart -= keep }
         }
-        let n = buffer.read(from: file.fd, upTo: blockSize)
-        if n < 0 { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        let n: Int
+        do { n = try buffer.read(from: FileDescriptor(rawValue: file.fd), upTo: blockSize) } catch {
+            throw .unreadable(path, reason: error.description)
+        }
         if n == 0 { eof = true }
     }
 
@@ -225,8 +230,8 @@ final class ReadBuffer {
         count -= n
     }
 
-    /// Reads up to `wanted` more bytes (growing the buffer when needed); returns what read(2) returned.
-    func read(from fd: Int32, upTo wanted: Int) -> Int {
+    /// Reads up to `wanted` more bytes (growing the buffer when needed); returns how many (0 at the end of the file).
+    func read(from fd: FileDescriptor, upTo wanted: Int) throws(Errno) -> Int {
         if capacity - count < wanted {
             var newCapacity = capacity
             while newCapacity - count < wanted { newCapacity *= 2 }
@@ -236,11 +241,8 @@ final class ReadBuffer {
             base = grown
             capacity = newCapacity
         }
-        while true {
-            let n = Glibc.read(fd, base + count, min(capacity - count, wanted))
-            if n < 0 && errno == EINTR { continue }
-            if n > 0 { count += n }
-            return n
-        }
+        let n = try fd.read(into: UnsafeMutableRawBufferPointer(start: base + count, count: min(capacity - count, wanted)))
+        count += n
+        return n
     }
 }

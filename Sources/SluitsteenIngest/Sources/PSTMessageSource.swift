@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
 
 /// Hands out the mail items of a PST/OST, as converted by readpst, in the extraction's order.
 ///
@@ -14,7 +15,7 @@ struct PSTMessageSource: MessageSource {
 
     let inMemoryLimit: Int
 
-    init(extraction: PSTExtraction, sourceFile: String, inMemoryLimit: Int = RawMessage.defaultInMemoryLimit) {
+    init(extraction: PSTExtraction, sourceFile: String, inMemoryLimit: Int = ContentStore.defaultInMemoryLimit) {
         self.inMemoryLimit = inMemoryLimit
         self.extraction = extraction
         self.sourceFile = sourceFile

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenMIME
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,13 +21,11 @@ public struct FileRange: Sendable, Equatable {
 
 /// One message as found in a mailbox export, before parsing: its exact bytes and where it came from.
 ///
-/// A message up to ``defaultInMemoryLimit`` travels as ``bytes``; a larger one as a ``file`` range of its export,
+/// A message up to the in-memory limit (``ContentStore/defaultInMemoryLimit`` unless a reader is given another)
+/// travels as ``bytes``; a larger one as a ``file`` range of its export,
 /// which ingest copies into the store while hashing it and parses from the stored file, so that memory does not
 /// grow with the size of a message.
 public struct RawMessage: Sendable {
-    /// Messages larger than this (16 MB) are not read into memory.
-    public static let defaultInMemoryLimit = 16 << 20
-
     /// The message bytes, exactly as they will be stored (empty when ``file`` is set).
     public var bytes: Data
     /// Where the bytes are, for a message too large to hold in memory.
@@ -69,7 +69,7 @@ public struct RawMessage: Sendable {
         /// output in the workspace's private folder); the readers of exports open through ``InputFiles``.
         public static func of(file url: URL, inMemoryLimit: Int) throws(IngestError) -> Content {
             let fd = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { throw .unreadable(url.path, reason: String(cString: strerror(errno))) }
+            guard fd >= 0 else { throw .unreadable(url.path, reason: Errno.currentText) }
             let handle = InputHandle(fd: fd)
             guard let st = handle.status(), st.st_mode & S_IFMT == S_IFREG else {
                 throw .unreadable(url.path, reason: "it is not a regular file")

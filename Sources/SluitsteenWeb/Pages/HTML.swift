@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
+import SluitsteenSupport
 
 /// A piece of HTML that is safe to send: every `String` interpolated into it is escaped, and only other `HTML`
 /// values are inserted as they are. Pages build their markup from it, so that no text from people or from mail is
@@ -24,27 +25,14 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible, ExpressibleByS
     /// Nothing.
     public static let empty = HTML(trusted: "")
 
-    /// Escapes text for HTML content and attribute values (double- or single-quoted).
+    /// Escapes text for HTML content and attribute values (double- or single-quoted), with the one escaper of
+    /// SluitsteenSupport; control characters other than tab and line breaks, which have no place in a page, become U+FFFD.
     public static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default:
-                // Controls other than tab and line breaks have no place in a page.
-                if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" || scalar.value == 0x7F {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
+        let clean = text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F }
+            ? String(String.UnicodeScalarView(text.unicodeScalars.map {
+                ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F ? "\u{FFFD}" : $0 }))
+            : text
+        return SluitsteenSupport.HTML.escape(clean)
     }
 
     public struct StringInterpolation: StringInterpolationProtocol {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 import SluitsteenArchive
 
 /// The service's log of security events: one JSON object per line (to standard error by default), with sorted keys.

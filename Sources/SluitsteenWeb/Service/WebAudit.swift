@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 import SluitsteenArchive
 
 /// Sign-ins, refused sign-ins and sign-outs in the workspace's hash-chained audit trail.

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// `sluitsteen audit verify|show`: checks and shows the tamper-evident audit trail.
 struct AuditCommand: ParsableCommand {

@@ -5,6 +5,7 @@ import SluitsteenArchive
 import SluitsteenDestroy
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// `sluitsteen destroy …`: vernietigingslijsten from proposal to the verklaring van vernietiging.
 struct DestroyCommand: ParsableCommand {

@@ -10,7 +10,11 @@ extension ExplanationLanguage: ExpressibleByArgument {}
 /// `sluitsteen explain`: the decision for one message, step by step, with every rule that applied.
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "explain", abstract: "Explain the decision for one message in a mailbox, step by step.")
+        commandName: "explain", abstract: "Explain the decision for one message in a mailbox, step by step.",
+        discussion: """
+            When a hotspot or Woo hold has terms or zaak numbers, messages captured since the full-text index was last \
+            brought up to date are added to it first (as `sluitsteen index` does).
+            """)
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var policy: PolicyOptions
@@ -26,8 +30,10 @@ struct ExplainCommand: ParsableCommand {
         let forecast = asOf.forecastToday(instant, ws)
         let wanted = Catalog.canonicalMessageId(messageId)
         var found: [DecidedCopy] = []
+        let engine = RetentionEngine(workspace: ws, policy: inForce.policy)
         try attempt {
-            try RetentionEngine(workspace: ws, policy: inForce.policy).forEachDecision(asOf: instant, mailboxes: [mailbox], explain: true) { d in
+            try engine.prepareTextIndexForTerms()
+            try engine.forEachDecision(asOf: instant, mailboxes: [mailbox], explain: true) { d in
                 if d.copy.messageId == wanted { found.append(d) }
             }
         }

@@ -5,6 +5,7 @@ import SluitsteenArchive
 import SluitsteenExport
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 extension ExportContainer: ExpressibleByArgument {}
 

@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// `sluitsteen hold add|release|list`: Woo requests freeze the mail they cover from the day they are received.
 struct HoldCommand: ParsableCommand {

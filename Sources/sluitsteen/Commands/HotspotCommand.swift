@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 extension HotspotStatus: ExpressibleByArgument {}
 

@@ -2,8 +2,9 @@
 import ArgumentParser
 import Foundation
 import SluitsteenArchive
-import SluitsteenIngest
+import SluitsteenIndex
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// `sluitsteen index`: brings the full-text index up to date with the store.
 struct IndexCommand: ParsableCommand {
@@ -13,8 +14,8 @@ struct IndexCommand: ParsableCommand {
         discussion: """
             Hotspot and Woo-hold terms are matched against a full-text index of every message's subject and text. \
             Ingest only captures; the index is built from the store afterwards. `plan`, `explain` and the other \
-            commands that match terms bring it up to date by themselves; run `index` after a large ingest to do that \
-            work at a time of your choosing. Running it again adds only what is new.
+            commands that match terms bring it up to date first (they say so in their help); run `index` after a \
+            large ingest to do that work at a time of your choosing. Running it again adds only what is new.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions

@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenIngest
 import SluitsteenRetention
+import SluitsteenSupport
 
 extension MailboxFormat: ExpressibleByArgument {}
 

@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 
 extension OptOutGround: ExpressibleByArgument {}
 
@@ -76,29 +77,35 @@ struct OptOutCommand: ParsableCommand {
     }
 }
 
-/// Rows of an opt-out CSV file.
+/// Rows of an opt-out CSV file, read with the package's CSV reader (RFC 4180: a quoted field may hold a comma).
 enum OptOutCSV {
     struct Row { var line: Int; var mailbox: String; var messageId: String; var ground: OptOutGround }
 
     static func read(_ file: String) throws -> [Row] {
         let text: String
         do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw CLIError("cannot read \(file): \(error.localizedDescription)") }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        guard let header = lines.first else { throw CLIError("\(file) is empty; expected a header line mailbox,message_id,ground") }
-        let names = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CLIError("\(file) is empty; expected a header line mailbox,message_id,ground")
+        }
+        let table: CSVTable
+        do { table = try CSVTable(text: text) } catch { throw CLIError("\(file):\(error.line), column \(error.column): \(error.message)") }
+        let names = table.header
         guard let mi = names.firstIndex(of: "mailbox"), let ii = names.firstIndex(of: "message_id"), let gi = names.firstIndex(of: "ground") else {
-            throw CLIError("\(file):1: the header must name the columns mailbox,message_id,ground")
+            throw CLIError("\(file):\(table.headerLine): the header must name the columns mailbox,message_id,ground")
         }
         var rows: [Row] = []
         var problems: [String] = []
-        for (n, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let cols = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cols.count == names.count else { problems.append("\(file):\(n + 1): expected \(names.count) columns, found \(cols.count)"); continue }
-            guard let ground = OptOutGround(rawValue: cols[gi].lowercased()) else {
-                problems.append("\(file):\(n + 1), column \(gi + 1) (ground): '\(cols[gi])' is not private or informal"); continue
+        for record in table.records {
+            let cols = record.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+            // A line of nothing but spaces is left out, as an empty line is.
+            if cols.count == 1 && cols[0].isEmpty { continue }
+            guard cols.count == names.count else {
+                problems.append("\(file):\(record.line): expected \(names.count) columns, found \(cols.count)"); continue
             }
-            rows.append(Row(line: n + 1, mailbox: cols[mi], messageId: cols[ii], ground: ground))
+            guard let ground = OptOutGround(rawValue: cols[gi].lowercased()) else {
+                problems.append("\(file):\(record.line), column \(gi + 1) (ground): '\(cols[gi])' is not private or informal"); continue
+            }
+            rows.append(Row(line: record.line, mailbox: cols[mi], messageId: cols[ii], ground: ground))
         }
         guard problems.isEmpty else { throw CLIError(problems.joined(separator: "\n")) }
         return rows

@@ -4,6 +4,7 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenDestroy
 import SluitsteenRetention
+import SluitsteenSupport
 
 /// `sluitsteen optout purge [--as-of D]`: removes every opted-out copy whose window has closed (action
 /// purge-optout), without approvals; records counts per mailbox and ground only.

@@ -8,7 +8,11 @@ import SluitsteenRetention
 /// `sluitsteen plan`: what the policy requires, as of a date, for every message copy.
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "The retention plan: counts per class and action, and the schedule per year.")
+        commandName: "plan", abstract: "The retention plan: counts per class and action, and the schedule per year.",
+        discussion: """
+            When a hotspot or Woo hold has terms or zaak numbers, messages captured since the full-text index was last \
+            brought up to date are added to it first (as `sluitsteen index` does), with a progress line on a terminal.
+            """)
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var policy: PolicyOptions
@@ -34,6 +38,7 @@ struct PlanCommand: ParsableCommand {
         let indexing = IndexingNotice()
         if isatty(STDERR_FILENO) == 1 { engine.indexProgress = { p in indexing.drew(); IndexProgressLine.draw(p) } }
         defer { indexing.endLine() }
+        try attempt { try engine.prepareTextIndexForTerms() }
         var first = true
         try attempt {
             try engine.forEachDecision(asOf: instant, mailboxes: list(mailbox)) { d in

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import SluitsteenArchive
+import SluitsteenSupport
 
 /// `sluitsteen store verify [--repair]`: every stored message against its SHA-256 and against the catalog.
 struct StoreCommand: ParsableCommand {

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenExport
+import SluitsteenSupport
 
 /// `sluitsteen transfer confirm|list`: the e-depot's acceptance of transfer packages.
 struct TransferCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import SluitsteenIngest
+import SluitsteenIndex
+import SluitsteenSupport
 
 /// The progress line of a full-text index run on standard error (drawn only when a command decides it may).
 enum IndexProgressLine {
@@ -15,12 +16,14 @@ enum IndexProgressLine {
 
 /// Whether an index progress line is open on the terminal (set from the indexer's thread), so that it is ended
 /// once, before the plan's own output.
-final class IndexingNotice: @unchecked Sendable {
-    private let lock = NSLock()
-    private var open = false
-    func drew() { lock.lock(); open = true; lock.unlock() }
+struct IndexingNotice: Sendable {
+    private let open = Locked(false)
+
+    func drew() { open.withLock { $0 = true } }
+
     func endLine() {
-        lock.lock(); defer { lock.unlock() }
-        if open { IndexProgressLine.end(); open = false }
+        open.withLock { isOpen in
+            if isOpen { IndexProgressLine.end(); isOpen = false }
+        }
     }
 }

@@ -2,6 +2,7 @@
 import Foundation
 import SluitsteenArchive
 @testable import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// PST handling that needs neither ../shared nor a PST: signature, missing readpst, the trace reader and the

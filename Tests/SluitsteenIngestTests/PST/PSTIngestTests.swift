@@ -1,6 +1,7 @@
 import Foundation
 import SluitsteenArchive
 @testable import SluitsteenIngest
+import SluitsteenSupport
 import Testing
 
 /// PST mail through the whole ingest pipeline: same catalog path, dedup and idempotency as mbox/Maildir/EML,

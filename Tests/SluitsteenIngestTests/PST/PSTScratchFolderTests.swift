@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenArchive
+import SluitsteenSupport
 import Synchronization
 @testable import SluitsteenIngest
 import Testing

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import GRDB
+import SluitsteenSupport
 
 /// One mailbox copy of a message with the message's metadata, as the catalog lists it.
 public struct CatalogCopy: Sendable, Equatable {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CGMime
 import Foundation
-import SluitsteenArchive
+import SluitsteenSupport
 
 /// Keeps the memory of parsing bounded when a message's header block is huge.
 ///
@@ -41,15 +41,16 @@ enum HeaderBlock {
 
     /// The cut header block of the message in the file open as `fd`, read in chunks from its start, or nil when it
     /// is within the limits. Reads only as far as the header block goes.
-    static func cut(fileDescriptor fd: Int32) throws(ArchiveError) -> Cut? {
+    static func cut(fileDescriptor file: FileDescriptor) throws(MIMEError) -> Cut? {
         var scanner = Scanner()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         var offset: Int64 = 0
         while true {
-            let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead("a stored message", reason: String(cString: strerror(errno)))
+            let read = chunk.withUnsafeMutableBytes { buffer in Result { () throws(Errno) in try file.read(into: buffer, at: offset) } }
+            let n: Int
+            switch read {
+            case .success(let count): n = count
+            case .failure(let error): throw .cannotRead("a stored message", reason: error.description)
             }
             if n == 0 { break }
             offset += Int64(n)

@@ -2,26 +2,27 @@
 
 /// A CSV file read per RFC 4180 (quoted fields, doubled quotes, CRLF or LF), with the line each record starts on.
 ///
-/// Used for the register imports; the first record is the header and is required.
-struct CSVTable {
-    struct Record {
+/// Used for the register and opt-out imports; the first record is the header and is required.
+public struct CSVTable: Sendable {
+    public struct Record: Sendable {
         /// 1-based line on which the record starts.
-        let line: Int
-        let fields: [String]
+        public let line: Int
+        public let fields: [String]
     }
 
-    struct SyntaxError: Error {
-        let line: Int
-        let column: Int
-        let message: String
+    public struct SyntaxError: Error, Sendable {
+        public let line: Int
+        public let column: Int
+        public let message: String
     }
 
-    let header: [String]
-    let headerLine: Int
-    let records: [Record]
+    /// The header's column names, trimmed of spaces and lower-cased.
+    public let header: [String]
+    public let headerLine: Int
+    public let records: [Record]
 
     /// Parses `text`; throws on an unterminated quote or text after a closing quote.
-    init(text: String) throws(SyntaxError) {
+    public init(text: String) throws(SyntaxError) {
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -111,7 +112,7 @@ struct CSVTable {
 
 extension String {
     /// Without leading and trailing spaces and tabs.
-    var trimmedSpaces: String {
+    public var trimmedSpaces: String {
         var s = Substring(self)
         while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
         while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }

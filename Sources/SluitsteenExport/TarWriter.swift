@@ -3,35 +3,11 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenPolicy
+import SluitsteenSupport
 import ZIPFoundation
 #if canImport(Glibc)
 import Glibc
 #endif
-
-/// Lists a folder tree deterministically: directories before their contents, names in UTF-8 byte order.
-enum FolderWalk {
-    static func entries(_ folder: URL) throws -> [(rel: String, isDirectory: Bool, size: Int64)] {
-        var out: [(String, Bool, Int64)] = []
-        func walk(_ url: URL, _ rel: String) throws {
-            let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
-                .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-            for name in names {
-                let child = url.appendingPathComponent(name)
-                let childRel = rel.isEmpty ? name : rel + "/" + name
-                var info = stat()
-                guard lstat(child.path, &info) == 0 else { throw ExportError.cannotWrite(child.path, reason: String(cString: strerror(errno))) }
-                if (info.st_mode & S_IFMT) == S_IFDIR {
-                    out.append((childRel, true, 0))
-                    try walk(child, childRel)
-                } else {
-                    out.append((childRel, false, Int64(info.st_size)))
-                }
-            }
-        }
-        try walk(folder, "")
-        return out
-    }
-}
 
 /// Writes a POSIX tar (ustar, with a pax extended header for paths that do not fit ustar's name fields), with
 /// deterministic metadata: one modification time, owner and group 0 without names, modes 0644 / 0755.
@@ -130,84 +106,5 @@ enum TarWriter {
         let sum = h.reduce(0) { $0 + Int($1) }
         put(Array(String(format: "%06o", sum).utf8) + [0, 0x20], 148, 8)
         return Data(h)
-    }
-}
-
-/// Packs a folder into a zip with ZIPFoundation (deflate, one fixed modification time).
-enum ZipPacking {
-    static func pack(folder: URL, into file: URL, date: Date) throws {
-        let archive: Archive
-        do { archive = try Archive(url: file, accessMode: .create) } catch {
-            throw ExportError.cannotWrite(file.path, reason: "\(error)")
-        }
-        for entry in try FolderWalk.entries(folder) {
-            if entry.isDirectory {
-                try archive.addEntry(with: entry.rel + "/", type: .directory, uncompressedSize: Int64(0), modificationDate: date,
-                                     permissions: 0o755, provider: { _, _ in Data() })
-            } else {
-                let source = try FileHandle(forReadingFrom: folder.appendingPathComponent(entry.rel))
-                defer { try? source.close() }
-                try archive.addEntry(with: entry.rel, type: .file, uncompressedSize: entry.size, modificationDate: date,
-                                     permissions: 0o644, compressionMethod: .deflate) { position, size in
-                    try source.seek(toOffset: UInt64(position))
-                    return try source.read(upToCount: size) ?? Data()
-                }
-            }
-        }
-    }
-}
-
-/// Wraps the package as a BagIt 1.0 bag (RFC 8493): `bagit.txt`, `bag-info.txt` with Payload-Oxum,
-/// `manifest-sha256.txt` over the payload (`data/`), and `tagmanifest-sha256.txt` over the tag files.
-enum BagIt {
-    static func write(bag: URL, selection: ExportSelection, packageId: String, policy: Policy, now: Date) throws {
-        let manifestURL = bag.appendingPathComponent("manifest-sha256.txt")
-        guard FileManager.default.createFile(atPath: manifestURL.path, contents: nil) else {
-            throw ExportError.cannotWrite(manifestURL.path, reason: "cannot create the file")
-        }
-        let handle = try FileHandle(forWritingTo: manifestURL)
-        defer { try? handle.close() }
-        var hasher = StreamingHasher(.sha256)
-        var buffer = Data()
-        var octets: Int64 = 0
-        var count = 0
-        try selection.forEachFile { f in
-            buffer.append(Data("\(f.sha256)  data/\(escape(f.path))\n".utf8))
-            octets += f.size
-            count += 1
-            if buffer.count >= 1 << 20 {
-                hasher.update(buffer)
-                try handle.write(contentsOf: buffer)
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        hasher.update(buffer)
-        try handle.write(contentsOf: buffer)
-        let manifestHash = hasher.finalizeHex()
-        let declaration = Data("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)
-        let date = String(ISOTimestamp.format(now).prefix(10))
-        let info = Data("""
-            Source-Organization: \(policy.archiefvormer.name)
-            External-Identifier: \(packageId)
-            External-Description: MDTO-overdrachtspakket met blijvend te bewaren e-mail
-            Bagging-Date: \(date)
-            Bag-Software-Agent: Sluitsteen
-            Payload-Oxum: \(octets).\(count)
-
-            """.utf8)
-        var tags = Data()
-        for (name, data) in [("bag-info.txt", info), ("bagit.txt", declaration)] {
-            try PackageFiles.write(data, to: bag.appendingPathComponent(name))
-            tags.append(Data("\(Digest.hex(data))  \(name)\n".utf8))
-        }
-        tags.append(Data("\(manifestHash)  manifest-sha256.txt\n".utf8))
-        try PackageFiles.write(tags, to: bag.appendingPathComponent("tagmanifest-sha256.txt"))
-    }
-
-    /// RFC 8493 §2.1.3: CR, LF and % in manifest paths are percent-encoded.
-    static func escape(_ path: String) -> String {
-        guard path.contains(where: { $0 == "%" || $0 == "\n" || $0 == "\r" }) else { return path }
-        return path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\n", with: "%0A")
-            .replacingOccurrences(of: "\r", with: "%0D")
     }
 }

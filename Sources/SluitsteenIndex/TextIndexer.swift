@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import GRDB
+import SluitsteenArchive
+import SluitsteenMIME
+import SluitsteenSupport
+
+/// Builds the full-text index (subject and text body of every stored message) that the terms and zaak numbers of
+/// hotspots and Woo holds are matched against.
+///
+/// Ingest only captures; the index is derived data and is built here afterwards, from the store: by the commands that
+/// match terms, before they read it (`RetentionEngine.prepareTextIndex()`), or ahead of time with `sluitsteen index`.
+/// Reading the index is ``TextIndex``'s (a ``TextHitSource``); only this type writes it.
+///
+/// A pipeline of three stages: a reader thread lists the waiting messages batch by batch, this thread reads them
+/// and extracts their text on every core, and a committer thread writes the batch before (each batch is one
+/// transaction, so an interrupted run leaves a consistent index and the next run goes on where it stopped). A message destroyed while
+/// the indexer runs is never indexed (the check is made inside the writing transaction).
+public struct TextIndexer: Sendable {
+    public let workspace: Workspace
+    /// Messages per batch (one transaction each: fewer, larger index segments).
+    public var batchSize = 1024
+    /// Stored bytes per batch at most (a batch holds at least one message): bounds memory with large messages.
+    public var batchBytes: Int64 = 32 << 20
+    /// Larger stored messages are checked and read from their file in chunks, never held in memory whole.
+    public var inMemoryLimit = ContentStore.defaultInMemoryLimit
+    /// Called with each batch's message rowids after they are listed and before their bytes are read: lets tests
+    /// act as a destruction running at that moment.
+    var beforeReading: (@Sendable ([Int64]) -> Void)?
+    /// Called after a batch's bytes are read, before failed reads are looked into (tests act as an ingest there).
+    var afterReading: (@Sendable ([Int64]) -> Void)?
+
+    public init(workspace: Workspace) { self.workspace = workspace }
+
+    /// The SQL condition on `message` of waiting for the index: not indexed yet, and its bytes still stored.
+    static let waiting = "textIndexed = 0 AND contentState = 'stored'"
+
+    /// Stored messages whose text is not in the index yet.
+    public func pendingCount() throws(ArchiveError) -> Int {
+        do {
+            return try workspace.catalog.read { db in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE \(TextIndexer.waiting)") ?? 0
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Indexes every pending message. Reading a stored message also checks it against its SHA-256: a missing or
+    /// damaged message stops the run with an error naming it (the index stays consistent up to that point), unless
+    /// a destruction took it out of the index's work while this run was reading (then it is skipped).
+    @discardableResult
+    public func run(progress: @escaping @Sendable (TextIndexProgress) -> Void = { _ in }) throws(ArchiveError) -> TextIndexSummary {
+        let total = try pendingCount()
+        guard total > 0 else { return TextIndexSummary() }
+        let started = Date()
+        let catalog = workspace.catalog
+        let (batchSize, batchBytes) = (batchSize, batchBytes)
+        let reader = PipelineReader<[Pending], Void, ArchiveError>(
+            name: "sluitsteen.text-index.list", readAhead: 1
+        ) { emit throws(ArchiveError) in
+            var after: Int64 = 0
+            while true {
+                let batch = try TextIndexer.waitingMessages(in: catalog, after: after, batchSize: batchSize, batchBytes: batchBytes)
+                guard let last = batch.last else { return }
+                after = last.rowid
+                guard emit(batch) else { return }
+            }
+        }
+        // One batch is written while the next is read: the writer waits for nothing else.
+        let committer = PipelineCommitter<[Entry], TextIndexSummary, ArchiveError>(
+            name: "sluitsteen.text-index.write", backlog: 1, state: TextIndexSummary()
+        ) { entries, summary throws(ArchiveError) in
+            summary = try TextIndexer.write(entries, to: catalog, after: summary)
+            progress(TextIndexProgress(messages: summary.messages, pending: max(0, total - summary.messages),
+                                       elapsed: Date().timeIntervalSince(started)))
+        }
+        progress(TextIndexProgress(messages: 0, pending: total, elapsed: Date().timeIntervalSince(started)))
+        do throws(ArchiveError) {
+            while let pending = reader.next() {
+                try committer.submit(try texts(of: pending))
+            }
+            try reader.finish()
+            return try committer.finish()
+        } catch {
+            reader.cancel()
+            committer.drain()
+            throw error
+        }
+    }
+}
+
+extension TextIndexer {
+    /// A message waiting for the index.
+    struct Pending: Sendable {
+        var rowid: Int64
+        var sha256: String
+        var size: Int64
+    }
+
+    /// A message's text, ready to be written.
+    struct Entry: Sendable {
+        var rowid: Int64
+        var sha256: String
+        var text: String
+        var size: Int64
+    }
+
+    /// The next batch of waiting messages after rowid `after`, in rowid order: at most `batchSize` messages and
+    /// `batchBytes` stored bytes (but at least one message).
+    fileprivate static func waitingMessages(in catalog: Catalog, after: Int64, batchSize: Int,
+                                            batchBytes: Int64) throws(ArchiveError) -> [Pending] {
+        do {
+            return try catalog.read { db in
+                var pending: [Pending] = []
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT rowid, sha256, size FROM message
+                    WHERE \(TextIndexer.waiting) AND rowid > ? ORDER BY rowid LIMIT ?
+                    """, arguments: [after, batchSize])
+                var bytes: Int64 = 0
+                while let row = try rows.next() {
+                    let size: Int64 = row[2]
+                    if !pending.isEmpty && bytes + size > batchBytes { break }
+                    bytes += size
+                    pending.append(Pending(rowid: row[0], sha256: row[1], size: size))
+                }
+                return pending
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Reads the messages of one batch and extracts their text, on every core. A message that cannot be read is
+    /// skipped when a destruction took it out of the index's work meanwhile, else read once more (an ingest may have
+    /// brought its bytes back); bytes still missing then are damage, and stop the run.
+    fileprivate func texts(of pending: [Pending]) throws(ArchiveError) -> [Entry] {
+        beforeReading?(pending.map(\.rowid))
+        let store = workspace.store
+        let limit = Int64(inMemoryLimit)
+        let results = parallelMap(count: pending.count) { i in TextIndexer.entry(pending[i], store: store, inMemoryLimit: limit) }
+        afterReading?(pending.map(\.rowid))
+        var entries: [Entry] = []
+        entries.reserveCapacity(pending.count)
+        for (i, result) in results.enumerated() {
+            switch result {
+            case .success(let e): entries.append(e)
+            case .failure(let e):
+                guard try stillPending(pending[i].rowid) else { continue }
+                guard case .success(let again) = TextIndexer.entry(pending[i], store: store, inMemoryLimit: limit) else { throw e }
+                entries.append(again)
+            }
+        }
+        return entries
+    }
+
+    /// Reads one stored message and extracts its text (a large one from its file, in chunks).
+    fileprivate static func entry(_ message: Pending, store: ContentStore, inMemoryLimit: Int64) -> Result<Entry, ArchiveError> {
+        do throws(ArchiveError) {
+            let text: String
+            if message.size > inMemoryLimit {
+                try store.verify(message.sha256)
+                do { text = try MessageParser.text(file: store.url(for: message.sha256).path) } catch {
+                    throw .cannotRead(error.path, reason: error.reason)
+                }
+            } else {
+                text = try store.read(message.sha256).withUnsafeBytes { MessageParser.text($0) }
+            }
+            return .success(Entry(rowid: message.rowid, sha256: message.sha256, text: text, size: message.size))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Whether the message is still waiting for the index with its bytes in the store.
+    fileprivate func stillPending(_ rowid: Int64) throws(ArchiveError) -> Bool {
+        do {
+            return try workspace.catalog.read { db in
+                try Bool.fetchOne(db, sql: "SELECT \(TextIndexer.waiting) FROM message WHERE rowid = ?",
+                                  arguments: [rowid]) ?? false
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+
+    /// Writes one batch of texts in one transaction and returns the totals with it. A message no longer waiting
+    /// (destroyed meanwhile) is left out: the check is made inside the transaction.
+    fileprivate static func write(_ entries: [Entry], to catalog: Catalog,
+                                  after summary: TextIndexSummary) throws(ArchiveError) -> TextIndexSummary {
+        do {
+            return try catalog.write { db -> TextIndexSummary in
+                var s = summary
+                let stillPending = try db.cachedStatement(sql: """
+                    SELECT 1 FROM message WHERE rowid = ? AND \(TextIndexer.waiting)
+                    """)
+                // A row can be there already when the store had lost the bytes and ingest put them back.
+                let remove = try db.cachedStatement(sql: "DELETE FROM messageText WHERE rowid = ?")
+                let insert = try db.cachedStatement(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (?, ?, ?)")
+                let mark = try db.cachedStatement(sql: "UPDATE message SET textIndexed = 1 WHERE rowid = ?")
+                for e in entries where try Bool.fetchOne(stillPending, arguments: [e.rowid]) != nil {
+                    try remove.execute(arguments: [e.rowid])
+                    try insert.execute(arguments: [e.rowid, e.sha256, e.text])
+                    try mark.execute(arguments: [e.rowid])
+                    s.messages += 1
+                    s.bytes += e.size
+                }
+                return s
+            }
+        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+    }
+}
