@@ -50,9 +50,10 @@ release: deps
 demo: schemas build
 	@bash scripts/demo.sh .build/debug/sluitsteen $(DEMO_HOME)
 
-## test: all tests (tests that need ../shared skip cleanly without it)
+## test: all tests (tests that need ../shared skip cleanly without it); the last lines count the skipped tests and
+## name why
 test: build
-	$(SWIFT) test --skip-build
+	@bash scripts/run-tests.sh
 
 ## bench: benchmarks with generated data (figures printed at the end)
 bench: release
