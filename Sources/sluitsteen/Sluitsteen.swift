@@ -20,7 +20,7 @@ struct Sluitsteen: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, IngestGroup.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
-            OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self,
+            OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self, SearchCommand.self,
             VerifyCommand.self, DestroyCommand.self, AuditCommand.self, ExportCommand.self, TransferCommand.self, StoreCommand.self,
             ServeCommand.self,
         ]
