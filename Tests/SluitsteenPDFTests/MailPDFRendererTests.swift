@@ -52,9 +52,10 @@ struct MailPDFRendererTests {
         try rendered.data.write(to: url)
         let text = try PDFTools.text(of: url)
         let raw = try PDFTools.decompressed(url)
+        #expect(PDFTools.holds(raw, "Gemeente Krimpenerwaard"), "the byte search finds nothing at all")
         for secret in ["Marieke", "m.jansen@voorbeeld.nl", "111222333", "NL91ABNA0417164300", "06-12345678", "Jansen"] {
             #expect(!text.contains(secret), "pdftotext finds \(secret)")
-            #expect(!raw.contains(secret), "the decompressed file holds \(secret)")
+            #expect(!PDFTools.holds(raw, secret), "the decompressed file holds \(secret)")
         }
         for kept in ["Van:", "Aan:", "Cc:", "Datum:", "Onderwerp:", "Bijlagen:", "Pieter de Vries", "Kwijtschelding aanslag 2024",
                      "Toelichting.docx", "Aanslag", "2024.pdf", "Beste mevrouw", "Afdeling Belastingen", "5.1.2e", "5.1.1d",
