@@ -65,4 +65,122 @@ struct MailPDFRendererTests {
         #expect(rendered.pageCount == 1)
         #expect(rendered.unknownGlyphs == 0)
     }
+
+    @Test func theSameInputGivesTheSameBytes() throws {
+        let first = try MailPDFRenderer().render(Self.mail(), info: Self.info)
+        let second = try MailPDFRenderer().render(Self.mail(), info: Self.info)
+        #expect(first.data == second.data)
+        var later = Self.info
+        later.creationDate = Self.info.creationDate.addingTimeInterval(86_400)
+        #expect(try MailPDFRenderer().render(Self.mail(), info: later).data != first.data)
+    }
+
+    @Test func fontsAreEmbeddedAndTheInfoIsWritten() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("0001.pdf")
+        try MailPDFRenderer().render(Self.mail(), info: Self.info).data.write(to: url)
+        let fonts = String(decoding: try PDFTools.run("pdffonts", [url.path]).output, as: UTF8.self)
+            .split(separator: "\n").dropFirst(2)
+        #expect(fonts.count == 2)
+        for font in fonts {
+            let columns = font.split(separator: " ", omittingEmptySubsequences: true)
+            #expect(columns[0].hasSuffix("+DejaVuSans") || columns[0].hasSuffix("+DejaVuSans-Bold"), "\(font)")
+            #expect(columns.suffix(5).prefix(3) == ["yes", "yes", "yes"], "not embedded as a subset with ToUnicode: \(font)")
+        }
+        let info = String(decoding: try PDFTools.run("pdfinfo", [url.path]).output, as: UTF8.self)
+        for line in ["Title:           Woo-verzoek Z/24/000123, document 0001", "Author:          Gemeente Krimpenerwaard",
+                     "Subject:         Openbaarmaking", "Creator:         Sluitsteen",
+                     "CreationDate:    Fri Mar  1 11:00:00 2024 UTC", "Page size:       595.276 x 841.89 pts (A4)",
+                     "PDF version:     1.5"] {
+            #expect(info.contains(line), "pdfinfo lacks \(line)")
+        }
+    }
+
+    @Test func aLongMailRunsOverPagesAndALongRedactionIsCutIntoLines() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let paragraph = "De raad besluit het bestemmingsplan vast te stellen, met inachtneming van de zienswijzen. "
+        let secret = (1...60).map { "geheimwoord\($0)" }.joined(separator: " ")
+        var body = String(repeating: paragraph, count: 40) + "\n\n" + secret + "\n\n" + String(repeating: paragraph, count: 40)
+        body += "\nEinde van het bericht."
+        let start = body.unicodeScalars.count - "\nEinde van het bericht.".unicodeScalars.count
+            - 2 * "\n\n".count - secret.unicodeScalars.count - String(repeating: paragraph, count: 40).unicodeScalars.count
+        let mail = MailDocument(documentID: "0002", requestNumber: "Z/24/000123", from: "a@b.nl", to: "c@d.nl",
+                                date: "1 maart 2024", subject: "Lang", body: body,
+                                redactions: [Redaction(field: .body, start: start, end: start + secret.unicodeScalars.count,
+                                                       ground: "5.1.2i")])
+        let rendered = try MailPDFRenderer().render(mail, info: Self.info)
+        #expect(rendered.pageCount >= 2)
+        let url = folder.appendingPathComponent("0002.pdf")
+        try rendered.data.write(to: url)
+        let text = try PDFTools.text(of: url)
+        #expect(!text.contains("geheimwoord"))
+        #expect(text.components(separatedBy: "5.1.2i").count - 1 >= 2, "the redaction is one box wider than a line")
+        #expect(text.contains("Pagina \(rendered.pageCount) van \(rendered.pageCount)"))
+        #expect(text.contains("Einde van het bericht."))
+        #expect(text.components(separatedBy: "Woo-verzoek Z/24/000123").count - 1 == rendered.pageCount)
+    }
+
+    @Test(arguments: [
+        Redaction(field: .body, start: 5, end: 5, ground: "5.1.2e"),
+        Redaction(field: .body, start: -1, end: 3, ground: "5.1.2e"),
+        Redaction(field: .subject, start: 0, end: 999, ground: "5.1.2e"),
+        Redaction(field: .attachmentName(7), start: 0, end: 1, ground: "5.1.2e"),
+    ])
+    func aRedactionOutsideItsFieldIsRefused(redaction: Redaction) throws {
+        var mail = Self.mail()
+        mail.redactions = [redaction]
+        #expect {
+            try MailPDFRenderer().render(mail, info: Self.info)
+        } throws: { error in
+            guard case .invalidRedaction(let document, _, let start, let end, _) = error as? PDFProductionError else { return false }
+            return document == "0001" && start == redaction.start && end == redaction.end
+        }
+    }
+
+    @Test func overlappingRedactionsBecomeOneBoxWithBothGrounds() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var mail = Self.mail()
+        let body = mail.body
+        mail.redactions = [Self.span("Uw BSN 111222333", in: body, .body, "5.1.2e"), Self.span("111222333 staat", in: body, .body, "5.1.1d")]
+        let url = folder.appendingPathComponent("0001.pdf")
+        try MailPDFRenderer().render(mail, info: Self.info).data.write(to: url)
+        let text = try PDFTools.text(of: url)
+        #expect(text.contains("5.1.2e, 5.1.1d"))
+        #expect(!text.contains("111222333") && !text.contains("staat in ons") && !text.contains("Uw BSN"))
+    }
+
+    @Test func redactionsCountUnicodeScalarsAndSurviveLineEnds() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // "é" as e + combining acute (two scalars), an emoji flag (two scalars), CR LF line ends.
+        let body = "Cafe\u{301} \u{1F1F3}\u{1F1F1} Zoë Brandsma\r\nwoont in Lekkerkerk.\r\n"
+        let start = body.unicodeScalars.count - "Zoë Brandsma\r\nwoont in Lekkerkerk.\r\n".unicodeScalars.count
+        var mail = Self.mail()
+        mail.body = body
+        mail.redactions = [Redaction(field: .body, start: start, end: start + "Zoë Brandsma".unicodeScalars.count, ground: "5.1.2e")]
+        let url = folder.appendingPathComponent("0001.pdf")
+        let rendered = try MailPDFRenderer().render(mail, info: Self.info)
+        try rendered.data.write(to: url)
+        let text = try PDFTools.text(of: url)
+        #expect(!text.contains("Zoë") && !text.contains("Brandsma"))
+        #expect(text.contains("woont in Lekkerkerk."))
+    }
+
+    @Test func charactersOutsideDejaVuAreCounted() throws {
+        var mail = Self.mail()
+        mail.redactions = []
+        mail.body = "Zie bijlage: 市政府 的 决定"
+        #expect(try MailPDFRenderer().render(mail, info: Self.info).unknownGlyphs == 6)
+    }
+
+    @Test func withoutDejaVuTheFontsAreMissing() throws {
+        let empty = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: empty) }
+        #expect(throws: PDFProductionError.fontsMissing(path: empty.appendingPathComponent("DejaVuSans.ttf").path)) {
+            try MailPDFRenderer(fontDirectory: empty.path).render(Self.mail(), info: Self.info)
+        }
+    }
 }
