@@ -85,8 +85,8 @@ public struct PDFAttachmentRedactor: Sendable {
     public func text(of pdf: Data, name: String) throws(PDFProductionError) -> PDFText {
         let scratch = try ScratchFolder(file: name)
         let input = try scratch.write(pdf, to: "input.pdf", file: name)
-        let pageCount = try inspect(input, in: scratch, name: name)
-        return try readText(input, pageCount: pageCount, in: scratch, name: name)
+        let rotations = try inspect(input, in: scratch, name: name)
+        return try readText(input, rotations: rotations, in: scratch, name: name)
     }
 
     /// Redacts `pdf`: the image-only PDF with every redaction painted over, its ground in the box. `info` is written
@@ -95,8 +95,8 @@ public struct PDFAttachmentRedactor: Sendable {
         throws(PDFProductionError) -> RedactedPDF {
         let scratch = try ScratchFolder(file: name)
         let input = try scratch.write(pdf, to: "input.pdf", file: name)
-        let pageCount = try inspect(input, in: scratch, name: name)
-        let text = try readText(input, pageCount: pageCount, in: scratch, name: name)
+        let rotations = try inspect(input, in: scratch, name: name)
+        let text = try readText(input, rotations: rotations, in: scratch, name: name)
         let boxes = try Self.boxes(for: redactions, in: text, name: name)
         let pdftoppm = try tool("pdftoppm", package: "poppler-utils", name: name)
         let typesetter = try Typesetter(fontDirectory: fontDirectory)
@@ -130,7 +130,7 @@ public struct PDFAttachmentRedactor: Sendable {
             cairo_set_source_surface(cairo, image, 0, 0)
             cairo_paint(cairo)
         }
-        return RedactedPDF(data: data, pageCount: pageCount, boxes: boxes, resolution: dpi)
+        return RedactedPDF(data: data, pageCount: text.pages.count, boxes: boxes, resolution: dpi)
     }
 
     /// Turns an Office document into PDF with LibreOffice (headless, in a private scratch folder and profile).
@@ -173,11 +173,12 @@ public struct PDFAttachmentRedactor: Sendable {
         return found
     }
 
-    /// The page count, from pdfinfo; an encrypted or unreadable file is refused.
-    func inspect(_ input: URL, in scratch: ScratchFolder, name: String) throws(PDFProductionError) -> Int {
+    /// Each page's rotation, from pdfinfo; an encrypted or unreadable file is refused.
+    func inspect(_ input: URL, in scratch: ScratchFolder, name: String) throws(PDFProductionError) -> [Int] {
         let pdfinfo = try tool("pdfinfo", package: "poppler-utils", name: name)
         let report = scratch.url.appendingPathComponent("pdfinfo.txt")
-        let run = pdfinfo.run(["-enc", "UTF-8", input.path], in: scratch.url, output: report, timeout: timeout)
+        let run = pdfinfo.run(["-enc", "UTF-8", "-f", "1", "-l", "999999999", input.path], in: scratch.url, output: report,
+                              timeout: timeout)
         let lines = ((try? String(contentsOf: report, encoding: .utf8)) ?? "").split(separator: "\n")
         func value(_ key: String) -> String? {
             lines.first { $0.hasPrefix(key + ":") }.map { $0.dropFirst(key.count + 1).trimmingCharacters(in: .whitespaces) }
@@ -193,23 +194,30 @@ public struct PDFAttachmentRedactor: Sendable {
         guard let pages = value("Pages").flatMap({ Int($0) }), pages > 0 else {
             throw .cannotRedactReliably(file: name, reason: "poppler finds no pages in it")
         }
-        return pages
+        // "Page    1 rot:   90", one line a page.
+        let rotations = lines.filter { $0.hasPrefix("Page ") && $0.contains(" rot:") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        guard rotations.count == pages else {
+            throw .cannotRedactReliably(file: name, reason: "poppler counts \(pages) pages but describes \(rotations.count)")
+        }
+        return rotations
     }
 
     /// The text layer, from pdftotext; it must have as many pages as pdfinfo counted.
-    func readText(_ input: URL, pageCount: Int, in scratch: ScratchFolder, name: String) throws(PDFProductionError) -> PDFText {
+    func readText(_ input: URL, rotations: [Int], in scratch: ScratchFolder, name: String) throws(PDFProductionError) -> PDFText {
         let pdftotext = try tool("pdftotext", package: "poppler-utils", name: name)
         let output = scratch.url.appendingPathComponent("words.tsv")
         let run = pdftotext.run(["-tsv", "-enc", "UTF-8", input.path, output.path], in: scratch.url, timeout: timeout)
         guard !run.timedOut, run.status == 0, let tsv = try? String(contentsOf: output, encoding: .utf8),
-              let text = PDFText(tsv: tsv) else {
+              var text = PDFText(tsv: tsv) else {
             let why = run.timedOut ? "it took longer than \(timeout)" : Self.firstLine(run.errorOutput, or: "unreadable output")
             throw .cannotRedactReliably(file: name, reason: "poppler cannot read its text (\(why))")
         }
-        guard text.pages.count == pageCount else {
-            throw .cannotRedactReliably(file: name, reason: "poppler counts \(pageCount) pages but reads text on "
+        guard text.pages.count == rotations.count else {
+            throw .cannotRedactReliably(file: name, reason: "poppler counts \(rotations.count) pages but reads text on "
                                         + "\(text.pages.count)")
         }
+        text.rotate(rotations)
         return text
     }
 

@@ -6,9 +6,11 @@ import Foundation
 /// a form feed). Redactions of an attachment point into `text` by Unicode scalar offsets, or name a text to find.
 public struct PDFText: Sendable, Hashable {
     public struct Page: Sendable, Hashable {
-        /// The page's size in points, as poppler lays it out (rotation applied).
+        /// The page's size in points as it is shown (its rotation applied), the frame its words' boxes are in.
         public var width: Double
         public var height: Double
+        /// The page's rotation in degrees (0, 90, 180 or 270), as the PDF asks viewers to turn it.
+        public var rotation: Int
     }
 
     /// A word: its page (from 0), its line (counted over the whole document), its box in points from the page's
@@ -49,7 +51,7 @@ public struct PDFText: Sendable, Hashable {
             switch level {
             case 1:
                 if !pages.isEmpty { append("\u{0C}") }
-                pages.append(Page(width: width, height: height))
+                pages.append(Page(width: width, height: height, rotation: 0))
                 linesOnPage = 0
             case 4:
                 line += 1
@@ -72,6 +74,16 @@ public struct PDFText: Sendable, Hashable {
         self.text = String(text)
         self.pages = pages
         self.words = words
+    }
+
+    /// Sets the pages' rotations (from pdfinfo): pdftotext gives a turned page's size unturned but its words'
+    /// boxes in the page as it is shown.
+    mutating func rotate(_ rotations: [Int]) {
+        for (index, rotation) in rotations.enumerated() where pages.indices.contains(index) {
+            let turn = ((rotation % 360) + 360) % 360
+            pages[index].rotation = turn
+            if turn == 90 || turn == 270 { (pages[index].width, pages[index].height) = (pages[index].height, pages[index].width) }
+        }
     }
 
     /// The words a span of `text` touches.

@@ -52,18 +52,42 @@ struct PDFAttachmentRedactorTests {
         #expect(info.contains("Beeld-PDF"))
 
         // The boxes are in the pixels: dark where the words were (the white ground label aside), not elsewhere.
-        for box in redacted.boxes {
-            let share = try TestPDF.darkShare(of: url, page: box.page + 1, dpi: 100, x: box.x, y: box.y, width: box.width,
-                                              height: box.height)
-            #expect(share > 0.75, "box \(box) is \(share) dark")
-            let before = try TestPDF.darkShare(of: folder.appendingPathComponent("aanvraag.pdf"), page: box.page + 1,
-                                               dpi: 100, x: box.x, y: box.y, width: box.width, height: box.height)
-            #expect(before < 0.5, "the original is already dark at \(box)")
-        }
+        try expectCovered(redacted, original: folder.appendingPathComponent("aanvraag.pdf"), result: url)
         let kept = try #require(text.words.first { text.text.unicodeScalars[
             text.text.unicodeScalars.index(text.text.unicodeScalars.startIndex, offsetBy: $0.start)] == "B" && $0.page == 1 })
         let share = try TestPDF.darkShare(of: url, page: 2, dpi: 100, x: kept.x, y: kept.y, width: kept.width, height: kept.height)
         #expect(share < 0.5, "the unredacted word is covered (\(share))")
+    }
+
+    /// Every box is dark in the result and was not in the original (the same place on the page as it is shown).
+    func expectCovered(_ redacted: RedactedPDF, original: URL, result: URL) throws {
+        for box in redacted.boxes {
+            let share = try TestPDF.darkShare(of: result, page: box.page + 1, dpi: 100, x: box.x, y: box.y, width: box.width,
+                                              height: box.height)
+            #expect(share > 0.75, "box \(box) is \(share) dark")
+            let before = try TestPDF.darkShare(of: original, page: box.page + 1, dpi: 100, x: box.x, y: box.y,
+                                               width: box.width, height: box.height)
+            #expect(before < 0.5, "the original is already dark at \(box)")
+        }
+    }
+
+    @Test func turnedPagesAreRedactedWhereTheWordsAreShown() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try attachment(in: folder)
+        let turned = folder.appendingPathComponent("gedraaid.pdf")
+        _ = try PDFTools.run("qpdf", [folder.appendingPathComponent("aanvraag.pdf").path, "--rotate=+90:1", "--rotate=180:2",
+                                      turned.path])
+        let redacted = try PDFAttachmentRedactor().redact(pdf: try Data(contentsOf: turned), name: "gedraaid.pdf", redactions: [
+            PDFRedaction(.text("111222333"), ground: "5.1.1d"), PDFRedaction(.text("NL91ABNA0417164300"), ground: "5.1.2e"),
+        ], info: Self.info)
+        #expect(redacted.boxes.map(\.page) == [0, 0, 1])
+        let url = folder.appendingPathComponent("gedraaid-gelakt.pdf")
+        try redacted.data.write(to: url)
+        let info = String(decoding: try PDFTools.run("pdfinfo", ["-f", "1", "-l", "2", url.path]).output, as: UTF8.self)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(info.contains("Page 1 size: 842 x 595 pts (A4) Page 1 rot: 0 Page 2 size: 595 x 842 pts (A4) Page 2 rot: 0"))
+        try expectCovered(redacted, original: turned, result: url)
     }
 
     @Test func textLayerWordsAndOffsets() throws {
