@@ -75,6 +75,24 @@ struct MailPDFRendererTests {
         #expect(try MailPDFRenderer().render(Self.mail(), info: later).data != first.data)
     }
 
+    /// Results collected from several threads (test only).
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        private var values: [Int: Data] = [:]
+        func set(_ index: Int, _ data: Data) { lock.withLock { values[index] = data } }
+        var all: [Int: Data] { lock.withLock { values } }
+    }
+
+    @Test func renderingOnSeveralThreadsAtOnceGivesTheSameBytes() throws {
+        let serial = try MailPDFRenderer().render(Self.mail(), info: Self.info).data
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 8) { index in
+            if let rendered = try? MailPDFRenderer().render(Self.mail(), info: Self.info) { results.set(index, rendered.data) }
+        }
+        #expect(results.all.count == 8)
+        #expect(results.all.values.allSatisfy { $0 == serial })
+    }
+
     @Test func fontsAreEmbeddedAndTheInfoIsWritten() throws {
         let folder = try PDFTools.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -90,6 +90,16 @@ struct PDFAttachmentRedactorTests {
         try expectCovered(redacted, original: turned, result: url)
     }
 
+    @Test func redactingTwiceGivesTheSameBytes() throws {
+        let folder = try PDFTools.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try attachment(in: folder)
+        let redactions = [PDFRedaction(.text("111222333"), ground: "5.1.1d")]
+        let first = try PDFAttachmentRedactor().redact(pdf: original, name: "a.pdf", redactions: redactions, info: Self.info)
+        let second = try PDFAttachmentRedactor().redact(pdf: original, name: "a.pdf", redactions: redactions, info: Self.info)
+        #expect(first.data == second.data)
+    }
+
     @Test func textLayerWordsAndOffsets() throws {
         let folder = try PDFTools.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -27,7 +27,7 @@ enum PDFTools {
         process.executableURL = find(name)
         process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("sls-pdf-test-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
