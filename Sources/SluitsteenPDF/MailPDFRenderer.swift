@@ -95,6 +95,8 @@ private final class MailPage {
     let mail: MailDocument
     var blocks: [Block] = []
     var placed: [PlacedLine] = []
+    /// The placed lines by block and line number (where the boxes go).
+    var linesOfBlock: [Int: [Int: PlacedLine]] = [:]
     var rules: [(page: Int, y: Double)] = []
     var pageCount = 1
     var unknownGlyphs = 0
@@ -172,13 +174,12 @@ private final class MailPage {
             }
         }
         pageCount = page + 1
+        for line in placed { linesOfBlock[line.block, default: [:]][line.line.index] = line }
     }
 
     func draw(page: Int, on cairo: OpaquePointer) {
         drawFrame(page: page, on: cairo)
         cairo_set_source_rgb(cairo, 0, 0, 0)
-        var linesOfBlock: [Int: [Int: PlacedLine]] = [:]
-        for line in placed { linesOfBlock[line.block, default: [:]][line.line.index] = line }
         for line in placed where line.page == page {
             let block = blocks[line.block]
             let baseline = line.top + (line.line.baseline - line.line.top)

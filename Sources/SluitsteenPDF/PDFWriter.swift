@@ -7,11 +7,12 @@ import SluitsteenSupport
 /// depends on the clock (the creation date comes from the input), so that the same drawing gives the same bytes.
 ///
 /// What cairo (Debian 12: 1.16) writes, and what it cannot: a PDF 1.5 file (1.4 and 1.5 are the only versions
-/// 1.16 offers; 1.6 and 1.7 came with cairo 1.17.6) with subset, embedded TrueType fonts (as CID fonts with a
-/// ToUnicode map, so the text can be searched and copied) and an Info dictionary (Title, Author, Subject, Keywords,
-/// Creator, CreationDate; Producer is always "cairo 1.16.0 (https://cairographics.org)"). It cannot write an XMP
-/// metadata stream, an output intent with an ICC profile, or a trailer ID, which PDF/A-2b requires, and its dates
-/// lack the "D:" prefix; so the files are not PDF/A, and claim nothing of it.
+/// 1.16 offers; later cairo releases add 1.6 and 1.7) with the fonts embedded as TrueType subsets (simple fonts for
+/// Latin text, CID fonts for other characters), each with a ToUnicode map so the text can be searched and copied,
+/// and an Info dictionary (Title, Author, Subject, Keywords, Creator, CreationDate; Producer is always
+/// "cairo 1.16.0 (https://cairographics.org)"). It cannot write an XMP metadata stream, an output intent with an ICC
+/// profile, or a trailer ID, which PDF/A-2b requires, and the dates it is given lack the "D:" prefix (readers such
+/// as poppler accept them); so the files are not PDF/A, and claim nothing of it.
 enum PDFWriter {
     /// The bytes cairo writes, collected through its stream callback.
     private final class Sink {
