@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "SluitsteenExport", targets: ["SluitsteenExport"]),
         .library(name: "SluitsteenVerify", targets: ["SluitsteenVerify"]),
         .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
+        .library(name: "SluitsteenPDF", targets: ["SluitsteenPDF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +50,10 @@ let package = Package(
             name: "COpenSSLCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSluitsteenSystem"),
+        // cairo writes the PDFs, pango lays out their text (pangocairo's flags carry cairo, pango and fontconfig).
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
 
         // Shared machinery (no other Sluitsteen target): locked values, parallel map, the pipeline stages, file
         // descriptors, errno text, HTML/JSON/CSV text, the calendar.
@@ -98,6 +103,9 @@ let package = Package(
                 "SluitsteenXML", "SluitsteenHashing", "SluitsteenSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
+        // Disclosure PDFs (Woo): mails rendered with redactions burned in, PDF and Office attachments redacted as
+        // page images (poppler's and LibreOffice's command-line tools).
+        .target(name: "SluitsteenPDF", dependencies: ["CCairo", "SluitsteenSupport"]),
         // The front door: `sluitsteen serve` (OpenID Connect sign-in, sessions, route authorisation, pages).
         .target(
             name: "SluitsteenWeb",
@@ -142,6 +150,7 @@ let package = Package(
         .testTarget(
             name: "SluitsteenWebTests",
             dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
+        .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
     ],
     swiftLanguageModes: [.v6]
 )
