@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "SluitsteenExport", targets: ["SluitsteenExport"]),
         .library(name: "SluitsteenVerify", targets: ["SluitsteenVerify"]),
         .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
+        .library(name: "SluitsteenWoo", targets: ["SluitsteenWoo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -110,11 +111,16 @@ let package = Package(
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]),
+        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data).
+        .target(
+            name: "SluitsteenWoo", dependencies: ["SluitsteenSupport"],
+            resources: [.copy("Resources/woo-grounds.json")]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
+                "SluitsteenWoo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -142,6 +148,8 @@ let package = Package(
         .testTarget(
             name: "SluitsteenWebTests",
             dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
+        // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )
