@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+import Testing
+@testable import SluitsteenWoo
+
+/// The labelled set under `Labelled/`: realistic Dutch municipal mails and notes written for this test (texts/),
+/// with every sensitive item marked (labels.json, made from annotated/ by make_labels.py) and the settings the
+/// organisation would give (settings.json). See Labelled/README.md for what is labelled and what is not.
+struct LabelledSet {
+    struct Label: Decodable, Hashable {
+        var file: String
+        var start: Int
+        var end: Int
+        var kind: String
+        var text: String
+        var group: String?
+    }
+
+    struct Settings: Decodable {
+        var ownDomains: [String]
+        var staff: [String]
+        var keyPersons: [String]
+        var redactStaffNames: Bool
+    }
+
+    static let directory: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Labelled")
+
+    let texts: [(name: String, text: String)]
+    let labels: [Label]
+    let settings: RecogniserSettings
+
+    init() throws {
+        let dir = LabelledSet.directory
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("texts").path)
+            .filter { $0.hasSuffix(".txt") }.sorted()
+        texts = try names.map { ($0, try String(contentsOf: dir.appendingPathComponent("texts/\($0)"), encoding: .utf8)) }
+        labels = try JSONDecoder().decode([Label].self, from: Data(contentsOf: dir.appendingPathComponent("labels.json")))
+        let s = try JSONDecoder().decode(Settings.self, from: Data(contentsOf: dir.appendingPathComponent("settings.json")))
+        settings = RecogniserSettings(
+            ownDomains: s.ownDomains,
+            staff: s.staff.map { StaffMember(name: $0, isKeyPerson: false) } + s.keyPersons.map { StaffMember(name: $0, isKeyPerson: true) },
+            redactStaffNames: s.redactStaffNames)
+    }
+}
+
+/// Precision and recall of one kind.
+struct Score {
+    var labelled = 0
+    var suggested = 0
+    var exact = 0
+    /// Labels whose every scalar lies inside some suggestion (of any kind): what redaction needs.
+    var covered = 0
+
+    var precision: Double { suggested == 0 ? 1 : Double(exact) / Double(suggested) }
+    var recall: Double { labelled == 0 ? 1 : Double(exact) / Double(labelled) }
+    var coverage: Double { labelled == 0 ? 1 : Double(covered) / Double(labelled) }
+}
+
+@Suite("The labelled set: precision and recall per kind")
+struct LabelledSetTests {
+    /// Floors chosen after measuring (see the table this test prints); a change that lowers a figure below its
+    /// floor fails here.
+    static let floors: [SuggestionKind: (precision: Double, recall: Double)] = [
+        .bsn: (1.0, 1.0), .iban: (1.0, 1.0), .phone: (0.95, 0.95), .email: (1.0, 1.0), .address: (0.9, 0.8),
+        .plate: (1.0, 1.0), .kvk: (1.0, 0.9), .birthdate: (1.0, 0.9), .name: (0.9, 0.5),
+    ]
+
+    @Test("every label's text is the text at its offsets")
+    func labelsAgreeWithTexts() throws {
+        let set = try LabelledSet()
+        let byName = Dictionary(uniqueKeysWithValues: set.texts.map { ($0.name, Array($0.text.unicodeScalars)) })
+        #expect(set.texts.count >= 40)
+        for label in set.labels {
+            let scalars = try #require(byName[label.file], "labels.json names \(label.file), which is not in texts/")
+            #expect(label.start >= 0 && label.start < label.end && label.end <= scalars.count)
+            #expect(String(String.UnicodeScalarView(scalars[label.start..<label.end])) == label.text, "\(label.file) \(label.start)")
+            #expect(SuggestionKind(rawValue: label.kind) != nil, "unknown kind \(label.kind)")
+        }
+    }
+
+    @Test("precision and recall per kind are at or above their floors")
+    func precisionAndRecall() throws {
+        let set = try LabelledSet()
+        let recognisers = try Recognisers(settings: set.settings)
+        var scores: [SuggestionKind: Score] = [:]
+        var nameGroups: [String: (labelled: Int, found: Int)] = [:]
+        var misses: [String] = []
+        for (name, text) in set.texts {
+            let suggestions = recognisers.suggestions(in: text)
+            let labels = set.labels.filter { $0.file == name }
+            let suggested = Set(suggestions.map { "\($0.start)-\($0.end)-\($0.kind.rawValue)" })
+            let labelled = Set(labels.map { "\($0.start)-\($0.end)-\($0.kind)" })
+            for s in suggestions {
+                scores[s.kind, default: Score()].suggested += 1
+                if labelled.contains("\(s.start)-\(s.end)-\(s.kind.rawValue)") {
+                    scores[s.kind, default: Score()].exact += 1
+                } else {
+                    misses.append("extra   \(name) \(s.kind.rawValue) \(s.start)-\(s.end) \(s.text.debugDescription)")
+                }
+            }
+            for l in labels {
+                let kind = try #require(SuggestionKind(rawValue: l.kind))
+                scores[kind, default: Score()].labelled += 1
+                if suggestions.contains(where: { $0.start <= l.start && $0.end >= l.end }) { scores[kind, default: Score()].covered += 1 }
+                let found = suggested.contains("\(l.start)-\(l.end)-\(l.kind)")
+                if let group = l.group { nameGroups[group, default: (0, 0)].labelled += 1; if found { nameGroups[group]!.found += 1 } }
+                if !found { misses.append("missed  \(name) \(l.kind) \(l.start)-\(l.end) \(l.text.debugDescription)") }
+            }
+        }
+        print(LabelledSetTests.table(scores, nameGroups: nameGroups, texts: set.texts.count))
+        if ProcessInfo.processInfo.environment["SLUITSTEEN_WOO_DETAILS"] != nil { print(misses.sorted().joined(separator: "\n")) }
+        for kind in SuggestionKind.allCases {
+            let score = scores[kind] ?? Score()
+            let floor = try #require(LabelledSetTests.floors[kind])
+            #expect(score.labelled >= 5, "too few \(kind.rawValue) labels to measure")
+            #expect(score.precision >= floor.precision, "\(kind.rawValue) precision \(score.precision)")
+            #expect(score.recall >= floor.recall, "\(kind.rawValue) recall \(score.recall)")
+        }
+    }
+
+    static func table(_ scores: [SuggestionKind: Score], nameGroups: [String: (labelled: Int, found: Int)], texts: Int) -> String {
+        func pct(_ x: Double) -> String { String(format: "%5.1f%%", x * 100) }
+        var lines = ["Labelled set: \(texts) texts. Exact = same start, end and kind; covered = inside any suggestion.",
+                     "kind       labels  suggested  exact  precision  recall  covered"]
+        var total = Score()
+        for kind in SuggestionKind.allCases {
+            let s = scores[kind] ?? Score()
+            total.labelled += s.labelled; total.suggested += s.suggested; total.exact += s.exact; total.covered += s.covered
+            lines.append(kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: " %6d  %9d  %5d", s.labelled, s.suggested, s.exact)
+                + "     \(pct(s.precision))  \(pct(s.recall))  \(pct(s.coverage))")
+        }
+        lines.append("all       " + String(format: " %6d  %9d  %5d", total.labelled, total.suggested, total.exact)
+            + "     \(pct(total.precision))  \(pct(total.recall))  \(pct(total.coverage))")
+        for (group, g) in nameGroups.sorted(by: { $0.key < $1.key }) {
+            lines.append("name recall, \(group): \(g.found)/\(g.labelled) = \(pct(Double(g.found) / Double(max(1, g.labelled))))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
