@@ -23,7 +23,9 @@ enum AddressRecogniser {
         if isOrganisationBox(before: i, in: t) { return [] }
         let street = street(before: i, in: t)
         let number = houseNumber(after: postcodeEnd, in: t)
-        let placeAfter = t.isBlank(postcodeEnd) && t.isUpper(postcodeEnd + 1) || t.isBlank(postcodeEnd) && t.isBlank(postcodeEnd + 1) && t.isUpper(postcodeEnd + 2)
+        var place = postcodeEnd
+        while t.isBlank(place), place - postcodeEnd < 2 { place += 1 }
+        let placeAfter = place > postcodeEnd && t.isUpper(place)
         // "2024 EN 2025": a four-digit number after a weak pair is a year, not a house number.
         let houseNumberSupports = number.map { t.digitRun($0.start) - $0.start < 4 } ?? false
         if weakPairs.contains(letters), !labelled, street == nil, !placeAfter, !houseNumberSupports { return [] }

@@ -10,7 +10,8 @@ enum KvKRecogniser {
         let label = NumberLabel.before(i, in: t)
         guard label == .kvk || (label == .none && NumberLabel.kvkAfter(end, in: t)) else { return nil }
         if t.amountBefore(i) || t.amountAfter(end) { return nil }
-        return Candidate(start: i, end: end, kind: .kvk, note: "KvK-nummer (van een eenmanszaak of persoon: lakken; van een rechtspersoon: openbaar)")
+        return Candidate(start: i, end: end, kind: .kvk,
+                         note: "KvK-nummer (van een eenmanszaak of persoon: lakken; van een rechtspersoon: openbaar)")
     }
 
     private static func read(at i: Int, in t: ScalarText) -> Int? {

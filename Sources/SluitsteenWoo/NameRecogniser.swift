@@ -55,7 +55,8 @@ struct NameRecogniser {
         if redactStaff {
             for words in staffForms { forms[ScalarText.hash(words[0]), default: []].append(Form(words: words, isKeyPerson: false)) }
         }
-        triggers = Set(forms.keys).union([NameRecogniser.titles, NameRecogniser.relations, NameRecogniser.labels].joined().map(ScalarText.hash))
+        let contextWords = [NameRecogniser.titles, NameRecogniser.relations, NameRecogniser.labels].joined()
+        triggers = Set(forms.keys).union(contextWords.map(ScalarText.hash))
     }
 
     // MARK: Matching
@@ -72,7 +73,7 @@ struct NameRecogniser {
         // A registered name (the longest form that fits).
         var best: (form: Form, end: Int)?
         for form in forms[ScalarText.hash(first.word)] ?? [] where form.words.count <= tokens.count {
-            guard zip(form.words, tokens).allSatisfy({ $0 == $1.word && ($1.capitalised || NameRecogniser.isParticle($0)) }) else { continue }
+            guard NameRecogniser.fits(form.words, tokens) else { continue }
             let end = tokens[form.words.count - 1].end
             if best == nil || end > best!.end { best = (form, end) }
         }
@@ -83,7 +84,8 @@ struct NameRecogniser {
         }
         if NameRecogniser.titles.contains(first.word) || NameRecogniser.relations.contains(first.word) {
             guard let phrase = NameRecogniser.phrase(tokens, from: 1, skippingWords: false) else { return nil }
-            let note = NameRecogniser.titles.contains(first.word) ? "naam van een persoon (na aanhef)" : "naam van een persoon (na \(first.word))"
+            let isTitle = NameRecogniser.titles.contains(first.word)
+            let note = isTitle ? "naam van een persoon (na aanhef)" : "naam van een persoon (na \(first.word))"
             return Match(candidates: judge(phrase, note: note).map { [$0] } ?? [], skipTo: phrase.end)
         }
         return nil
@@ -125,7 +127,7 @@ struct NameRecogniser {
             if remark {
                 let close: UInt32 = t.is(next, "(") ? 0x29 : 0x3E
                 var j = next + 1
-                while j < t.count, t[j] != close, !t.isLineBreak(j) { j += 1 }
+                while j < t.count, j - next < 200, t[j] != close, !t.isLineBreak(j) { j += 1 }
                 guard t[j] == close else { break }
                 next = j + 1
                 while t.isBlank(next) { next += 1 }
@@ -185,13 +187,11 @@ struct NameRecogniser {
             if let candidates = known[hash] {
                 let tokens = NameRecogniser.tokens(from: i, in: t, limit: 8)
                 // A key person's name here is theirs, whatever else matches.
-                let isKey = (forms[hash] ?? []).contains { form in
-                    form.isKeyPerson && form.words.count <= tokens.count && zip(form.words, tokens).allSatisfy { $0 == $1.word }
-                }
-                let best = candidates.filter { $0.count <= tokens.count && zip($0, tokens).allSatisfy { $0 == $1.word && ($1.capitalised || NameRecogniser.isParticle($0)) } }
-                    .max { $0.count < $1.count }
+                let isKey = (forms[hash] ?? []).contains { $0.isKeyPerson && NameRecogniser.fits($0.words, tokens) }
+                let best = candidates.filter { NameRecogniser.fits($0, tokens) }.max { $0.count < $1.count }
                 if !isKey, let best {
-                    out.append(Candidate(start: i, end: tokens[best.count - 1].end, kind: .name, note: "naam van een persoon (elders in de tekst genoemd)"))
+                    out.append(Candidate(start: i, end: tokens[best.count - 1].end, kind: .name,
+                                         note: "naam van een persoon (elders in de tekst genoemd)"))
                 }
             }
             i = max(wordEnd, i + 1)
@@ -318,6 +318,12 @@ struct NameRecogniser {
     ]
 
     static func isParticle(_ word: String) -> Bool { particles.contains(word) }
+
+    /// Whether the words of a name (lowercase) start `tokens`: the same words, and capitalised where the name's word
+    /// is not a tussenvoegsel ("Bakker" is a name, "bakker" a trade).
+    static func fits(_ words: [String], _ tokens: [Token]) -> Bool {
+        words.count <= tokens.count && zip(words, tokens).allSatisfy { $0 == $1.word && ($1.capitalised || isParticle($0)) }
+    }
 
     /// One word of a name as written in the text.
     struct Token {

@@ -7,7 +7,9 @@ import Testing
 enum WooCLI {
     static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url = url.deletingLastPathComponent() }
+        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+            url = url.deletingLastPathComponent()
+        }
         return url
     }()
     static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")

@@ -38,7 +38,8 @@ struct WooCommand: ParsableCommand {
         func run() throws {
             let settings = RecogniserSettings(
                 ownDomains: list(ownDomains),
-                staff: staff.map { StaffMember(name: $0, isKeyPerson: false) } + keyPersons.map { StaffMember(name: $0, isKeyPerson: true) },
+                staff: staff.map { StaffMember(name: $0, isKeyPerson: false) }
+                    + keyPersons.map { StaffMember(name: $0, isKeyPerson: true) },
                 redactStaffNames: !noStaffNames)
             let recognisers = try attempt { try Recognisers(settings: settings) }
             let text = try attempt { try TextFile.read(file) }
