@@ -14,14 +14,14 @@ enum AddressRecogniser {
         guard t.isASCIILetter(j), t.isASCIILetter(j + 1), !t.isLetter(j + 2), !t.isDigit(j + 2) || j == i + 4 else { return [] }
         let letters = t.string(j, j + 2)
         let labelled = t.wordsBefore(i, limit: 20).first.map { $0 == "postcode" || $0 == "pc" } ?? false
-        let upper = t.isUpper(j) && t.isUpper(j + 1)
-        guard upper || (labelled && t.isLower(j) && t.isLower(j + 1)) else { return [] }
         guard !["SA", "SD", "SS"].contains(letters.uppercased()) else { return [] }
         guard t.endsToken(j + 2) || t.isDigit(j + 2) else { return [] }
         let postcodeEnd = j + 2
-
         if isOrganisationBox(before: i, in: t) { return [] }
         let street = street(before: i, in: t)
+        // Written in lower case only after the word postcode or a street with house number.
+        let upper = t.isUpper(j) && t.isUpper(j + 1)
+        guard upper || ((labelled || street != nil) && t.isLower(j) && t.isLower(j + 1)) else { return [] }
         let number = houseNumber(after: postcodeEnd, in: t)
         var place = postcodeEnd
         while t.isBlank(place), place - postcodeEnd < 2 { place += 1 }
@@ -71,7 +71,11 @@ enum AddressRecogniser {
         let digitsEnd = t.digitRun(k)
         guard digitsEnd - k <= 5 else { return nil }
         var e = digitsEnd
-        if t.isASCIILetter(e), !t.isLetter(e + 1) {
+        if t.isBlank(e), t.matchesFolded("bis", at: e + 1), !t.isAlnum(e + 4) {
+            e += 4
+        } else if t.matchesFolded("bis", at: e), !t.isAlnum(e + 3) {
+            e += 3
+        } else if t.isASCIILetter(e), !t.isLetter(e + 1) {
             e += 1
         } else if t.is(e, "-"), t.isAlnum(e + 1) {
             var f = e + 1
@@ -81,6 +85,70 @@ enum AddressRecogniser {
             e += 2
         }
         return t.endsToken(e) ? e : nil
+    }
+
+    /// Endings of Dutch street names ("Dorpsstraat", "Lekdijk", "Prinses Margrietlaan", "Oosteinde").
+    static let streetEndings: [String] = [
+        "straat", "weg", "laan", "plein", "dijk", "kade", "gracht", "singel", "dreef", "hof", "pad", "steeg", "plantsoen",
+        "markt", "haven", "wal", "erf", "boulevard", "allee", "einde", "broek",
+    ]
+
+    /// Words after a number that make it a quantity, a time or a date rather than a house number.
+    static let notHouseNumbers: Set<String> = [
+        "km", "m", "meter", "kilometer", "uur", "jaar", "maanden", "weken", "dagen", "minuten", "min", "procent", "keer",
+        "x", "cm", "ha", "woningen", "huizen", "bomen", "parkeerplaatsen", "mensen", "bewoners", "januari", "februari",
+        "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december", "jan", "feb",
+        "mrt", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "nov", "dec",
+    ]
+
+    /// Titles in street names, after which tussenvoegsels may follow ("Burgemeester van Stamstraat").
+    private static let streetTitles: Set<String> = [
+        "burgemeester", "prins", "prinses", "koning", "koningin", "graaf", "gravin", "dokter", "generaal", "admiraal",
+        "pastoor", "jonkheer", "hertog", "president", "professor", "kapitein", "pater", "ridder", "baron", "wethouder",
+    ]
+
+    /// Capitalised words that start a sentence, not a street name ("Langs de Lekdijk 48 …").
+    private static let sentenceWords: Set<String> = [
+        "ik", "mijn", "wij", "we", "onze", "ons", "uw", "zie", "naar", "voor", "via", "langs", "tot", "vanaf", "richting",
+        "met", "door", "na", "om", "zijn", "haar", "hun", "deze", "die", "dit", "dat", "een", "waar", "hier", "daar",
+        "adres", "woonadres", "locatie", "bij", "aan", "op", "in", "over", "uit",
+    ]
+
+    /// A street with house number where no postcode follows: capitalised words (and tussenvoegsels), the last of
+    /// which ends like a street name, then the house number (`woont aan de Kerkweg 7a`, `Prinses Margrietlaan 7`).
+    static func streetWithNumber(at i: Int, in t: ScalarText) -> Candidate? {
+        // First the shape, without making strings: up to four words, then a blank and a digit.
+        var shape = i
+        for n in 0..<5 {
+            guard n < 4, t.isLetter(shape) else { return nil }
+            shape = t.letterRun(shape)
+            while (t.is(shape, "-") || t.is(shape, "'")) && t.isLetter(shape + 1) { shape = t.letterRun(shape + 1) }
+            guard t.isBlank(shape) else { return nil }
+            shape += 1
+            if t.isDigit(shape) { break }
+        }
+        var k = i
+        for n in 0..<4 {
+            guard t.isLetter(k) else { return nil }
+            var end = t.letterRun(k)
+            while (t.is(end, "-") || t.is(end, "'")) && t.isLetter(end + 1) { end = t.letterRun(end + 1) }
+            let word = t.lowercased(k, end)
+            if n == 0, !t.isUpper(k) || sentenceWords.contains(word) || notStreets.contains(word) || NameRecogniser.titles.contains(word) {
+                return nil
+            }
+            // Tussenvoegsels only in names after a title ("Burgemeester van Stamstraat"), not after a person's name
+            // ("mevrouw Hoogerwerf van Dorpsstraat 18").
+            if !t.isUpper(k) { guard particles.contains(word), streetTitles.contains(t.lowercased(i, t.letterRun(i))) else { return nil } }
+            guard t.isBlank(end) else { return nil }
+            if t.isUpper(k), t.isDigit(end + 1), streetEndings.contains(where: { word.hasSuffix($0) }) {
+                guard let numberEnd = numberWithAddition(at: end + 1, in: t) else { return nil }
+                if let next = t.wordsAfter(numberEnd, limit: 14).first, notHouseNumbers.contains(next) { return nil }
+                if t.is(numberEnd, "%") || t.is(numberEnd, ":") { return nil }
+                return Candidate(start: i, end: numberEnd, kind: .address, note: "straat en huisnummer")
+            }
+            k = end + 1
+        }
+        return nil
     }
 
     /// Whether the lines after the line break at `lineBreak` are an address: street and number, then a postcode.
@@ -145,7 +213,7 @@ enum AddressRecogniser {
         // The house number token, then the words of the street name before it.
         var a = numberEnd
         while a > 0, t.isAlnum(a - 1) || t.is(a - 1, "-") { a -= 1 }
-        if a + 1 == numberEnd, t.isUpper(a), t.isBlank(a - 1), t.isDigit(a - 2) {  // "12 A"
+        if a + 1 == numberEnd && t.isUpper(a) || t.lowercased(a, numberEnd) == "bis", t.isBlank(a - 1), t.isDigit(a - 2) {  // 12 A, 12 bis
             a -= 1
             while a > 0, t.isDigit(a - 1) { a -= 1 }
         }

@@ -22,7 +22,7 @@ enum BSNRecogniser {
         case .other, .iban, .kvk, .phone: return nil
         case .bsn, .none: break
         }
-        if t.amountBefore(i) || t.amountAfter(end) { return nil }
+        if t.amountBefore(i) || t.amountAfter(end) || t.followsIBANStart(i) { return nil }
         // 123.456.789 is how amounts and counts are written; only a label makes it a BSN.
         if separator == 0x2E, label != .bsn, t.digitRun(i) - i == 3 { return nil }
         return Candidate(start: i, end: end, kind: .bsn, note: "BSN (elfproef klopt)")

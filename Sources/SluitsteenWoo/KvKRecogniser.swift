@@ -9,7 +9,7 @@ enum KvKRecogniser {
         guard let end = read(at: i, in: t), t.endsToken(end) else { return nil }
         let label = NumberLabel.before(i, in: t)
         guard label == .kvk || (label == .none && NumberLabel.kvkAfter(end, in: t)) else { return nil }
-        if t.amountBefore(i) || t.amountAfter(end) { return nil }
+        if t.amountBefore(i) || t.amountAfter(end) || t.followsIBANStart(i) { return nil }
         return Candidate(start: i, end: end, kind: .kvk,
                          note: "KvK-nummer (van een eenmanszaak of persoon: lakken; van een rechtspersoon: openbaar)")
     }

@@ -55,7 +55,7 @@ struct NameRecogniser {
         if redactStaff {
             for words in staffForms { forms[ScalarText.hash(words[0]), default: []].append(Form(words: words, isKeyPerson: false)) }
         }
-        let contextWords = [NameRecogniser.titles, NameRecogniser.relations, NameRecogniser.labels].joined()
+        let contextWords = [NameRecogniser.titles, NameRecogniser.relations, NameRecogniser.labels, ["t"]].joined()
         triggers = Set(forms.keys).union(contextWords.map(ScalarText.hash))
     }
 
@@ -68,6 +68,14 @@ struct NameRecogniser {
         guard triggers.contains(t.hash(i, wordEnd)) else { return nil }
         let word = t.lowercased(i, wordEnd)
         if NameRecogniser.labels.contains(word), let label = afterLabel(at: i, wordEnd: wordEnd, in: t) { return label }
+        if word == "t" {  // "t.n.v. F. Kaya": ten name van, before the account holder
+            guard t.matchesFolded("t.n.v.", at: i) else { return nil }
+            var k = i + 6
+            while t.isBlank(k) { k += 1 }
+            guard let phrase = NameRecogniser.phrase(NameRecogniser.tokens(from: k, in: t, limit: 8), from: 0, skippingWords: false)
+            else { return nil }
+            return Match(candidates: judge(phrase, note: "naam van een persoon (tenaamstelling)").map { [$0] } ?? [], skipTo: phrase.end)
+        }
         let tokens = NameRecogniser.tokens(from: i, in: t, limit: 8)
         guard let first = tokens.first else { return nil }
         // A registered name (the longest form that fits).
@@ -97,13 +105,14 @@ struct NameRecogniser {
     private func afterLabel(at i: Int, wordEnd: Int, in t: ScalarText) -> Match? {
         var before = i - 1
         while t.isBlank(before) { before -= 1 }
-        guard before < 0 || t.isLineBreak(before) || t.is(before, ",") || t.is(before, ";") || t.is(before, "(") else { return nil }
+        guard before < 0 || t.isLineBreak(before) || t.is(before, ",") || t.is(before, ";") || t.is(before, "(") || t.is(before, ">")
+        else { return nil }
         var colon = wordEnd
-        for _ in 0..<3 {
-            while t.isBlank(colon) { colon += 1 }
+        for _ in 0..<3 {  // "Naam aanvrager:", "Ouder 1:", "Ouder/verzorger:"
+            while t.isBlank(colon) || t.is(colon, "/") { colon += 1 }
             if t.is(colon, ":") { break }
-            guard t.isLetter(colon) else { return nil }
-            colon = t.letterRun(colon)
+            guard t.isLetter(colon) || t.isDigit(colon) else { return nil }
+            colon = t.isLetter(colon) ? t.letterRun(colon) : t.digitRun(colon)
         }
         guard t.is(colon, ":") else { return nil }
         let label = t.folded(i, colon).trimmingSpaces
@@ -111,6 +120,10 @@ struct NameRecogniser {
         var found: [Candidate] = []
         var k = colon + 1
         var end = colon + 1
+        // The value may start on the next line ("Aan de ouders van:" above the name).
+        while t.isBlank(k) { k += 1 }
+        if t.is(k, "\r") { k += 1 }
+        if t.is(k, "\n") { k += 1 }
         for _ in 0..<12 {
             while t.isBlank(k) { k += 1 }
             let tokens = NameRecogniser.tokens(from: k, in: t, limit: 10)
@@ -118,8 +131,9 @@ struct NameRecogniser {
             var next = phrase.end
             while t.isBlank(next) { next += 1 }
             let remark = t.is(next, "(") || t.is(next, "<")
-            let ends = remark || t.is(next, ",") || t.is(next, ";") || t.isLineBreak(next) || next >= t.count || t.is(next, ")")
-                || t.matchesFolded("en ", at: next) || t.is(next, ".") && !t.isLetter(next + 1)
+            let column = next - phrase.end >= 3 || t.is(phrase.end, "\t")  // the next field of a form, in columns
+            let ends = remark || column || t.is(next, ",") || t.is(next, ";") || t.isLineBreak(next) || next >= t.count
+                || t.is(next, ")") || t.matchesFolded("en ", at: next) || t.is(next, ".") && !t.isLetter(next + 1)
             guard ends else { break }
             if let c = judge(phrase, note: "naam van een persoon (na \(label):)") { found.append(c) }
             end = phrase.end
@@ -203,7 +217,8 @@ struct NameRecogniser {
     /// off, or an organisation's.
     private func judge(_ phrase: Phrase, note: String) -> Candidate? {
         let surname = NameRecogniser.surname(of: phrase.words)
-        if keyForms.contains(phrase.words) || keySurnames.contains(surname) { return nil }
+        // A surname alone ("de heer Koster") may be a key person's; with a first name or initials it is compared whole.
+        if keyForms.contains(phrase.words) || surname == phrase.words && keySurnames.contains(surname) { return nil }
         if phrase.words.contains(where: { word in NameRecogniser.organisationWords.contains { word.hasSuffix($0) } }) { return nil }
         let isStaff = staffForms.contains(phrase.words) || staffSurnames.contains(surname)
         if isStaff, !redactStaff { return nil }
@@ -241,7 +256,7 @@ struct NameRecogniser {
         for token in tokens[min(k, tokens.count)...] {
             if isParticle(token.word) && !token.isInitial {
                 words.append(token.word)
-            } else if token.capitalised, !functionWords.contains(token.word), !titles.contains(token.word) {
+            } else if token.capitalised, !functionWords.contains(token.word), !titles.contains(token.word), !token.isStreet {
                 words.append(token.word)
                 if !token.isInitial {
                     end = token.end
@@ -282,6 +297,7 @@ struct NameRecogniser {
         "collega", "buurman", "buurvrouw", "dochter", "zoon", "moeder", "vader", "broer", "zus", "zwager", "schoonzoon",
         "schoondochter", "schoonmoeder", "schoonvader", "echtgenote", "echtgenoot", "cliënt", "cliënte", "kleinzoon",
         "kleindochter", "oom", "tante", "opa", "oma", "vriend", "vriendin", "mentor", "architect", "gezin", "kind",
+        "vrouw", "ene",
     ]
 
     /// Labels after which names follow (`Naam:`, `Melder:`, mail headers, lists of those present).
@@ -291,6 +307,8 @@ struct NameRecogniser {
         "vader", "echtgenote", "echtgenoot", "initiatiefnemer", "gemachtigde", "behandelaar", "consulent",
         "klantmanager", "casemanager", "aanwezig", "afwezig", "notulist", "van", "aan", "cc", "bcc", "from", "to",
         "afzender", "geadresseerde", "ontvanger", "medewerker", "leerling", "getuige", "contact", "begeleider",
+        "voorzitter", "penningmeester", "secretaris", "bestuurslid", "directeur", "kind", "ouder", "gezinslid",
+        "opgesteld", "auteur",
     ]
 
     /// Words in a label that make it about something other than a name ("Adres contactpersoon:").
@@ -333,6 +351,10 @@ struct NameRecogniser {
         var word: String
         var capitalised: Bool
         var isInitial: Bool
+        /// A blank and a digit follow: a street with its house number ("Dorpsstraat 18") if it ends like a street.
+        var beforeNumber = false
+
+        var isStreet: Bool { beforeNumber && capitalised && AddressRecogniser.streetEndings.contains { word.hasSuffix($0) } }
     }
 
     /// The words from `i` on, at most `limit`: separated by one or two blanks, or by nothing after an initial
@@ -362,7 +384,8 @@ struct NameRecogniser {
                     break  // the end of a sentence
                 }
             }
-            out.append(Token(start: k, end: e, word: word, capitalised: capitalised, isInitial: isInitial))
+            out.append(Token(start: k, end: e, word: word, capitalised: capitalised, isInitial: isInitial,
+                             beforeNumber: t.isBlank(e) && t.isDigit(e + 1)))
             var b = next
             while t.isBlank(b), b - next < 3 { b += 1 }
             guard b - next <= 2, b > next || isInitial else { break }

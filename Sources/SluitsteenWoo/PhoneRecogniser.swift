@@ -57,7 +57,7 @@ enum PhoneRecogniser {
             }
         }
         guard let (end, national) = best, t.endsToken(end) else { return nil }
-        if looksLikeDate(groups, in: t) || t.amountBefore(i) || t.amountAfter(end) { return nil }
+        if looksLikeDate(groups, in: t) || t.amountBefore(i) || t.amountAfter(end) || t.followsIBANStart(i) { return nil }
         switch NumberLabel.before(i, in: t) {
         case .other, .bsn, .kvk, .iban: return nil
         case .phone, .none: break

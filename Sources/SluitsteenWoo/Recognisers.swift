@@ -68,6 +68,7 @@ public struct Recognisers: Sendable {
             } else {
                 if let m = IBANRecogniser.match(at: i, in: t) { found.append(m) }
                 if t.isUpper(i), let m = PlateRecogniser.match(at: i, in: t) { found.append(m) }
+                if t.isUpper(i), let m = AddressRecogniser.streetWithNumber(at: i, in: t) { found.append(m) }
                 if let m = names.match(at: i, in: t) {
                     found += m.candidates
                     i = max(i + 1, m.skipTo)

@@ -107,7 +107,7 @@ struct ScalarText {
     /// Characters that join two alphanumeric runs into one token (`Z-2024-0815`, `12.500`, `12,50`, `a/b`, `x@y`).
     @inline(__always) func isJoiner(_ i: Int) -> Bool {
         switch self[i] {
-        case 0x2D, 0x2E, 0x2F, 0x5F, 0x40, 0x2C, 0x2010, 0x2011: return true  // - . / _ @ , and Unicode hyphens
+        case 0x2D, 0x2E, 0x2F, 0x5F, 0x40, 0x2C, 0x2010, 0x2011, 0x2013: return true  // - . / _ @ , hyphens, en dash
         default: return false
         }
     }
@@ -182,6 +182,19 @@ struct ScalarText {
     /// The words (lowercase letters only) on the same line after `i`, nearest first, at most `limit` characters on.
     func wordsAfter(_ i: Int, limit: Int = 25) -> [String] {
         return folded(i, lineEnd(i, limit: limit)).split(separator: " ").map(String.init)
+    }
+
+    /// Whether the two groups before `i` start an IBAN ("NL26 BNGH 0285 …"): a number there is part of an account
+    /// number, also when the IBAN's check digits are wrong.
+    func followsIBANStart(_ i: Int) -> Bool {
+        var j = i - 1
+        guard isBlank(j) else { return false }
+        j -= 1
+        var n = 0
+        while n < 4, self[j] < 0x80, isAlnum(j) { j -= 1; n += 1 }
+        guard n == 4, isBlank(j) else { return false }
+        j -= 1
+        return isDigit(j) && isDigit(j - 1) && isASCIILetter(j - 2) && isASCIILetter(j - 3) && !isAlnum(j - 4)
     }
 
     /// Whether an amount marker stands right before `i` (€, EUR, euro, ƒ, $, with at most one space between).

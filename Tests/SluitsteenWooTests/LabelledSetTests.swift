@@ -59,11 +59,12 @@ struct Score {
 
 @Suite("The labelled set: precision and recall per kind")
 struct LabelledSetTests {
-    /// Floors chosen after measuring (see the table this test prints); a change that lowers a figure below its
-    /// floor fails here.
+    /// Floors over all texts, set after measuring (the table this test prints): a few points under the figures
+    /// measured, so that a change that loses more fails here. Names in running text without a clue (a form of
+    /// address, a label, a signature) are not found, hence the lower floor for name recall.
     static let floors: [SuggestionKind: (precision: Double, recall: Double)] = [
-        .bsn: (1.0, 1.0), .iban: (1.0, 1.0), .phone: (0.95, 0.95), .email: (1.0, 1.0), .address: (0.9, 0.8),
-        .plate: (1.0, 1.0), .kvk: (1.0, 0.9), .birthdate: (1.0, 0.9), .name: (0.9, 0.5),
+        .bsn: (0.95, 0.95), .iban: (0.95, 0.95), .phone: (0.95, 0.95), .email: (0.95, 0.95), .address: (0.95, 0.9),
+        .plate: (0.95, 0.95), .kvk: (0.95, 0.9), .birthdate: (0.95, 0.9), .name: (0.95, 0.8),
     ]
 
     @Test("every label's text is the text at its offsets")
@@ -115,7 +116,8 @@ struct LabelledSetTests {
         return (scores, nameGroups, texts, misses)
     }
 
-    /// Files `h01`… were written after the recognisers were tuned on the others: reported apart, as a check.
+    /// Files `h01`… were written after the recognisers were built on the others: reported apart, as a check (see
+    /// Labelled/README.md for what was changed after each held-out batch was first measured).
     static func isHeldOut(_ name: String) -> Bool { name.hasPrefix("h") }
 
     @Test("precision and recall per kind are at or above their floors")

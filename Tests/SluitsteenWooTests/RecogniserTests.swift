@@ -56,7 +56,7 @@ struct IBANTests {
     }
 
     @Test("in text, with or without spaces", arguments: [
-        ("IBAN NL18 INGB 3028 8553 48 t.n.v. J. Bos", ["iban:NL18 INGB 3028 8553 48"]),
+        ("IBAN NL18 INGB 3028 8553 48 t.n.v. J. Bos", ["iban:NL18 INGB 3028 8553 48", "name:J. Bos"]),
         ("rekening NL06BUNQ5239201011.", ["iban:NL06BUNQ5239201011"]),
         ("Belgische rekening BE45 7886 6311 2221", ["iban:BE45 7886 6311 2221"]),
         ("DE16 6300 5813 3015 6495 85", ["iban:DE16 6300 5813 3015 6495 85"]),
@@ -150,6 +150,20 @@ struct AddressTests {
         #expect(try spans("Burgemeester van Stamstraat 3-B\n2931 BR  Lekkerkerk")
                     == ["address:Burgemeester van Stamstraat 3-B", "address:2931 BR"])
         #expect(try spans("Zie bijlage 2\n2922 AB Krimpen") == ["address:2922 AB"])
+    }
+
+    @Test("street and number without a postcode, by the street name's ending", arguments: [
+        ("Zij woont aan de Kerkweg 7a in Lekkerkerk.", ["address:Kerkweg 7a"]),
+        ("bij Prinses Margrietlaan 12 bis", ["address:Prinses Margrietlaan 12 bis"]),
+        ("Burgemeester van Stamstraat 3 is verkocht", ["address:Burgemeester van Stamstraat 3"]),
+        ("Mevrouw Hoogerwerf van Dorpsstraat 18 belde", ["name:Hoogerwerf", "address:Dorpsstraat 18"]),
+        ("de bermen langs de Lekdijk 48 km lang", []),         // a quantity
+        ("Dorpsstraat 12 mei: bewonersavond", []),             // a date
+        ("de woningen aan de Lekdijk 100–120", []),            // a range of numbers
+        ("Langs de Lekdijk staan 3 turbines.", []),
+    ])
+    func streetsByEnding(text: String, expected: [String]) throws {
+        #expect(try spans(text) == expected)
     }
 }
 
