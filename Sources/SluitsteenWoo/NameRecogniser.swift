@@ -7,9 +7,13 @@
 ///   tussenvoegsels in any case), and the first name alone (`Hoi Jan,`) unless a key person has it too or it is also
 ///   a common word. Key persons' names are never suggested, and a form a key person shares is dropped.
 /// - Anyone named where the text says a name follows: after a form of address (`de heer P. Jansen`, `mevrouw De
-///   Wit`), after a label (`Naam:`, `Melder:`, `Aanvrager:`, `Van:` and `Aan:` in mail headers, `Aanwezig:` lists),
-///   and alone on the line after a closing (`Met vriendelijke groet,`) — unless it is a key person's name, a staff
-///   member's while the setting is off, or an organisation's.
+///   Wit`) or a relation (`zijn dochter Mirjam`, `buurman Pronk`), after `t.n.v.`, after a label (`Naam:`,
+///   `Melder:`, `Van:` and `Aan:` in mail headers, `Aanwezig:` lists), alone on the line after a closing (`Met
+///   vriendelijke groet,`) or above an address — unless it is a key person's name, a staff member's while the
+///   setting is off, or an organisation's.
+/// - Every other occurrence in the same text of a name found so (``propagate(_:in:)``).
+///
+/// Names in running text without such a clue ("Elif was twee dagen afwezig") are not found.
 struct NameRecogniser {
     /// One written form of a registered name, as words in lowercase (`j.`, `de`, `ridder`).
     struct Form: Hashable {

@@ -4,8 +4,8 @@
 /// outside the organisation, postcodes and addresses, licence plates, KvK numbers, dates of birth and names.
 ///
 /// Pure and deterministic: the same text and settings give the same suggestions, ordered by start. Where spans
-/// overlap the longest is kept. One pass over the text, with bounded look-around at each token, so the time grows
-/// linearly with the text.
+/// overlap the longest is kept. One pass over the text (and one more for the names found in it), with bounded
+/// look-around at each token, so the time grows linearly with the text.
 public struct Recognisers: Sendable {
     public let settings: RecogniserSettings
     public let grounds: WooGrounds
