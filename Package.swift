@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "SluitsteenVerify", targets: ["SluitsteenVerify"]),
         .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
         .library(name: "SluitsteenPDF", targets: ["SluitsteenPDF"]),
+        .library(name: "SluitsteenWoo", targets: ["SluitsteenWoo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -118,11 +119,16 @@ let package = Package(
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]),
+        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data).
+        .target(
+            name: "SluitsteenWoo", dependencies: ["SluitsteenSupport"],
+            resources: [.copy("Resources/woo-grounds.json")]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
+                "SluitsteenWoo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -151,6 +157,8 @@ let package = Package(
             name: "SluitsteenWebTests",
             dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
+        // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )
