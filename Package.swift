@@ -102,8 +102,8 @@ let package = Package(
         .target(
             name: "SluitsteenWeb",
             dependencies: [
-                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenMIME", "SluitsteenXML",
-                "SluitsteenSupport",
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenDestroy", "SluitsteenIndex", "SluitsteenMIME",
+                "SluitsteenXML", "SluitsteenSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -141,7 +141,8 @@ let package = Package(
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
         .testTarget(
             name: "SluitsteenWebTests",
-            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
+            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy", "SluitsteenIngest",
+                           "SluitsteenDestroy", "SluitsteenSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
