@@ -133,6 +133,9 @@ enum TestUsers {
         .auditor: "sluitsteen-auditors", .beheerder: "sluitsteen-beheer",
     ]
 
+    /// Dora de Wit (P0010) with the roles div and archivaris.
+    static let bothApprovers = "dora-beide"
+
     /// The single-role user of `role`.
     static func user(_ role: Role) -> String { single.first { $0.role == role }!.user }
 
@@ -145,6 +148,10 @@ enum TestUsers {
                           "claims": ["name": s.user, "email": s.email, "email_verified": true,
                                      "groups": s.role.map { [group[$0]!] } ?? [String]()] as [String: Any]])
         }
+        // Dora de Wit holding both approving roles (to show that one person cannot approve a list twice).
+        users.append(["username": bothApprovers, "sub": "t-beide",
+                      "claims": ["name": "Dora de Wit", "email": "d.dewit@krimpenerwaard.example", "email_verified": true,
+                                 "groups": [group[.div]!, group[.archivaris]!]] as [String: Any]])
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-users-\(UUID().uuidString).json")
         try JSONSerialization.data(withJSONObject: ["users": users]).write(to: url)
         return url

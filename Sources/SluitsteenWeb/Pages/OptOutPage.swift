@@ -5,10 +5,11 @@ import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
 
-/// `/mijn-mail`: the employee's own opt-out (informatiebeleid, bijlage 3 punt 6). The mail captured in the last weeks
-/// of the policy's window (P10W) in the person's own personal mailboxes, each with the moment its window closes; while
-/// it is open a message can be marked private or informal, and the mark undone. After it closes the message is shown
-/// read-only, with the reason. Every view of the page is in the access log.
+/// `/mijn-mail`: the employee's own opt-out (informatiebeleid, bijlage 3 punt 6). The mail captured in the person's own
+/// personal mailboxes during the policy's window (P10W) back from now, each with the moment its window closes: while it
+/// is open a message can be marked private or informal, and the mark undone. Mail captured in the window before that,
+/// whose window has closed since, stays on the page read-only, with the reason. Every view of the page is in the access
+/// log.
 enum OptOutPage {
     static let pageSize = 50
 
@@ -31,11 +32,12 @@ enum OptOutPage {
     /// The person's own personal mailboxes.
     static func ownMailboxes(_ ctx: ArchiveContext) -> [String] { ctx.access.registers.personalMailboxes(of: ctx.person.personId) }
 
-    /// The earliest capture moment shown: the window's length back from now (days of a month or year counted long).
+    /// The earliest capture moment shown: twice the window's length back from now (days of a month or year counted
+    /// long, and an hour more for a change of summer time): the open windows, and those that closed in the last window.
     static func since(_ ctx: ArchiveContext) -> Int64 {
         let w = ctx.policy.policy.optOut.window
         let days = Int64(w.years * 366 + w.months * 31 + w.weeks * 7 + w.days)
-        return ctx.now.secondsSinceEpoch - days * 86_400 - 3600   // an hour more for a change of summer time
+        return ctx.now.secondsSinceEpoch - 2 * days * 86_400 - 3600
     }
 
     @Sendable static func show(_ req: WebRequest) async throws -> Response {
@@ -104,9 +106,9 @@ enum OptOutPage {
         let notice = Parts.notice(req.query("gedaan").flatMap { notices[$0] })
         let intro: HTML = """
             <p>Hieronder staat de mail die in de afgelopen \(window.weeks > 0 ? "\(window.weeks) weken" : window.iso) is vastgelegd in uw \
-            eigen mailbox(en): \(boxes.joined(separator: ", ")). Privé of informele mail kunt u binnen de termijn uitzonderen; die \
-            wordt dan na afloop van de termijn ongelezen uit het archief geschoond (informatiebeleid, bijlage 3 punt 6). Zakelijke \
-            mail moet u niet uitzonderen.</p>
+            eigen mailbox(en): \(boxes.joined(separator: ", ")), en de mail van de periode daarvoor, waarvan de termijn inmiddels is \
+            gesloten. Privé of informele mail kunt u binnen de termijn uitzonderen; die wordt dan na afloop van de termijn ongelezen \
+            uit het archief geschoond (informatiebeleid, bijlage 3 punt 6). Zakelijke mail moet u niet uitzonderen.</p>
             """
         let state: HTML
         if copies.isEmpty {
