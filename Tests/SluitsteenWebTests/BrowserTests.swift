@@ -26,11 +26,11 @@ struct BrowserTests {
         #expect(try service.audit(.signIn).first?.actor.hasPrefix("P0010 Dora de Wit") == true)
     }
 
-    /// Runs the Selenium script with the test virtualenv's Python and returns its JSON report.
-    static func runScript(_ arguments: [String]) throws -> [String: Any] {
+    /// Runs a Selenium script of Tests/Browser with the test virtualenv's Python and returns its JSON report.
+    static func runScript(_ arguments: [String], script: String = "signin_browser.py") throws -> [String: Any] {
         let process = Process()
         process.executableURL = Paths.python
-        process.arguments = [Paths.browser.appendingPathComponent("signin_browser.py").path] + arguments
+        process.arguments = [Paths.browser.appendingPathComponent(script).path] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

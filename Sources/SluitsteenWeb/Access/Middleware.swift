@@ -6,7 +6,7 @@ import SluitsteenArchive
 
 /// The headers every response carries, error pages included: a strict Content-Security-Policy (nothing may load but the
 /// service's own stylesheet and images, no script at all, forms post only to the service, and no page may be framed),
-/// and the headers that stop sniffing, referrers and caching. With an https public URL, HSTS too.
+/// and the headers that stop sniffing, referrers to other sites and caching. With an https public URL, HSTS too.
 ///
 /// A handler may give a response its own policy, only ever one of the two below: ``framingPagePolicy`` for the page
 /// that shows a mail's HTML part in a sandboxed frame, ``sandboxedMailPolicy`` for that frame's content.
@@ -44,7 +44,8 @@ struct SecurityHeaders: RouterMiddleware {
             response.headers[Self.frameOptions] = "DENY"
         }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // Not `no-referrer`: under it a browser sends `Origin: null` with a form, and the CSRF check refuses every form.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
