@@ -22,6 +22,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from browser_support import page_text, report, requests_made, sign_in, sign_out, start_browser
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -61,12 +62,15 @@ def optout(driver, wait, args):
     row = wait.until(EC.presence_of_element_located(
         (By.XPATH, f"//tr[td/a[contains(normalize-space(.), '{args.subject}')]]")))
     closes = row.find_elements(By.TAG_NAME, "td")[4].text
+    old_page = driver.find_element(By.TAG_NAME, "html")
     row.find_element(By.CSS_SELECTOR, "button[value=private]").click()
-    notice = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.bericht"))).text
-    row = driver.find_element(By.XPATH, f"//tr[td/a[contains(normalize-space(.), '{args.subject}')]]")
-    return {"notice": notice, "status": row.find_elements(By.TAG_NAME, "td")[5].text, "closes": closes,
-            "undo": bool(row.find_elements(By.XPATH, ".//button[normalize-space(.)='Ongedaan maken']")),
-            "console": console(driver, args.service)}
+    wait.until(EC.staleness_of(old_page))
+
+    def after(d):  # read in one go, again if the page was still being replaced
+        row = d.find_element(By.XPATH, f"//tr[td/a[contains(normalize-space(.), '{args.subject}')]]")
+        return {"notice": d.find_element(By.CSS_SELECTOR, "p.bericht").text, "status": row.find_elements(By.TAG_NAME, "td")[5].text,
+                "undo": bool(row.find_elements(By.XPATH, ".//button[normalize-space(.)='Ongedaan maken']"))}
+    return dict(wait.until(after), closes=closes, console=console(driver, args.service))
 
 
 def approve(driver, wait, args):
@@ -80,12 +84,14 @@ def approve(driver, wait, args):
             outcomes.append({"user": user, "role": role, "button": False, "heading": driver.find_element(By.TAG_NAME, "h1").text})
             continue
         label = buttons[0].text
+        old_page = driver.find_element(By.TAG_NAME, "html")
         buttons[0].click()
-        heading = wait.until(EC.presence_of_element_located((By.TAG_NAME, "h1")))
-        wait.until(lambda d: "/goedkeuren" in d.current_url or d.find_elements(By.CSS_SELECTOR, "p.bericht"))
-        notices = driver.find_elements(By.CSS_SELECTOR, "p.bericht")
-        outcomes.append({"user": user, "role": role, "button": True, "label": label, "heading": heading.text,
-                         "notice": notices[0].text if notices else None, "page": page_text(driver)[:400]})
+        wait.until(EC.staleness_of(old_page))
+
+        def after(d):  # read in one go, again if the page was still being replaced
+            notices = d.find_elements(By.CSS_SELECTOR, "p.bericht")
+            return {"heading": d.find_element(By.TAG_NAME, "h1").text, "notice": notices[0].text if notices else None}
+        outcomes.append(dict(wait.until(after), user=user, role=role, button=True, label=label, page=page_text(driver)[:400]))
     driver.get(f"{args.service}/vernietigingslijsten/{args.list}")
     facts = {dt.text: dd.text for dt, dd in zip(driver.find_elements(By.CSS_SELECTOR, "dl.gegevens dt"),
                                                  driver.find_elements(By.CSS_SELECTOR, "dl.gegevens dd"))}
@@ -174,7 +180,7 @@ def main():
     profile = tempfile.mkdtemp(prefix="sluitsteen-chromium-")
     driver = start_browser(profile, performance=args.scenario == "hostile")
     try:
-        wait = WebDriverWait(driver, args.timeout)
+        wait = WebDriverWait(driver, args.timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
         outcome = {"read": read, "optout": optout, "approve": approve, "hostile": hostile}[args.scenario](driver, wait, args)
         report(dict(outcome, ok=True))
     except Exception as error:  # report what the browser shows, for the test's failure message

@@ -127,6 +127,30 @@ struct ArchivePagesTests {
             + "grond: mailbox van een lid van team Bestuur; reden: Voorbereiding van de nieuwjaarsreceptie"))
     }
 
+    @Test("A handler can only choose one of the service's own two content policies; anything else gets the default")
+    func onlyOwnPolicies() async throws {
+        func page(_ policy: String) -> WebHandler {
+            { req in
+                var response = req.page(title: "Proef", body: "<p>proef</p>")
+                response.headers[.contentSecurityPolicy] = policy
+                return response
+            }
+        }
+        let group = RouteGroup(name: "proef", routes: [
+            .get("/proef/los", access: .signedIn, handler: page("default-src *; script-src 'unsafe-inline'")),
+            .get("/proef/kader", access: .signedIn, handler: page(SecurityHeaders.sandboxedMailPolicy)),
+        ])
+        let service = try await TestService.start(routeGroups: [group])
+        defer { service.stop() }
+        let v = try await Visitor.signIn("dora", at: service)
+        let loose = try await v.get("/proef/los")
+        #expect(loose.header("Content-Security-Policy") == SecurityHeaders.contentSecurityPolicy)
+        #expect(loose.header("X-Frame-Options") == "DENY")
+        let frame = try await v.get("/proef/kader")
+        #expect(frame.header("Content-Security-Policy") == SecurityHeaders.sandboxedMailPolicy)
+        #expect(frame.header("X-Frame-Options") == "SAMEORIGIN")
+    }
+
     @Test("Attachment file names are made safe: no path, no control or format characters, no quotes; a fallback name")
     func safeNames() {
         #expect(MessagePage.safeFileName("../../etc/passwd", number: 1, isMessage: false) == "passwd")

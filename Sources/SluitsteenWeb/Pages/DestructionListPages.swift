@@ -125,11 +125,13 @@ enum DestructionListPages {
         ]
         if let from = l.executableFrom {
             let over = ctx.now >= from
-            facts.append("<dt>Uitvoerbaar vanaf</dt><dd>\(DutchText.time(from))\(over ? " (de bedenktijd is voorbij)" : " (bedenktijd loopt)")</dd>")
+            let state = over ? " (de bedenktijd is voorbij)" : " (bedenktijd loopt)"
+            facts.append("<dt>Uitvoerbaar vanaf</dt><dd>\(DutchText.time(from))\(state)</dd>")
         }
         if let sha = l.itemListSHA256 { facts.append("<dt>SHA-256 van de lijst</dt><dd><code>\(sha)</code></dd>") }
         if let closed = l.closedAt {
-            facts.append("<dt>Gesloten</dt><dd>\(DutchText.timestamp(closed)) door \(l.closedBy ?? "?")\(l.closeReason.map { ": \($0)" } ?? "")</dd>")
+            let why = l.closeReason.map { ": \($0)" } ?? ""
+            facts.append("<dt>Gesloten</dt><dd>\(DutchText.timestamp(closed)) door \(l.closedBy ?? "?")\(why)</dd>")
         }
         if let executed = l.executedAt {
             facts.append("<dt>Uitgevoerd</dt><dd>\(DutchText.timestamp(executed)) door \(l.executedBy ?? "?")</dd>")
@@ -161,7 +163,8 @@ enum DestructionListPages {
         }
         var actions: [HTML] = []
         if open {
-            for (role, approver) in approverRole.sorted(by: { $0.key < $1.key }) where ctx.roles.contains(role) && s.pendingRoles.contains(approver) {
+            let mine = approverRole.sorted { $0.key < $1.key }.filter { ctx.roles.contains($0.key) && s.pendingRoles.contains($0.value) }
+            for (_, approver) in mine {
                 actions.append("""
                     <form method="post" action="/vernietigingslijsten/\(l.id)/goedkeuren">\(ctx.csrf)\
                     <input type="hidden" name="rol" value="\(approver)">\
@@ -178,7 +181,8 @@ enum DestructionListPages {
         }
         let approvalList: HTML = approvals.isEmpty ? "<p>Nog geen.</p>" : "<ol>\(approvals)</ol>"
         let excludeHint: HTML = canExclude ? "<p>Haal een bericht van de lijst met een reden; dat kan tot de eerste goedkeuring.</p>" : HTML.empty
-        let actionSection: HTML = actions.isEmpty ? HTML.empty : "<section aria-labelledby=\"handelingen\"><h2 id=\"handelingen\">Handelingen</h2>\(actions)</section>"
+        let actionSection: HTML = actions.isEmpty ? HTML.empty
+            : "<section aria-labelledby=\"handelingen\"><h2 id=\"handelingen\">Handelingen</h2>\(actions)</section>"
         return ctx.page(title: "Vernietigingslijst \(l.id)", body: """
             \(Parts.demoBanner(ctx))\(Parts.notice(req.query("gedaan").flatMap { notices[$0] }))
             <dl class="gegevens">\(facts)</dl>

@@ -148,9 +148,8 @@ enum MessagePage {
         let due: HTML = d.dueDate.map { "<dt>Datum</dt><dd>\(DutchText.date($0))</dd>" } ?? HTML.empty
         let optOut: HTML = d.optOut.map { "<dt>Opt-out</dt><dd>\(DutchText.ground($0))</dd>" } ?? HTML.empty
         let window: HTML = d.window.map { "<dt>Opt-outtermijn tot</dt><dd>\(DutchText.time($0.closesAt))</dd>" } ?? HTML.empty
-        let held: HTML = f.heldBy.isEmpty ? HTML.empty : """
-            <dt>Woo-verzoek</dt><dd>\(f.holds.filter { f.heldBy.contains($0.id) }.map { "\($0.zaaknummer) (\($0.id))" }.joined(separator: ", "))</dd>
-            """
+        let requests = f.holds.filter { f.heldBy.contains($0.id) }.map { "\($0.zaaknummer) (\($0.id))" }.joined(separator: ", ")
+        let held: HTML = f.heldBy.isEmpty ? HTML.empty : "<dt>Woo-verzoek</dt><dd>\(requests)</dd>"
         let steps: [HTML] = d.steps.map { "<li>\($0.text(.dutch))</li>" }
         return """
             <section aria-labelledby="besluit"><h2 id="besluit">Besluit volgens het bewaarbeleid</h2>

@@ -176,8 +176,11 @@ enum OptOutPage {
         let w = windowIsOpen(ctx, copy)
         guard w.isOpen(at: ctx.now) else { throw closed(w) }
         let marked: Bool
-        do { marked = try RetentionStore(workspace: ctx.workspace).optOutMarks().contains { $0.mailbox == copy.mailbox && $0.messageId == copy.messageId } }
-        catch { throw ArchiveContext.unavailable("catalog-unreadable", "De uitzonderingen kunnen niet worden gelezen.") }
+        do {
+            marked = try RetentionStore(workspace: ctx.workspace).optOutMarks().contains { $0.mailbox == copy.mailbox && $0.messageId == copy.messageId }
+        } catch {
+            throw ArchiveContext.unavailable("catalog-unreadable", "De uitzonderingen kunnen niet worden gelezen.")
+        }
         guard !marked else {
             throw WebError(.conflict, reason: "optout-already-marked", title: "Al uitgezonderd",
                            explanation: "Dit bericht is al uitgezonderd. Maak de uitzondering eerst ongedaan als u de grond wilt wijzigen.")

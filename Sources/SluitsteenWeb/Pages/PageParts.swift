@@ -76,6 +76,11 @@ enum Parts {
         }.joined())
     }
 
+    /// A table's header row: one column header per name.
+    static func head(_ names: String...) -> HTML {
+        "<thead><tr>\(names.map { n -> HTML in "<th scope=\"col\">\(n)</th>" })</tr></thead>"
+    }
+
     /// A notice (role=status) after a change, or nothing.
     static func notice(_ text: String?) -> HTML {
         guard let text, !text.isEmpty else { return HTML.empty }

@@ -57,16 +57,16 @@ enum RegisterPages {
             \(Parts.demoBanner(ctx))
             <p>De registers die nu gelden (de laatste import). Wijzigen gaat met <code>sluitsteen register import</code>.</p>
             <h2 id="personen">Personen</h2>
-            <table aria-labelledby="personen"><thead><tr><th scope="col">Nummer</th><th scope="col">Naam</th><th scope="col">In dienst</th></tr></thead>
+            <table aria-labelledby="personen">\(Parts.head("Nummer", "Naam", "In dienst"))
             <tbody>\(people)</tbody></table>
             <h2 id="functies">Functies</h2>
-            <table aria-labelledby="functies"><thead><tr><th scope="col">Persoon</th><th scope="col">Functie</th><th scope="col">Periode</th></tr></thead>
+            <table aria-labelledby="functies">\(Parts.head("Persoon", "Functie", "Periode"))
             <tbody>\(roles)</tbody></table>
             <h2 id="mailboxen">Mailboxen</h2>
-            <table aria-labelledby="mailboxen"><thead><tr><th scope="col">Adres</th><th scope="col">Soort</th><th scope="col">Eigenaar</th></tr></thead>
+            <table aria-labelledby="mailboxen">\(Parts.head("Adres", "Soort", "Eigenaar"))
             <tbody>\(boxes)</tbody></table>
             <h2 id="goedkeurders">Goedkeurders van vernietigingslijsten</h2>
-            <table aria-labelledby="goedkeurders"><thead><tr><th scope="col">Persoon</th><th scope="col">Rol</th><th scope="col">Periode</th></tr></thead>
+            <table aria-labelledby="goedkeurders">\(Parts.head("Persoon", "Rol", "Periode"))
             <tbody>\(approvers)</tbody></table>
             <h2 id="teams">Teams</h2>
             \(teamTable)
@@ -104,7 +104,9 @@ enum RegisterPages {
                 """
         }
         func years(_ d: [Int: RetentionPlan.Tally]) -> [HTML] {
-            d.sorted { $0.key < $1.key }.map { "<tr><td>\($0.key)</td><td>\(DutchText.count($0.value.count))</td><td>\(DutchText.size($0.value.bytes))</td></tr>" }
+            d.sorted { $0.key < $1.key }.map {
+                "<tr><td>\($0.key)</td><td>\(DutchText.count($0.value.count))</td><td>\(DutchText.size($0.value.bytes))</td></tr>"
+            }
         }
         let notices: [HTML] = plan.notices.map { "<p class=\"melding\" role=\"note\">\($0)</p>" }
         let forecastNote: HTML = forecast
@@ -118,10 +120,10 @@ enum RegisterPages {
             <table aria-labelledby="klassen"><thead><tr><th scope="col">Klasse</th><th scope="col">Actie</th><th scope="col">Aantal</th>\
             <th scope="col">Omvang</th></tr></thead><tbody>\(rows)</tbody></table>
             <h2 id="vernietiging">Te vernietigen, per jaar</h2>
-            <table aria-labelledby="vernietiging"><thead><tr><th scope="col">Jaar</th><th scope="col">Aantal</th><th scope="col">Omvang</th></tr></thead>
+            <table aria-labelledby="vernietiging">\(Parts.head("Jaar", "Aantal", "Omvang"))
             <tbody>\(years(plan.destructionByYear))</tbody></table>
             <h2 id="overbrenging">Over te brengen, per jaar</h2>
-            <table aria-labelledby="overbrenging"><thead><tr><th scope="col">Jaar</th><th scope="col">Aantal</th><th scope="col">Omvang</th></tr></thead>
+            <table aria-labelledby="overbrenging">\(Parts.head("Jaar", "Aantal", "Omvang"))
             <tbody>\(years(plan.transferByYear))</tbody></table>
             """)
     }

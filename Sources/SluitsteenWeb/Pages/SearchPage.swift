@@ -104,7 +104,11 @@ enum SearchPage {
         default: problems.append("Kies bij bijlagen ‘ja’, ‘nee’ of niets.")
         }
         if !fields.hotspot.isEmpty {
-            if hotspots.contains(fields.hotspot) { query.hotspot = fields.hotspot } else { problems.append("Er is geen hotspot ‘\(fields.hotspot)’.") }
+            if hotspots.contains(fields.hotspot) {
+                query.hotspot = fields.hotspot
+            } else {
+                problems.append("Er is geen hotspot ‘\(fields.hotspot)’.")
+            }
         }
         if !fields.messageClass.isEmpty {
             if let c = MessageClass(rawValue: fields.messageClass) { query.messageClass = c } else { problems.append("Onbekende klasse.") }

@@ -58,9 +58,8 @@ enum WooPages {
                 \(DutchText.date(d.validTo))</td><td>\(name(d.grantedBy))</td><td>\(state)</td><td>\(revoke)</td></tr>
                 """
         }
-        let personOptions = Parts.options([("", "Kies een persoon")]
-            + people.filter { $0.id != ctx.person.personId && ($0.employedTo.map { $0 >= ctx.today } ?? true) }.map { ($0.id, "\($0.name) (\($0.id))") },
-            selected: nil)
+        let candidates = people.filter { $0.id != ctx.person.personId && ($0.employedTo.map { $0 >= ctx.today } ?? true) }
+        let personOptions = Parts.options([("", "Kies een persoon")] + candidates.map { ($0.id, "\($0.name) (\($0.id))") }, selected: nil)
         let requestOptions = Parts.options([("", "Kies een Woo-verzoek")]
             + holds.filter { $0.released == nil }.map { ($0.id, "\($0.zaaknummer) (\($0.id))") }, selected: nil)
         let holdTable: HTML = holdRows.isEmpty ? "<p>Er zijn geen Woo-verzoeken geregistreerd.</p>" : """
