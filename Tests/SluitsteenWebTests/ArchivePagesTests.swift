@@ -151,6 +151,23 @@ struct ArchivePagesTests {
         #expect(frame.header("X-Frame-Options") == "SAMEORIGIN")
     }
 
+    @Test("The policy is read once, and again when the workspace's policy file appears or changes")
+    func policyCache() throws {
+        let ws = try DemoArchive.make()
+        defer { try? FileManager.default.removeItem(at: ws.root) }
+        let cache = PolicyCache()
+        let shipped = try cache.current(ws)
+        let again = try cache.current(ws)
+        #expect(shipped.source.hasPrefix("shipped default") && again.source == shipped.source)
+        let text = try Policy.krimpenerwaardText()
+        try Data(text.utf8).write(to: ws.policyFile)
+        #expect(try cache.current(ws).source == ws.policyFile.path, "a new policy file is read")
+        let changed = text.replacingOccurrences(of: "bedenktijd = \"P7D\"", with: "bedenktijd = \"P14D\"")
+        #expect(changed != text)
+        try Data(changed.utf8).write(to: ws.policyFile)
+        #expect(try cache.current(ws).policy.destruction.bedenktijd.iso == "P14D", "a changed policy file is read again")
+    }
+
     @Test("Attachment file names are made safe: no path, no control or format characters, no quotes; a fallback name")
     func safeNames() {
         #expect(MessagePage.safeFileName("../../etc/passwd", number: 1, isMessage: false) == "passwd")

@@ -24,7 +24,7 @@ struct ArchiveContext: Sendable {
         self.person = person
         workspace = req.services.workspace
         now = Instant(workspace.clock.now())
-        do { policy = try PolicyInForce.resolve(explicit: nil, workspace: workspace) } catch {
+        do { policy = try req.services.policies.current(workspace) } catch {
             throw ArchiveContext.unavailable("policy-unreadable", "Het bewaarbeleid van het archief kan niet worden gelezen.")
         }
         do { access = try AccessStore(workspace: workspace).policy(policy.policy) } catch {
