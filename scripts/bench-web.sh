@@ -66,7 +66,7 @@ wait_port "$SPORT" || { echo "bench-web: the service did not start (see $OUT/ser
 COOKIE=$("$PY" Tests/Browser/session_cookie.py --service "http://127.0.0.1:$SPORT" --user mirjam)
 rss() { awk -v k="$1" '$1 == k":" {printf "%.0f MB", $2/1024}' "/proc/$SERVICE/status"; }
 note "== web service: $COPIES message copies (ids $FIRST..$LAST), wrk -t2 -c$CONNECTIONS -d${SECONDS_EACH}s from loopback, signed in as the Woo-coördinator"
-note "   RSS after start and sign-in: $(rss VmRSS)"
+note "   RSS after start and sign-in: $(rss VmRSS); load average of the machine before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # One wrk run: requests/s, p50, p99 (from --latency), non-2xx answers.
 bench() {

@@ -144,7 +144,7 @@ enum SearchPage {
             return ctx.page(title: "Zoeken", body: "\(Parts.demoBanner(ctx))\(scopeNote)\(form)")
         }
         let result: SearchResult
-        do { result = try ArchiveSearch(workspace: ctx.workspace, policy: ctx.policy.policy).run(query, scope: scope) } catch {
+        do { result = try ArchiveSearch(workspace: ctx.workspace, policy: ctx.policy.policy).runPaged(query, scope: scope) } catch {
             throw ArchiveContext.unavailable("search-failed", "Het zoeken in het archief is mislukt.")
         }
         return ctx.page(title: "Zoeken", body: """
