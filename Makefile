@@ -13,7 +13,7 @@ TEST_REQUIREMENTS := Tests/Browser/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_HOME ?= demo-archief
 
-.PHONY: deps schemas build release demo test bench clean
+.PHONY: deps schemas build release demo test bench bench-web clean
 
 ## deps: install the Debian packages Sluitsteen needs (only those missing), and the web service's test virtualenv
 ## (.venv-tests: the OpenID test provider and Selenium, pinned in Tests/Browser/requirements.txt; made anew when they change)
@@ -58,9 +58,15 @@ demo: schemas build
 test: build
 	@bash scripts/run-tests.sh
 
-## bench: benchmarks with generated data (figures printed at the end)
+## bench: benchmarks with generated data (figures printed at the end): ingest, plan, export, verify, and the web service
+## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps)
 bench: release
 	@bash scripts/bench.sh
+	@bash scripts/bench-web.sh
+
+## bench-web: only the web service under load (search and message view on 100,000 messages, wrk at 50 connections)
+bench-web: release
+	@bash scripts/bench-web.sh
 
 clean:
 	rm -rf .build $(DEMO_HOME) bench-out $(TEST_VENV)

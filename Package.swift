@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.0.0"),
+        // Hummingbird's own lifecycle package; the web tests stop their service gracefully through it.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // C shims: each C library is reached only through these and one Swift wrapper each.
@@ -111,8 +113,8 @@ let package = Package(
         .target(
             name: "SluitsteenWeb",
             dependencies: [
-                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenMIME", "SluitsteenXML",
-                "SluitsteenSupport",
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenDestroy", "SluitsteenIndex", "SluitsteenMIME",
+                "SluitsteenXML", "SluitsteenSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -155,7 +157,9 @@ let package = Package(
         .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
         .testTarget(
             name: "SluitsteenWebTests",
-            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
+            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy", "SluitsteenIngest",
+                           "SluitsteenDestroy", "SluitsteenSupport",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
         .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo"], exclude: ["Labelled"]),

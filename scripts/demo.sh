@@ -67,3 +67,12 @@ run verify "$HOME_DIR/overdracht" --report "$HOME_DIR/verificatie.html"
 run plan --as-of 2036-01-01
 run audit verify
 say "done: workspace $HOME_DIR — plan.html, hotspots.html, verificatie.html and documents/ (vernietigingslijst, verklaring)"
+cat <<SERVE
+
+The web service on this demo archive (README, "The web service"), with the local test OpenID provider; two terminals:
+  .venv-tests/bin/python Tests/Browser/oidc_provider.py --port 9400 --users Tests/Browser/demo-users.json \\
+      --client-id sluitsteen-demo --client-secret-file Fixtures/serve-demo.secret --redirect-uri http://127.0.0.1:8080/auth/callback
+  SLUITSTEEN_NOW=2036-01-06T09:00:00Z $BIN serve --home $HOME_DIR --listen 127.0.0.1:8080 --config Fixtures/serve-demo.toml
+Then open http://127.0.0.1:8080 and sign in as johan (medewerker), ellen (teammanager), mirjam (Woo-coördinator),
+fatima (gemachtigde), dora (DIV), arie (archivaris), pieter (auditor) or hendrik (beheerder). (make deps makes .venv-tests.)
+SERVE

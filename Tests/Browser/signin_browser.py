@@ -12,44 +12,13 @@ Only explicit waits (WebDriverWait), no sleeps.
 """
 
 import argparse
-import json
-import os
 import shutil
-import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
+from browser_support import report, start_browser
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
-
-CHROMIUM = os.environ.get("SLUITSTEEN_CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("SLUITSTEEN_CHROMEDRIVER", "/usr/bin/chromedriver")
-
-
-def report(obj, code=0):
-    print(json.dumps(obj, ensure_ascii=False), flush=True)
-    sys.exit(code)
-
-
-def start_browser(profile):
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-            report({"skip": f"{path} is missing (make deps installs Debian's chromium and chromium-driver)"})
-    options = Options()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-extensions", "--disable-background-networking", "--disable-sync", "--lang=nl-NL",
-                f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    try:
-        return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    except WebDriverException as error:
-        report({"skip": f"headless Chromium did not start: {str(error.msg or error).splitlines()[0]}"})
 
 
 def main():

@@ -10,7 +10,7 @@ struct BrowserTests {
     func signInInChromium() async throws {
         let service = try await TestService.start()
         defer { service.stop() }
-        let report = try Self.runScript(["--service", service.base, "--user", "dora"])
+        let report = try await Self.runScript(["--service", service.base, "--user", "dora"])
         if let skip = report["skip"] as? String { try Test.cancel("skipped: \(skip)") }
         #expect(report["ok"] as? Bool == true, "\(report)")
         #expect(report["heading"] as? String == "Welkom, Dora de Wit")
@@ -26,27 +26,36 @@ struct BrowserTests {
         #expect(try service.audit(.signIn).first?.actor.hasPrefix("P0010 Dora de Wit") == true)
     }
 
-    /// Runs the Selenium script with the test virtualenv's Python and returns its JSON report.
-    static func runScript(_ arguments: [String]) throws -> [String: Any] {
+    /// Runs a Selenium script of Tests/Browser with the test virtualenv's Python and returns its JSON report.
+    ///
+    /// The script drives a browser against the service in this process, so it is waited for on a thread of its own, not
+    /// on one of Swift concurrency's few threads: those run the service's handlers, and two browser tests blocking them
+    /// would leave the service unable to answer its browser.
+    static func runScript(_ arguments: [String], script: String = "signin_browser.py") async throws -> [String: Any] {
         let process = Process()
         process.executableURL = Paths.python
-        process.arguments = [Paths.browser.appendingPathComponent("signin_browser.py").path] + arguments
+        process.arguments = [Paths.browser.appendingPathComponent(script).path] + arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
+        let (data, errData, status) = await withCheckedContinuation { (done: CheckedContinuation<(Data, Data, Int32), Never>) in
+            Thread.detachNewThread {
+                let group = DispatchGroup()
+                nonisolated(unsafe) var errData = Data()
+                group.enter()
+                DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                done.resume(returning: (data, errData, process.terminationStatus))
+            }
+        }
         let text = String(decoding: data, as: UTF8.self)
         guard let line = text.split(separator: "\n").last,
               let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             let errors = String(String(decoding: errData, as: UTF8.self).suffix(1500))
-            Issue.record("the browser script printed no report (exit \(process.terminationStatus)): \(text.suffix(500)) \(errors)")
+            Issue.record("the browser script printed no report (exit \(status)): \(text.suffix(500)) \(errors)")
             return [:]
         }
         return object

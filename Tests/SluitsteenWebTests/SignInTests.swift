@@ -197,7 +197,7 @@ struct SignInTests {
             #expect(csp.contains("default-src 'none'"), "\(reply.url)")
             #expect(csp.contains("frame-ancestors 'none'"), "\(reply.url)")
             #expect(reply.header("X-Content-Type-Options") == "nosniff", "\(reply.url)")
-            #expect(reply.header("Referrer-Policy") == "no-referrer", "\(reply.url)")
+            #expect(reply.header("Referrer-Policy") == "same-origin", "\(reply.url)")
             for cookie in reply.setCookies {
                 cookies += 1
                 #expect(cookie.contains("HttpOnly"), "\(cookie)")

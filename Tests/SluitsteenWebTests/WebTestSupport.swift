@@ -7,6 +7,8 @@ import FoundationNetworking
 import Glibc
 #endif
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
@@ -74,7 +76,7 @@ final class TestProvider: @unchecked Sendable {
 
     /// Starts the provider for a service whose redirect URI is given; cancels the test (skip) when the test virtualenv
     /// is missing.
-    static func start(redirectURI: String) async throws -> TestProvider {
+    static func start(redirectURI: String, users: URL? = nil) async throws -> TestProvider {
         guard FileManager.default.isExecutableFile(atPath: Paths.python.path) else {
             try Test.cancel("skipped: the test virtualenv .venv-tests is missing (run `make deps`); the OpenID provider cannot start")
         }
@@ -82,7 +84,7 @@ final class TestProvider: @unchecked Sendable {
         let process = Process()
         process.executableURL = Paths.python
         process.arguments = [Paths.browser.appendingPathComponent("oidc_provider.py").path, "--port", String(port),
-                             "--users", Paths.browser.appendingPathComponent("demo-users.json").path,
+                             "--users", (users ?? Paths.browser.appendingPathComponent("demo-users.json")).path,
                              "--client-id", "sluitsteen-demo",
                              "--client-secret-file", Paths.fixtures.appendingPathComponent("serve-demo.secret").path,
                              "--redirect-uri", redirectURI]
@@ -147,42 +149,63 @@ final class TestClock: @unchecked Sendable {
 /// free loopback port; everything is stopped and removed by ``stop()``.
 final class TestService: @unchecked Sendable {
     let home: URL
-    let workspace: Workspace
+    private(set) var workspace: Workspace
     let provider: TestProvider
     let port: Int
     let events = EventLines()
     let clock = TestClock()
     let configuration: ServeConfiguration
+    let routeGroups: [RouteGroup]
+    /// Every route of the running service (its route table).
+    private(set) var routes: [WebRoute] = []
     private var task: Task<Void, any Error>?
+    private var group: ServiceGroup?
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// - Parameters:
     ///   - https: configure the public URL as https (as behind a TLS-terminating proxy); the test still talks http.
     ///   - edit: changes to the demo configuration text (after the ports are filled in).
-    static func start(https: Bool = false, routeGroups: [RouteGroup] = [], edit: (String) -> String = { $0 }) async throws -> TestService {
+    ///   - workspace: a workspace to serve (e.g. ``DemoArchive``'s); without it, an empty demo workspace with the
+    ///     fixtures' registers.
+    ///   - users: the provider's users file (default: Tests/Browser/demo-users.json).
+    static func start(https: Bool = false, routeGroups: [RouteGroup] = [], workspace: Workspace? = nil, users: URL? = nil,
+                      edit: (String) -> String = { $0 }) async throws -> TestService {
         let port = Ports.free()
         let scheme = https ? "https" : "http"
-        let provider = try await TestProvider.start(redirectURI: "\(scheme)://127.0.0.1:\(port)/auth/callback")
+        let provider = try await TestProvider.start(redirectURI: "\(scheme)://127.0.0.1:\(port)/auth/callback", users: users)
         do {
-            return try await TestService(port: port, scheme: scheme, provider: provider, routeGroups: routeGroups, edit: edit)
+            return try await TestService(port: port, scheme: scheme, provider: provider, routeGroups: routeGroups, workspace: workspace,
+                                         edit: edit)
         } catch {
             provider.stop()
             throw error
         }
     }
 
-    private init(port: Int, scheme: String, provider: TestProvider, routeGroups: [RouteGroup], edit: (String) -> String) async throws {
+    /// The archive's pages on ``DemoArchive``'s workspace (a fresh copy, its clock at `now`), with the single-role test users.
+    static func archive(at now: Date = DemoMoments.ingest) async throws -> TestService {
+        try await start(routeGroups: ArchivePages.groups, workspace: try DemoArchive.make(at: now), users: try TestUsers.file())
+    }
+
+    private init(port: Int, scheme: String, provider: TestProvider, routeGroups: [RouteGroup], workspace given: Workspace?,
+                 edit: (String) -> String) async throws {
         self.port = port
         self.provider = provider
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-web-\(UUID().uuidString)")
-        let actor = Actor(personId: nil, name: "webtest")
-        (workspace, _) = try Workspace.initialise(at: home, kind: .demo, actor: actor)
-        let r = Paths.fixtures.appendingPathComponent("registers")
-        _ = try RetentionStore(workspace: workspace).importRegisters(
-            people: r.appendingPathComponent("people.csv"), roles: r.appendingPathComponent("roles.csv"),
-            mailboxes: r.appendingPathComponent("mailboxes.csv"), approvers: r.appendingPathComponent("approvers.csv"),
-            policy: try Policy.krimpenerwaard, actor: actor)
+        self.routeGroups = routeGroups
+        if let given {
+            home = given.root
+            workspace = given
+        } else {
+            home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-web-\(UUID().uuidString)")
+            let actor = Actor(personId: nil, name: "webtest")
+            (workspace, _) = try Workspace.initialise(at: home, kind: .demo, actor: actor)
+            let r = Paths.fixtures.appendingPathComponent("registers")
+            _ = try RetentionStore(workspace: workspace).importRegisters(
+                people: r.appendingPathComponent("people.csv"), roles: r.appendingPathComponent("roles.csv"),
+                mailboxes: r.appendingPathComponent("mailboxes.csv"), approvers: r.appendingPathComponent("approvers.csv"),
+                policy: try Policy.krimpenerwaard, actor: actor)
+        }
         // The shipped demo configuration, with this test's ports (its secret file path made absolute).
         var text = try String(contentsOf: Paths.fixtures.appendingPathComponent("serve-demo.toml"), encoding: .utf8)
         text = text.replacingOccurrences(of: "http://127.0.0.1:8080", with: "\(scheme)://127.0.0.1:\(port)")
@@ -192,12 +215,23 @@ final class TestService: @unchecked Sendable {
         let file = home.appendingPathComponent("serve.toml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         configuration = try ServeConfiguration.load(file: file.path)
+        try await run()
+    }
+
+    /// Starts the application on the service's port (sessions start empty).
+    private func run() async throws {
         let clock = self.clock
         let app = try WebApp(workspace: workspace, configuration: configuration, routeGroups: routeGroups,
                              options: WebOptions(events: EventLog(sink: events.sink), now: { clock.now() },
                                                  serverLogLevel: .critical))
+        routes = app.services.routes.routes
         let application = app.application(host: "127.0.0.1", port: port)
-        task = Task { try await application.run() }
+        // Run as a service and stop by graceful shutdown, never by cancelling the task: a cancelled server can drop a
+        // connection it accepted but not yet served, and NIO traps on that ("Deinited NIOAsyncWriter without calling
+        // finish()", apple/swift-nio#3481).
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: Logger(label: "test")))
+        self.group = group
+        task = Task { try await group.run() }
         guard await Ports.waitUntilAccepting(port) else {
             stop()
             Issue.record("the web service did not start on port \(port)")
@@ -205,8 +239,22 @@ final class TestService: @unchecked Sendable {
         }
     }
 
+    /// Stops the application and starts it again on the same workspace with its clock at `now` (a demo archive's
+    /// replayed clock; everyone must sign in again). The provider keeps running.
+    func restart(at now: Date) async throws {
+        await group?.triggerGracefulShutdown()
+        _ = await task?.result
+        task = nil
+        group = nil
+        // Polls until the old listener is closed (as Ports.waitUntilAccepting polls for a new one).
+        let deadline = Date().addingTimeInterval(60)
+        while Ports.accepts(port), Date() < deadline { try? await Task.sleep(for: .milliseconds(25)) }
+        workspace = try workspace.replaying(now)
+        try await run()
+    }
+
     func stop() {
-        task?.cancel()
+        if let group { Task { await group.triggerGracefulShutdown() } }
         provider.stop()
         try? FileManager.default.removeItem(at: home)
     }

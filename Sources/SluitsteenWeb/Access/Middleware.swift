@@ -6,12 +6,22 @@ import SluitsteenArchive
 
 /// The headers every response carries, error pages included: a strict Content-Security-Policy (nothing may load but the
 /// service's own stylesheet and images, no script at all, forms post only to the service, and no page may be framed),
-/// and the headers that stop sniffing, referrers and caching. With an https public URL, HSTS too.
+/// and the headers that stop sniffing, referrers to other sites and caching. With an https public URL, HSTS too.
+///
+/// A handler may give a response its own policy, only ever one of the two below: ``framingPagePolicy`` for the page
+/// that shows a mail's HTML part in a sandboxed frame, ``sandboxedMailPolicy`` for that frame's content.
 struct SecurityHeaders: RouterMiddleware {
     typealias Context = WebRequestContext
 
     static let contentSecurityPolicy =
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    /// The message page: the default, and frames from the service itself (the sandboxed HTML part).
+    static let framingPagePolicy = contentSecurityPolicy + "; frame-src 'self'"
+    /// The HTML part of a mail (already made inert by the sanitizer): a sandbox without scripts, nothing may load but
+    /// the inline style of the frame's own wrapper, no form goes anywhere, and only the service's own pages may frame it.
+    static let sandboxedMailPolicy =
+        "sandbox; default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'self'; base-uri 'none'"
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
     let strictTransport: Bool
     let events: EventLog
@@ -25,10 +35,17 @@ struct SecurityHeaders: RouterMiddleware {
             events.record("server-error", ["path": request.uri.path, "error": String(describing: type(of: error))])
             response = Layout.errorPage(status: .internalServerError)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // Only the two policies this service defines may replace the default; anything else gets the default.
+        let given = response.headers[.contentSecurityPolicy]
+        if given == Self.sandboxedMailPolicy {
+            response.headers[Self.frameOptions] = "SAMEORIGIN"
+        } else {
+            if given != Self.framingPagePolicy { response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy }
+            response.headers[Self.frameOptions] = "DENY"
+        }
         response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        // Not `no-referrer`: under it a browser sends `Origin: null` with a form, and the CSRF check refuses every form.
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
         response.headers[HTTPField.Name("Cross-Origin-Resource-Policy")!] = "same-origin"
         if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }

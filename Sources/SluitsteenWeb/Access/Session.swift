@@ -34,12 +34,55 @@ public struct WebSession: Sendable, Codable, Equatable {
     public var loginState: String?
     /// The signed-in person, once the sign-in succeeded.
     public var person: SignedInPerson?
+    /// The messages whose content this person asked to read, with the reason they gave (newest last, a few at most).
+    public var reads: [ReadGrant]
 
-    public init(csrfToken: String = Randomness.token(), loginState: String? = nil, person: SignedInPerson? = nil) {
+    public init(csrfToken: String = Randomness.token(), loginState: String? = nil, person: SignedInPerson? = nil,
+                reads: [ReadGrant] = []) {
         self.csrfToken = csrfToken
         self.loginState = loginState
         self.person = person
+        self.reads = reads
     }
+
+    enum CodingKeys: String, CodingKey { case csrfToken, loginState, person, reads }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        csrfToken = try c.decode(String.self, forKey: .csrfToken)
+        loginState = try c.decodeIfPresent(String.self, forKey: .loginState)
+        person = try c.decodeIfPresent(SignedInPerson.self, forKey: .person)
+        reads = try c.decodeIfPresent([ReadGrant].self, forKey: .reads) ?? []
+    }
+
+    /// The grant to read copy `copyId` that is still valid at `now`, if any.
+    public func read(of copyId: Int64, at now: Date) -> ReadGrant? {
+        reads.last { $0.copyId == copyId && $0.until > now }
+    }
+}
+
+/// A stated wish to read one message's content: which copy, the reason given (a Woo request or words), and until when
+/// the content stays open in this session without asking again. Every use is decided again by the access policy: the
+/// grant only remembers the reason, it never allows anything by itself. The read itself is in the access log.
+public struct ReadGrant: Sendable, Codable, Equatable {
+    public var copyId: Int64
+    /// The Woo request (hold id) the person reads for, or nil.
+    public var wooRequest: String?
+    /// The reason in words, or nil.
+    public var statedReason: String?
+    public var until: Date
+
+    public init(copyId: Int64, wooRequest: String?, statedReason: String?, until: Date) {
+        self.copyId = copyId
+        self.wooRequest = wooRequest
+        self.statedReason = statedReason
+        self.until = until
+    }
+
+    /// How long content stays open after the reason was given.
+    public static let lifetime: TimeInterval = 15 * 60
+    /// The most grants a session keeps (the oldest go first).
+    public static let maximum = 20
 }
 
 /// The request context of the web service: Hummingbird's, the session, and what the gatekeeper established.

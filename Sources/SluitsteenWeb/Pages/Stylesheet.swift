@@ -43,5 +43,18 @@ enum Stylesheet {
         .volgt { color: #4a4a4a; font-style: italic; }
         .status { color: #4a4a4a; font-size: .875rem; }
         .melding { padding: .75rem 1rem; border-left: 4px solid var(--fout); background: #fbeeee; }
+        .bericht { padding: .75rem 1rem; border-left: 4px solid #39870c; background: #eef6e9; }
+        .demo { padding: .5rem 1rem; border: 3px solid var(--fout); color: var(--fout); font-weight: 700; }
+        .hulp, .klein { font-size: .875rem; color: #4a4a4a; font-weight: 400; }
+        label.inline, label.klein { display: inline; margin: 0; }
+        .verborgen { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        .paginering { display: flex; gap: 1.5rem; margin: 1rem 0; }
+        .knoppen button { margin-right: .25rem; }
+        td form { margin: 0; }
+        fieldset { border: 1px solid var(--rand); margin-top: .75rem; }
+        pre.berichttekst { white-space: pre-wrap; overflow-wrap: anywhere; background: #f7f7f7; padding: .75rem; border: 1px solid var(--rand); }
+        iframe.htmlweergave { width: 100%; min-height: 24rem; border: 1px solid var(--rand); }
+        ol.toelichting li { margin: .25rem 0; }
+        table.audit td { font-size: .875rem; overflow-wrap: anywhere; }
         """
 }

@@ -17,6 +17,8 @@ public struct WebServices: Sendable {
     public let audit: WebAudit
     /// "Now" for sessions and tokens (the system clock; a test may pass its own).
     public let now: @Sendable () -> Date
+    /// The retention policy in force, read again only when its file changes.
+    public let policies = PolicyCache()
     let sessionStorage: SessionStorage<WebSession>
 }
 

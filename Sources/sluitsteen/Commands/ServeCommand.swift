@@ -36,7 +36,7 @@ struct ServeCommand: ParsableCommand {
         if (try? RetentionStore(workspace: ws).registers()) == nil {
             printError("warning: no registers imported in \(ws.root.path): no one can sign in until `sluitsteen register import …` has run")
         }
-        let app = try attempt { try WebApp(workspace: ws, configuration: configuration) }
+        let app = try attempt { try WebApp(workspace: ws, configuration: configuration, routeGroups: ArchivePages.groups) }
         print("Sluitsteen serves \(ws.root.path) on http://\(address) (public address \(configuration.publicOrigin)); stop with Ctrl-C.")
         fflush(nil)  // the line reaches a log (systemd, a file) at once
         // The command line is synchronous; the service runs on Swift concurrency's threads until SIGINT or SIGTERM.
