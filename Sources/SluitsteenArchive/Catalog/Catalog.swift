@@ -200,6 +200,7 @@ public final class Catalog: Sendable {
                 )
                 """)
         }
+        registerStateChecks(&m)
         return m
     }()
 }
