@@ -54,7 +54,7 @@ final class ExportSelection {
         do {
             hotspots = try store.hotspots()
             registers = try store.registers()
-        } catch { throw ExportError.archive(error.description) }
+        } catch { throw ExportError.retention(error) }
         if let registers {
             let names = Dictionary(registers.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             for m in registers.mailboxes {
@@ -150,23 +150,25 @@ final class ExportSelection {
             }
             batch.removeAll(keepingCapacity: true)
         }
-        do {
+        do throws(RetentionError) {
             // Hotspot and hold terms are found in the full-text index: brought up to date first (derived data).
             let engine = RetentionEngine(workspace: workspace, policy: policy)
             try engine.prepareTextIndexForTerms()
             try engine
                 .forEachDecision(asOf: request.asOf, mailboxes: request.mailboxes.isEmpty ? nil : request.mailboxes) { decided in
-                    guard decided.copy.state == "present", selected(decided.decision) else { return }
+                    guard decided.copy.state == .present, selected(decided.decision) else { return }
                     let s = serie(for: decided.decision)
                     series[s.folder] = s
                     batch.append((decided.copy, decided.decision, s))
                     count += 1
                     if batch.count >= 2048 { try flush() }
                 }
-            try flush()
-        } catch let e as ExportError { throw e } catch {
-            throw ExportError.archive("\(error)")
+        } catch {
+            // The selection's own failure (its scratch database) comes back as it was thrown.
+            if case .handler(let own) = error { throw own }
+            throw ExportError.retention(error)
         }
+        try flush()
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE plan AS
