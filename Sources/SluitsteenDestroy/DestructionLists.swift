@@ -51,7 +51,7 @@ public struct DestructionLists: Sendable {
 
         var texts: [CategoryText] = []
         for d in candidates {
-            let rule = d.decision.rules.first ?? "?"
+            let rule = d.decision.rules.first?.description ?? "?"
             if !texts.contains(where: { $0.messageClass == d.decision.messageClass.rawValue && $0.rule == rule }) {
                 texts.append(CategoryText.make(messageClass: d.decision.messageClass, rule: rule, policy: policy.policy))
             }
@@ -81,10 +81,10 @@ public struct DestructionLists: Sendable {
             for (n, d) in due.enumerated() {
                 try DestructionItemRecord(listId: id, seq: Int64(n + 1), copyId: d.copy.copyId, mailbox: d.copy.mailbox, sha256: d.copy.sha256,
                                           messageId: d.copy.messageId, date: d.decision.messageDate.iso, size: d.copy.size,
-                                          messageClass: d.decision.messageClass.rawValue, rule: d.decision.rules.first ?? "?", ground: nil,
+                                          messageClass: d.decision.messageClass.rawValue, rule: d.decision.rules.first?.description ?? "?", ground: nil,
                                           state: .listed, reason: nil, changedAt: nil, changedBy: nil, removeBytes: nil).insert(db)
             }
-            let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first ?? "?")" }).count
+            let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first?.description ?? "?")" }).count
             try workspace.audit.append(db, kind: .listProposal, command: "destroy propose", actor: actor.auditText, objectIds: ["list:\(id)"],
                                        outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)")
             return id

@@ -65,10 +65,10 @@ struct ExecutionJournal {
         guard d.copy.state == .present else { return "de kopie heeft nu de status ‘\(d.copy.state.rawValue)’" }
         let decision = d.decision
         if decision.action == expected { return nil }
-        let rules = decision.rules.joined(separator: ", ")
+        let rules = decision.rules.map(\.description).joined(separator: ", ")
         switch decision.action {
         case .hold:
-            let holds = decision.rules.filter { $0.hasPrefix("woo:") || $0.hasPrefix("hotspot:") }
+            let holds = decision.rules.filter { $0.zaaknummer != nil || $0.hotspotName != nil }.map(\.description)
             return "vastgehouden (\(holds.isEmpty ? rules : holds.joined(separator: ", "))): actie nu ‘hold’"
         case .retain:
             return "nog niet vervallen: bewaren tot \(decision.dueDate?.iso ?? "?") (\(rules))"

@@ -9,8 +9,8 @@ import SluitsteenPolicy
 public struct TextIndex: TextHitSource {
     public init() {}
 
-    public func hits(for targets: [TextTarget], in db: Database, amongCopies copyIds: [Int64]?) throws -> [String: Set<String>] {
-        var hits: [String: Set<String>] = [:]
+    public func hits(for targets: [TextTarget], in db: Database, amongCopies copyIds: [Int64]?) throws -> [String: Set<TextHitKey>] {
+        var hits: [String: Set<TextHitKey>] = [:]
         for target in targets {
             let query = target.matcher.terms
                 .map { TextMatcher.words(in: $0) }

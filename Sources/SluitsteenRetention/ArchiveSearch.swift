@@ -67,7 +67,7 @@ public struct SearchHit: Sendable, Equatable {
     /// The decision now (nil for a copy no longer in the archive).
     public var messageClass: MessageClass?
     public var action: RetentionAction?
-    public var rules: [String]
+    public var rules: [RuleRef]
     /// Woo holds (ids) that cover it now.
     public var heldBy: [String]
 }
@@ -124,10 +124,10 @@ public struct ArchiveSearch: Sendable {
                     guard let d = decided[row.copyId]?.decision else { return false }
                     if let c = query.messageClass, d.messageClass != c { return false }
                     if let a = query.action, d.action != a { return false }
-                    if let h = query.hotspot, !d.rules.contains("hotspot:" + h) { return false }
+                    if let h = query.hotspot, !d.rules.contains(.hotspot(name: h)) { return false }
                     if let w = query.wooRequest {
                         let zaak = holds.first { $0.id == w || $0.zaaknummer == w }?.zaaknummer ?? w
-                        if !d.rules.contains("woo:" + zaak) { return false }
+                        if !d.rules.contains(.wooHold(zaaknummer: zaak)) { return false }
                     }
                     return true
                 }
@@ -140,10 +140,7 @@ public struct ArchiveSearch: Sendable {
             }
             let hits = pageRows.map { row -> SearchHit in
                 let d = decided[row.copyId]?.decision
-                let held = (d?.rules ?? []).compactMap { rule -> String? in
-                    guard rule.hasPrefix("woo:") else { return nil }
-                    return holds.first { "woo:" + $0.zaaknummer == rule }?.id
-                }
+                let held = (d?.rules ?? []).compactMap(\.zaaknummer).compactMap { zaak in holds.first { $0.zaaknummer == zaak }?.id }
                 return SearchHit(copyId: row.copyId, mailbox: row.mailbox, folder: row.folder, messageId: row.messageId, date: row.date,
                                  dateEpoch: row.dateEpoch, sender: Self.firstAddress(row.fromJSON), subject: row.subject,
                                  attachmentCount: row.attachmentCount, state: row.state, messageClass: d?.messageClass,

@@ -154,7 +154,7 @@ public struct RetentionEngine: Sendable {
 
     /// For every hotspot and hold with terms or zaak numbers: the messages (by SHA-256) whose subject or text body
     /// contains one, as ``textHitSource`` finds them (it only reads).
-    func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<String>] {
+    func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<TextHitKey>] {
         let targets = Self.textTargets(context)
         guard !targets.isEmpty else { return [:] }
         return try workspace.catalog.read(throwing: RetentionError.self) { db in try textHitSource.hits(for: targets, in: db, amongCopies: nil) }
@@ -174,11 +174,11 @@ public struct RetentionEngine: Sendable {
 
 /// How the catalog's rows become what decisions read: the copy's facts, and the copy as the decision core sees it.
 struct DecisionReading: Sendable {
-    let hits: [String: Set<String>]
+    let hits: [String: Set<TextHitKey>]
     /// Whether the hotspots or holds match addresses (then the address lists are read).
     let needsAddresses: Bool
 
-    init(context: DecisionContext, hits: [String: Set<String>]) {
+    init(context: DecisionContext, hits: [String: Set<TextHitKey>]) {
         self.hits = hits
         needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
     }
