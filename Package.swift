@@ -72,7 +72,8 @@ let package = Package(
         // Pipeline stages, each using only targets above it.
         .target(
             name: "SluitsteenArchive",
-            dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["SluitsteenSupport", "SluitsteenHashing", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenPolicy",
             dependencies: ["SluitsteenSupport", .product(name: "TOMLKit", package: "TOMLKit")],
@@ -80,8 +81,7 @@ let package = Package(
         .target(
             name: "SluitsteenIngest",
             dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport", "SluitsteenHashing",
-                           .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "SluitsteenIndex",
             dependencies: ["SluitsteenArchive", "SluitsteenMIME", "SluitsteenPolicy", "SluitsteenSupport",

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
@@ -46,9 +45,9 @@ public struct DestructionExecution: Sendable {
     func execute(_ listId: String, policy: PolicyInForce, actor: Actor, afterBatch: (Int) -> Void) throws(DestroyError) -> Outcome {
         // No ingest may decide "already stored" about bytes this run removes (see StoreLock).
         try workspace.withStoreLock(for: "destroy execute \(listId)", now: workspace.clock.now(),
-                                    failure: { DestroyError.archive($0.description) }) { lock throws(DestroyError) in
+                                    failure: DestroyError.archive) { lock throws(DestroyError) in
             // What an interrupted ingest left half-copied in the store goes first: no bytes outlive a destruction.
-            do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
+            do throws(ArchiveError) { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error) }
             try BatchWithdrawal.finishPendingRemovals(workspace)
             return try executeLocked(listId, policy: policy, actor: actor, afterBatch: afterBatch)
         }
@@ -61,7 +60,7 @@ public struct DestructionExecution: Sendable {
             throw .refused("\(listId) is an opt-out purge run; run `sluitsteen optout purge` to finish it")
         }
         let engine = RetentionEngine(workspace: workspace, policy: policy.policy)
-        var journal = ExecutionJournal(workspace: workspace, engine: engine, listId: listId, expected: .destroyDue, finalCopyState: "destroyed")
+        var journal = ExecutionJournal(workspace: workspace, engine: engine, listId: listId, expected: .destroyDue, finalCopyState: .destroyed)
         journal.batchSize = batchSize
         let resumed: Bool
         let now = workspace.clock.now()
@@ -71,24 +70,21 @@ public struct DestructionExecution: Sendable {
         case .rejected, .cancelled, .executed:
             throw .refused(DestructionLists.notOpen(list, action: "execute"))
         case .approved:
-            guard let from = list.executableFrom else { throw .archive("list \(listId) is approved but has no approval time") }
+            guard let from = list.executableFrom else { throw .refused("list \(listId) is approved but has no approval time") }
             guard Instant(now) >= from else {
                 throw .refused("the bedenktijd of list \(listId) (\(DutchText.duration(list.bedenktijd)) after the last approval on \(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)).")
             }
             let moment = DecisionMoment(instant: Instant(now))
             try journal.confirm { db, due, skipped in
-                let status = try String.fetchOne(db, sql: "SELECT status FROM destructionList WHERE id = ?", arguments: [listId])
-                guard status == ListStatus.approved.rawValue else {
-                    throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status ?? "?")); run the command again")
+                let status = try DestructionListRecord.status(db, id: listId)
+                guard status == .approved else {
+                    throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status?.rawValue ?? "?")); run the command again")
                 }
                 let entry = try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText,
                                                        objectIds: ["list:\(listId)"],
                                                        outcome: "execution started as of \(ISOTimestamp.format(now)): \(due) item(s) to destroy, \(skipped) skipped")
-                try db.execute(sql: """
-                    UPDATE destructionList SET status = 'executing', executionAsOf = ?, executionAsOfEpoch = ?, executionStartedAt = ?,
-                        executedBy = ?, auditAnchorSeq = ?, auditAnchorHash = ? WHERE id = ?
-                    """, arguments: [moment.date.iso, moment.instant.secondsSinceEpoch, ISOTimestamp.format(now), actor.documentText,
-                                     entry.seq, entry.hash, listId])
+                try DestructionListRecord.startExecution(db, id: listId, asOf: moment.date, asOfEpoch: moment.instant.secondsSinceEpoch,
+                                                         at: ISOTimestamp.format(now), by: actor.documentText, anchor: entry)
             }
             CrashPoint.pass("destroy-confirmed")
             resumed = false
@@ -106,23 +102,18 @@ public struct DestructionExecution: Sendable {
     /// (FTS5 keeps a deleted message's words in older segments until they are merged), freed pages are zeroed
     /// (`secure_delete` is on for every catalog connection), and the write-ahead log is checkpointed and truncated.
     static func eraseRemovedText(_ workspace: Workspace) throws(DestroyError) {
-        do {
-            try workspace.catalog.write { db in try db.execute(sql: "INSERT INTO messageText(messageText) VALUES('optimize')") }
+        do throws(ArchiveError) {
+            try workspace.catalog.write(throwing: ArchiveError.self) { db in try MessageText.optimize(db) }
             try workspace.catalog.checkpoint()
-        } catch { throw .archive("the full-text index could not be cleared of destroyed text: \(error)") }
+        } catch { throw .textNotErased(error) }
     }
 
     /// Writes the verklaring and records the list as executed.
     private func finish(_ listId: String, actor: Actor, resumed: Bool) throws(DestroyError) -> Outcome {
         let now = workspace.clock.now()
-        let (s, kept): (ListSnapshot, Int)
-        do {
-            (s, kept) = try workspace.catalog.read { db in
-                (try ListSnapshot.read(db, id: listId),
-                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM destructionItem WHERE listId = ? AND state = 'destroyed' AND removeBytes = 0",
-                                  arguments: [listId]) ?? 0)
-            }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        let (s, kept) = try workspace.catalog.read(throwing: DestroyError.self) { db in
+            (try ListSnapshot.read(db, id: listId), try DestructionItemRecord.destroyedKeepingBytes(db, listId: listId))
+        }
         let destroyed = s.items.filter { $0.state == .destroyed }
         let skipped = s.items.filter { $0.state == .skipped }
         let names = ListDocuments.Names(listId: listId)
@@ -141,17 +132,13 @@ public struct DestructionExecution: Sendable {
         let htmlURL = try DocumentFiles.write(verklaring.html(), name: files.html, in: workspace)
         let jsonURL = try DocumentFiles.write(json, name: files.json, in: workspace)
         CrashPoint.pass("destroy-verklaring-written")
-        do {
-            try workspace.catalog.write { db in
-                try db.execute(sql: """
-                    UPDATE destructionList SET status = 'executed', executedAt = ?, verklaringHtml = ?, verklaringJson = ?, verklaringSHA256 = ?
-                    WHERE id = ? AND status = 'executing'
-                    """, arguments: [ISOTimestamp.format(now), htmlURL.path, jsonURL.path, DocumentFiles.sha256(json), listId])
-                guard db.changesCount == 1 else { throw DestroyError.refused("list \(listId) was finished by another run") }
-                try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText, objectIds: ["list:\(listId)"],
-                                      outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))")
-            }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+        try workspace.catalog.write(throwing: DestroyError.self) { db in
+            guard try DestructionListRecord.finishExecution(db, id: listId, at: ISOTimestamp.format(now), verklaringHtml: htmlURL.path,
+                                                            verklaringJson: jsonURL.path, verklaringSHA256: DocumentFiles.sha256(json))
+            else { throw DestroyError.refused("list \(listId) was finished by another run") }
+            try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText, objectIds: ["list:\(listId)"],
+                                       outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))")
+        }
         // Subjects must not outlive the messages: the approvers' list with subjects goes, and so do the destroyed
         // messages' subjects on any other list; the words of the full-text index are purged from the catalog file.
         try DestructionLists(workspace: workspace).refreshSubjectLists()

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenSupport
@@ -79,35 +78,5 @@ public struct DestructionList: Sendable, Equatable {
     public var executableFrom: Instant? {
         guard let approvedEpoch else { return nil }
         return AmsterdamTime.adding(bedenktijd, to: Instant(secondsSinceEpoch: approvedEpoch))
-    }
-
-    init(row: Row) {
-        id = row["id"]; kind = ListKind(rawValue: row["kind"]) ?? .vernietigingslijst
-        status = ListStatus(rawValue: row["status"]) ?? .proposed
-        asOf = row["asOf"]; mailboxes = JSONText.decodeArray(row["mailboxesJSON"])
-        policyName = row["policyName"]; policySource = row["policySource"]
-        approvalsRequired = JSONText.decodeArray(row["approvalsJSON"])
-        bedenktijd = ISODuration(iso: row["bedenktijd"]) ?? ISODuration(days: 7)
-        legalGround = row["legalGround"]; selectielijst = row["selectielijst"]
-        archiefvormer = Archiefvormer(name: row["archiefvormer"], tooi: row["archiefvormerTooi"])
-        proposedAt = row["proposedAt"]; proposedBy = row["proposedBy"]; withSubjects = row["withSubjects"]
-        categoryTexts = (try? JSONDecoder().decode([CategoryText].self, from: Data((row["categoriesJSON"] as String).utf8))) ?? []
-        itemListSHA256 = row["itemListSHA256"]; approvedAt = row["approvedAt"]; approvedEpoch = row["approvedEpoch"]
-        closedAt = row["closedAt"]; closedBy = row["closedBy"]; closeReason = row["closeReason"]
-        executionAsOf = row["executionAsOf"]; executionAsOfEpoch = row["executionAsOfEpoch"]
-        executionStartedAt = row["executionStartedAt"]; executedAt = row["executedAt"]; executedBy = row["executedBy"]
-        auditAnchorSeq = row["auditAnchorSeq"]; auditAnchorHash = row["auditAnchorHash"]
-        verklaringHtml = row["verklaringHtml"]; verklaringJson = row["verklaringJson"]; verklaringSHA256 = row["verklaringSHA256"]
-        roleNames = (try? JSONDecoder().decode([String: String].self, from: Data((row["roleNamesJSON"] as String? ?? "{}").utf8))) ?? [:]
-    }
-
-    static func fetch(_ db: Database, id: String) throws -> DestructionList? {
-        try Row.fetchOne(db, sql: "SELECT * FROM destructionList WHERE id = ?", arguments: [id]).map(DestructionList.init(row:))
-    }
-
-    static func approvals(_ db: Database, listId: String) throws -> [Approval] {
-        try Row.fetchAll(db, sql: """
-            SELECT position, role, approvedBy, approvedAt, personId, osUser FROM destructionApproval WHERE listId = ? ORDER BY position
-            """, arguments: [listId]).map { Approval(position: $0[0], role: $0[1], name: $0[2], at: $0[3], personId: $0[4], osUser: $0[5]) }
     }
 }

@@ -37,7 +37,7 @@ public struct DestructionLists: Sendable {
         do {
             try engine.prepareTextIndexForTerms()
             try engine.forEachDecision(asOf: moment.instant, mailboxes: mailboxes) { d in
-                if d.decision.action == .destroyDue, d.copy.state == "present" { candidates.append(d) }
+                if d.decision.action == .destroyDue, d.copy.state == .present { candidates.append(d) }
             }
             // A proposal as of an earlier day lists only what is still destroy-due now (a hold received since, or an
             // opt-out, keeps a copy off the list).
@@ -46,12 +46,12 @@ public struct DestructionLists: Sendable {
                 let current = try engine.decide(copyIds: Set(candidates.map(\.copy.copyId)), asOf: Instant(now))
                 candidates = candidates.filter { current[$0.copy.copyId]?.decision.action == .destroyDue }
             }
-        } catch { throw .archive(error.description) }
+        } catch { throw .retention(error) }
         guard !candidates.isEmpty else { return nil }
 
         var texts: [CategoryText] = []
         for d in candidates {
-            let rule = d.decision.rules.first ?? "?"
+            let rule = d.decision.rules.first?.description ?? "?"
             if !texts.contains(where: { $0.messageClass == d.decision.messageClass.rawValue && $0.rule == rule }) {
                 texts.append(CategoryText.make(messageClass: d.decision.messageClass, rule: rule, policy: policy.policy))
             }
@@ -66,43 +66,29 @@ public struct DestructionLists: Sendable {
 
         let roleNamesJSON = JSONText.object(p.destruction.approvals.map { ($0, .string(p.destruction.roleName($0))) })
         var alreadyListed = 0
-        let id: String?
-        do {
-            id = try workspace.catalog.write { db -> String? in
-                let open = Set(try Int64.fetchAll(db, sql: """
-                    SELECT i.copyId FROM destructionItem i JOIN destructionList l ON l.id = i.listId
-                    WHERE l.status IN ('proposed', 'approved', 'executing') AND i.state NOT IN ('excluded', 'skipped')
-                    """))
-                let due = candidates.filter { !open.contains($0.copy.copyId) }
-                alreadyListed = candidates.count - due.count
-                guard !due.isEmpty else { return nil }
-                let prefix = "VL-\(year)-"
-                let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM destructionList WHERE id LIKE ?", arguments: [prefix + "%"]) ?? 0) + 1
-                let id = prefix + String(format: "%03d", n)
-                try db.execute(sql: """
-                    INSERT INTO destructionList (id, kind, status, asOf, asOfEpoch, mailboxesJSON, policyName, policySource, approvalsJSON,
-                        bedenktijd, legalGround, selectielijst, archiefvormer, archiefvormerTooi, proposedAt, proposedBy, withSubjects, categoriesJSON,
-                        roleNamesJSON)
-                    VALUES (?, ?, 'proposed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, ListKind.vernietigingslijst.rawValue, moment.date.iso, moment.instant.secondsSinceEpoch,
-                                     JSONText.array(mailboxList), p.name, policy.source, JSONText.array(p.destruction.approvals),
-                                     p.destruction.bedenktijd.iso, p.destruction.legalGround, p.destruction.selectielijst,
-                                     p.archiefvormer.name, p.archiefvormer.tooi, ISOTimestamp.format(now), actor.documentText, withSubjects, textsJSON, roleNamesJSON])
-                let insert = try db.makeStatement(sql: """
-                    INSERT INTO destructionItem (listId, seq, copyId, mailbox, sha256, messageId, date, size, messageClass, rule, state)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'listed')
-                    """)
-                for (n, d) in due.enumerated() {
-                    try insert.execute(arguments: [id, n + 1, d.copy.copyId, d.copy.mailbox, d.copy.sha256, d.copy.messageId,
-                                                   d.decision.messageDate.iso, d.copy.size, d.decision.messageClass.rawValue,
-                                                   d.decision.rules.first ?? "?"])
-                }
-                let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first ?? "?")" }).count
-                try workspace.audit.append(db, kind: .listProposal, command: "destroy propose", actor: actor.auditText, objectIds: ["list:\(id)"],
-                                      outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)")
-                return id
+        let id = try workspace.catalog.write(throwing: DestroyError.self) { db -> String? in
+            let open = try DestructionItemRecord.openCopyIds(db)
+            let due = candidates.filter { !open.contains($0.copy.copyId) }
+            alreadyListed = candidates.count - due.count
+            guard !due.isEmpty else { return nil }
+            let id = try DestructionListRecord.nextId(db, prefix: "VL-\(year)-")
+            try DestructionListRecord(
+                id: id, kind: .vernietigingslijst, status: .proposed, asOf: moment.date, asOfEpoch: moment.instant.secondsSinceEpoch,
+                mailboxes: mailboxList, policyName: p.name, policySource: policy.source, approvals: p.destruction.approvals,
+                bedenktijd: p.destruction.bedenktijd.iso, legalGround: p.destruction.legalGround, selectielijst: p.destruction.selectielijst,
+                archiefvormer: p.archiefvormer, proposedAt: ISOTimestamp.format(now), proposedBy: actor.documentText,
+                withSubjects: withSubjects, categoriesJSON: textsJSON, roleNamesJSON: roleNamesJSON).insert(db)
+            for (n, d) in due.enumerated() {
+                try DestructionItemRecord(listId: id, seq: Int64(n + 1), copyId: d.copy.copyId, mailbox: d.copy.mailbox, sha256: d.copy.sha256,
+                                          messageId: d.copy.messageId, date: d.decision.messageDate.iso, size: d.copy.size,
+                                          messageClass: d.decision.messageClass.rawValue, rule: d.decision.rules.first?.description ?? "?", ground: nil,
+                                          state: .listed, reason: nil, changedAt: nil, changedBy: nil, removeBytes: nil).insert(db)
             }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+            let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first?.description ?? "?")" }).count
+            try workspace.audit.append(db, kind: .listProposal, command: "destroy propose", actor: actor.auditText, objectIds: ["list:\(id)"],
+                                       outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)")
+            return id
+        }
         guard let id else { return nil }
         let (snapshot, subjects) = try read(id, subjects: withSubjects)
         let written = try ListDocuments.write(snapshot, subjects: subjects, in: workspace)
@@ -130,8 +116,8 @@ public struct DestructionLists: Sendable {
             let open = items.filter { $0.state == .listed }
             guard !open.isEmpty else { throw DestroyError.refused("message \(id) in mailbox \(address) was already taken off list \(listId)") }
             for item in open {
-                try db.execute(sql: "UPDATE destructionItem SET state = 'excluded', reason = ?, changedAt = ?, changedBy = ? WHERE listId = ? AND copyId = ?",
-                               arguments: [why, ISOTimestamp.format(now), actor.documentText, listId, item.copyId])
+                try DestructionItemRecord.exclude(db, listId: listId, copyId: item.copyId, reason: why, at: ISOTimestamp.format(now),
+                                                  by: actor.documentText)
             }
             try workspace.audit.append(db, kind: .listExclusion, command: "destroy exclude", actor: actor.auditText,
                                   objectIds: ["list:\(listId)"] + open.map { "copy:\($0.copyId)" },
@@ -154,7 +140,7 @@ public struct DestructionLists: Sendable {
             throw .invalidInput("an approval is given by a registered person: name them with --by PERSON_ID (their person_id in people.csv), not a free-text name")
         }
         let registers: Registers
-        do { registers = try RetentionStore(workspace: workspace).registers() ?? Registers() } catch { throw .archive(error.description) }
+        do { registers = try RetentionStore(workspace: workspace).registers() ?? Registers() } catch { throw .retention(error) }
         guard let person = registers.people.first(where: { $0.id == personId }) else {
             throw .refused("'\(personId)' is not a person in the personnel register (people.csv); only registered persons approve destruction lists")
         }
@@ -187,16 +173,15 @@ public struct DestructionLists: Sendable {
             if let first = missing.first {
                 throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) (order: \(l.approvalsRequired.joined(separator: ", then "))).")
             }
-            try db.execute(sql: """
-                INSERT INTO destructionApproval (listId, position, role, approvedBy, approvedAt, personId, osUser) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [listId, position + 1, r, person.name, ISOTimestamp.format(now), personId, actor.osUser])
+            try ApprovalRecord(listId: listId, position: position + 1, role: r, approvedBy: person.name, approvedAt: ISOTimestamp.format(now),
+                               personId: personId, osUser: actor.osUser).insert(db)
             let complete = s.approvals.count + 1 == l.approvalsRequired.count
             var outcome = "approved as \(r) (\(s.approvals.count + 1) of \(l.approvalsRequired.count))"
             if complete {
                 let sha = DocumentFiles.sha256(ListDocuments.canonicalCSV(s.items))
                 let from = AmsterdamTime.adding(l.bedenktijd, to: Instant(now))
-                try db.execute(sql: "UPDATE destructionList SET status = 'approved', approvedAt = ?, approvedEpoch = ?, itemListSHA256 = ? WHERE id = ?",
-                               arguments: [ISOTimestamp.format(now), Instant(now).secondsSinceEpoch, sha, listId])
+                try DestructionListRecord.approve(db, id: listId, at: ISOTimestamp.format(now), epoch: Instant(now).secondsSinceEpoch,
+                                                  itemListSHA256: sha)
                 outcome += "; fully approved, bedenktijd \(l.bedenktijd.iso) until \(from.iso); item list sha256 \(sha)"
             }
             try workspace.audit.append(db, kind: .listApproval, command: "destroy approve", actor: actor.auditText, objectIds: ["list:\(listId)"],
@@ -222,21 +207,14 @@ public struct DestructionLists: Sendable {
 
     /// All lists and purge runs, newest first.
     public func all() throws(DestroyError) -> [DestructionList] {
-        do {
-            return try workspace.catalog.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM destructionList ORDER BY proposedAt DESC, id DESC").map(DestructionList.init(row:))
-            }
-        } catch { throw .archive("\(error)") }
+        try workspace.catalog.read(throwing: DestroyError.self) { db in try DestructionListRecord.all(db) }
     }
 
     /// After a destruction, purge or withdrawal: rewrites the documents of every list proposed with subjects that is
     /// still open (a destroyed message's subject is no longer in the catalog, so it leaves its list with subjects too),
     /// and removes the list with subjects of every list that is closed.
     public func refreshSubjectLists() throws(DestroyError) {
-        let ids: [String]
-        do {
-            ids = try workspace.catalog.read { try String.fetchAll($0, sql: "SELECT id FROM destructionList WHERE withSubjects = 1 ORDER BY id") }
-        } catch { throw .archive("\(error)") }
+        let ids = try workspace.catalog.read(throwing: DestroyError.self) { db in try DestructionListRecord.idsWithSubjects(db) }
         for id in ids { try writeDocuments(id) }
     }
 
@@ -259,8 +237,7 @@ public struct DestructionLists: Sendable {
                 throw DestroyError.invalidInput("'\(role)' is not an approver role of list \(listId) (\(s.list.approvalsRequired.joined(separator: ", ")))")
             }
             let by = role.map { $0.isEmpty ? actor.documentText : "\(actor.documentText) (\($0))" } ?? actor.documentText
-            try db.execute(sql: "UPDATE destructionList SET status = ?, closedAt = ?, closedBy = ?, closeReason = ? WHERE id = ?",
-                           arguments: [status.rawValue, ISOTimestamp.format(now), by, reason, listId])
+            try DestructionListRecord.close(db, id: listId, status: status, at: ISOTimestamp.format(now), by: by, reason: reason)
             try workspace.audit.append(db, kind: status == .rejected ? .listRejection : .listCancellation,
                                   command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor.auditText, objectIds: ["list:\(listId)"],
                                   outcome: (status == .rejected ? "rejected" : "cancelled") + (reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""))
@@ -270,34 +247,27 @@ public struct DestructionLists: Sendable {
     /// Runs `body` in one write transaction with the current state of the list, then rewrites its documents.
     @discardableResult
     private func change<T>(_ listId: String, _ body: (Database, ListSnapshot) throws -> T) throws(DestroyError) -> T {
-        let result: T
-        do {
-            result = try workspace.catalog.write { db -> T in
-                let s = try ListSnapshot.read(db, id: listId)
-                guard s.list.kind == .vernietigingslijst else {
-                    throw DestroyError.refused("\(listId) is an opt-out purge run, not a vernietigingslijst; it needs no approvals")
-                }
-                return try body(db, s)
+        let result = try workspace.catalog.write(throwing: DestroyError.self) { db -> T in
+            let s = try ListSnapshot.read(db, id: listId)
+            guard s.list.kind == .vernietigingslijst else {
+                throw DestroyError.refused("\(listId) is an opt-out purge run, not a vernietigingslijst; it needs no approvals")
             }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+            return try body(db, s)
+        }
         try writeDocuments(listId)
         return result
     }
 
     func read(_ listId: String, subjects: Bool) throws(DestroyError) -> (ListSnapshot, [Int64: String]) {
-        do {
-            return try workspace.catalog.read { db in
-                let s = try ListSnapshot.read(db, id: listId)
-                var map: [Int64: String] = [:]
-                if subjects, s.list.withSubjects {
-                    let rows = try Row.fetchAll(db, sql: """
-                        SELECT i.copyId, m.subject FROM destructionItem i JOIN message m ON m.sha256 = i.sha256 WHERE i.listId = ?
-                        """, arguments: [listId])
-                    for r in rows { map[r[0]] = r[1] }
-                }
-                return (s, map)
+        try workspace.catalog.read(throwing: DestroyError.self) { db in
+            let s = try ListSnapshot.read(db, id: listId)
+            var map: [Int64: String] = [:]
+            if subjects, s.list.withSubjects {
+                let bySHA = try MessageRecord.subjects(db, sha256s: Set(s.items.map(\.sha256)))
+                for item in s.items { if let subject = bySHA[item.sha256] { map[item.copyId] = subject } }
             }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+            return (s, map)
+        }
     }
 
     static func notOpen(_ l: DestructionList, action: String) -> String {

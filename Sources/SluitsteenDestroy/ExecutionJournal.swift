@@ -26,7 +26,7 @@ struct ExecutionJournal {
     /// The action an item must still have at execution (`destroy-due` or `purge-optout`).
     let expected: RetentionAction
     /// The copy state a carried-out item gets (`destroyed` or `purged`).
-    let finalCopyState: String
+    let finalCopyState: CopyState
     /// Items per transaction pair (mark, finalise).
     var batchSize = 256
 
@@ -34,32 +34,27 @@ struct ExecutionJournal {
     /// `skipped` with the reason. Runs `extra` in the same transaction (status change and audit entry). (Each item is
     /// decided once more when it is deleted: see ``carryOut()``.)
     func confirm(extra: (Database, _ due: Int, _ skipped: Int) throws -> Void) throws(DestroyError) {
-        do { try engine.prepareTextIndex() } catch { throw .archive(error.description) }
+        do { try engine.prepareTextIndex() } catch { throw .retention(error) }
         let now = workspace.clock.now()
         let stamp = ISOTimestamp.format(now)
-        do {
-            try workspace.catalog.write { db in
-                let pending = try ListItem.fetchAll(db, listId: listId, states: [.listed, .due])
-                let decided = try engine.decide(copyIds: Set(pending.map(\.copyId)), asOf: Instant(now), in: db)
-                var due = 0, skipped = 0
-                for item in pending {
-                    if let reason = skipReason(item, decided[item.copyId]) {
-                        try db.execute(sql: "UPDATE destructionItem SET state = 'skipped', reason = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
-                                       arguments: [reason, stamp, listId, item.copyId])
-                        skipped += 1
-                    } else {
-                        if let g = decided[item.copyId]?.decision.optOut, expected == .purgeOptout {
-                            try db.execute(sql: "UPDATE destructionItem SET ground = ? WHERE listId = ? AND copyId = ?",
-                                           arguments: [g.rawValue, listId, item.copyId])
-                        }
-                        try db.execute(sql: "UPDATE destructionItem SET state = 'due', changedAt = ? WHERE listId = ? AND copyId = ? AND state = 'listed'",
-                                       arguments: [stamp, listId, item.copyId])
-                        due += 1
+        try workspace.catalog.write(throwing: DestroyError.self) { db in
+            let pending = try DestructionItemRecord.items(db, listId: listId, states: [.listed, .due])
+            let decided = try engine.decide(copyIds: Set(pending.map(\.copyId)), asOf: Instant(now), in: db)
+            var due = 0, skipped = 0
+            for item in pending {
+                if let reason = skipReason(item, decided[item.copyId]) {
+                    try DestructionItemRecord.skip(db, listId: listId, copyId: item.copyId, reason: reason, at: stamp)
+                    skipped += 1
+                } else {
+                    if let g = decided[item.copyId]?.decision.optOut, expected == .purgeOptout {
+                        try DestructionItemRecord.setGround(db, listId: listId, copyId: item.copyId, ground: g.rawValue)
                     }
+                    try DestructionItemRecord.markDue(db, listId: listId, copyId: item.copyId, at: stamp)
+                    due += 1
                 }
-                try extra(db, due, skipped)
             }
-        } catch let e as DestroyError { throw e } catch { throw .archive("\(error)") }
+            try extra(db, due, skipped)
+        }
     }
 
     /// Why an item is not carried out, or nil when it still has the expected action.
@@ -67,13 +62,13 @@ struct ExecutionJournal {
         guard let d else {
             return "de kopie is niet meer in het archief (al vernietigd, verwijderd of overgebracht)"
         }
-        guard d.copy.state == "present" else { return "de kopie heeft nu de status ‘\(d.copy.state)’" }
+        guard d.copy.state == .present else { return "de kopie heeft nu de status ‘\(d.copy.state.rawValue)’" }
         let decision = d.decision
         if decision.action == expected { return nil }
-        let rules = decision.rules.joined(separator: ", ")
+        let rules = decision.rules.map(\.description).joined(separator: ", ")
         switch decision.action {
         case .hold:
-            let holds = decision.rules.filter { $0.hasPrefix("woo:") || $0.hasPrefix("hotspot:") }
+            let holds = decision.rules.filter { $0.zaaknummer != nil || $0.hotspotName != nil }.map(\.description)
             return "vastgehouden (\(holds.isEmpty ? rules : holds.joined(separator: ", "))): actie nu ‘hold’"
         case .retain:
             return "nog niet vervallen: bewaren tot \(decision.dueDate?.iso ?? "?") (\(rules))"
@@ -99,15 +94,9 @@ struct ExecutionJournal {
         var batches = 0
         // First finish what a killed run left `destroying`, then the `due` items, in batches.
         while true {
-            let batch: [ListItem]
-            do {
-                batch = try workspace.catalog.read { db in
-                    try Row.fetchAll(db, sql: """
-                        SELECT \(ListItem.columns) FROM destructionItem WHERE listId = ? AND state IN ('destroying', 'due')
-                        ORDER BY CASE state WHEN 'destroying' THEN 0 ELSE 1 END, seq LIMIT ?
-                        """, arguments: [listId, batchSize]).map(ListItem.init(row:))
-                }
-            } catch { throw .archive("\(error)") }
+            let batch = try workspace.catalog.read(throwing: DestroyError.self) { db in
+                try DestructionItemRecord.toCarryOut(db, listId: listId, limit: batchSize)
+            }
             if batch.isEmpty { return done }
             done += try carryOut(batch)
             batches += 1
@@ -118,95 +107,72 @@ struct ExecutionJournal {
     private func carryOut(_ batch: [ListItem]) throws(DestroyError) -> Int {
         // 1. Commit the batch as `destroying`, deciding per item, at this moment and in this transaction, whether it is
         //    still to go and whether its bytes may go.
-        var removals: [(item: ListItem, removeBytes: Bool)] = []
-        do {
-            removals = try workspace.catalog.write { db in
-                let now = workspace.clock.now()
-                let stamp = ISOTimestamp.format(now)
-                let decided = try engine.decide(copyIds: Set(batch.filter { $0.state == .due }.map(\.copyId)), asOf: Instant(now), in: db)
-                var out: [(ListItem, Bool)] = []
-                for item in batch {
-                    if item.state == .due, let reason = skipReason(item, decided[item.copyId]) {
-                        try db.execute(sql: "UPDATE destructionItem SET state = 'skipped', reason = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
-                                       arguments: [reason, stamp, listId, item.copyId])
-                        continue
-                    }
-                    // Another copy still in the archive (any mailbox, any state but destroyed/purged) keeps the bytes,
-                    // unless it is itself being destroyed (then the last of them removes the bytes).
-                    let others = try Int.fetchOne(db, sql: """
-                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND id != ? AND state NOT IN ('destroyed', 'purged')
-                          AND NOT EXISTS (SELECT 1 FROM destructionItem d WHERE d.copyId = copy.id AND d.state = 'destroying')
-                        """, arguments: [item.sha256, item.copyId]) ?? 0
-                    let remove = others == 0
-                    try db.execute(sql: "UPDATE destructionItem SET state = 'destroying', removeBytes = ?, changedAt = ? WHERE listId = ? AND copyId = ?",
-                                   arguments: [remove, stamp, listId, item.copyId])
-                    if remove {
-                        // Bytes about to go are never read for the full-text index (a killed run may resume later,
-                        // after the bytes are gone); the message's index row, if any, goes in step 3.
-                        try db.execute(sql: "UPDATE message SET textIndexed = 1 WHERE sha256 = ?", arguments: [item.sha256])
-                    }
-                    out.append((item, remove))
+        var removals = try workspace.catalog.write(throwing: DestroyError.self) { db -> [(item: ListItem, removeBytes: Bool)] in
+            let now = workspace.clock.now()
+            let stamp = ISOTimestamp.format(now)
+            let decided = try engine.decide(copyIds: Set(batch.filter { $0.state == .due }.map(\.copyId)), asOf: Instant(now), in: db)
+            var out: [(item: ListItem, removeBytes: Bool)] = []
+            for item in batch {
+                if item.state == .due, let reason = skipReason(item, decided[item.copyId]) {
+                    try DestructionItemRecord.skip(db, listId: listId, copyId: item.copyId, reason: reason, at: stamp)
+                    continue
                 }
-                return out
+                // Another copy still in the archive (any mailbox, any state but destroyed/purged) keeps the bytes,
+                // unless it is itself being destroyed (then the last of them removes the bytes).
+                let remove = try keepers(db, sha256: item.sha256, other: item.copyId) == 0
+                try DestructionItemRecord.markDestroying(db, listId: listId, copyId: item.copyId, removeBytes: remove, at: stamp)
+                if remove {
+                    // Bytes about to go are never read for the full-text index (a killed run may resume later,
+                    // after the bytes are gone); the message's index row, if any, goes in step 3.
+                    try MessageRecord.setTextIndexed(db, sha256: item.sha256, true)
+                }
+                out.append((item, remove))
             }
-        } catch { throw .archive("\(error)") }
+            return out
+        }
         CrashPoint.pass("destroy-marked")
 
         // 2. Remove the bytes no remaining copy needs, then make the removals durable. Each removal happens inside a
         //    write transaction that first checks again that no copy of the content has appeared since step 1 (no other
         //    command can commit one while it runs); if one has, the bytes stay.
         for (i, r) in removals.enumerated() where r.removeBytes {
-            do {
-                let kept = try workspace.catalog.write { db -> Bool in
-                    let others = try Int.fetchOne(db, sql: """
-                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND state NOT IN ('destroyed', 'purged')
-                          AND NOT EXISTS (SELECT 1 FROM destructionItem d WHERE d.copyId = copy.id AND d.state = 'destroying')
-                        """, arguments: [r.item.sha256]) ?? 0
-                    if others > 0 {
-                        try db.execute(sql: "UPDATE destructionItem SET removeBytes = 0 WHERE listId = ? AND copyId = ?",
-                                       arguments: [listId, r.item.copyId])
-                        try db.execute(sql: "UPDATE message SET textIndexed = 0 WHERE sha256 = ?", arguments: [r.item.sha256])
-                        return true
-                    }
-                    try workspace.store.remove(r.item.sha256)
-                    return false
+            let kept = try workspace.catalog.write(throwing: DestroyError.self) { db -> Bool in
+                if try keepers(db, sha256: r.item.sha256, other: nil) > 0 {
+                    try DestructionItemRecord.keepBytes(db, listId: listId, copyId: r.item.copyId)
+                    try MessageRecord.setTextIndexed(db, sha256: r.item.sha256, false)
+                    return true
                 }
-                if kept { removals[i].removeBytes = false }
-            } catch { throw .archive("\(error)") }
+                try workspace.store.remove(r.item.sha256)
+                return false
+            }
+            if kept { removals[i].removeBytes = false }
             CrashPoint.pass("destroy-bytes-removed")
         }
         workspace.store.flush()
 
         // 3. Record completion: tombstone the copy; scrub the message when no copy in the archive remains.
-        do {
-            try workspace.catalog.write { db in
-                let stamp = ISOTimestamp.format(workspace.clock.now())
-                for r in removals {
-                    // The tombstone keeps no folder name (see Tombstone), no keywords, flags or source path.
-                    let folder = try String.fetchOne(db, sql: "SELECT folder FROM copy WHERE id = ?", arguments: [r.item.copyId]) ?? ""
-                    let key = Tombstone.isFolderKey(folder) ? folder : Tombstone.folderKey(mailbox: r.item.mailbox, folder: folder)
-                    try db.execute(sql: "UPDATE copy SET state = ?, folder = ?, keywordsJSON = '[]', flagsJSON = '[]', sourceFile = '' WHERE id = ?",
-                                   arguments: [finalCopyState, key, r.item.copyId])
-                    let others = try Int.fetchOne(db, sql: """
-                        SELECT COUNT(*) FROM copy WHERE sha256 = ? AND state NOT IN ('destroyed', 'purged')
-                        """, arguments: [r.item.sha256]) ?? 0
-                    if others == 0 {
-                        try db.execute(sql: """
-                            UPDATE message SET subject = '', fromJSON = '[]', toJSON = '[]', ccJSON = '[]', bccJSON = '[]',
-                                headerKeywordsJSON = '[]', attachmentNamesJSON = '[]', defectsJSON = '[]', contentState = ?
-                            WHERE sha256 = ?
-                            """, arguments: [finalCopyState, r.item.sha256])
-                        try db.execute(sql: """
-                            DELETE FROM messageText WHERE rowid = (SELECT rowid FROM message WHERE sha256 = ?)
-                            """, arguments: [r.item.sha256])
-                        try db.execute(sql: "UPDATE message SET textIndexed = 1 WHERE sha256 = ?", arguments: [r.item.sha256])
-                    }
-                    try db.execute(sql: "UPDATE destructionItem SET state = 'destroyed', changedAt = ? WHERE listId = ? AND copyId = ?",
-                                   arguments: [stamp, listId, r.item.copyId])
+        try workspace.catalog.write(throwing: DestroyError.self) { db in
+            let stamp = ISOTimestamp.format(workspace.clock.now())
+            for r in removals {
+                // The tombstone keeps no folder name (see Tombstone), no keywords, flags or source path.
+                try PersonalData.scrubCopy(db, id: r.item.copyId, state: finalCopyState)
+                if try CopyRecord.liveCopyIds(db, sha256: r.item.sha256).isEmpty {
+                    try PersonalData.scrubMessage(db, sha256: r.item.sha256, state: finalContentState)
                 }
+                try DestructionItemRecord.markDestroyed(db, listId: listId, copyId: r.item.copyId, at: stamp)
             }
-        } catch { throw .archive("\(error)") }
+        }
         CrashPoint.pass("destroy-finalized")
         return removals.count
+    }
+
+    /// The content state a message gets when its last copy goes with this journal.
+    private var finalContentState: ContentState { finalCopyState == .purged ? .purged : .destroyed }
+
+    /// How many copies of these bytes other than `other` keep them: copies still in the archive (any mailbox, present
+    /// or transferred) that no item of any list is destroying right now.
+    private func keepers(_ db: Database, sha256: String, other: Int64?) throws -> Int {
+        let live = try CopyRecord.liveCopyIds(db, sha256: sha256, excluding: other)
+        return live.count - (try DestructionItemRecord.destroyingCopyIds(db, among: live)).count
     }
 }

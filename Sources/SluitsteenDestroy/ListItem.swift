@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenSupport
@@ -32,26 +31,6 @@ public struct ListItem: Sendable, Equatable {
     public var changedBy: String?
 
     public var category: CategoryKey { CategoryKey(messageClass: messageClass, rule: rule) }
-
-    static let columns = "seq, copyId, mailbox, sha256, messageId, date, size, messageClass, rule, ground, state, reason, changedAt, changedBy"
-
-    init(row: Row) {
-        seq = row[0]; copyId = row[1]; mailbox = row[2]; sha256 = row[3]; messageId = row[4]; date = row[5]; size = row[6]
-        messageClass = row[7]; rule = row[8]; ground = row[9]; state = ItemState(rawValue: row[10]) ?? .listed
-        reason = row[11]; changedAt = row[12]; changedBy = row[13]
-    }
-
-    /// The items of a list, in list order.
-    static func fetchAll(_ db: Database, listId: String, states: [ItemState]? = nil) throws -> [ListItem] {
-        var sql = "SELECT \(columns) FROM destructionItem WHERE listId = ?"
-        var args: [any DatabaseValueConvertible] = [listId]
-        if let states {
-            sql += " AND state IN (\(states.map { _ in "?" }.joined(separator: ",")))"
-            args += states.map(\.rawValue)
-        }
-        sql += " ORDER BY seq"
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map(ListItem.init(row:))
-    }
 }
 
 extension ListItem {

@@ -20,8 +20,8 @@ public struct ListSnapshot: Sendable {
     public var pendingRoles: [String] { list.approvalsRequired.filter { r in !approvals.contains { $0.role == r } } }
 
     static func read(_ db: Database, id: String) throws -> ListSnapshot {
-        guard let list = try DestructionList.fetch(db, id: id) else { throw DestroyError.unknownList(id) }
-        return ListSnapshot(list: list, items: try ListItem.fetchAll(db, listId: id), approvals: try DestructionList.approvals(db, listId: id))
+        guard let list = try DestructionListRecord.find(db, id: id) else { throw DestroyError.unknownList(id) }
+        return ListSnapshot(list: list, items: try DestructionItemRecord.items(db, listId: id), approvals: try ApprovalRecord.approvals(db, listId: id))
     }
 }
 

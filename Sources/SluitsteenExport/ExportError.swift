@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenArchive
+import SluitsteenRetention
+import SluitsteenXML
 
 /// Why an export or a transfer confirmation failed, worded for a records manager: what went wrong, where, and
 /// what to do. A failed export leaves nothing at the `--out` location.
@@ -12,12 +15,18 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
     case nothingSelected(String)
     /// A schema is missing or not the official one.
     case schema(String)
+    /// A schema could not be read.
+    case schemaUnreadable(XMLError)
     /// A stored message could not be read or is damaged.
     case message(copy: String, reason: String)
     /// A sidecar or the pakbon does not validate against its XSD.
     case invalid(file: String, about: String, rule: String)
-    /// A problem in the catalog, retention or policy stage.
-    case archive(String)
+    /// The catalog or the store failed underneath.
+    case archive(ArchiveError)
+    /// The retention stage failed underneath (registers, policy, decisions).
+    case retention(RetentionError)
+    /// Anything else that stopped the export (its own scratch database, a file).
+    case failed(any Error)
     /// A value was wrong (option, name).
     case invalidInput(String)
     /// The package is not in the catalog.
@@ -35,14 +44,20 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
             return "no message copies match the selection (\(what)); nothing was exported. Check --as-of, --mailbox, --hotspot and the registers (`sluitsteen plan`)."
         case .schema(let reason):
             return reason
+        case .schemaUnreadable(let e):
+            return e.description
         case .message(let copy, let reason):
             return "the export stopped at \(Self.brief(copy)): \(Self.brief(reason)). Nothing was exported; restore the message from a "
                 + "backup and run the export again."
         case .invalid(let file, let about, let rule):
             return "the export stopped: \(Self.brief(file)) (\(Self.brief(about))) does not validate: \(Self.brief(rule)). Nothing was "
                 + "exported; report this as a Sluitsteen bug."
-        case .archive(let reason):
-            return "the export could not read the archive: \(reason). Nothing was exported."
+        case .archive(let e):
+            return "the export could not read the archive: \(e). Nothing was exported."
+        case .retention(let e):
+            return "the export could not read the archive: \(e). Nothing was exported."
+        case .failed(let e):
+            return "the export could not read the archive: \(e). Nothing was exported."
         case .invalidInput(let reason):
             return reason
         case .unknownPackage(let id):
@@ -57,5 +72,27 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
     static func brief(_ text: String, max: Int = 300) -> String {
         guard text.utf8.count > max else { return text }
         return String(text.prefix(max)) + "…"
+    }
+}
+
+extension ExportError: CatalogTransactionError {
+    /// An error met in a catalog transaction of the export stage.
+    public init(wrapping error: any Error) {
+        switch error {
+        case let e as ExportError: self = e
+        case let e as RetentionError: self = .retention(e)
+        default: self = .archive(ArchiveError(wrapping: error))
+        }
+    }
+
+    /// An error met while building a package: its own errors pass, the archive's and the retention stage's are
+    /// wrapped as such, and anything else (the scratch database of the selection, a file) as ``failed(_:)``.
+    static func building(_ error: any Error) -> ExportError {
+        switch error {
+        case let e as ExportError: return e
+        case let e as ArchiveError: return .archive(e)
+        case let e as RetentionError: return .retention(e)
+        default: return .failed(error)
+        }
     }
 }

@@ -54,7 +54,7 @@ final class ExportSelection {
         do {
             hotspots = try store.hotspots()
             registers = try store.registers()
-        } catch { throw ExportError.archive(error.description) }
+        } catch { throw ExportError.retention(error) }
         if let registers {
             let names = Dictionary(registers.people.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
             for m in registers.mailboxes {
@@ -62,7 +62,7 @@ final class ExportSelection {
             }
         }
         let designated = Dictionary(hotspots.filter { $0.status == .designated }.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let proposed = Set(hotspots.filter { $0.status == .proposed }.map(\.ruleId))
+        let proposed = Set(hotspots.filter { $0.status == .proposed }.map(\.rule))
         for name in request.hotspots where designated[name] == nil {
             throw ExportError.invalidInput("there is no designated hotspot named '\(name)'. Designated hotspots: "
                 + (designated.keys.sorted().joined(separator: ", ").nonEmpty ?? "none") + ".")
@@ -85,11 +85,7 @@ final class ExportSelection {
         let tooi = policy.archiefvormer.tooi
 
         func serie(for d: Decision) -> SerieSpec {
-            let hotspotNames = d.rules.compactMap { r -> String? in
-                guard r.hasPrefix("hotspot:") else { return nil }
-                let name = String(r.dropFirst("hotspot:".count))
-                return designated[name] != nil && (filter.isEmpty || filter.contains(name)) ? name : nil
-            }
+            let hotspotNames = d.rules.compactMap(\.hotspotName).filter { designated[$0] != nil && (filter.isEmpty || filter.contains($0)) }
             if let name = hotspotNames.first, let h = designated[name], let folder = hotspotFolder[name] {
                 return SerieSpec(folder: folder, naam: "E-mail over hotspot \(h.name)", kenmerk: "\(tooi)-email-serie-hotspot-\(h.id)",
                                  categorieLabel: h.name, categorieCode: h.decisionRef?.nonEmpty,
@@ -104,7 +100,7 @@ final class ExportSelection {
                                  categorieList: policy.destruction.selectielijst,
                                  omschrijving: "E-mail van functionarissen in een sleutelfunctie (Capstone); blijvend te bewaren.")
             }
-            let rule = d.rules.first { r in bRules.contains { $0.id == r } } ?? d.rules.last ?? "b"
+            let rule = d.rules.compactMap(\.baseRuleId).first { r in bRules.contains { $0.id == r } } ?? d.rules.last?.description ?? "b"
             return SerieSpec(folder: "overig", naam: "Overige blijvend te bewaren e-mail", kenmerk: "\(tooi)-email-serie-overig",
                              categorieLabel: "Blijvend te bewaren e-mail", categorieCode: rule,
                              categorieList: policy.destruction.selectielijst,
@@ -113,7 +109,7 @@ final class ExportSelection {
 
         func selected(_ d: Decision) -> Bool {
             guard d.waardering == .bewaren else { return false }
-            if !filter.isEmpty && !d.rules.contains(where: { r in filter.contains { "hotspot:" + $0 == r } }) { return false }
+            if !filter.isEmpty && !d.rules.contains(where: { $0.hotspotName.map(filter.contains) == true }) { return false }
             switch d.action {
             case .transferDue: return true
             case .retainPermanent: return request.allPermanent
@@ -121,9 +117,9 @@ final class ExportSelection {
                 if request.allPermanent { return true }
                 // The decision under the hold: its due date follows from the B rule it cites.
                 let term: ISODuration
-                if let rule = bRules.first(where: { d.rules.contains($0.id) }) {
+                if let rule = bRules.first(where: { d.rules.contains(.base($0.id)) }) {
                     term = rule.after
-                } else if d.rules.contains(where: { $0.hasPrefix("hotspot:") && designated[String($0.dropFirst(8))] != nil }) {
+                } else if d.rules.contains(where: { $0.hotspotName.map { designated[$0] != nil } == true }) {
                     term = policy.hotspotTransferAfter
                 } else {
                     return false
@@ -143,30 +139,32 @@ final class ExportSelection {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (c, d, s) in batch {
-                    let holds = d.action == .hold ? d.rules.filter { $0.hasPrefix("woo:") || proposed.contains($0) } : []
+                    let holds = d.action == .hold ? d.rules.filter { $0.zaaknummer != nil || proposed.contains($0) }.map(\.description) : []
                     try statement.execute(arguments: [c.copyId, c.sha256, c.messageId, c.mailbox, c.folder, s.folder,
                                                       d.messageDate.iso, holds.joined(separator: " ")])
                 }
             }
             batch.removeAll(keepingCapacity: true)
         }
-        do {
+        do throws(RetentionError) {
             // Hotspot and hold terms are found in the full-text index: brought up to date first (derived data).
             let engine = RetentionEngine(workspace: workspace, policy: policy)
             try engine.prepareTextIndexForTerms()
             try engine
                 .forEachDecision(asOf: request.asOf, mailboxes: request.mailboxes.isEmpty ? nil : request.mailboxes) { decided in
-                    guard decided.copy.state == "present", selected(decided.decision) else { return }
+                    guard decided.copy.state == .present, selected(decided.decision) else { return }
                     let s = serie(for: decided.decision)
                     series[s.folder] = s
                     batch.append((decided.copy, decided.decision, s))
                     count += 1
                     if batch.count >= 2048 { try flush() }
                 }
-            try flush()
-        } catch let e as ExportError { throw e } catch {
-            throw ExportError.archive("\(error)")
+        } catch {
+            // The selection's own failure (its scratch database) comes back as it was thrown.
+            if case .handler(let own) = error { throw own }
+            throw ExportError.retention(error)
         }
+        try flush()
         try db.write { db in
             try db.execute(sql: """
                 CREATE TABLE plan AS

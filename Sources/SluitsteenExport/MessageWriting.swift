@@ -125,14 +125,14 @@ enum MessageWriting {
         for (name, element) in sidecars {
             let rel = job.folder + "/" + name
             let data: Data
+            let document: XMLDocument
             do {
                 data = try XMLSerializer.data(element)
-                if let issue = schema.validate(try XMLDocument(data: data, source: rel)).first {
-                    throw ExportError.invalid(file: rel, about: job.about, rule: issue.description)
-                }
-            } catch let e as ExportError { throw e } catch {
+                document = try XMLDocument(data: data, source: rel)
+            } catch {
                 throw .invalid(file: rel, about: job.about, rule: "\(error)")
             }
+            if let issue = schema.validate(document).first { throw .invalid(file: rel, about: job.about, rule: issue.description) }
             try PackageFiles.write(data, path: folderPath + "/" + name)
             files.append(WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count),
                                      kind: name.hasSuffix(".bestand.mdto.xml") ? .bestandSidecar : .objectSidecar))

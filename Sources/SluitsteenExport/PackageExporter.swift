@@ -53,15 +53,11 @@ public struct PackageExporter: Sendable {
         }
         let mdtoSchema: XMLSchema
         let pakbonSchema: XMLSchema
-        do {
-            mdtoSchema = try MDTOSchema.load(path: request.mdtoSchema)
-            guard let pakbonURL = request.pakbonSchema ?? SchemaLocator.locate(Self.pakbonSchemaName) else {
-                throw ExportError.schema("the pakbon schema (\(Self.pakbonSchemaName)) was not found in Schemas/; reinstall Sluitsteen or set $SLUITSTEEN_SCHEMAS.")
-            }
-            pakbonSchema = try XMLSchema(contentsOf: pakbonURL)
-        } catch let e as ExportError { throw e } catch let e as XMLError { throw .schema(e.description) } catch {
-            throw .schema("\(error)")
+        do { mdtoSchema = try MDTOSchema.load(path: request.mdtoSchema) } catch { throw .schemaUnreadable(error) }
+        guard let pakbonURL = request.pakbonSchema ?? SchemaLocator.locate(Self.pakbonSchemaName) else {
+            throw .schema("the pakbon schema (\(Self.pakbonSchemaName)) was not found in Schemas/; reinstall Sluitsteen or set $SLUITSTEEN_SCHEMAS.")
         }
+        do { pakbonSchema = try XMLSchema(contentsOf: pakbonURL) } catch { throw .schemaUnreadable(error) }
         // What a killed export left next to its --out (a hidden, half-built package holding mail) goes first.
         Self.removeLeftovers(of: workspace)
         let temp = parent.appendingPathComponent(".\(out.lastPathComponent)\(Self.tempMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -182,8 +178,8 @@ private final class Build {
     func run(markRenamed: () -> Void) throws(ExportError) -> ExportSummary {
         do {
             return try steps(markRenamed: markRenamed)
-        } catch let e as ExportError { throw e } catch let e as ArchiveError { throw .archive(e.description) } catch {
-            throw .archive("\(error)")
+        } catch {
+            throw ExportError.building(error)
         }
     }
 
@@ -417,10 +413,10 @@ private final class Build {
         let stamp = ISOTimestamp.format(exporter.now).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
         // A demo/test archive's package says so in its very name.
         let base = "\(policy.archiefvormer.tooi)-email-\(workspace.kind == .demo ? "demo-" : "")\(stamp)"
-        return try workspace.catalog.read { db in
+        return try workspace.catalog.read(throwing: ExportError.self) { db in
             var id = base
             var n = 1
-            while try Bool.fetchOne(db, sql: "SELECT 1 FROM exportPackage WHERE id = ?", arguments: [id]) == true {
+            while try ExportPackageRecord.find(db, id: id) != nil {
                 n += 1
                 id = "\(base)-\(n)"
             }
@@ -466,16 +462,11 @@ private final class Build {
     private func record(_ summary: ExportSummary, final: URL, markRenamed: () -> Void) throws {
         var placed = false
         do {
-            try workspace.catalog.write { db in
-                try db.execute(sql: """
-                    INSERT INTO exportPackage (id, createdAt, createdBy, location, container, packageSHA256, copyCount)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [summary.packageId, ISOTimestamp.format(exporter.now), request.actor, summary.location,
-                                     summary.container, summary.packageHash, summary.copies])
-                let statement = try db.makeStatement(sql: "INSERT INTO exportItem (packageId, copyId, sha256) VALUES (?, ?, ?)")
-                try selection.forEachCopy { copyId, sha in
-                    try statement.execute(arguments: [summary.packageId, copyId, sha])
-                }
+            try workspace.catalog.write(throwing: ExportError.self) { db in
+                let package = ExportPackageRecord(id: summary.packageId, createdAt: ISOTimestamp.format(exporter.now), createdBy: request.actor,
+                                                  location: summary.location, container: summary.container,
+                                                  packageSHA256: summary.packageHash, copyCount: summary.copies)
+                try ExportPackageRecord.record(db, package) { item in try selection.forEachCopy(item) }
                 try workspace.audit.append(db, kind: .export, command: request.command, actor: request.actor,
                                       objectIds: ["export:\(summary.packageId)"],
                                       outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): "
@@ -498,44 +489,19 @@ private final class Build {
 /// Reads message metadata from the catalog (never the body), with header values bounded by ``HeaderLimits`` in
 /// the query itself, so that memory does not follow the length of a value.
 enum MessageCatalog {
-    static func metadata(_ workspace: Workspace, shas: [String]) throws -> [String: MessageMeta] {
-        try workspace.catalog.read { db in
-            let list = JSONText.array(shas)
-            // Senders, addressees and cc addressees: role 0, 1, 2; at most HeaderLimits.parties of each, with names
-            // and addresses cut. A column that is not valid JSON lists nobody.
-            var parties: [String: [[Party]]] = [:]
-            let partyRows = try Row.fetchCursor(db, sql: """
-                SELECT m.sha256, r.role, substr(json_extract(j.value, '$.name'), 1, ?), substr(json_extract(j.value, '$.address'), 1, ?)
-                FROM message m
-                JOIN (SELECT 0 AS role UNION ALL SELECT 1 UNION ALL SELECT 2) r
-                JOIN json_each(CASE WHEN json_valid(CASE r.role WHEN 0 THEN m.fromJSON WHEN 1 THEN m.toJSON ELSE m.ccJSON END)
-                                    THEN CASE r.role WHEN 0 THEN m.fromJSON WHEN 1 THEN m.toJSON ELSE m.ccJSON END ELSE '[]' END) j
-                WHERE m.sha256 IN (SELECT value FROM json_each(?)) AND j.key < ?
-                ORDER BY m.sha256, r.role, j.key
-                """, arguments: [HeaderLimits.party, HeaderLimits.party, list, HeaderLimits.parties])
-            while let r = try partyRows.next() {
-                let name: String? = r[2]
-                guard let address: String = r[3], !address.isEmpty else { continue }
-                parties[r[0], default: [[], [], []]][r[1] as Int].append(Party(name: name, address: address))
-            }
-            var out: [String: MessageMeta] = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT sha256, size, CASE WHEN length(messageId) <= ? THEN messageId ELSE '' END, length(messageId), messageIdSynthetic,
-                       date, substr(subject, 1, ?), length(subject),
-                       CASE WHEN json_valid(fromJSON) THEN json_array_length(fromJSON) ELSE 0 END,
-                       CASE WHEN json_valid(toJSON) THEN json_array_length(toJSON) ELSE 0 END,
-                       CASE WHEN json_valid(ccJSON) THEN json_array_length(ccJSON) ELSE 0 END
-                FROM message WHERE sha256 IN (SELECT value FROM json_each(?))
-                """, arguments: [HeaderLimits.messageId, HeaderLimits.subject + 1, list])
-            for r in rows {
-                let sha: String = r[0]
-                let p = parties[sha] ?? [[], [], []]
-                let m = MessageMeta(sha256: sha, size: r[1], messageId: r[2], messageIdLength: r[3], messageIdSynthetic: r[4],
-                                    date: r[5], subject: r[6], subjectLength: r[7], from: p[0], to: p[1], cc: p[2],
-                                    partyCounts: (r[8], r[9], r[10]))
-                out[m.sha256] = m
-            }
-            return out
+    static let limits = MessageHeaders.Limits(subject: HeaderLimits.subject, party: HeaderLimits.party, parties: HeaderLimits.parties,
+                                              messageId: HeaderLimits.messageId)
+
+    static func metadata(_ workspace: Workspace, shas: [String]) throws(ExportError) -> [String: MessageMeta] {
+        let headers = try workspace.catalog.read(throwing: ExportError.self) { db in try MessageHeaders.fetch(db, sha256s: shas, limits: limits) }
+        return headers.mapValues { h in
+            MessageMeta(sha256: h.sha256, size: h.size, messageId: h.messageId, messageIdLength: h.messageIdLength,
+                        messageIdSynthetic: h.messageIdSynthetic, date: h.date, subject: h.subject, subjectLength: h.subjectLength,
+                        from: h.from.map(Party.init), to: h.to.map(Party.init), cc: h.cc.map(Party.init), partyCounts: h.partyCounts)
         }
     }
+}
+
+extension Party {
+    init(_ address: CatalogAddress) { self.init(name: address.name, address: address.address) }
 }

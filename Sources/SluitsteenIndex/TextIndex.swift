@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import GRDB
+import SluitsteenArchive
 import SluitsteenPolicy
 
 /// The full-text index read as a ``TextHitSource``: each term is looked up as an FTS5 phrase (SQLite tokenizes it
@@ -8,9 +9,8 @@ import SluitsteenPolicy
 public struct TextIndex: TextHitSource {
     public init() {}
 
-    public func hits(for targets: [TextTarget], in db: Database, amongCopies copyIds: [Int64]?) throws -> [String: Set<String>] {
-        var hits: [String: Set<String>] = [:]
-        let among = copyIds.map { "[" + $0.sorted().map(String.init).joined(separator: ",") + "]" }
+    public func hits(for targets: [TextTarget], in db: Database, amongCopies copyIds: [Int64]?) throws -> [String: Set<TextHitKey>] {
+        var hits: [String: Set<TextHitKey>] = [:]
         for target in targets {
             let query = target.matcher.terms
                 .map { TextMatcher.words(in: $0) }
@@ -18,16 +18,8 @@ public struct TextIndex: TextHitSource {
                 .map { "\"" + $0.joined(separator: " ").replacingOccurrences(of: "\"", with: "") + "\"" }
                 .joined(separator: " OR ")
             guard !query.isEmpty else { continue }
-            var sql = "SELECT sha256, text FROM messageText WHERE messageText MATCH ?"
-            var args: StatementArguments = [query]
-            if let among {
-                sql += " AND rowid IN (SELECT messageRowid FROM copy WHERE id IN (SELECT value FROM json_each(?)))"
-                args += [among]
-            }
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: args)
-            while let row = try cursor.next() {
-                let text: String = row[1]
-                if target.matcher.matches(text) { hits[row[0], default: []].insert(target.key) }
+            try MessageText.forEachMatch(db, query: query, amongCopies: copyIds) { sha256, text in
+                if target.matcher.matches(text) { hits[sha256, default: []].insert(target.key) }
             }
         }
         return hits

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenMIME
 import SluitsteenSupport
@@ -32,16 +31,9 @@ public struct TextIndexer: Sendable {
 
     public init(workspace: Workspace) { self.workspace = workspace }
 
-    /// The SQL condition on `message` of waiting for the index: not indexed yet, and its bytes still stored.
-    static let waiting = "textIndexed = 0 AND contentState = 'stored'"
-
     /// Stored messages whose text is not in the index yet.
     public func pendingCount() throws(ArchiveError) -> Int {
-        do {
-            return try workspace.catalog.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE \(TextIndexer.waiting)") ?? 0
-            }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        try workspace.catalog.read(throwing: ArchiveError.self) { db in try MessageText.pendingCount(db) }
     }
 
     /// Indexes every pending message. Reading a stored message also checks it against its SHA-256: a missing or
@@ -89,42 +81,14 @@ public struct TextIndexer: Sendable {
 }
 
 extension TextIndexer {
-    /// A message waiting for the index.
-    struct Pending: Sendable {
-        var rowid: Int64
-        var sha256: String
-        var size: Int64
-    }
-
-    /// A message's text, ready to be written.
-    struct Entry: Sendable {
-        var rowid: Int64
-        var sha256: String
-        var text: String
-        var size: Int64
-    }
+    typealias Pending = MessageText.Pending
+    typealias Entry = MessageText.Entry
 
     /// The next batch of waiting messages after rowid `after`, in rowid order: at most `batchSize` messages and
     /// `batchBytes` stored bytes (but at least one message).
     fileprivate static func waitingMessages(in catalog: Catalog, after: Int64, batchSize: Int,
                                             batchBytes: Int64) throws(ArchiveError) -> [Pending] {
-        do {
-            return try catalog.read { db in
-                var pending: [Pending] = []
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT rowid, sha256, size FROM message
-                    WHERE \(TextIndexer.waiting) AND rowid > ? ORDER BY rowid LIMIT ?
-                    """, arguments: [after, batchSize])
-                var bytes: Int64 = 0
-                while let row = try rows.next() {
-                    let size: Int64 = row[2]
-                    if !pending.isEmpty && bytes + size > batchBytes { break }
-                    bytes += size
-                    pending.append(Pending(rowid: row[0], sha256: row[1], size: size))
-                }
-                return pending
-            }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        try catalog.read(throwing: ArchiveError.self) { db in try MessageText.waiting(db, after: after, limit: batchSize, bytes: batchBytes) }
     }
 
     /// Reads the messages of one batch and extracts their text, on every core. A message that cannot be read is
@@ -170,37 +134,20 @@ extension TextIndexer {
 
     /// Whether the message is still waiting for the index with its bytes in the store.
     fileprivate func stillPending(_ rowid: Int64) throws(ArchiveError) -> Bool {
-        do {
-            return try workspace.catalog.read { db in
-                try Bool.fetchOne(db, sql: "SELECT \(TextIndexer.waiting) FROM message WHERE rowid = ?",
-                                  arguments: [rowid]) ?? false
-            }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        try workspace.catalog.read(throwing: ArchiveError.self) { db in try MessageText.isWaiting(db, messageRowid: rowid) }
     }
 
     /// Writes one batch of texts in one transaction and returns the totals with it. A message no longer waiting
     /// (destroyed meanwhile) is left out: the check is made inside the transaction.
     fileprivate static func write(_ entries: [Entry], to catalog: Catalog,
                                   after summary: TextIndexSummary) throws(ArchiveError) -> TextIndexSummary {
-        do {
-            return try catalog.write { db -> TextIndexSummary in
-                var s = summary
-                let stillPending = try db.cachedStatement(sql: """
-                    SELECT 1 FROM message WHERE rowid = ? AND \(TextIndexer.waiting)
-                    """)
-                // A row can be there already when the store had lost the bytes and ingest put them back.
-                let remove = try db.cachedStatement(sql: "DELETE FROM messageText WHERE rowid = ?")
-                let insert = try db.cachedStatement(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (?, ?, ?)")
-                let mark = try db.cachedStatement(sql: "UPDATE message SET textIndexed = 1 WHERE rowid = ?")
-                for e in entries where try Bool.fetchOne(stillPending, arguments: [e.rowid]) != nil {
-                    try remove.execute(arguments: [e.rowid])
-                    try insert.execute(arguments: [e.rowid, e.sha256, e.text])
-                    try mark.execute(arguments: [e.rowid])
-                    s.messages += 1
-                    s.bytes += e.size
-                }
-                return s
+        try catalog.write(throwing: ArchiveError.self) { db -> TextIndexSummary in
+            var s = summary
+            for e in entries where try MessageText.store(db, e) {
+                s.messages += 1
+                s.bytes += e.size
             }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+            return s
+        }
     }
 }

@@ -21,7 +21,7 @@ public struct MessageCopy: Sendable, Hashable {
     public var from: [String]
     public var to: [String]
     public var cc: [String]
-    public var textHits: Set<String>
+    public var textHits: Set<TextHitKey>
     /// When the newest `Received` header says the message arrived (the organisation's own server), if known. The
     /// `Date` header is the sender's word; when it lies more than a day before the arrival, decisions count from the
     /// arrival, so that a backdated message is not due early.
@@ -29,7 +29,7 @@ public struct MessageCopy: Sendable, Hashable {
 
     public init(mailbox: String, messageId: String, sha256: String = "", messageInstant: Instant,
                 captureInstant: Instant, folderPath: String = "", keywords: [String] = [], from: [String] = [],
-                to: [String] = [], cc: [String] = [], textHits: Set<String> = [], receivedInstant: Instant? = nil) {
+                to: [String] = [], cc: [String] = [], textHits: Set<TextHitKey> = [], receivedInstant: Instant? = nil) {
         self.mailbox = mailbox
         self.messageId = messageId
         self.sha256 = sha256
@@ -89,8 +89,8 @@ public enum RetentionAction: String, Sendable, Hashable, Codable, CaseIterable {
 /// The decision for one message copy: class, waardering, action, due date, the rule ids that decided it, and (on
 /// request) the steps that explain it.
 ///
-/// `rules` lists the deciding ids first (e.g. `woo:Z-2025-001`, `optout:private`, `hotspot:NAME`, `staff-7y`);
-/// for `hold` and `pending-window` the ids of the decision that applies once the hold ends or the window closes
+/// `rules` lists the deciding rules first (e.g. `woo:Z-2025-001`, `optout:private`, `hotspot:NAME`, `staff-7y`);
+/// for `hold` and `pending-window` the rules of the decision that applies once the hold ends or the window closes
 /// follow (so an opt-out kept under a hold is visible). For `pending-window` and `hold`, `waardering` is that
 /// later decision's; `dueDate` is given for `retain`, `destroy-due`, `transfer-due`, `retain-permanent`,
 /// `purge-optout` (the window's closing date) and `pending-window` (the later decision's due date).
@@ -99,7 +99,7 @@ public struct Decision: Sendable, Hashable {
     public var waardering: Waardering?
     public var action: RetentionAction
     public var dueDate: CivilDate?
-    public var rules: [String]
+    public var rules: [RuleRef]
     /// The message date in Europe/Amsterdam.
     public var messageDate: CivilDate
     /// The opt-out window (personal mailboxes only).
@@ -138,14 +138,14 @@ public struct DecisionContext: Sendable {
     final class Prepared<Item: Sendable>: Sendable {
         let item: Item
         let criteria: MatchCriteria
-        let textHitKey: String
-        let ruleId: String
+        let textHitKey: TextHitKey
+        let rule: RuleRef
 
-        init(item: Item, criteria: MatchCriteria, textHitKey: String, ruleId: String) {
+        init(item: Item, criteria: MatchCriteria, textHitKey: TextHitKey, rule: RuleRef) {
             self.item = item
             self.criteria = criteria
             self.textHitKey = textHitKey
-            self.ruleId = ruleId
+            self.rule = rule
         }
 
         @inline(__always)
@@ -173,10 +173,10 @@ public struct DecisionContext: Sendable {
         self.asOf = asOf
         let date = AmsterdamTime.date(of: asOf)
         self.asOfDate = date
-        allHolds = self.holds.map { Prepared(item: $0, criteria: $0.criteria, textHitKey: $0.textHitKey, ruleId: $0.ruleId) }
+        allHolds = self.holds.map { Prepared(item: $0, criteria: $0.criteria, textHitKey: $0.textHitKey, rule: $0.rule) }
         activeHolds = allHolds.filter { $0.item.isActive(on: date) }
         let prepared = self.hotspots.map {
-            Prepared(item: $0, criteria: $0.criteria, textHitKey: $0.textHitKey, ruleId: $0.ruleId)
+            Prepared(item: $0, criteria: $0.criteria, textHitKey: $0.textHitKey, rule: $0.rule)
         }
         proposedHotspots = prepared.filter { $0.item.status == .proposed }
         designatedHotspots = prepared.filter { $0.item.status == .designated }
@@ -192,10 +192,6 @@ public struct DecisionContext: Sendable {
                   asOf: AmsterdamTime.instant(date: asOfDate.adding(days: 1), secondOfDay: 0).adding(seconds: -1))
     }
 
-    /// The rule id cited for a copy in an unregistered mailbox (or one whose owner is not registered).
-    public static let unregisteredRuleId = "unregistered-mailbox"
-    /// The rule id cited while the opt-out window is open.
-    public static let windowRuleId = "optout-window"
 
     /// The decision for one copy. Pure: depends only on `copy` and this context. With `explain`, `steps` is filled.
     ///
@@ -220,17 +216,17 @@ public struct DecisionContext: Sendable {
         let mailboxLower = resolved?.entry.address ?? copy.mailbox.lowercased()
 
         // Holds: active Woo holds and proposed hotspots.
-        var holdRules: [String] = []
+        var holdRules: [RuleRef] = []
         for h in (explain ? allHolds : activeHolds) where h.matches(copy, mailboxLower: mailboxLower, date: date) {
             let active = h.item.isActive(on: asOfDate)
-            if active { holdRules.append(h.ruleId) }
+            if active { holdRules.append(h.rule) }
             if explain {
                 steps.append(.wooHold(zaaknummer: h.item.zaaknummer, received: h.item.received,
                                       released: h.item.released, releaseReason: h.item.releaseReason, active: active))
             }
         }
         for h in proposedHotspots where h.matches(copy, mailboxLower: mailboxLower, date: date) {
-            holdRules.append(h.ruleId)
+            holdRules.append(h.rule)
             if explain { steps.append(.hotspot(name: h.item.name, status: h.item.status, decisionRef: h.item.decisionRef)) }
         }
 
@@ -259,7 +255,7 @@ public struct DecisionContext: Sendable {
                 }
             }
             return Decision(messageClass: .unclassified, waardering: nil, action: .unclassified, dueDate: nil,
-                            rules: [Self.unregisteredRuleId], messageDate: date, window: nil, optOut: nil, steps: [])
+                            rules: [.unregisteredMailbox], messageDate: date, window: nil, optOut: nil, steps: [])
         }
         let entry = resolved.entry
 
@@ -341,16 +337,16 @@ public struct DecisionContext: Sendable {
         }
 
         // Designated hotspots.
-        var hotspotRules: [String] = []
+        var hotspotRules: [RuleRef] = []
         for h in designatedHotspots where h.matches(copy, mailboxLower: mailboxLower, date: date) {
-            hotspotRules.append(h.ruleId)
+            hotspotRules.append(h.rule)
             if explain { steps.append(.hotspot(name: h.item.name, status: h.item.status, decisionRef: h.item.decisionRef)) }
         }
 
         var d: Decision
         if let window, let ground = optOut, ground == .private || hotspotRules.isEmpty {
             d = Decision(messageClass: messageClass, waardering: nil, action: .purgeOptout, dueDate: window.closingDate,
-                         rules: [ground.ruleId], messageDate: date, window: window, optOut: ground, steps: [])
+                         rules: [ground.rule], messageDate: date, window: window, optOut: ground, steps: [])
         } else if !hotspotRules.isEmpty {
             let due = date.adding(policy.hotspotTransferAfter)
             d = Decision(messageClass: messageClass, waardering: .bewaren,
@@ -363,11 +359,11 @@ public struct DecisionContext: Sendable {
             case .vernietigen: action = baseDue <= asOfDate ? .destroyDue : .retain
             }
             d = Decision(messageClass: messageClass, waardering: base.waardering, action: action, dueDate: baseDue,
-                         rules: [base.id], messageDate: date, window: window, optOut: optOut, steps: [])
+                         rules: [.base(base.id)], messageDate: date, window: window, optOut: optOut, steps: [])
         }
         if let window, window.isOpen(at: asOf) {
             d.action = .pendingWindow
-            d.rules.insert(Self.windowRuleId, at: 0)
+            d.rules.insert(.window, at: 0)
         }
         return d
     }

@@ -65,7 +65,7 @@ public enum HotspotStatus: String, Sendable, Hashable, Codable, CaseIterable {
 public struct Hotspot: Sendable, Hashable, Codable {
     /// Catalog id (unique; used in `textHitKey`).
     public var id: String
-    /// Name, cited in decisions as `hotspot:NAME`.
+    /// Name, cited in decisions as `hotspot:NAME` (``RuleRef/hotspot(name:)``).
     public var name: String
     public var status: HotspotStatus
     public var criteria: MatchCriteria
@@ -80,11 +80,11 @@ public struct Hotspot: Sendable, Hashable, Codable {
         self.decisionRef = decisionRef
     }
 
-    /// The rule id decisions cite: `hotspot:NAME`.
-    public var ruleId: String { "hotspot:" + name }
+    /// The rule decisions cite: `hotspot:NAME`.
+    public var rule: RuleRef { .hotspot(name: name) }
 
     /// The key to put in `MessageCopy.textHits` when a term or zaak number of this hotspot occurs in the message.
-    public var textHitKey: String { "hotspot:" + id }
+    public var textHitKey: TextHitKey { .hotspot(id: id) }
 
     /// What is wrong with this hotspot as entered (empty when fine): a name, at least one of
     /// terms/addresses/mailboxes/zaak numbers, and a period whose start is not after its end.
@@ -122,11 +122,11 @@ public struct WooHold: Sendable, Hashable, Codable {
         self.criteria = criteria
     }
 
-    /// The rule id decisions cite: `woo:ZAAKNUMMER`.
-    public var ruleId: String { "woo:" + zaaknummer }
+    /// The rule decisions cite: `woo:ZAAKNUMMER`.
+    public var rule: RuleRef { .wooHold(zaaknummer: zaaknummer) }
 
     /// The key to put in `MessageCopy.textHits` when a term or zaak number of this hold occurs in the message.
-    public var textHitKey: String { "hold:" + id }
+    public var textHitKey: TextHitKey { .hold(id: id) }
 
     /// True on the days from `received` up to the day before `released`.
     public func isActive(on date: CivilDate) -> Bool {
@@ -140,9 +140,9 @@ public struct WooHold: Sendable, Hashable, Codable {
 /// an FTS5 index and confirms with the same matcher).
 public enum TextHits {
     /// The `textHitKey`s of the hotspots and holds whose terms or zaak numbers occur in `subject` or `body`.
-    public static func find(subject: String, body: String, hotspots: [Hotspot], holds: [WooHold]) -> Set<String> {
+    public static func find(subject: String, body: String, hotspots: [Hotspot], holds: [WooHold]) -> Set<TextHitKey> {
         let words = TextMatcher.words(in: subject) + ["\u{0}"] + TextMatcher.words(in: body)
-        var out = Set<String>()
+        var out = Set<TextHitKey>()
         for h in hotspots where h.criteria.hasTextCriteria && h.criteria.textMatcher.matches(words: words) {
             out.insert(h.textHitKey)
         }

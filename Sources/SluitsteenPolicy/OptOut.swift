@@ -5,8 +5,8 @@ public enum OptOutGround: String, Sendable, Hashable, Codable, CaseIterable {
     case `private` = "private"
     case informal = "informal"
 
-    /// The rule id decisions cite: `optout:private` or `optout:informal`.
-    public var ruleId: String { "optout:" + rawValue }
+    /// The rule decisions cite: `optout:private` or `optout:informal`.
+    public var rule: RuleRef { .optOut(self) }
 }
 
 /// An opt-out recorded with `sluitsteen optout mark` or `optout import` for one message copy.

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenSupport
@@ -15,16 +14,7 @@ public struct AccessStore: Sendable {
 
     /// Every designation, newest first.
     public func delegations() throws(RetentionError) -> [Delegation] {
-        do {
-            return try workspace.catalog.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM delegation ORDER BY createdAt DESC, id DESC").compactMap { row in
-                    guard let scope = try? JSONDecoder().decode(Delegation.Scope.self, from: Data((row["scopeJSON"] as String).utf8)),
-                          let from = CivilDate(iso: row["validFrom"]), let to = CivilDate(iso: row["validTo"]) else { return nil }
-                    return Delegation(id: row["id"], delegate: row["delegate"], grantedBy: row["grantedBy"], scope: scope, validFrom: from,
-                                      validTo: to, revokedOn: (row["revokedOn"] as String?).flatMap { CivilDate(iso: $0) })
-                }
-            }
-        } catch { throw .archive("\(error)") }
+        try workspace.catalog.read(throwing: RetentionError.self) { try DelegationRecord.all($0) }
     }
 
     /// The access policy in force today (registers, designations).
@@ -65,31 +55,25 @@ public struct AccessStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let scopeJSON = String(decoding: (try? encoder.encode(scope)) ?? Data("{}".utf8), as: UTF8.self)
-        do {
-            return try workspace.catalog.write { db -> Delegation in
-                let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delegation") ?? 0) + 1
-                let d = Delegation(id: "machtiging-\(n)", delegate: delegate, grantedBy: grantedBy, scope: scope, validFrom: from, validTo: validTo)
-                try db.execute(sql: """
-                    INSERT INTO delegation (id, delegate, grantedBy, scopeJSON, validFrom, validTo, reason, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [d.id, delegate, grantedBy, scopeJSON, from.iso, validTo.iso, why, ISOTimestamp.format(workspace.clock.now())])
-                try workspace.audit.append(db, kind: .delegation, command: "designate", actor: actor.auditText,
-                                           objectIds: ["delegation:\(d.id)", "person:\(delegate)"],
-                                           outcome: "gemachtigde \(delegate) tot en met \(validTo.iso) voor \(Self.describe(scope)): \(why)")
-                return d
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        return try workspace.catalog.write(throwing: RetentionError.self) { db -> Delegation in
+            let n = try DelegationRecord.fetchCount(db) + 1
+            let d = Delegation(id: "machtiging-\(n)", delegate: delegate, grantedBy: grantedBy, scope: scope, validFrom: from, validTo: validTo)
+            try DelegationRecord(id: d.id, delegate: delegate, grantedBy: grantedBy, scopeJSON: scopeJSON, validFrom: from.iso, validTo: validTo.iso,
+                                 revokedOn: nil, reason: why, createdAt: ISOTimestamp.format(workspace.clock.now())).insert(db)
+            try workspace.audit.append(db, kind: .delegation, command: "designate", actor: actor.auditText,
+                                       objectIds: ["delegation:\(d.id)", "person:\(delegate)"],
+                                       outcome: "gemachtigde \(delegate) tot en met \(validTo.iso) voor \(Self.describe(scope)): \(why)")
+            return d
+        }
     }
 
     /// Withdraws a designation from today on.
     public func revoke(_ id: String, actor: Actor) throws(RetentionError) {
-        do {
-            try workspace.catalog.write { db in
-                try db.execute(sql: "UPDATE delegation SET revokedOn = ? WHERE id = ? AND revokedOn IS NULL", arguments: [today.iso, id])
-                guard db.changesCount == 1 else { throw RetentionError.notFound("an active designation '\(id)'") }
-                try workspace.audit.append(db, kind: .delegation, command: "revoke designation", actor: actor.auditText,
-                                           objectIds: ["delegation:\(id)"], outcome: "ingetrokken per \(today.iso)")
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        try workspace.catalog.write(throwing: RetentionError.self) { db in
+            guard try DelegationRecord.revoke(db, id: id, on: today) else { throw RetentionError.notFound("an active designation '\(id)'") }
+            try workspace.audit.append(db, kind: .delegation, command: "revoke designation", actor: actor.auditText,
+                                       objectIds: ["delegation:\(id)"], outcome: "ingetrokken per \(today.iso)")
+        }
     }
 
     static func describe(_ scope: Delegation.Scope) -> String {
@@ -117,12 +101,10 @@ public struct AccessStore: Sendable {
     /// Records one read in the access log: an audit entry with who, in which role, which copy, on what ground and why.
     public func record(_ reading: Reading, copyIds: [Int64], mailbox: String, actor: Actor, role: ArchiveRole, basis: AccessBasis,
                        reason: String) throws(RetentionError) {
-        do {
-            try workspace.catalog.write { db in
-                _ = try workspace.audit.append(db, kind: .access, command: reading == .optOutPage ? "optout page" : "read", actor: actor.auditText,
+        try workspace.catalog.write(throwing: RetentionError.self) { db in
+            _ = try workspace.audit.append(db, kind: .access, command: reading == .optOutPage ? "optout page" : "read", actor: actor.auditText,
                                            objectIds: copyIds.map { "copy:\($0)" } + ["mailbox:\(mailbox)"],
                                            outcome: "\(reading.dutch); rol \(role.dutch); grond: \(basis.dutch); reden: \(reason)")
-            }
-        } catch { throw .archive("\(error)") }
+        }
     }
 }

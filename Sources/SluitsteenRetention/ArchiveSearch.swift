@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenSupport
@@ -64,12 +63,11 @@ public struct SearchHit: Sendable, Equatable {
     public var sender: String
     public var subject: String
     public var attachmentCount: Int
-    /// `present`, `destroyed`, `purged` or `transferred`.
-    public var state: String
+    public var state: CopyState
     /// The decision now (nil for a copy no longer in the archive).
     public var messageClass: MessageClass?
     public var action: RetentionAction?
-    public var rules: [String]
+    public var rules: [RuleRef]
     /// Woo holds (ids) that cover it now.
     public var heldBy: [String]
 }
@@ -98,89 +96,58 @@ public struct ArchiveSearch: Sendable {
     /// Runs `query` within `scope` (mailboxes; nil = all). Results are ordered by message date, newest first.
     public func run(_ query: SearchQuery, scope: Set<String>?) throws(RetentionError) -> SearchResult {
         if let scope, scope.isEmpty { return SearchResult(total: 0, page: query.page, pageSize: query.pageSize, hits: []) }
-        var conditions: [String] = []
-        var args: [any DatabaseValueConvertible] = []
-        conditions.append(query.includeGone ? "1" : "c.state = 'present'")
+        var search = CopySearch()
+        search.includeGone = query.includeGone
         var boxes = query.mailboxes
         if let scope { boxes = boxes.isEmpty ? Array(scope) : boxes.filter(scope.contains) }
         if !boxes.isEmpty || scope != nil {
             guard !boxes.isEmpty else { return SearchResult(total: 0, page: query.page, pageSize: query.pageSize, hits: []) }
-            conditions.append("c.mailbox IN (SELECT value FROM json_each(?))")
-            args.append(JSONText.array(boxes.sorted()))
+            search.mailboxes = boxes
         }
-        if let from = query.from {
-            conditions.append("COALESCE(m.dateEpoch, c.capturedEpoch) >= ?")
-            args.append(AmsterdamTime.instant(date: from, secondOfDay: 0).secondsSinceEpoch)
-        }
-        if let to = query.to {
-            conditions.append("COALESCE(m.dateEpoch, c.capturedEpoch) < ?")
-            args.append(AmsterdamTime.instant(date: to.adding(days: 1), secondOfDay: 0).secondsSinceEpoch)
-        }
-        if let s = query.sender?.trimmingCharacters(in: .whitespaces), !s.isEmpty {
-            conditions.append("instr(lower(m.fromJSON), ?) > 0")
-            args.append(s.lowercased())
-        }
-        if let r = query.recipient?.trimmingCharacters(in: .whitespaces), !r.isEmpty {
-            conditions.append("(instr(lower(m.toJSON), ?) > 0 OR instr(lower(m.ccJSON), ?) > 0 OR instr(lower(m.bccJSON), ?) > 0)")
-            args += [r.lowercased(), r.lowercased(), r.lowercased()]
-        }
-        if let a = query.hasAttachments { conditions.append(a ? "m.attachmentCount > 0" : "m.attachmentCount = 0") }
-        if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-            conditions.append("c.messageRowid IN (SELECT rowid FROM messageText WHERE messageText MATCH ?)")
-            args.append(Self.ftsQuery(text))
-        }
-        let sql = """
-            SELECT c.id, c.mailbox, c.folder, m.messageId, m.date, m.dateEpoch, substr(m.fromJSON, 1, 2000) AS fromJSON,
-                   substr(m.subject, 1, 1000) AS subject, m.attachmentCount, c.state
-            FROM copy c JOIN message m ON m.rowid = c.messageRowid
-            WHERE \(conditions.joined(separator: " AND "))
-            ORDER BY COALESCE(m.dateEpoch, c.capturedEpoch) DESC, c.id DESC
-            """
+        search.fromEpoch = query.from.map { AmsterdamTime.instant(date: $0, secondOfDay: 0).secondsSinceEpoch }
+        search.beforeEpoch = query.to.map { AmsterdamTime.instant(date: $0.adding(days: 1), secondOfDay: 0).secondsSinceEpoch }
+        search.sender = query.sender?.trimmingCharacters(in: .whitespaces).nonEmptyText
+        search.recipient = query.recipient?.trimmingCharacters(in: .whitespaces).nonEmptyText
+        search.hasAttachments = query.hasAttachments
+        search.textQuery = query.text?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmptyText.map(Self.ftsQuery)
         let needsDecisions = query.messageClass != nil || query.action != nil || query.hotspot != nil || query.wooRequest != nil
-        let holds: [WooHold]
-        do { holds = try RetentionStore(workspace: workspace).holds() } catch { throw error }
+        let holds = try RetentionStore(workspace: workspace).holds()
         let engine = RetentionEngine(workspace: workspace, policy: policy)
-        do {
-            return try workspace.catalog.read { db -> SearchResult in
-                var rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args))
-                let present = Set(rows.filter { ($0["state"] as String) != "destroyed" && ($0["state"] as String) != "purged" }.map { $0["id"] as Int64 })
-                // Decisions: for every candidate when a filter needs them, else only for the page shown.
-                var decided: [Int64: DecidedCopy] = [:]
-                if needsDecisions {
-                    decided = try engine.decide(copyIds: present, asOf: Instant(workspace.clock.now()), in: db)
-                    rows = rows.filter { row in
-                        guard let d = decided[row["id"] as Int64]?.decision else { return false }
-                        if let c = query.messageClass, d.messageClass != c { return false }
-                        if let a = query.action, d.action != a { return false }
-                        if let h = query.hotspot, !d.rules.contains("hotspot:" + h) { return false }
-                        if let w = query.wooRequest {
-                            let zaak = holds.first { $0.id == w || $0.zaaknummer == w }?.zaaknummer ?? w
-                            if !d.rules.contains("woo:" + zaak) { return false }
-                        }
-                        return true
+        return try workspace.catalog.read(throwing: RetentionError.self) { db -> SearchResult in
+            var rows = try search.run(db)
+            let present = Set(rows.filter { $0.state.isInArchive }.map(\.copyId))
+            // Decisions: for every candidate when a filter needs them, else only for the page shown.
+            var decided: [Int64: DecidedCopy] = [:]
+            if needsDecisions {
+                decided = try engine.decide(copyIds: present, asOf: Instant(workspace.clock.now()), in: db)
+                rows = rows.filter { row in
+                    guard let d = decided[row.copyId]?.decision else { return false }
+                    if let c = query.messageClass, d.messageClass != c { return false }
+                    if let a = query.action, d.action != a { return false }
+                    if let h = query.hotspot, !d.rules.contains(.hotspot(name: h)) { return false }
+                    if let w = query.wooRequest {
+                        let zaak = holds.first { $0.id == w || $0.zaaknummer == w }?.zaaknummer ?? w
+                        if !d.rules.contains(.wooHold(zaaknummer: zaak)) { return false }
                     }
+                    return true
                 }
-                let total = rows.count
-                let pageRows = rows.dropFirst((query.page - 1) * query.pageSize).prefix(query.pageSize)
-                if !needsDecisions {
-                    let ids = Set(pageRows.map { $0["id"] as Int64 }).intersection(present)
-                    decided = try engine.decide(copyIds: ids, asOf: Instant(workspace.clock.now()), in: db)
-                }
-                let hits = pageRows.map { row -> SearchHit in
-                    let id: Int64 = row["id"]
-                    let d = decided[id]?.decision
-                    let held = (d?.rules ?? []).compactMap { rule -> String? in
-                        guard rule.hasPrefix("woo:") else { return nil }
-                        return holds.first { "woo:" + $0.zaaknummer == rule }?.id
-                    }
-                    return SearchHit(copyId: id, mailbox: row["mailbox"], folder: row["folder"], messageId: row["messageId"], date: row["date"],
-                                     dateEpoch: row["dateEpoch"], sender: Self.firstAddress(row["fromJSON"]), subject: row["subject"],
-                                     attachmentCount: row["attachmentCount"], state: row["state"], messageClass: d?.messageClass,
-                                     action: d?.action, rules: d?.rules ?? [], heldBy: held)
-                }
-                return SearchResult(total: total, page: query.page, pageSize: query.pageSize, hits: hits)
             }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+            let total = rows.count
+            let pageRows = rows.dropFirst((query.page - 1) * query.pageSize).prefix(query.pageSize)
+            if !needsDecisions {
+                let ids = Set(pageRows.map(\.copyId)).intersection(present)
+                decided = try engine.decide(copyIds: ids, asOf: Instant(workspace.clock.now()), in: db)
+            }
+            let hits = pageRows.map { row -> SearchHit in
+                let d = decided[row.copyId]?.decision
+                let held = (d?.rules ?? []).compactMap(\.zaaknummer).compactMap { zaak in holds.first { $0.zaaknummer == zaak }?.id }
+                return SearchHit(copyId: row.copyId, mailbox: row.mailbox, folder: row.folder, messageId: row.messageId, date: row.date,
+                                 dateEpoch: row.dateEpoch, sender: Self.firstAddress(row.fromJSON), subject: row.subject,
+                                 attachmentCount: row.attachmentCount, state: row.state, messageClass: d?.messageClass,
+                                 action: d?.action, rules: d?.rules ?? [], heldBy: held)
+            }
+            return SearchResult(total: total, page: query.page, pageSize: query.pageSize, hits: hits)
+        }
     }
 
     /// The words of `text` as an FTS5 query: every word (or quoted phrase) must occur; operators are not passed on.
@@ -202,10 +169,11 @@ public struct ArchiveSearch: Sendable {
 
     /// "Name <address>" of the first sender in a catalog address list.
     static func firstAddress(_ json: String) -> String {
-        guard let data = json.data(using: .utf8),
-              let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]], let first = list.first else { return "" }
-        let address = first["address"] as? String ?? ""
-        if let name = first["name"] as? String, !name.isEmpty { return address.isEmpty ? name : "\(name) <\(address)>" }
-        return address
+        CatalogAddress.list(json: json).first?.text ?? ""
     }
+}
+
+extension String {
+    /// nil when empty.
+    fileprivate var nonEmptyText: String? { isEmpty ? nil : self }
 }

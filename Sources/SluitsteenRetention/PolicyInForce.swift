@@ -20,7 +20,7 @@ public struct PolicyInForce: Sendable {
             }
             return PolicyInForce(policy: try Policy.krimpenerwaard, source: "shipped default (gemeente Krimpenerwaard)")
         } catch {
-            throw .policy(error.description)
+            throw .policy(error)
         }
     }
 }

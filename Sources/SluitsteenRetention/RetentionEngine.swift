@@ -18,8 +18,8 @@ public struct CopyFacts: Sendable, Equatable {
     public var dateEpoch: Int64?
     public var capturedEpoch: Int64
     public var folder: String
-    /// `present`, `transferred`, `destroyed` or `purged`.
-    public var state: String
+    /// Present or transferred (decisions are made only for copies still in the archive).
+    public var state: CopyState
 }
 
 /// One copy and its decision.
@@ -66,17 +66,18 @@ public struct RetentionEngine: Sendable {
                                 _ body: (DecidedCopy) throws -> Void) throws(RetentionError) {
         let context = try context(asOf: asOf)
         let hits = try textHits(context)
-        let query = CopyQuery(context: context, mailboxes: mailboxes)
+        let reading = DecisionReading(context: context, hits: hits)
         // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
         // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
         let catalog = workspace.catalog
-        let reader = PipelineReader<[(CopyFacts, MessageCopy)], Void, any Error>(name: "sluitsteen.decide.read", readAhead: 4) { emit in
-            try catalog.read { db in
-                let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+        let reader = PipelineReader<[(CopyFacts, MessageCopy)], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
+            emit throws(RetentionError) in
+            try catalog.read(throwing: RetentionError.self) { db in
+                let cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: reading.needsAddresses)
                 var batch: [(CopyFacts, MessageCopy)] = []
                 batch.reserveCapacity(2048)
                 while let row = try cursor.next() {
-                    batch.append(query.facts(row, hits: hits))
+                    batch.append(reading.facts(row))
                     if batch.count == 2048 {
                         guard emit(batch) else { return }
                         batch.removeAll(keepingCapacity: true)
@@ -89,30 +90,28 @@ public struct RetentionEngine: Sendable {
             while let batch = reader.next() {
                 for (facts, copy) in batch {
                     var decision = context.decide(copy, explain: explain)
-                    if facts.state == "transferred" { decision = decision.transferred() }
+                    if facts.state == .transferred { decision = decision.transferred() }
                     try body(DecidedCopy(copy: facts, decision: decision))
                 }
             }
         } catch {
             reader.cancel()
-            if let e = error as? RetentionError { throw e }
-            throw .archive("\(error)")
+            throw (error as? RetentionError) ?? .handler(error)
         }
-        do { try reader.finish() } catch { throw .archive("\(error)") }
+        try reader.finish()
     }
 
-    /// Decides the given copies (by id) as of `asOf`; copies no longer in the archive are absent from the result.
-    /// Reads the full-text index as it is (see ``prepareTextIndex()``).
-    public func decide(copyIds: Set<Int64>, asOf: Instant) throws(RetentionError) -> [Int64: DecidedCopy] {
-        do {
-            return try workspace.catalog.read { db in try decide(copyIds: copyIds, asOf: asOf, in: db) }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+    /// Decides the given copies (by id) as of `asOf`, with the steps that explain each decision when `explain` is
+    /// set; copies no longer in the archive are absent from the result. Reads the full-text index as it is (see
+    /// ``prepareTextIndex()``).
+    public func decide(copyIds: Set<Int64>, asOf: Instant, explain: Bool = false) throws(RetentionError) -> [Int64: DecidedCopy] {
+        try workspace.catalog.read(throwing: RetentionError.self) { db in try decide(copyIds: copyIds, asOf: asOf, explain: explain, in: db) }
     }
 
     /// Brings the full-text index up to date (messages captured since the last run), so that the decisions after it
     /// see every term of a hotspot or hold. It writes the index: commands call it where they say they do.
     public func prepareTextIndex() throws(RetentionError) {
-        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error.description) }
+        do throws(ArchiveError) { try TextIndexer(workspace: workspace).run(progress: indexProgress) } catch { throw .archive(error) }
     }
 
     /// ``prepareTextIndex()`` when a hotspot or Woo hold has terms or zaak numbers (else the index is not read, and
@@ -133,22 +132,21 @@ public struct RetentionEngine: Sendable {
     /// change them until it ends. Destruction calls this in the transaction that commits the deletion of each batch, so
     /// a hold recorded during an execution stops every item it covers that is not yet deleted. The full-text index
     /// must be up to date for these copies (``prepareTextIndex()``); copies no longer in the archive are absent.
-    public func decide(copyIds: Set<Int64>, asOf: Instant, in db: Database) throws -> [Int64: DecidedCopy] {
+    public func decide(copyIds: Set<Int64>, asOf: Instant, explain: Bool = false, in db: Database) throws -> [Int64: DecidedCopy] {
         guard !copyIds.isEmpty else { return [:] }
         let registers = try RetentionStore.registers(db) ?? Registers()
         let context = DecisionContext(policy: policy, registers: RegisterIndex(registers, policy: policy),
                                       hotspots: try RetentionStore.hotspots(db), holds: try RetentionStore.holds(db),
                                       marks: try RetentionStore.optOutMarks(db), asOf: asOf)
-        let ids = "[" + copyIds.sorted().map(String.init).joined(separator: ",") + "]"
         let targets = Self.textTargets(context)
         let hits = targets.isEmpty ? [:] : try textHitSource.hits(for: targets, in: db, amongCopies: Array(copyIds))
-        let query = CopyQuery(context: context, mailboxes: nil, copyIdsJSON: ids)
+        let reading = DecisionReading(context: context, hits: hits)
         var out: [Int64: DecidedCopy] = [:]
-        let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+        let cursor = try CopyDecisionRow.fetchCursor(db, copyIds: copyIds, addresses: reading.needsAddresses)
         while let row = try cursor.next() {
-            let (facts, copy) = query.facts(row, hits: hits)
-            var decision = context.decide(copy)
-            if facts.state == "transferred" { decision = decision.transferred() }
+            let (facts, copy) = reading.facts(row)
+            var decision = context.decide(copy, explain: explain)
+            if facts.state == .transferred { decision = decision.transferred() }
             out[facts.copyId] = DecidedCopy(copy: facts, decision: decision)
         }
         return out
@@ -156,12 +154,10 @@ public struct RetentionEngine: Sendable {
 
     /// For every hotspot and hold with terms or zaak numbers: the messages (by SHA-256) whose subject or text body
     /// contains one, as ``textHitSource`` finds them (it only reads).
-    func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<String>] {
+    func textHits(_ context: DecisionContext) throws(RetentionError) -> [String: Set<TextHitKey>] {
         let targets = Self.textTargets(context)
         guard !targets.isEmpty else { return [:] }
-        do {
-            return try workspace.catalog.read { db in try textHitSource.hits(for: targets, in: db, amongCopies: nil) }
-        } catch { throw .archive("\(error)") }
+        return try workspace.catalog.read(throwing: RetentionError.self) { db in try textHitSource.hits(for: targets, in: db, amongCopies: nil) }
     }
 
     private static func textTargets(_ context: DecisionContext) -> [TextTarget] {
@@ -176,46 +172,27 @@ public struct RetentionEngine: Sendable {
     }
 }
 
-/// The catalog query behind decisions: every copy still in the archive (optionally of some mailboxes, or some copy
-/// ids), with the columns a decision needs, and the conversion of its rows into facts.
-struct CopyQuery {
-    let sql: String
-    let arguments: StatementArguments
-    /// Whether the hotspots or holds match addresses (then the address columns are read).
+/// How the catalog's rows become what decisions read: the copy's facts, and the copy as the decision core sees it.
+struct DecisionReading: Sendable {
+    let hits: [String: Set<TextHitKey>]
+    /// Whether the hotspots or holds match addresses (then the address lists are read).
     let needsAddresses: Bool
 
-    init(context: DecisionContext, mailboxes: [String]?, copyIdsJSON: String? = nil) {
+    init(context: DecisionContext, hits: [String: Set<TextHitKey>]) {
+        self.hits = hits
         needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
-        var sql = """
-            SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
-                   c.keywordsJSON, m.receivedEpoch\(needsAddresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
-            FROM copy c JOIN message m ON m.rowid = c.messageRowid
-            WHERE c.state IN ('present', 'transferred')
-            """
-        var args: [any DatabaseValueConvertible] = []
-        if let mailboxes, !mailboxes.isEmpty {
-            sql += " AND c.mailbox IN (\(mailboxes.map { _ in "?" }.joined(separator: ",")))"
-            args += mailboxes.map { $0.lowercased() }
-        }
-        if let copyIdsJSON {
-            sql += " AND c.id IN (SELECT value FROM json_each(?))"
-            args.append(copyIdsJSON)
-        }
-        sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
-        self.sql = sql
-        arguments = StatementArguments(args)
     }
 
     /// The facts of one row, and the copy as the decision core sees it.
-    func facts(_ row: Row, hits: [String: Set<String>]) -> (CopyFacts, MessageCopy) {
-        let facts = CopyFacts(copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5],
-                              dateEpoch: row[6], capturedEpoch: row[7], folder: row[8], state: row[9])
+    func facts(_ row: CopyDecisionRow) -> (CopyFacts, MessageCopy) {
+        let facts = CopyFacts(copyId: row.copyId, mailbox: row.mailbox, sha256: row.sha256, size: row.size, messageId: row.messageId,
+                              date: row.date, dateEpoch: row.dateEpoch, capturedEpoch: row.capturedEpoch, folder: row.folder, state: row.state)
         // Keywords come only from the mailbox owner's side (folder flags, Maildir/IMAP keywords, PST categories), never
         // from the message's own Keywords header, which its sender writes.
-        let keywords = FastJSON.strings(row[10])
+        let keywords = row.keywordsJSON == "[]" ? [] : JSONText.decodeArray(row.keywordsJSON)
         var from: [String] = [], to: [String] = [], cc: [String] = []
         if needsAddresses {
-            from = FastJSON.addresses(row[12]); to = FastJSON.addresses(row[13]); cc = FastJSON.addresses(row[14])
+            from = Self.addresses(row.fromJSON); to = Self.addresses(row.toJSON); cc = Self.addresses(row.ccJSON)
         }
         let copy = MessageCopy(
             mailbox: facts.mailbox, messageId: facts.messageId, sha256: facts.sha256,
@@ -223,22 +200,12 @@ struct CopyQuery {
             captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
             keywords: keywords, from: from, to: to, cc: cc,
             textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []),
-            receivedInstant: (row[11] as Int64?).map { Instant(secondsSinceEpoch: $0) })
+            receivedInstant: row.receivedEpoch.map { Instant(secondsSinceEpoch: $0) })
         return (facts, copy)
     }
-}
 
-/// Reads the JSON the ingest stage writes (arrays of strings, arrays of address objects) without Foundation's
-/// general JSON parser, which would dominate the time of a million-copy plan.
-enum FastJSON {
-    static func strings(_ text: String) -> [String] {
-        if text == "[]" { return [] }
-        return JSONText.decodeArray(text)
-    }
-
-    static func addresses(_ text: String) -> [String] {
-        if text == "[]" { return [] }
-        guard let data = text.data(using: .utf8), let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] else { return [] }
-        return list.compactMap { $0["address"] as? String }.filter { !$0.isEmpty }
+    /// The addresses (not the names) of a catalog address list.
+    static func addresses(_ json: String) -> [String] {
+        CatalogAddress.list(json: json).map(\.address).filter { !$0.isEmpty }
     }
 }

@@ -100,7 +100,11 @@ public struct RetentionPlan: Sendable {
         JSONText.appendRaw(",\"rules\":[", to: &out)
         for (i, rule) in d.decision.rules.enumerated() {
             if i > 0 { out.append(0x2C) }
-            JSONText.appendString(rule, to: &out)
+            switch rule {
+            case .base(let id): JSONText.appendString(id, to: &out)
+            case .window: JSONText.appendRaw("\"optout-window\"", to: &out)
+            default: JSONText.appendString(rule.description, to: &out)
+            }
         }
         JSONText.appendRaw(forecast ? "],\"forecast\":true}\n" : "]}\n", to: &out)
     }
@@ -111,7 +115,7 @@ public struct RetentionPlan: Sendable {
             ("mailbox", .string(d.copy.mailbox)), ("sha256", .string(d.copy.sha256)), ("messageId", .string(d.copy.messageId)),
             ("date", d.copy.date.map { .string($0) } ?? .null), ("class", .string(d.decision.messageClass.rawValue)),
             ("waardering", d.decision.waardering.map { .string($0.rawValue) } ?? .null), ("action", .string(d.decision.action.rawValue)),
-            ("dueDate", d.decision.dueDate.map { .string($0.iso) } ?? .null), ("rules", .strings(d.decision.rules)),
+            ("dueDate", d.decision.dueDate.map { .string($0.iso) } ?? .null), ("rules", .strings(d.decision.rules.map(\.description))),
         ])
     }
 

@@ -36,13 +36,13 @@ public struct RetentionStore: Sendable {
         do {
             result = try Registers.load(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, teams: teams, policy: policy)
         } catch {
-            throw .invalidInput(error.description)
+            throw .registerFile(error)
         }
         guard result.isValid else { throw .registers(result.errors.map(\.description)) }
         var warnings = result.warnings.map(\.description)
         let index = RegisterIndex(result.registers, policy: policy)
         let archived: [String]
-        do { archived = try catalog.mailboxes() } catch { throw .archive("\(error)") }
+        do { archived = try catalog.mailboxes() } catch { throw .archive(error) }
         if result.registers.approvers.isEmpty, let current = try registers(), !current.approvers.isEmpty {
             warnings.append("warning: no approvers.csv was given: the registers in force had \(current.approvers.count) approver period(s); after this import no one may approve destruction lists until approvers.csv is imported again")
         }
@@ -52,24 +52,21 @@ public struct RetentionStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let json: String
-        do { json = String(decoding: try encoder.encode(result.registers), as: UTF8.self) } catch { throw .archive("\(error)") }
+        do { json = String(decoding: try encoder.encode(result.registers), as: UTF8.self) } catch { throw .archive(ArchiveError(wrapping: error)) }
         let hash = Digest.hex(Data(json.utf8))
-        let changed: Bool
-        do {
-            changed = try catalog.write { db -> Bool in
-                let current = try String.fetchOne(db, sql: "SELECT sourcesSHA256 FROM registerVersion ORDER BY id DESC LIMIT 1")
-                guard current != hash else { return false }
-                try db.execute(sql: "INSERT INTO registerVersion (importedAt, importedBy, sourcesSHA256, registersJSON) VALUES (?, ?, ?, ?)",
-                               arguments: [ISOTimestamp.format(workspace.clock.now()), actor.documentText, hash, json])
-                try workspace.audit.append(db, kind: .registerImport, command: "register import", actor: actor.auditText,
-                                      objectIds: ["register:\(db.lastInsertedRowID)"],
-                                      outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes"
-                                          + (result.registers.approvers.isEmpty ? "" : ", \(result.registers.approvers.count) approver periods")
-                                          + (result.registers.teams.isEmpty ? "" : ", \(result.registers.teams.count) team memberships")
-                                          + " (sha256 \(hash.prefix(12)))")
-                return true
-            }
-        } catch { throw .archive("\(error)") }
+        let changed = try catalog.write(throwing: RetentionError.self) { db -> Bool in
+            guard try RegisterVersionRecord.latestHash(db) != hash else { return false }
+            var version = RegisterVersionRecord(id: nil, importedAt: ISOTimestamp.format(workspace.clock.now()), importedBy: actor.documentText,
+                                                sourcesSHA256: hash, registersJSON: json)
+            try version.insert(db)
+            try workspace.audit.append(db, kind: .registerImport, command: "register import", actor: actor.auditText,
+                                       objectIds: ["register:\(version.id ?? db.lastInsertedRowID)"],
+                                       outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes"
+                                           + (result.registers.approvers.isEmpty ? "" : ", \(result.registers.approvers.count) approver periods")
+                                           + (result.registers.teams.isEmpty ? "" : ", \(result.registers.teams.count) team memberships")
+                                           + " (sha256 \(hash.prefix(12)))")
+            return true
+        }
         return ImportOutcome(changed: changed, people: result.registers.people.count, roles: result.registers.roles.count,
                              mailboxes: result.registers.mailboxes.count, approvers: result.registers.approvers.count,
                              teamMemberships: result.registers.teams.count, warnings: warnings)
@@ -77,16 +74,11 @@ public struct RetentionStore: Sendable {
 
     /// The registers in force (the latest import), or nil when none was imported.
     public func registers() throws(RetentionError) -> Registers? {
-        do { return try catalog.read { try Self.registers($0) } } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        try catalog.read(throwing: RetentionError.self) { try RegisterVersionRecord.registers($0) }
     }
 
     /// The registers in force, read in the caller's transaction.
-    static func registers(_ db: Database) throws -> Registers? {
-        guard let json = try String.fetchOne(db, sql: "SELECT registersJSON FROM registerVersion ORDER BY id DESC LIMIT 1") else { return nil }
-        do { return try JSONDecoder().decode(Registers.self, from: Data(json.utf8)) } catch {
-            throw RetentionError.archive("the stored registers cannot be read: \(error)")
-        }
-    }
+    static func registers(_ db: Database) throws -> Registers? { try RegisterVersionRecord.registers(db) }
 
     /// The registered person `personId` as the actor of a command, or a refusal naming what is wrong.
     public func registeredActor(_ personId: String, osUser: String = Actor.currentOSUser) throws(RetentionError) -> Actor {
@@ -104,15 +96,16 @@ public struct RetentionStore: Sendable {
 
     /// All opt-out marks that have not been undone.
     public func optOutMarks() throws(RetentionError) -> [OptOutMark] {
-        do { return try catalog.read { try Self.optOutMarks($0) } } catch { throw .archive("\(error)") }
+        try catalog.read(throwing: RetentionError.self) { try OptOutMarkRecord.inForce($0) }
     }
 
     /// The opt-out marks in force, read in the caller's transaction.
-    static func optOutMarks(_ db: Database) throws -> [OptOutMark] {
-        try Row.fetchAll(db, sql: "SELECT mailbox, messageId, ground, markedEpoch, markedBy FROM optOutMark WHERE undoneAt IS NULL ORDER BY id").compactMap { row in
-            guard let ground = OptOutGround(rawValue: row[2]) else { return nil }
-            return OptOutMark(mailbox: row[0], messageId: row[1], ground: ground, markedAt: Instant(secondsSinceEpoch: row[3]), by: row[4])
-        }
+    static func optOutMarks(_ db: Database) throws -> [OptOutMark] { try OptOutMarkRecord.inForce(db) }
+
+    /// How many of `copies` (mailbox, Message-ID) have an opt-out mark, in force or undone, read in the caller's
+    /// transaction (a batch whose copies were opted out cannot be withdrawn).
+    public static func optOutMarkedCount(_ db: Database, copies: [(mailbox: String, messageId: String)]) throws -> Int {
+        try OptOutMarkRecord.markedCount(db, copies: copies)
     }
 
     /// Records an opt-out for the message in the mailbox, after checking the window.
@@ -139,8 +132,8 @@ public struct RetentionStore: Sendable {
             let address = row.mailbox.lowercased()
             let id = Catalog.canonicalMessageId(row.messageId)
             let copies: [CatalogCopy]
-            do { copies = try catalog.copies(mailbox: address, messageId: id) } catch { throw .archive("\(error)") }
-            guard let first = copies.first(where: { $0.state == "present" }) else {
+            do { copies = try catalog.copies(mailbox: address, messageId: id) } catch { throw .archive(error) }
+            guard let first = copies.first(where: { $0.state == .present }) else {
                 results.append(.failure(.notFound("message \(id) in mailbox \(address)"))); continue
             }
             do {
@@ -149,24 +142,23 @@ public struct RetentionStore: Sendable {
                     captureInstant: Instant(secondsSinceEpoch: copies.map(\.capturedEpoch).min() ?? first.capturedEpoch),
                     markedAt: markedAt, policy: policy, registers: index)
                 results.append(.success(window.closingDate))
-            } catch { results.append(.failure(.refused(error.description))) }
+            } catch { results.append(.failure(.optOut(error))) }
         }
         guard results.allSatisfy({ if case .success = $0 { return true } else { return false } }) else { return results }
-        do {
-            try catalog.write { db in
-                for (row, result) in zip(rows, results) {
-                    guard case .success(let closes) = result else { continue }
-                    let address = row.mailbox.lowercased()
-                    try db.execute(sql: """
-                        INSERT INTO optOutMark (mailbox, messageId, ground, markedAt, markedEpoch, markedBy, source) VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [address, Catalog.canonicalMessageId(row.messageId), row.ground.rawValue, ISOTimestamp.format(workspace.clock.now()),
-                                         markedAt.secondsSinceEpoch, actor.documentText, source])
-                    try workspace.audit.append(db, kind: .optOut, command: "optout \(source)", actor: actor.auditText,
-                                          objectIds: ["optout:\(db.lastInsertedRowID)", "mailbox:\(address)"],
-                                          outcome: "marked \(row.ground.rawValue); window closes \(closes.iso)")
-                }
+        try catalog.write(throwing: RetentionError.self) { db in
+            for (row, result) in zip(rows, results) {
+                guard case .success(let closes) = result else { continue }
+                let address = row.mailbox.lowercased()
+                var mark = OptOutMarkRecord(id: nil, mailbox: address, messageId: Catalog.canonicalMessageId(row.messageId),
+                                            ground: row.ground.rawValue, markedAt: ISOTimestamp.format(workspace.clock.now()),
+                                            markedEpoch: markedAt.secondsSinceEpoch, markedBy: actor.documentText, source: source,
+                                            undoneAt: nil, undoneBy: nil, undoReason: nil)
+                try mark.insert(db)
+                try workspace.audit.append(db, kind: .optOut, command: "optout \(source)", actor: actor.auditText,
+                                           objectIds: ["optout:\(mark.id ?? db.lastInsertedRowID)", "mailbox:\(address)"],
+                                           outcome: "marked \(row.ground.rawValue); window closes \(closes.iso)")
             }
-        } catch { throw .archive("\(error)") }
+        }
         return results
     }
 
@@ -174,69 +166,51 @@ public struct RetentionStore: Sendable {
     public func undoOptOut(mailbox: String, messageId: String, reason: String, actor: Actor) throws(RetentionError) -> Int {
         let address = mailbox.lowercased()
         let id = Catalog.canonicalMessageId(messageId)
-        do {
-            return try catalog.write { db -> Int in
-                try db.execute(sql: "UPDATE optOutMark SET undoneAt = ?, undoneBy = ?, undoReason = ? WHERE mailbox = ? AND messageId = ? AND undoneAt IS NULL",
-                               arguments: [ISOTimestamp.format(workspace.clock.now()), actor.documentText, reason, address, id])
-                let n = db.changesCount
-                guard n > 0 else { throw RetentionError.notFound("an opt-out mark for \(id) in \(address)") }
-                try workspace.audit.append(db, kind: .optOut, command: "optout undo", actor: actor.auditText, objectIds: ["mailbox:\(address)"],
-                                      outcome: "undone (\(n) mark\(n == 1 ? "" : "s")): \(reason)")
-                return n
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        return try catalog.write(throwing: RetentionError.self) { db -> Int in
+            let n = try OptOutMarkRecord.undo(db, mailbox: address, messageId: id, at: ISOTimestamp.format(workspace.clock.now()),
+                                              by: actor.documentText, reason: reason)
+            guard n > 0 else { throw RetentionError.notFound("an opt-out mark for \(id) in \(address)") }
+            try workspace.audit.append(db, kind: .optOut, command: "optout undo", actor: actor.auditText, objectIds: ["mailbox:\(address)"],
+                                       outcome: "undone (\(n) mark\(n == 1 ? "" : "s")): \(reason)")
+            return n
+        }
     }
 
     // MARK: Hotspots
 
     /// All hotspots, by name.
     public func hotspots() throws(RetentionError) -> [Hotspot] {
-        do { return try catalog.read { try Self.hotspots($0) } } catch { throw .archive("\(error)") }
+        try catalog.read(throwing: RetentionError.self) { try HotspotRecord.all($0) }
     }
 
     /// All hotspots, read in the caller's transaction.
-    static func hotspots(_ db: Database) throws -> [Hotspot] {
-        try Row.fetchAll(db, sql: "SELECT id, name, status, criteriaJSON, decisionRef FROM hotspot ORDER BY name").map { row in
-            Hotspot(id: row[0], name: row[1], status: HotspotStatus(rawValue: row[2]) ?? .proposed,
-                    criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[3] as String).utf8)), decisionRef: row[4])
-        }
-    }
+    static func hotspots(_ db: Database) throws -> [Hotspot] { try HotspotRecord.all(db) }
 
     /// Adds a hotspot. Returns its id.
     public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, actor: Actor) throws(RetentionError) -> String {
         guard !criteria.isEmpty else { throw .invalidInput("a hotspot needs at least one of --terms, --addresses, --mailboxes or --zaak") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("a hotspot needs a name (--name)") }
         let json = RetentionStore.encode(criteria)
-        do {
-            return try catalog.write { db -> String in
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM hotspot WHERE name = ?", arguments: [name]) == true {
-                    throw RetentionError.invalidInput("a hotspot named '\(name)' already exists")
-                }
-                let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM hotspot") ?? 0) + 1
-                let id = "hs-\(n)"
-                let t = ISOTimestamp.format(workspace.clock.now())
-                try db.execute(sql: "INSERT INTO hotspot (id, name, status, criteriaJSON, decisionRef, createdAt, statusChangedAt) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, name, status.rawValue, json, decisionRef, t, t])
-                try workspace.audit.append(db, kind: .hotspot, command: "hotspot add", actor: actor.auditText, objectIds: ["hotspot:\(id)"],
-                                      outcome: "added '\(name)' as \(status.rawValue)")
-                return id
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        return try catalog.write(throwing: RetentionError.self) { db -> String in
+            if try HotspotRecord.exists(db, name: name) { throw RetentionError.invalidInput("a hotspot named '\(name)' already exists") }
+            let id = "hs-\(try HotspotRecord.fetchCount(db) + 1)"
+            let t = ISOTimestamp.format(workspace.clock.now())
+            try HotspotRecord(id: id, name: name, status: status.rawValue, criteriaJSON: json, decisionRef: decisionRef, createdAt: t,
+                              statusChangedAt: t).insert(db)
+            try workspace.audit.append(db, kind: .hotspot, command: "hotspot add", actor: actor.auditText, objectIds: ["hotspot:\(id)"],
+                                       outcome: "added '\(name)' as \(status.rawValue)")
+            return id
+        }
     }
 
     /// Changes the status of a hotspot (designate, reject), found by name or id.
     public func setHotspotStatus(_ nameOrId: String, to status: HotspotStatus, decisionRef: String?, actor: Actor) throws(RetentionError) -> Hotspot {
-        do {
-            try catalog.write { db in
-                guard let id = try String.fetchOne(db, sql: "SELECT id FROM hotspot WHERE id = ? OR name = ?", arguments: [nameOrId, nameOrId]) else {
-                    throw RetentionError.notFound("hotspot '\(nameOrId)'")
-                }
-                try db.execute(sql: "UPDATE hotspot SET status = ?, statusChangedAt = ?, decisionRef = COALESCE(?, decisionRef) WHERE id = ?",
-                               arguments: [status.rawValue, ISOTimestamp.format(workspace.clock.now()), decisionRef, id])
-                try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
-                                      actor: actor.auditText, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)")
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        try catalog.write(throwing: RetentionError.self) { db in
+            guard let id = try HotspotRecord.id(db, idOrName: nameOrId) else { throw RetentionError.notFound("hotspot '\(nameOrId)'") }
+            try HotspotRecord.setStatus(db, id: id, status, at: ISOTimestamp.format(workspace.clock.now()), decisionRef: decisionRef)
+            try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
+                                       actor: actor.auditText, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)")
+        }
         guard let h = try hotspots().first(where: { $0.id == nameOrId || $0.name == nameOrId }) else { throw .notFound("hotspot '\(nameOrId)'") }
         return h
     }
@@ -245,16 +219,11 @@ public struct RetentionStore: Sendable {
 
     /// All Woo holds, by zaaknummer.
     public func holds() throws(RetentionError) -> [WooHold] {
-        do { return try catalog.read { try Self.holds($0) } } catch { throw .archive("\(error)") }
+        try catalog.read(throwing: RetentionError.self) { try WooHoldRecord.all($0) }
     }
 
     /// All Woo holds, read in the caller's transaction.
-    static func holds(_ db: Database) throws -> [WooHold] {
-        try Row.fetchAll(db, sql: "SELECT id, zaaknummer, received, released, releaseReason, criteriaJSON FROM wooHold ORDER BY zaaknummer, id").map { row in
-            WooHold(id: row[0], zaaknummer: row[1], received: CivilDate(iso: row[2])!, released: (row[3] as String?).flatMap { CivilDate(iso: $0) },
-                    releaseReason: row[4], criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data((row[5] as String).utf8)))
-        }
-    }
+    static func holds(_ db: Database) throws -> [WooHold] { try WooHoldRecord.all(db) }
 
     /// Adds a Woo hold from its received date. Returns its id.
     public func addHold(zaaknummer: String, received: CivilDate, criteria: MatchCriteria, actor: Actor) throws(RetentionError) -> String {
@@ -263,34 +232,29 @@ public struct RetentionStore: Sendable {
             throw .invalidInput("a Woo hold needs --mailboxes or --terms (otherwise it would hold nothing)")
         }
         let json = RetentionStore.encode(criteria)
-        do {
-            return try catalog.write { db -> String in
-                let n = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wooHold") ?? 0) + 1
-                let id = "woo-\(n)"
-                try db.execute(sql: "INSERT INTO wooHold (id, zaaknummer, received, criteriaJSON, createdAt) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [id, zaaknummer, received.iso, json, ISOTimestamp.format(workspace.clock.now())])
-                try workspace.audit.append(db, kind: .hold, command: "hold add", actor: actor.auditText, objectIds: ["hold:\(id)", "woo:\(zaaknummer)"],
-                                      outcome: "Woo hold from \(received.iso)")
-                return id
-            }
-        } catch { throw .archive("\(error)") }
+        return try catalog.write(throwing: RetentionError.self) { db -> String in
+            let id = "woo-\(try WooHoldRecord.fetchCount(db) + 1)"
+            try WooHoldRecord(id: id, zaaknummer: zaaknummer, received: received.iso, released: nil, releaseReason: nil, criteriaJSON: json,
+                              createdAt: ISOTimestamp.format(workspace.clock.now())).insert(db)
+            try workspace.audit.append(db, kind: .hold, command: "hold add", actor: actor.auditText, objectIds: ["hold:\(id)", "woo:\(zaaknummer)"],
+                                       outcome: "Woo hold from \(received.iso)")
+            return id
+        }
     }
 
     /// Releases a hold (by id or zaaknummer) as of today (Amsterdam date of the workspace clock).
     public func releaseHold(_ idOrZaak: String, reason: String, actor: Actor) throws(RetentionError) -> [String] {
         let today = AmsterdamTime.date(of: Instant(workspace.clock.now()))
-        do {
-            return try catalog.write { db -> [String] in
-                let ids = try String.fetchAll(db, sql: "SELECT id FROM wooHold WHERE (id = ? OR zaaknummer = ?) AND released IS NULL", arguments: [idOrZaak, idOrZaak])
-                guard !ids.isEmpty else { throw RetentionError.notFound("an active Woo hold '\(idOrZaak)'") }
-                for id in ids {
-                    try db.execute(sql: "UPDATE wooHold SET released = ?, releaseReason = ? WHERE id = ?", arguments: [today.iso, reason, id])
-                    try workspace.audit.append(db, kind: .hold, command: "hold release", actor: actor.auditText, objectIds: ["hold:\(id)"],
-                                          outcome: "released on \(today.iso): \(reason)")
-                }
-                return ids
+        return try catalog.write(throwing: RetentionError.self) { db -> [String] in
+            let ids = try WooHoldRecord.activeIds(db, idOrZaak: idOrZaak)
+            guard !ids.isEmpty else { throw RetentionError.notFound("an active Woo hold '\(idOrZaak)'") }
+            for id in ids {
+                try WooHoldRecord.release(db, id: id, on: today, reason: reason)
+                try workspace.audit.append(db, kind: .hold, command: "hold release", actor: actor.auditText, objectIds: ["hold:\(id)"],
+                                           outcome: "released on \(today.iso): \(reason)")
             }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+            return ids
+        }
     }
 
     static func encode(_ criteria: MatchCriteria) -> String {
@@ -312,7 +276,7 @@ extension RetentionStore {
                 + "overgebracht. Importeer eerst de registers: sluitsteen register import people.csv roles.csv mailboxes.csv."]
         }
         let archived: [String]
-        do { archived = try catalog.mailboxes() } catch { throw .archive("\(error)") }
+        do { archived = try catalog.mailboxes() } catch { throw .archive(error) }
         let known = Set(registers.mailboxes.map(\.address))
         let unknown = archived.filter { !known.contains($0) }
         guard !unknown.isEmpty else { return [] }

@@ -17,18 +17,18 @@ public struct WorkspacePolicy: Sendable {
         }
         let problems = Policy.check(text: text, file: file.lastPathComponent)
         guard problems.isEmpty else {
-            throw .policy("the policy was not installed:\n" + problems.map { "  \($0.description)" }.joined(separator: "\n"))
+            throw .policyNotInstalled(problems)
         }
         let hash = Digest.hex(Data(text.utf8))
         let previous = (try? Data(contentsOf: workspace.policyFile)).map { Digest.hex($0) }
         if previous == hash { return "Unchanged: the workspace policy is already \(file.lastPathComponent) (sha256 \(hash.prefix(12)))." }
-        do {
-            try workspace.catalog.write { db in
-                try Data(text.utf8).write(to: workspace.policyFile, options: .atomic)
-                try workspace.audit.append(db, kind: .policyChange, command: "policy set", actor: actor.auditText, objectIds: ["policy:\(hash.prefix(12))"],
-                                      outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))")
+        try workspace.catalog.write(throwing: RetentionError.self) { db in
+            do { try Data(text.utf8).write(to: workspace.policyFile, options: .atomic) } catch {
+                throw RetentionError.archive(.cannotWrite(workspace.policyFile.path, reason: error.localizedDescription))
             }
-        } catch { throw .archive("\(error)") }
+            try workspace.audit.append(db, kind: .policyChange, command: "policy set", actor: actor.auditText, objectIds: ["policy:\(hash.prefix(12))"],
+                                       outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))")
+        }
         return "Installed \(file.lastPathComponent) as the workspace policy (sha256 \(hash.prefix(12)))."
     }
 }

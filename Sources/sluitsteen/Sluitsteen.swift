@@ -16,6 +16,8 @@ struct Sluitsteen: ParsableCommand {
             message what the selection list requires, and carries out destruction and transfer with a full \
             audit trail. Every command but `init` and `verify` works on a workspace: --home DIR, else \
             $SLUITSTEEN_HOME, else ./archief.
+
+            \(ExitStatus.help)
             """,
         version: "0.1.0",
         subcommands: [
@@ -30,6 +32,18 @@ struct Sluitsteen: ParsableCommand {
     /// the store every message), whatever the umask of the shell it runs in.
     static func main() {
         umask(0o077)
-        main(Array(CommandLine.arguments.dropFirst()))
+        let command: ParsableCommand
+        do { command = try parseAsRoot(Array(CommandLine.arguments.dropFirst())) } catch { exit(withError: error) }
+        do {
+            var running = command
+            try running.run()
+        } catch {
+            // An error of the library or the CLI is printed as the argument parser prints it, with the status ExitStatus
+            // gives; the parser's own outcomes (help, a usage error, an exit code a command chose) exit as it decides.
+            guard let status = ExitStatus(classifying: error) else { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            exit(withError: ExitCode(status.rawValue))
+        }
+        exit()
     }
 }

@@ -29,7 +29,7 @@ struct CrashTests {
         for c in after where listed.contains(c.id) {
             #expect(a.workspace.store.contains(c.sha256) == live.contains(c.sha256))
         }
-        let items = try a.workspace.catalog.read { try ListItem.fetchAll($0, listId: listId) }
+        let items = try a.workspace.catalog.read { try DestructionItemRecord.items($0, listId: listId) }
         #expect(items.count == 12 && items.allSatisfy { $0.state == .destroyed })
         let status: String? = try a.sql("SELECT status FROM destructionList WHERE id = ?", [listId])
         #expect(status == "executed")

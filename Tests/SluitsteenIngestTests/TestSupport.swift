@@ -63,7 +63,7 @@ enum BothPaths {
         ingestor.inMemoryLimit = inMemoryLimit
         for (mailbox, paths, format) in sources {
             let summary = try ingestor.run(IngestRequest(mailbox: mailbox, paths: paths, format: format, actor: "test"))
-            guard summary.found == summary.storedNew + summary.alreadyPresent else { throw IngestError.archive("found != stored + present") }
+            guard summary.found == summary.storedNew + summary.alreadyPresent else { throw IngestError.notFound("found != stored + present") }
         }
         var indexer = TextIndexer(workspace: ws)
         indexer.inMemoryLimit = inMemoryLimit

@@ -61,7 +61,7 @@ enum World {
 
     /// A copy; captured one day after sending unless given.
     static func copy(_ mailbox: String, sent: String, captured: String? = nil, folder: String = "Inbox",
-                     keywords: [String] = [], from: [String] = [], textHits: Set<String> = [],
+                     keywords: [String] = [], from: [String] = [], textHits: Set<TextHitKey> = [],
                      messageId: String = "<m1@example.org>") -> MessageCopy {
         let s = t(sent)
         return MessageCopy(mailbox: mailbox, messageId: messageId, sha256: "00", messageInstant: s,

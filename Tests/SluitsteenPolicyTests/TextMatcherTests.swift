@@ -43,7 +43,7 @@ struct TextMatcherTests {
         let hold = WooHold(id: "3", zaaknummer: "W-1", received: World.d("2025-01-01"),
                            criteria: MatchCriteria(zaakNumbers: ["Z-2025-17"]))
         let hits = TextHits.find(subject: "Re: Windpark", body: "zie zaak Z-2025-17", hotspots: [hs, other], holds: [hold])
-        #expect(hits == ["hotspot:7", "hold:3"])
+        #expect(hits == [.hotspot(id: "7"), .hold(id: "3")])
         // a phrase does not run across subject and body
         let split = TextHits.find(subject: "stikstof", body: "crisis", hotspots: [
             Hotspot(id: "9", name: "s", status: .designated, criteria: MatchCriteria(terms: ["stikstof crisis"]))], holds: [])

@@ -57,6 +57,13 @@ public struct AuditEntry: Sendable, Codable, Equatable, FetchableRecord, Persist
 
     public static let databaseTableName = "auditEntry"
 
+    public enum Columns {
+        public static let seq = Column(CodingKeys.seq)
+        public static let at = Column(CodingKeys.at)
+        public static let kind = Column(CodingKeys.kind)
+        public static let hash = Column(CodingKeys.hash)
+    }
+
     /// The canonical text hashed for this entry: every field but `hash`, tab-separated, in a fixed order (the clock
     /// last, when it was recorded, so that entries written before it keep their hash).
     public var canonicalText: String {
@@ -122,9 +129,10 @@ public struct AuditTrail: Sendable {
     @discardableResult
     public func append(_ db: Database, kind: AuditKind, command: String, actor: String, objectIds: [String],
                        outcome: String) throws -> AuditEntry {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM auditEntry ORDER BY seq DESC LIMIT 1")
-        let seq: Int64 = (last?["seq"] as Int64? ?? 0) + 1
-        let previous: String = last?["hash"] ?? Self.genesis
+        let last = try AuditEntry.select(AuditEntry.Columns.seq, AuditEntry.Columns.hash).order(AuditEntry.Columns.seq.desc)
+            .asRequest(of: Row.self).fetchOne(db)
+        let seq: Int64 = (last?[0] as Int64? ?? 0) + 1
+        let previous: String = last?[1] ?? Self.genesis
         var entry = AuditEntry(seq: seq, at: ISOTimestamp.format(clock.now()), actor: actor, command: command, kind: kind.rawValue,
                                premisEventType: kind.premisEventType, objectIds: objectIds.joined(separator: " "),
                                outcome: outcome, previousHash: previous, hash: "", clock: clock.kind.rawValue)
@@ -140,7 +148,7 @@ public struct AuditTrail: Sendable {
         var expectedSeq: Int64 = 1
         var check = AuditCheck(checked: 0, firstBreak: nil, timeFindings: [], replayedEntries: 0)
         var latest: (seq: Int64, at: String, date: Date)? = nil
-        let cursor = try AuditEntry.fetchCursor(db, sql: "SELECT * FROM auditEntry ORDER BY seq")
+        let cursor = try AuditEntry.order(AuditEntry.Columns.seq).fetchCursor(db)
         while let entry = try cursor.next() {
             check.checked += 1
             if entry.seq != expectedSeq {
@@ -171,11 +179,17 @@ public struct AuditTrail: Sendable {
 
     /// Entries in order, optionally since an instant and of one kind.
     public static func entries(_ db: Database, since: Date? = nil, kind: AuditKind? = nil) throws -> [AuditEntry] {
-        var sql = "SELECT * FROM auditEntry WHERE 1"
-        var args: [any DatabaseValueConvertible] = []
-        if let since { sql += " AND at >= ?"; args.append(ISOTimestamp.format(since)) }
-        if let kind { sql += " AND kind = ?"; args.append(kind.rawValue) }
-        sql += " ORDER BY seq"
-        return try AuditEntry.fetchAll(db, sql: sql, arguments: StatementArguments(args))
+        var request = AuditEntry.order(AuditEntry.Columns.seq)
+        if let since { request = request.filter(AuditEntry.Columns.at >= ISOTimestamp.format(since)) }
+        if let kind { request = request.filter(AuditEntry.Columns.kind == kind.rawValue) }
+        return try request.fetchAll(db)
+    }
+
+    /// Whether the trail has no entry yet.
+    public static func isEmpty(_ db: Database) throws -> Bool { try AuditEntry.fetchCount(db) == 0 }
+
+    /// Whether the trail has an entry of `kind`.
+    public static func hasEntry(_ db: Database, kind: AuditKind) throws -> Bool {
+        try AuditEntry.filter(AuditEntry.Columns.kind == kind.rawValue).fetchCount(db) > 0
     }
 }

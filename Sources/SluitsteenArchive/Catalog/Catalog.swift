@@ -7,9 +7,12 @@ import GRDB
 /// It holds one row per distinct message (`message`, keyed by SHA-256) and one per mailbox copy (`copy`), the
 /// ingest batches, the registers, opt-out marks, hotspots, holds, destruction lists, exports and the audit trail.
 /// Later stages add their tables through migrations registered here, so one schema version describes a workspace.
+///
+/// Every table has one owner: the target that defines its record type and alone writes it (see README, "Who owns
+/// which table"). Other targets call the owner's operations, inside a transaction opened here.
 public final class Catalog: Sendable {
-    /// The underlying database pool; stages in other modules read and write through it.
-    public let pool: DatabasePool
+    /// The underlying database pool: only the transactions below use it.
+    let pool: DatabasePool
     /// The catalog file.
     public let path: String
 
@@ -31,27 +34,38 @@ public final class Catalog: Sendable {
             pool = try DatabasePool(path: path, configuration: config)
             try Catalog.migrator.migrate(pool)
         } catch {
-            throw .catalog("cannot open \(path): \(error)")
+            throw .catalog(CatalogFailure(error, context: "cannot open \(path)"))
         }
     }
 
-    /// Runs `body` in one write transaction; any error rolls everything back. Errors thrown by `body` pass
-    /// through unchanged; SQLite's own errors become ``ArchiveError/catalog(_:)``.
+    /// Runs `body` in one write transaction; any error rolls everything back. Errors of type `E` thrown by `body`
+    /// pass through unchanged; every other error is wrapped by `E`'s ``CatalogTransactionError/init(wrapping:)``.
+    public func write<T, E: CatalogTransactionError>(throwing _: E.Type, _ body: (Database) throws -> T) throws(E) -> T {
+        do { return try pool.write(body) } catch let e as E { throw e } catch { throw E(wrapping: error) }
+    }
+
+    /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(throwing:_:)``).
+    public func read<T, E: CatalogTransactionError>(throwing _: E.Type, _ body: (Database) throws -> T) throws(E) -> T {
+        do { return try pool.read(body) } catch let e as E { throw e } catch { throw E(wrapping: error) }
+    }
+
+    /// Runs `body` in one write transaction; any error rolls everything back. Errors thrown by `body` pass through
+    /// unchanged; SQLite's own errors become ``ArchiveError/catalog(_:)``. (Stages use ``write(throwing:_:)``.)
     public func write<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.write(body) } catch let e as DatabaseError { throw ArchiveError.catalog("\(e)") }
+        do { return try pool.write(body) } catch let e as DatabaseError { throw ArchiveError(wrapping: e) }
+    }
+
+    /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(_:)``).
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try pool.read(body) } catch let e as DatabaseError { throw ArchiveError(wrapping: e) }
     }
 
     /// Copies every page of the write-ahead log into the catalog file and truncates the log to nothing, so that no
     /// earlier version of a page (with deleted content) stays behind in it.
     public func checkpoint() throws(ArchiveError) {
         do { try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) } } catch {
-            throw .catalog("cannot checkpoint the catalog: \(error)")
+            throw .catalog(CatalogFailure(error, context: "cannot checkpoint the catalog"))
         }
-    }
-
-    /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(_:)``).
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try pool.read(body) } catch let e as DatabaseError { throw ArchiveError.catalog("\(e)") }
     }
 
     /// The schema, as an ordered list of migrations. Never edit a released migration: add a new one.
@@ -200,6 +214,7 @@ public final class Catalog: Sendable {
                 )
                 """)
         }
+        registerStateChecks(&m)
         return m
     }()
 }

@@ -30,7 +30,13 @@ public struct CatalogCopy: Sendable, Equatable {
     public var capturedEpoch: Int64
     public var sourceFile: String
     public var position: Int
-    public var state: String
+    public var state: CopyState
+
+    /// The senders, addressees, cc and bcc addressees.
+    public var from: [CatalogAddress] { CatalogAddress.list(json: fromJSON) }
+    public var to: [CatalogAddress] { CatalogAddress.list(json: toJSON) }
+    public var cc: [CatalogAddress] { CatalogAddress.list(json: ccJSON) }
+    public var bcc: [CatalogAddress] { CatalogAddress.list(json: bccJSON) }
 
     /// The copy as one JSON line for `sluitsteen messages --json`.
     public var jsonLine: String {
@@ -42,28 +48,35 @@ public struct CatalogCopy: Sendable, Equatable {
             ("folder", .string(folder)), ("keywords", .strings(keywords)), ("flags", .strings(flags)),
             ("attachmentCount", .int(Int64(attachmentCount))), ("attachments", .strings(attachmentNames)),
             ("defects", .strings(defects)), ("flagged", .bool(flagged)), ("capturedAt", .string(capturedAt)),
-            ("sourceFile", .string(sourceFile)), ("position", .int(Int64(position))), ("state", .string(state)),
+            ("sourceFile", .string(sourceFile)), ("position", .int(Int64(position))), ("state", .string(state.rawValue)),
         ])
     }
 
+    /// The copy with its message's columns, named as the properties (a subject is read up to 4000 characters).
     static let selectSQL = """
-        SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource, substr(m.subject, 1, 4000),
-               m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON, m.headerKeywordsJSON, c.flagsJSON,
-               m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt, c.capturedEpoch, c.sourceFile,
-               c.position, c.state
+        SELECT c.id AS copyId, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource,
+               substr(m.subject, 1, 4000) AS subject, m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON,
+               m.headerKeywordsJSON, c.flagsJSON, m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt,
+               c.capturedEpoch, c.sourceFile, c.position, c.state
         FROM copy c JOIN message m ON m.sha256 = c.sha256
         """
 
+    /// A row of ``selectSQL``.
     init(row: Row) {
-        copyId = row[0]; mailbox = row[1]; sha256 = row[2]; size = row[3]; messageId = row[4]; messageIdSynthetic = row[5]
-        date = row[6]; dateEpoch = row[7]; dateSource = row[8]; subject = row[9]
-        fromJSON = row[10]; toJSON = row[11]; ccJSON = row[12]; bccJSON = row[13]; folder = row[14]
-        var kw = JSONText.decodeArray(row[15])
-        for k in JSONText.decodeArray(row[16]) where !kw.contains(k) { kw.append(k) }
+        typealias M = MessageRecord.Columns
+        typealias C = CopyRecord.Columns
+        copyId = row["copyId"]; mailbox = row[C.mailbox]; sha256 = row[C.sha256]; size = row[M.size]; messageId = row[M.messageId]
+        messageIdSynthetic = row[M.messageIdSynthetic]; date = row[M.date]; dateEpoch = row[M.dateEpoch]; dateSource = row[M.dateSource]
+        subject = row[M.subject]; fromJSON = row[M.fromJSON]; toJSON = row[M.toJSON]; ccJSON = row[M.ccJSON]; bccJSON = row[M.bccJSON]
+        folder = row[C.folder]
+        // Keywords from the mailbox owner's side first, then those of the message's Keywords header.
+        var kw = JSONText.decodeArray(row[C.keywordsJSON])
+        for k in JSONText.decodeArray(row[M.headerKeywordsJSON]) where !kw.contains(k) { kw.append(k) }
         keywords = kw
-        flags = JSONText.decodeArray(row[17]); attachmentCount = row[18]; attachmentNames = JSONText.decodeArray(row[19])
-        defects = JSONText.decodeArray(row[20]); flagged = row[21]; capturedAt = row[22]; capturedEpoch = row[23]
-        sourceFile = row[24]; position = row[25]; state = row[26]
+        flags = JSONText.decodeArray(row[C.flagsJSON]); attachmentCount = row[M.attachmentCount]
+        attachmentNames = JSONText.decodeArray(row[M.attachmentNamesJSON]); defects = JSONText.decodeArray(row[M.defectsJSON])
+        flagged = row[M.flagged]; capturedAt = row[C.capturedAt]; capturedEpoch = row[C.capturedEpoch]; sourceFile = row[C.sourceFile]
+        position = row[C.position]; state = row[C.state]
     }
 }
 
@@ -71,7 +84,7 @@ extension Catalog {
     /// Calls `body` for every copy (optionally of one mailbox), ordered by mailbox, folder, position, copy id.
     /// Streams: memory does not grow with the catalog.
     public func forEachCopy(mailbox: String? = nil, _ body: (CatalogCopy) throws -> Void) throws {
-        try read { db in
+        try read { db throws in
             var sql = CatalogCopy.selectSQL
             var args: StatementArguments = []
             if let mailbox { sql += " WHERE c.mailbox = ?"; args = [mailbox.lowercased()] }
@@ -82,8 +95,8 @@ extension Catalog {
     }
 
     /// The copies of a message (by Message-ID, with or without angle brackets) in a mailbox.
-    public func copies(mailbox: String, messageId: String) throws -> [CatalogCopy] {
-        try read { db in
+    public func copies(mailbox: String, messageId: String) throws(ArchiveError) -> [CatalogCopy] {
+        try read(throwing: ArchiveError.self) { db in
             try Row.fetchAll(db, sql: CatalogCopy.selectSQL + " WHERE c.mailbox = ? AND m.messageId = ? ORDER BY c.id",
                              arguments: [mailbox.lowercased(), Catalog.canonicalMessageId(messageId)]).map(CatalogCopy.init(row:))
         }
@@ -98,7 +111,7 @@ extension Catalog {
     }
 
     /// Mailbox addresses present in the catalog, sorted.
-    public func mailboxes() throws -> [String] {
-        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT mailbox FROM copy ORDER BY mailbox") }
+    public func mailboxes() throws(ArchiveError) -> [String] {
+        try read(throwing: ArchiveError.self) { db in try CopyRecord.mailboxes(db) }
     }
 }

@@ -42,10 +42,7 @@ public struct StoreCheck: Sendable {
         try workspace.withStoreLock(for: repair ? "store verify --repair" : "store verify", now: workspace.clock.now(),
                                     failure: { $0 }) { lock throws(ArchiveError) in
             var report = Report()
-            let stored: Set<String>
-            do {
-                stored = Set(try workspace.catalog.read { try String.fetchAll($0, sql: "SELECT sha256 FROM message WHERE contentState = 'stored'") })
-            } catch { throw .catalog("\(error)") }
+            let stored = try workspace.catalog.read(throwing: ArchiveError.self) { try MessageRecord.storedSHA256s($0) }
             let fm = FileManager.default
             let root = workspace.store.root
             var seen = Set<String>()

@@ -36,8 +36,6 @@ public struct Workspace: Sendable {
 
     static let catalogName = "catalog.sqlite"
     static let markerName = "SLUITSTEEN-WORKSPACE"
-    /// The `workspaceSetting` key that records the archive kind.
-    static let kindKey = "archiveKind"
 
     /// Resolves the workspace folder: an explicit `--home`, else `$SLUITSTEEN_HOME`, else `./archief`.
     public static func resolveDirectory(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -55,34 +53,21 @@ public struct Workspace: Sendable {
         if fm.fileExists(atPath: directory.path, isDirectory: &isDir), !isDir.boolValue {
             throw .notAWorkspace(directory.path, reason: "a file with that name exists")
         }
-        do {
-            try fm.createDirectory(at: directory, withIntermediateDirectories: true)
-            guard chmod(directory.path, 0o700) == 0 else { throw ArchiveError.cannotWrite(directory.path, reason: Errno.text(errno)) }
-            for sub in ["store", "documents"] {
-                let url = directory.appendingPathComponent(sub)
-                try fm.createDirectory(at: url, withIntermediateDirectories: true)
-                guard chmod(url.path, 0o700) == 0 else { throw ArchiveError.cannotWrite(url.path, reason: Errno.text(errno)) }
+        for folder in [directory, directory.appendingPathComponent("store"), directory.appendingPathComponent("documents")] {
+            do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw .cannotWrite(directory.path, reason: error.localizedDescription)
             }
-        } catch let e as ArchiveError {
-            throw e
-        } catch {
-            throw .cannotWrite(directory.path, reason: "\(error.localizedDescription)")
+            guard chmod(folder.path, 0o700) == 0 else { throw .cannotWrite(folder.path, reason: Errno.text(errno)) }
         }
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
         _ = chmod(catalog.path, 0o600)
-        let recorded: ArchiveKind
-        do {
-            recorded = try catalog.write { db -> ArchiveKind in
-            if let text = try String.fetchOne(db, sql: "SELECT value FROM workspaceSetting WHERE key = ?", arguments: [kindKey]) {
-                return ArchiveKind(rawValue: text) ?? .real
-            }
+        let recorded = try catalog.write(throwing: ArchiveError.self) { db -> ArchiveKind in
+            if let recorded = try WorkspaceSetting.archiveKind(db) { return recorded }
             // A workspace made before the kind was recorded, with entries already, is a real archive.
-            let used = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEntry") ?? 0
-            let k = used > 0 ? ArchiveKind.real : kind
-            try db.execute(sql: "INSERT INTO workspaceSetting (key, value) VALUES (?, ?)", arguments: [kindKey, k.rawValue])
+            let k = try AuditTrail.isEmpty(db) ? kind : ArchiveKind.real
+            try WorkspaceSetting.recordArchiveKind(db, k)
             return k
-            }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        }
         guard recorded == kind else { throw .kindMismatch(directory.path, recorded: recorded, requested: kind) }
         let marker = directory.appendingPathComponent(markerName)
         if !fm.fileExists(atPath: marker.path) {
@@ -101,16 +86,14 @@ public struct Workspace: Sendable {
     public static func initialise(at directory: URL, kind: ArchiveKind, actor: Actor,
                                   environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> (Workspace, Bool) {
         let workspace = try create(at: directory, kind: kind, environment: environment)
-        do {
-            let created = try workspace.catalog.write { db -> Bool in
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auditEntry WHERE kind = 'workspace'") == 0 else { return false }
-                try workspace.audit.append(db, kind: .workspace, command: "init" + (kind == .demo ? " --demo" : ""), actor: actor.auditText,
-                                           objectIds: ["workspace", "kind:\(kind.rawValue)"],
-                                           outcome: "created \(directory.path) as a \(kind == .demo ? "demo/test archive" : "real archive")")
-                return true
-            }
-            return (workspace, created)
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        let created = try workspace.catalog.write(throwing: ArchiveError.self) { db -> Bool in
+            guard try !AuditTrail.hasEntry(db, kind: .workspace) else { return false }
+            try workspace.audit.append(db, kind: .workspace, command: "init" + (kind == .demo ? " --demo" : ""), actor: actor.auditText,
+                                       objectIds: ["workspace", "kind:\(kind.rawValue)"],
+                                       outcome: "created \(directory.path) as a \(kind == .demo ? "demo/test archive" : "real archive")")
+            return true
+        }
+        return (workspace, created)
     }
 
     /// Opens an existing workspace and brings its catalog up to the current schema version. A real archive refuses a
@@ -123,13 +106,7 @@ public struct Workspace: Sendable {
             throw .notAWorkspace(directory.path, reason: "no Sluitsteen workspace there; create one with `sluitsteen init \(directory.path)`")
         }
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
-        let kind: ArchiveKind
-        do {
-            kind = try catalog.read { db in
-                try String.fetchOne(db, sql: "SELECT value FROM workspaceSetting WHERE key = ?", arguments: [kindKey])
-                    .flatMap(ArchiveKind.init(rawValue:)) ?? .real
-            }
-        } catch let e as ArchiveError { throw e } catch { throw .catalog("\(error)") }
+        let kind = try catalog.read(throwing: ArchiveError.self) { db in try WorkspaceSetting.archiveKind(db) ?? .real }
         let clock = try WorkspaceClock.resolve(for: kind, at: directory.path, environment: environment)
         let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true))
         return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
@@ -158,41 +135,5 @@ public struct Workspace: Sendable {
     public func replaying(_ date: Date) throws(ArchiveError) -> Workspace {
         guard kind == .demo else { throw .clockReplayRefused(root.path, value: ISOTimestamp.format(date)) }
         return Workspace(root: root, catalog: catalog, store: store, kind: kind, clock: .replaying(date))
-    }
-}
-
-/// Errors of the archive workspace, worded for a records manager.
-public enum ArchiveError: Error, CustomStringConvertible, Sendable {
-    case notAWorkspace(String, reason: String)
-    case cannotWrite(String, reason: String)
-    case cannotRead(String, reason: String)
-    case catalog(String)
-    case storeCorrupt(sha256: String, reason: String)
-    case notFound(String)
-    /// Another command is adding bytes to or removing bytes from the store (see ``StoreLock``).
-    case busy(String, holder: String)
-    /// `SLUITSTEEN_NOW` is set for a real archive.
-    case clockReplayRefused(String, value: String)
-    /// `init` asked for another kind than the workspace was created as.
-    case kindMismatch(String, recorded: ArchiveKind, requested: ArchiveKind)
-
-    public var description: String {
-        switch self {
-        case .notAWorkspace(let path, let reason): return "\(path) is not an archive workspace: \(reason)."
-        case .cannotWrite(let path, let reason): return "cannot write \(path): \(reason). Check the disk space and permissions."
-        case .cannotRead(let path, let reason): return "cannot read \(path): \(reason)."
-        case .catalog(let reason): return "the catalog could not be updated: \(reason). Nothing was changed; run the command again."
-        case .storeCorrupt(let sha, let reason): return "stored message \(sha) is damaged: \(reason). Restore it from a backup."
-        case .notFound(let what): return "\(what) was not found in the catalog."
-        case .busy(let path, let holder):
-            return "the archive in \(path) is busy: another command is changing its stored messages (\(holder)). Nothing was changed; run this command again when that one has finished."
-        case .clockReplayRefused(let path, let value):
-            return "SLUITSTEEN_NOW is set (\(value.prefix(40))), but \(path) is a real archive: its clock cannot be set, because that would "
-                + "skip the bedenktijd and date the audit trail falsely. Unset SLUITSTEEN_NOW; a replayed clock is only for a demo/test "
-                + "archive made with `sluitsteen init --demo DIR`."
-        case .kindMismatch(let path, let recorded, let requested):
-            return "\(path) was created as a \(recorded == .demo ? "demo/test archive" : "real archive"); it cannot become a "
-                + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
-        }
     }
 }

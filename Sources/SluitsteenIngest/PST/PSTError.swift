@@ -3,7 +3,7 @@ import Foundation
 
 /// Why a PST/OST file could not be taken in as a whole. Each case names the file and says what to do, in words
 /// a records manager can act on; nothing of the file is handed on when one of these is thrown.
-public enum PSTError: Error, Equatable, CustomStringConvertible {
+public enum PSTError: Error, Equatable, Sendable, CustomStringConvertible {
     /// readpst (Debian package pst-utils) is not installed or not on the search path.
     case readpstMissing(searched: String)
     /// The file does not start with the PST/OST signature.

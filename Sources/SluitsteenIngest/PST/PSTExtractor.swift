@@ -132,17 +132,14 @@ public enum PSTExtractor {
 
     private static func prepare(_ directory: URL) throws(PSTError) {
         let fileManager = FileManager.default
+        let contents: [String]
         do {
             try fileManager.createDirectory(at: directory, withIntermediateDirectories: true)
-            let contents = try fileManager.contentsOfDirectory(atPath: directory.path)
-            if !contents.isEmpty {
-                throw PSTError.workDirectoryUnusable(path: directory.path, reason: "it is not empty")
-            }
-        } catch let error as PSTError {
-            throw error
+            contents = try fileManager.contentsOfDirectory(atPath: directory.path)
         } catch {
             throw .workDirectoryUnusable(path: directory.path, reason: "it cannot be created or listed")
         }
+        if !contents.isEmpty { throw .workDirectoryUnusable(path: directory.path, reason: "it is not empty") }
     }
 
     private static func clear(_ directory: URL) {

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
-import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenMIME
@@ -122,7 +121,7 @@ public struct Ingestor: Sendable {
         }
         // One command at a time adds or removes stored bytes (see StoreLock); held until the capture returns.
         return try workspace.withStoreLock(for: "\(request.command) --mailbox \(mailbox)", now: now,
-                                           failure: { IngestError.archive($0.description) }) { lock throws(IngestError) in
+                                           failure: IngestError.archive) { lock throws(IngestError) in
             try capture(plans, request: request, mailbox: mailbox, holding: lock, progress: progress)
         }
     }
@@ -146,7 +145,7 @@ public struct Ingestor: Sendable {
     /// A new private folder (0700) in the workspace's scratch folder for one PST.
     private func makeScratchFolder() throws(IngestError) -> URL {
         do { return try workspace.scratchFolder(named: Ingestor.scratchPrefix + "pst-" + UUID().uuidString) } catch {
-            throw .archive(error.description)
+            throw .archive(error)
         }
     }
 
@@ -162,7 +161,7 @@ public struct Ingestor: Sendable {
     /// Captures the exports of `plans` while holding the store lock.
     private func capture(_ plans: [(URL, MailboxFormat)], request: IngestRequest, mailbox: String, holding lock: StoreLock,
                          progress: @escaping @Sendable (IngestProgress) -> Void) throws(IngestError) -> IngestSummary {
-        do { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error.description) }
+        do { try workspace.store.removeLeftovers(holding: lock) } catch { throw .archive(error) }
         removeScratchLeftovers(holding: lock)
         var sources: [any MessageSource] = []
         var pstExtractions: [PSTExtraction] = []
@@ -180,7 +179,7 @@ public struct Ingestor: Sendable {
                 do {
                     extraction = try PSTExtractor.extract(file: url, workDirectory: work,
                                                           options: PSTExtractionOptions(allowPasswordProtected: request.allowPasswordProtectedPST))
-                } catch { throw .pst(error.description) }
+                } catch { throw .pst(error) }
                 pstExtractions.append(extraction)
                 sources.append(PSTMessageSource(extraction: extraction, sourceFile: url.path, inMemoryLimit: inMemoryLimit))
             }
@@ -203,19 +202,13 @@ public struct Ingestor: Sendable {
         let expected = sources.reduce(Int64(0)) { $0 + ($1.expectedBytes ?? 0) }
         let started = Date()
 
-        let batchId: Int64
-        do {
-            batchId = try workspace.catalog.write { db -> Int64 in
-                try db.execute(sql: "UPDATE ingestBatch SET status = 'interrupted' WHERE status = 'running'")
-                try db.execute(sql: """
-                    INSERT INTO ingestBatch (mailbox, format, pathsJSON, startedAt) VALUES (?, ?, ?, ?)
-                    """, arguments: [mailbox, summary.formats.joined(separator: ","), JSONText.array(paths), capturedAt])
-                let id = db.lastInsertedRowID
-                try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
-                                      objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))")
-                return id
-            }
-        } catch { throw .archive("\(error)") }
+        let batchId = try workspace.catalog.write(throwing: IngestError.self) { db -> Int64 in
+            let id = try IngestBatchRecord.start(db, mailbox: mailbox, format: summary.formats.joined(separator: ","), paths: paths,
+                                                 at: capturedAt)
+            try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                       objectIds: ["batch:\(id)", "mailbox:\(mailbox)"], outcome: "started: \(paths.joined(separator: ", "))")
+            return id
+        }
         summary.batchId = batchId
 
         // Three stages run at once (see PipelineReader): a reader thread cuts the exports into batches, this thread
@@ -274,19 +267,14 @@ public struct Ingestor: Sendable {
         summary.flagged = committed.flagged
         summary.newContents = committed.newContents
         summary.bytes = committed.bytes
-        do {
-            try workspace.catalog.write { db in
-                try db.execute(sql: """
-                    UPDATE ingestBatch SET finishedAt = ?, status = 'complete', found = ?, storedNew = ?, alreadyPresent = ?, flagged = ?
-                    WHERE id = ?
-                    """, arguments: [capturedAt, summary.found, summary.storedNew, summary.alreadyPresent, summary.flagged, batchId])
-                var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged \(summary.flagged)"
-                if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
-                if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
-                try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
-                                      objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
-            }
-        } catch { throw .archive("\(error)") }
+        try workspace.catalog.write(throwing: IngestError.self) { db in
+            try IngestBatchRecord.finish(db, id: batchId, status: .complete, at: capturedAt, counts: summary.counts)
+            var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged \(summary.flagged)"
+            if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
+            if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
+            try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                       objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
+        }
         return summary
     }
 
@@ -296,11 +284,8 @@ public struct Ingestor: Sendable {
                                at finishedAt: String) {
         var cause = error.cause
         if cause.utf8.count > 2000 { cause = String(cause.prefix(2000)) + "…" }
-        try? workspace.catalog.write { db in
-            try db.execute(sql: """
-                UPDATE ingestBatch SET finishedAt = ?, status = 'failed', found = ?, storedNew = ?, alreadyPresent = ?, flagged = ?
-                WHERE id = ?
-                """, arguments: [finishedAt, s.found, s.storedNew, s.alreadyPresent, s.flagged, s.batchId])
+        try? workspace.catalog.write(throwing: IngestError.self) { db in
+            try IngestBatchRecord.finish(db, id: s.batchId, status: .failed, at: finishedAt, counts: s.counts)
             try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
                                   objectIds: ["batch:\(s.batchId)", "mailbox:\(mailbox)"],
                                   outcome: "failed: \(cause) Committed before the failure: found \(s.found), stored new \(s.storedNew), "
@@ -316,48 +301,9 @@ public struct Ingestor: Sendable {
         var size: Int
         var sha256: String
         var newContent: Bool
-        var message: MessageValues
+        var message: CapturedMessage
         var keywordsJSON: String
         var flagsJSON: String
-    }
-
-    /// The values of one `message` row, in the column order of ``BatchWriter``'s insert.
-    struct MessageValues: Sendable {
-        var messageId: String
-        var messageIdSynthetic: Bool
-        var date: String?
-        var dateEpoch: Int64?
-        var dateSource: String
-        var subject: String
-        var fromJSON: String
-        var toJSON: String
-        var ccJSON: String
-        var bccJSON: String
-        var headerKeywordsJSON: String
-        var attachmentCount: Int
-        var attachmentNamesJSON: String
-        var defectsJSON: String
-        var flagged: Bool
-        var receivedEpoch: Int64?
-
-        init(_ p: ParsedMessage) {
-            messageId = p.messageId
-            messageIdSynthetic = p.messageIdSynthetic
-            date = p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) }
-            dateEpoch = p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
-            dateSource = p.dateSource.rawValue
-            subject = p.subject
-            fromJSON = BatchWriter.addresses(p.from)
-            toJSON = BatchWriter.addresses(p.to)
-            ccJSON = BatchWriter.addresses(p.cc)
-            bccJSON = BatchWriter.addresses(p.bcc)
-            headerKeywordsJSON = JSONText.array(p.headerKeywords)
-            attachmentCount = p.attachmentCount
-            attachmentNamesJSON = JSONText.array(p.attachmentNames)
-            defectsJSON = JSONText.array(p.defects)
-            flagged = !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header
-            receivedEpoch = p.receivedDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
-        }
     }
 
     /// Batches that may wait for the committer or be committed at once (their rows hold metadata only: the bytes
@@ -434,7 +380,7 @@ public struct Ingestor: Sendable {
             raw.file = nil
             raw.input = nil
             return .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
-                                      message: MessageValues(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
+                                      message: CapturedMessage(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
                                       flagsJSON: JSONText.array(raw.flags)))
         }
         var out: [Processed] = []
@@ -442,7 +388,7 @@ public struct Ingestor: Sendable {
         for r in results {
             switch r {
             case .success(let p): out.append(p)
-            case .failure(let e): throw .archive(e.description)
+            case .failure(let e): throw .archive(e)
             }
         }
         return out
@@ -451,5 +397,20 @@ public struct Ingestor: Sendable {
     static func isAddress(_ s: String) -> Bool {
         let parts = s.split(separator: "@", omittingEmptySubsequences: false)
         return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !s.contains(where: { $0.isWhitespace })
+    }
+}
+
+extension CapturedMessage {
+    /// The catalog values of a parsed message.
+    init(_ p: ParsedMessage) {
+        self.init(messageId: p.messageId, messageIdSynthetic: p.messageIdSynthetic,
+                  date: p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) },
+                  dateEpoch: p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, dateSource: p.dateSource.rawValue,
+                  subject: p.subject, fromJSON: BatchWriter.addresses(p.from), toJSON: BatchWriter.addresses(p.to),
+                  ccJSON: BatchWriter.addresses(p.cc), bccJSON: BatchWriter.addresses(p.bcc),
+                  headerKeywordsJSON: JSONText.array(p.headerKeywords), attachmentCount: p.attachmentCount,
+                  attachmentNamesJSON: JSONText.array(p.attachmentNames), defectsJSON: JSONText.array(p.defects),
+                  flagged: !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header,
+                  receivedEpoch: p.receivedDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) })
     }
 }

@@ -50,7 +50,7 @@ struct ExplainCommand: ParsableCommand {
             print(dutch ? "Bericht \(t(d.copy.messageId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum \(AmsterdamTime.date(of: instant).iso):"
                         : "Message \(t(d.copy.messageId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of \(AmsterdamTime.date(of: instant).iso):")
             for line in d.decision.explanation(lang) { print("  \(t(line))") }
-            print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.joined(separator: ", "))
+            print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.map(\.description).joined(separator: ", "))
             print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)
         }
     }

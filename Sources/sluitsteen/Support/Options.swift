@@ -12,7 +12,7 @@ struct WorkspaceOptions: ParsableArguments {
     var directory: URL { Workspace.resolveDirectory(explicit: home) }
 
     func open() throws -> Workspace {
-        do { return try Workspace.open(at: directory) } catch { throw CLIError(error.description) }
+        do { return try Workspace.open(at: directory) } catch { throw CLIError(error.description, status: ExitStatus(error)) }
     }
 }
 
@@ -58,11 +58,15 @@ struct ProgressOptions: ParsableArguments {
     var showsProgress: Bool { !quiet && !json && isatty(STDERR_FILENO) == 1 }
 }
 
-/// An error the CLI prints as one line and exits with (code 1 unless given). The message is made safe for the
-/// terminal: control characters shown, overlong values cut.
+/// An error the CLI prints as one line and exits with (``ExitStatus/refused`` unless it stands for a library error,
+/// see ``attempt(_:)``). The message is made safe for the terminal: control characters shown, overlong values cut.
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = SafeText.terminalLines(message) }
+    let status: ExitStatus
+    init(_ message: String, status: ExitStatus = .refused) {
+        description = SafeText.terminalLines(message)
+        self.status = status
+    }
 }
 
 /// The clock of a command that works on no workspace (verify): the system clock, or SLUITSTEEN_NOW when set (the
@@ -71,10 +75,14 @@ func standaloneClock() throws -> ReplayableClock {
     do { return try ReplayableClock() } catch { throw CLIError(error.description) }
 }
 
-/// Runs a library call and turns its typed error into a one-line CLI error.
+/// Runs a library call and turns its typed error into a one-line CLI error with the error's exit status.
 func attempt<T>(_ body: () throws -> T) throws -> T {
-    do { return try body() } catch let e as CLIError { throw e } catch let e as ExitCode { throw e } catch let e as CustomStringConvertible {
-        throw CLIError(e.description)
+    do { return try body() } catch {
+        switch error {
+        case is CLIError, is ExitCode: throw error
+        case let e as CustomStringConvertible: throw CLIError(e.description, status: ExitStatus(error))
+        default: throw error
+        }
     }
 }
 

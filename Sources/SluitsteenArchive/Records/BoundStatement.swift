@@ -2,7 +2,7 @@
 import GRDB
 import GRDBSQLite
 
-/// A prepared GRDB statement driven through SQLite's own binding calls, for the ingest writer's inner loop: it
+/// A prepared GRDB statement driven through SQLite's own binding calls, for the capture writer's inner loop: it
 /// runs once or twice per message, and binding through `StatementArguments` cost more than SQLite's own work.
 /// Values are bound by position (1-based) and copied by SQLite (`SQLITE_TRANSIENT`).
 struct BoundStatement {
@@ -44,7 +44,7 @@ struct BoundStatement {
 
     /// Runs the statement; returns the first column of its first row as an integer, when it returns a row.
     @discardableResult
-    func step() throws(IngestError) -> Int64? {
+    func step() throws(ArchiveError) -> Int64? {
         defer { sqlite3_reset(handle) }
         var result: Int64?
         var code = sqlite3_step(handle)
@@ -55,7 +55,7 @@ struct BoundStatement {
         }
         guard code == SQLITE_DONE else {
             let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "SQLite error \(code)"
-            throw .archive("the catalog could not be updated: \(message). Nothing of this batch was kept; run the ingest again.")
+            throw .batchNotKept(message)
         }
         return result
     }
