@@ -59,8 +59,7 @@ extension ArchiveSearch {
             """
         let holds = try RetentionStore(workspace: workspace).holds()
         let engine = RetentionEngine(workspace: workspace, policy: policy)
-        do {
-            return try workspace.catalog.read { db -> SearchResult in
+        return try workspace.catalog.read(throwing: RetentionError.self) { db -> SearchResult in
                 let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + from, arguments: StatementArguments(args)) ?? 0
                 let rows = try Row.fetchAll(db, sql: page, arguments: StatementArguments(args + [query.pageSize, (query.page - 1) * query.pageSize]))
                 let present = Set(rows.filter { ($0["state"] as String) != "destroyed" && ($0["state"] as String) != "purged" }.map { $0["id"] as Int64 })
@@ -68,17 +67,13 @@ extension ArchiveSearch {
                 let hits = rows.map { row -> SearchHit in
                     let id: Int64 = row["id"]
                     let d = decided[id]?.decision
-                    let held = (d?.rules ?? []).compactMap { rule -> String? in
-                        guard rule.hasPrefix("woo:") else { return nil }
-                        return holds.first { "woo:" + $0.zaaknummer == rule }?.id
-                    }
+                    let held = (d?.rules ?? []).compactMap(\.zaaknummer).compactMap { zaak in holds.first { $0.zaaknummer == zaak }?.id }
                     return SearchHit(copyId: id, mailbox: row["mailbox"], folder: row["folder"], messageId: row["messageId"], date: row["date"],
                                      dateEpoch: row["dateEpoch"], sender: Self.firstAddress(row["fromJSON"]), subject: row["subject"],
                                      attachmentCount: row["attachmentCount"], state: row["state"], messageClass: d?.messageClass,
                                      action: d?.action, rules: d?.rules ?? [], heldBy: held)
                 }
                 return SearchResult(total: total, page: query.page, pageSize: query.pageSize, hits: hits)
-            }
-        } catch let e as RetentionError { throw e } catch { throw .archive("\(error)") }
+        }
     }
 }

@@ -42,7 +42,7 @@ enum MessagePage {
                 ?? AmsterdamTime.date(of: Instant(secondsSinceEpoch: copy.dateEpoch ?? copy.capturedEpoch))
             return CopyForAccess(mailbox: copy.mailbox, messageDate: day, heldBy: heldBy)
         }
-        var isPresent: Bool { copy.state == "present" }
+        var isPresent: Bool { copy.state == .present }
     }
 
     /// Finds the copy of the path's `:id` and checks that it lies in the person's scope (404 for an unknown id, 403
@@ -73,7 +73,7 @@ enum MessagePage {
         } catch {
             throw ArchiveContext.unavailable("decision-failed", "Het besluit over dit bericht kan nu niet worden bepaald.")
         }
-        let zaken = Set((decided?.decision.rules ?? []).filter { $0.hasPrefix("woo:") }.map { String($0.dropFirst(4)) })
+        let zaken = Set((decided?.decision.rules ?? []).compactMap(\.zaaknummer))
         let heldBy = Set(holds.filter { $0.released == nil && zaken.contains($0.zaaknummer) }.map(\.id))
         let found = Found(copy: copy, decided: decided, heldBy: heldBy, holds: holds)
         let scope = ctx.searchableMailboxes
@@ -114,11 +114,10 @@ enum MessagePage {
             : "<ul>\(c.attachmentNames.map { n -> HTML in "<li>\(n.isEmpty ? "(zonder naam)" : n)</li>" })</ul>"
         let state: String
         switch c.state {
-        case "present": state = "in het archief"
-        case "destroyed": state = "vernietigd (alleen de beschrijving is bewaard)"
-        case "purged": state = "opt-out: de inhoud is ongelezen geschoond"
-        case "transferred": state = "overgebracht naar het e-depot"
-        default: state = c.state
+        case .present: state = "in het archief"
+        case .destroyed: state = "vernietigd (alleen de beschrijving is bewaard)"
+        case .purged: state = "opt-out: de inhoud is ongelezen geschoond"
+        case .transferred: state = "overgebracht naar het e-depot"
         }
         let bcc: HTML = c.bccJSON == "[]" ? HTML.empty : "<dt>Bcc</dt><dd>\(AddressList.text(c.bccJSON))</dd>"
         let defects: HTML = c.defects.isEmpty ? HTML.empty : "<dt>Gebreken</dt><dd>\(c.defects.joined(separator: ", "))</dd>"
@@ -157,7 +156,7 @@ enum MessagePage {
             <dt>Klasse</dt><dd>\(DutchText.messageClass(d.messageClass))</dd>
             <dt>Waardering</dt><dd>\(d.waardering.map { $0.rawValue } ?? "—")</dd>
             <dt>Actie</dt><dd>\(d.action.dutchName)</dd>\(due)\(optOut)\(window)\(held)
-            <dt>Regels</dt><dd><code>\(d.rules.joined(separator: ", "))</code></dd>
+            <dt>Regels</dt><dd><code>\(d.rules.map(\.description).joined(separator: ", "))</code></dd>
             </dl>
             <h3>Toelichting</h3>
             <ol class="toelichting">\(steps)</ol>

@@ -149,7 +149,7 @@ enum OptOutPage {
         guard let copy else {
             throw WebError(.notFound, reason: "optout-copy-unknown", title: "Bericht niet gevonden", explanation: "Er is geen bericht \(id).")
         }
-        guard ownMailboxes(ctx).contains(copy.mailbox), copy.state == "present" else {
+        guard ownMailboxes(ctx).contains(copy.mailbox), copy.state == .present else {
             throw WebError(.forbidden, reason: "optout-not-own-mailbox", title: "Niet uw eigen mail",
                            explanation: "U kunt alleen mail uit uw eigen persoonlijke mailbox uitzonderen. Het verzoek is vastgelegd.")
         }

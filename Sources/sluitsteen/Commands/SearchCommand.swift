@@ -55,9 +55,9 @@ struct SearchCommand: ParsableCommand {
                 out.write(JSONText.object([
                     ("copy", .int(h.copyId)), ("mailbox", .string(h.mailbox)), ("folder", .string(h.folder)), ("messageId", .string(h.messageId)),
                     ("date", h.date.map { .string($0) } ?? .null), ("sender", .string(h.sender)), ("subject", .string(h.subject)),
-                    ("attachments", .int(Int64(h.attachmentCount))), ("state", .string(h.state)),
+                    ("attachments", .int(Int64(h.attachmentCount))), ("state", .string(h.state.rawValue)),
                     ("class", h.messageClass.map { .string($0.rawValue) } ?? .null), ("action", h.action.map { .string($0.rawValue) } ?? .null),
-                    ("rules", .strings(h.rules)),
+                    ("rules", .strings(h.rules.map(\.description))),
                 ]))
             }
             out.write(JSONText.object([("total", .int(Int64(result.total))), ("page", .int(Int64(result.page))),
@@ -66,7 +66,7 @@ struct SearchCommand: ParsableCommand {
             out.write("\(result.total) cop\(result.total == 1 ? "y" : "ies") found; page \(result.page) of \(result.pages).")
             for h in result.hits {
                 let date = h.date.map { String($0.prefix(10)) } ?? "(geen datum)"
-                let status = h.state == "present" ? (h.action?.rawValue ?? "") : h.state
+                let status = h.state == .present ? (h.action?.rawValue ?? "") : h.state.rawValue
                 let subject = h.subject.isEmpty ? "(geen onderwerp)" : h.subject
                 out.write(SafeText.terminal("\(String(h.copyId).padding(toLength: 7, withPad: " ", startingAt: 0)) \(date)  \(h.mailbox)  "
                     + "\(h.sender.isEmpty ? "(geen afzender)" : h.sender)  \(subject)  [\(status)]"))
