@@ -135,34 +135,36 @@ let package = Package(
             ]),
 
         // Tests: one target per stage; the end-to-end tests drive the built executable.
-        .testTarget(name: "SluitsteenSupportTests", dependencies: ["SluitsteenSupport"]),
+        // What the test targets share: package paths, one subprocess runner, self-removing temporary folders.
+        .target(name: "SluitsteenTestSupport", path: "Tests/SluitsteenTestSupport"),
+        .testTarget(name: "SluitsteenSupportTests", dependencies: ["SluitsteenSupport", "SluitsteenTestSupport"]),
         .testTarget(name: "SluitsteenMIMETests", dependencies: ["SluitsteenMIME"]),
         .testTarget(name: "SluitsteenHashingTests", dependencies: ["SluitsteenHashing"]),
-        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenArchive", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenArchiveTests", dependencies: ["SluitsteenTestSupport", "SluitsteenArchive", "SluitsteenSupport"]),
         .testTarget(
             name: "SluitsteenIngestTests",
-            dependencies: ["SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport",
+            dependencies: ["SluitsteenTestSupport", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenArchive", "SluitsteenMIME", "SluitsteenSupport",
                            "CGMime"]),
         .testTarget(
             name: "SluitsteenPolicyTests",
-            dependencies: ["SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
+            dependencies: ["SluitsteenTestSupport", "SluitsteenPolicy", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "SluitsteenRetentionTests",
-            dependencies: ["SluitsteenRetention", "SluitsteenIndex", "SluitsteenIngest", "SluitsteenSupport"]),
-        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
+            dependencies: ["SluitsteenTestSupport", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenDestroyTests", dependencies: ["SluitsteenTestSupport", "SluitsteenDestroy", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(
             name: "SluitsteenExportTests",
-            dependencies: ["SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
-        .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenVerify", "SluitsteenXML"]),
-        .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenHashing"]),
+            dependencies: ["SluitsteenTestSupport", "SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
+        .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenTestSupport", "SluitsteenVerify", "SluitsteenXML"]),
+        .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenTestSupport", "SluitsteenHashing"]),
         .testTarget(
             name: "SluitsteenWebTests",
-            dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy", "SluitsteenIngest",
+            dependencies: ["SluitsteenTestSupport", "SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy", "SluitsteenIngest",
                            "SluitsteenDestroy", "SluitsteenSupport",
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
-        .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
+        .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenTestSupport", "SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
-        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo"], exclude: ["Labelled"]),
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )

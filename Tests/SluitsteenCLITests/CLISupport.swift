@@ -1,12 +1,9 @@
 import Foundation
+import SluitsteenTestSupport
 
 /// Runs the built `sluitsteen` executable as a real subprocess (as a records manager would).
 struct CLI {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url = url.deletingLastPathComponent() }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")
     static let fixtures = packageRoot.appendingPathComponent("Fixtures")
     static var available: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
@@ -38,29 +35,10 @@ struct CLI {
 
     @discardableResult
     func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = args
-        var environment = ProcessInfo.processInfo.environment
-        environment["SLUITSTEEN_HOME"] = home.path
-        environment["SLUITSTEEN_NOW"] = now
-        environment.removeValue(forKey: "SLUITSTEEN_TEST_KILL")
+        var environment: [String: String?] = ["SLUITSTEEN_HOME": home.path, "SLUITSTEEN_NOW": now, "SLUITSTEEN_TEST_KILL": nil]
         for (k, v) in env { environment[k] = v }
-        p.environment = environment
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        // Read both pipes concurrently so a full pipe never blocks the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self), killed: p.terminationReason == .uncaughtSignal)
+        let r = try Subprocess.run(CLI.binary, args, environment: environment)
+        return Result(status: r.status, stdout: r.out, stderr: r.err, killed: r.killed)
     }
 
     func jsonLines(_ text: String) -> [[String: Any]] {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenSupport
 import Testing
@@ -54,13 +55,7 @@ struct TestArchive {
     let workspace: Workspace
     let policy: PolicyInForce
 
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url = url.deletingLastPathComponent()
-        }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let fixtures = packageRoot.appendingPathComponent("Fixtures")
     static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")
     static var hasBinary: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
@@ -159,23 +154,9 @@ struct TestArchive {
 
     /// Runs the built CLI on this workspace.
     func cli(_ args: [String], now: Date, kill: String? = nil) throws -> CLIRun {
-        var env = ProcessInfo.processInfo.environment
-        env["SLUITSTEEN_HOME"] = workspace.root.path
-        env["SLUITSTEEN_NOW"] = ISOTimestamp.format(now)
-        env["SLUITSTEEN_TEST_KILL"] = kill
-        let p = Process()
-        p.executableURL = Self.binary
-        p.arguments = args
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIRun(status: p.terminationStatus, killed: p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL,
-                      stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        let r = try Subprocess.run(Self.binary, args, environment: [
+            "SLUITSTEEN_HOME": workspace.root.path, "SLUITSTEEN_NOW": ISOTimestamp.format(now), "SLUITSTEEN_TEST_KILL": kill])
+        return CLIRun(status: r.status, killed: r.killed && r.status == SIGKILL, stdout: r.out, stderr: r.err)
     }
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenExport
 import SluitsteenHashing
@@ -12,13 +13,7 @@ import Testing
 
 /// Paths, fixture workspaces and independent checks (xmllint, tar, unzip, sha256sum) for the export tests.
 enum ExportFixture {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url = url.deletingLastPathComponent()
-        }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let fixtures = packageRoot.appendingPathComponent("Fixtures")
     static let pakbonXSD = packageRoot.appendingPathComponent("Schemas/sluitsteen-pakbon-1.0.xsd")
 
@@ -220,17 +215,8 @@ enum ExportFixture {
     /// Runs a program; returns (exit status, stdout + stderr).
     @discardableResult
     static func run(_ program: String, _ args: [String], in directory: URL? = nil) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program)
-        p.arguments = args
-        if let directory { p.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(URL(fileURLWithPath: program), args, in: directory)
+        return (r.status, r.out + r.err)
     }
 
     /// Validates files with `xmllint --noout --schema` (the independent check the issue asks for).

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIndex
@@ -8,13 +9,7 @@ import SluitsteenSupport
 /// Paths and temporary workspaces for the ingest tests.
 enum TestPaths {
     /// The package root (the folder holding Package.swift).
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url = url.deletingLastPathComponent()
-        }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let fixtures = packageRoot.appendingPathComponent("Fixtures/mailboxes")
     static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
     static let corpora = shared.appendingPathComponent("corpora")
@@ -34,15 +29,7 @@ enum TestPaths {
 /// Runs Python 3 as an independent oracle and returns its standard output.
 enum Python {
     static func run(_ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + args
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try Subprocess.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + args).out
     }
 
     static var available: Bool {

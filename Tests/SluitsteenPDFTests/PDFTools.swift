@@ -1,16 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 
 /// The command-line tools the PDF tests read their results with (poppler-utils and qpdf), found on the PATH.
 enum PDFTools {
-    static func find(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"] {
-            let url = URL(fileURLWithPath: directory).appendingPathComponent(name)
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return nil
-    }
+    static func find(_ name: String) -> URL? { PackagePaths.tool(name) }
 
     static let popplerInstalled = ["pdftotext", "pdftoppm", "pdfinfo", "pdffonts"].allSatisfy { find($0) != nil }
     static let qpdfInstalled = find("qpdf") != nil
@@ -23,17 +17,8 @@ enum PDFTools {
 
     /// Runs a tool and returns its standard output (standard error is dropped); nil when it fails.
     static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = find(name)
-        process.arguments = arguments
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sls-pdf-test-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        process.standardOutput = try FileHandle(forWritingTo: output)
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try Data(contentsOf: output))
+        let r = try Subprocess.run(tool: name, arguments)
+        return (r.status, r.stdout)
     }
 
     /// A scratch folder, removed by the caller.

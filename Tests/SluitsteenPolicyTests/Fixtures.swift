@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 @testable import SluitsteenPolicy
 
 /// A small municipality for decision tests. Policy: the shipped Krimpenerwaard default (go-live 2025-01-01).
@@ -70,12 +71,5 @@ enum World {
     }
 
     /// The package root (folder holding Package.swift), found from this file.
-    static var packageRoot: URL {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url.deleteLastPathComponent()
-        }
-        return url
-    }
+    static var packageRoot: URL { PackagePaths.root }
 }

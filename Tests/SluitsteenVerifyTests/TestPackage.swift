@@ -1,16 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenHashing
 
 /// Locations of the schemas for tests: `Schemas/` in the checkout, else `../shared/schemas/mdto/`.
 enum TestSchemas {
-    static let root: URL = {
-        var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
-            dir = dir.deletingLastPathComponent()
-        }
-        return dir
-    }()
+    static let root = PackagePaths.root
 
     static let mdto: URL? = {
         let candidates = [
@@ -204,17 +199,8 @@ struct TestPackage {
     /// Runs a tool and returns its exit status and output.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let r = try Subprocess.run(URL(fileURLWithPath: tool), arguments, in: directory)
+        return (r.status, r.out + r.err)
     }
 
     /// Wraps the package as a BagIt bag at `bag` (RFC 8493) and returns it.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -14,21 +15,8 @@ struct ServeCommandTests {
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
     static func run(_ arguments: [String]) throws -> Run {
-        let p = Process()
-        p.executableURL = Paths.binary
-        p.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        let r = try Subprocess.run(Paths.binary, arguments)
+        return Run(status: r.status, stdout: r.out, stderr: r.err)
     }
 
     @Test("serve --check: the demo configuration is valid (exit 0); a wrong one lists every error with its line (exit 1)")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -17,11 +18,7 @@ import Testing
 
 /// Paths of the package: the fixtures, the test provider and the test virtualenv (`make deps`).
 enum Paths {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { url = url.deletingLastPathComponent() }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let fixtures = packageRoot.appendingPathComponent("Fixtures")
     static let browser = packageRoot.appendingPathComponent("Tests/Browser")
     static let python = packageRoot.appendingPathComponent(".venv-tests/bin/python")

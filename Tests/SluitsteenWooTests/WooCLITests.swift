@@ -1,36 +1,18 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import Testing
 @testable import SluitsteenWoo
 
 /// Runs the built `sluitsteen` executable, as outside tests of the recognisers do.
 enum WooCLI {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url = url.deletingLastPathComponent()
-        }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
     static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")
     static var available: Bool { FileManager.default.isExecutableFile(atPath: binary.path) }
 
     static func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let r = try Subprocess.run(binary, args)
+        return (r.status, r.out, r.err)
     }
 
     static func temporaryFile(_ bytes: [UInt8]) throws -> URL {

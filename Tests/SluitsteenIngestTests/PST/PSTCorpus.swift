@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 
 /// The PST/OST samples in `<package root>/../shared/corpora` and their `pst-oracle.json` (what readpst 0.6.76
 /// exported with `readpst -r -D -j0`, a different output mode from ours). Absent in a fresh clone.
 enum PSTCorpus {
-    static let packageRoot: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
-            url.deleteLastPathComponent()
-        }
-        return url
-    }()
+    static let packageRoot = PackagePaths.root
 
     static let corpora = packageRoot.appendingPathComponent("../shared/corpora").standardizedFileURL
     static let folders = ["github-aspose-email-net", "github-mooijtech-go-pst", "github-rjohnsondev-java-libpst"]

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 @testable import SluitsteenIngest
 import SluitsteenSupport
@@ -50,16 +51,10 @@ struct PSTIngestTests {
         let work = PSTCorpus.scratch("trace")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: work) }
-        let process = Process()
-        process.executableURL = try PSTExtractor.locateReadpst()
-        process.arguments = ["-e", "-D", "-j", "0", "-q", "-L", "2", "-d", "/dev/stderr", "-o", work.path, sample.url.path]
-        process.environment = ["TZ": "UTC", "LC_ALL": "C"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let trace = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        // Only TZ and LC_ALL from the test's environment matter to the trace; the rest is inherited.
+        let trace = try Subprocess.run(try PSTExtractor.locateReadpst(),
+                                       ["-e", "-D", "-j", "0", "-q", "-L", "2", "-d", "/dev/stderr", "-o", work.path, sample.url.path],
+                                       environment: ["TZ": "UTC", "LC_ALL": "C"]).err
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
