@@ -13,7 +13,7 @@ TEST_REQUIREMENTS := Tests/Browser/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_HOME ?= demo-archief
 
-.PHONY: deps schemas build release demo test bench bench-web clean
+.PHONY: deps schemas build release install uninstall demo test bench bench-web clean
 
 ## deps: install the Debian packages Sluitsteen needs (only those missing), and the web service's test virtualenv
 ## (.venv-tests: the OpenID test provider and Selenium, pinned in Tests/Browser/requirements.txt; made anew when they change)
@@ -48,9 +48,24 @@ release: deps
 	@bash scripts/fetch-mdto-xsd.sh || echo "make: going on without the MDTO XSD."
 	$(SWIFT) build -c release --product sluitsteen
 
-## demo: the main job end to end on Fixtures/ (ingest, registers, plan, destruction chain, export, verify);
-## the MDTO export needs the official XSD, so the demo requires it
-demo: schemas build
+## install: the optimised `sluitsteen` in $(PREFIX)/bin (default /usr/local) and its schemas in
+## $(PREFIX)/share/sluitsteen/Schemas (where the installed tool looks for them; the MDTO XSD only when `make schemas`
+## could place it). `make uninstall` removes both.
+PREFIX ?= /usr/local
+install: release
+	$(SUDO) install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sluitsteen/Schemas
+	$(SUDO) install -m 0755 "$$($(SWIFT) build -c release --show-bin-path)/sluitsteen" $(DESTDIR)$(PREFIX)/bin/sluitsteen
+	$(SUDO) install -m 0644 Schemas/*.xsd $(DESTDIR)$(PREFIX)/share/sluitsteen/Schemas/
+	@echo "Installed $(DESTDIR)$(PREFIX)/bin/sluitsteen (try: sluitsteen --help)"
+
+uninstall:
+	$(SUDO) rm -f $(DESTDIR)$(PREFIX)/bin/sluitsteen
+	$(SUDO) rm -rf $(DESTDIR)$(PREFIX)/share/sluitsteen
+
+## demo: the main job end to end on Fixtures/ (ingest, registers, plan, destruction chain, export, verify).
+## Without the MDTO XSD (no ../shared, no network) everything else still runs; the demo says what it skipped and how to
+## add the XSD.
+demo: build
 	@bash scripts/demo.sh .build/debug/sluitsteen $(DEMO_HOME)
 
 ## test: all tests (tests that need ../shared skip cleanly without it); the last lines count the skipped tests and

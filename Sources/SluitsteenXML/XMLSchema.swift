@@ -89,7 +89,8 @@ public enum MDTOSchema {
 }
 
 /// Finds the project's schema files: `$SLUITSTEEN_SCHEMAS`, then `./Schemas`, then a `Schemas` folder next
-/// to or above the running executable (covers `.build/debug/sluitsteen` in a checkout).
+/// to or above the running executable (covers `.build/debug/sluitsteen` in a checkout), or `share/sluitsteen/Schemas`
+/// beside its `bin` folder (where `make install` puts them: `/usr/local/share/sluitsteen/Schemas`).
 public enum SchemaLocator {
     /// The URL of `fileName` in the first schema folder that holds it, or nil.
     public static func locate(_ fileName: String) -> URL? {
@@ -110,6 +111,7 @@ public enum SchemaLocator {
         var dir = executable.resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<6 {
             folders.append(dir.appendingPathComponent("Schemas"))
+            folders.append(dir.appendingPathComponent("share/sluitsteen/Schemas"))
             dir = dir.deletingLastPathComponent()
         }
         return folders

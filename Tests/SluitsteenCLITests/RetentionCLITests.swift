@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 @Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
@@ -44,6 +45,28 @@ struct RetentionCLITests {
         #expect(now.contains("P8W"))
         let audit = try cli.run(["audit", "show", "--json"]).stdout
         #expect(audit.contains("policy set"))
+    }
+
+    @Test("policy show --toml prints the policy file itself: the shipped one, then the one set, comments and all")
+    func policyShowToml() throws {
+        let cli = CLI()
+        try cli.initialise()
+        let shipped = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"),
+                                 encoding: .utf8)
+        let shown = try cli.run(["policy", "show", "--toml"])
+        #expect(shown.status == 0, "\(shown.stderr)")
+        #expect(shown.stdout == shipped)
+        // The printed file is a valid policy a municipality can adapt and set; the adapted one is then what is shown.
+        let dir = try TemporaryDirectory("policy-toml")
+        let adapted = dir.appending("beleid.toml")
+        try (shown.stdout.replacingOccurrences(of: "window = \"P10W\"", with: "window = \"P8W\"") + "# aangepast\n")
+            .write(to: adapted, atomically: true, encoding: .utf8)
+        #expect(try cli.run(["policy", "check", adapted.path]).status == 0)
+        #expect(try cli.run(["policy", "set", adapted.path]).status == 0)
+        let after = try cli.run(["policy", "show", "--toml"]).stdout
+        #expect(after.contains("window = \"P8W\""))
+        #expect(after.hasSuffix("# aangepast\n"))
+        #expect(try cli.run(["policy", "show", "--toml", "--json"]).status != 0)
     }
 
     @Test func optOutAfterTheWindowIsRefusedWithTheClosingDate() throws {

@@ -36,11 +36,20 @@ struct PolicyCommand: ParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
         @Flag(name: .long, help: "Print as JSON.") var json = false
+        @Flag(name: .long, help: ArgumentHelp(
+            "Print the policy file itself (TOML, with its comments): the file a municipality copies, adapts and sets with "
+                + "'policy check' and 'policy set'.")) var toml = false
+
+        func validate() throws {
+            if json && toml { throw ValidationError("Give --json or --toml, not both.") }
+        }
 
         func run() throws {
             let ws = try? workspace.open()
             let inForce = try policy.resolve(ws)
-            if json { print(inForce.policy.jsonText()) } else {
+            if toml {
+                print(inForce.text, terminator: inForce.text.hasSuffix("\n") ? "" : "\n")
+            } else if json { print(inForce.policy.jsonText()) } else {
                 print("# source: \(inForce.source)")
                 print(inForce.policy.renderedText())
             }
