@@ -150,27 +150,27 @@ struct CorpusConformanceTests {
                   let data = array.pointee.data else { return [] }
             return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
         }
-        func walk(_ object: UnsafeMutablePointer<GMimeObject>, _ where_: String, depth: Int) {
+        func walk(_ object: UnsafeMutablePointer<GMimeObject>, _ place: String, depth: Int) {
             guard depth < 32 else { return }
             if sls_is_multipart(object) != 0, let mp = sls_as_multipart(object) {
                 for i in 0..<g_mime_multipart_get_count(mp) {
-                    if let child = g_mime_multipart_get_part(mp, i) { walk(child, where_, depth: depth + 1) }
+                    if let child = g_mime_multipart_get_part(mp, i) { walk(child, place, depth: depth + 1) }
                 }
             } else if sls_is_message_part(object) != 0, let mp = sls_as_message_part(object),
                       let inner = g_mime_message_part_get_message(mp), let body = g_mime_message_get_mime_part(inner) {
-                walk(body, where_, depth: depth + 1)
+                walk(body, place, depth: depth + 1)
             } else if sls_is_text_part(object) != 0, let tp = sls_as_text_part(object) {
                 let oracle = decoded(object)
                 guard let raw = g_mime_text_part_get_text(tp) else { return }
                 let getText = String(cString: raw)
                 g_free(raw)
                 compared += 1
-                if String(decoding: oracle.prefix(while: { $0 != 0 }), as: UTF8.self) != getText { differing.append("\(where_): the oracle is not get_text") }
+                if String(decoding: oracle.prefix(while: { $0 != 0 }), as: UTF8.self) != getText { differing.append("\(place): the oracle is not get_text") }
                 let spaced = oracle.map { $0 == 0 ? 0x20 : $0 }
                 for limit in [1, 7, 4096, Int.max] {
                     let streamed = MessageParser.text(of: object, limit: limit) ?? ""
                     if streamed != String(decoding: spaced.prefix(limit), as: UTF8.self) {
-                        differing.append("\(where_): limit \(limit): \(streamed.utf8.count) vs \(min(limit, spaced.count)) bytes")
+                        differing.append("\(place): limit \(limit): \(streamed.utf8.count) vs \(min(limit, spaced.count)) bytes")
                     }
                 }
             }
