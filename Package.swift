@@ -119,9 +119,15 @@ let package = Package(
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]),
-        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data).
+        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data), and the workflow
+        // from a registered request (hold, verzameling) through review and redaction to a publishable production.
         .target(
-            name: "SluitsteenWoo", dependencies: ["SluitsteenSupport"],
+            name: "SluitsteenWoo",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenMIME",
+                "SluitsteenPDF", "SluitsteenSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             resources: [.copy("Resources/woo-grounds.json")]),
         .executableTarget(
             name: "sluitsteen",
@@ -158,7 +164,7 @@ let package = Package(
             dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
-        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo"], exclude: ["Labelled"]),
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo", "SluitsteenIngest"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )
