@@ -83,7 +83,7 @@ extension WooWorkflow {
                     problems.append("\(label) has \(n) undecided suggestion(s): accept or reject them "
                         + "(`sluitsteen woo redact \(zaak) --accept …` / `--reject …`)")
                 }
-                if redactable, accepted[d.number, default: 0] == 0, d.scannedAt != nil, d.problem == nil {
+                if redactable, accepted[d.number, default: 0] == 0, suggested[d.number, default: 0] == 0, d.scannedAt != nil, d.problem == nil {
                     problems.append("\(label) is deels openbaar but has no accepted redaction: accept or add one, or assess it openbaar")
                 }
                 if !redactable, d.review.grounds.isEmpty {

@@ -140,6 +140,21 @@ extension WooWorkflow {
         }
     }
 
+    /// The redactions with their texts, for a person to decide on (the web's review page, `woo suggestions`): the texts
+    /// are the documents' content, so every document whose spans are shown gets an access-log entry.
+    public func redactionsForReview(_ zaaknummer: String, document: Int? = nil, status: WooRedactionStatus? = nil,
+                                    access: WooAccess) throws(WooWorkflowError) -> [WooRedactionRecord] {
+        try requirePerson(access.actor)
+        let request = try request(zaaknummer)
+        let found = try redactions(zaaknummer, document: document, status: status)
+        let shown = Set(found.map(\.document))
+        guard !shown.isEmpty else { return found }
+        let docs = try documents(zaaknummer)
+        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        for doc in docs where shown.contains(doc.number) { try reader.logRead(doc, access: access, purpose: "lakkingen bekeken") }
+        return found
+    }
+
     /// The ids of the redactions of a document (of one status), to accept or reject them together.
     public func redactionIds(_ zaaknummer: String, document: Int, status: WooRedactionStatus? = .suggested) throws(WooWorkflowError) -> [Int64] {
         _ = try self.document(zaaknummer, document)
