@@ -93,6 +93,9 @@ import Testing
         #expect(production.manual.map(\.document) == ["0013"])
         #expect(production.inventoryRows == 12)
         #expect(FileManager.default.fileExists(atPath: out.appendingPathExtension("zip").path))
+        // A production never writes over another.
+        let twice = #expect(throws: WooWorkflowError.self) { try w.produce(zaak, into: out, access: archive.access) }
+        #expect(twice?.description.contains("exists already") == true)
 
         // Every accepted redaction of a document is absent from its PDF: in the text pdftotext reads (spaces ignored) and
         // in the raw bytes with every stream decompressed.
