@@ -58,9 +58,11 @@ demo: schemas build
 test: build
 	@bash scripts/run-tests.sh
 
-## bench: benchmarks with generated data (figures printed at the end)
+## bench: benchmarks with generated data (figures printed at the end); then the Woo request bench (scripts/bench-woo.sh:
+## register, suggestions, production over 100,000 messages with about 2,000 in scope)
 bench: release
 	@bash scripts/bench.sh
+	@bash scripts/bench-woo.sh
 
 clean:
 	rm -rf .build $(DEMO_HOME) bench-out $(TEST_VENV)

@@ -207,7 +207,7 @@ extension WooWorkflow {
                     continue
                 }
                 if text.bodyCut {
-                    manual(doc, assessment, "de tekst is langer dan Sluitsteen leest; de PDF zou onvolledig zijn")
+                    manual(doc, assessment, "its text is longer than Sluitsteen reads (4 MB): the PDF would be incomplete; handle it by hand")
                     continue
                 }
                 let mail = MailDocument(
@@ -238,7 +238,7 @@ extension WooWorkflow {
                     continue
                 }
                 guard let pdf = content.pdf, let text = content.text else {
-                    manual(doc, assessment, content.problem ?? "dit bestand kan hier niet worden gelakt")
+                    manual(doc, assessment, content.problem ?? "this file cannot be redacted here: disclose it whole, withhold it whole, or redact it by hand")
                     continue
                 }
                 let view = WooDocumentText(document: doc, fields: [(.attachmentText, text)], bodyFromHTML: false, bodyCut: false,
@@ -331,11 +331,11 @@ extension WooWorkflow {
     /// reason for manual handling; nil when all fit.
     static func staleSpan(_ spans: [WooRedactionRecord], in text: WooDocumentText) -> String? {
         for r in spans {
-            guard let value = text.text(of: r.field) else { return "lakking \(r.id) wijst naar een veld (\(r.field)) dat het document niet heeft" }
+            guard let value = text.text(of: r.field) else { return "redaction \(r.id) points into a field (\(r.field)) the document does not have" }
             let scalars = Array(value.unicodeScalars)
             guard r.start >= 0, r.start < r.end, r.end <= scalars.count,
                   String(String.UnicodeScalarView(scalars[r.start..<r.end])) == r.text else {
-                return "lakking \(r.id) past niet meer op de tekst van het document (\(r.field)): lees het opnieuw en lak het opnieuw"
+                return "redaction \(r.id) no longer fits the document's text (\(r.field)): read it again and redact it anew"
             }
         }
         return nil

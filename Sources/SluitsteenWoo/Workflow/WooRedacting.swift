@@ -74,7 +74,7 @@ extension WooWorkflow {
                 for (field, value) in text.fields where field != .date {
                     for s in recognisers.suggestions(in: value) { found.append((field, s)) }
                 }
-                let problem = text.problem ?? (text.bodyCut ? "de tekst is langer dan Sluitsteen leest en is afgekapt" : nil)
+                let problem = text.problem ?? (text.bodyCut ? "its text is longer than Sluitsteen reads (4 MB) and was cut" : nil)
                 return .success((doc, found, problem))
             } catch {
                 return .success((doc, [], error.description))
