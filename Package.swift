@@ -164,7 +164,7 @@ let package = Package(
             dependencies: ["SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy"]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
-        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo", "SluitsteenIngest"], exclude: ["Labelled"]),
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenWoo", "SluitsteenIngest", "SluitsteenDestroy"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )
