@@ -128,6 +128,34 @@ import Testing
                 #expect(!(try PDFTools.text(pdf)).contains(WooScenario.bsn))
                 #expect(!(try PDFTools.decompressed(pdf)).contains(Data(WooScenario.bsn.utf8)))
             }
+            // The pixels. A mail's PDF holds no picture, so all it shows is the text searched above.
+            for file in production.files where file.document != "0005" {
+                #expect(try PDFTools.images(out.appendingPathComponent(file.path)).isEmpty, "\(file.path) holds a picture")
+            }
+            // The attachment is pictures of its pages: where each redacted text stood in the original, the produced page
+            // is dark (the box; its ground in small white letters aside), and was not dark in the original.
+            let original = archive.dir.appendingPathComponent("notitie-origineel.pdf")
+            try WooScenario.notePDF().write(to: original)
+            let produced = out.appendingPathComponent("documenten/0005.pdf")
+            let words = try PDFTools.words(original)
+            #expect(words.contains { $0.text == "Advies" }, "pdftotext -bbox reads no words")
+            #expect(try PDFTools.images(produced).count >= 1)
+            let redactedInAttachment = accepted.filter { $0.document == 5 && $0.field == .attachmentText }
+            #expect(redactedInAttachment.contains { $0.text == WooScenario.bsn } && redactedInAttachment.contains { $0.text == "Kees Hoogendoorn" })
+            for r in redactedInAttachment {
+                let places = PDFTools.places(of: r.text, in: words)
+                #expect(!places.isEmpty, "\(r.text) is not in the original's text layer")
+                for word in places.joined() {
+                    let after = try PDFTools.darkShare(of: produced, page: word.page, x: word.x, y: word.y, width: word.width, height: word.height)
+                    let before = try PDFTools.darkShare(of: original, page: word.page, x: word.x, y: word.y, width: word.width,
+                                                        height: word.height)
+                    #expect(after > 0.75, "'\(word.text)' (\(r.text)) is not covered in 0005.pdf: \(after) dark")
+                    #expect(before < 0.5, "'\(word.text)' is dark in the original already: \(before)")
+                }
+            }
+            // A word that was not redacted is still legible (not dark) in the produced page.
+            let kept = try #require(words.first { $0.text == "Advies" })
+            #expect(try PDFTools.darkShare(of: produced, page: kept.page, x: kept.x, y: kept.y, width: kept.width, height: kept.height) < 0.5)
         }
 
         // The inventarislijst: every relevant document, duplicates with the review of their original.

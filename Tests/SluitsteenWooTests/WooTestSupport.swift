@@ -63,7 +63,7 @@ enum PDFTools {
         return nil
     }
 
-    static var available: Bool { find("pdftotext") != nil && find("qpdf") != nil }
+    static var available: Bool { ["pdftotext", "qpdf", "pdftoppm", "pdfimages"].allSatisfy { find($0) != nil } }
 
     static func run(_ tool: String, _ args: [String]) throws -> (status: Int32, output: Data) {
         let p = Process()
@@ -87,6 +87,78 @@ enum PDFTools {
     /// raw bytes sees every content stream, font table, metadata and annotation.
     static func decompressed(_ pdf: URL) throws -> Data {
         try run("qpdf", ["--qdf", "--object-streams=disable", "--decode-level=all", pdf.path, "-"]).output
+    }
+
+    /// A word of a PDF's text layer as `pdftotext -bbox` places it: page (from 1) and box in points from the top left.
+    struct PlacedWord: Equatable {
+        var page: Int
+        var text: String
+        var x: Double, y: Double, width: Double, height: Double
+    }
+
+    /// The words of `pdf`'s text layer with their boxes, page by page (poppler's `pdftotext -bbox`).
+    static func words(_ pdf: URL) throws -> [PlacedWord] {
+        let html = String(decoding: try run("pdftotext", ["-bbox", "-enc", "UTF-8", pdf.path, "-"]).output, as: UTF8.self)
+        var out: [PlacedWord] = []
+        var page = 0
+        for line in html.split(separator: "\n") {
+            if line.contains("<page ") { page += 1; continue }
+            guard line.contains("<word "), let open = line.range(of: ">"), let close = line.range(of: "</word>") else { continue }
+            func attribute(_ name: String) -> Double {
+                guard let r = line.range(of: name + "=\"") else { return 0 }
+                return Double(line[r.upperBound...].prefix { $0 != "\"" }) ?? 0
+            }
+            let (x0, y0, x1, y1) = (attribute("xMin"), attribute("yMin"), attribute("xMax"), attribute("yMax"))
+            let text = String(line[open.upperBound..<close.lowerBound]).replacingOccurrences(of: "&amp;", with: "&")
+                .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            out.append(PlacedWord(page: page, text: text, x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+        }
+        return out
+    }
+
+    /// The places of `text` in `words`: runs of consecutive words on one page whose text holds the text's words in turn
+    /// (a word may carry punctuation, as "111222333)").
+    static func places(of text: String, in words: [PlacedWord]) -> [[PlacedWord]] {
+        let parts = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        guard !parts.isEmpty, words.count >= parts.count else { return [] }
+        var found: [[PlacedWord]] = []
+        for start in 0...(words.count - parts.count) {
+            let run = Array(words[start..<start + parts.count])
+            if run.allSatisfy({ $0.page == run[0].page }), zip(run, parts).allSatisfy({ $0.text.contains($1) }) { found.append(run) }
+        }
+        return found
+    }
+
+    /// The share of dark pixels (grey below 0x60) in a box (points from the top left) on page `page` (from 1) of
+    /// `pdf` as poppler's `pdftoppm` paints it at `dpi`, in greys (a binary PGM).
+    static func darkShare(of pdf: URL, page: Int, dpi: Int = 100, x: Double, y: Double, width: Double, height: Double) throws -> Double {
+        let pgm = try run("pdftoppm", ["-gray", "-r", String(dpi), "-f", String(page), "-l", String(page), pdf.path]).output
+        // The header: "P5", width, height, maximum value, each after white space; then one byte a pixel.
+        var fields: [Int] = []
+        var i = 2
+        while fields.count < 3 {
+            while i < pgm.count, pgm[i] == 0x20 || pgm[i] == 0x0A || pgm[i] == 0x0D || pgm[i] == 0x09 { i += 1 }
+            var value = 0
+            while i < pgm.count, (0x30...0x39).contains(pgm[i]) { value = value * 10 + Int(pgm[i] - 0x30); i += 1 }
+            fields.append(value)
+        }
+        i += 1
+        let (w, h) = (fields[0], fields[1])
+        guard pgm.starts(with: Data("P5".utf8)), pgm.count >= i + w * h else { return -1 }
+        let scale = Double(dpi) / 72
+        var dark = 0, all = 0
+        for py in max(0, Int(y * scale))..<min(h, Int((y + height) * scale)) {
+            for px in max(0, Int(x * scale))..<min(w, Int((x + width) * scale)) {
+                if pgm[pgm.startIndex + i + py * w + px] < 0x60 { dark += 1 }
+                all += 1
+            }
+        }
+        return all == 0 ? -1 : Double(dark) / Double(all)
+    }
+
+    /// The images `pdfimages -list` finds in `pdf` (its table without the two header lines).
+    static func images(_ pdf: URL) throws -> [String] {
+        String(decoding: try run("pdfimages", ["-list", pdf.path]).output, as: UTF8.self).split(separator: "\n").dropFirst(2).map(String.init)
     }
 
     /// The ways a text can sit in a PDF's raw bytes: UTF-8, UTF-16BE (text strings), and as hex of either.
