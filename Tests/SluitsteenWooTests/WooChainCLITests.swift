@@ -71,6 +71,10 @@ struct WooChainCLITests {
         #expect(try sh.run(["woo", "suggestions", zaak]).status != 0)
         let stranger = try sh.run(["woo", "suggestions", zaak, "--by", "Piet"])
         #expect(stranger.status != 0 && stranger.stderr.contains("person"))
+        // A registered colleague who is not the Woo-coördinator reads nothing (and leaves no access entry).
+        let colleague = try sh.run(["woo", "read", zaak, "1", "--by", "P0003"])
+        #expect(colleague.status == 1 && colleague.stderr.contains("not the Woo-coördinator") && !colleague.stdout.contains(WooScenario.bsn))
+        #expect(!(try sh.ok(["audit", "show", "--json"])).contains("inhoud gelezen"))
 
         // Production is refused before the review, with what is missing.
         let early = try sh.run(["woo", "produce", zaak, "--out", sh.home.appendingPathComponent("te-vroeg").path] + by)

@@ -56,7 +56,7 @@ extension WooWorkflow {
         guard let doc = docs.first(where: { $0.number == number }) else {
             throw .notFound("document \(WooDocument.id(number)) of Woo request \(zaaknummer)")
         }
-        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        let reader = try self.reader(request, docs)
         try reader.logRead(doc, access: access, purpose: "inzage")
         return try reader.text(of: doc).text
     }
@@ -70,10 +70,15 @@ struct DocumentReader {
     let byNumber: [Int: WooDocument]
     let attachmentsOfFamily: [Int: [WooDocument]]
     let redactor = PDFAttachmentRedactor()
+    /// Who may read what today (registers, designations), and whether the request's hold still applies today.
+    let accessPolicy: AccessPolicy
+    let holdActive: Bool
 
-    init(workflow: WooWorkflow, request: WooRequest, documents: [WooDocument]) {
+    init(workflow: WooWorkflow, request: WooRequest, documents: [WooDocument], accessPolicy: AccessPolicy, holdActive: Bool) {
         self.workflow = workflow
         self.request = request
+        self.accessPolicy = accessPolicy
+        self.holdActive = holdActive
         var by: [Int: WooDocument] = [:]
         var families: [Int: [WooDocument]] = [:]
         for d in documents {
@@ -86,13 +91,27 @@ struct DocumentReader {
 
     var workspace: Workspace { workflow.workspace }
 
-    /// Records that `doc`'s content is read, for `purpose` (inzage, suggesties, productie).
+    /// Decides whether `access` may read `doc`'s content for the request (the access policy, with the request's hold as
+    /// the reason: the copy counts as held while the hold applies), and records the read, for `purpose` (inzage,
+    /// suggesties, productie), with the basis the policy gives. A refusal is thrown before anything is read.
     func logRead(_ doc: WooDocument, access: WooAccess, purpose: String) throws(WooWorkflowError) {
+        guard let person = access.actor.personId else {
+            throw .refused("reading the documents of a Woo request is for a registered person (a person id)")
+        }
+        let date = doc.dateEpoch.map { AmsterdamTime.date(of: Instant(Date(timeIntervalSince1970: TimeInterval($0)))) } ?? workflow.today
+        let copy = CopyForAccess(mailbox: doc.mailbox, messageDate: date, heldBy: holdActive ? [request.holdId] : [])
+        let basis: AccessBasis
+        switch accessPolicy.content(of: copy, person: person, roles: [access.role], reason: .wooRequest(holdId: request.holdId)) {
+        case .allowed(let b): basis = b
+        case .refused(let why):
+            throw .refused("\(access.actor.documentText) may not read document \(doc.id) of Woo request \(request.zaaknummer) as "
+                + "\(access.role.dutch)" + (holdActive ? "" : " (its hold no longer applies)") + ": \(why)")
+        }
         let reading: AccessStore.Reading = doc.kind == .email ? .body : .attachment(doc.title)
         do {
             try AccessStore(workspace: workspace).record(
                 reading, copyIds: [doc.copyId], mailbox: doc.mailbox, actor: access.actor, role: access.role,
-                basis: access.basis(holdId: request.holdId), reason: "Woo-verzoek \(request.zaaknummer) (\(purpose), document \(doc.id))")
+                basis: basis, reason: "Woo-verzoek \(request.zaaknummer) (\(purpose), document \(doc.id))")
         } catch { throw .archive(error.description) }
     }
 

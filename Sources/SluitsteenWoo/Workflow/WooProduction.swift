@@ -169,7 +169,7 @@ extension WooWorkflow {
         let byNumber = Dictionary(uniqueKeysWithValues: docs.map { ($0.number, $0) })
         var accepted: [Int: [WooRedactionRecord]] = [:]
         for r in redactions where r.status == .accepted { accepted[r.document, default: []].append(r) }
-        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        let reader = try self.reader(request, docs)
         let grounds = try groundsList()
         let now = workspace.clock.now()
         let info = { (doc: WooDocument) in

@@ -62,7 +62,7 @@ extension WooWorkflow {
             d.follows == nil && d.review.relevant != false && (again || d.scannedAt == nil) && (wanted?.contains(d.number) ?? true)
         }
         let recognisers = try recognisers(for: request)
-        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        let reader = try self.reader(request, docs)
         for doc in targets { try reader.logRead(doc, access: access, purpose: "suggesties") }
         // Read and recognise on every core; store in one transaction.
         typealias Found = (doc: WooDocument, suggestions: [(WooTextField, Suggestion)], problem: String?)
@@ -150,7 +150,7 @@ extension WooWorkflow {
         let shown = Set(found.map(\.document))
         guard !shown.isEmpty else { return found }
         let docs = try documents(zaaknummer)
-        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        let reader = try self.reader(request, docs)
         for doc in docs where shown.contains(doc.number) { try reader.logRead(doc, access: access, purpose: "lakkingen bekeken") }
         return found
     }
@@ -181,7 +181,7 @@ extension WooWorkflow {
         if let master = doc.follows {
             throw .refused("document \(doc.id) is a \(doc.relation?.dutch ?? "duplicaat") of \(WooDocument.id(master)): redact that one")
         }
-        let reader = DocumentReader(workflow: self, request: request, documents: docs)
+        let reader = try self.reader(request, docs)
         try reader.logRead(doc, access: access, purpose: "lakken")
         let content = try reader.text(of: doc).text
         let target = Array(needle.unicodeScalars)

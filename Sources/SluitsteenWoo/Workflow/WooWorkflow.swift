@@ -183,21 +183,54 @@ public struct WooWorkflow: Sendable {
     }
 }
 
-/// Who reads a document's content, and on what basis: recorded in the access log with every read.
+/// Who reads a document's content, and in which role. Every read is decided by the access policy (``AccessPolicy``:
+/// the Woo-coördinator reads what the request's hold covers, a gemachtigde what their designation covers; other roles
+/// nothing) and recorded in the access log with the request as the reason.
 public struct WooAccess: Sendable {
     public var actor: Actor
-    /// The role they read in (the Woo coordinator, or a gemachtigde).
+    /// The role they read in (the Woo coordinator, or a gemachtigde): from the sign-in (web) or the registers
+    /// (``WooWorkflow/access(for:)``, the command line).
     public var role: ArchiveRole
-    /// The designation (machtiging) a gemachtigde reads under; nil for the Woo coordinator.
-    public var delegation: String?
 
-    public init(actor: Actor, role: ArchiveRole = .wooCoordinator, delegation: String? = nil) {
+    public init(actor: Actor, role: ArchiveRole = .wooCoordinator) {
         self.actor = actor
         self.role = role
-        self.delegation = delegation
+    }
+}
+
+extension WooWorkflow {
+    /// The register role that makes a person the Woo-coördinator (roles.csv).
+    public static let coordinatorRole = ArchiveRole.wooCoordinator.rawValue
+
+    /// The access of a registered person on the command line, from the registers and the designations: the
+    /// Woo-coördinator when roles.csv gives them the role `woo-coordinator` today, a gemachtigde when they hold an
+    /// active designation; anyone else is refused (bijlage 3 punt 9: archived mail only for the roles that need it).
+    public func access(for actor: Actor) throws(WooWorkflowError) -> WooAccess {
+        try requirePerson(actor)
+        let person = actor.personId!
+        let store = AccessStore(workspace: workspace)
+        let policy: AccessPolicy
+        do { policy = try store.policy(self.policy) } catch { throw .archive(error.description) }
+        let today = today
+        if policy.registers.roles(of: person).contains(where: { $0.role == Self.coordinatorRole && $0.period.contains(today) }) {
+            return WooAccess(actor: actor, role: .wooCoordinator)
+        }
+        if policy.delegations.contains(where: { $0.delegate == person && $0.isActive(on: today) }) {
+            return WooAccess(actor: actor, role: .gemachtigde)
+        }
+        throw .refused("\(actor.documentText) is not the Woo-coördinator (role \(Self.coordinatorRole) in roles.csv today) and holds no "
+            + "active designation (made on the web page /woo): reading archived mail for a Woo request is for them")
     }
 
-    func basis(holdId: String) -> AccessBasis {
-        delegation.map { .delegation(id: $0) } ?? .wooRequest(holdId: holdId)
+    /// A reader of the request's documents, with the access policy in force today and whether the hold still applies.
+    func reader(_ request: WooRequest, _ docs: [WooDocument]) throws(WooWorkflowError) -> DocumentReader {
+        let accessPolicy: AccessPolicy
+        let hold: WooHold?
+        do {
+            accessPolicy = try AccessStore(workspace: workspace).policy(policy)
+            hold = try RetentionStore(workspace: workspace).holds().first { $0.id == request.holdId }
+        } catch { throw .archive(error.description) }
+        return DocumentReader(workflow: self, request: request, documents: docs, accessPolicy: accessPolicy,
+                              holdActive: hold?.isActive(on: today) == true)
     }
 }

@@ -231,7 +231,8 @@ extension WooCommand {
 
         func run() throws {
             let c = try Context(workspace, policy)
-            let access = WooAccess(actor: try person.resolve(c.workspace))
+            let actor = try person.resolve(c.workspace)
+            let access = try attempt { try c.workflow.access(for: actor) }
             let number = try WooIds.one(document)
             let text = try attempt { try c.workflow.text(zaaknummer, document: number, access: access) }
             let redactions = try attempt { try c.workflow.redactions(zaaknummer, document: number) }
@@ -342,7 +343,8 @@ extension WooCommand {
 
         func run() throws {
             let c = try Context(workspace, policy)
-            let access = WooAccess(actor: try person.resolve(c.workspace))
+            let actor = try person.resolve(c.workspace)
+            let access = try attempt { try c.workflow.access(for: actor) }
             let numbers = try WooIds.parse(documents)
             let wanted: WooRedactionStatus?
             if status == "all" { wanted = nil } else {
@@ -423,7 +425,7 @@ extension WooCommand {
                 let f = try field.map { try WooIds.field($0) }
                 recorded += try attempt {
                     try c.workflow.addRedaction(zaaknummer, document: try WooIds.one(document), text: add, field: f, ground: ground,
-                                                note: note ?? "", access: WooAccess(actor: actor))
+                                                note: note ?? "", access: try c.workflow.access(for: actor))
                 }
             }
             if json {
@@ -457,7 +459,8 @@ extension WooCommand {
 
         func run() throws {
             let c = try Context(workspace, policy)
-            let access = WooAccess(actor: try person.resolve(c.workspace))
+            let actor = try person.resolve(c.workspace)
+            let access = try attempt { try c.workflow.access(for: actor) }
             let o = try attempt { try c.workflow.produce(zaaknummer, into: URL(fileURLWithPath: out), zip: zip, access: access) }
             if json {
                 print(JSONText.object([
