@@ -257,17 +257,33 @@ import Testing
         }
     }
 
-    @Test("with the staff-names setting off, staff names are not suggested; the setting is audited")
-    func staffNamesSetting() throws {
+    @Test("the policy's [woo] table: staff names not suggested when it says so, another objection period; own domains per workspace")
+    func policySettings() throws {
         let archive = try WooTestArchive.make()
-        let w = archive.workflow
-        _ = try w.setSettings([("redact-staff-names", "no")], actor: try archive.coordinator())
-        #expect(try w.settings().redactStaffNames == false)
-        _ = try archive.register()
+        let text = try Policy.krimpenerwaardText() + "\n[woo]\nredact-staff-names = false\nobjection-period = \"P8W\"\n"
+        let w = WooWorkflow(workspace: archive.workspace, policy: try Policy.parse(text: text))
+        #expect(try w.settings().redactStaffNames == false && w.settings().objectionPeriod == ISODuration(weeks: 8))
+        _ = try w.register(WooTestArchive.registration, actor: try archive.coordinator())
         _ = try w.scan(zaak, documents: [4], access: archive.access)
         let found = try w.redactions(zaak, document: 4)
         #expect(!found.contains { $0.kind == "name" })
         #expect(found.contains { $0.kind == "phone" })
-        #expect(throws: WooWorkflowError.self) { try w.setSettings([("objection-period", "zes weken")], actor: try archive.coordinator()) }
+        // The policy's keys are not changed per workspace; the own domains are, and the change is audited.
+        let refused = #expect(throws: WooWorkflowError.self) { try w.setSettings([("objection-period", "P6W")], actor: try archive.coordinator()) }
+        #expect(refused?.description.contains("[woo]") == true)
+        #expect(try w.setSettings([("own-domains", "@Krimpenerwaard.nl, k.example")], actor: try archive.coordinator()).ownDomains
+                == ["krimpenerwaard.nl", "k.example"])
+        #expect(try w.settings().ownDomains == ["krimpenerwaard.nl", "k.example"])
+        let audited = try archive.workspace.catalog.read { db in
+            try String.fetchAll(db, sql: "SELECT command FROM auditEntry WHERE kind = 'woo'")
+        }
+        #expect(audited.contains("woo settings"))
+        // Closing with the policy's eight weeks: decided 25 June, hold through 20 August + one week = 27 August.
+        for n in try w.documents(zaak).filter({ $0.follows == nil }).map(\.number) {
+            _ = try w.review(zaak, documents: [n], WooReviewChange(assessment: .withheld, grounds: ["5.1.2e"]), actor: try archive.coordinator())
+        }
+        let later = WooWorkflow(workspace: try archive.workspace.replaying(ISOTimestamp.parse("2025-06-26T09:00:00Z")!), policy: w.policy)
+        let closed = try later.close(zaak, decisionDate: CivilDate(iso: WooScenario.decision)!, actor: try archive.coordinator())
+        #expect(closed.holdUntil == CivilDate(iso: "2025-08-27"))
     }
 }

@@ -558,11 +558,13 @@ extension WooCommand {
     /// `woo settings`
     struct Settings: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show or change the Woo workflow's settings (changes are recorded in the audit trail).",
+            abstract: "Show the Woo workflow's settings; change the workspace's own mail domains (recorded in the audit trail).",
             discussion: """
-                Keys: decision-term (P4W), extension (P2W), objection-period (P6W), objection-margin (P1W), \
-                redact-staff-names (yes: suggest the names of staff who are not key persons), own-domains (extra own mail \
-                domains, comma-separated; the mailbox register's domains always count). Change with --set KEY=VALUE.
+                From the policy's [woo] table (a policy change: edit the policy file, then `sluitsteen policy set`): \
+                decision-term (default P4W), extension (P2W), objection-period (P6W), objection-margin (P1W), \
+                redact-staff-names (true: suggest the names of staff who are not key persons). Kept in the workspace: \
+                own-domains (extra own mail domains, comma-separated; the mailbox register's domains always count), \
+                changed with --set own-domains=VALUE.
                 """)
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
