@@ -257,6 +257,19 @@ import Testing
         }
     }
 
+    @Test("deadlines are calendar weeks: over a year's end and a leap day, the extension counted from the first deadline",
+          arguments: [("2024-12-20", "2025-01-17", "2025-01-31"), ("2028-02-10", "2028-03-09", "2028-03-23"),
+                      ("2026-03-27", "2026-04-24", "2026-05-08")])
+    func calendarDeadlines(received: String, deadline: String, extended: String) throws {
+        let archive = try WooTestArchive.make()
+        var registration = WooTestArchive.registration
+        registration.received = CivilDate(iso: received)!
+        let w = try archive.at(received + "T10:00:00Z")
+        let by = try archive.coordinator()
+        #expect(try w.register(registration, actor: by).request.deadline == CivilDate(iso: deadline))
+        #expect(try w.extend(zaak, reason: "Omvangrijk verzoek, veel documenten", actor: by).deadline == CivilDate(iso: extended))
+    }
+
     @Test("the policy's [woo] table: staff names not suggested when it says so, another objection period; own domains per workspace")
     func policySettings() throws {
         let archive = try WooTestArchive.make()
