@@ -73,11 +73,13 @@ demo: build
 test: build
 	@bash scripts/run-tests.sh
 
-## bench: benchmarks with generated data (figures printed at the end): ingest, plan, export, verify, and the web service
-## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps)
+## bench: benchmarks with generated data (figures printed at the end): ingest, plan, export, verify; the web service
+## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps); the
+## Woo request bench (scripts/bench-woo.sh: register, suggestions, production over 100,000 messages, ~2,000 in scope)
 bench: release
 	@bash scripts/bench.sh
 	@bash scripts/bench-web.sh
+	@bash scripts/bench-woo.sh
 
 ## bench-web: only the web service under load (search and message view on 100,000 messages, wrk at 50 connections)
 bench-web: release

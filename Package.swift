@@ -121,9 +121,15 @@ let package = Package(
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
             ]),
-        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data).
+        // Woo requests: the Dutch recognisers that suggest redactions (pure; the grounds list is data), and the workflow
+        // from a registered request (hold, verzameling) through review and redaction to a publishable production.
         .target(
-            name: "SluitsteenWoo", dependencies: ["SluitsteenSupport"],
+            name: "SluitsteenWoo",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenIndex", "SluitsteenMIME",
+                "SluitsteenPDF", "SluitsteenSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             resources: [.copy("Resources/woo-grounds.json")]),
         .executableTarget(
             name: "sluitsteen",
@@ -164,7 +170,8 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenTestSupport", "SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
-        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo"], exclude: ["Labelled"]),
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo", "SluitsteenIngest", "SluitsteenDestroy"],
+                    exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -31,12 +31,14 @@ public struct Policy: Sendable, Equatable, Encodable {
     public var destruction: DestructionSettings
     public var eDepot: EDepotSettings
     public var mdto: MDTOSettings
+    /// The Woo workflow's terms and choices (the optional `[woo]` table; the law's terms when it is absent).
+    public var woo: WooPolicySettings
 
     public init(
         name: String, inForce: CivilDate, goLive: CivilDate, archiefvormer: Archiefvormer, keyRoles: [String],
         staffRoles: [String], keyPerson: RetentionRule, staff: RetentionRule, staffLeft: RetentionRule,
         functional: RetentionRule, hotspotTransferAfter: ISODuration, optOut: OptOutSettings,
-        destruction: DestructionSettings, eDepot: EDepotSettings, mdto: MDTOSettings
+        destruction: DestructionSettings, eDepot: EDepotSettings, mdto: MDTOSettings, woo: WooPolicySettings = WooPolicySettings()
     ) {
         self.name = name
         self.inForce = inForce
@@ -53,6 +55,7 @@ public struct Policy: Sendable, Equatable, Encodable {
         self.destruction = destruction
         self.eDepot = eDepot
         self.mdto = mdto
+        self.woo = woo
     }
 
     /// True when `role` is one of the key roles.
@@ -274,5 +277,33 @@ extension Policy {
             MDTO beperkingGebruik: \(mdto.beperkingGebruik)
 
             """
+    }
+}
+
+/// The Woo workflow's settings in the policy (`[woo]`, every key optional). The terms follow the law: the decision
+/// within four weeks of receipt, once extended by two (Woo art. 4.4); six weeks to object (Awb art. 6:7); the hold
+/// lasts a margin longer, for an objection posted on the last day (Awb art. 6:9 lid 2: in time when it arrives within
+/// a week after).
+public struct WooPolicySettings: Sendable, Equatable, Encodable {
+    /// From receipt to the decision deadline (`decision-term`).
+    public var decisionTerm: ISODuration
+    /// The one extension of the deadline (`extension`).
+    public var extensionTerm: ISODuration
+    /// The objection period (bezwaartermijn) from the decision date (`objection-period`).
+    public var objectionPeriod: ISODuration
+    /// How long the hold lasts after the objection period has ended (`objection-margin`).
+    public var objectionMargin: ISODuration
+    /// Suggest the names of staff who are not key persons for redaction (`redact-staff-names`; a common municipal
+    /// practice under art. 5.1 lid 2 sub e).
+    public var redactStaffNames: Bool
+
+    public init(decisionTerm: ISODuration = ISODuration(weeks: 4), extensionTerm: ISODuration = ISODuration(weeks: 2),
+                objectionPeriod: ISODuration = ISODuration(weeks: 6), objectionMargin: ISODuration = ISODuration(weeks: 1),
+                redactStaffNames: Bool = true) {
+        self.decisionTerm = decisionTerm
+        self.extensionTerm = extensionTerm
+        self.objectionPeriod = objectionPeriod
+        self.objectionMargin = objectionMargin
+        self.redactStaffNames = redactStaffNames
     }
 }

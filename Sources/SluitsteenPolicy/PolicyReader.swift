@@ -32,6 +32,7 @@ final class PolicyReader {
         "destruction": ["approvals", "bedenktijd", "legal-ground", "selectielijst", "role-names"],
         "edepot": ["aggregation-id", "contact"],
         "mdto": ["beperking-gebruik"],
+        "woo": ["decision-term", "extension", "objection-period", "objection-margin", "redact-staff-names"],
     ]
 
     func error(_ path: [String], _ key: String?, _ message: String, line: Int? = nil) {
@@ -145,6 +146,26 @@ final class PolicyReader {
         let mdT = table(root, ["mdto"])
         let beperking = string(mdT, ["mdto"], "beperking-gebruik")
 
+        // Optional: the Woo workflow's terms and choices; the law's terms for what is not given.
+        var woo = WooPolicySettings()
+        if let v = root["woo"], v.table == nil {
+            error([], "woo", "'woo' must be a table ([woo]), found a \(v.type)")
+        } else if let wooT = root["woo"]?.table {
+            func term(_ key: String, _ into: inout ISODuration) {
+                guard wooT[key] != nil, let d = duration(wooT, ["woo"], key) else { return }
+                if d == ISODuration() { error(["woo"], key, "must be longer than zero (e.g. P6W)") } else { into = d }
+            }
+            term("decision-term", &woo.decisionTerm)
+            term("extension", &woo.extensionTerm)
+            term("objection-period", &woo.objectionPeriod)
+            if wooT["objection-margin"] != nil, let d = duration(wooT, ["woo"], "objection-margin") { woo.objectionMargin = d }
+            if let v = wooT["redact-staff-names"] {
+                if let b = v.bool { woo.redactStaffNames = b } else {
+                    error(["woo"], "redact-staff-names", "must be true or false (without quotes), found a \(v.type)")
+                }
+            }
+        }
+
         if let sl, sl.after == ISODuration() {
             error(["rules", "staff-left"], "after", "the term after leaving must be longer than zero (e.g. P3M)")
         }
@@ -162,7 +183,7 @@ final class PolicyReader {
                 approvals: approvals, bedenktijd: bedenktijd, legalGround: legal, selectielijst: selectielijst,
                 roleNames: roleNames),
             eDepot: EDepotSettings(aggregationId: aggregation, contact: contact),
-            mdto: MDTOSettings(beperkingGebruik: beperking))
+            mdto: MDTOSettings(beperkingGebruik: beperking), woo: woo)
     }
 
     // MARK: - Pieces

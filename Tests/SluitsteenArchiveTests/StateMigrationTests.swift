@@ -82,7 +82,9 @@ import Testing
         let catalog = try Catalog(path: path)
         try catalog.read { db throws in
             #expect(try Self.dump(db) == rows)
-            #expect(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger') ORDER BY name") == indexes)
+            // Every index and trigger of the rebuilt tables is there again (later migrations may add their own).
+            let after = Set(try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')"))
+            #expect(Set(indexes).subtracting(after).isEmpty)
             #expect(try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence ORDER BY name") == counters)
             // The index still finds its messages by rowid.
             #expect(try String.fetchAll(db, sql: """

@@ -135,5 +135,22 @@ struct PolicyTests {
         let unknown = Policy.check(text: try Policy.krimpenerwaardText() + "\n[destruction.role-names]\nburgemeester = \"B\"\n")
         #expect(unknown.contains { $0.message.contains("not one of the approvals") })
     }
-}
 
+    @Test("[woo]: the law's terms when absent; the policy's own terms and staff-names choice when given; wrong values named")
+    func wooSettings() throws {
+        let shipped = try Policy.krimpenerwaard.woo
+        #expect(shipped.decisionTerm == ISODuration(weeks: 4) && shipped.extensionTerm == ISODuration(weeks: 2))
+        #expect(shipped.objectionPeriod == ISODuration(weeks: 6) && shipped.objectionMargin == ISODuration(weeks: 1))
+        #expect(shipped.redactStaffNames)
+        let text = try Policy.krimpenerwaardText()
+        let own = try Policy.parse(text: text + "\n[woo]\nobjection-period = \"P8W\"\nredact-staff-names = false\n")
+        #expect(own.woo.objectionPeriod == ISODuration(weeks: 8) && !own.woo.redactStaffNames)
+        #expect(own.woo.decisionTerm == ISODuration(weeks: 4))
+        let wrong = Policy.check(text: text + "\n[woo]\nobjection-period = \"zes weken\"\nredact-staff-names = \"ja\"\n"
+                                 + "decision-term = \"P0D\"\nbezwaar = \"P6W\"\n")
+        #expect(wrong.contains { $0.key == "woo.objection-period" && $0.message.contains("ISO 8601 duration") })
+        #expect(wrong.contains { $0.key == "woo.redact-staff-names" && $0.message.contains("true or false") })
+        #expect(wrong.contains { $0.key == "woo.decision-term" && $0.message.contains("longer than zero") })
+        #expect(wrong.contains { $0.key == "woo.bezwaar" && $0.message.contains("unknown key") })
+    }
+}

@@ -20,6 +20,10 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case signIn = "sign-in"
     /// A sign-out from the web service, or the end of a session.
     case signOut = "sign-out"
+    /// A step of a Woo request: registered, reviewed, redaction decided, extended, closed, settings changed.
+    case woo
+    /// A Woo production: the redacted, publishable set written for a request.
+    case wooProduction = "woo-production"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -35,6 +39,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .delegation: return "appraisal"
         // PREMIS has no event type for authentication; a sign-in validates who acts on the archive.
         case .signIn, .signOut: return "validation"
+        case .woo: return "appraisal"
+        case .wooProduction: return "dissemination"
         }
     }
 }

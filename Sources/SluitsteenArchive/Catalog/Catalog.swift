@@ -215,6 +215,94 @@ public final class Catalog: Sendable {
                 """)
         }
         registerStateChecks(&m)
+        m.registerMigration("v14-woo-requests") { db in
+            // Woo requests (SluitsteenWoo): the request and its deadlines, the verzameling (one document per mail copy and
+            // per attachment, with family, thread and duplicate links), the review per document, the redactions
+            // (suggested, accepted, rejected or added, with who and when), the productions, and the workflow's settings.
+            try db.execute(sql: """
+                CREATE TABLE wooRequest (
+                    zaaknummer TEXT PRIMARY KEY NOT NULL,
+                    holdId TEXT NOT NULL,
+                    title TEXT NOT NULL DEFAULT '',
+                    received TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    extendedOn TEXT,
+                    extensionReason TEXT,
+                    scopeJSON TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    decisionDate TEXT,
+                    decisionType TEXT,
+                    holdUntil TEXT,
+                    createdAt TEXT NOT NULL,
+                    createdBy TEXT NOT NULL
+                );
+                CREATE TABLE wooDocument (
+                    zaaknummer TEXT NOT NULL REFERENCES wooRequest(zaaknummer),
+                    number INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    family INTEGER NOT NULL,
+                    thread INTEGER NOT NULL,
+                    copyId INTEGER NOT NULL,
+                    mailbox TEXT NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    messageId TEXT NOT NULL,
+                    date TEXT,
+                    dateEpoch INTEGER,
+                    title TEXT NOT NULL,
+                    fileType TEXT NOT NULL,
+                    mimeType TEXT,
+                    attachmentIndex INTEGER,
+                    extractionIndex INTEGER,
+                    follows INTEGER,
+                    relation TEXT,
+                    relevant INTEGER,
+                    assessment TEXT,
+                    groundsJSON TEXT NOT NULL DEFAULT '[]',
+                    note TEXT NOT NULL DEFAULT '',
+                    suspended INTEGER NOT NULL DEFAULT 0,
+                    publicLink TEXT NOT NULL DEFAULT '',
+                    reviewedAt TEXT,
+                    reviewedBy TEXT,
+                    scannedAt TEXT,
+                    problem TEXT,
+                    PRIMARY KEY (zaaknummer, number)
+                );
+                CREATE TABLE wooRedaction (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    zaaknummer TEXT NOT NULL,
+                    document INTEGER NOT NULL,
+                    field TEXT NOT NULL,
+                    start INTEGER NOT NULL,
+                    "end" INTEGER NOT NULL,
+                    text TEXT NOT NULL,
+                    ground TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    note TEXT NOT NULL DEFAULT '',
+                    createdAt TEXT NOT NULL,
+                    createdBy TEXT NOT NULL,
+                    decidedAt TEXT,
+                    decidedBy TEXT,
+                    FOREIGN KEY (zaaknummer, document) REFERENCES wooDocument(zaaknummer, number)
+                );
+                CREATE INDEX wooRedaction_document ON wooRedaction(zaaknummer, document);
+                CREATE TABLE wooProduction (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    zaaknummer TEXT NOT NULL REFERENCES wooRequest(zaaknummer),
+                    folder TEXT NOT NULL,
+                    zip TEXT,
+                    manifestSHA256 TEXT NOT NULL,
+                    files INTEGER NOT NULL,
+                    manual INTEGER NOT NULL,
+                    producedAt TEXT NOT NULL,
+                    producedBy TEXT NOT NULL
+                );
+                CREATE TABLE wooSetting (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }()
 }
