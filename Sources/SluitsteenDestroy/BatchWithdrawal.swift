@@ -56,7 +56,8 @@ public struct BatchWithdrawal: Sendable {
         let mailbox = batch.mailbox
         if let at = batch.withdrawnAt { throw DestroyError.refused("batch \(batchId) was already withdrawn on \(DutchText.time(iso: at))") }
         if batch.status == .running {
-            throw DestroyError.refused("batch \(batchId) is still being ingested (or its ingest was killed and not run again); run the ingest again to finish it first")
+            throw DestroyError.refused("batch \(batchId) is still being ingested (or its ingest was killed and not run again); "
+                + "run the ingest again to finish it first")
         }
         let copies = try CopyRecord.all(db, batchId: batchId)
         let ids = copies.compactMap(\.id)

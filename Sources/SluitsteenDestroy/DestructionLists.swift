@@ -81,12 +81,13 @@ public struct DestructionLists: Sendable {
             for (n, d) in due.enumerated() {
                 try DestructionItemRecord(listId: id, seq: Int64(n + 1), copyId: d.copy.copyId, mailbox: d.copy.mailbox, sha256: d.copy.sha256,
                                           messageId: d.copy.messageId, date: d.decision.messageDate.iso, size: d.copy.size,
-                                          messageClass: d.decision.messageClass.rawValue, rule: d.decision.rules.first?.description ?? "?", ground: nil,
-                                          state: .listed, reason: nil, changedAt: nil, changedBy: nil, removeBytes: nil).insert(db)
+                                          messageClass: d.decision.messageClass.rawValue, rule: d.decision.rules.first?.description ?? "?",
+                                          ground: nil, state: .listed, reason: nil, changedAt: nil, changedBy: nil, removeBytes: nil).insert(db)
             }
             let categories = Set(due.map { "\($0.decision.messageClass.rawValue)|\($0.decision.rules.first?.description ?? "?")" }).count
+            let outcome = "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)"
             try workspace.audit.append(db, kind: .listProposal, command: "destroy propose", actor: actor.auditText, objectIds: ["list:\(id)"],
-                                       outcome: "proposed \(due.count) item(s) in \(categories) categor\(categories == 1 ? "y" : "ies"), as of \(moment.date.iso)")
+                                       outcome: outcome)
             return id
         }
         guard let id else { return nil }
@@ -107,11 +108,13 @@ public struct DestructionLists: Sendable {
         let n: Int = try change(listId) { db, s in
             guard s.list.status == .proposed else { throw DestroyError.refused(Self.notOpen(s.list, action: "take items off")) }
             guard s.approvals.isEmpty else {
-                throw DestroyError.refused("list \(listId) already has approvals (\(s.approvals.map(\.role).joined(separator: ", "))); items can be taken off only before the first approval. Reject the list (`destroy reject`) and propose a new one.")
+                throw DestroyError.refused("list \(listId) already has approvals (\(s.approvals.map(\.role).joined(separator: ", "))); "
+                    + "items can be taken off only before the first approval. Reject the list (`destroy reject`) and propose a new one.")
             }
             let items = s.items.filter { $0.mailbox == address && $0.messageId == id }
             guard !items.isEmpty else {
-                throw DestroyError.invalidInput("message \(id) in mailbox \(address) is not on list \(listId); check the Message-ID and mailbox in the item list (\(ListDocuments.Names(listId: listId).csv))")
+                throw DestroyError.invalidInput("message \(id) in mailbox \(address) is not on list \(listId); "
+                    + "check the Message-ID and mailbox in the item list (\(ListDocuments.Names(listId: listId).csv))")
             }
             let open = items.filter { $0.state == .listed }
             guard !open.isEmpty else { throw DestroyError.refused("message \(id) in mailbox \(address) was already taken off list \(listId)") }
@@ -137,7 +140,8 @@ public struct DestructionLists: Sendable {
         let today = AmsterdamTime.date(of: Instant(now))
         let r = role.trimmingCharacters(in: .whitespaces)
         guard let personId = actor.personId else {
-            throw .invalidInput("an approval is given by a registered person: name them with --by PERSON_ID (their person_id in people.csv), not a free-text name")
+            throw .invalidInput("an approval is given by a registered person: "
+                + "name them with --by PERSON_ID (their person_id in people.csv), not a free-text name")
         }
         let registers: Registers
         do { registers = try RetentionStore(workspace: workspace).registers() ?? Registers() } catch { throw .retention(error) }
@@ -148,17 +152,23 @@ public struct DestructionLists: Sendable {
             let l = s.list
             guard l.status == .proposed else {
                 if l.status == .approved {
-                    throw DestroyError.refused("list \(listId) is already fully approved (\(s.approvals.map { "\(l.roleName($0.role)): \($0.name)" }.joined(separator: ", "))).")
+                    let given = s.approvals.map { "\(l.roleName($0.role)): \($0.name)" }.joined(separator: ", ")
+                    throw DestroyError.refused("list \(listId) is already fully approved (\(given)).")
                 }
                 throw DestroyError.refused(Self.notOpen(l, action: "approve"))
             }
             guard let position = l.approvalsRequired.firstIndex(of: r) else {
-                throw DestroyError.invalidInput("'\(r)' is not an approver role of list \(listId); it needs approvals by \(l.approvalsRequired.joined(separator: ", then ")) (in that order).")
+                throw DestroyError.invalidInput("'\(r)' is not an approver role of list \(listId); "
+                    + "it needs approvals by \(l.approvalsRequired.joined(separator: ", then ")) (in that order).")
             }
             guard registers.approvers.contains(where: { $0.personId == personId && $0.approverRole == r && $0.period.contains(today) }) else {
                 let periods = registers.approvers.filter { $0.personId == personId }.map { "\($0.approverRole) \($0.period)" }
-                throw DestroyError.refused("\(person.name) (\(personId)) is not registered as approver in the role \(r) (\(l.roleName(r))) on \(DutchText.date(today)); "
-                    + (periods.isEmpty ? "approvers.csv names no approver periods for them." : "approvers.csv gives: \(periods.joined(separator: "; ")).")
+                let notRegistered = "\(person.name) (\(personId)) is not registered as approver in the role \(r) (\(l.roleName(r))) "
+                    + "on \(DutchText.date(today)); "
+                let registered = periods.isEmpty
+                    ? "approvers.csv names no approver periods for them." : "approvers.csv gives: \(periods.joined(separator: "; "))."
+                throw DestroyError.refused(notRegistered
+                    + registered
                     + " Register the approver with `sluitsteen register import` (approvers.csv).")
             }
             if let given = s.approvals.first(where: { $0.role == r }) {
@@ -167,11 +177,13 @@ public struct DestructionLists: Sendable {
             // Four eyes: each role is approved by another person, compared by person id (by name for approvals
             // recorded before approvals named a person id).
             if let same = s.approvals.first(where: { $0.personId.map { $0 == personId } ?? ($0.name.lowercased() == person.name.lowercased()) }) {
-                throw DestroyError.refused("\(person.name) (\(personId)) already approved list \(listId) as \(same.role) (\(l.roleName(same.role))); approval as \(r) must come from another person (four eyes).")
+                throw DestroyError.refused("\(person.name) (\(personId)) already approved list \(listId) as \(same.role) (\(l.roleName(same.role))); "
+                    + "approval as \(r) must come from another person (four eyes).")
             }
             let missing = l.approvalsRequired[..<position].filter { earlier in !s.approvals.contains { $0.role == earlier } }
             if let first = missing.first {
-                throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) (order: \(l.approvalsRequired.joined(separator: ", then "))).")
+                throw DestroyError.refused("approval as \(r) is not yet possible: list \(listId) must first be approved as \(first) "
+                    + "(order: \(l.approvalsRequired.joined(separator: ", then "))).")
             }
             try ApprovalRecord(listId: listId, position: position + 1, role: r, approvedBy: person.name, approvedAt: ISOTimestamp.format(now),
                                personId: personId, osUser: actor.osUser).insert(db)
@@ -234,12 +246,14 @@ public struct DestructionLists: Sendable {
                 throw DestroyError.refused(Self.notOpen(s.list, action: status == .rejected ? "reject" : "cancel"))
             }
             if let role, !role.isEmpty, !s.list.approvalsRequired.contains(role) {
-                throw DestroyError.invalidInput("'\(role)' is not an approver role of list \(listId) (\(s.list.approvalsRequired.joined(separator: ", ")))")
+                let roles = s.list.approvalsRequired.joined(separator: ", ")
+                throw DestroyError.invalidInput("'\(role)' is not an approver role of list \(listId) (\(roles))")
             }
             let by = role.map { $0.isEmpty ? actor.documentText : "\(actor.documentText) (\($0))" } ?? actor.documentText
             try DestructionListRecord.close(db, id: listId, status: status, at: ISOTimestamp.format(now), by: by, reason: reason)
             try workspace.audit.append(db, kind: status == .rejected ? .listRejection : .listCancellation,
-                                  command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor.auditText, objectIds: ["list:\(listId)"],
+                                  command: status == .rejected ? "destroy reject" : "destroy cancel", actor: actor.auditText,
+                                  objectIds: ["list:\(listId)"],
                                   outcome: (status == .rejected ? "rejected" : "cancelled") + (reason.map { $0.isEmpty ? "" : ": \($0)" } ?? ""))
         }
     }
@@ -272,10 +286,16 @@ public struct DestructionLists: Sendable {
 
     static func notOpen(_ l: DestructionList, action: String) -> String {
         switch l.status {
-        case .rejected: return "list \(l.id) was rejected on \(l.closedAt ?? "?") by \(l.closedBy ?? "?")\(l.closeReason.map { " (\($0))" } ?? ""); it cannot \(action == "take items off" ? "change" : "be \(action == "approve" ? "approved" : action + "ed")"). Propose a new list."
+        case .rejected:
+            let reason = l.closeReason.map { " (\($0))" } ?? ""
+            let verb = action == "take items off" ? "change" : "be \(action == "approve" ? "approved" : action + "ed")"
+            return "list \(l.id) was rejected on \(l.closedAt ?? "?") by \(l.closedBy ?? "?")\(reason); it cannot \(verb). Propose a new list."
         case .cancelled: return "list \(l.id) was cancelled on \(l.closedAt ?? "?"); nothing more can be done with it. Propose a new list."
-        case .executing: return "list \(l.id) is being executed (or its execution was interrupted); run `sluitsteen destroy execute \(l.id)` to finish it."
-        case .executed: return "list \(l.id) was already executed on \(l.executedAt ?? "?"); the verklaring van vernietiging is \(l.verklaringHtml ?? "in the documents folder")."
+        case .executing:
+            return "list \(l.id) is being executed (or its execution was interrupted); run `sluitsteen destroy execute \(l.id)` to finish it."
+        case .executed:
+            return "list \(l.id) was already executed on \(l.executedAt ?? "?"); "
+                + "the verklaring van vernietiging is \(l.verklaringHtml ?? "in the documents folder")."
         case .approved: return "list \(l.id) is already fully approved; to stop it, reject or cancel it."
         case .proposed: return "list \(l.id) is still awaiting approval."
         }

@@ -21,7 +21,8 @@ public struct ListSnapshot: Sendable {
 
     static func read(_ db: Database, id: String) throws -> ListSnapshot {
         guard let list = try DestructionListRecord.find(db, id: id) else { throw DestroyError.unknownList(id) }
-        return ListSnapshot(list: list, items: try DestructionItemRecord.items(db, listId: id), approvals: try ApprovalRecord.approvals(db, listId: id))
+        return ListSnapshot(list: list, items: try DestructionItemRecord.items(db, listId: id),
+                            approvals: try ApprovalRecord.approvals(db, listId: id))
     }
 }
 

@@ -129,8 +129,11 @@ public struct OptOutPurge: Sendable {
             try DestructionItemRecord.removeAll(db, listId: id)
             try DestructionListRecord.finishPurge(db, id: id, at: ISOTimestamp.format(now))
             let summary = counts.map { "\($0.mailbox) \($0.ground) \($0.copies)" }.joined(separator: "; ")
+            let copies = counts.reduce(0) { $0 + $1.copies }
+            let outcome = "purged\(resumed ? " (resumed after an interruption)" : ""): \(copies) cop(ies)"
+                + "\(summary.isEmpty ? "" : " — " + summary); \(skipped) skipped"
             try workspace.audit.append(db, kind: .optOutPurge, command: "optout purge", actor: actor.auditText, objectIds: ["purge:\(id)"],
-                                       outcome: "purged\(resumed ? " (resumed after an interruption)" : ""): \(counts.reduce(0) { $0 + $1.copies }) cop(ies)\(summary.isEmpty ? "" : " — " + summary); \(skipped) skipped")
+                                       outcome: outcome)
             return Run(id: id, counts: counts, skipped: skipped, resumed: resumed)
         }
     }

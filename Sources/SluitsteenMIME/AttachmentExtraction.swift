@@ -124,7 +124,8 @@ public enum AttachmentExtraction {
     }
 
     private static func bytes(of stream: UnsafeMutablePointer<GMimeStream>?) -> Data {
-        guard let stream, let mem = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: GMimeStreamMem.self) as UnsafeMutablePointer<GMimeStreamMem>?,
+        guard let stream,
+              let mem = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: GMimeStreamMem.self) as UnsafeMutablePointer<GMimeStreamMem>?,
               let array = g_mime_stream_mem_get_byte_array(mem) else { return Data() }
         let length = Int(array.pointee.len)
         guard length > 0, let data = array.pointee.data else { return Data() }

@@ -85,7 +85,8 @@ public enum ExplanationStep: Sendable, Hashable {
             return nl ? "Op de berichtdatum had de eigenaar geen sleutelrol (rollen: \(list)): overig personeel."
                 : "On the message date the owner held no key role (roles: \(list)): staff."
         case .leftBeforeGoLive(let left, let goLive):
-            return nl ? "De eigenaar is uit dienst getreden op \(left.iso), vóór de ingebruikname op \(goLive.iso): de termijn telt vanaf de uitdiensttreding."
+            return nl ? "De eigenaar is uit dienst getreden op \(left.iso), vóór de ingebruikname op \(goLive.iso): "
+                + "de termijn telt vanaf de uitdiensttreding."
                 : "The owner left on \(left.iso), before go-live on \(goLive.iso): the term counts from leaving."
         case .leftAfterGoLive(let left, let goLive):
             return nl ? "De eigenaar is uit dienst getreden op \(left.iso), niet vóór de ingebruikname op \(goLive.iso): de gewone termijn geldt."
@@ -117,12 +118,14 @@ public enum ExplanationStep: Sendable, Hashable {
                 : "An opt-out mark made \(t(at)) does not count: the window closed \(t(closes))."
         case .wooHold(let zaak, let received, let released, let reason, let active):
             if active {
-                return nl ? "Woo-verzoek \(zaak) (ontvangen \(received.iso)) houdt dit bericht vast: niets wordt vernietigd of geschoond zolang het loopt."
+                return nl ? "Woo-verzoek \(zaak) (ontvangen \(received.iso)) houdt dit bericht vast: "
+                    + "niets wordt vernietigd of geschoond zolang het loopt."
                     : "Woo request \(zaak) (received \(received.iso)) holds this message: nothing is destroyed or purged while it runs."
             }
             if let released {
                 let r = reason.map { " (\($0))" } ?? ""
-                return nl ? "Woo-verzoek \(zaak) hield dit bericht vast van \(received.iso) tot de vrijgave op \(released.iso)\(r); het geldt niet meer."
+                return nl ? "Woo-verzoek \(zaak) hield dit bericht vast van \(received.iso) tot de vrijgave op \(released.iso)\(r); "
+                    + "het geldt niet meer."
                     : "Woo request \(zaak) held this message from \(received.iso) until its release on \(released.iso)\(r); it no longer applies."
             }
             return nl ? "Woo-verzoek \(zaak) is ontvangen op \(received.iso), na de peildatum: het geldt nog niet."

@@ -26,8 +26,9 @@ public struct WorkspacePolicy: Sendable {
             do { try Data(text.utf8).write(to: workspace.policyFile, options: .atomic) } catch {
                 throw RetentionError.archive(.cannotWrite(workspace.policyFile.path, reason: error.localizedDescription))
             }
-            try workspace.audit.append(db, kind: .policyChange, command: "policy set", actor: actor.auditText, objectIds: ["policy:\(hash.prefix(12))"],
-                                       outcome: "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))")
+            let outcome = "workspace policy set from \(file.lastPathComponent) (sha256 \(hash); previous \(previous ?? "shipped default"))"
+            try workspace.audit.append(db, kind: .policyChange, command: "policy set", actor: actor.auditText,
+                                       objectIds: ["policy:\(hash.prefix(12))"], outcome: outcome)
         }
         return "Installed \(file.lastPathComponent) as the workspace policy (sha256 \(hash.prefix(12)))."
     }

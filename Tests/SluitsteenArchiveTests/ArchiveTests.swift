@@ -105,7 +105,8 @@ import Testing
             Issue.record("a second lock was granted while the first was held")
         } catch {
             guard case .busy(_, let holder) = error else { Issue.record("unexpected \(error)"); return }
-            #expect(holder.contains("ingest --mailbox a@b.example") && holder.contains("process \(getpid())") && holder.contains("2026-12-01T10:00:00Z"))
+            #expect(holder.contains("ingest --mailbox a@b.example") && holder.contains("process \(getpid())")
+                    && holder.contains("2026-12-01T10:00:00Z"))
             #expect(error.description.contains("busy") && error.description.contains("run this command again"))
         }
         #expect(first != nil)
@@ -179,8 +180,10 @@ import Testing
                                arguments: [String(repeating: sha, count: 64), "<\(sha)@x>", subject])
             }
             // The old index numbered its rows on its own: deliberately out of step with the messages.
-            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (7, ?, 'kermis Lekkerkerk')", arguments: [String(repeating: "b", count: 64)])
-            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (3, ?, 'gemeenteraad')", arguments: [String(repeating: "a", count: 64)])
+            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (7, ?, 'kermis Lekkerkerk')",
+                           arguments: [String(repeating: "b", count: 64)])
+            try db.execute(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (3, ?, 'gemeenteraad')",
+                           arguments: [String(repeating: "a", count: 64)])
         }
         try old.close()
 
@@ -192,7 +195,8 @@ import Testing
                 """)
             #expect(rows.map { $0["textIndexed"] as Int } == [1, 1, 0])
             #expect(rows.map { $0["textRowid"] as Int64? } == rows.prefix(2).map { $0["messageRowid"] as Int64? } + [nil])
-            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH 'lekkerkerk'") == [String(repeating: "b", count: 64)])
+            #expect(try String.fetchAll(db, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH 'lekkerkerk'")
+                    == [String(repeating: "b", count: 64)])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master WHERE name = 'copy_mailbox'") == 0)
         }
     }

@@ -27,7 +27,8 @@ import Testing
                                arguments: [rowid, String(repeating: "\(n)", count: 64), "tekst \(n) gemeenteraad"])
             }
             for status in ["complete", "withdrawn", "interrupted"] {
-                try db.execute(sql: "INSERT INTO ingestBatch (mailbox, format, pathsJSON, startedAt, status) VALUES ('a@b.example', 'mbox', '[]', 't', ?)",
+                try db.execute(sql: "INSERT INTO ingestBatch (mailbox, format, pathsJSON, startedAt, status) "
+                                   + "VALUES ('a@b.example', 'mbox', '[]', 't', ?)",
                                arguments: [status])
             }
             for (n, sha) in ["0", "2", "3", "0"].enumerated() {
@@ -51,7 +52,8 @@ import Testing
             try db.execute(sql: """
                 INSERT INTO destructionApproval (listId, position, role, approvedBy, approvedAt) VALUES ('VL-2033-001', 1, 'div', 'D', 't')
                 """)
-            try db.execute(sql: "INSERT INTO optOutPurgeCount (runId, mailbox, ground, copies, bytes) VALUES ('VL-2033-001', 'a@b.example', 'private', 1, 2)")
+            try db.execute(sql: "INSERT INTO optOutPurgeCount (runId, mailbox, ground, copies, bytes) "
+                               + "VALUES ('VL-2033-001', 'a@b.example', 'private', 1, 2)")
         }
         try old.close()
         return path

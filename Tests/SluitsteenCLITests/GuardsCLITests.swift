@@ -52,7 +52,8 @@ struct GuardsCLITests {
         cli.now = "2033-06-02T09:00:00Z"
         #expect(try cli.run(["destroy", "approve", list, "--role", "archivist", "--by", "P0011"]).status == 0)
         // A Woo request received after the list's date, before execution, covers info@.
-        #expect(try cli.run(["hold", "add", "--woo", "Z-2033-0600", "--received", "2033-06-05", "--mailboxes", "info@krimpenerwaard.example"]).status == 0)
+        #expect(try cli.run(["hold", "add", "--woo", "Z-2033-0600", "--received", "2033-06-05",
+                             "--mailboxes", "info@krimpenerwaard.example"]).status == 0)
         cli.now = "2033-06-10T09:00:00Z"
         let executed = try cli.run(["destroy", "execute", list, "--as-of", "2033-06-01", "--json"])
         #expect(executed.status == 0, "\(executed.stderr)")
@@ -115,7 +116,8 @@ struct GuardsCLITests {
         var cli = try archive()
         cli.now = "2033-06-01T09:00:00Z"
         let proposed = try cli.run(["destroy", "propose", "--by", "P0010", "--json"])
-        let docs = try #require((try JSONSerialization.jsonObject(with: Data(proposed.stdout.utf8)) as? [String: Any])?["documents"] as? [String: Any])
+        let proposal = try JSONSerialization.jsonObject(with: Data(proposed.stdout.utf8)) as? [String: Any]
+        let docs = try #require(proposal?["documents"] as? [String: Any])
         for key in ["html", "json"] {
             let text = try String(contentsOfFile: try #require(docs[key] as? String), encoding: .utf8)
             #expect(text.contains("DEMO-/TESTARCHIEF"), "\(key) says it is a demo")
@@ -219,7 +221,8 @@ struct GuardsCLITests {
     @Test func aBatchWhoseMailWasActedOnCannotBeWithdrawn() throws {
         let cli = try archive()
         // Batch 2 is j.devries@; a Woo hold covers it.
-        #expect(try cli.run(["hold", "add", "--woo", "Z-4", "--received", "2026-12-01", "--mailboxes", "j.devries@krimpenerwaard.example"]).status == 0)
+        #expect(try cli.run(["hold", "add", "--woo", "Z-4", "--received", "2026-12-01",
+                             "--mailboxes", "j.devries@krimpenerwaard.example"]).status == 0)
         let refused = try cli.run(["ingest", "undo", "2", "--reason", "x"])
         #expect(refused.status != 0 && refused.stderr.contains("held"))
         #expect(try count(cli, "present") == 27)

@@ -104,7 +104,8 @@ struct IngestCLITests {
         try #require(fd >= 0)
         defer { close(fd) }
         try #require(flock(fd, LOCK_EX | LOCK_NB) == 0)
-        try Data("destroy execute VL-2026-0001, process 1, since 2026-12-01T09:00:00Z\n".utf8).write(to: cli.home.appendingPathComponent("store.lock"))
+        try Data("destroy execute VL-2026-0001, process 1, since 2026-12-01T09:00:00Z\n".utf8)
+            .write(to: cli.home.appendingPathComponent("store.lock"))
         let refused = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("busy") && refused.stderr.contains("VL-2026-0001"))

@@ -25,7 +25,8 @@ struct RetentionCLITests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let good = try cli.run(["policy", "show", "--json"]).stdout
         #expect(!good.isEmpty)
-        let text = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"), encoding: .utf8)
+        let text = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"),
+                              encoding: .utf8)
         let broken = text.replacingOccurrences(of: "window = \"P10W\"", with: "window = \"tien weken\"")
             .replacingOccurrences(of: "go-live = 2025-01-01", with: "go-live = \"binnenkort\"")
         #expect(broken != text)
@@ -104,11 +105,14 @@ struct RetentionCLITests {
         let rows = cli.jsonLines(plan.stdout)
         #expect(rows.count == 18)
         for row in rows {
-            for key in ["mailbox", "sha256", "messageId", "date", "class", "waardering", "action", "dueDate", "rules"] { #expect(row.keys.contains(key)) }
+            for key in ["mailbox", "sha256", "messageId", "date", "class", "waardering", "action", "dueDate", "rules"] {
+                #expect(row.keys.contains(key))
+            }
         }
         #expect(rows.filter { $0["mailbox"] as? String == "info@krimpenerwaard.example" }.allSatisfy { $0["action"] as? String == "destroy-due" })
         let id = try #require(rows.first { $0["mailbox"] as? String == "info@krimpenerwaard.example" }?["messageId"] as? String)
-        let explained = try cli.run(["explain", "--as-of", "2040-01-01", "--mailbox", "info@krimpenerwaard.example", "--message-id", id, "--lang", "en"])
+        let explained = try cli.run(["explain", "--as-of", "2040-01-01", "--mailbox", "info@krimpenerwaard.example", "--message-id", id,
+                                     "--lang", "en"])
         #expect(explained.status == 0)
         #expect(explained.stdout.contains("functional-1y"))
         let missing = try cli.run(["explain", "--mailbox", "info@krimpenerwaard.example", "--message-id", "<bestaat-niet@x>"])

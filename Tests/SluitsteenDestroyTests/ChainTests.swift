@@ -21,7 +21,8 @@ import SluitsteenIngest
         let sharedSha = try FixtureFacts.sha256(sharedFile)
         let before = try a.copies()
 
-        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: true, actor: .test("Piet Voorstel")))
+        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: true,
+                                                                     actor: .test("Piet Voorstel")))
         let s = p.snapshot
         // Fixtures/README.md: info@ holds 6 functional messages (1 year); j.devries@ holds 12, of which 4 are in the
         // opt-out folders Privé/Persoonlijk and 2 carry an opt-out keyword, so 6 are staff mail (7 years, latest
@@ -138,20 +139,24 @@ import SluitsteenIngest
 
     @Test func exclusionKeepsTheMessageAndIsReported() throws {
         let a = try TestArchive.make()
-        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: false, actor: .test("P")))
+        let p = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: false,
+                                                                     actor: .test("P")))
         let item = try #require(p.snapshot.onList.first { $0.mailbox == Boxes.info })
         // The Message-ID typed without angle brackets and the mailbox in capitals still find the item.
         let bare = String(item.messageId.dropFirst().dropLast())
-        #expect(try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info.uppercased(), messageId: bare, reason: "nodig voor zaak Z-2026-0007",
-                                    actor: .test("Dora DIV")) == 1)
+        #expect(try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info.uppercased(), messageId: bare,
+                                    reason: "nodig voor zaak Z-2026-0007", actor: .test("Dora DIV")) == 1)
         #expect(throws: DestroyError.self) {
-            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "nog eens", actor: .test("D"))
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "nog eens",
+                                                    actor: .test("D"))
         }
         #expect(throws: DestroyError.self) {
-            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: "<bestaat-niet@example>", reason: "x", actor: .test("D"))
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: "<bestaat-niet@example>", reason: "x",
+                                                    actor: .test("D"))
         }
         #expect(throws: DestroyError.self) {
-            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "  ", actor: .test("D"))
+            try a.at(Moments.propose).lists.exclude(p.snapshot.list.id, mailbox: Boxes.info, messageId: item.messageId, reason: "  ",
+                                                    actor: .test("D"))
         }
         let id = p.snapshot.list.id
         try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora))
@@ -211,9 +216,11 @@ import SluitsteenIngest
 
     @Test func openListsDoNotOverlap() throws {
         let a = try TestArchive.make()
-        let first = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: [Boxes.info], withSubjects: false, actor: .test("P")))
+        let first = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: [Boxes.info],
+                                                                         withSubjects: false, actor: .test("P")))
         #expect(first.snapshot.onList.count == 6)
-        let second = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil, withSubjects: false, actor: .test("P")))
+        let second = try #require(try a.at(Moments.propose).lists.propose(policy: a.policy, asOf: Moments.asOf, mailboxes: nil,
+                                                                          withSubjects: false, actor: .test("P")))
         #expect(second.snapshot.onList.allSatisfy { $0.mailbox == Boxes.devries })
         #expect(second.alreadyListed == 6)
         #expect(first.snapshot.list.id != second.snapshot.list.id)
@@ -234,13 +241,18 @@ import SluitsteenIngest
     @Test func approvalsInOrderByKnownRolesOnce() throws {
         let a = try TestArchive.make()
         let id = try proposed(a)
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }.contains("first be approved as div"))
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "burgemeester", actor: try a.person(Approvers.dora)) }.contains("not an approver role"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }
+                    .contains("first be approved as div"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "burgemeester", actor: try a.person(Approvers.dora)) }
+                    .contains("not an approver role"))
         try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora))
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora)) }.contains("already approved as div"))
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve("VL-1999-999", role: "div", actor: try a.person(Approvers.dora)) }.contains("no vernietigingslijst"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.dora)) }
+                    .contains("already approved as div"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve("VL-1999-999", role: "div", actor: try a.person(Approvers.dora)) }
+                    .contains("no vernietigingslijst"))
         try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie))
-        #expect(refusal { try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }.contains("already fully approved"))
+        #expect(refusal { try a.at(Moments.approveArchivist).lists.approve(id, role: "archivist", actor: try a.person(Approvers.arie)) }
+                    .contains("already fully approved"))
     }
 
     /// Four eyes compares person ids: a person registered as approver in both roles cannot approve one list twice, whatever
@@ -263,11 +275,13 @@ import SluitsteenIngest
         let a = try TestArchive.make()
         let id = try proposed(a)
         // A free-text name is no approver.
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: .test("Dora de Wit (DIV)")) }.contains("registered person"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: .test("Dora de Wit (DIV)")) }
+                    .contains("registered person"))
         // A person who is not in the personnel register.
         #expect(refusal { _ = try a.person("P9999") }.contains("not a person id"))
         // A registered person without an approver period for the role.
-        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person("P0003")) }.contains("not registered as approver"))
+        #expect(refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person("P0003")) }
+                    .contains("not registered as approver"))
         // A DIV approver whose period ended (Mirjam Kuipers, until 2024-12-31).
         let ended = refusal { try a.at(Moments.approveDiv).lists.approve(id, role: "div", actor: try a.person(Approvers.mirjam)) }
         #expect(ended.contains("not registered as approver") && ended.contains("2024-12-31"))
@@ -412,7 +426,9 @@ import SluitsteenIngest
     @Test func aProposalForTheFutureIsRefused() throws {
         let a = try TestArchive.make()
         let early = try a.at(ISOTimestamp.parse("2026-12-04T10:00:00Z")!)
-        let text = refusal { _ = try early.lists.propose(policy: a.policy, asOf: CivilDate(iso: "2033-06-01")!, mailboxes: nil, withSubjects: false, actor: .test("P")) }
+        let text = refusal {
+            _ = try early.lists.propose(policy: a.policy, asOf: CivilDate(iso: "2033-06-01")!, mailboxes: nil, withSubjects: false, actor: .test("P"))
+        }
         #expect(text.contains("2033-06-01") && text.contains("later than today") && text.contains("2026-12-04"))
         let lists: Int? = try a.sql("SELECT COUNT(*) FROM destructionList")
         #expect(lists == 0)

@@ -14,7 +14,8 @@ struct CrashTests {
     /// What an uninterrupted execution of the fixture list leaves (reasoned from Fixtures/README.md): the 12 listed
     /// copies destroyed; every other copy present with its bytes; the bytes of all destroyed content gone except
     /// the message the burgemeester's copy shares with info@; one "executed" audit entry; an intact trail.
-    func expectFinished(_ a: TestArchive, listId: String, listed: Set<Int64>, before: [(id: Int64, mailbox: String, sha256: String, state: String, subject: String, messageId: String)]) throws {
+    func expectFinished(_ a: TestArchive, listId: String, listed: Set<Int64>,
+                        before: [(id: Int64, mailbox: String, sha256: String, state: String, subject: String, messageId: String)]) throws {
         let after = try a.copies()
         for c in after {
             if listed.contains(c.id) {

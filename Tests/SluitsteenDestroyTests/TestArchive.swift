@@ -143,7 +143,8 @@ struct TestArchive {
     /// Copies as (id, mailbox, sha256, state, subject), in id order.
     func copies() throws -> [(id: Int64, mailbox: String, sha256: String, state: String, subject: String, messageId: String)] {
         try workspace.catalog.read { db in
-            try Row.fetchAll(db, sql: "SELECT c.id, c.mailbox, c.sha256, c.state, m.subject, m.messageId FROM copy c JOIN message m USING (sha256) ORDER BY c.id")
+            try Row.fetchAll(db, sql: "SELECT c.id, c.mailbox, c.sha256, c.state, m.subject, m.messageId "
+                                 + "FROM copy c JOIN message m USING (sha256) ORDER BY c.id")
                 .map { ($0[0], $0[1], $0[2], $0[3], $0[4], $0[5]) }
         }
     }

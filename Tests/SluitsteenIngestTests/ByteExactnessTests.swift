@@ -76,7 +76,9 @@ import Testing
             let url = TestPaths.fixtures.appendingPathComponent(name)
             let expected = try oracle(url, format: format)
             var ours: [RawMessage] = []
-            if format == "maildir" { var r = try MaildirReader(url: url); ours = try readAll(&r) } else { var r = try EMLTreeReader(url: url); ours = try readAll(&r) }
+            if format == "maildir" { var r = try MaildirReader(url: url); ours = try readAll(&r) } else {
+                var r = try EMLTreeReader(url: url); ours = try readAll(&r)
+            }
             #expect(ours.count == expected.count, "\(name)")
             #expect(Set(ours.map { Digest.hex($0.bytes) }) == Set(expected.map(\.sha256)), "\(name)")
         }

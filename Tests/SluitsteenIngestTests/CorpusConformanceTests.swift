@@ -165,7 +165,9 @@ struct CorpusConformanceTests {
                 let getText = String(cString: raw)
                 g_free(raw)
                 compared += 1
-                if String(decoding: oracle.prefix(while: { $0 != 0 }), as: UTF8.self) != getText { differing.append("\(place): the oracle is not get_text") }
+                if String(decoding: oracle.prefix(while: { $0 != 0 }), as: UTF8.self) != getText {
+                    differing.append("\(place): the oracle is not get_text")
+                }
                 let spaced = oracle.map { $0 == 0 ? 0x20 : $0 }
                 for limit in [1, 7, 4096, Int.max] {
                     let streamed = MessageParser.text(of: object, limit: limit) ?? ""

@@ -134,7 +134,8 @@ import Testing
         let ws = try TestPaths.workspace()
         let dir = TestPaths.temporaryDirectory("dup50")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: vaak\n\n" + String(repeating: "tekst ", count: 5000) + "\n\n"
+        let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: vaak\n\n"
+            + String(repeating: "tekst ", count: 5000) + "\n\n"
         let mbox = dir.appendingPathComponent("Inbox.mbox")
         try Data(String(repeating: one, count: 50).utf8).write(to: mbox)
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)

@@ -11,7 +11,8 @@ import Testing
         let ws = try TestPaths.workspace()
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
         ingestor.flushToDisk = false
-        _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [TestPaths.fixtures.appendingPathComponent("info")], actor: "t"))
+        _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [TestPaths.fixtures.appendingPathComponent("info")],
+                                           actor: "t"))
         let clean = try StoreCheck(workspace: ws).run(repair: false)
         #expect(clean.isSound && clean.checked == 6 && clean.orphans.isEmpty && clean.strays.isEmpty)
 

@@ -65,7 +65,8 @@ enum BothPaths {
         let files = (FileManager.default.enumerator(atPath: ws.store.root.path)?.allObjects as? [String] ?? [])
             .filter { ($0 as NSString).lastPathComponent.count == 64 }
             .map { name -> String in
-                let size = (try? FileManager.default.attributesOfItem(atPath: ws.store.root.appendingPathComponent(name).path)[.size] as? NSNumber)?.intValue ?? -1
+                let path = ws.store.root.appendingPathComponent(name).path
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
                 return "\((name as NSString).lastPathComponent) \(size)"
             }
         let text = try ws.catalog.read { db in

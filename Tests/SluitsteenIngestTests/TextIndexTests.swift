@@ -19,7 +19,9 @@ import Testing
     }
 
     func hits(_ ws: Workspace, _ query: String) throws -> [String] {
-        try ws.catalog.read { try String.fetchAll($0, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH ? ORDER BY sha256", arguments: [query]) }
+        try ws.catalog.read {
+            try String.fetchAll($0, sql: "SELECT sha256 FROM messageText WHERE messageText MATCH ? ORDER BY sha256", arguments: [query])
+        }
     }
 
     /// A workspace with the fixture mbox ingested: its message count, and the rowid and SHA-256 of the message

@@ -58,7 +58,8 @@ struct PDFBench {
         ], info: Self.info)
         let elapsed = ContinuousClock.now - clock
         print("PDF bench: \(redacted.pageCount)-page PDF, \(redacted.boxes.count) boxes at \(redacted.resolution) dpi, "
-              + "\(pdf.count / 1024) KB in, \(redacted.data.count / 1024) KB out: \(elapsed), peak RSS \(Int(Self.peakRSS())) MB (\(Int(before)) MB before)")
+              + "\(pdf.count / 1024) KB in, \(redacted.data.count / 1024) KB out: \(elapsed), "
+              + "peak RSS \(Int(Self.peakRSS())) MB (\(Int(before)) MB before)")
         #expect(redacted.pageCount == 10)
     }
 }

@@ -31,7 +31,8 @@ struct AccessPolicyTests {
     @Test func aMedewerkerReadsTheirOwnMailboxOnly() {
         let p = policy()
         #expect(p.content(of: copy(devries, "2024-05-14"), person: "P0003", roles: [.medewerker], reason: nil) == .allowed(.ownMailbox))
-        #expect(!p.content(of: copy(burgemeester, "2024-05-14"), person: "P0003", roles: [.medewerker], reason: .stated("nieuwsgierig naar")).isAllowed)
+        #expect(!p.content(of: copy(burgemeester, "2024-05-14"), person: "P0003", roles: [.medewerker],
+                           reason: .stated("nieuwsgierig naar")).isAllowed)
         #expect(p.searchableMailboxes(person: "P0003", roles: [.medewerker]) == [devries])
     }
 
@@ -47,7 +48,8 @@ struct AccessPolicyTests {
         // Not a team of hers.
         #expect(!p.content(of: copy(burgemeester, "2024-05-14"), person: "P0008", roles: [.teammanager], reason: reason).isAllowed)
         // Before she managed Ruimte, she managed nothing.
-        #expect(!policy(today: "2022-01-01").content(of: copy(devries, "2021-05-14"), person: "P0008", roles: [.teammanager], reason: reason).isAllowed)
+        #expect(!policy(today: "2022-01-01").content(of: copy(devries, "2021-05-14"), person: "P0008", roles: [.teammanager],
+                                                     reason: reason).isAllowed)
         // Too short a reason is refused, with what to do.
         if case .refused(let why) = p.content(of: copy(devries, "2024-05-14"), person: "P0008", roles: [.teammanager], reason: .stated("x")) {
             #expect(why.contains("ten minste"))
@@ -58,9 +60,11 @@ struct AccessPolicyTests {
     @Test func theWooCoordinatorReadsWhatARequestCoversOrWithAStatedReason() {
         let p = policy()
         let held = copy(burgemeester, "2024-06-03", held: ["woo-1"])
-        #expect(p.content(of: held, person: "P0010", roles: [.wooCoordinator], reason: .wooRequest(holdId: "woo-1")) == .allowed(.wooRequest(holdId: "woo-1")))
+        #expect(p.content(of: held, person: "P0010", roles: [.wooCoordinator], reason: .wooRequest(holdId: "woo-1"))
+                == .allowed(.wooRequest(holdId: "woo-1")))
         #expect(!p.content(of: held, person: "P0010", roles: [.wooCoordinator], reason: .wooRequest(holdId: "woo-2")).isAllowed)
-        #expect(p.content(of: copy(devries, "2024-06-03"), person: "P0010", roles: [.wooCoordinator], reason: .stated("vooronderzoek Woo-verzoek")) == .allowed(.statedReason))
+        #expect(p.content(of: copy(devries, "2024-06-03"), person: "P0010", roles: [.wooCoordinator], reason: .stated("vooronderzoek Woo-verzoek"))
+                == .allowed(.statedReason))
         #expect(!p.content(of: held, person: "P0010", roles: [.wooCoordinator], reason: nil).isAllowed)
         #expect(p.searchableMailboxes(person: "P0010", roles: [.wooCoordinator]) == nil)
     }
@@ -71,10 +75,13 @@ struct AccessPolicyTests {
         let d2 = Delegation(id: "m-2", delegate: "P0006", grantedBy: "P0010", scope: .wooRequest(holdId: "woo-1"),
                             validFrom: World.d("2026-11-01"), validTo: World.d("2026-12-31"), revokedOn: World.d("2026-12-01"))
         let reason = ReadReason.stated("beoordeling namens de Woo-coördinator")
-        #expect(policy([d1, d2]).content(of: copy(devries, "2024-05-14"), person: "P0006", roles: [.gemachtigde], reason: reason) == .allowed(.delegation(id: "m-1")))
+        #expect(policy([d1, d2]).content(of: copy(devries, "2024-05-14"), person: "P0006", roles: [.gemachtigde], reason: reason)
+                == .allowed(.delegation(id: "m-1")))
         // Withdrawn, and after the end date: nothing.
-        #expect(!policy([d1, d2]).content(of: copy(burgemeester, "2024-06-03", held: ["woo-1"]), person: "P0006", roles: [.gemachtigde], reason: reason).isAllowed)
-        #expect(!policy([d1], today: "2027-01-01").content(of: copy(devries, "2024-05-14"), person: "P0006", roles: [.gemachtigde], reason: reason).isAllowed)
+        #expect(!policy([d1, d2]).content(of: copy(burgemeester, "2024-06-03", held: ["woo-1"]), person: "P0006", roles: [.gemachtigde],
+                                          reason: reason).isAllowed)
+        #expect(!policy([d1], today: "2027-01-01").content(of: copy(devries, "2024-05-14"), person: "P0006", roles: [.gemachtigde],
+                                                           reason: reason).isAllowed)
         // Someone else's designation gives nothing.
         #expect(!policy([d1]).content(of: copy(devries, "2024-05-14"), person: "P0007", roles: [.gemachtigde], reason: reason).isAllowed)
     }

@@ -19,7 +19,8 @@ struct RegisterTests {
         p3,wethouder,2024-01-01,
 
         """
-    let mailboxesOK = "address,kind,person_id\r\nP.Jansen@Krimpenerwaard.nl,personal,p1\r\ninfo@krimpenerwaard.nl,functional,\r\nc@krimpenerwaard.nl,personal,p3\r\n"
+    let mailboxesOK = "address,kind,person_id\r\nP.Jansen@Krimpenerwaard.nl,personal,p1\r\n"
+        + "info@krimpenerwaard.nl,functional,\r\nc@krimpenerwaard.nl,personal,p3\r\n"
 
     func parse(people: String? = nil, roles: String? = nil, mailboxes: String? = nil) -> RegisterImport {
         Registers.parse(people: RegisterSource(name: "people.csv", text: people ?? peopleOK),

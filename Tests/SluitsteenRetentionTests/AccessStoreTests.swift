@@ -29,13 +29,34 @@ import Testing
                                     reason: "beoordeling Woo-verzoek Z-1", actor: woo)
         #expect(d.isActive(on: CivilDate(iso: "2026-12-04")!) && d.grantedBy == "P0010")
         // Refused: a free-text actor, oneself, an unknown person, a past or too distant end, an unregistered mailbox.
-        #expect(throws: RetentionError.self) { try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end, reason: "beoordeling", actor: Actor(personId: nil, name: "X")) }
-        #expect(throws: RetentionError.self) { try store.designate("P0010", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end, reason: "beoordeling", actor: woo) }
-        #expect(throws: RetentionError.self) { try store.designate("P9999", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end, reason: "beoordeling", actor: woo) }
-        #expect(throws: RetentionError.self) { try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: CivilDate(iso: "2026-12-01")!, reason: "beoordeling", actor: woo) }
-        #expect(throws: RetentionError.self) { try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: CivilDate(iso: "2028-01-01")!, reason: "beoordeling", actor: woo) }
-        #expect(throws: RetentionError.self) { try store.designate("P0006", scope: .mailboxes(["iemand@elders.example"]), validTo: end, reason: "beoordeling", actor: woo) }
-        #expect(throws: RetentionError.self) { try store.designate("P0006", scope: .wooRequest(holdId: "woo-9"), validTo: end, reason: "beoordeling", actor: woo) }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end,
+                                reason: "beoordeling", actor: Actor(personId: nil, name: "X"))
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0010", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end,
+                                reason: "beoordeling", actor: woo)
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P9999", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: end,
+                                reason: "beoordeling", actor: woo)
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: CivilDate(iso: "2026-12-01")!,
+                                reason: "beoordeling", actor: woo)
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0006", scope: .mailboxes(["j.devries@krimpenerwaard.example"]), validTo: CivilDate(iso: "2028-01-01")!,
+                                reason: "beoordeling", actor: woo)
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0006", scope: .mailboxes(["iemand@elders.example"]), validTo: end,
+                                reason: "beoordeling", actor: woo)
+        }
+        #expect(throws: RetentionError.self) {
+            try store.designate("P0006", scope: .wooRequest(holdId: "woo-9"), validTo: end,
+                                reason: "beoordeling", actor: woo)
+        }
         #expect(try store.delegations().count == 1)
         // The policy in force lets the gemachtigde read, until withdrawn.
         let copy = CopyForAccess(mailbox: "j.devries@krimpenerwaard.example", messageDate: CivilDate(iso: "2024-05-14")!)

@@ -25,8 +25,10 @@ import Testing
                                       kind: .demo, environment: [:]).replaying(captured)
         let ingestor = Ingestor(workspace: ws, now: captured)
         let m = Self.fixtures.appendingPathComponent("mailboxes")
-        _ = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [m.appendingPathComponent("burgemeester.mbox")], actor: "t"))
-        _ = try ingestor.run(IngestRequest(mailbox: "j.devries@krimpenerwaard.example", paths: [m.appendingPathComponent("beleidsmedewerker")], actor: "t"))
+        _ = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [m.appendingPathComponent("burgemeester.mbox")],
+                                           actor: "t"))
+        _ = try ingestor.run(IngestRequest(mailbox: "j.devries@krimpenerwaard.example", paths: [m.appendingPathComponent("beleidsmedewerker")],
+                                           actor: "t"))
         _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [m.appendingPathComponent("info")], actor: "t"))
         if registers { _ = try importRegisters(ws) }
         return ws
@@ -141,12 +143,17 @@ import Testing
         let ws = try workspace(registers: false)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-reg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        try "person_id,name,employed_from,employed_to\nP1,A,2020-01-01,\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
-        try "person_id,role,valid_from,valid_to\nP1,wethouders,2020-01-01,\n".write(to: dir.appendingPathComponent("roles.csv"), atomically: true, encoding: .utf8)
-        try "address,kind,person_id\na@b.example,personal,\n".write(to: dir.appendingPathComponent("mailboxes.csv"), atomically: true, encoding: .utf8)
+        try "person_id,name,employed_from,employed_to\nP1,A,2020-01-01,\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true,
+                                                                                 encoding: .utf8)
+        try "person_id,role,valid_from,valid_to\nP1,wethouders,2020-01-01,\n".write(to: dir.appendingPathComponent("roles.csv"), atomically: true,
+                                                                                    encoding: .utf8)
+        try "address,kind,person_id\na@b.example,personal,\n".write(to: dir.appendingPathComponent("mailboxes.csv"), atomically: true,
+                                                                    encoding: .utf8)
         let error = #expect(throws: RetentionError.self) {
-            _ = try RetentionStore(workspace: ws).importRegisters(people: dir.appendingPathComponent("people.csv"), roles: dir.appendingPathComponent("roles.csv"),
-                                                                  mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: policy, actor: Self.actor)
+            _ = try RetentionStore(workspace: ws).importRegisters(people: dir.appendingPathComponent("people.csv"),
+                                                                  roles: dir.appendingPathComponent("roles.csv"),
+                                                                  mailboxes: dir.appendingPathComponent("mailboxes.csv"),
+                                                                  policy: policy, actor: Self.actor)
         }
         let text = error?.description ?? ""
         #expect(text.contains("roles.csv:2"))
@@ -160,13 +167,17 @@ import Testing
         let all = try decisions(ws, asOf: "2040-01-01")
         let burgemeester = all.filter { $0.copy.mailbox == "burgemeester@krimpenerwaard.example" }
         #expect(burgemeester.count == 9)
-        #expect(burgemeester.allSatisfy { $0.decision.messageClass == .keyPerson && $0.decision.waardering == .bewaren && $0.decision.action == .transferDue })
+        #expect(burgemeester.allSatisfy {
+            $0.decision.messageClass == .keyPerson && $0.decision.waardering == .bewaren && $0.decision.action == .transferDue
+        })
         // 29 February 2024 + 10 years lands on 28 February 2034.
         let leap = try #require(burgemeester.first { $0.copy.date?.hasPrefix("2024-02-29") == true })
         #expect(leap.decision.dueDate?.iso == "2034-02-28")
         let info = all.filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
         #expect(info.count == 6)
-        #expect(info.allSatisfy { $0.decision.messageClass == .functional && $0.decision.action == .destroyDue && $0.decision.rules.map(\.description) == ["functional-1y"] })
+        #expect(info.allSatisfy {
+            $0.decision.messageClass == .functional && $0.decision.action == .destroyDue && $0.decision.rules.map(\.description) == ["functional-1y"]
+        })
         let devries = all.filter { $0.copy.mailbox == "j.devries@krimpenerwaard.example" }
         // Privé and Persoonlijk folders and the Privé keywords are opt-outs with ground private, purged after the window.
         for d in devries where d.copy.folder == "Privé" || d.copy.folder == "Persoonlijk" {
@@ -182,9 +193,12 @@ import Testing
     @Test func optOutMarkWithinAndAfterTheWindow() throws {
         let ws = try workspace()
         let store = RetentionStore(workspace: ws)
-        let target = try #require(try decisions(ws, asOf: "2026-12-01").first { $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX" })
+        let target = try #require(try decisions(ws, asOf: "2026-12-01").first {
+            $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX"
+        })
         // Within the window (captured 2026-12-01, window 10 weeks): accepted.
-        let closes = try RetentionStore(workspace: at(ws, "2027-01-15T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .informal, policy: policy,
+        let closes = try RetentionStore(workspace: at(ws, "2027-01-15T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox,
+                                          messageId: target.copy.messageId, ground: .informal, policy: policy,
                                           actor: Self.actor, source: "mark")
         #expect(closes.iso == "2027-02-09")
         let later = try decisions(ws, asOf: "2040-01-01").first { $0.copy.copyId == target.copy.copyId }
@@ -192,7 +206,8 @@ import Testing
         #expect(later?.decision.rules.map(\.description).contains("optout:informal") == true)
         // After the window: refused, with the closing date, and nothing recorded.
         let refusal = #expect(throws: RetentionError.self) {
-            try RetentionStore(workspace: at(ws, "2027-03-01T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox, messageId: target.copy.messageId, ground: .private, policy: policy,
+            try RetentionStore(workspace: at(ws, "2027-03-01T09:00:00Z")).markOptOut(mailbox: target.copy.mailbox,
+                                 messageId: target.copy.messageId, ground: .private, policy: policy,
                                  actor: Self.actor, source: "mark")
         }
         #expect(refusal?.description.contains("2027-02-09") == true)
@@ -218,7 +233,9 @@ import Testing
         var matched = 0
         for d in all where d.decision.rules.map(\.description).contains("hotspot:Brug") {
             matched += 1
-            let text = try ws.catalog.read { try String.fetchOne($0, sql: "SELECT text FROM messageText WHERE sha256 = ?", arguments: [d.copy.sha256]) ?? "" }
+            let text = try ws.catalog.read {
+                try String.fetchOne($0, sql: "SELECT text FROM messageText WHERE sha256 = ?", arguments: [d.copy.sha256]) ?? ""
+            }
             #expect(text.contains("N210"))
             if d.decision.messageClass == .staff { #expect(d.decision.action == .transferDue && d.decision.waardering == .bewaren) }
         }
@@ -264,9 +281,11 @@ import Testing
         let store = RetentionStore(workspace: ws)
         _ = try store.addHotspot(name: "Kermis", status: .proposed, criteria: MatchCriteria(mailboxes: ["info@krimpenerwaard.example"]),
                                  decisionRef: nil, actor: Self.actor)
-        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .hold })
+        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
+                    .allSatisfy { $0.decision.action == .hold })
         _ = try store.setHotspotStatus("Kermis", to: .rejected, decisionRef: "SIO-2", actor: Self.actor)
-        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }.allSatisfy { $0.decision.action == .destroyDue })
+        #expect(try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
+                    .allSatisfy { $0.decision.action == .destroyDue })
         // Every change is in the audit trail, and the trail is intact.
         let check = try ws.catalog.read { try AuditTrail.verify($0) }
         #expect(check.firstBreak == nil && check.isClean)
@@ -342,7 +361,9 @@ import Testing
         #expect(far?.description.contains("Did you mean") == false)
         #expect(try store.admitIngest(into: "nieuw@krimpenerwaard.example", allowNew: true)?.contains("not in the mailbox register") == true)
         let empty = try workspace(registers: false)
-        #expect(throws: RetentionError.self) { try RetentionStore(workspace: empty).admitIngest(into: "info@krimpenerwaard.example", allowNew: false) }
+        #expect(throws: RetentionError.self) {
+            try RetentionStore(workspace: empty).admitIngest(into: "info@krimpenerwaard.example", allowNew: false)
+        }
         #expect(try RetentionStore(workspace: empty).planNotices().first?.contains("geen registers") == true)
         #expect(try store.planNotices().isEmpty)
     }

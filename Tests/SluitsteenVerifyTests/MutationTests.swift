@@ -51,7 +51,8 @@ let mutations: [Mutation] = [
     Mutation(name: "invalid element order", refreshPakbon: true, expected: ["schema"]) { pkg in
         // naam before identificatie
         let text = try pkg.read(p.objectPath(1))
-        let id = "\t\t<identificatie><identificatieKenmerk>A-1</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
+        let id = "\t\t<identificatie><identificatieKenmerk>A-1</identificatieKenmerk>"
+            + "<identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
         let naam = "\t\t<naam>Besluit 1</naam>\n"
         guard text.contains(id + naam) else { throw CocoaError(.fileReadCorruptFile) }
         try pkg.put(p.objectPath(1), text.replacingOccurrences(of: id + naam, with: naam + id))
@@ -61,13 +62,15 @@ let mutations: [Mutation] = [
     },
     Mutation(name: "bewaartermijn on a B item", refreshPakbon: true, expected: ["mdto-rules.bewaartermijn"]) { pkg in
         try pkg.replace(p.objectPath(1), "\t\t<isOnderdeelVan>",
-            "\t\t<bewaartermijn><termijnStartdatumLooptijd>2025-01-01</termijnStartdatumLooptijd><termijnLooptijd>P10Y</termijnLooptijd><termijnEinddatum>2035-01-01</termijnEinddatum></bewaartermijn>\n\t\t<isOnderdeelVan>")
+            "\t\t<bewaartermijn><termijnStartdatumLooptijd>2025-01-01</termijnStartdatumLooptijd><termijnLooptijd>P10Y</termijnLooptijd>"
+                + "<termijnEinddatum>2035-01-01</termijnEinddatum></bewaartermijn>\n\t\t<isOnderdeelVan>")
     },
     Mutation(name: "duplicate identifiers", refreshPakbon: true, expected: ["mdto-rules.identificatie-unique"]) { pkg in
         // The bestand of message 2 gets a second identification equal to that of the bestand of message 1.
         let second = "<identificatieKenmerk>F-2</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>"
         try pkg.replace(p.bestandPath(2), second, second
-            + "\n\t\t<identificatie><identificatieKenmerk>F-1</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>")
+            + "\n\t\t<identificatie><identificatieKenmerk>F-1</identificatieKenmerk>"
+            + "<identificatieBron>Sluitsteen</identificatieBron></identificatie>")
     },
     Mutation(name: "dangling isOnderdeelVan", refreshPakbon: true, expected: ["structure.onderdeel"]) { pkg in
         try pkg.replace(p.objectPath(1), "<identificatieKenmerk>D-1</identificatieKenmerk>", "<identificatieKenmerk>D-404</identificatieKenmerk>")
@@ -152,7 +155,8 @@ struct MutationTests {
         let options = VerifyOptions(schema: TestSchemas.mdto, pakbonSchema: TestSchemas.pakbon, requireWaarderingB: true)
         let report = try PackageVerifier.verify(package: package.root, options: options)
         #expect(Set(report.findings.map(\.check.rawValue)) == ["policy.waardering"])
-        let without = try PackageVerifier.verify(package: package.root, options: VerifyOptions(schema: TestSchemas.mdto, pakbonSchema: TestSchemas.pakbon))
+        let without = try PackageVerifier.verify(package: package.root,
+                                                 options: VerifyOptions(schema: TestSchemas.mdto, pakbonSchema: TestSchemas.pakbon))
         #expect(without.passed)
     }
 }

@@ -31,7 +31,8 @@ struct SidecarTests {
         }, ["schema"]),
         ("waardering code X", { $0.replacingOccurrences(of: "<begripCode>V</begripCode>", with: "<begripCode>X</begripCode>") },
             ["mdto-rules.waardering"]),
-        ("waardering B with bewaartermijn", { $0.replacingOccurrences(of: "<begripLabel>Tijdelijk te bewaren</begripLabel>\n\t\t\t<begripCode>V</begripCode>",
+        ("waardering B with bewaartermijn", { $0.replacingOccurrences(
+            of: "<begripLabel>Tijdelijk te bewaren</begripLabel>\n\t\t\t<begripCode>V</begripCode>",
             with: "<begripLabel>Blijvend te bewaren</begripLabel>\n\t\t\t<begripCode>B</begripCode>") }, ["mdto-rules.bewaartermijn"]),
         ("wrong bewaartermijn end", { $0.replacingOccurrences(of: "<termijnEinddatum>2090-04-05</termijnEinddatum>",
             with: "<termijnEinddatum>2090-04-06</termijnEinddatum>") }, ["mdto-rules.bewaartermijn-einddatum"]),
@@ -39,8 +40,8 @@ struct SidecarTests {
             with: "<dekkingInTijdEinddatum>2009-12-31</dekkingInTijdEinddatum>") }, ["mdto-rules.dekking-in-tijd"]),
         ("empty trefwoord", { $0.replacingOccurrences(of: "<trefwoord>Noordzee</trefwoord>", with: "<trefwoord>  </trefwoord>") },
             ["mdto-rules.empty-value"]),
-        ("unknown MDTO event type", { $0.replacingOccurrences(of: "<begripLabel>Migratie</begripLabel>", with: "<begripLabel>Verhuizing</begripLabel>") },
-            ["mdto-rules.begrippenlijst"]),
+        ("unknown MDTO event type", { $0.replacingOccurrences(of: "<begripLabel>Migratie</begripLabel>",
+            with: "<begripLabel>Verhuizing</begripLabel>") }, ["mdto-rules.begrippenlijst"]),
         ("unknown element", { $0.replacingOccurrences(of: "<taal>nl</taal>", with: "<taal>nl</taal><kleur>rood</kleur>") }, ["schema"]),
         ("bad date", { $0.replacingOccurrences(of: "<dekkingInTijdBegindatum>2010-01-01", with: "<dekkingInTijdBegindatum>2010-13-01") }, ["schema"]),
     ]
@@ -74,7 +75,8 @@ struct SidecarTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         for (label, ok) in [("SHA256", true), ("sha-512", true), ("SHA-384", true), ("MD5", false)] {
             let file = dir.appendingPathComponent("\(label).bestand.mdto.xml")
-            try Data(original.replacingOccurrences(of: "<begripLabel>SHA256</begripLabel>", with: "<begripLabel>\(label)</begripLabel>").utf8).write(to: file)
+            let relabelled = original.replacingOccurrences(of: "<begripLabel>SHA256</begripLabel>", with: "<begripLabel>\(label)</begripLabel>")
+            try Data(relabelled.utf8).write(to: file)
             let report = try PackageVerifier.verify(sidecars: [file], options: VerifyOptions(schema: TestSchemas.mdto))
             #expect(report.passed == ok, "\(label): \(report.findings)")
             if !ok { #expect(report.findings.map(\.check) == [.checksumAlgorithm]) }

@@ -83,7 +83,8 @@ struct StreamingTests {
         let package = try TestPackage.build(messages: 2)
         let second = "<identificatieKenmerk>F-2</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>"
         try package.replace(TestPackage.bestandPath(2), second, second
-            + "\n\t\t<identificatie><identificatieKenmerk>F-1</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>")
+            + "\n\t\t<identificatie><identificatieKenmerk>F-1</identificatieKenmerk>"
+            + "<identificatieBron>Sluitsteen</identificatieBron></identificatie>")
         try package.writePakbon()
         let report = try verify(package.root)
         let duplicate = try #require(report.findings.first { $0.check == .identificatieUnique })

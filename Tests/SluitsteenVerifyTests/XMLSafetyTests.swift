@@ -11,7 +11,8 @@ struct XMLSafetyTests {
 
     @Test("A plain document is read with names, namespaces, text, attributes and lines")
     func plainDocument() throws {
-        let d = try Self.doc("<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\" xmlns:p=\"urn:p\" p:k=\"v\">\n  <b>één</b>\n  <b><![CDATA[<c>]]></b>\n</a>\n")
+        let d = try Self.doc("<?xml version=\"1.0\"?>\n<a xmlns=\"urn:x\" xmlns:p=\"urn:p\" p:k=\"v\">\n"
+                             + "  <b>één</b>\n  <b><![CDATA[<c>]]></b>\n</a>\n")
         #expect(d.root.name == "a")
         #expect(d.root.namespaceURI == "urn:x")
         #expect(d.root.attribute("k") == "v")

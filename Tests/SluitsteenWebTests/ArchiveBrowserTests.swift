@@ -118,7 +118,8 @@ extension BrowserTests {
             let port = Ports.free()
             try DemoArchive.ingest(Self.hostileMessage(port: port), into: Demo.devries, of: service.workspace, at: DemoMoments.ingest)
             let copy = try DemoArchive.copy(service.workspace, mailbox: Demo.devries, subject: "Offerte")
-            let r = try await Self.run(service, ["hostile", "--user", TestUsers.user(.medewerker), "--copy", String(copy.copyId), "--listen", String(port)])
+            let r = try await Self.run(service, ["hostile", "--user", TestUsers.user(.medewerker), "--copy", String(copy.copyId),
+                                                 "--listen", String(port)])
             #expect(r["hits"] as? [String] == [], "requests reached the listener on loopback: \(r["hits"] ?? "")")
             let requests = r["requests"] as? [String] ?? []
             #expect(!requests.isEmpty, "the network log was read")

@@ -78,7 +78,8 @@ struct ArchivePagesTests {
         let johan = try await Visitor.signIn(TestUsers.user(.medewerker), at: service)
         let view = try await johan.get("/berichten/\(message.copyId)")
         #expect(view.status == 200)
-        #expect(view.body.contains("<h2 id=\"kenmerken\">Kenmerken</h2>") && view.body.contains("<code>\(SluitsteenWeb.HTML.escape(message.messageId))</code>"))
+        #expect(view.body.contains("<h2 id=\"kenmerken\">Kenmerken</h2>")
+                && view.body.contains("<code>\(SluitsteenWeb.HTML.escape(message.messageId))</code>"))
         let explained = try RetentionEngine(workspace: service.workspace, policy: try Policy.krimpenerwaard)
             .explain(copyIds: [message.copyId], asOf: Instant(service.workspace.clock.now()))[message.copyId]
         let steps = try #require(explained?.decision.steps)

@@ -70,7 +70,8 @@ struct AuthorizationMatrixTests {
         for (name, roles, visitor) in visitors {
             let anonymous = TestBrowser()
             for route in routes {
-                let path = "/" + route.path.split(separator: "/").map { $0.hasPrefix(":") ? samples[String($0.dropFirst()), default: "1"] : String($0) }
+                let path = "/" + route.path.split(separator: "/")
+                    .map { $0.hasPrefix(":") ? samples[String($0.dropFirst()), default: "1"] : String($0) }
                     .joined(separator: "/")
                 let expected = Self.expected(Self.intended[Self.key(route)] ?? .roles([]), roles: roles)
                 let refusedBefore = service.events.events("request-refused").count

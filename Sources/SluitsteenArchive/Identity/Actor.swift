@@ -66,7 +66,9 @@ public enum SafeText {
     /// escape codes), at most 200 characters. Otherwise the refusal says why.
     public static func checkedName(_ text: String, field: String) throws(Refusal) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw Refusal(field: field, reason: "a name is required (it is recorded in the audit trail); it may not be empty") }
+        guard !trimmed.isEmpty else {
+            throw Refusal(field: field, reason: "a name is required (it is recorded in the audit trail); it may not be empty")
+        }
         if let bad = trimmed.unicodeScalars.first(where: isControl) {
             throw Refusal(field: field, reason: "the name contains a control character (U+\(String(format: "%04X", bad.value))); "
                 + "line breaks, tabs and escape codes are not allowed in names")

@@ -116,7 +116,8 @@ public enum PSTExtractor {
             throw fail(.conversionFailed(file: name, detail: "\(detail) (exit status \(run.status))"))
         }
         let exportStamp = ReadpstMessageFile.Stamp(
-            since: started, replacement: (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0))
+            since: started,
+            replacement: (try? FileManager.default.attributesOfItem(atPath: file.path)[.modificationDate] as? Date) ?? Date(timeIntervalSince1970: 0))
         return assemble(trace: trace, file: file, workDirectory: workDirectory, stamp: exportStamp,
                         passwordProtected: isPasswordSet(trace.passwordChecksum, header: header))
     }

@@ -37,7 +37,8 @@ public enum IngestError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .notFound(let p): return "\(p) does not exist. Check the path and try again."
         case .unreadable(let p, let r): return "cannot read \(p): \(r)."
-        case .notAMailbox(let p, let r): return "\(p) is not a mailbox export: \(r). Give an mbox file, a Maildir, a folder of .eml files or a PST/OST file."
+        case .notAMailbox(let p, let r):
+            return "\(p) is not a mailbox export: \(r). Give an mbox file, a Maildir, a folder of .eml files or a PST/OST file."
         case .formatMismatch(let p, let f): return "\(p) cannot be read as \(f.rawValue). Leave out --format to detect the format."
         case .invalidMailboxAddress(let a): return "'\(a)' is not a mailbox address (expected name@domain)."
         case .pst(let e): return e.description

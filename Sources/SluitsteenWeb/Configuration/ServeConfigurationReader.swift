@@ -44,7 +44,8 @@ final class ServeConfigurationReader {
         } catch let e as TOMLParseError {
             diagnostics.append(ConfigDiagnostic(
                 file: file, line: e.source.begin.line, key: "",
-                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). Later errors are only reported once this one is fixed."))
+                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). "
+                    + "Later errors are only reported once this one is fixed."))
             return nil
         } catch {
             diagnostics.append(ConfigDiagnostic(file: file, line: nil, key: "", message: "cannot parse TOML: \(error)"))
@@ -149,7 +150,8 @@ final class ServeConfigurationReader {
         var auth = TokenEndpointAuth.clientSecretBasic
         if let v = oidc?["token-endpoint-auth"] {
             if let s = v.string, let a = TokenEndpointAuth(rawValue: s) { auth = a } else {
-                error(["oidc"], "token-endpoint-auth", "must be one of \(TokenEndpointAuth.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+                let allowed = TokenEndpointAuth.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+                error(["oidc"], "token-endpoint-auth", "must be one of \(allowed)")
             }
         }
         let rolesClaim = string(oidc, ["oidc"], "roles-claim")

@@ -177,7 +177,9 @@ enum OptOutPage {
         guard w.isOpen(at: ctx.now) else { throw closed(w) }
         let marked: Bool
         do {
-            marked = try RetentionStore(workspace: ctx.workspace).optOutMarks().contains { $0.mailbox == copy.mailbox && $0.messageId == copy.messageId }
+            marked = try RetentionStore(workspace: ctx.workspace).optOutMarks().contains {
+                $0.mailbox == copy.mailbox && $0.messageId == copy.messageId
+            }
         } catch {
             throw ArchiveContext.unavailable("catalog-unreadable", "De uitzonderingen kunnen niet worden gelezen.")
         }

@@ -31,7 +31,9 @@ struct AuditCommand: ParsableCommand {
             if json {
                 print(JSONText.object([
                     ("intact", .bool(result.firstBreak == nil)), ("checked", .int(Int64(result.checked))),
-                    ("firstBreak", result.firstBreak.map { b in .raw(JSONText.object([("seq", .int(b.seq)), ("reason", .string(b.reason))])) } ?? .null),
+                    ("firstBreak", result.firstBreak.map { b in
+                        .raw(JSONText.object([("seq", .int(b.seq)), ("reason", .string(b.reason))]))
+                    } ?? .null),
                     ("timeFindings", .raw("[" + result.timeFindings.map { f in
                         JSONText.object([("seq", .int(f.seq)), ("at", .string(f.at)), ("latestBefore", .string(f.latestBefore)),
                                          ("latestSeq", .int(f.latestSeq))])
@@ -52,7 +54,8 @@ struct AuditCommand: ParsableCommand {
                     for f in result.timeFindings { print("  FINDING: \(f.description)") }
                 }
                 if result.replayedEntries > 0 {
-                    print("\(result.replayedEntries) entr\(result.replayedEntries == 1 ? "y was" : "ies were") dated by a replayed clock (demo/test archive).")
+                    let entries = "\(result.replayedEntries) entr\(result.replayedEntries == 1 ? "y was" : "ies were")"
+                    print("\(entries) dated by a replayed clock (demo/test archive).")
                 }
                 if let h = head { print("Last entry \(h.seq), hash \(h.hash) (write it down to detect later removal of entries at the end).") }
             }
@@ -65,7 +68,8 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @Option(name: .long, help: ArgumentHelp("Only entries at or after this date (Amsterdam day) or ISO 8601 time.", valueName: "DATE"))
         var since: String?
-        @Option(name: .long, help: ArgumentHelp("Only entries of this kind (\(AuditKind.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "KIND"))
+        @Option(name: .long,
+                help: ArgumentHelp("Only entries of this kind (\(AuditKind.allCases.map(\.rawValue).joined(separator: ", "))).", valueName: "KIND"))
         var kind: String?
         @Flag(name: .long, help: "One JSON object per line.") var json = false
 

@@ -31,7 +31,9 @@ struct HoldCommand: ParsableCommand {
             let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
-            let id = try attempt { try RetentionStore(workspace: ws).addHold(zaaknummer: woo, received: receivedDate, criteria: criteria, actor: try actor.resolve(ws)) }
+            let id = try attempt {
+                try RetentionStore(workspace: ws).addHold(zaaknummer: woo, received: receivedDate, criteria: criteria, actor: try actor.resolve(ws))
+            }
             print(SafeText.terminal("Woo hold \(id) for \(woo) in force from \(receivedDate.iso)."))
         }
     }
@@ -67,7 +69,8 @@ struct HoldCommand: ParsableCommand {
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("terms", .strings(h.criteria.terms)),
                                            ("addresses", .strings(h.criteria.addresses)), ("zaak", .strings(h.criteria.zaakNumbers))]))
                 } else {
-                    print(SafeText.terminal("\(h.id)  \(h.zaaknummer)  received \(h.received.iso)  \(h.released.map { "released \($0.iso)" } ?? "active")"))
+                    let state = h.released.map { "released \($0.iso)" } ?? "active"
+                    print(SafeText.terminal("\(h.id)  \(h.zaaknummer)  received \(h.received.iso)  \(state)"))
                 }
             }
         }

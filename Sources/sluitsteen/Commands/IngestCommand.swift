@@ -58,7 +58,8 @@ struct IngestCommand: ParsableCommand {
             printError("note: \(notice)")
         }
         let showProgress = output.showsProgress
-        var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format, actor: try actor.resolve(ws).auditText)
+        var request = IngestRequest(mailbox: mailbox, paths: paths.map { URL(fileURLWithPath: $0) }, format: format,
+                                    actor: try actor.resolve(ws).auditText)
         request.allowPasswordProtectedPST = allowPstPassword
         let onProgress: @Sendable (IngestProgress) -> Void = { p in
             guard showProgress else { return }

@@ -32,6 +32,7 @@ struct InitCommand: ParsableCommand {
         }
         let (_, created) = try attempt { try Workspace.initialise(at: dir, kind: demo ? .demo : .real, actor: actor) }
         let kind = demo ? "demo/test archive" : "archive"
-        print(created ? "\(kind.prefix(1).uppercased() + kind.dropFirst()) workspace ready at \(dir.path)" : "Existing \(kind) workspace at \(dir.path)")
+        print(created ? "\(kind.prefix(1).uppercased() + kind.dropFirst()) workspace ready at \(dir.path)"
+                      : "Existing \(kind) workspace at \(dir.path)")
     }
 }

@@ -49,7 +49,8 @@ struct OptOutPurgeCommand: ParsableCommand {
         }
         if runs.isEmpty { print("Nothing to purge as of \(moment.date.iso)."); return }
         for r in runs {
-            print("\(r.id)\(r.resumed ? " (finished an interrupted run)" : ""): \(r.counts.reduce(0) { $0 + $1.copies }) purged, \(r.skipped) skipped")
+            let purged = r.counts.reduce(0) { $0 + $1.copies }
+            print("\(r.id)\(r.resumed ? " (finished an interrupted run)" : ""): \(purged) purged, \(r.skipped) skipped")
             for c in r.counts { print("  \(c.mailbox)  \(c.ground)  \(c.copies) (\(c.bytes) bytes)") }
         }
     }

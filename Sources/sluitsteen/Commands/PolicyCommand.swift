@@ -32,7 +32,8 @@ struct PolicyCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the policy in force (--policy, else the workspace's, else the shipped default).")
+        static let configuration = CommandConfiguration(
+            abstract: "Print the policy in force (--policy, else the workspace's, else the shipped default).")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
         @Flag(name: .long, help: "Print as JSON.") var json = false

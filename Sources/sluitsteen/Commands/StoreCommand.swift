@@ -12,7 +12,8 @@ struct StoreCommand: ParsableCommand {
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "verify",
-            abstract: "Recompute the SHA-256 of every stored message and compare the store with the catalog (exit 1 when a message is missing or damaged).",
+            abstract: "Recompute the SHA-256 of every stored message and compare the store with the catalog "
+                + "(exit 1 when a message is missing or damaged).",
             discussion: """
                 Reports messages the catalog lists whose file is missing or damaged (restore them from a backup), files \
                 no message names (orphans, left by a kill or a full disk before their catalog commit), and half-written \
@@ -43,9 +44,12 @@ struct StoreCommand: ParsableCommand {
                 for sha in r.missing { print("  MISSING  \(sha): the catalog lists it, its file is gone; restore it from a backup") }
                 for sha in r.damaged { print("  DAMAGED  \(sha): its bytes no longer match their SHA-256; restore it from a backup") }
                 if !r.orphans.isEmpty {
-                    print("  \(r.orphans.count) orphan file(s) that no stored message names\(r.repaired ? ": removed" : " (remove them with --repair)")")
+                    let fate = r.repaired ? ": removed" : " (remove them with --repair)"
+                    print("  \(r.orphans.count) orphan file(s) that no stored message names\(fate)")
                 }
-                if r.leftovers > 0 { print("  \(r.leftovers) half-written cop(ies) in store/.incoming\(r.repaired ? ": removed" : " (--repair removes them)")") }
+                if r.leftovers > 0 {
+                    print("  \(r.leftovers) half-written cop(ies) in store/.incoming\(r.repaired ? ": removed" : " (--repair removes them)")")
+                }
                 for s in r.strays { print("  not a message file: store/\(SafeText.terminal(s)) (left as it is)") }
                 print(r.isSound ? "Store sound: every message the catalog lists is present and whole." : "Store NOT sound: see above.")
             }

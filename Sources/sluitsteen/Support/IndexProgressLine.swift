@@ -7,7 +7,8 @@ import SluitsteenSupport
 enum IndexProgressLine {
     static func draw(_ p: TextIndexProgress) {
         let rate = p.elapsed > 0 ? Double(p.messages) / p.elapsed : 0
-        FileHandle.standardError.write(Data(String(format: "\rfull-text index: %d indexed, %d to go, %.0f msg/s   ", p.messages, p.pending, rate).utf8))
+        let line = String(format: "\rfull-text index: %d indexed, %d to go, %.0f msg/s   ", p.messages, p.pending, rate)
+        FileHandle.standardError.write(Data(line.utf8))
     }
 
     /// Ends the line (call only after drawing it).
