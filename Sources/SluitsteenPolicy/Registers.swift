@@ -318,6 +318,16 @@ struct RegisterParser {
     }
 
     mutating func rows(_ source: RegisterSource, required: [String]) -> [Row] {
+        // A header with no , or ; but with tabs or bars between the names: say so once, before any other error.
+        let firstLine = source.text.prefix { $0 != "\n" && $0 != "\r" && $0 != "\r\n" }
+        if !firstLine.contains(","), !firstLine.contains(";"),
+           let other = [("\t", "tabs"), ("|", "vertical bars")].first(where: { firstLine.contains($0.0) }) {
+            errors.append(RegisterIssue(
+                severity: .error, file: source.name, line: 1, column: nil, columnName: nil,
+                message: "the file separates its fields with \(other.1); a register is CSV with , or ; between fields (save it as \"CSV UTF-8\")"))
+            unusable.insert(source.name)
+            return []
+        }
         let table: CSVTable
         do {
             table = try CSVTable(text: source.text)

@@ -255,6 +255,13 @@ struct RegisterTests {
         #expect(!twice.errors.contains { $0.message.contains("missing:") })
     }
 
+    @Test("a tab-separated register gets one error that says so, and no knock-on errors")
+    func tabs() {
+        let r = parse(people: peopleOK.replacingOccurrences(of: ",", with: "\t"))
+        #expect(r.errors.count == 1, "\(r.errors)")
+        #expect(r.errors.first?.message.contains("separates its fields with tabs") == true)
+    }
+
     @Test("an unknown role that is a slip of a known one gets a suggestion")
     func didYouMean() {
         let r = parse(roles: "person_id,role,valid_from,valid_to\np1,burgemeestr,2015-01-01,\np3,kok,2020-01-01,\n")
