@@ -111,6 +111,18 @@ struct DailyUseCLITests {
         #expect(found.contains { $0["copy"] as? Int == number && $0["stateText"] as? String == "vernietigd (\(list))" })
     }
 
+    /// An opt-out file saved by a Dutch Excel as "CSV UTF-8": a byte order mark and `;` between the fields.
+    @Test func optOutImportReadsASemicolonFileWithAByteOrderMark() throws {
+        var cli = try archive()
+        let row = try #require(try listing(cli).first { $0["mailbox"] as? String == Self.devries && $0["folder"] as? String == "INBOX" })
+        cli.now = "2026-12-10T10:00:00Z"
+        let file = cli.home.appendingPathComponent("optouts.csv")
+        try Data(("\u{FEFF}mailbox;message_id;ground\r\n\(Self.devries);\(row["messageId"] as? String ?? "");private\r\n").utf8).write(to: file)
+        let imported = try cli.run(["optout", "import", file.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try cli.run(["optout", "list"]).stdout.contains("kopie \(row["copy"] as? Int ?? -1)"))
+    }
+
     @Test func searchFiltersOnFolderAndMessagesQueryIsAnAlias() throws {
         let cli = try archive()
         #expect(try cli.run(["index"]).status == 0)
