@@ -239,7 +239,8 @@ extension Registers {
         if !misplaced.isEmpty, byKind.count == given.count, Set(given.map(\.0)) == Set(byKind.keys) {
             for ((slot, source), kind) in misplaced {
                 warnings.append(RegisterIssue(severity: .warning, file: source.name, line: 1, column: nil, columnName: nil,
-                    message: "this file was given as \(slot.fileName), but its header is that of \(kind!.fileName): it was read as \(kind!.fileName)"))
+                    message: "this file was given as \(slot.fileName), but its header is that of \(kind!.fileName): "
+                        + "it was read as \(kind!.fileName)"))
             }
             for (slot, _) in given { if let source = byKind[slot] { given[given.firstIndex { $0.0 == slot }!].1 = source } }
         }
@@ -247,7 +248,8 @@ extension Registers {
         var parser = RegisterParser(policy: policy)
         for (_, s) in given where s.encoding == .windows1252 {
             parser.warnings.append(RegisterIssue(severity: .warning, file: s.name, line: 1, column: nil, columnName: nil,
-                message: "the file is not UTF-8 and was read as Windows-1252 (as Excel saves \"CSV (gescheiden door lijstscheidingsteken)\"); "
+                message: "the file is not UTF-8 and was read as Windows-1252 "
+                    + "(as Excel saves \"CSV (gescheiden door lijstscheidingsteken)\"); "
                     + "check that names with accents are right, or save it as \"CSV UTF-8\""))
         }
         let result = parser.run(people: source(.people)!, roles: source(.roles)!, mailboxes: source(.mailboxes)!,
@@ -324,7 +326,8 @@ struct RegisterParser {
            let other = [("\t", "tabs"), ("|", "vertical bars")].first(where: { firstLine.contains($0.0) }) {
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: 1, column: nil, columnName: nil,
-                message: "the file separates its fields with \(other.1); a register is CSV with , or ; between fields (save it as \"CSV UTF-8\")"))
+                message: "the file separates its fields with \(other.1); a register is CSV with , or ; between fields "
+                    + "(save it as \"CSV UTF-8\")"))
             unusable.insert(source.name)
             return []
         }
@@ -358,7 +361,8 @@ struct RegisterParser {
                let slot = Registers.Kind.allCases.first(where: { $0.columns == required }) {
                 errors.append(RegisterIssue(
                     severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
-                    message: "this file was given as \(slot.fileName), but its header (\(other.columns.joined(separator: ","))) is that of \(other.fileName); give each register in its place (`register import` recognises them in any order)"))
+                    message: "this file was given as \(slot.fileName), but its header (\(other.columns.joined(separator: ","))) is that of "
+                        + "\(other.fileName); give each register in its place (`register import` recognises them in any order)"))
                 unusable.insert(source.name)
                 return []
             }

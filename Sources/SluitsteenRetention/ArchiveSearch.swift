@@ -34,7 +34,8 @@ public struct SearchQuery: Sendable, Equatable {
     public var pageSize: Int
 
     public init(text: String? = nil, mailboxes: [String] = [], from: CivilDate? = nil, to: CivilDate? = nil, sender: String? = nil,
-                recipient: String? = nil, folder: String? = nil, hasAttachments: Bool? = nil, hotspot: String? = nil, wooRequest: String? = nil,
+                recipient: String? = nil, folder: String? = nil, hasAttachments: Bool? = nil, hotspot: String? = nil,
+                wooRequest: String? = nil,
                 messageClass: MessageClass? = nil, action: RetentionAction? = nil, includeGone: Bool = false, page: Int = 1,
                 pageSize: Int = 50) {
         self.text = text

@@ -53,7 +53,8 @@ public struct CopyStanding: Sendable, Equatable {
 
 extension Catalog {
     /// The listing's query: every copy with its standing.
-    private static let listingSQL = "SELECT \(CatalogCopy.columnsSQL), \(CopyStanding.columnsSQL) FROM copy c JOIN message m ON m.sha256 = c.sha256"
+    private static let listingSQL =
+        "SELECT \(CatalogCopy.columnsSQL), \(CopyStanding.columnsSQL) FROM copy c JOIN message m ON m.sha256 = c.sha256"
 
     /// Calls `body` for every copy (optionally of one mailbox) with its standing, in the order of
     /// ``forEachCopy(mailbox:_:)``. Streams: memory does not grow with the catalog.
@@ -95,7 +96,8 @@ extension Catalog {
             guard let found = try copy(number: number) else { throw .notFound("copy \(number)") }
             if let box, !box.isEmpty, found.mailbox != box { throw .copyElsewhere(copy: number, mailbox: box, actual: found.mailbox) }
             if let messageId, Catalog.canonicalMessageId(messageId) != found.messageId {
-                throw .notFound("copy \(number) with Message-ID \(Catalog.canonicalMessageId(messageId)) (copy \(number) is \(found.messageId))")
+                throw .notFound("copy \(number) with Message-ID \(Catalog.canonicalMessageId(messageId)) "
+                    + "(copy \(number) is \(found.messageId))")
             }
             return [found]
         }

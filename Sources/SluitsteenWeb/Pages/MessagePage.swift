@@ -119,7 +119,8 @@ enum MessagePage {
         let state: String
         switch c.state {
         case .present: state = "in het archief"
-        case .destroyed: state = "vernietigd\(f.standing?.destructionList.map { " volgens \($0)" } ?? "") (alleen de beschrijving is bewaard)"
+        case .destroyed:
+            state = "vernietigd\(f.standing?.destructionList.map { " volgens \($0)" } ?? "") (alleen de beschrijving is bewaard)"
         case .purged: state = "opt-out: de inhoud is ongelezen geschoond"
         case .transferred: state = "overgebracht naar het e-depot\(f.standing?.package.map { " (pakket \($0))" } ?? "")"
         }

@@ -104,7 +104,8 @@ struct DestroyCommand: ParsableCommand {
             // A copy number names the message in its mailbox: every item of it in that mailbox is taken off.
             let copy = try target.resolve(ws)[0]
             let n = try attempt {
-                try DestructionLists(workspace: ws).exclude(list, mailbox: copy.mailbox, messageId: copy.messageId, reason: reason, actor: by)
+                try DestructionLists(workspace: ws).exclude(list, mailbox: copy.mailbox, messageId: copy.messageId, reason: reason,
+                                                            actor: by)
             }
             print("Took \(n) item(s) off \(list): \(SafeText.terminal(copy.messageId)) in \(SafeText.terminal(copy.mailbox)).")
         }

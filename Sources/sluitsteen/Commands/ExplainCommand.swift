@@ -39,7 +39,9 @@ struct ExplainCommand: ParsableCommand {
         guard !found.isEmpty else {
             // Only copies no longer in the archive: say what became of them (a tombstone has no decision to explain).
             let standings = try attempt { try ws.catalog.standings(copyIds: Set(copies.map(\.copyId))) }
-            let gone = copies.map { "copy \($0.copyId) (\(SafeText.terminal($0.messageId))): \(standings[$0.copyId]?.dutch ?? $0.state.rawValue)" }
+            let gone = copies.map {
+                "copy \($0.copyId) (\(SafeText.terminal($0.messageId))): \(standings[$0.copyId]?.dutch ?? $0.state.rawValue)"
+            }
             throw CLIError("no longer in the archive, so there is no decision to explain: \(gone.joined(separator: "; "))")
         }
         let dutch = lang == .dutch

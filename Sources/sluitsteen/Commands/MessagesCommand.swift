@@ -41,7 +41,8 @@ struct MessagesCommand: ParsableCommand {
 
     func run() throws {
         if let query {
-            var search = try SearchCommand.parse([query] + (mailbox.map { ["--mailbox", $0] } ?? []) + ["--include-gone"] + (json ? ["--json"] : []))
+            let arguments = [query] + (mailbox.map { ["--mailbox", $0] } ?? []) + ["--include-gone"] + (json ? ["--json"] : [])
+            var search = try SearchCommand.parse(arguments)
             search.workspace = workspace
             try search.run()
             return

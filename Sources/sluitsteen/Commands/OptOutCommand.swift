@@ -31,8 +31,8 @@ struct OptOutCommand: ParsableCommand {
             let copies = try target.resolve(ws)
             guard let copy = copies.first(where: { $0.state == .present }) else {
                 let standing = try attempt { try ws.catalog.standings(copyIds: [copies[0].copyId]) }[copies[0].copyId]
-                throw CLIError("copy \(copies[0].copyId) (\(copies[0].messageId)) is no longer in the archive (\(standing?.dutch ?? copies[0].state.rawValue)); "
-                    + "there is nothing to opt out")
+                throw CLIError("copy \(copies[0].copyId) (\(copies[0].messageId)) is no longer in the archive "
+                    + "(\(standing?.dutch ?? copies[0].state.rawValue)); there is nothing to opt out")
             }
             let closes = try attempt {
                 try RetentionStore(workspace: ws).markOptOut(mailbox: copy.mailbox, messageId: copy.messageId, ground: ground,
@@ -80,7 +80,8 @@ struct OptOutCommand: ParsableCommand {
             let ws = try workspace.open()
             let copy = try target.resolve(ws)[0]
             let n = try attempt {
-                try RetentionStore(workspace: ws).undoOptOut(mailbox: copy.mailbox, messageId: copy.messageId, reason: reason, actor: try actor.resolve(ws))
+                try RetentionStore(workspace: ws).undoOptOut(mailbox: copy.mailbox, messageId: copy.messageId, reason: reason,
+                                                             actor: try actor.resolve(ws))
             }
             print(SafeText.terminal("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(copy.messageId) in \(copy.mailbox)."))
         }
@@ -116,8 +117,9 @@ extension OptOutCommand {
                 let open = r.isOpen(at: now)
                 if json {
                     out.write(JSONText.object([
-                        ("mailbox", .string(r.mailbox)), ("messageId", .string(r.messageId)), ("copies", .raw("[" + r.copyIds.map(String.init).joined(separator: ",") + "]")),
-                        ("ground", .string(r.ground.rawValue)), ("markedAt", .string(ISOTimestamp.format(Date(timeIntervalSince1970: TimeInterval(r.markedAt.secondsSinceEpoch))))),
+                        ("mailbox", .string(r.mailbox)), ("messageId", .string(r.messageId)),
+                        ("copies", .raw("[" + r.copyIds.map(String.init).joined(separator: ",") + "]")), ("ground", .string(r.ground.rawValue)),
+                        ("markedAt", .string(ISOTimestamp.format(Date(timeIntervalSince1970: TimeInterval(r.markedAt.secondsSinceEpoch))))),
                         ("markedBy", r.markedBy.map { .string($0) } ?? .null), ("windowCloses", closes.map { .string($0.iso) } ?? .null),
                         ("windowOpen", .bool(open)), ("state", r.state.map { .string($0.rawValue) } ?? .null),
                     ]))
@@ -130,8 +132,8 @@ extension OptOutCommand {
                 let copies = r.copyIds.isEmpty ? "niet in de catalogus" : "kopie " + r.copyIds.map(String.init).joined(separator: ", ")
                 let window = closes.map { "termijn \(open ? "sluit" : "gesloten op") \(DutchText.date($0))" } ?? "termijn onbekend"
                 let state = r.state.map { CopyStanding(state: $0).dutch } ?? "—"
-                out.write(SafeText.terminal("  \(copies)  \(r.messageId)  \(r.ground.dutch)  gemarkeerd \(DutchText.date(AmsterdamTime.date(of: r.markedAt)))"
-                    + "\(r.markedBy.map { " door \($0)" } ?? "")  \(window)  [\(state)]"))
+                let marked = DutchText.date(AmsterdamTime.date(of: r.markedAt)) + (r.markedBy.map { " door \($0)" } ?? "")
+                out.write(SafeText.terminal("  \(copies)  \(r.messageId)  \(r.ground.dutch)  gemarkeerd \(marked)  \(window)  [\(state)]"))
             }
             out.flush()
         }

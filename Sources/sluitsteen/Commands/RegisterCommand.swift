@@ -88,7 +88,8 @@ struct RegisterCommand: ParsableCommand {
             let inForce = try policy.resolve(ws)
             let day = try civilDate(on, option: "--on")
             guard let r = try attempt({ try RetentionStore(workspace: ws).registers() }) else {
-                throw CLIError("no registers have been imported yet; import them with `sluitsteen register import people.csv roles.csv mailboxes.csv`")
+                throw CLIError("no registers have been imported yet; import them with "
+                    + "`sluitsteen register import people.csv roles.csv mailboxes.csv`")
             }
             let index = RegisterIndex(r, policy: inForce.policy)
             let keyRoles = Set(inForce.policy.keyRoles)
@@ -141,7 +142,8 @@ struct RegisterCommand: ParsableCommand {
             if !r.teams.isEmpty {
                 print("\nTeams (\(r.teams.count) lidmaatschappen):")
                 for t in r.teams.sorted(by: { ($0.team, $0.personId) < ($1.team, $1.personId) }) {
-                    print(SafeText.terminal("  \(t.team)  \(name(t.personId))  \(t.membership == .manager ? "manager" : "lid")  \(period(t.validFrom, t.validTo))"))
+                    let membership = t.membership == .manager ? "manager" : "lid"
+                    print(SafeText.terminal("  \(t.team)  \(name(t.personId))  \(membership)  \(period(t.validFrom, t.validTo))"))
                 }
             }
         }

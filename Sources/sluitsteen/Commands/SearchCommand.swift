@@ -38,7 +38,8 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A part of the folder's name.", valueName: "TEXT")) var folder: String?
     @Flag(name: .long, help: "Only messages with attachments.") var withAttachments = false
     @Option(name: .long, help: ArgumentHelp("Only what this hotspot covers (its name).", valueName: "NAME")) var hotspot: String?
-    @Option(name: [.long, .customLong("hold")], help: ArgumentHelp("Only what this Woo request holds (hold id or zaaknummer).", valueName: "ID"))
+    @Option(name: [.long, .customLong("hold")],
+            help: ArgumentHelp("Only what this Woo request holds (hold id or zaaknummer).", valueName: "ID"))
     var woo: String?
     @Option(name: .customLong("class"), help: ArgumentHelp("Only this class (key-person, staff, functional, unclassified).", valueName: "CLASS"))
     var messageClass: MessageClass?
@@ -54,7 +55,8 @@ struct SearchCommand: ParsableCommand {
         let inForce = try policy.resolve(ws)
         let query = SearchQuery(
             text: words.isEmpty ? nil : words.joined(separator: " "), mailboxes: mailbox, from: try civilDate(from, option: "--from"),
-            to: try civilDate(to, option: "--to"), sender: sender, recipient: recipient, folder: folder, hasAttachments: withAttachments ? true : nil,
+            to: try civilDate(to, option: "--to"), sender: sender, recipient: recipient, folder: folder,
+            hasAttachments: withAttachments ? true : nil,
             hotspot: hotspot, wooRequest: woo, messageClass: messageClass, action: action, includeGone: includeGone, page: page,
             pageSize: pageSize)
         let result = try attempt { try ArchiveSearch(workspace: ws, policy: inForce.policy).run(query, scope: nil) }
