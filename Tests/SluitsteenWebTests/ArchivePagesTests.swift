@@ -54,6 +54,7 @@ struct ArchivePagesTests {
                                                                                   hasAttachments: true, messageClass: .keyPerson), scope: nil)))
         let hit = try #require(try ArchiveSearch(workspace: ws, policy: try Policy.krimpenerwaard).run(SearchQuery(), scope: nil).hits.first)
         #expect(all.body.contains("<a href=\"/berichten/\(hit.copyId)\">"), "a result links to its message")
+        #expect(all.body.contains("<tr><td>\(hit.copyId)</td>"), "a result shows the copy's number first, as the command line does")
 
         // A gemachtigde for the Woo request finds what the request covers, and nothing else.
         _ = try AccessStore(workspace: ws).designate("P0005", scope: .wooRequest(holdId: Demo.hold), validTo: CivilDate(iso: "2027-01-31")!,

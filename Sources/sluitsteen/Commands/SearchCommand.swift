@@ -21,10 +21,11 @@ struct SearchCommand: ParsableCommand {
             first after a large ingest. Results are metadata only; the command line reads no message content.
             """)
 
-    /// The state in words, with the action decided now for a copy in the archive (e.g. `aanwezig; destroy-due`).
+    /// The state in words, with the action decided now for a copy in the archive, in words too
+    /// (e.g. `aanwezig; vernietiging is aan de orde`; the JSON gives the action's code).
     static func status(_ h: SearchHit, _ standing: CopyStanding?) -> String {
-        let words = standing?.dutch ?? h.state.rawValue
-        return h.action.map { "\(words); \($0.rawValue)" } ?? words
+        let words = standing?.dutch ?? CopyStanding(state: h.state).dutch
+        return h.action.map { "\(words); \($0.dutchName)" } ?? words
     }
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -69,7 +70,7 @@ struct SearchCommand: ParsableCommand {
                     ("date", h.date.map { .string($0) } ?? .null), ("sender", .string(h.sender)), ("subject", .string(h.subject)),
                     ("attachments", .int(Int64(h.attachmentCount))), ("state", .string(h.state.rawValue)),
                     ("class", h.messageClass.map { .string($0.rawValue) } ?? .null), ("action", h.action.map { .string($0.rawValue) } ?? .null),
-                    ("rules", .strings(h.rules.map(\.description))), ("stateText", .string(Self.status(h, standings[h.copyId]))),
+                    ("rules", .strings(h.rules.map(\.description))), ("stateText", .string((standings[h.copyId] ?? CopyStanding(state: h.state)).dutch)),
                     ("destructionList", standings[h.copyId]?.destructionList.map { .string($0) } ?? .null),
                     ("package", standings[h.copyId]?.package.map { .string($0) } ?? .null),
                 ]))
