@@ -95,11 +95,15 @@ struct DailyUseCLITests {
         #expect(!scrubbed.isEmpty && scrubbed.allSatisfy { $0.contains("(afzender niet bewaard)") })
         #expect(!text.contains("(geen onderwerp)"))
         #expect(lines.contains { $0.hasPrefix("\(kept) ") && $0.contains("[aanwezig]") })
-        // Each destroyed line keeps its date and number.
+        // Each destroyed line keeps its date and number, and a scrubbed one its Message-ID.
         for d in destroyed where d["mailbox"] as? String == Self.info {
             let n = d["copy"] as? Int ?? -1
             let day = String((d["date"] as? String ?? "????").prefix(10))
-            #expect(lines.contains { $0.hasPrefix("\(n) ") && $0.contains(day) }, "copy \(n)")
+            let line = lines.first { $0.hasPrefix("\(n) ") }
+            #expect(line?.contains(day) == true, "copy \(n)")
+            if d["descriptionKept"] as? Bool == false {
+                #expect(line?.contains("(onderwerp niet bewaard) \(d["messageId"] as? String ?? "?")") == true)
+            }
         }
         // Search shows the same state; explaining a destroyed copy says what became of it.
         let number = try #require(destroyed.first { $0["mailbox"] as? String == Self.info }?["copy"] as? Int)

@@ -15,8 +15,8 @@ struct MessagesCommand: ParsableCommand {
             One line per copy: the copy's number (give it to explain, optout mark and destroy exclude as --copy NUMBER), \
             the date, the mailbox, the folder, the sender, the subject, the state (aanwezig, vernietigd (VL-…), \
             verwijderd (opt-out), overgebracht (pakket …)) and, for a copy flagged at capture, the reason. Of a destroyed \
-            or purged message only what may lawfully remain is shown: its date and Message-ID; subject, sender and folder \
-            are shown as "niet bewaard". --query WORDS searches the text as `sluitsteen search WORDS` does.
+            or purged message only what may lawfully remain is shown: its date and its Message-ID (after "(onderwerp niet \
+            bewaard)"); sender and folder read "niet bewaard". --query WORDS searches the text as `sluitsteen search WORDS` does.
             """)
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -70,6 +70,7 @@ struct MessagesCommand: ParsableCommand {
                     out.write(line)
                 } else {
                     out.write(CopyLine.text(number: copy.copyId, date: copy.date, mailbox: copy.mailbox, folder: copy.folder,
+                                            messageId: copy.messageId,
                                             sender: CopyLine.sender(copy.fromJSON, standing), subject: copy.subject, standing: standing,
                                             status: standing.dutch, flagReasons: reasons))
                 }
@@ -86,13 +87,13 @@ enum CopyLine {
 
     /// The line: number, date, mailbox, folder, sender, subject, [state], and the flag's reasons. Values from mail are
     /// shown inert, so that none can forge a line or move the cursor.
-    static func text(number: Int64, date: String?, mailbox: String, folder: String, sender: String, subject: String,
+    static func text(number: Int64, date: String?, mailbox: String, folder: String, messageId: String, sender: String, subject: String,
                      standing: CopyStanding, status: String, flagReasons: [String]) -> String {
         let n = String(number)
         let day = date.map { String($0.prefix(10)) } ?? "(geen datum)"
         let flag = flagReasons.isEmpty ? "" : "  [let op: \(flagReasons.joined(separator: "; "))]"
         return SafeText.terminal(n.padding(toLength: max(numberWidth, n.count), withPad: " ", startingAt: 0) + " \(day)  \(mailbox)  "
-            + "\(Self.folder(folder))  \(sender)  \(Self.subject(subject, standing))  [\(status)]\(flag)")
+            + "\(Self.folder(folder))  \(sender)  \(Self.subject(subject, standing, messageId: messageId))  [\(status)]\(flag)")
     }
 
     /// The folder as shown: `.` for the top, "(map niet bewaard)" for a tombstone's digest.
@@ -100,10 +101,11 @@ enum CopyLine {
         Tombstone.isFolderKey(folder) ? "(map niet bewaard)" : folder.isEmpty ? "." : folder
     }
 
-    /// The subject as shown: an empty subject of a scrubbed message was not kept, not absent.
-    static func subject(_ subject: String, _ standing: CopyStanding) -> String {
+    /// The subject as shown: an empty subject of a scrubbed message was not kept, not absent; the Message-ID, which
+    /// is kept, stands beside it so that the line still says which message it was.
+    static func subject(_ subject: String, _ standing: CopyStanding, messageId: String) -> String {
         guard subject.isEmpty else { return subject }
-        return standing.descriptionKept ? "(geen onderwerp)" : "(onderwerp niet bewaard)"
+        return standing.descriptionKept ? "(geen onderwerp)" : "(onderwerp niet bewaard) \(messageId)"
     }
 
     /// The first sender ("Name <address>"), or why there is none.

@@ -81,7 +81,7 @@ struct SearchCommand: ParsableCommand {
             out.write("\(result.total) cop\(result.total == 1 ? "y" : "ies") found; page \(result.page) of \(result.pages).")
             for h in result.hits {
                 let standing = standings[h.copyId] ?? CopyStanding(state: h.state)
-                out.write(CopyLine.text(number: h.copyId, date: h.date, mailbox: h.mailbox, folder: h.folder,
+                out.write(CopyLine.text(number: h.copyId, date: h.date, mailbox: h.mailbox, folder: h.folder, messageId: h.messageId,
                                         sender: h.sender.isEmpty ? CopyLine.sender("[]", standing) : h.sender, subject: h.subject,
                                         standing: standing, status: Self.status(h, standing), flagReasons: []))
             }
