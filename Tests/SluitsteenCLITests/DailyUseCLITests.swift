@@ -58,6 +58,13 @@ struct DailyUseCLITests {
         let json = cli.jsonLines(try cli.run(["optout", "list", "--json"]).stdout)
         #expect(json.count == 1 && json[0]["copies"] as? [Int] == [number] && json[0]["windowOpen"] as? Bool == true)
         #expect(try cli.run(["optout", "list", "--mailbox", Self.info]).stdout.contains("Geen opt-outs van kracht"))
+        // After the window the purge removes it: listed as "verwijderd (opt-out)", and the mark's line says the window closed.
+        cli.now = "2027-03-01T10:00:00Z"
+        let purged = try cli.run(["optout", "purge", "--by", "P0010"])
+        #expect(purged.status == 0, "\(purged.stderr)")
+        let line = try cli.run(["messages", "--mailbox", Self.devries]).stdout.split(separator: "\n").first { $0.hasPrefix("\(number) ") }
+        #expect(line?.hasSuffix("[verwijderd (opt-out)]") == true, "\(line ?? "")")
+        #expect(try cli.run(["optout", "list"]).stdout.contains("termijn gesloten op "))
     }
 
     /// Destroyed copies stay in the listing with their state and list, and with what lawfully remains: the date and
