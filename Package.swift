@@ -136,7 +136,7 @@ let package = Package(
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
-                "SluitsteenWoo",
+                "SluitsteenWoo", "SluitsteenMIME",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -68,11 +68,9 @@ public enum DutchText {
     /// Escapes text for HTML element content and attribute values (the reports' shared escaping).
     public static func html(_ s: String) -> String { HTML.escape(s) }
 
-    /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
-    public static func csv(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    /// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break; a value a spreadsheet would run as
+    /// a formula gets a leading apostrophe (``CSVWriting/field(_:separator:)``).
+    public static func csv(_ s: String) -> String { CSVWriting.field(s) }
 
     /// The shared print-friendly style of the documents.
     static let style = """

@@ -87,6 +87,34 @@ public enum MessageDefect: String, Sendable, CaseIterable {
     case attachmentNamesCut = "attachment-names-cut"
 }
 
+extension MessageDefect {
+    /// What the defect means, in Dutch words for a records office (the reason a listing gives for a flag).
+    public var dutch: String {
+        switch self {
+        case .unparseable: return "bericht onleesbaar voor de MIME-lezer (bytes wel bewaard)"
+        case .missingMessageId: return "geen Message-ID (een afgeleide is vastgelegd)"
+        case .missingDate: return "geen datum in het bericht (datum van elders genomen)"
+        case .unparseableDate: return "datum onleesbaar (datum van elders genomen)"
+        case .invalidDateZone: return "ongeldige tijdzone in de datum"
+        case .nestingTooDeep: return "onderdelen te diep genest (niet alle bijlagen geteld)"
+        case .headerFieldCut: return "een kopregel langer dan 1 MiB (begin gelezen)"
+        case .headerBlockCut: return "kop langer dan 4 MiB (rest niet gelezen)"
+        case .subjectCut: return "onderwerp ingekort in de catalogus"
+        case .messageIdCut: return "Message-ID ingekort in de catalogus"
+        case .addressCut: return "een naam of adres ingekort in de catalogus"
+        case .addressesCut: return "te veel adressen (de eerste vastgelegd)"
+        case .keywordsCut: return "trefwoorden ingekort"
+        case .attachmentNamesCut: return "bijlagenamen ingekort"
+        }
+    }
+
+    /// The Dutch words for a defect code as the catalog records it: a Sluitsteen defect in words, a GMime warning
+    /// (another code) as "MIME-waarschuwing: code".
+    public static func dutch(code: String) -> String {
+        MessageDefect(rawValue: code)?.dutch ?? "MIME-waarschuwing: \(code)"
+    }
+}
+
 /// How much of each header value the catalog keeps. Real mail stays far below these; a hostile message (a 300 MB
 /// subject) must not fill the catalog. A value cut to its limit carries a ``MessageDefect``; the full text remains
 /// in the stored message. The full-text index holds the subject up to ``HeaderBlock/maxFieldBytes``.

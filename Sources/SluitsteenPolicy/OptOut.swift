@@ -7,6 +7,9 @@ public enum OptOutGround: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The rule decisions cite: `optout:private` or `optout:informal`.
     public var rule: RuleRef { .optOut(self) }
+
+    /// The ground in Dutch: `privé` or `informeel`.
+    public var dutch: String { self == .private ? "privé" : "informeel" }
 }
 
 /// An opt-out recorded with `sluitsteen optout mark` or `optout import` for one message copy.

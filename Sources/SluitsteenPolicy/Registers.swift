@@ -163,9 +163,24 @@ public struct RegisterIssue: Sendable, Hashable, CustomStringConvertible {
 public struct RegisterSource: Sendable {
     public var name: String
     public var text: String
-    public init(name: String, text: String) {
+    /// How the file's bytes were read (``CSVText/decode(_:)``): a Windows-1252 file is read with a warning.
+    public var encoding: CSVText.Encoding
+    public init(name: String, text: String, encoding: CSVText.Encoding = .utf8) {
         self.name = name
         self.text = text
+        self.encoding = encoding
+    }
+
+    /// Reads a register file: UTF-8 (with or without a byte order mark) or, as a Dutch Excel saves CSV, Windows-1252.
+    public static func read(_ url: URL) throws(RegisterReadError) -> RegisterSource {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw .unreadable(file: url.path, reason: error.localizedDescription) }
+        do throws(CSVText.Refusal) {
+            let (text, encoding) = try CSVText.decode(data)
+            return RegisterSource(name: url.lastPathComponent, text: text, encoding: encoding)
+        } catch {
+            throw .notText(file: url.path, refusal: error)
+        }
     }
 }
 
@@ -181,10 +196,14 @@ public struct RegisterImport: Sendable {
 /// A register file could not be read at all.
 public enum RegisterReadError: Error, Sendable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
+    /// The file is not a CSV text (UTF-16, a workbook, binary): what it is and how to save it.
+    case notText(file: String, refusal: CSVText.Refusal)
     public var description: String {
         switch self {
         case .unreadable(let file, let reason):
             return "Cannot read register file \(file): \(reason). Check the path; the file must be UTF-8 CSV."
+        case .notText(let file, let refusal):
+            return "Register file \(file) cannot be read: \(refusal)."
         }
     }
 }
@@ -193,13 +212,7 @@ extension Registers {
     /// Reads and validates people.csv, roles.csv and mailboxes.csv, and approvers.csv and teams.csv when given.
     public static func load(people: URL, roles: URL, mailboxes: URL, approvers: URL? = nil, teams: URL? = nil,
                             policy: Policy) throws(RegisterReadError) -> RegisterImport {
-        func read(_ url: URL) throws(RegisterReadError) -> RegisterSource {
-            do {
-                return RegisterSource(name: url.lastPathComponent, text: try String(contentsOf: url, encoding: .utf8))
-            } catch {
-                throw .unreadable(file: url.path, reason: error.localizedDescription)
-            }
-        }
+        func read(_ url: URL) throws(RegisterReadError) -> RegisterSource { try RegisterSource.read(url) }
         var approverSource: RegisterSource? = nil, teamSource: RegisterSource? = nil
         if let approvers { approverSource = try read(approvers) }
         if let teams { teamSource = try read(teams) }
@@ -207,13 +220,41 @@ extension Registers {
                      teams: teamSource, policy: policy)
     }
 
-    /// Parses and validates the register files (RFC 4180 CSV, header line required).
+    /// Parses and validates the register files (RFC 4180 CSV with `,` or `;`, header line required).
+    ///
+    /// Files given in the wrong places are recognised by their headers: when every file's header is that of exactly
+    /// one register and each register is given once, they are read as what they are, with a warning that names each
+    /// file given in another register's place; otherwise the misplaced file's error names the register its header is of.
     public static func parse(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
                              approvers: RegisterSource? = nil, teams: RegisterSource? = nil, policy: Policy) -> RegisterImport
     {
+        var given: [(Kind, RegisterSource)] = [(.people, people), (.roles, roles), (.mailboxes, mailboxes)]
+        if let approvers { given.append((.approvers, approvers)) }
+        if let teams { given.append((.teams, teams)) }
+        var warnings: [RegisterIssue] = []
+        let recognised = given.map { Kind.recognise($0.1.text) }
+        var byKind: [Kind: RegisterSource] = [:]
+        for ((_, source), kind) in zip(given, recognised) { if let kind { byKind[kind] = source } }
+        let misplaced = zip(given, recognised).filter { $0.1 != nil && $0.1 != $0.0.0 }
+        if !misplaced.isEmpty, byKind.count == given.count, Set(given.map(\.0)) == Set(byKind.keys) {
+            for ((slot, source), kind) in misplaced {
+                warnings.append(RegisterIssue(severity: .warning, file: source.name, line: 1, column: nil, columnName: nil,
+                    message: "this file was given as \(slot.fileName), but its header is that of \(kind!.fileName): "
+                        + "it was read as \(kind!.fileName)"))
+            }
+            for (slot, _) in given { if let source = byKind[slot] { given[given.firstIndex { $0.0 == slot }!].1 = source } }
+        }
+        func source(_ kind: Kind) -> RegisterSource? { given.first { $0.0 == kind }?.1 }
         var parser = RegisterParser(policy: policy)
-        let result = parser.run(people: people, roles: roles, mailboxes: mailboxes, approvers: approvers, teams: teams)
-        return RegisterImport(registers: result, errors: parser.errors, warnings: parser.warnings)
+        for (_, s) in given where s.encoding == .windows1252 {
+            parser.warnings.append(RegisterIssue(severity: .warning, file: s.name, line: 1, column: nil, columnName: nil,
+                message: "the file is not UTF-8 and was read as Windows-1252 "
+                    + "(as Excel saves \"CSV (gescheiden door lijstscheidingsteken)\"); "
+                    + "check that names with accents are right, or save it as \"CSV UTF-8\""))
+        }
+        let result = parser.run(people: source(.people)!, roles: source(.roles)!, mailboxes: source(.mailboxes)!,
+                                approvers: source(.approvers), teams: source(.teams))
+        return RegisterImport(registers: result, errors: parser.errors, warnings: warnings + parser.warnings)
     }
 
     /// The register a CSV header belongs to, by its columns (so that files given in any order are recognised).
@@ -236,11 +277,16 @@ extension Registers {
 
         /// The register whose columns the first line of `text` names, if exactly one fits.
         public static func recognise(_ text: String) -> Kind? {
-            let firstLine = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).first.map(String.init) ?? ""
-            let names = Set(firstLine.replacingOccurrences(of: "\u{FEFF}", with: "").split(separator: ",")
-                .map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
+            let names = Set(headerNames(text))
             let fits = Kind.allCases.filter { Set($0.columns).isSubset(of: names) }
             return fits.count == 1 ? fits[0] : nil
+        }
+
+        /// The column names of the header line of `text` (read as ``CSVTable`` reads it: `,` or `;`, quotes, a byte
+        /// order mark), lower-cased.
+        static func headerNames(_ text: String) -> [String] {
+            let firstLine = String(text.prefix { $0 != "\n" && $0 != "\r" && $0 != "\r\n" })
+            return (try? CSVTable(text: firstLine))?.header ?? []
         }
     }
 }
@@ -274,6 +320,17 @@ struct RegisterParser {
     }
 
     mutating func rows(_ source: RegisterSource, required: [String]) -> [Row] {
+        // A header with no , or ; but with tabs or bars between the names: say so once, before any other error.
+        let firstLine = source.text.prefix { $0 != "\n" && $0 != "\r" && $0 != "\r\n" }
+        if !firstLine.contains(","), !firstLine.contains(";"),
+           let other = [("\t", "tabs"), ("|", "vertical bars")].first(where: { firstLine.contains($0.0) }) {
+            errors.append(RegisterIssue(
+                severity: .error, file: source.name, line: 1, column: nil, columnName: nil,
+                message: "the file separates its fields with \(other.1); a register is CSV with , or ; between fields "
+                    + "(save it as \"CSV UTF-8\")"))
+            unusable.insert(source.name)
+            return []
+        }
         let table: CSVTable
         do {
             table = try CSVTable(text: source.text)
@@ -299,6 +356,16 @@ struct RegisterParser {
         }
         let missing = required.filter { columns[$0] == nil }
         if !missing.isEmpty {
+            // A header of another register: the files were given in the wrong places; say so, not which columns lack.
+            if let other = Registers.Kind.recognise(source.text), other.columns != required,
+               let slot = Registers.Kind.allCases.first(where: { $0.columns == required }) {
+                errors.append(RegisterIssue(
+                    severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
+                    message: "this file was given as \(slot.fileName), but its header (\(other.columns.joined(separator: ","))) is that of "
+                        + "\(other.fileName); give each register in its place (`register import` recognises them in any order)"))
+                unusable.insert(source.name)
+                return []
+            }
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
                 message: "the header must name the columns \(required.joined(separator: ",")); missing: \(missing.joined(separator: ", ")). The first line of the file is the header."))
@@ -322,6 +389,12 @@ struct RegisterParser {
             out.append(row)
         }
         return out
+    }
+
+    /// ` (did you mean 'x'?)` when `word` is a slip of one of `candidates` (``EditDistance``), else empty.
+    static func didYouMean(_ word: String, _ candidates: [String]) -> String {
+        let close = EditDistance.suggestions(for: word, among: candidates)
+        return close.isEmpty ? "" : " (did you mean " + close.map { "'\($0)'" }.joined(separator: " or ") + "?)"
     }
 
     mutating func date(_ row: Row, _ column: String, required: Bool) -> (ok: Bool, date: CivilDate?) {
@@ -388,7 +461,7 @@ struct RegisterParser {
                 ok = false
             } else if !policy.isKnownRole(role) {
                 issue(.error, row, "role",
-                      "unknown role '\(role)'; the policy knows the key roles \(policy.keyRoles.joined(separator: ", ")) and the staff roles \(policy.staffRoles.joined(separator: ", ")) (add new roles to the policy file)")
+                      "unknown role '\(role)'\(Self.didYouMean(role, policy.keyRoles + policy.staffRoles)); the policy knows the key roles \(policy.keyRoles.joined(separator: ", ")) and the staff roles \(policy.staffRoles.joined(separator: ", ")) (add new roles to the policy file)")
                 ok = false
             }
             let from = date(row, "valid_from", required: true)
@@ -487,7 +560,7 @@ struct RegisterParser {
                     ok = false
                 } else if !known.contains(role) {
                     issue(.error, row, "approver_role",
-                          "unknown approver role '\(role)'; the policy's destruction approvals are \(known.joined(separator: ", "))")
+                          "unknown approver role '\(role)'\(Self.didYouMean(role, known)); the policy's destruction approvals are \(known.joined(separator: ", "))")
                     ok = false
                 }
                 let from = date(row, "valid_from", required: true)
@@ -632,6 +705,12 @@ public struct RegisterIndex: Sendable {
     /// The personal mailboxes of a person (addresses, lowercase).
     public func personalMailboxes(of personId: String) -> [String] {
         registers.mailboxes.filter { $0.kind == .personal && $0.personId == personId }.map(\.address).sorted()
+    }
+
+    /// The key persons on `date`: every registered person who held a key role that day, with that role period, in the
+    /// order of the personnel register.
+    public func keyPersons(on date: CivilDate) -> [(person: Person, role: RoleAssignment)] {
+        registers.people.compactMap { p in keyRole(of: p.id, on: date).map { (p, $0) } }
     }
 
     /// The period in which the person may approve in `approverRole` that includes `date`, if any.

@@ -45,6 +45,10 @@ extension ArchiveSearch {
             conditions.append("(instr(lower(m.toJSON), ?) > 0 OR instr(lower(m.ccJSON), ?) > 0 OR instr(lower(m.bccJSON), ?) > 0)")
             args += [r.lowercased(), r.lowercased(), r.lowercased()]
         }
+        if let f = query.folder?.trimmingCharacters(in: .whitespaces), !f.isEmpty {
+            conditions.append(CopySearch.folderCondition)
+            args.append(f.lowercased())
+        }
         if let a = query.hasAttachments { conditions.append(a ? "m.attachmentCount > 0" : "m.attachmentCount = 0") }
         if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             conditions.append("c.messageRowid IN (SELECT rowid FROM messageText WHERE messageText MATCH ?)")

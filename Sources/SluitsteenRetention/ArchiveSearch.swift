@@ -16,6 +16,9 @@ public struct SearchQuery: Sendable, Equatable {
     /// A part of a sender's or a recipient's address or name.
     public var sender: String?
     public var recipient: String?
+    /// A part of the folder's name (case-insensitive); only copies still in the archive have one (a destroyed copy's
+    /// folder name went with it).
+    public var folder: String?
     /// Only messages with (true) or without (false) attachments.
     public var hasAttachments: Bool?
     /// Only what this hotspot (name) or Woo request (hold id or zaaknummer) covers.
@@ -31,7 +34,8 @@ public struct SearchQuery: Sendable, Equatable {
     public var pageSize: Int
 
     public init(text: String? = nil, mailboxes: [String] = [], from: CivilDate? = nil, to: CivilDate? = nil, sender: String? = nil,
-                recipient: String? = nil, hasAttachments: Bool? = nil, hotspot: String? = nil, wooRequest: String? = nil,
+                recipient: String? = nil, folder: String? = nil, hasAttachments: Bool? = nil, hotspot: String? = nil,
+                wooRequest: String? = nil,
                 messageClass: MessageClass? = nil, action: RetentionAction? = nil, includeGone: Bool = false, page: Int = 1,
                 pageSize: Int = 50) {
         self.text = text
@@ -40,6 +44,7 @@ public struct SearchQuery: Sendable, Equatable {
         self.to = to
         self.sender = sender
         self.recipient = recipient
+        self.folder = folder
         self.hasAttachments = hasAttachments
         self.hotspot = hotspot
         self.wooRequest = wooRequest
@@ -108,6 +113,7 @@ public struct ArchiveSearch: Sendable {
         search.beforeEpoch = query.to.map { AmsterdamTime.instant(date: $0.adding(days: 1), secondOfDay: 0).secondsSinceEpoch }
         search.sender = query.sender?.trimmingCharacters(in: .whitespaces).nonEmptyText
         search.recipient = query.recipient?.trimmingCharacters(in: .whitespaces).nonEmptyText
+        search.folder = query.folder?.trimmingCharacters(in: .whitespaces).nonEmptyText
         search.hasAttachments = query.hasAttachments
         search.textQuery = query.text?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmptyText.map(Self.ftsQuery)
         let needsDecisions = query.messageClass != nil || query.action != nil || query.hotspot != nil || query.wooRequest != nil

@@ -209,5 +209,71 @@ struct RegisterTests {
         let w = r.warnings.filter { $0.message.contains("at the same time") }
         #expect(w.count == 1 && w[0].line == 3 && w[0].message.contains("'p1'"))
     }
-}
 
+    // MARK: Registers from real spreadsheets (issue 15)
+
+    @Test("a register saved by Dutch Excel (; and Windows-1252) is read, with a warning about the encoding")
+    func dutchExcel() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("registers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // people.csv: `;`, Windows-1252 (ü = 0xFC), a name with a comma; roles.csv: UTF-8 with a byte order mark and `;`.
+        var people = Array("person_id;name;employed_from;employed_to\r\np1;\"Jansen, Piet\";2015-01-01;\r\np3;Carla M".utf8)
+        people += [0xFC] + Array("ller;2020-01-01;\r\n".utf8)
+        try Data(people).write(to: dir.appendingPathComponent("people.csv"))
+        try Data([0xEF, 0xBB, 0xBF] + Array(rolesOK.replacingOccurrences(of: ",", with: ";").utf8)).write(to: dir.appendingPathComponent("roles.csv"))
+        try Data(mailboxesOK.utf8).write(to: dir.appendingPathComponent("mailboxes.csv"))
+        let r = try Registers.load(people: dir.appendingPathComponent("people.csv"), roles: dir.appendingPathComponent("roles.csv"),
+                                   mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: World.policy)
+        #expect(r.errors.isEmpty, "\(r.errors)")
+        #expect(r.registers.people.map(\.name) == ["Jansen, Piet", "Carla Müller"])
+        #expect(r.registers.roles.count == 3)
+        #expect(r.warnings.contains { $0.file == "people.csv" && $0.message.contains("Windows-1252") })
+        #expect(!r.warnings.contains { $0.file == "roles.csv" && $0.message.contains("Windows-1252") })
+        // A workbook saved under a .csv name is refused with what it is, not with missing columns.
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x0A, 0x00]).write(to: dir.appendingPathComponent("people.csv"))
+        #expect {
+            try Registers.load(people: dir.appendingPathComponent("people.csv"), roles: dir.appendingPathComponent("roles.csv"),
+                               mailboxes: dir.appendingPathComponent("mailboxes.csv"), policy: World.policy)
+        } throws: { ($0 as? RegisterReadError)?.description.contains("workbook") == true }
+    }
+
+    @Test("files given in each other's places are recognised and named")
+    func wrongOrder() {
+        // people.csv and roles.csv swapped: read as what they are, with a warning naming each.
+        let swapped = Registers.parse(people: RegisterSource(name: "roles.csv", text: rolesOK), roles: RegisterSource(name: "people.csv", text: peopleOK),
+                                      mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK), policy: World.policy)
+        #expect(swapped.errors.isEmpty, "\(swapped.errors)")
+        #expect(swapped.registers.people.count == 3 && swapped.registers.roles.count == 3)
+        #expect(swapped.warnings.filter { $0.message.contains("was given as") }.map(\.file).sorted() == ["people.csv", "roles.csv"])
+        // people.csv given twice (as people and as roles): one error that names the register its header is of.
+        let twice = Registers.parse(people: RegisterSource(name: "people.csv", text: peopleOK), roles: RegisterSource(name: "people2.csv", text: peopleOK),
+                                    mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK), policy: World.policy)
+        let errors = twice.errors.filter { $0.file == "people2.csv" }
+        #expect(errors.count == 1, "\(twice.errors)")
+        #expect(errors.first?.message.contains("was given as roles.csv, but its header") == true)
+        #expect(errors.first?.message.contains("people.csv") == true)
+        #expect(!twice.errors.contains { $0.message.contains("missing:") })
+    }
+
+    @Test("a tab-separated register gets one error that says so, and no knock-on errors")
+    func tabs() {
+        let r = parse(people: peopleOK.replacingOccurrences(of: ",", with: "\t"))
+        #expect(r.errors.count == 1, "\(r.errors)")
+        #expect(r.errors.first?.message.contains("separates its fields with tabs") == true)
+    }
+
+    @Test("an unknown role that is a slip of a known one gets a suggestion")
+    func didYouMean() {
+        let r = parse(roles: "person_id,role,valid_from,valid_to\np1,burgemeestr,2015-01-01,\np3,kok,2020-01-01,\n")
+        #expect(r.errors.count == 2, "\(r.errors)")
+        #expect(r.errors[0].message.contains("unknown role 'burgemeestr' (did you mean 'burgemeester'?)"))
+        #expect(!r.errors[1].message.contains("did you mean"))
+    }
+
+    @Test("register files with ; and a byte order mark are recognised by their header")
+    func recognisedFromExcel() {
+        #expect(Registers.Kind.recognise("\u{FEFF}person_id;name;employed_from;employed_to\r\n") == .people)
+        #expect(Registers.Kind.recognise("\"address\";\"kind\";\"person_id\"\n") == .mailboxes)
+    }
+}

@@ -54,6 +54,7 @@ struct ArchivePagesTests {
                                                                                   hasAttachments: true, messageClass: .keyPerson), scope: nil)))
         let hit = try #require(try ArchiveSearch(workspace: ws, policy: try Policy.krimpenerwaard).run(SearchQuery(), scope: nil).hits.first)
         #expect(all.body.contains("<a href=\"/berichten/\(hit.copyId)\">"), "a result links to its message")
+        #expect(all.body.contains("<tr><td>\(hit.copyId)</td>"), "a result shows the copy's number first, as the command line does")
 
         // A gemachtigde for the Woo request finds what the request covers, and nothing else.
         _ = try AccessStore(workspace: ws).designate("P0005", scope: .wooRequest(holdId: Demo.hold), validTo: CivilDate(iso: "2027-01-31")!,
@@ -270,6 +271,11 @@ struct ArchivePagesTests {
         let document = try await arie.get("/vernietigingslijsten/\(id)/documenten/\(verklaring)")
         #expect(document.status == 200 && document.body.contains(id))
         #expect(try await arie.post("/vernietigingslijsten/\(id)/afwijzen", ["reden": "te laat"]).status == 409)
+        // A destroyed copy's page names the list that destroyed it, and what destruction scrubbed as not kept.
+        let gone = try #require(try DestructionLists(workspace: ws).show(id).items.first { $0.state == .destroyed })
+        let view = try await arie.get("/berichten/\(gone.copyId)")
+        #expect(view.status == 200 && view.body.contains("vernietigd volgens \(id) (alleen de beschrijving is bewaard)"))
+        #expect(view.body.contains("<dt>Map</dt><dd>(niet bewaard)</dd>") && !view.body.contains("(geen onderwerp)"))
     }
 
     @Test("DIV's registers, plan and hotspots; the auditor's audit trail, access log and chain check")

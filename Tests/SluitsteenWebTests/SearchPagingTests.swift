@@ -19,6 +19,7 @@ struct SearchPagingTests {
             SearchQuery(text: "geen-woord-dat-voorkomt"), SearchQuery(mailboxes: [Demo.info]), SearchQuery(mailboxes: [Demo.devries, Demo.info]),
             SearchQuery(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2024-12-31")), SearchQuery(sender: "provincie"),
             SearchQuery(recipient: "burgemeester"), SearchQuery(hasAttachments: true), SearchQuery(hasAttachments: false),
+            SearchQuery(folder: "inbox"), SearchQuery(folder: "INBOX", includeGone: true),
             SearchQuery(text: "de", from: CivilDate(iso: "2023-06-01"), sender: "krimpenerwaard", hasAttachments: false),
             SearchQuery(messageClass: .staff), SearchQuery(action: .pendingWindow), SearchQuery(hotspot: "N210 Brug Krimpen"),
             SearchQuery(wooRequest: Demo.hold), SearchQuery(includeGone: true),

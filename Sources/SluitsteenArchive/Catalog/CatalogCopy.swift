@@ -52,14 +52,16 @@ public struct CatalogCopy: Sendable, Equatable {
         ])
     }
 
-    /// The copy with its message's columns, named as the properties (a subject is read up to 4000 characters).
-    static let selectSQL = """
-        SELECT c.id AS copyId, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource,
+    /// The copy's and its message's columns, named as the properties (a subject is read up to 4000 characters).
+    static let columnsSQL = """
+        c.id AS copyId, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource,
                substr(m.subject, 1, 4000) AS subject, m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON,
                m.headerKeywordsJSON, c.flagsJSON, m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt,
                c.capturedEpoch, c.sourceFile, c.position, c.state
-        FROM copy c JOIN message m ON m.sha256 = c.sha256
         """
+
+    /// The copy with its message's columns, named as the properties.
+    static let selectSQL = "SELECT \(columnsSQL) FROM copy c JOIN message m ON m.sha256 = c.sha256"
 
     /// A row of ``selectSQL``.
     init(row: Row) {

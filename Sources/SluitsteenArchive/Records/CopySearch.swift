@@ -15,6 +15,8 @@ public struct CopySearch: Sendable {
     /// A part of a sender's (or addressee's, cc's, bcc's) address or name, compared case-insensitively.
     public var sender: String?
     public var recipient: String?
+    /// A part of the folder's name, compared case-insensitively (a tombstone's folder digest never matches).
+    public var folder: String?
     /// Only copies of messages with (true) or without (false) attachments.
     public var hasAttachments: Bool?
     /// An FTS5 query the message's text must match.
@@ -37,6 +39,10 @@ public struct CopySearch: Sendable {
         public var attachmentCount: Int
         public var state: CopyState
     }
+
+    /// The condition of ``folder`` (one argument: the part, lowercased): only copies in the archive, whose folder is a
+    /// name and not a tombstone's digest.
+    public static let folderCondition = "c.state IN ('present', 'transferred') AND instr(lower(c.folder), ?) > 0"
 
     /// Every copy that matches, newest message first.
     public func run(_ db: Database) throws -> [Hit] {
@@ -61,6 +67,10 @@ public struct CopySearch: Sendable {
         if let recipient {
             conditions.append("(instr(lower(m.toJSON), ?) > 0 OR instr(lower(m.ccJSON), ?) > 0 OR instr(lower(m.bccJSON), ?) > 0)")
             args += [recipient.lowercased(), recipient.lowercased(), recipient.lowercased()]
+        }
+        if let folder {
+            conditions.append(Self.folderCondition)
+            args.append(folder.lowercased())
         }
         if let hasAttachments { conditions.append(hasAttachments ? "m.attachmentCount > 0" : "m.attachmentCount = 0") }
         if let textQuery {

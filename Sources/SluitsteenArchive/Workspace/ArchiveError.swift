@@ -13,6 +13,11 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case batchNotKept(String)
     case storeCorrupt(sha256: String, reason: String)
     case notFound(String)
+    /// A reference to a copy (a Message-ID without a mailbox) that names copies in more than one mailbox; each
+    /// candidate is described with its copy number.
+    case ambiguousCopy(String, candidates: [String])
+    /// A copy number given with a mailbox that is not the copy's.
+    case copyElsewhere(copy: Int64, mailbox: String, actual: String)
     /// Another command is adding bytes to or removing bytes from the store (see ``StoreLock``).
     case busy(String, holder: String)
     /// `SLUITSTEEN_NOW` is set for a real archive.
@@ -30,6 +35,12 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
             return "the catalog could not be updated: \(reason). Nothing of this batch was kept; run the ingest again."
         case .storeCorrupt(let sha, let reason): return "stored message \(sha) is damaged: \(reason). Restore it from a backup."
         case .notFound(let what): return "\(what) was not found in the catalog."
+        case .ambiguousCopy(let what, let candidates):
+            return "\(what) is in more than one mailbox; name one copy with --copy NUMBER (or give --mailbox):\n  "
+                + candidates.joined(separator: "\n  ")
+        case .copyElsewhere(let copy, let mailbox, let actual):
+            return "copy \(copy) is in mailbox \(actual), not in \(mailbox); check the number (the first column of `sluitsteen messages`) "
+                + "or leave out --mailbox."
         case .busy(let path, let holder):
             return "the archive in \(path) is busy: another command is changing its stored messages (\(holder)). Nothing was changed; "
                 + "run this command again when that one has finished."

@@ -2,7 +2,9 @@
 
 /// A CSV file read per RFC 4180 (quoted fields, doubled quotes, CRLF or LF), with the line each record starts on.
 ///
-/// Used for the register and opt-out imports; the first record is the header and is required.
+/// Used for the register and opt-out imports; the first record is the header and is required. The separator is a
+/// comma, or a semicolon when the header line has semicolons and no comma outside quotes (what Excel writes where the
+/// list separator is `;`, as in the Dutch locale). Decode the file's bytes with ``CSVText/decode(_:)`` first.
 public struct CSVTable: Sendable {
     public struct Record: Sendable {
         /// 1-based line on which the record starts.
@@ -20,9 +22,28 @@ public struct CSVTable: Sendable {
     public let header: [String]
     public let headerLine: Int
     public let records: [Record]
+    /// The separator the file uses: `,` or `;`.
+    public let separator: Character
 
-    /// Parses `text`; throws on an unterminated quote or text after a closing quote.
+    /// The separator of a CSV text: `;` when its first line has a semicolon and no comma outside double quotes, else `,`.
+    public static func separator(of text: String) -> Character {
+        var inQuotes = false
+        var semicolons = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
+            if b == UInt8(ascii: ",") { return "," }
+            if b == UInt8(ascii: ";") { semicolons += 1 }
+        }
+        return semicolons > 0 ? ";" : ","
+    }
+
+    /// Parses `text` (separator: ``separator(of:)``); throws on an unterminated quote or text after a closing quote.
     public init(text: String) throws(SyntaxError) {
+        let separator = Self.separator(of: text)
+        self.separator = separator
+        let sep = separator == ";" ? UInt8(ascii: ";") : UInt8(ascii: ",")
         var records: [Record] = []
         var fields: [String] = []
         var field: [UInt8] = []
@@ -68,7 +89,7 @@ public struct CSVTable: Sendable {
                 continue
             }
             switch b {
-            case UInt8(ascii: ","):
+            case sep:
                 endField()
             case UInt8(ascii: "\r"):
                 if i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n") { i += 1 }

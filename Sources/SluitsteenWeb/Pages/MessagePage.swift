@@ -37,6 +37,8 @@ enum MessagePage {
         let decided: DecidedCopy?
         let heldBy: Set<String>
         let holds: [WooHold]
+        /// Where a copy no longer present stands: the list that destroyed it, the package that transferred it.
+        var standing: CopyStanding? = nil
         var forAccess: CopyForAccess {
             let day = decided?.decision.messageDate
                 ?? AmsterdamTime.date(of: Instant(secondsSinceEpoch: copy.dateEpoch ?? copy.capturedEpoch))
@@ -75,7 +77,8 @@ enum MessagePage {
         }
         let zaken = Set((decided?.decision.rules ?? []).compactMap(\.zaaknummer))
         let heldBy = Set(holds.filter { $0.released == nil && zaken.contains($0.zaaknummer) }.map(\.id))
-        let found = Found(copy: copy, decided: decided, heldBy: heldBy, holds: holds)
+        var found = Found(copy: copy, decided: decided, heldBy: heldBy, holds: holds)
+        if copy.state != .present { found.standing = try? ctx.workspace.catalog.standings(copyIds: [id])[id] }
         let scope = ctx.searchableMailboxes
         let inScope = scope.map { $0.contains(copy.mailbox) } ?? true
             || !heldBy.isDisjoint(with: ctx.searchableRequests(holds))
@@ -98,7 +101,8 @@ enum MessagePage {
         } else {
             content = readForm(ctx, found)
         }
-        var response = ctx.page(title: found.copy.subject.isEmpty ? "(geen onderwerp)" : found.copy.subject, body: """
+        let untitled = (found.standing?.descriptionKept ?? true) ? "(geen onderwerp)" : "(onderwerp niet bewaard)"
+        var response = ctx.page(title: found.copy.subject.isEmpty ? untitled : found.copy.subject, body: """
             \(Parts.demoBanner(ctx))\(metadata(found))
             \(decisionSection(found))
             \(content)
@@ -115,22 +119,24 @@ enum MessagePage {
         let state: String
         switch c.state {
         case .present: state = "in het archief"
-        case .destroyed: state = "vernietigd (alleen de beschrijving is bewaard)"
+        case .destroyed:
+            state = "vernietigd\(f.standing?.destructionList.map { " volgens \($0)" } ?? "") (alleen de beschrijving is bewaard)"
         case .purged: state = "opt-out: de inhoud is ongelezen geschoond"
-        case .transferred: state = "overgebracht naar het e-depot"
+        case .transferred: state = "overgebracht naar het e-depot\(f.standing?.package.map { " (pakket \($0))" } ?? "")"
         }
+        let kept = f.standing?.descriptionKept ?? true
         let bcc: HTML = c.bccJSON == "[]" ? HTML.empty : "<dt>Bcc</dt><dd>\(AddressList.text(c.bccJSON))</dd>"
         let defects: HTML = c.defects.isEmpty ? HTML.empty : "<dt>Gebreken</dt><dd>\(c.defects.joined(separator: ", "))</dd>"
         return """
             <section aria-labelledby="kenmerken"><h2 id="kenmerken">Kenmerken</h2>
             <dl class="gegevens">
-            <dt>Onderwerp</dt><dd>\(c.subject.isEmpty ? "(geen onderwerp)" : c.subject)</dd>
+            <dt>Onderwerp</dt><dd>\(c.subject.isEmpty ? (kept ? "(geen onderwerp)" : "(onderwerp niet bewaard)") : c.subject)</dd>
             <dt>Van</dt><dd>\(AddressList.text(c.fromJSON))</dd>
             <dt>Aan</dt><dd>\(AddressList.text(c.toJSON))</dd>
             <dt>Cc</dt><dd>\(AddressList.text(c.ccJSON))</dd>\(bcc)
             <dt>Datum</dt><dd>\(c.dateEpoch.map { DutchText.time(Instant(secondsSinceEpoch: $0)) } ?? "zonder datum")</dd>
             <dt>Mailbox</dt><dd>\(c.mailbox)</dd>
-            <dt>Map</dt><dd>\(c.folder.isEmpty ? "(hoofdmap)" : c.folder)</dd>
+            <dt>Map</dt><dd>\(Tombstone.isFolderKey(c.folder) ? "(niet bewaard)" : c.folder.isEmpty ? "(hoofdmap)" : c.folder)</dd>
             <dt>Message-ID</dt><dd><code>\(c.messageId)</code></dd>
             <dt>Grootte</dt><dd>\(DutchText.size(c.size))</dd>
             <dt>Bijlagen</dt><dd>\(attachments)</dd>

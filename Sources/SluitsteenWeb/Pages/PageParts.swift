@@ -64,7 +64,7 @@ enum DutchText {
     static func action(_ a: RetentionAction?) -> String { a?.dutchName ?? "—" }
 
     /// An opt-out ground.
-    static func ground(_ g: OptOutGround) -> String { g == .private ? "privé" : "informeel" }
+    static func ground(_ g: OptOutGround) -> String { g.dutch }
 }
 
 /// Small pieces of markup the pages share.

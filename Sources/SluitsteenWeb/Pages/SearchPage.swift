@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import Hummingbird
+import SluitsteenArchive
 import SluitsteenPolicy
 import SluitsteenRetention
 
@@ -147,11 +148,14 @@ enum SearchPage {
         do { result = try ArchiveSearch(workspace: ctx.workspace, policy: ctx.policy.policy).runPaged(query, scope: scope) } catch {
             throw ArchiveContext.unavailable("search-failed", "Het zoeken in het archief is mislukt.")
         }
+        // Where the copies no longer present stand (the list that destroyed them, the package that transferred them).
+        let gone = Set(result.hits.filter { $0.state != .present }.map(\.copyId))
+        let standings = (try? ctx.workspace.catalog.standings(copyIds: gone)) ?? [:]
         return ctx.page(title: "Zoeken", body: """
             \(Parts.demoBanner(ctx))\(scopeNote)\(form)
             <section aria-labelledby="resultaten">
             <h2 id="resultaten">Resultaten</h2>
-            \(results(result, fields: fields))
+            \(results(result, fields: fields, standings: standings))
             </section>
             """)
     }
@@ -185,16 +189,20 @@ enum SearchPage {
             """
     }
 
-    static func results(_ r: SearchResult, fields: Fields) -> HTML {
+    /// The results table: the copy's number (the one `sluitsteen` takes as `--copy`), date, sender, subject, mailbox,
+    /// attachments, class, action, and the state of a copy no longer present (e.g. `vernietigd (VL-2033-001)`).
+    static func results(_ r: SearchResult, fields: Fields, standings: [Int64: CopyStanding] = [:]) -> HTML {
         guard r.total > 0 else { return "<p>Niets gevonden.</p>" }
         let first = (r.page - 1) * r.pageSize + 1
         let last = first + r.hits.count - 1
         let rows: [HTML] = r.hits.map { h in
-            let subject = h.subject.isEmpty ? "(geen onderwerp)" : h.subject
+            let standing = standings[h.copyId] ?? CopyStanding(state: h.state)
+            let subject = h.subject.isEmpty ? (standing.descriptionKept ? "(geen onderwerp)" : "(onderwerp niet bewaard)") : h.subject
+            let action = h.state == .present ? DutchText.action(h.action) : standing.dutch
             return """
-                <tr><td>\(DutchText.messageDay(h.dateEpoch))</td><td>\(h.sender)</td>\
+                <tr><td>\(h.copyId)</td><td>\(DutchText.messageDay(h.dateEpoch))</td><td>\(h.sender)</td>\
                 <td><a href="/berichten/\(h.copyId)">\(subject)</a></td><td>\(h.mailbox)</td><td>\(h.attachmentCount)</td>\
-                <td>\(DutchText.messageClass(h.messageClass))</td><td>\(DutchText.action(h.action))</td></tr>
+                <td>\(DutchText.messageClass(h.messageClass))</td><td>\(action)</td></tr>
                 """
         }
         let shown = r.hits.isEmpty ? "Deze pagina is leeg." : "\(DutchText.count(first))–\(DutchText.count(last)) getoond."
@@ -203,7 +211,7 @@ enum SearchPage {
             gevonden; \(shown)</p>
             <table>
             <caption>Gevonden berichten, nieuwste eerst</caption>
-            <thead><tr><th scope="col">Datum</th><th scope="col">Van</th><th scope="col">Onderwerp</th><th scope="col">Mailbox</th>\
+            <thead><tr><th scope="col">Nr.</th><th scope="col">Datum</th><th scope="col">Van</th><th scope="col">Onderwerp</th><th scope="col">Mailbox</th>\
             <th scope="col">Bijlagen</th><th scope="col">Klasse</th><th scope="col">Actie</th></tr></thead>
             <tbody>\(rows)</tbody>
             </table>

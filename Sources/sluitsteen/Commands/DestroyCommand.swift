@@ -95,17 +95,19 @@ struct DestroyCommand: ParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var actor: ActorOptions
         @Argument(help: ArgumentHelp("The list id, e.g. VL-2026-001.", valueName: "LIST")) var list: String
-        @Option(name: .long, help: ArgumentHelp("Message-ID of the message.", valueName: "ID")) var messageId: String
-        @Option(name: .long, help: ArgumentHelp("Mailbox of the copy.", valueName: "ADDRESS")) var mailbox: String
+        @OptionGroup var target: CopyOptions
         @Option(name: .long, help: ArgumentHelp("Why it is taken off (recorded on the list).", valueName: "TEXT")) var reason: String
 
         func run() throws {
             let ws = try workspace.open()
             let by = try actor.resolve(ws)
+            // A copy number names the message in its mailbox: every item of it in that mailbox is taken off.
+            let copy = try target.resolve(ws)[0]
             let n = try attempt {
-                try DestructionLists(workspace: ws).exclude(list, mailbox: mailbox, messageId: messageId, reason: reason, actor: by)
+                try DestructionLists(workspace: ws).exclude(list, mailbox: copy.mailbox, messageId: copy.messageId, reason: reason,
+                                                            actor: by)
             }
-            print("Took \(n) item(s) off \(list): \(SafeText.terminal(Catalog.canonicalMessageId(messageId))) in \(SafeText.terminal(mailbox.lowercased())).")
+            print("Took \(n) item(s) off \(list): \(SafeText.terminal(copy.messageId)) in \(SafeText.terminal(copy.mailbox)).")
         }
     }
 

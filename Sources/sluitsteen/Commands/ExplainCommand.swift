@@ -12,6 +12,8 @@ struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "Explain the decision for one message in a mailbox, step by step.",
         discussion: """
+            Name the message by its copy number (--copy, the first column of `sluitsteen messages` and `sluitsteen search`) \
+            or by its Message-ID (--message-id, with --mailbox when the message is in more than one mailbox). \
             When a hotspot or Woo hold has terms or zaak numbers, messages captured since the full-text index was last \
             brought up to date are added to it first (as `sluitsteen index` does).
             """)
@@ -19,8 +21,7 @@ struct ExplainCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var asOf: AsOfOptions
-    @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
-    @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID (with or without < >).", valueName: "ID")) var messageId: String
+    @OptionGroup var target: CopyOptions
     @Option(name: .long, help: "Language: nl or en.") var lang: ExplanationLanguage = .dutch
 
     func run() throws {
@@ -28,16 +29,21 @@ struct ExplainCommand: ParsableCommand {
         let inForce = try policy.resolve(ws)
         let instant = try asOf.instant(ws)
         let forecast = asOf.forecastToday(instant, ws)
-        let wanted = Catalog.canonicalMessageId(messageId)
-        var found: [DecidedCopy] = []
+        let copies = try target.resolve(ws)
         let engine = RetentionEngine(workspace: ws, policy: inForce.policy)
-        try attempt {
+        let decided = try attempt { () throws -> [Int64: DecidedCopy] in
             try engine.prepareTextIndexForTerms()
-            try engine.forEachDecision(asOf: instant, mailboxes: [mailbox], explain: true) { d in
-                if d.copy.messageId == wanted { found.append(d) }
-            }
+            return try engine.explain(copyIds: Set(copies.map(\.copyId)), asOf: instant)
         }
-        guard !found.isEmpty else { throw CLIError("message \(wanted) is not in mailbox \(mailbox.lowercased()) (see `sluitsteen messages --mailbox \(mailbox)`)") }
+        let found = copies.compactMap { decided[$0.copyId] }
+        guard !found.isEmpty else {
+            // Only copies no longer in the archive: say what became of them (a tombstone has no decision to explain).
+            let standings = try attempt { try ws.catalog.standings(copyIds: Set(copies.map(\.copyId))) }
+            let gone = copies.map {
+                "copy \($0.copyId) (\(SafeText.terminal($0.messageId))): \(standings[$0.copyId]?.dutch ?? $0.state.rawValue)"
+            }
+            throw CLIError("no longer in the archive, so there is no decision to explain: \(gone.joined(separator: "; "))")
+        }
         let dutch = lang == .dutch
         if let notice = ws.kind.documentNotice { print(notice) }
         if let today = forecast {
@@ -47,8 +53,8 @@ struct ExplainCommand: ParsableCommand {
         for d in found {
             // Message-IDs, folder names and names come from mail and people: shown inert on the terminal.
             let t = SafeText.terminal
-            print(dutch ? "Bericht \(t(d.copy.messageId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum \(AmsterdamTime.date(of: instant).iso):"
-                        : "Message \(t(d.copy.messageId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of \(AmsterdamTime.date(of: instant).iso):")
+            print(dutch ? "Bericht \(t(d.copy.messageId)) (kopie \(d.copy.copyId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum \(AmsterdamTime.date(of: instant).iso):"
+                        : "Message \(t(d.copy.messageId)) (copy \(d.copy.copyId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of \(AmsterdamTime.date(of: instant).iso):")
             for line in d.decision.explanation(lang) { print("  \(t(line))") }
             print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.map(\.description).joined(separator: ", "))
             print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)

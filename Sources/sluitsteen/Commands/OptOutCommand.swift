@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import SluitsteenArchive
+import SluitsteenDestroy
 import SluitsteenPolicy
 import SluitsteenRetention
 import SluitsteenSupport
@@ -13,25 +14,32 @@ struct OptOutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optout",
         abstract: "Exclude private or informal mail from retention, within the opt-out window (10 weeks by default).",
-        subcommands: [Mark.self, Import.self, Undo.self, OptOutPurgeCommand.self])
+        subcommands: [Mark.self, Import.self, Undo.self, ListMarks.self, OptOutPurgeCommand.self])
 
     struct Mark: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mark one message as private or informal (refused after the window closed).")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
         @OptionGroup var actor: ActorOptions
-        @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
-        @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID (with or without < >).", valueName: "ID")) var messageId: String
+        @OptionGroup var target: CopyOptions
         @Option(name: .long, help: "private or informal") var ground: OptOutGround
 
         func run() throws {
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
-            let closes = try attempt {
-                try RetentionStore(workspace: ws).markOptOut(mailbox: mailbox, messageId: messageId, ground: ground, policy: inForce.policy,
-                                                             actor: try actor.resolve(ws), source: "mark")
+            // A copy number names the message in its mailbox: the mark covers every copy of it there.
+            let copies = try target.resolve(ws)
+            guard let copy = copies.first(where: { $0.state == .present }) else {
+                let standing = try attempt { try ws.catalog.standings(copyIds: [copies[0].copyId]) }[copies[0].copyId]
+                throw CLIError("copy \(copies[0].copyId) (\(copies[0].messageId)) is no longer in the archive "
+                    + "(\(standing?.dutch ?? copies[0].state.rawValue)); there is nothing to opt out")
             }
-            print(SafeText.terminal("Opted out (\(ground.rawValue)): \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased()); the window closes on \(closes.iso)."))
+            let closes = try attempt {
+                try RetentionStore(workspace: ws).markOptOut(mailbox: copy.mailbox, messageId: copy.messageId, ground: ground,
+                                                             policy: inForce.policy, actor: try actor.resolve(ws), source: "mark")
+            }
+            print(SafeText.terminal("Opted out (\(ground.rawValue)): \(copy.messageId) (copy \(copy.copyId)) in \(copy.mailbox); "
+                + "the window closes on \(closes.iso)."))
         }
     }
 
@@ -65,14 +73,69 @@ struct OptOutCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Withdraw an opt-out: the message is kept under the normal rules again.")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var actor: ActorOptions
-        @Option(name: .long, help: ArgumentHelp("Mailbox of the message.", valueName: "ADDRESS")) var mailbox: String
-        @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID.", valueName: "ID")) var messageId: String
+        @OptionGroup var target: CopyOptions
         @Option(name: .long, help: "Why the opt-out is withdrawn.") var reason: String = "withdrawn by the employee"
 
         func run() throws {
             let ws = try workspace.open()
-            let n = try attempt { try RetentionStore(workspace: ws).undoOptOut(mailbox: mailbox, messageId: messageId, reason: reason, actor: try actor.resolve(ws)) }
-            print(SafeText.terminal("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(Catalog.canonicalMessageId(messageId)) in \(mailbox.lowercased())."))
+            let copy = try target.resolve(ws)[0]
+            let n = try attempt {
+                try RetentionStore(workspace: ws).undoOptOut(mailbox: copy.mailbox, messageId: copy.messageId, reason: reason,
+                                                             actor: try actor.resolve(ws))
+            }
+            print(SafeText.terminal("Withdrawn \(n) opt-out mark\(n == 1 ? "" : "s") for \(copy.messageId) in \(copy.mailbox)."))
+        }
+    }
+}
+
+extension OptOutCommand {
+    struct ListMarks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the opt-outs in force per mailbox: message, ground, who marked it, when the window closes.",
+            discussion: """
+                While the window is open a mark can be undone (`optout undo --copy NUMBER`); after it closes the purge \
+                (`optout purge`) removes the message unread. Dates are Amsterdam days.
+                """)
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @Option(name: .long, help: ArgumentHelp("Only this mailbox.", valueName: "ADDRESS")) var mailbox: String?
+        @Flag(name: .long, help: "One JSON object per line.") var json = false
+
+        func run() throws {
+            let ws = try workspace.open()
+            let inForce = try policy.resolve(ws)
+            let rows = try attempt { try RetentionStore(workspace: ws).optOutListing(policy: inForce.policy, mailbox: mailbox) }
+            let now = Instant(ws.clock.now())
+            var out = FileOutput()
+            if !json {
+                out.write(rows.isEmpty ? "Geen opt-outs van kracht\(mailbox.map { " in \($0.lowercased())" } ?? "")."
+                                       : "\(rows.count) opt-out\(rows.count == 1 ? "" : "s") van kracht.")
+            }
+            var current: String?
+            for r in rows {
+                let closes = r.closesAt.map { AmsterdamTime.date(of: $0) }
+                let open = r.isOpen(at: now)
+                if json {
+                    out.write(JSONText.object([
+                        ("mailbox", .string(r.mailbox)), ("messageId", .string(r.messageId)),
+                        ("copies", .raw("[" + r.copyIds.map(String.init).joined(separator: ",") + "]")), ("ground", .string(r.ground.rawValue)),
+                        ("markedAt", .string(ISOTimestamp.format(Date(timeIntervalSince1970: TimeInterval(r.markedAt.secondsSinceEpoch))))),
+                        ("markedBy", r.markedBy.map { .string($0) } ?? .null), ("windowCloses", closes.map { .string($0.iso) } ?? .null),
+                        ("windowOpen", .bool(open)), ("state", r.state.map { .string($0.rawValue) } ?? .null),
+                    ]))
+                    continue
+                }
+                if r.mailbox != current {
+                    current = r.mailbox
+                    out.write("\n\(r.mailbox)")
+                }
+                let copies = r.copyIds.isEmpty ? "niet in de catalogus" : "kopie " + r.copyIds.map(String.init).joined(separator: ", ")
+                let window = closes.map { "termijn \(open ? "sluit" : "gesloten op") \(DutchText.date($0))" } ?? "termijn onbekend"
+                let state = r.state.map { CopyStanding(state: $0).dutch } ?? "—"
+                let marked = DutchText.date(AmsterdamTime.date(of: r.markedAt)) + (r.markedBy.map { " door \($0)" } ?? "")
+                out.write(SafeText.terminal("  \(copies)  \(r.messageId)  \(r.ground.dutch)  gemarkeerd \(marked)  \(window)  [\(state)]"))
+            }
+            out.flush()
         }
     }
 }
@@ -83,7 +146,11 @@ enum OptOutCSV {
 
     static func read(_ file: String) throws -> [Row] {
         let text: String
-        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch { throw CLIError("cannot read \(file): \(error.localizedDescription)") }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            throw CLIError("cannot read \(file): \(error.localizedDescription)", status: .unreadable)
+        }
+        do throws(CSVText.Refusal) { text = try CSVText.decode(data).text } catch { throw CLIError("\(file): \(error)") }
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw CLIError("\(file) is empty; expected a header line mailbox,message_id,ground")
         }

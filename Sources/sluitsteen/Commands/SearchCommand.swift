@@ -16,9 +16,17 @@ struct SearchCommand: ParsableCommand {
         abstract: "Find message copies: words in the subject and text, and filters on mailbox, period, sender, class and more.",
         discussion: """
             Words must all occur (accents and case do not matter); put a phrase in double quotes. Filters combine. \
-            The first column is the copy's number. Searching reads the full-text index as it is: run `sluitsteen index` \
+            The first column is the copy's number: give it to explain, optout mark and destroy exclude as --copy NUMBER. \
+            --folder matches a part of the folder's name; --hold is --woo. Searching reads the full-text index as it is: run `sluitsteen index` \
             first after a large ingest. Results are metadata only; the command line reads no message content.
             """)
+
+    /// The state in words, with the action decided now for a copy in the archive, in words too
+    /// (e.g. `aanwezig; vernietiging is aan de orde`; the JSON gives the action's code).
+    static func status(_ h: SearchHit, _ standing: CopyStanding?) -> String {
+        let words = standing?.dutch ?? CopyStanding(state: h.state).dutch
+        return h.action.map { "\(words); \($0.dutchName)" } ?? words
+    }
 
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var policy: PolicyOptions
@@ -28,9 +36,12 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Message date to, inclusive (YYYY-MM-DD).", valueName: "DATE")) var to: String?
     @Option(name: .long, help: ArgumentHelp("A part of the sender's address or name.", valueName: "TEXT")) var sender: String?
     @Option(name: .long, help: ArgumentHelp("A part of a recipient's address or name (To, Cc, Bcc).", valueName: "TEXT")) var recipient: String?
+    @Option(name: .long, help: ArgumentHelp("A part of the folder's name.", valueName: "TEXT")) var folder: String?
     @Flag(name: .long, help: "Only messages with attachments.") var withAttachments = false
     @Option(name: .long, help: ArgumentHelp("Only what this hotspot covers (its name).", valueName: "NAME")) var hotspot: String?
-    @Option(name: .long, help: ArgumentHelp("Only what this Woo request holds (hold id or zaaknummer).", valueName: "ID")) var woo: String?
+    @Option(name: [.long, .customLong("hold")],
+            help: ArgumentHelp("Only what this Woo request holds (hold id or zaaknummer).", valueName: "ID"))
+    var woo: String?
     @Option(name: .customLong("class"), help: ArgumentHelp("Only this class (key-person, staff, functional, unclassified).", valueName: "CLASS"))
     var messageClass: MessageClass?
     @Option(name: .long, help: ArgumentHelp("Only this action as decided now (e.g. destroy-due, hold, purge-optout).", valueName: "ACTION"))
@@ -45,10 +56,12 @@ struct SearchCommand: ParsableCommand {
         let inForce = try policy.resolve(ws)
         let query = SearchQuery(
             text: words.isEmpty ? nil : words.joined(separator: " "), mailboxes: mailbox, from: try civilDate(from, option: "--from"),
-            to: try civilDate(to, option: "--to"), sender: sender, recipient: recipient, hasAttachments: withAttachments ? true : nil,
+            to: try civilDate(to, option: "--to"), sender: sender, recipient: recipient, folder: folder,
+            hasAttachments: withAttachments ? true : nil,
             hotspot: hotspot, wooRequest: woo, messageClass: messageClass, action: action, includeGone: includeGone, page: page,
             pageSize: pageSize)
         let result = try attempt { try ArchiveSearch(workspace: ws, policy: inForce.policy).run(query, scope: nil) }
+        let standings = try attempt { try ws.catalog.standings(copyIds: Set(result.hits.map(\.copyId))) }
         var out = FileOutput()
         if json {
             for h in result.hits {
@@ -57,7 +70,9 @@ struct SearchCommand: ParsableCommand {
                     ("date", h.date.map { .string($0) } ?? .null), ("sender", .string(h.sender)), ("subject", .string(h.subject)),
                     ("attachments", .int(Int64(h.attachmentCount))), ("state", .string(h.state.rawValue)),
                     ("class", h.messageClass.map { .string($0.rawValue) } ?? .null), ("action", h.action.map { .string($0.rawValue) } ?? .null),
-                    ("rules", .strings(h.rules.map(\.description))),
+                    ("rules", .strings(h.rules.map(\.description))), ("stateText", .string((standings[h.copyId] ?? CopyStanding(state: h.state)).dutch)),
+                    ("destructionList", standings[h.copyId]?.destructionList.map { .string($0) } ?? .null),
+                    ("package", standings[h.copyId]?.package.map { .string($0) } ?? .null),
                 ]))
             }
             out.write(JSONText.object([("total", .int(Int64(result.total))), ("page", .int(Int64(result.page))),
@@ -65,11 +80,10 @@ struct SearchCommand: ParsableCommand {
         } else {
             out.write("\(result.total) cop\(result.total == 1 ? "y" : "ies") found; page \(result.page) of \(result.pages).")
             for h in result.hits {
-                let date = h.date.map { String($0.prefix(10)) } ?? "(geen datum)"
-                let status = h.state == .present ? (h.action?.rawValue ?? "") : h.state.rawValue
-                let subject = h.subject.isEmpty ? "(geen onderwerp)" : h.subject
-                out.write(SafeText.terminal("\(String(h.copyId).padding(toLength: 7, withPad: " ", startingAt: 0)) \(date)  \(h.mailbox)  "
-                    + "\(h.sender.isEmpty ? "(geen afzender)" : h.sender)  \(subject)  [\(status)]"))
+                let standing = standings[h.copyId] ?? CopyStanding(state: h.state)
+                out.write(CopyLine.text(number: h.copyId, date: h.date, mailbox: h.mailbox, folder: h.folder, messageId: h.messageId,
+                                        sender: h.sender.isEmpty ? CopyLine.sender("[]", standing) : h.sender, subject: h.subject,
+                                        standing: standing, status: Self.status(h, standing), flagReasons: []))
             }
             if result.pages > result.page { out.write("Next page: add --page \(result.page + 1)") }
         }

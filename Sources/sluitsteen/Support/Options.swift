@@ -90,3 +90,27 @@ func attempt<T>(_ body: () throws -> T) throws -> T {
 func printError(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
 }
+
+/// `--copy NUMBER`, or `--message-id ID` with `--mailbox ADDRESS`: the copy a command works on. The number is the copy's
+/// number in the catalog (the first column of `messages` and `search`; never reused, so it stays valid); a Message-ID
+/// without a mailbox is accepted when the message is in one mailbox only, else the candidates are listed.
+struct CopyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The copy's number (first column of `messages` and `search`).", valueName: "NUMBER"))
+    var copy: Int64?
+    @Option(name: .customLong("message-id"), help: ArgumentHelp("Message-ID (with or without < >), instead of --copy.", valueName: "ID"))
+    var messageId: String?
+    @Option(name: .long, help: ArgumentHelp("Mailbox of the message (needed with --message-id when the message is in several).",
+                                            valueName: "ADDRESS"))
+    var mailbox: String?
+
+    func validate() throws {
+        guard copy != nil || messageId != nil else {
+            throw ValidationError("name the message: --copy NUMBER (see `sluitsteen messages` or `sluitsteen search`), or --message-id ID")
+        }
+    }
+
+    /// The copies named (every state; at least one, all in one mailbox).
+    func resolve(_ workspace: Workspace) throws -> [CatalogCopy] {
+        try attempt { try workspace.catalog.copies(number: copy, messageId: messageId, mailbox: mailbox) }
+    }
+}
