@@ -292,11 +292,26 @@ public final class Capturer: Sendable {
             modseqs.append((row.id, status.highestModseq))
 
             // New mail: the UIDs above the highest captured one.
+            var fresh: [UIDSummary] = []
             if status.uidNext.map({ $0 > row.lastUid + 1 }) ?? (status.exists > 0) {
-                let fresh = try connection.summaries(from: row.lastUid + 1)
+                fresh = try connection.summaries(from: row.lastUid + 1)
                 if !fresh.isEmpty {
                     plans.append(FolderPlan(folderId: row.id, name: folder.name, folder: path, uidValidity: status.uidValidity,
                                             uids: fresh, account: accountURL))
+                }
+            }
+
+            // Expunged on the server since capture (they stay in the archive). CHANGEDSINCE does not report them, but the
+            // message count does: fewer messages than captured-and-present plus new means some are gone; only then
+            // are the UIDs asked for.
+            if condstore && row.lastUid > 0 {
+                let captured = try state.captured(row.id)
+                let present = captured.values.filter { !$0.gone }.count
+                if Int(status.exists) < present + fresh.count {
+                    let onServer = Set(try connection.uids(upTo: row.lastUid))
+                    let gone = captured.filter { !$0.value.gone && !onServer.contains($0.key) }.map(\.key)
+                    summary.expunged += gone.count
+                    try state.update(row.id, changed: [], gone: gone, at: at)
                 }
             }
         }

@@ -93,7 +93,7 @@ final class IMAPConnection: @unchecked Sendable {
                 sluitsteen_etpan_verify_peer(s.pointee.imap_stream, server, caFile, buffer.baseAddress, buffer.count)
             }
             guard ok == 1 else {
-                throw .certificate(server: "\(server):\(port)", reason: String(cString: why))
+                throw .certificate(server: "\(server):\(port)", reason: String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
         }
     }
@@ -238,6 +238,14 @@ final class IMAPConnection: @unchecked Sendable {
         guard last > 0 else { return [] }
         return try fetch(set: mailimap_set_new_interval(1, last), attributes: [mailimap_fetch_att_new_uid(), mailimap_fetch_att_new_flags()],
                          changedSince: modseq) { items in items.map { ($0.uid, $0.flags) } }
+    }
+
+    /// The UIDs of the messages up to `last` that are on the server (`UID FETCH 1:last (UID)`).
+    func uids(upTo last: UInt32) throws(CaptureError) -> [UInt32] {
+        guard last > 0 else { return [] }
+        return try fetch(set: mailimap_set_new_interval(1, last), attributes: [mailimap_fetch_att_new_uid()], changedSince: nil) { items in
+            items.map(\.uid).filter { $0 <= last }
+        }
     }
 
     /// The exact bytes of the messages `uids` (`UID FETCH … (UID FLAGS BODY.PEEK[])`: never sets \Seen), in UID order.
