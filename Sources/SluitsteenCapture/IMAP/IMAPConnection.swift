@@ -80,7 +80,9 @@ final class IMAPConnection: @unchecked Sendable {
             throw .connect(server: "\(server):\(port)", reason: IMAPConnection.describe(r, response: nil))
         }
         if tls == .starttls {
-            _ = mailimap_capability(s, nil)
+            // libetpan stores the result through the pointer it is given (a NULL one crashes it).
+            var data: UnsafeMutablePointer<mailimap_capability_data>?
+            if mailimap_capability(s, &data) == Int32(MAILIMAP_NO_ERROR), let data { mailimap_capability_data_free(data) }
             guard mailimap_has_extension(s, "STARTTLS") != 0 else { throw .tlsUnavailable(server: "\(server):\(port)") }
             let t = mailimap_socket_starttls_with_callback(s, sluitsteen_etpan_set_server_name, UnsafeMutableRawPointer(serverName))
             guard t == Int32(MAILIMAP_NO_ERROR) else {
