@@ -3,7 +3,8 @@
 # Capture benchmark: N generated messages (scripts/gen-mbox.py, default 50,000) appended by IMAP into a local Dovecot
 # (started here on a free loopback port, in a temporary folder, stopped at the end), then
 #   1. sluitsteen capture (the one-off form) into a fresh workspace,
-#   2. Python's imaplib: UID FETCH of BODY.PEEK[] over the same folder in chunks of 500, hashing each message,
+#   2. sluitsteen ingest of the same mbox (the archive's own work without IMAP), and
+#   3. Python's imaplib: UID FETCH of BODY.PEEK[] over the same folder in chunks of 500, hashing each message,
 # each timed with /usr/bin/time -v: messages/s, MB/s (of message bytes), peak RSS.
 # BENCH_CAPTURE_MESSAGES sets N; BIN the sluitsteen executable (default: the release build); BENCH_OUT the folder.
 set -euo pipefail
@@ -131,6 +132,14 @@ FETCHED=$(python3 -c "import json; print(json.load(open('$OUT/capture.json'))['m
 T=$(secs "$OUT/capture.time")
 note "== sluitsteen capture: $FETCHED messages in $T s = $(python3 -c "print(round($FETCHED/$T))") msg/s, $(python3 -c "print(round($MB/$T,1))") MB/s, peak RSS $(rss "$OUT/capture.time") MB, CPU $(awk '/Percent of CPU/ {print $7}' "$OUT/capture.time")"
 [ "$FETCHED" = "$N" ] || note "   (expected $N)"
+
+# --- the same mail from the mbox file (sluitsteen ingest): the archive's own work, without IMAP ---------------------
+export SLUITSTEEN_HOME="$WS/archief-ingest"
+"$BIN" init --demo > /dev/null
+"$BIN" register import $R/people.csv $R/roles.csv $R/mailboxes.csv $R/approvers.csv > /dev/null
+/usr/bin/time -v -o "$OUT/capture-ingest.time" "$BIN" ingest --quiet --json --mailbox burgemeester@krimpenerwaard.example "$MBOX" > /dev/null
+T3=$(secs "$OUT/capture-ingest.time")
+note "== sluitsteen ingest of the same messages from the mbox: $N in $T3 s = $(python3 -c "print(round($N/$T3))") msg/s, peak RSS $(rss "$OUT/capture-ingest.time") MB"
 
 # --- 2. Python imaplib ---------------------------------------------------------------------------------------------
 cat > "$WS/fetch.py" <<'PY'
