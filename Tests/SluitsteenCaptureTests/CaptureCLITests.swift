@@ -229,4 +229,19 @@ struct CaptureCLITests {
         let again = try home.run(args)
         #expect((try Self.json(again.stdout)["mailboxes"] as? [[String: Any]])?.first?["fetched"] as? Int == 0)
     }
+
+    /// `--every` keeps running (here for two runs: the hidden --runs of the tests) and prints one summary per run.
+    @Test func everyRunsAsAService() throws {
+        let dovecot = try Dovecot()
+        let fixtures = try CaptureTest.fixtureMessages()
+        try dovecot.imap(user: "alice", fixtures.map { CaptureTest.append("INBOX", $0) })
+        let home = try Home()
+        let passwordFile = dovecot.root.appendingPathComponent("cli-password")
+        try (dovecot.users["alice"]! + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
+        let run = try home.run(Self.oneOff(dovecot, "--password-file", passwordFile) + ["--every", "1s", "--runs", "2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let fetched = lines.compactMap { ($0["mailboxes"] as? [[String: Any]])?.first?["fetched"] as? Int }
+        #expect(fetched == [fixtures.count, 0])
+    }
 }

@@ -153,4 +153,29 @@ struct CaptureTests {
         #expect(decided[Digest.hex(fixtures[2])] == .some(.private))
         #expect(decided[Digest.hex(fixtures[3])] == .some(nil))
     }
+
+    /// As a service: each run waits the interval (an injected wait, which here appends new mail, so nothing sleeps),
+    /// and the next run picks up what arrived.
+    @Test func serviceRunsPickUpMailThatArrivesBetweenRuns() throws {
+        let dovecot = try Dovecot()
+        let fixtures = try CaptureTest.fixtureMessages()
+        try dovecot.imap(user: "alice", [CaptureTest.append("INBOX", fixtures[0])])
+        let ws = try CaptureTest.workspace()
+        let waits = CaptureTest.Waits()
+        let capturer = try CaptureTest.capturer(ws, dovecot, waits: waits)
+        var options = capturer.options
+        options.wait = { seconds in
+            waits.record(seconds)
+            _ = try? dovecot.imap(user: "alice", [CaptureTest.append("INBOX", fixtures[waits.all.count])])
+        }
+        let service = Capturer(workspace: ws, configuration: capturer.configuration, options: options)
+        var runs: [MailboxCaptureSummary] = []
+        service.runService(every: 300, idle: false, report: { outcome in
+            if case .success(let run) = outcome { runs.append(run.mailboxes[0]) }
+        }, shouldStop: { runs.count >= 3 })
+        #expect(runs.map(\.fetched) == [1, 1, 1])
+        #expect(runs.allSatisfy { $0.error == nil })
+        #expect(waits.all == [300, 300])
+        #expect(try CaptureTest.copies(ws).map(\.sha256).sorted() == fixtures.prefix(3).map { Digest.hex($0) }.sorted())
+    }
 }
