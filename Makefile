@@ -4,8 +4,10 @@
 SWIFT ?= swift
 DEBIAN_PACKAGES := libgmime-3.0-dev libxml2-dev libxml2-utils libpst-dev pst-utils pkg-config sqlite3 libsqlite3-dev libssl-dev python3 \
   python3-venv chromium chromium-driver \
-  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils qpdf
-# (cairo, pango, DejaVu and poppler: the Woo PDFs; qpdf: their tests. LibreOffice, for Office attachments, is left out:
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils qpdf \
+  libetpan-dev dovecot-imapd openssl
+# (cairo, pango, DejaVu and poppler: the Woo PDFs; qpdf: their tests. libetpan: live capture over IMAP; dovecot-imapd and
+# openssl: its tests start a Dovecot with a test CA. LibreOffice, for Office attachments, is left out:
 # it is huge; without it those attachments are marked for manual handling.)
 # The web service's tests: a real OpenID provider (Flask + Authlib) and Selenium, pinned, in a project-local virtualenv.
 TEST_VENV := .venv-tests

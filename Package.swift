@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
         .library(name: "SluitsteenPDF", targets: ["SluitsteenPDF"]),
         .library(name: "SluitsteenWoo", targets: ["SluitsteenWoo"]),
+        .library(name: "SluitsteenCapture", targets: ["SluitsteenCapture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,6 +58,8 @@ let package = Package(
         .systemLibrary(
             name: "CCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // libetpan, the IMAP client of live capture (linked by name: its pkg-config file carries a Debian link spec).
+        .systemLibrary(name: "CEtpan", providers: [.apt(["libetpan-dev"])]),
 
         // Shared machinery (no other Sluitsteen target): locked values, parallel map, the pipeline stages, file
         // descriptors, errno text, HTML/JSON/CSV text, the calendar.
@@ -131,12 +134,19 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("Resources/woo-grounds.json")]),
+        // Live capture over IMAP (libetpan): incremental, exact, through the ingest pipeline.
+        .target(
+            name: "SluitsteenCapture",
+            dependencies: ["CEtpan", "SluitsteenArchive", "SluitsteenIngest", "SluitsteenPolicy", "SluitsteenRetention",
+                           "SluitsteenHashing", "SluitsteenSupport",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "TOMLKit", package: "TOMLKit")]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
-                "SluitsteenWoo", "SluitsteenMIME",
+                "SluitsteenWoo", "SluitsteenMIME", "SluitsteenCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -172,6 +182,11 @@ let package = Package(
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
         .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo", "SluitsteenIngest", "SluitsteenDestroy"],
                     exclude: ["Labelled"]),
+        // Capture against a real Dovecot started by the tests (skipped, with the reason, where it cannot start).
+        .testTarget(
+            name: "SluitsteenCaptureTests",
+            dependencies: ["SluitsteenCapture", "SluitsteenArchive", "SluitsteenIngest", "SluitsteenRetention", "SluitsteenPolicy",
+                           "SluitsteenHashing", "SluitsteenSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ],
     swiftLanguageModes: [.v6]
 )

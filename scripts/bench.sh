@@ -6,6 +6,7 @@
 #      and the peak RSS of ingest and index on an mbox of four messages of 95-127 MB each
 #   2. plan --json over an archive of 1,000,000 message copies
 #   3. export (scripts/bench-export.sh) and verify (scripts/bench-verify.sh on a generated package)
+#   4. live capture over IMAP from a local Dovecot (scripts/bench-capture.sh) against Python's imaplib
 # BENCH_MESSAGES and BENCH_PLAN_MESSAGES change the sizes (defaults 100000 and 250000 × 4 copies);
 # BENCH_ONLY_INGEST=1 stops after the ingest figures, BENCH_SKIP_OTHERS=1 after the plan figures.
 set -euo pipefail
@@ -138,5 +139,8 @@ VPKG="$OUT/verify-package"
 [ -d "$VPKG" ] || python3 scripts/gen-package.py "$VPKG" --messages 10000 > /dev/null
 note "== scripts/bench-verify.sh (10,000 messages)"
 XMLLINT_SAMPLE=${XMLLINT_SAMPLE:-500} bash scripts/bench-verify.sh "$VPKG" 2>&1 | tee -a "$results"
+# Live capture over IMAP from a local Dovecot (BENCH_CAPTURE_MESSAGES, default 50,000), against Python's imaplib.
+note "== scripts/bench-capture.sh"
+BIN="$BIN" BENCH_OUT="$OUT" bash scripts/bench-capture.sh 2>&1 | tee -a "$results"
 echo
 echo "Figures saved in $results"

@@ -303,6 +303,37 @@ public final class Catalog: Sendable {
                 );
                 """)
         }
+        m.registerMigration("v15-capture-state") { db in
+            // Live capture over IMAP (sluitsteen capture): per archive mailbox and server folder, the folder's UIDVALIDITY
+            // and the highest UID whose message is committed (every UID up to it is captured), so that a run fetches only
+            // new mail; and per captured UID its content and the keywords last seen on the server, for the flag rescan.
+            // A folder's rows belong to its current UIDVALIDITY. Never a secret: the account is user@server:port.
+            try db.execute(sql: """
+                CREATE TABLE captureFolder (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    mailbox TEXT NOT NULL,
+                    account TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    folder TEXT NOT NULL,
+                    uidValidity INTEGER NOT NULL,
+                    lastUid INTEGER NOT NULL DEFAULT 0,
+                    highestModseq INTEGER,
+                    state TEXT NOT NULL DEFAULT 'present',
+                    firstSeenAt TEXT NOT NULL,
+                    checkedAt TEXT NOT NULL,
+                    UNIQUE (mailbox, account, name)
+                );
+                CREATE TABLE captureMessage (
+                    folderId INTEGER NOT NULL REFERENCES captureFolder(id),
+                    uid INTEGER NOT NULL,
+                    sha256 TEXT NOT NULL,
+                    keywordsJSON TEXT NOT NULL DEFAULT '[]',
+                    flagsJSON TEXT NOT NULL DEFAULT '[]',
+                    goneAt TEXT,
+                    PRIMARY KEY (folderId, uid)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }()
 }

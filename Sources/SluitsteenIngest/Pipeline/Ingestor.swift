@@ -196,7 +196,15 @@ public struct Ingestor: Sendable {
             }
             summary.failed += e.failures.map { "\($0.folderPath)\($0.position.map { " #\($0)" } ?? ""): \($0.reason)" }
         }
-        let paths = request.paths.map { $0.standardizedFileURL.path }
+        return try capture(sources, summary: summary, paths: request.paths.map { $0.standardizedFileURL.path }, request: request,
+                           mailbox: mailbox, progress: progress)
+    }
+
+    /// Runs the pipeline on `sources` (the store lock is held and leftovers are removed by the caller): one ingest batch,
+    /// recorded in the catalog and the audit trail as `paths`. `summary` carries what the caller found beforehand.
+    func capture(_ sources: sending [any MessageSource], summary: IngestSummary, paths: [String], request: IngestRequest, mailbox: String,
+                 progress: @escaping @Sendable (IngestProgress) -> Void) throws(IngestError) -> IngestSummary {
+        var summary = summary
         let capturedAt = ISOTimestamp.format(now)
         let capturedEpoch = Int64(now.timeIntervalSince1970.rounded(.down))
         let expected = sources.reduce(Int64(0)) { $0 + ($1.expectedBytes ?? 0) }
