@@ -71,7 +71,7 @@ public struct DestructionList: Sendable, Equatable {
 
     /// The name of an approver role in documents ("DIV-medewerker"), never the code ("div").
     public func roleName(_ role: String) -> String {
-        roleNames[role] ?? DestructionSettings.defaultRoleNames[role] ?? role
+        roleNames[role] ?? DutchWords.role(role)
     }
 
     /// The instant from which execution is allowed (full approval + bedenktijd), once fully approved.

@@ -215,6 +215,10 @@ public final class Catalog: Sendable {
                 """)
         }
         registerStateChecks(&m)
+        m.registerMigration("v14-hotspot-description") { db in
+            // What a hotspot is and why it matters, in words for residents: the public hotspot page prints it.
+            try db.execute(sql: "ALTER TABLE hotspot ADD COLUMN description TEXT")
+        }
         return m
     }()
 }
