@@ -223,7 +223,7 @@ public struct RetentionPlan: Sendable {
 
     /// The years of the schedule: every year from the first to the last with a due date or a window end (true
     /// spacing: a year with nothing due is shown, empty).
-    var scheduleYears: [Int] {
+    public var scheduleYears: [Int] {
         let all = Set(destructionByYear.keys).union(transferByYear.keys).union(windowByYear.keys)
         guard let first = all.min(), let last = all.max() else { return [] }
         return Array(first...last)

@@ -139,3 +139,39 @@ public struct DocumentFrame: Sendable {
             """
     }
 }
+
+extension DocumentFrame {
+    /// The codes a records office must never read in a document, found in `html`'s visible text (tags, styles and
+    /// attribute values left out): ISO 8601 durations (`P7D`), ISO dates (`2033-06-01`), role codes (`div`,
+    /// `archivist`, `woo-coordinator`), the operating-system account `root` and the decision actions
+    /// (`destroy-due`). Each is returned once, in order of first appearance. Tests of every document use it.
+    public static func leakedCodes(in html: String) -> [String] {
+        var text = html
+        for block in ["style", "title"] {
+            while let open = text.range(of: "<\(block)"), let close = text.range(of: "</\(block)>", range: open.upperBound..<text.endIndex) {
+                text.removeSubrange(open.lowerBound..<close.upperBound)
+            }
+        }
+        // Tags become spaces, so that words on both sides of one stay apart.
+        var visible = ""
+        var inTag = false
+        for c in text {
+            if c == "<" { inTag = true; visible.append(" ") } else if c == ">" { inTag = false } else if !inTag { visible.append(c) }
+        }
+        let words = Set(DutchWords.roleNames.filter { !$0.value.lowercased().split(separator: " ").contains(Substring($0.key)) }.keys)
+            .union(["destroy-due", "retain-permanent", "pending-window", "purge-optout", "transfer-due", "key-person", "root"])
+        var found: [String] = []
+        let patterns = [#"\bP(\d+Y)?(\d+M)?(\d+W)?(\d+D)?\b"#, #"\b\d{4}-\d{2}-\d{2}\b"#]
+        for p in patterns {
+            guard let re = try? NSRegularExpression(pattern: p) else { continue }
+            for m in re.matches(in: visible, range: NSRange(visible.startIndex..., in: visible)) {
+                guard let r = Range(m.range, in: visible), visible[r].count > 1 else { continue }
+                let s = String(visible[r])
+                if !found.contains(s) { found.append(s) }
+            }
+        }
+        let tokens = visible.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).map(String.init)
+        for t in tokens where words.contains(t) && !found.contains(t) { found.append(t) }
+        return found
+    }
+}
