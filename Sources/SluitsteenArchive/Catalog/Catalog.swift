@@ -219,6 +219,14 @@ public final class Catalog: Sendable {
             // What a hotspot is and why it matters, in words for residents: the public hotspot page prints it.
             try db.execute(sql: "ALTER TABLE hotspot ADD COLUMN description TEXT")
         }
+        m.registerMigration("v15-export-withdrawal") { db in
+            // A package withdrawn before the e-depot accepted it (`transfer withdraw`): when, by whom, why.
+            try db.execute(sql: """
+                ALTER TABLE exportPackage ADD COLUMN withdrawnAt TEXT;
+                ALTER TABLE exportPackage ADD COLUMN withdrawnBy TEXT;
+                ALTER TABLE exportPackage ADD COLUMN withdrawReason TEXT;
+                """)
+        }
         return m
     }()
 }
