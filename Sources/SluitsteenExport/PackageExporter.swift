@@ -54,10 +54,9 @@ public struct PackageExporter: Sendable {
         let mdtoSchema: XMLSchema
         let pakbonSchema: XMLSchema
         do { mdtoSchema = try MDTOSchema.load(path: request.mdtoSchema) } catch { throw .schemaUnreadable(error) }
-        guard let pakbonURL = request.pakbonSchema ?? SchemaLocator.locate(Self.pakbonSchemaName) else {
-            throw .schema("the pakbon schema (\(Self.pakbonSchemaName)) was not found in Schemas/; reinstall Sluitsteen or set $SLUITSTEEN_SCHEMAS.")
-        }
-        do { pakbonSchema = try XMLSchema(contentsOf: pakbonURL) } catch { throw .schemaUnreadable(error) }
+        do throws(XMLError) {
+            if let url = request.pakbonSchema { pakbonSchema = try XMLSchema(contentsOf: url) } else { pakbonSchema = try PakbonSchema.builtIn() }
+        } catch { throw .schemaUnreadable(error) }
         // What a killed export left next to its --out (a hidden, half-built package holding mail) goes first.
         Self.removeLeftovers(of: workspace)
         let temp = parent.appendingPathComponent(".\(out.lastPathComponent)\(Self.tempMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")

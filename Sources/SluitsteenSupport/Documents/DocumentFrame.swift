@@ -30,7 +30,8 @@ public struct DocumentFrame: Sendable {
     public var kenmerk: String
     /// The document's version (a document rewritten after a change gets a new one).
     public var version: String
-    public var madeAt: Date
+    /// When the document was made; nil prints "niet vermeld" (a document rendered as a pure function of its data).
+    public var madeAt: Date?
     public var madeBy: Person
     /// The policy's name and version; nil for a document made without a policy (a standalone verify report).
     public var policyName: String?
@@ -47,7 +48,7 @@ public struct DocumentFrame: Sendable {
     /// CSS of the document itself, after the frame's.
     public var style: String = ""
 
-    public init(title: String, municipality: String, kenmerk: String, version: String = "1", madeAt: Date,
+    public init(title: String, municipality: String, kenmerk: String, version: String = "1", madeAt: Date?,
                 madeBy: Person, policyName: String?, policyVersion: String?, toolVersion: String = SluitsteenVersion.current,
                 demoNotice: String?, signatoryRole: String?) {
         self.title = title
@@ -89,13 +90,16 @@ public struct DocumentFrame: Sendable {
             + HTML.escape(notice) + "</p>\n"
     }
 
+    /// The making time in words, or "niet vermeld".
+    var madeAtWords: String { madeAt.map(DutchWords.dateTime) ?? "niet vermeld" }
+
     /// The frame's table: municipality, kenmerk and version, made at/by, policy, tool.
     public var headerTable: String {
         let e = HTML.escape
         var rows: [(String, String)] = [
             ("Gemeente", e(municipality)),
             ("Kenmerk", "\(e(kenmerk)), versie \(e(version))"),
-            ("Opgemaakt op", e(DutchWords.dateTime(madeAt))),
+            ("Opgemaakt op", e(madeAtWords)),
             ("Opgemaakt door", "\(e(madeBy.name)), \(e(madeBy.role))"),
         ]
         if let policyName {
@@ -132,7 +136,7 @@ public struct DocumentFrame: Sendable {
             <body>
             \(Self.demoBanner(demoNotice))\(banners)<h1>\(e(title))</h1>
             \(headerTable)\(body)\(signatureBlock)<p class="note">\(e(title)), kenmerk \(e(kenmerk)) versie \(e(version)), \
-            opgemaakt \(e(DutchWords.dateTime(madeAt))) met Sluitsteen \(e(toolVersion)).</p>
+            opgemaakt \(e(madeAtWords)) met Sluitsteen \(e(toolVersion)).</p>
             </body>
             </html>
 
