@@ -34,7 +34,7 @@ public enum HotspotPage {
                 <table class="meta">
                 <tr><th>Periode</th><td>\(e(period))</td></tr>
                 <tr><th>Besluit</th><td>\(e(decision.isEmpty ? "niet vermeld" : decision))</td></tr>
-                <tr><th>Gevolg</th><td>E-mail over deze gebeurtenis wordt blijvend bewaard en na \(e(policy.hotspotTransferAfter.words)) \
+                <tr><th>Gevolg</th><td>E-mail over deze gebeurtenis wordt blijvend bewaard en \(e(policy.hotspotTransferAfter.words)) \
                 na de berichtdatum overgebracht naar het archief (e-depot), ook waar de selectielijst vernietiging voorschrijft.</td></tr>
                 </table>
                 </section>

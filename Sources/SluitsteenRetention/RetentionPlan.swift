@@ -197,7 +197,10 @@ public struct RetentionPlan: Sendable {
             kenmerk: "BP-\(asOf.iso.replacingOccurrences(of: "-", with: ""))", madeAt: madeAt, madeBy: madeBy,
             policyName: policyName, policyVersion: policyVersion, demoNotice: archiveKind.documentNotice,
             signatoryRole: DutchWords.role("archivaris"))
-        frame.extraRows = [("Peildatum", e(asOf.words)), ("Beleidsbestand", e(policySource))]
+        // The file's name only: a full path would show an account's home folder (e.g. /root/…) in a filed document.
+        let source = policySource.hasPrefix("shipped default") ? "het met Sluitsteen meegeleverde beleid"
+            : "beleidsbestand \((policySource as NSString).lastPathComponent)"
+        frame.extraRows = [("Peildatum", e(asOf.words)), ("Beleidsbron", e(source))]
         frame.banners = forecastToday.map { HTML.forecastBanner(asOf: asOf, today: $0) } ?? ""
         frame.style = ".v{fill:#c0392b}.b{fill:#2e6da4}.w{fill:#b7950b}svg text{font-size:11px;font-family:sans-serif}tr.total th{background:#f6f6f6}"
         let body = """

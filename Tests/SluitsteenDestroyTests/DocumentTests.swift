@@ -95,7 +95,7 @@ struct DocumentTests {
         #expect(html.contains("De versterking van de Lekdijk leidde tot veel reacties."))
         #expect(html.contains("van 1 maart 2024 tot en met 30 september 2024"))
         #expect(html.contains("besluit SIO-2024-07, aangewezen op 5 januari 2033"))
-        #expect(html.contains("na 10 jaar na de berichtdatum"))
+        #expect(html.contains("bewaard en 10 jaar na de berichtdatum overgebracht"))
         #expect(!html.contains("Voorstel"))
         #expect(html.contains("<h2>Reageren</h2>") && html.contains("Team DIV"))
     }

@@ -97,7 +97,7 @@ public struct DocumentFrame: Sendable {
     public var headerTable: String {
         let e = HTML.escape
         var rows: [(String, String)] = [
-            ("Gemeente", e(municipality)),
+            ("Archiefvormer", e(municipality)),
             ("Kenmerk", "\(e(kenmerk)), versie \(e(version))"),
             ("Opgemaakt op", e(madeAtWords)),
             ("Opgemaakt door", "\(e(madeBy.name)), \(e(madeBy.role))"),
