@@ -108,7 +108,7 @@ public struct ListDocuments: Sendable {
         let e = DutchText.html
         let frame = DocumentFrame(
             title: "Vernietigingslijst", municipality: l.archiefvormer.name, kenmerk: l.id, version: String(documentVersion(s)),
-            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: nil, demoNotice: kind.documentNotice,
+            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: l.policyVersion, demoNotice: kind.documentNotice,
             signatoryRole: nil)
         var h = """
             <p>\(e(l.archiefvormer.name)) — voorstel tot vernietiging van e-mail volgens de Capstone-methode.

@@ -101,7 +101,7 @@ public struct Verklaring: Sendable {
         let l = list
         let frame = DocumentFrame(
             title: "Verklaring van vernietiging", municipality: l.archiefvormer.name, kenmerk: "\(l.id)-verklaring",
-            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: nil, demoNotice: archiveKind.documentNotice,
+            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: l.policyVersion, demoNotice: archiveKind.documentNotice,
             signatoryRole: l.roleName(l.approvalsRequired.last ?? "archivaris"))
         var h = """
             <p>\(e(l.archiefvormer.name)) verklaart dat de hieronder beschreven archiefbescheiden (e-mail) zijn vernietigd

@@ -227,6 +227,10 @@ public final class Catalog: Sendable {
                 ALTER TABLE exportPackage ADD COLUMN withdrawReason TEXT;
                 """)
         }
+        m.registerMigration("v16-list-policy-version") { db in
+            // The policy's version at proposal, which the vernietigingslijst and the verklaring print beside its name.
+            try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
+        }
         return m
     }()
 }
