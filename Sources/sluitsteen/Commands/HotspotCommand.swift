@@ -56,7 +56,8 @@ struct HotspotCommand: ParsableCommand {
                                            ("to", h.criteria.period.to.map { .string($0.iso) } ?? .null),
                                            ("terms", .strings(h.criteria.terms)), ("addresses", .strings(h.criteria.addresses)),
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("zaak", .strings(h.criteria.zaakNumbers)),
-                                           ("decision", h.decisionRef.map { .string($0) } ?? .null)]))
+                                           ("decision", h.decisionRef.map { .string($0) } ?? .null),
+                                           ("description", h.description.map { .string($0) } ?? .null)]))
                 } else {
                     print(SafeText.terminal("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)"))
                 }
