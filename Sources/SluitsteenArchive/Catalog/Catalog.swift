@@ -215,11 +215,11 @@ public final class Catalog: Sendable {
                 """)
         }
         registerStateChecks(&m)
-        m.registerMigration("v14-hotspot-description") { db in
+        m.registerMigration("v15-hotspot-description") { db in
             // What a hotspot is and why it matters, in words for residents: the public hotspot page prints it.
             try db.execute(sql: "ALTER TABLE hotspot ADD COLUMN description TEXT")
         }
-        m.registerMigration("v15-export-withdrawal") { db in
+        m.registerMigration("v16-export-withdrawal") { db in
             // A package withdrawn before the e-depot accepted it (`transfer withdraw`): when, by whom, why.
             try db.execute(sql: """
                 ALTER TABLE exportPackage ADD COLUMN withdrawnAt TEXT;
@@ -227,7 +227,7 @@ public final class Catalog: Sendable {
                 ALTER TABLE exportPackage ADD COLUMN withdrawReason TEXT;
                 """)
         }
-        m.registerMigration("v16-list-policy-version") { db in
+        m.registerMigration("v17-list-policy-version") { db in
             // The policy's version at proposal, which the vernietigingslijst and the verklaring print beside its name.
             try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
         }

@@ -23,7 +23,7 @@ public struct ExportPackageRecord: Codable, Sendable, Equatable, FetchableRecord
     public var receiptSHA256: String?
     public var receiptName: String?
     /// When the package was withdrawn before the e-depot accepted it (`transfer withdraw`), by whom and why; a
-    /// withdrawn package's copies may be exported again (v15).
+    /// withdrawn package's copies may be exported again (migration v16).
     public var withdrawnAt: String?
     public var withdrawnBy: String?
     public var withdrawReason: String?

@@ -48,7 +48,7 @@ struct DestructionListRecord: Codable, Sendable, FetchableRecord, PersistableRec
     var verklaringJson: String?
     var verklaringSHA256: String?
     var roleNamesJSON: String
-    /// The policy's version at proposal (`[policy] version`; v16, nil for lists proposed before or without one).
+    /// The policy's version at proposal (`[policy] version`; migration v17, nil for lists proposed before or without one).
     var policyVersion: String?
 
     enum Columns {

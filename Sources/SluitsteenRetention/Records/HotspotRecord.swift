@@ -15,7 +15,7 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var decisionRef: String?
     var createdAt: String
     var statusChangedAt: String
-    /// What the event is and why it matters, for the public page (v13; nil for hotspots added before).
+    /// What the event is and why it matters, for the public page (migration v15; nil for hotspots added before).
     var description: String?
 
     enum Columns {
