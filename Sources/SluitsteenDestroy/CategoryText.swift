@@ -36,8 +36,9 @@ public struct CategoryText: Sendable, Codable, Equatable {
             let action = r.waardering == .vernietigen ? "vernietigen" : "bewaren en overbrengen"
             let from = r.id == policy.staffLeft.id
                 ? "na de datum van uitdiensttreding (medewerkers die vóór \(DutchText.date(policy.goLive)) uit dienst gingen)"
-                : "na de datum van het bericht"
-            selection = "\(r.id): waardering \(r.waardering.rawValue), \(action) \(DutchText.duration(r.after)) \(from)"
+                : "na de berichtdatum"
+            selection = "\(action.prefix(1).uppercased() + action.dropFirst()) \(DutchText.duration(r.after)) \(from) "
+                + "(waardering \(r.waardering.rawValue), beleidsregel \(r.id))"
         }
         return CategoryText(messageClass: messageClass.rawValue, rule: rule, description: description, selectionRule: selection)
     }

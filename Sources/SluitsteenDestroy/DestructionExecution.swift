@@ -120,13 +120,14 @@ public struct DestructionExecution: Sendable {
         let csv = ListDocuments.canonicalCSV(s.items)
         var list = s.list
         list.status = .executed
-        let verklaring = Verklaring(
+        var verklaring = Verklaring(
             list: list, approvals: s.approvals, categories: CategoryTotals.group(destroyed, texts: list.categoryTexts),
             destroyedCount: destroyed.count, destroyedSize: destroyed.reduce(0) { $0 + $1.size }, contentKeptForOtherCopies: kept,
             skipped: skipped, excluded: s.excluded, itemListFile: names.csv,
             itemListSHA256: list.itemListSHA256 ?? DocumentFiles.sha256(csv), itemListCount: s.onList.count,
             executionStartedAt: list.executionStartedAt ?? ISOTimestamp.format(now), executedAt: ISOTimestamp.format(now),
             executedBy: list.executedBy ?? actor.documentText, executionAsOf: list.executionAsOf ?? "", archiveKind: workspace.kind)
+        (verklaring.madeAt, verklaring.madeBy) = DocumentFiles.made(by: verklaring.executedBy, at: ISOTimestamp.format(now), in: workspace)
         let files = Self.verklaringNames(listId)
         let json = verklaring.json()
         let htmlURL = try DocumentFiles.write(verklaring.html(), name: files.html, in: workspace)

@@ -68,10 +68,12 @@ public struct DestructionList: Sendable, Equatable {
     public var verklaringSHA256: String?
     /// What the documents call each approver role, from the policy the list was proposed under.
     public var roleNames: [String: String]
+    /// The policy's version at proposal, when the policy names one.
+    public var policyVersion: String? = nil
 
     /// The name of an approver role in documents ("DIV-medewerker"), never the code ("div").
     public func roleName(_ role: String) -> String {
-        roleNames[role] ?? DestructionSettings.defaultRoleNames[role] ?? role
+        roleNames[role] ?? DutchWords.role(role)
     }
 
     /// The instant from which execution is allowed (full approval + bedenktijd), once fully approved.

@@ -77,7 +77,7 @@ public struct DestructionLists: Sendable {
                 mailboxes: mailboxList, policyName: p.name, policySource: policy.source, approvals: p.destruction.approvals,
                 bedenktijd: p.destruction.bedenktijd.iso, legalGround: p.destruction.legalGround, selectielijst: p.destruction.selectielijst,
                 archiefvormer: p.archiefvormer, proposedAt: ISOTimestamp.format(now), proposedBy: actor.documentText,
-                withSubjects: withSubjects, categoriesJSON: textsJSON, roleNamesJSON: roleNamesJSON).insert(db)
+                withSubjects: withSubjects, categoriesJSON: textsJSON, roleNamesJSON: roleNamesJSON, policyVersion: p.version).insert(db)
             for (n, d) in due.enumerated() {
                 try DestructionItemRecord(listId: id, seq: Int64(n + 1), copyId: d.copy.copyId, mailbox: d.copy.mailbox, sha256: d.copy.sha256,
                                           messageId: d.copy.messageId, date: d.decision.messageDate.iso, size: d.copy.size,

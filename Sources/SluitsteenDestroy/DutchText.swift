@@ -9,17 +9,11 @@ import SluitsteenSupport
 /// Text for the Dutch documents (vernietigingslijst, verklaring van vernietiging): dates, durations, sizes, times,
 /// HTML escaping and CSV fields, so that every document words these the same way.
 public enum DutchText {
-    static let months = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-                         "oktober", "november", "december"]
-
     /// `10 februari 2025`.
-    public static func date(_ d: CivilDate) -> String { "\(d.day) \(months[d.month - 1]) \(d.year)" }
+    public static func date(_ d: CivilDate) -> String { DutchWords.date(year: d.year, month: d.month, day: d.day) }
 
     /// A `YYYY-MM-DD` text as `10 februari 2025` (unchanged when it is not a date).
-    public static func date(iso: String?) -> String {
-        guard let iso else { return "onbekend" }
-        return CivilDate(iso: iso).map(date) ?? iso
-    }
+    public static func date(iso: String?) -> String { DutchWords.date(iso: iso) }
 
     /// An ISO 8601 UTC timestamp as Amsterdam time: `10 februari 2025 14:03:00 (Europe/Amsterdam)`.
     public static func time(iso: String?) -> String {
@@ -33,16 +27,8 @@ public enum DutchText {
         return String(format: "%@ %02d:%02d:%02d (Europe/Amsterdam)", date(d), s / 3600, s / 60 % 60, s % 60)
     }
 
-    /// `7 jaar`, `3 maanden`, `10 weken`, `7 dagen`, or combinations.
-    public static func duration(_ d: ISODuration) -> String {
-        var parts: [String] = []
-        if d.years != 0 { parts.append("\(d.years) jaar") }
-        if d.months != 0 { parts.append("\(d.months) \(d.months == 1 ? "maand" : "maanden")") }
-        if d.weeks != 0 { parts.append("\(d.weeks) \(d.weeks == 1 ? "week" : "weken")") }
-        if d.days != 0 { parts.append("\(d.days) \(d.days == 1 ? "dag" : "dagen")") }
-        if parts.isEmpty { return "geen" }
-        return parts.joined(separator: " en ") + " (\(d.iso))"
-    }
+    /// `7 jaar`, `3 maanden`, `10 weken`, `7 dagen`, or combinations (no ISO 8601 code: documents use words).
+    public static func duration(_ d: ISODuration) -> String { d.words }
 
     /// `1.234.567 bytes (1,2 MB)`.
     public static func size(_ bytes: Int64) -> String {
@@ -98,4 +84,12 @@ enum DocumentFiles {
     }
 
     static func sha256(_ text: String) -> String { Digest.hex(Data(text.utf8)) }
+
+    /// When and by whom a document is made: now (the workspace's clock), by the person a stored actor text names,
+    /// with their role on the day `at` (an ISO 8601 timestamp; today when nil) as the registers give it.
+    static func made(by actorText: String, at: String?, in workspace: Workspace) -> (at: Date, by: DocumentFrame.Person) {
+        let now = workspace.clock.now()
+        let day = at.flatMap(ISOTimestamp.parse).map { AmsterdamTime.date(of: Instant($0)) } ?? AmsterdamTime.date(of: Instant(now))
+        return (now, RetentionStore(workspace: workspace).documentPerson(documentText: actorText, on: day))
+    }
 }

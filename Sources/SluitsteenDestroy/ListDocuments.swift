@@ -90,21 +90,27 @@ public struct ListDocuments: Sendable {
             }
         }
         let sha = DocumentFiles.sha256(csv)
-        let htmlURL = try DocumentFiles.write(html(s, names: names, csvSHA256: sha, kind: workspace.kind), name: names.html, in: workspace)
+        let made = DocumentFiles.made(by: s.list.proposedBy, at: s.list.proposedAt, in: workspace)
+        let htmlURL = try DocumentFiles.write(html(s, names: names, csvSHA256: sha, kind: workspace.kind, madeAt: made.at, madeBy: made.by),
+                                              name: names.html, in: workspace)
         return Written(html: htmlURL, csv: csvURL, json: jsonURL, csvWithSubjects: subjectsURL, csvSHA256: sha)
     }
 
-    /// The Dutch HTML document for approvers.
-    static func html(_ s: ListSnapshot, names: Names, csvSHA256: String, kind: ArchiveKind) -> String {
+    /// The version of a list's documents: 1 when proposed, one more for every approval and for closing or executing.
+    static func documentVersion(_ s: ListSnapshot) -> Int {
+        1 + s.approvals.count + (s.list.closedAt != nil || s.list.status == .executed || s.list.status == .executing ? 1 : 0)
+    }
+
+    /// The Dutch HTML document for approvers, in the document frame; "made by" is the person who drew the list up.
+    static func html(_ s: ListSnapshot, names: Names, csvSHA256: String, kind: ArchiveKind, madeAt: Date,
+                     madeBy: DocumentFrame.Person) -> String {
         let l = s.list
         let e = DutchText.html
+        let frame = DocumentFrame(
+            title: "Vernietigingslijst", municipality: l.archiefvormer.name, kenmerk: l.id, version: String(documentVersion(s)),
+            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: l.policyVersion, demoNotice: kind.documentNotice,
+            signatoryRole: nil)
         var h = """
-            <!DOCTYPE html>
-            <html lang="nl">
-            <head><meta charset="utf-8"><title>Vernietigingslijst \(e(l.id)) — \(e(l.archiefvormer.name))</title>
-            <style>\(DutchText.style)</style></head>
-            <body>
-            \(HTML.demoBanner(kind))<h1>Vernietigingslijst \(e(l.id))</h1>
             <p>\(e(l.archiefvormer.name)) — voorstel tot vernietiging van e-mail volgens de Capstone-methode.
             Deze lijst noemt geen onderwerpen of adressen; de afzonderlijke berichten staan in de itemlijst.</p>
             <h2>Gegevens van de lijst</h2>
@@ -119,7 +125,7 @@ public struct ListDocuments: Sendable {
             <tr><th>Selectielijst</th><td>\(e(l.selectielijst))</td></tr>
             <tr><th>Wettelijke grondslag</th><td>\(e(l.legalGround))</td></tr>
             <tr><th>Vereiste goedkeuringen</th><td>\(e(l.approvalsRequired.enumerated().map { "\($0.offset + 1). \(l.roleName($0.element))" }.joined(separator: ", "))) (in deze volgorde)</td></tr>
-            <tr><th>Bedenktijd</th><td>\(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring</td></tr>
+            <tr><th>Bedenktijd</th><td>bedenktijd van \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring</td></tr>
             <tr><th>Aantal berichten</th><td>\(s.onList.count) (\(e(DutchText.size(s.onList.reduce(0) { $0 + $1.size }))))\(s.excluded.isEmpty ? "" : "; \(s.excluded.count) uitgezonderd")</td></tr>
             </table>
             <h2>Categorieën</h2>
@@ -164,7 +170,7 @@ public struct ListDocuments: Sendable {
         if let at = l.closedAt {
             h += "<p><strong>\(l.status == .rejected ? "Afgewezen" : "Ingetrokken")</strong> op \(e(DutchText.time(iso: at))) door \(e(l.closedBy ?? ""))\(l.closeReason.map { ": " + e($0) } ?? "").</p>\n"
         }
-        h += "<p class=\"note\">Opgesteld door Sluitsteen. Elke wijziging van deze lijst staat in de audittrail van het archief (<code>sluitsteen audit show</code>).</p>\n</body>\n</html>\n"
-        return h
+        h += "<p class=\"note\">Elke wijziging van deze lijst staat in de audittrail van het archief (<code>sluitsteen audit show</code>).</p>\n"
+        return frame.html(body: h)
     }
 }

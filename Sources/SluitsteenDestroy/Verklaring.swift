@@ -29,6 +29,9 @@ public struct Verklaring: Sendable {
     public var executionAsOf: String
     /// A real archive or a demo/test archive (a demo's verklaring says so on every page).
     public var archiveKind: ArchiveKind = .real
+    /// When the document was made and by whom (the person who executed the list, with their role).
+    public var madeAt = Date(timeIntervalSince1970: 0)
+    public var madeBy = DocumentFrame.Person(name: "onbekend", role: "onbekend")
 
     /// How the records were destroyed (the same for every category).
     public static let method = """
@@ -96,13 +99,11 @@ public struct Verklaring: Sendable {
     public func html() -> String {
         let e = DutchText.html
         let l = list
+        let frame = DocumentFrame(
+            title: "Verklaring van vernietiging", municipality: l.archiefvormer.name, kenmerk: "\(l.id)-verklaring",
+            madeAt: madeAt, madeBy: madeBy, policyName: l.policyName, policyVersion: l.policyVersion, demoNotice: archiveKind.documentNotice,
+            signatoryRole: l.roleName(l.approvalsRequired.last ?? "archivaris"))
         var h = """
-            <!DOCTYPE html>
-            <html lang="nl">
-            <head><meta charset="utf-8"><title>Verklaring van vernietiging \(e(l.id)) — \(e(l.archiefvormer.name))</title>
-            <style>\(DutchText.style)</style></head>
-            <body>
-            \(HTML.demoBanner(archiveKind))<h1>Verklaring van vernietiging</h1>
             <p>\(e(l.archiefvormer.name)) verklaart dat de hieronder beschreven archiefbescheiden (e-mail) zijn vernietigd
             op grond van de vernietigingslijst \(e(l.id)), na goedkeuring en na afloop van de bedenktijd
             (Archiefbesluit 1995, artikel 8).</p>
@@ -144,7 +145,7 @@ public struct Verklaring: Sendable {
             let who = a.personId.map { "\(a.name) (personeelsnummer \($0))" } ?? a.name
             h += "<tr><td class=\"n\">\(a.position)</td><td>\(e(l.roleName(a.role)))</td><td>\(e(who))</td><td>\(e(DutchText.time(iso: a.at)))</td></tr>\n"
         }
-        h += "</table>\n<p>Bedenktijd: \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring (\(e(DutchText.time(iso: l.approvedAt)))).</p>\n"
+        h += "</table>\n<p>Bedenktijd van \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring (\(e(DutchText.time(iso: l.approvedAt)))).</p>\n"
         h += "<h2>Overgeslagen berichten</h2>\n"
         if skipped.isEmpty {
             h += "<p>Geen: elk bericht op de lijst was bij uitvoering nog te vernietigen.</p>\n"
@@ -152,7 +153,7 @@ public struct Verklaring: Sendable {
             h += "<p>Deze berichten stonden op de lijst maar zijn bij de uitvoering opnieuw beoordeeld en <em>niet</em> vernietigd.</p>\n"
             h += "<table>\n<tr><th>Mailbox</th><th>Datum</th><th>Message-ID</th><th>SHA-256</th><th>Reden</th></tr>\n"
             for i in skipped {
-                h += "<tr><td>\(e(i.mailbox))</td><td>\(e(i.date ?? ""))</td><td><code>\(e(i.messageId))</code></td><td><code>\(e(i.sha256))</code></td><td>\(e(i.reason ?? ""))</td></tr>\n"
+                h += "<tr><td>\(e(i.mailbox))</td><td>\(e(DutchText.date(iso: i.date)))</td><td><code>\(e(i.messageId))</code></td><td><code>\(e(i.sha256))</code></td><td>\(e(i.reason ?? ""))</td></tr>\n"
             }
             h += "</table>\n"
         }
@@ -173,13 +174,6 @@ public struct Verklaring: Sendable {
         if let seq = l.auditAnchorSeq, let hash = l.auditAnchorHash {
             h += "<p class=\"note\">Audittrail: de start van deze vernietiging is vastgelegd als regel \(seq) met hash <code>\(e(hash))</code> (controle: <code>sluitsteen audit verify</code>).</p>\n"
         }
-        h += """
-            <h2>Ondertekening</h2>
-            <table class="sign"><tr><th>Naam</th><th>Functie</th><th>Datum</th><th>Handtekening</th></tr><tr><td></td><td></td><td></td><td></td></tr></table>
-            </body>
-            </html>
-
-            """
-        return h
+        return frame.html(body: h)
     }
 }

@@ -33,6 +33,11 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
     case unknownPackage(String)
     /// The package was already confirmed.
     case alreadyConfirmed(String, at: String)
+    /// The package was withdrawn (`transfer withdraw`): it cannot be confirmed or withdrawn again.
+    case withdrawn(String, at: String)
+    /// None of the package's copies is still present: they were transferred with other, confirmed packages (named
+    /// with their confirmation time and number of copies) or destroyed since the export.
+    case nothingToTransfer(String, elsewhere: [(id: String, confirmedAt: String, copies: Int)], total: Int)
 
     public var description: String {
         switch self {
@@ -64,6 +69,14 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
             return "there is no export package '\(id)' in the catalog. List the packages with `sluitsteen transfer list` or check the id in the pakbon."
         case .alreadyConfirmed(let id, let at):
             return "package \(id) was already confirmed as accepted by the e-depot on \(at); nothing was changed."
+        case .withdrawn(let id, let at):
+            return "package \(id) was withdrawn on \(at); it cannot be confirmed or withdrawn again. Export the copies anew if they are still due."
+        case .nothingToTransfer(let id, let elsewhere, let total):
+            let others = elsewhere.map { "\($0.id) (confirmed \($0.confirmedAt), \($0.copies) of them)" }.joined(separator: ", ")
+            return "package \(id) cannot be confirmed: none of its \(total) copies is still in the archive as present"
+                + (others.isEmpty ? " (they were destroyed or purged since the export)"
+                   : "; they were already transferred with \(others)")
+                + ". Nothing was changed. Withdraw this package (`sluitsteen transfer withdraw \(id) --reason …`) and tell the e-depot it duplicates an earlier transfer."
         }
     }
 

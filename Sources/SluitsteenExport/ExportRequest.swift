@@ -81,6 +81,30 @@ public struct ExportSummary: Sendable, Equatable {
     /// (the message, its mailbox and folder, why). Their copies are not recorded as exported: they stay selected
     /// for a next export. Any other failure stops the whole export.
     public var leftOut: [String] = []
+    /// Packages (not withdrawn) that already held some of the exported copies, with how many each and whether the
+    /// e-depot confirmed them: the same mail would reach the e-depot twice.
+    public var alreadyIn: [PackageOverlap] = []
+}
+
+/// Copies of a new export that an earlier package (not withdrawn) already holds.
+public struct PackageOverlap: Sendable, Equatable {
+    public var packageId: String
+    public var copies: Int
+    /// When the e-depot confirmed the earlier package; nil while it is unconfirmed.
+    public var confirmedAt: String?
+
+    public init(packageId: String, copies: Int, confirmedAt: String?) {
+        self.packageId = packageId
+        self.copies = copies
+        self.confirmedAt = confirmedAt
+    }
+
+    /// One line for people: `3 copies are already in package X (confirmed 2033-…)` / `(not yet confirmed: withdraw …)`.
+    public var warning: String {
+        "\(copies) of these copies are already in package \(packageId) "
+            + (confirmedAt.map { "(confirmed as accepted by the e-depot on \($0))" }
+               ?? "(not yet confirmed: confirm or withdraw it with `sluitsteen transfer confirm|withdraw \(packageId)`)")
+    }
 }
 
 /// The outcome of `sluitsteen transfer confirm`.

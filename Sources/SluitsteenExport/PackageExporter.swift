@@ -54,10 +54,9 @@ public struct PackageExporter: Sendable {
         let mdtoSchema: XMLSchema
         let pakbonSchema: XMLSchema
         do { mdtoSchema = try MDTOSchema.load(path: request.mdtoSchema) } catch { throw .schemaUnreadable(error) }
-        guard let pakbonURL = request.pakbonSchema ?? SchemaLocator.locate(Self.pakbonSchemaName) else {
-            throw .schema("the pakbon schema (\(Self.pakbonSchemaName)) was not found in Schemas/; reinstall Sluitsteen or set $SLUITSTEEN_SCHEMAS.")
-        }
-        do { pakbonSchema = try XMLSchema(contentsOf: pakbonURL) } catch { throw .schemaUnreadable(error) }
+        do throws(XMLError) {
+            if let url = request.pakbonSchema { pakbonSchema = try XMLSchema(contentsOf: url) } else { pakbonSchema = try PakbonSchema.builtIn() }
+        } catch { throw .schemaUnreadable(error) }
         // What a killed export left next to its --out (a hidden, half-built package holding mail) goes first.
         Self.removeLeftovers(of: workspace)
         let temp = parent.appendingPathComponent(".\(out.lastPathComponent)\(Self.tempMarker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -230,18 +229,22 @@ private final class Build {
             final = top
         case .tar:
             final = temp.appendingPathComponent("package.tar")
-            try TarWriter.pack(folder: top, into: final, mtime: Int64(exporter.now.timeIntervalSince1970))
+            try TarWriter.pack(folder: top, into: final, root: packageId, mtime: Int64(exporter.now.timeIntervalSince1970))
         case .zip:
             final = temp.appendingPathComponent("package.zip")
-            try ZipPacking.pack(folder: top, into: final, date: exporter.now)
+            try ZipPacking.pack(folder: top, into: final, root: packageId, date: exporter.now)
         }
 
         let contents = counts[.content] ?? (0, 0)
-        let summary = ExportSummary(
+        var copyIds: [Int64] = []
+        try selection.forEachCopy { id, _ in copyIds.append(id) }
+        let overlaps = try workspace.catalog.read(throwing: ExportError.self) { db in try ExportPackageRecord.holding(db, copyIds: copyIds) }
+        var summary = ExportSummary(
             packageId: packageId, location: out.path, container: request.container.rawValue + (request.bagit ? "+bagit" : ""),
             packageHash: packageHash, copies: copies, messages: messages, held: held,
             informatieobjecten: counts[.objectSidecar]?.0 ?? 0, bestanden: counts[.bestandSidecar]?.0 ?? 0,
             contentFiles: contents.0, contentBytes: contents.1, elapsed: 0, leftOut: leftOut)
+        summary.alreadyIn = overlaps.map { PackageOverlap(packageId: $0.package.id, copies: $0.copies, confirmedAt: $0.package.confirmedAt) }
         try record(summary, final: final, markRenamed: markRenamed)
         return summary
     }

@@ -10,9 +10,10 @@ import Glibc
 #endif
 
 /// Writes a POSIX tar (ustar, with a pax extended header for paths that do not fit ustar's name fields), with
-/// deterministic metadata: one modification time, owner and group 0 without names, modes 0644 / 0755.
+/// deterministic metadata: one modification time, owner and group 0 without names, modes 0644 / 0755. Every entry
+/// lies in one top-level folder `root` (the package id), so that unpacking gives one folder named after the package.
 enum TarWriter {
-    static func pack(folder: URL, into file: URL, mtime: Int64) throws {
+    static func pack(folder: URL, into file: URL, root: String, mtime: Int64) throws {
         guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
             throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file")
         }
@@ -30,8 +31,9 @@ enum TarWriter {
             pending.append(d)
             if pending.count >= 1 << 20 { try flush() }
         }
+        try emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
         for entry in try FolderWalk.entries(folder) {
-            let path = entry.isDirectory ? entry.rel + "/" : entry.rel
+            let path = root + "/" + (entry.isDirectory ? entry.rel + "/" : entry.rel)
             try emit(header(path: path, size: entry.isDirectory ? 0 : entry.size, directory: entry.isDirectory, mtime: mtime))
             if !entry.isDirectory {
                 let source = try FileHandle(forReadingFrom: folder.appendingPathComponent(entry.rel))

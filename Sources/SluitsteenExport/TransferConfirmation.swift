@@ -17,6 +17,31 @@ public struct TransferConfirmation: Sendable {
         try workspace.catalog.read(throwing: ExportError.self) { db in try ExportPackageRecord.all(db) }
     }
 
+    /// Withdraws package `id` before the e-depot accepted it: it stays in the catalog as withdrawn (with when, by
+    /// whom and why, and an audit entry), and its copies may be exported again. The package's files are not touched:
+    /// the caller is told where they are, to delete them or keep them as the municipality decides.
+    public func withdraw(_ id: String, reason: String, actor: Actor) throws(ExportError) -> ExportPackageRecord {
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw .invalidInput("a withdrawal needs a reason (--reason TEXT); it is recorded in the audit trail") }
+        let now = ISOTimestamp.format(workspace.clock.now())
+        return try workspace.catalog.write(throwing: ExportError.self) { db -> ExportPackageRecord in
+            guard var package = try ExportPackageRecord.find(db, id: id) else { throw ExportError.unknownPackage(id) }
+            if let at = package.confirmedAt {
+                throw ExportError.invalidInput("package \(id) was confirmed as accepted by the e-depot on \(at); a transfer that was "
+                    + "accepted cannot be withdrawn here. Agree a correction with the e-depot.")
+            }
+            if let at = package.withdrawnAt { throw ExportError.withdrawn(id, at: at) }
+            try ExportPackageRecord.withdraw(db, id: id, at: now, by: actor.documentText, reason: why)
+            try workspace.audit.append(db, kind: .transferWithdrawal, command: "transfer withdraw \(id)", actor: actor.auditText,
+                                       objectIds: ["export:\(id)"],
+                                       outcome: "withdrawn before acceptance: \(package.copyCount) copies may be exported again; reason: \(why)")
+            package.withdrawnAt = now
+            package.withdrawnBy = actor.documentText
+            package.withdrawReason = why
+            return package
+        }
+    }
+
     /// Confirms package `id`. `receipt` is the e-depot's acceptance message or report (optional).
     public func confirm(_ id: String, receipt: URL?, actor: Actor) throws(ExportError) -> TransferConfirmationSummary {
         let now = workspace.clock.now()
@@ -33,7 +58,12 @@ public struct TransferConfirmation: Sendable {
         return try workspace.catalog.write(throwing: ExportError.self) { db -> TransferConfirmationSummary in
             guard let package = try ExportPackageRecord.find(db, id: id) else { throw ExportError.unknownPackage(id) }
             if let at = package.confirmedAt { throw ExportError.alreadyConfirmed(id, at: at) }
+            if let at = package.withdrawnAt { throw ExportError.withdrawn(id, at: at) }
             let total = try ExportItemRecord.count(db, packageId: id)
+            // A package none of whose copies is still present would be confirmed as "0 copies transferred": refuse it,
+            // naming the packages that already transferred them.
+            let state = try ExportPackageRecord.transferState(db, id: id)
+            if state.present == 0 { throw ExportError.nothingToTransfer(id, elsewhere: state.elsewhere, total: total) }
             let transferred = try ExportPackageRecord.confirm(db, id: id, at: ISOTimestamp.format(now), by: actor.documentText,
                                                               receipt: receiptHash.map { .init(sha256: $0, name: receiptName ?? "") })
             if let receiptData, let receiptHash {

@@ -212,3 +212,13 @@ public struct ISODuration: Sendable, Hashable, Codable, CustomStringConvertible 
         try container.encode(iso)
     }
 }
+
+extension CivilDate {
+    /// The date in words, as documents print it: `1 juni 2033`.
+    public var words: String { DutchWords.date(year: year, month: month, day: day) }
+}
+
+extension ISODuration {
+    /// The duration in words, as documents print it: `7 jaar`, `10 weken`, `7 dagen` (never the ISO 8601 code).
+    public var words: String { DutchWords.duration(years: years, months: months, weeks: weeks, days: days) }
+}

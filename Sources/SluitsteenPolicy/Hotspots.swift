@@ -71,8 +71,15 @@ public struct Hotspot: Sendable, Hashable, Codable {
     public var criteria: MatchCriteria
     /// Reference to the designation decision (besluit), if any.
     public var decisionRef: String?
+    /// What the event is and why it matters, in words for residents (published on the hotspot page).
+    public var description: String?
+    /// When the status was last set (ISO 8601), e.g. the day of designation.
+    public var statusChangedAt: String?
 
-    public init(id: String, name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String? = nil) {
+    public init(id: String, name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String? = nil,
+                description: String? = nil, statusChangedAt: String? = nil) {
+        self.description = description
+        self.statusChangedAt = statusChangedAt
         self.id = id
         self.name = name
         self.status = status

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenSupport
 
 /// A retention policy: the municipality's e-mail selection rules as data (one TOML file).
 ///
@@ -8,6 +9,10 @@ import Foundation
 public struct Policy: Sendable, Equatable, Encodable {
     /// Human-readable title of the policy.
     public var name: String
+    /// The policy's version as the municipality names it (`[policy] version`); documents print it beside the name.
+    public var version: String?
+    /// Where residents respond to the published hotspot list (`[contact]`, optional).
+    public var contact: PolicyContact?
     /// The day the selection list came into force.
     public var inForce: CivilDate
     /// The day Sluitsteen went live; staff who left before it are destroyed 3 months after leaving.
@@ -63,6 +68,27 @@ public struct Policy: Sendable, Equatable, Encodable {
 
     /// True when `role` is a key or staff role of this policy.
     public func isKnownRole(_ role: String) -> Bool { keyRoles.contains(role) || staffRoles.contains(role) }
+}
+
+/// How residents reach the municipality about the published hotspot list (`[contact]` in the policy file).
+public struct PolicyContact: Sendable, Equatable, Encodable {
+    /// Who answers, e.g. "Team Informatiebeheer".
+    public var name: String
+    public var address: String?
+    public var email: String?
+    public var phone: String?
+    public var web: String?
+    /// What a resident is asked to include or what happens next, as the municipality words it.
+    public var text: String?
+    public init(name: String, address: String? = nil, email: String? = nil, phone: String? = nil, web: String? = nil,
+                text: String? = nil) {
+        self.name = name
+        self.address = address
+        self.email = email
+        self.phone = phone
+        self.web = web
+        self.text = text
+    }
 }
 
 /// The body whose archive this is (archiefvormer), with its TOOI organisation code.
@@ -130,11 +156,11 @@ public struct DestructionSettings: Sendable, Equatable, Encodable {
     }
 
     /// The usual Dutch names of the approver roles the shipped policy uses.
-    public static let defaultRoleNames = ["div": "DIV-medewerker", "archivist": "archivaris", "archivaris": "archivaris"]
+    public static let defaultRoleNames = DutchWords.roleNames
 
     /// The name documents use for an approver role: the policy's, else the usual one, else the role as written.
     public func roleName(_ role: String) -> String {
-        roleNames[role] ?? Self.defaultRoleNames[role] ?? role
+        roleNames[role] ?? DutchWords.role(role)
     }
 }
 
@@ -255,7 +281,7 @@ extension Policy {
             "\(r.id): waardering \(r.waardering.rawValue), \(r.waardering == .bewaren ? "transfer" : "destroy") \(r.after.iso) after \(from)"
         }
         return """
-            Policy: \(name)
+            Policy: \(name)\(version.map { "\nVersion: \($0)" } ?? "")
             Archiefvormer: \(archiefvormer.name) (TOOI \(archiefvormer.tooi))
             In force from: \(inForce.iso)
             Go-live: \(goLive.iso)

@@ -19,7 +19,7 @@ final class PolicyReader {
     }
 
     private static let schema: [String: Set<String>] = [
-        "policy": ["name", "in-force", "go-live"],
+        "policy": ["name", "version", "in-force", "go-live"],
         "archiefvormer": ["name", "tooi"],
         "roles": ["key", "staff"],
         "rules": ["key-person", "staff", "staff-left", "functional"],
@@ -33,6 +33,7 @@ final class PolicyReader {
         "edepot": ["aggregation-id", "contact"],
         "mdto": ["beperking-gebruik"],
         "woo": ["decision-term", "extension", "objection-period", "objection-margin", "redact-staff-names"],
+        "contact": ["name", "address", "email", "phone", "web", "text"],
     ]
 
     func error(_ path: [String], _ key: String?, _ message: String, line: Int? = nil) {
@@ -60,6 +61,7 @@ final class PolicyReader {
         let name = string(policyT, ["policy"], "name")
         let inForce = date(policyT, ["policy"], "in-force")
         let goLive = date(policyT, ["policy"], "go-live")
+        let version = optionalString(policyT, ["policy"], "version")
 
         let avT = table(root, ["archiefvormer"])
         let avName = string(avT, ["archiefvormer"], "name")
@@ -165,6 +167,7 @@ final class PolicyReader {
                 }
             }
         }
+        let contactBlock = readContact(root)
 
         if let sl, sl.after == ISODuration() {
             error(["rules", "staff-left"], "after", "the term after leaving must be longer than zero (e.g. P3M)")
@@ -174,7 +177,7 @@ final class PolicyReader {
               let kp, let st, let sl, let fn, let hsAfter, let window, let folders, let keywords, let approvals,
               let bedenktijd, let legal, let selectielijst, let aggregation, let contact, let beperking
         else { return nil }
-        return Policy(
+        var policy = Policy(
             name: name, inForce: inForce, goLive: goLive, archiefvormer: Archiefvormer(name: avName, tooi: tooi),
             keyRoles: key, staffRoles: staff, keyPerson: kp, staff: st, staffLeft: sl, functional: fn,
             hotspotTransferAfter: hsAfter,
@@ -184,6 +187,39 @@ final class PolicyReader {
                 roleNames: roleNames),
             eDepot: EDepotSettings(aggregationId: aggregation, contact: contact),
             mdto: MDTOSettings(beperkingGebruik: beperking), woo: woo)
+        policy.version = version
+        policy.contact = contactBlock
+        return policy
+    }
+
+    /// An optional text: nil when absent; an error when present but not a non-empty text.
+    private func optionalString(_ t: TOMLTable?, _ path: [String], _ key: String) -> String? {
+        guard let t, t[key] != nil else { return nil }
+        return string(t, path, key)
+    }
+
+    /// The optional `[contact]` table: where residents respond to the published hotspot list. `name` is required
+    /// once the table is there, with at least one way to reach it (address, email, phone or web).
+    private func readContact(_ root: TOMLTable) -> PolicyContact? {
+        guard let v = root["contact"] else { return nil }
+        guard let t = v.table else {
+            error([], "contact", "'contact' must be a table ([contact])")
+            return nil
+        }
+        let path = ["contact"]
+        let name = string(t, path, "name")
+        let c = PolicyContact(
+            name: name ?? "", address: optionalString(t, path, "address"), email: optionalString(t, path, "email"),
+            phone: optionalString(t, path, "phone"), web: optionalString(t, path, "web"), text: optionalString(t, path, "text"))
+        if c.address == nil && c.email == nil && c.phone == nil && c.web == nil {
+            error(path, nil, "[contact] needs at least one of address, email, phone or web: how residents reach the municipality")
+            return nil
+        }
+        if let email = c.email, !email.contains("@") {
+            error(path, "email", "'\(email)' is not an e-mail address")
+            return nil
+        }
+        return name == nil ? nil : c
     }
 
     // MARK: - Pieces

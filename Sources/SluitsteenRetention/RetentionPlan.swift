@@ -26,6 +26,34 @@ public struct RetentionPlan: Sendable {
     /// Per year (of the due date): copies to be transferred (B: retain-permanent, transfer-due).
     public private(set) var transferByYear: [Int: Tally] = [:]
     public private(set) var total = Tally()
+    /// Per year (of the window's end): copies whose opt-out window is still open.
+    public private(set) var windowByYear: [Int: Tally] = [:]
+    /// Copies held by a Woo request or a proposed hotspot, and copies opted out and waiting to be purged.
+    public private(set) var held = Tally()
+    public private(set) var optedOut = Tally()
+    /// Per mailbox: what the plan holds for it.
+    public private(set) var byMailbox: [String: MailboxRow] = [:]
+
+    /// One mailbox's (or person's) line of the overview.
+    public struct MailboxRow: Sendable, Equatable {
+        public var total = Tally(), destroy = Tally(), transfer = Tally(), held = Tally(), window = Tally(), optedOut = Tally()
+        mutating func merge(_ o: MailboxRow) {
+            for kp in [\MailboxRow.total, \.destroy, \.transfer, \.held, \.window, \.optedOut] {
+                self[keyPath: kp].count += o[keyPath: kp].count
+                self[keyPath: kp].bytes += o[keyPath: kp].bytes
+            }
+        }
+    }
+
+    // The document frame of the HTML report (set by the caller; see ``DocumentFrame``).
+    /// The municipality (archiefvormer) the report is for.
+    public var municipality = ""
+    public var policyName = ""
+    public var policyVersion: String?
+    public var madeAt = Date(timeIntervalSince1970: 0)
+    public var madeBy = DocumentFrame.Person(name: "onbekend", role: "onbekend")
+    /// Mailbox → the person it belongs to (name), from the mailbox register, for the overview per person.
+    public var mailboxOwners: [String: String] = [:]
     /// Today, when `asOf` lies after it: the plan is then a forecast (vooruitblik) and says so everywhere.
     public var forecastToday: CivilDate?
     /// A real archive or a demo/test archive (a demo's report says so).
@@ -47,6 +75,27 @@ public struct RetentionPlan: Sendable {
         byClassAndAction[key, default: Tally()].bytes += d.copy.size
         total.count += 1
         total.bytes += d.copy.size
+        var row = byMailbox[d.copy.mailbox] ?? MailboxRow()
+        row.total.count += 1; row.total.bytes += d.copy.size
+        switch d.decision.action {
+        case .retain, .destroyDue: row.destroy.count += 1; row.destroy.bytes += d.copy.size
+        case .retainPermanent, .transferDue: row.transfer.count += 1; row.transfer.bytes += d.copy.size
+        case .hold:
+            row.held.count += 1; row.held.bytes += d.copy.size
+            held.count += 1; held.bytes += d.copy.size
+        case .pendingWindow:
+            row.window.count += 1; row.window.bytes += d.copy.size
+            if let w = d.decision.window {
+                let year = AmsterdamTime.date(of: w.closesAt).year
+                windowByYear[year, default: Tally()].count += 1
+                windowByYear[year, default: Tally()].bytes += d.copy.size
+            }
+        case .purgeOptout:
+            row.optedOut.count += 1; row.optedOut.bytes += d.copy.size
+            optedOut.count += 1; optedOut.bytes += d.copy.size
+        default: break
+        }
+        byMailbox[d.copy.mailbox] = row
         guard let due = d.decision.dueDate else { return }
         switch d.decision.action {
         case .retain, .destroyDue:
@@ -119,57 +168,146 @@ public struct RetentionPlan: Sendable {
         ])
     }
 
-    /// The plan as a self-contained Dutch HTML report with the schedule as an SVG chart (opens with no network).
+    /// The plan as a self-contained Dutch HTML report in the document frame, with the schedule as an SVG chart
+    /// (opens with no network): totals, an overview per mailbox and per person, and per year what becomes due.
     public var html: String {
+        let e = HTML.escape
         var rows = ""
         for (key, tally) in byClassAndAction.sorted(by: { $0.key < $1.key }) {
-            rows += "<tr><td>\(HTML.escape(RetentionPlan.classLabel(key.messageClass)))</td><td>\(HTML.escape(RetentionPlan.actionLabel(key.action)))</td><td class=n>\(tally.count)</td><td class=n>\(RetentionPlan.size(tally.bytes))</td></tr>\n"
+            rows += "<tr><td>\(e(RetentionPlan.classLabel(key.messageClass)))</td><td>\(e(RetentionPlan.actionLabel(key.action)))</td>"
+                + "<td class=n>\(tally.count)</td><td class=n>\(RetentionPlan.size(tally.bytes))</td></tr>\n"
         }
-        let years = Set(destructionByYear.keys).union(transferByYear.keys).sorted()
+        rows += "<tr class=\"total\"><th colspan=\"2\">Totaal</th><th class=n>\(total.count)</th><th class=n>\(RetentionPlan.size(total.bytes))</th></tr>\n"
+        let years = scheduleYears
         var yearRows = ""
+        var sums = (Tally(), Tally(), Tally())
         for y in years {
-            let d = destructionByYear[y] ?? Tally(), t = transferByYear[y] ?? Tally()
-            yearRows += "<tr><td>\(y)</td><td class=n>\(d.count)</td><td class=n>\(RetentionPlan.size(d.bytes))</td><td class=n>\(t.count)</td><td class=n>\(RetentionPlan.size(t.bytes))</td></tr>\n"
+            let d = destructionByYear[y] ?? Tally(), t = transferByYear[y] ?? Tally(), w = windowByYear[y] ?? Tally()
+            sums.0.count += d.count; sums.0.bytes += d.bytes; sums.1.count += t.count; sums.1.bytes += t.bytes
+            sums.2.count += w.count
+            yearRows += "<tr><td>\(y)</td><td class=n>\(d.count)</td><td class=n>\(RetentionPlan.size(d.bytes))</td>"
+                + "<td class=n>\(t.count)</td><td class=n>\(RetentionPlan.size(t.bytes))</td><td class=n>\(w.count)</td></tr>\n"
         }
-        return """
-            <!DOCTYPE html>
-            <html lang="nl"><head><meta charset="utf-8"><title>Bewaarplan e-mail per \(asOf.iso)</title>
-            <style>body{font-family:sans-serif;margin:2em;max-width:60em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #999;padding:.3em .6em}td.n{text-align:right}th{background:#eee}.v{fill:#c0392b}.b{fill:#2e6da4}svg text{font-size:11px;font-family:sans-serif}</style></head>
-            <body>
-            \(HTML.demoBanner(archiveKind))\(forecastToday.map { HTML.forecastBanner(asOf: asOf, today: $0) } ?? "")<h1>Bewaarplan e-mail\(forecastToday == nil ? "" : " (vooruitblik)")</h1>
-            \(notices.map { "<p class=\"notice\" role=\"note\"><strong>Let op:</strong> \(HTML.escape($0))</p>" }.joined(separator: "\n"))
-            <p>Peildatum: <strong>\(asOf.iso)</strong>. Beleid: \(HTML.escape(policySource)). Totaal \(total.count) berichtkopieën (\(RetentionPlan.size(total.bytes))).</p>
+        if !years.isEmpty {
+            yearRows += "<tr class=\"total\"><th>Totaal</th><th class=n>\(sums.0.count)</th><th class=n>\(RetentionPlan.size(sums.0.bytes))</th>"
+                + "<th class=n>\(sums.1.count)</th><th class=n>\(RetentionPlan.size(sums.1.bytes))</th><th class=n>\(sums.2.count)</th></tr>\n"
+        }
+        var frame = DocumentFrame(
+            title: "Bewaarplan e-mail" + (forecastToday == nil ? "" : " (vooruitblik)"), municipality: municipality,
+            kenmerk: "BP-\(asOf.iso.replacingOccurrences(of: "-", with: ""))", madeAt: madeAt, madeBy: madeBy,
+            policyName: policyName, policyVersion: policyVersion, demoNotice: archiveKind.documentNotice,
+            signatoryRole: DutchWords.role("archivaris"))
+        // The file's name only: a full path would show an account's home folder (e.g. /root/…) in a filed document.
+        let source = policySource.hasPrefix("shipped default") ? "het met Sluitsteen meegeleverde beleid"
+            : "beleidsbestand \((policySource as NSString).lastPathComponent)"
+        frame.extraRows = [("Peildatum", e(asOf.words)), ("Beleidsbron", e(source))]
+        frame.banners = forecastToday.map { HTML.forecastBanner(asOf: asOf, today: $0) } ?? ""
+        frame.style = ".v{fill:#c0392b}.b{fill:#2e6da4}.w{fill:#b7950b}svg text{font-size:11px;font-family:sans-serif}tr.total th{background:#f6f6f6}"
+        let body = """
+            \(notices.map { "<p class=\"notice\" role=\"note\"><strong>Let op:</strong> \(e($0))</p>" }.joined(separator: "\n"))
+            <p>Wat het beleid op \(e(asOf.words)) voor elke berichtkopie in het archief voorschrijft. \
+            Totaal \(total.count) berichtkopieën (\(RetentionPlan.size(total.bytes))).</p>
             <h2>Per klasse en actie</h2>
             <table><tr><th>Klasse</th><th>Actie</th><th>Aantal</th><th>Omvang</th></tr>
             \(rows)</table>
+            \(exceptionsParagraph)
             <h2>Planning per jaar</h2>
-            <p>Aantal berichten dat per jaar in aanmerking komt voor vernietiging (waardering V, rood) en voor overbrenging naar het e-depot (waardering B, blauw).</p>
+            <p>Aantal berichten dat per jaar in aanmerking komt voor vernietiging (waardering V, rood) en voor overbrenging \
+            naar het e-depot (waardering B, blauw), en het aantal berichten waarvan de uitzonderingstermijn (opt-out) in dat \
+            jaar afloopt (geel).</p>
             \(chart(years))
-            <table><tr><th>Jaar</th><th>Vernietigen (aantal)</th><th>Vernietigen (omvang)</th><th>Overbrengen (aantal)</th><th>Overbrengen (omvang)</th></tr>
+            <table><tr><th>Jaar</th><th>Vernietigen (aantal)</th><th>Vernietigen (omvang)</th><th>Overbrengen (aantal)</th>\
+            <th>Overbrengen (omvang)</th><th>Uitzonderingstermijn loopt af (aantal)</th></tr>
             \(yearRows)</table>
-            </body></html>
+            \(mailboxTables)
+            """
+        return frame.html(body: body)
+    }
 
+    /// The years of the schedule: every year from the first to the last with a due date or a window end (true
+    /// spacing: a year with nothing due is shown, empty).
+    public var scheduleYears: [Int] {
+        let all = Set(destructionByYear.keys).union(transferByYear.keys).union(windowByYear.keys)
+        guard let first = all.min(), let last = all.max() else { return [] }
+        return Array(first...last)
+    }
+
+    /// Holds, opt-outs and open windows: what has no place in the yearly schedule, or is waiting on something.
+    private var exceptionsParagraph: String {
+        let pending = byClassAndAction.filter { $0.key.action == RetentionAction.pendingWindow.rawValue }.reduce(0) { $0 + $1.value.count }
+        return """
+            <h2>Uitzonderingen</h2>
+            <table><tr><th>Wat</th><th>Aantal</th><th>Omvang</th><th>Gevolg</th></tr>
+            <tr><td>Bevroren (Woo-verzoek of voorgestelde hotspot)</td><td class=n>\(held.count)</td><td class=n>\(RetentionPlan.size(held.bytes))</td>\
+            <td>Niet vernietigd of overgebracht zolang de bevriezing loopt; daarna geldt de gewone termijn.</td></tr>
+            <tr><td>Uitgezonderd door de medewerker (opt-out), te verwijderen</td><td class=n>\(optedOut.count)</td>\
+            <td class=n>\(RetentionPlan.size(optedOut.bytes))</td><td>Wordt ongelezen verwijderd; alleen een registratie blijft.</td></tr>
+            <tr><td>Uitzonderingstermijn loopt nog</td><td class=n>\(pending)</td><td class=n></td>\
+            <td>De medewerker kan het bericht nog als privé aanmerken; de jaren staan in de planning.</td></tr>
+            </table>
             """
     }
 
-    private func chart(_ years: [Int]) -> String {
-        guard !years.isEmpty else { return "<p>Geen berichten met een vervaldatum.</p>" }
-        let maxCount = max(1, years.map { max(destructionByYear[$0]?.count ?? 0, transferByYear[$0]?.count ?? 0) }.max() ?? 1)
-        let barWidth = 14, gap = 10, height = 160, left = 40
-        let width = left + years.count * (2 * barWidth + gap) + 20
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height + 40)\" role=\"img\" aria-label=\"Planning per jaar\">"
-        svg += "<line x1=\"\(left - 4)\" y1=\"\(height)\" x2=\"\(width)\" y2=\"\(height)\" stroke=\"#333\"/>"
-        svg += "<text x=\"0\" y=\"12\">\(maxCount)</text><text x=\"0\" y=\"\(height)\">0</text>"
-        for (i, y) in years.enumerated() {
-            let x = left + i * (2 * barWidth + gap)
-            let d = destructionByYear[y]?.count ?? 0, t = transferByYear[y]?.count ?? 0
-            let hd = d * (height - 10) / maxCount, ht = t * (height - 10) / maxCount
-            svg += "<rect class=\"v\" x=\"\(x)\" y=\"\(height - hd)\" width=\"\(barWidth)\" height=\"\(hd)\"><title>\(y): \(d) te vernietigen</title></rect>"
-            svg += "<rect class=\"b\" x=\"\(x + barWidth)\" y=\"\(height - ht)\" width=\"\(barWidth)\" height=\"\(ht)\"><title>\(y): \(t) over te brengen</title></rect>"
-            svg += "<text x=\"\(x)\" y=\"\(height + 14)\">\(y)</text>"
+    /// The overview per mailbox and, through the mailbox register, per person.
+    private var mailboxTables: String {
+        guard !byMailbox.isEmpty else { return "" }
+        let e = HTML.escape
+        func cells(_ r: MailboxRow) -> String {
+            [r.total.count, r.destroy.count, r.transfer.count, r.held.count, r.window.count, r.optedOut.count]
+                .map { "<td class=n>\($0)</td>" }.joined() + "<td class=n>\(RetentionPlan.size(r.total.bytes))</td>"
         }
-        svg += "</svg>"
-        return svg
+        let head = "<th>Totaal</th><th>Te vernietigen (V)</th><th>Over te brengen (B)</th><th>Bevroren</th>"
+            + "<th>Uitzonderingstermijn loopt</th><th>Opt-out</th><th>Omvang</th>"
+        var h = "<h2>Per mailbox</h2>\n<table><tr><th>Mailbox</th><th>Persoon</th>\(head)</tr>\n"
+        for (mailbox, r) in byMailbox.sorted(by: { $0.key < $1.key }) {
+            h += "<tr><td>\(e(mailbox))</td><td>\(e(mailboxOwners[mailbox] ?? "—"))</td>\(cells(r))</tr>\n"
+        }
+        h += "</table>\n"
+        var perPerson: [String: MailboxRow] = [:]
+        for (mailbox, r) in byMailbox { perPerson[mailboxOwners[mailbox] ?? "Geen persoon (functionele of niet-geregistreerde mailbox)", default: MailboxRow()].merge(r) }
+        h += "<h2>Per persoon</h2>\n<table><tr><th>Persoon</th>\(head)</tr>\n"
+        for (person, r) in perPerson.sorted(by: { $0.key < $1.key }) { h += "<tr><td>\(e(person))</td>\(cells(r))</tr>\n" }
+        return h + "</table>\n"
+    }
+
+    private func chart(_ years: [Int]) -> String {
+        guard let first = years.first, let last = years.last else { return "<p>Geen berichten met een vervaldatum.</p>" }
+        let series: [(String, [Int: Tally], String)] = [("v", destructionByYear, "te vernietigen (V)"),
+                                                        ("b", transferByYear, "over te brengen (B)"),
+                                                        ("w", windowByYear, "uitzonderingstermijn loopt af")]
+        let maxCount = max(1, years.flatMap { y in series.map { $0.1[y]?.count ?? 0 } }.max() ?? 1)
+        let barWidth = 10, gap = 8, height = 180, left = 56, top = 30
+        let slot = 3 * barWidth + gap
+        let width = left + (last - first + 1) * slot + 20
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(top + height + 50)\" role=\"img\" "
+            + "aria-label=\"Planning per jaar: aantal berichten per jaar\">"
+        // Legend.
+        for (i, s) in series.enumerated() {
+            let x = left + i * 190
+            svg += "<rect class=\"\(s.0)\" x=\"\(x)\" y=\"4\" width=\"12\" height=\"12\"/><text x=\"\(x + 16)\" y=\"14\">\(s.2)</text>"
+        }
+        // Axes with ticks: y in numbers of messages, x one slot per calendar year.
+        let base = top + height
+        svg += "<line x1=\"\(left)\" y1=\"\(top)\" x2=\"\(left)\" y2=\"\(base)\" stroke=\"#333\"/>"
+        svg += "<line x1=\"\(left)\" y1=\"\(base)\" x2=\"\(width - 10)\" y2=\"\(base)\" stroke=\"#333\"/>"
+        for tick in Set([0, maxCount / 2, maxCount]).sorted() {
+            let y = base - tick * height / maxCount
+            svg += "<line x1=\"\(left - 4)\" y1=\"\(y)\" x2=\"\(left)\" y2=\"\(y)\" stroke=\"#333\"/>"
+                + "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(tick)</text>"
+        }
+        svg += "<text x=\"12\" y=\"\(top + height / 2)\" transform=\"rotate(-90 12 \(top + height / 2))\" text-anchor=\"middle\">aantal berichten</text>"
+        for y in first...last {
+            let x = left + 4 + (y - first) * slot
+            for (i, s) in series.enumerated() {
+                let n = s.1[y]?.count ?? 0
+                let h = n * height / maxCount
+                svg += "<rect class=\"\(s.0)\" x=\"\(x + i * barWidth)\" y=\"\(base - h)\" width=\"\(barWidth)\" height=\"\(h)\">"
+                    + "<title>\(y): \(n) \(s.2)</title></rect>"
+            }
+            svg += "<text x=\"\(x + 3 * barWidth / 2)\" y=\"\(base + 14)\" text-anchor=\"middle\">\(y)</text>"
+        }
+        svg += "<text x=\"\(left + (width - left) / 2)\" y=\"\(base + 36)\" text-anchor=\"middle\">jaar waarin de termijn afloopt</text>"
+        return svg + "</svg>"
     }
 
     static func classLabel(_ c: String) -> String {
@@ -211,15 +349,14 @@ public struct RetentionPlan: Sendable {
 extension HTML {
     /// The visible notice a document of a demo/test archive carries at its top (empty for a real archive).
     public static func demoBanner(_ kind: ArchiveKind) -> String {
-        guard let notice = kind.documentNotice else { return "" }
-        return "<p class=\"demo\" role=\"note\" style=\"border:3px solid #b00000;color:#b00000;padding:.5em;font-weight:bold\">"
-            + escape(notice) + "</p>\n"
+        DocumentFrame.demoBanner(kind.documentNotice)
     }
 
     /// The visible notice of a forecast (vooruitblik): a plan or explanation as of a date after today.
     public static func forecastBanner(asOf: CivilDate, today: CivilDate) -> String {
         "<p class=\"forecast\" role=\"note\" style=\"border:3px solid #8a5a00;color:#8a5a00;padding:.5em;font-weight:bold\">"
-            + escape(Forecast.notice(asOf: asOf, today: today)) + "</p>\n"
+            + escape(Forecast.notice(asOf: asOf, today: today)
+                .replacingOccurrences(of: asOf.iso, with: asOf.words).replacingOccurrences(of: today.iso, with: today.words)) + "</p>\n"
     }
 }
 

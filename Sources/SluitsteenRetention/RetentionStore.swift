@@ -187,7 +187,8 @@ public struct RetentionStore: Sendable {
     static func hotspots(_ db: Database) throws -> [Hotspot] { try HotspotRecord.all(db) }
 
     /// Adds a hotspot. Returns its id.
-    public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, actor: Actor) throws(RetentionError) -> String {
+    public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, description: String? = nil,
+                           actor: Actor) throws(RetentionError) -> String {
         guard !criteria.isEmpty else { throw .invalidInput("a hotspot needs at least one of --terms, --addresses, --mailboxes or --zaak") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("a hotspot needs a name (--name)") }
         let json = RetentionStore.encode(criteria)
@@ -196,7 +197,7 @@ public struct RetentionStore: Sendable {
             let id = "hs-\(try HotspotRecord.fetchCount(db) + 1)"
             let t = ISOTimestamp.format(workspace.clock.now())
             try HotspotRecord(id: id, name: name, status: status.rawValue, criteriaJSON: json, decisionRef: decisionRef, createdAt: t,
-                              statusChangedAt: t).insert(db)
+                              statusChangedAt: t, description: description).insert(db)
             try workspace.audit.append(db, kind: .hotspot, command: "hotspot add", actor: actor.auditText, objectIds: ["hotspot:\(id)"],
                                        outcome: "added '\(name)' as \(status.rawValue)")
             return id
@@ -204,10 +205,12 @@ public struct RetentionStore: Sendable {
     }
 
     /// Changes the status of a hotspot (designate, reject), found by name or id.
-    public func setHotspotStatus(_ nameOrId: String, to status: HotspotStatus, decisionRef: String?, actor: Actor) throws(RetentionError) -> Hotspot {
+    public func setHotspotStatus(_ nameOrId: String, to status: HotspotStatus, decisionRef: String?, description: String? = nil,
+                                 actor: Actor) throws(RetentionError) -> Hotspot {
         try catalog.write(throwing: RetentionError.self) { db in
             guard let id = try HotspotRecord.id(db, idOrName: nameOrId) else { throw RetentionError.notFound("hotspot '\(nameOrId)'") }
-            try HotspotRecord.setStatus(db, id: id, status, at: ISOTimestamp.format(workspace.clock.now()), decisionRef: decisionRef)
+            try HotspotRecord.setStatus(db, id: id, status, at: ISOTimestamp.format(workspace.clock.now()), decisionRef: decisionRef,
+                                       description: description)
             try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
                                        actor: actor.auditText, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)")
         }

@@ -53,6 +53,8 @@ public struct CheckID: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let policyWaardering = CheckID("policy.waardering")
     // 7. The container (tar, zip)
     public static let memberName = CheckID("package.member-name")
+    // 8. The package as the export record names it (`--expect-hash`)
+    public static let expectedHash = CheckID("package.expected-hash")
 }
 
 /// One failed check: which check, which file (path inside the package), where in it, and why.
@@ -98,6 +100,14 @@ public struct VerificationReport: Sendable, Codable, Equatable {
     public var notes: [String]
     /// Every failure, sorted by path, line and check id.
     public var findings: [Finding]
+    /// The package's identification, archiefvormer and creation time as its pakbon states them (nil without one).
+    public var packageId: String?
+    public var archiefvormer: String?
+    public var packageCreatedAt: String?
+    /// The package hash computed from the package itself (Schemas/README.md); nil for loose sidecars.
+    public var packageHash: String?
+    /// The hash given with `--expect-hash`, when one was.
+    public var expectedHash: String?
 
     /// True when no check failed.
     public var passed: Bool { findings.isEmpty }

@@ -112,6 +112,14 @@ struct PackageRun {
         }
         if !batch.isEmpty { process(batch, pool: pool, bag: &bag, totals: &totals, hashOrder: &hashOrder) }
         let packageHash = hashOrder.finish()
+        report.packageHash = packageHash
+        if let expected = options.expectedHash {
+            report.expectedHash = expected
+            if expected.lowercased() != packageHash {
+                report.findings.append(Finding(.expectedHash, path: "", "De berekende pakkethash is \(packageHash), verwacht was "
+                    + "\(expected.lowercased()): dit is niet het pakket dat het exportverslag noemt, of het is sindsdien gewijzigd."))
+            }
+        }
 
         // Package-wide checks.
         if totals.relations.unreadable > 0 {
@@ -125,6 +133,9 @@ struct PackageRun {
         }
         report.findings += relationFindings
         if let pakbon {
+            report.packageId = pakbon.identificatie
+            report.archiefvormer = pakbon.archiefvormer
+            report.packageCreatedAt = pakbon.aangemaaktOp
             // The pakbon counts MDTO files by name (Schemas/README.md), so an unreadable file still counts.
             pakbon.compare(
                 packageHash: packageHash,
@@ -148,6 +159,7 @@ struct PackageRun {
         if store.kind != "folder" { run.append(.memberName) }
         if layout.isBag { run += [.bagitDeclaration, .bagitManifest, .bagitOxum, .bagitTagManifest] }
         if options.requireWaarderingB { run.append(.policyWaardering) }
+        if options.expectedHash != nil { run.append(.expectedHash) }
         report.checksRun = run.sorted()
         report.findings.sort()
     }

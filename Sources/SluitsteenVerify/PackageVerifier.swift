@@ -11,6 +11,9 @@ public struct VerifyOptions: Sendable {
     public var pakbonSchema: URL?
     /// `--policy`: every informatieobject must have waardering B (an e-mail package from Sluitsteen).
     public var requireWaarderingB: Bool
+    /// `--expect-hash`: the package hash the export record (or the verklaring van overbrenging) names; a package whose
+    /// computed hash differs fails check `package.expected-hash`.
+    public var expectedHash: String?
     /// Threads used for parsing and hashing (default: all cores).
     public var workers: Int
 
@@ -120,14 +123,14 @@ public enum PackageVerifier {
         }
     }
 
+    /// The pakbon schema: `--pakbon-schema`, else the file next to an explicit MDTO XSD, else the one built into the
+    /// binary (``PakbonSchema``), so that a standalone verify needs no source folder.
     static func loadPakbonSchema(_ options: VerifyOptions) throws(VerifyError) -> XMLSchema {
         let url = options.pakbonSchema
             ?? options.schema.map { $0.deletingLastPathComponent().appendingPathComponent(pakbonSchemaName) }
                 .flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil }
-            ?? SchemaLocator.locate(pakbonSchemaName)
         guard let url else {
-            throw .schema(.schemaUnavailable(reason:
-                "The pakbon schema (\(pakbonSchemaName)) was not found in Schemas/; pass it with --pakbon-schema."))
+            do { return try PakbonSchema.builtIn() } catch { throw .schema(error) }
         }
         try requireRegular(url)
         do { return try XMLSchema(contentsOf: url) } catch { throw .schema(error) }

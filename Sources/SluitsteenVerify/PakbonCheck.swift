@@ -11,6 +11,10 @@ struct PakbonCheck {
     /// Set when the pakbon says the package comes from a demo/test archive (its title starts with "DEMO", or its
     /// remarks carry the demo notice): the report must say so, whatever its verdict.
     private(set) var isDemo = false
+    /// The pakbon's identification, archiefvormer and creation time, for the report.
+    private(set) var identificatie: String?
+    private(set) var archiefvormer: String?
+    private(set) var aangemaaktOp: String?
 
     init(data: Data, options: VerifyOptions, findings: inout [Finding]) throws(VerifyError) {
         let schema = try PackageVerifier.loadPakbonSchema(options)
@@ -30,6 +34,9 @@ struct PakbonCheck {
             return
         }
         root = document.root
+        identificatie = document.root.text(at: "identificatie")?.xmlTrimmed
+        archiefvormer = document.root.child("archiefvormer")?.text(at: "naam")?.xmlTrimmed
+        aangemaaktOp = document.root.text(at: "aangemaaktOp")?.xmlTrimmed
         isDemo = (document.root.text(at: "titel")?.xmlTrimmed.hasPrefix("DEMO") ?? false)
             || (document.root.text(at: "opmerkingen")?.contains("DEMO-/TESTARCHIEF") ?? false)
         if let d = document.root.child("doel"),

@@ -44,6 +44,7 @@ extension CheckID {
         .bagitTagManifest: "BagIt-tagmanifesten kloppen",
         .policyWaardering: "Beleid: alleen informatieobjecten met waardering B",
         .memberName: "Namen in de tar of zip eenduidig en veilig: relatief, zonder '..', elk één keer",
+        .expectedHash: "Pakkethash gelijk aan de verwachte hash (--expect-hash, uit het exportverslag of de verklaring van overbrenging)",
         VerifyError.unreadableCheck: "Pakket en bestanden leesbaar",
     ]
 }
@@ -114,53 +115,100 @@ public enum ReportRendering {
         return Data(out.utf8)
     }
 
-    /// A self-contained Dutch HTML report; text is escaped for HTML after ``DisplayText/visible(_:)``, so control
-    /// and bidirectional characters in names show as escapes instead of reordering or hiding text.
-    public static func html(_ report: VerificationReport) -> String {
+    /// Who verified, when, and with which tool: the parts of the verify report that are not a function of the
+    /// package (the report is otherwise the same for the same package).
+    public struct Context: Sendable {
+        public var madeAt: Date?
+        /// The verifier (an auditor, normally): name and role in words.
+        public var verifier: DocumentFrame.Person
+        public var toolVersion: String
+        /// Set when the time is a replayed clock (SLUITSTEEN_NOW), which the report then says.
+        public var replayedClock: Bool
+
+        public init(madeAt: Date?, verifier: DocumentFrame.Person, toolVersion: String = SluitsteenVersion.current,
+                    replayedClock: Bool = false) {
+            self.madeAt = madeAt
+            self.verifier = verifier
+            self.toolVersion = toolVersion
+            self.replayedClock = replayedClock
+        }
+
+        /// No time, verifier "niet vermeld": the report as a pure function of the package.
+        public static let unsigned = Context(madeAt: nil, verifier: DocumentFrame.Person(name: "niet vermeld", role: "niet vermeld"))
+    }
+
+    /// A self-contained Dutch HTML report in the document frame: date, verifier, package id and hash (with the
+    /// expected hash when one was given), archiefvormer, tool and schema versions, the failures first, then every
+    /// check, and a signature block for the auditor. Text is escaped for HTML after ``DisplayText/visible(_:)``, so
+    /// control and bidirectional characters in names show as escapes instead of reordering or hiding text; long
+    /// paths and hashes wrap (the frame's CSS).
+    public static func html(_ report: VerificationReport, context: Context = .unsigned) -> String {
         func e(_ s: String) -> String { HTML.escape(DisplayText.visible(s)) }
         let failed = Dictionary(uniqueKeysWithValues: report.failuresByCheck)
+        let demo = report.notes.first { $0.hasPrefix("DEMO") }
+        var frame = DocumentFrame(
+            title: "Verificatierapport MDTO-overdrachtspakket",
+            municipality: DisplayText.visible(report.archiefvormer ?? "onbekend (het pakket heeft geen leesbare pakbon)"),
+            kenmerk: DisplayText.visible(report.packageId ?? (report.subject as NSString).lastPathComponent), madeAt: context.madeAt,
+            madeBy: DocumentFrame.Person(name: DisplayText.visible(context.verifier.name), role: DisplayText.visible(context.verifier.role)), policyName: nil, policyVersion: nil, toolVersion: context.toolVersion,
+            demoNotice: demo.map(DisplayText.visible), signatoryRole: "auditor")
+        var hashText = report.packageHash.map { "<code>\(e($0))</code> (berekend uit het pakket)" } ?? "niet berekend"
+        if let expected = report.expectedHash {
+            let same = expected.lowercased() == report.packageHash
+            hashText += "<br>verwacht: <code>\(e(expected))</code> — " + (same ? "<span class=\"ok\">gelijk</span>" : "<span class=\"fout\">ANDERS</span>")
+        }
+        frame.extraRows = [
+            ("Pakket", "<code>\(e(report.packageId ?? "geen identificatie (geen pakbon)"))</code>"),
+            ("Pakkethash (SHA-256)", hashText),
+            ("Pakket aangemaakt", e(report.packageCreatedAt.map { DutchWords.date(iso: $0) } ?? "onbekend")),
+            ("Gecontroleerd bestand", "<code>\(e(report.subject))</code> (\(e(containerWords(report.container))))"),
+            ("Schema's", "MDTO 1.0.1 (XSD van het Nationaal Archief, met vaste SHA-256); Sluitsteen-pakbon 1.0"),
+        ]
+        if context.replayedClock {
+            frame.extraRows.append(("Klok", "gesimuleerd (SLUITSTEEN_NOW): de datum hierboven is niet de werkelijke datum"))
+        }
+        frame.style = ".ok{color:#0a6b2d;font-weight:bold}.fout{color:#a4141b;font-weight:bold}"
         var h = """
-            <!DOCTYPE html>
-            <html lang="nl"><head><meta charset="utf-8">
-            <title>Verificatierapport \(e(report.subject))</title>
-            <style>
-            body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
-            table{border-collapse:collapse;width:100%;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .5em;text-align:left;vertical-align:top}
-            th{background:#f0f0f0}.ok{color:#0a6b2d;font-weight:bold}.fout{color:#a4141b;font-weight:bold}
-            code{font-size:.95em}td.n{text-align:right}
-            </style></head><body>
-            <h1>Verificatierapport MDTO-overdrachtspakket</h1>
-            <table>
-            <tr><th>Pakket</th><td><code>\(e(report.subject))</code> (\(e(report.container)))</td></tr>
-            <tr><th>Uitslag</th><td class="\(report.passed ? "ok" : "fout")">\(report.passed ? "Goedgekeurd: geen enkele controle faalde" : "Afgekeurd: \(report.findings.count) fout(en)")</td></tr>
+            <h2>Uitslag</h2>
+            <p class="\(report.passed ? "ok" : "fout")">\(report.passed ? "Goedgekeurd: geen enkele controle faalde." : "Afgekeurd: \(report.findings.count) fout(en).")</p>
+            <table class="meta">
             <tr><th>Informatieobjecten</th><td>\(report.informatieobjecten)</td></tr>
             <tr><th>Bestand-beschrijvingen</th><td>\(report.bestanden)</td></tr>
             <tr><th>Inhoudsbestanden</th><td>\(report.contentFiles) (\(report.contentBytes) bytes)</td></tr>
             </table>
 
             """
-        for note in report.notes {
-            // A demo package's note is a banner: it must not be missed next to a verdict.
-            h += note.hasPrefix("DEMO") ? "<p class=\"demo\" role=\"note\" style=\"border:3px solid #b00000;color:#b00000;padding:.5em;font-weight:bold\">\(e(note))</p>\n"
-                : "<p><strong>Let op:</strong> \(e(note))</p>\n"
+        for note in report.notes where !note.hasPrefix("DEMO") { h += "<p><strong>Let op:</strong> \(e(note))</p>\n" }
+        // Failures first: what is wrong comes before what is right.
+        if !report.findings.isEmpty {
+            h += "<h2>Fouten</h2>\n<table><tr><th>Bestand</th><th>Regel</th><th>Controle</th><th>Reden</th></tr>\n"
+            for f in report.findings {
+                h += "<tr><td><code>\(e(f.path.isEmpty ? "(het pakket)" : f.path))</code></td><td class=\"n\">\(f.line > 0 ? String(f.line) : "")</td>"
+                    + "<td><code>\(e(f.check.rawValue))</code></td><td>\(e(f.message))</td></tr>\n"
+            }
+            h += "</table>\n"
         }
         h += "<h2>Controles</h2>\n<table><tr><th>Controle</th><th>Wat</th><th>Uitslag</th></tr>\n"
-        let allChecks = Set(report.checksRun).union(failed.keys).sorted()
+        let allChecks = Set(report.checksRun).union(failed.keys).sorted { a, b in
+            ((failed[a] ?? 0) > 0 ? 0 : 1, a) < ((failed[b] ?? 0) > 0 ? 0 : 1, b)
+        }
         for check in allChecks {
             let n = failed[check] ?? 0
             h += "<tr><td><code>\(e(check.rawValue))</code></td><td>\(e(check.uitleg))</td>"
                 + (n == 0 ? "<td class=\"ok\">in orde</td>" : "<td class=\"fout\">\(n) fout(en)</td>") + "</tr>\n"
         }
-        h += "</table>\n"
-        if !report.findings.isEmpty {
-            h += "<h2>Fouten</h2>\n<table><tr><th>Bestand</th><th>Regel</th><th>Controle</th><th>Reden</th></tr>\n"
-            for f in report.findings {
-                h += "<tr><td><code>\(e(f.path))</code></td><td class=\"n\">\(f.line > 0 ? String(f.line) : "")</td>"
-                    + "<td><code>\(e(f.check.rawValue))</code></td><td>\(e(f.message))</td></tr>\n"
-            }
-            h += "</table>\n"
+        h += "</table>\n<p class=\"note\">Gemaakt met <code>sluitsteen verify</code>, zonder het archief: alleen het pakket en de schema's. "
+            + "Dezelfde invoer geeft dezelfde uitslag.</p>\n"
+        return frame.html(body: h)
+    }
+
+    static func containerWords(_ container: String) -> String {
+        let bag = container.hasPrefix("bagit-") ? " (BagIt)" : ""
+        switch container.replacingOccurrences(of: "bagit-", with: "") {
+        case "tar": return "tar-bestand" + bag
+        case "zip": return "zip-bestand" + bag
+        case "sidecars": return "losse MDTO-bestanden"
+        default: return "map" + bag
         }
-        h += "<p>Gemaakt met <code>sluitsteen verify</code>. Dezelfde invoer geeft altijd hetzelfde rapport.</p>\n</body></html>\n"
-        return h
     }
 }

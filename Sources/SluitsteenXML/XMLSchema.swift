@@ -17,17 +17,26 @@ public final class XMLSchema: @unchecked Sendable {
     deinit { xmlSchemaFree(schema) }
 
     /// Compiles the XSD at `url`.
-    public init(contentsOf url: URL) throws(XMLError) {
+    public convenience init(contentsOf url: URL) throws(XMLError) {
         LibXMLRuntime.allowSchemaFolder(url.deletingLastPathComponent())
-        let document = try XMLDocument(contentsOf: url)
+        try self.init(document: try XMLDocument(contentsOf: url), url: url, source: url.path)
+    }
+
+    /// Compiles an XSD held in memory (one that includes or imports no other file), e.g. a schema built into the
+    /// binary; `source` names it in errors.
+    public convenience init(data: Data, source: String) throws(XMLError) {
+        try self.init(document: try XMLDocument(data: data, source: source), url: URL(fileURLWithPath: source), source: source)
+    }
+
+    private init(document: XMLDocument, url: URL, source: String) throws(XMLError) {
         let collector = IssueCollector()
         guard let parser = xmlSchemaNewDocParserCtxt(document.pointer) else {
-            throw .schemaInvalid(source: url.path, issues: [XMLIssue(line: 0, message: "no parser context")])
+            throw .schemaInvalid(source: source, issues: [XMLIssue(line: 0, message: "no parser context")])
         }
         defer { xmlSchemaFreeParserCtxt(parser) }
         xmlSchemaSetParserStructuredErrors(parser, IssueCollector.schemaCallback, collector.opaque)
         guard let schema = xmlSchemaParse(parser) else {
-            throw .schemaInvalid(source: url.path, issues: collector.issues)
+            throw .schemaInvalid(source: source, issues: collector.issues)
         }
         self.schema = schema
         self.document = document
@@ -70,12 +79,22 @@ public enum MDTOSchema {
     /// The MDTO namespace.
     public static let namespace = "https://www.nationaalarchief.nl/mdto"
 
-    /// Finds the XSD (`path` if given, else via ``SchemaLocator``), checks its hash and compiles it.
-    public static func load(path: URL? = nil) throws(XMLError) -> XMLSchema {
-        guard let url = path ?? SchemaLocator.locate(fileName) else {
+    /// The environment variable that names the XSD once for every command (`SLUITSTEEN_MDTO_XSD=/pad/MDTO-XML1.0.1.xsd`).
+    public static let environmentVariable = "SLUITSTEEN_MDTO_XSD"
+
+    /// Finds the XSD (`path` if given, else `$SLUITSTEEN_MDTO_XSD`, else via ``SchemaLocator``), checks its hash and
+    /// compiles it.
+    public static func load(path: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(XMLError) -> XMLSchema {
+        let fromEnvironment = environment[environmentVariable].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        if path == nil, let named = fromEnvironment, !FileManager.default.isReadableFile(atPath: named.path) {
+            throw .schemaUnavailable(reason: "\(environmentVariable) names \(named.path), which cannot be read. "
+                + "Correct the variable, or unset it to use Schemas/\(fileName).")
+        }
+        guard let url = path ?? fromEnvironment ?? SchemaLocator.locate(fileName) else {
             throw .schemaUnavailable(
                 reason: "The MDTO 1.0.1 schema (\(fileName)) was not found in Schemas/. "
-                    + "Run `make schemas` in the Sluitsteen folder, or pass the file with --schema.")
+                    + "Run `make schemas` in the Sluitsteen folder, set \(environmentVariable) to the file once, "
+                    + "or pass the file with --schema.")
         }
         let data = try XMLDocument.readBounded(url, limit: 8 << 20)
         let digest = Digest.hex(data)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import ArgumentParser
 import Foundation
+import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,7 @@ struct Sluitsteen: ParsableCommand {
 
             \(ExitStatus.help)
             """,
-        version: "0.1.0",
+        version: SluitsteenVersion.current,
         subcommands: [
             InitCommand.self, IngestGroup.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
             OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self, SearchCommand.self,

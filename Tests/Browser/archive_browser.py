@@ -22,7 +22,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from browser_support import page_text, report, requests_made, sign_in, sign_out, start_browser
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -180,7 +180,10 @@ def main():
     profile = tempfile.mkdtemp(prefix="sluitsteen-chromium-")
     driver = start_browser(profile, performance=args.scenario == "hostile")
     try:
-        wait = WebDriverWait(driver, args.timeout, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+        # A page being replaced can also surface as chromedriver's "Node with given id does not belong to the document"
+        # (a plain WebDriverException): the wait reads the page again; a real failure still ends in its timeout.
+        wait = WebDriverWait(driver, args.timeout,
+                             ignored_exceptions=(NoSuchElementException, StaleElementReferenceException, WebDriverException))
         outcome = {"read": read, "optout": optout, "approve": approve, "hostile": hostile}[args.scenario](driver, wait, args)
         report(dict(outcome, ok=True))
     except Exception as error:  # report what the browser shows, for the test's failure message

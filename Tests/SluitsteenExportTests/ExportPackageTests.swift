@@ -180,23 +180,30 @@ struct ExportPackageTests {
         #expect(!FileManager.default.fileExists(atPath: damaged.path))
     }
 
-    @Test("tar and zip containers hold the same package; system tar and unzip read them")
+    @Test("tar and zip containers hold the same package in one folder named after it; system tar and unzip read them")
     func tarAndZip() throws {
         let ws = try ExportFixture.workspace()
         let base = ExportFixture.temporaryDirectory("tz")
         let tar = base.appendingPathComponent("p.tar"), zip = base.appendingPathComponent("p.zip")
-        _ = try ExportFixture.export(ws, ExportFixture.request(tar) { $0.container = .tar })
-        _ = try ExportFixture.export(ws, ExportFixture.request(zip) { $0.container = .zip })
-        for (archive, tool, args) in [(tar, "/usr/bin/tar", ["-xf", tar.path]), (zip, "/usr/bin/unzip", ["-q", zip.path])] {
+        let tarSummary = try ExportFixture.export(ws, ExportFixture.request(tar) { $0.container = .tar })
+        let zipSummary = try ExportFixture.export(ws, ExportFixture.request(zip) { $0.container = .zip })
+        // The second export takes the same copies as the first, still unconfirmed: it says so, naming the package.
+        #expect(tarSummary.alreadyIn.isEmpty)
+        #expect(zipSummary.alreadyIn == [PackageOverlap(packageId: tarSummary.packageId, copies: tarSummary.copies, confirmedAt: nil)])
+        #expect(zipSummary.alreadyIn.first?.warning.contains("not yet confirmed") == true)
+        for (archive, tool, args, id) in [(tar, "/usr/bin/tar", ["-xf", tar.path], tarSummary.packageId),
+                                          (zip, "/usr/bin/unzip", ["-q", zip.path], zipSummary.packageId)] {
             guard FileManager.default.isExecutableFile(atPath: tool) else { continue }
-            let dir = base.appendingPathComponent(archive.pathExtension + "-x")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-            let (status, output) = try ExportFixture.run(tool, args, in: dir)
+            let unpacked = base.appendingPathComponent(archive.pathExtension + "-x")
+            try FileManager.default.createDirectory(at: unpacked, withIntermediateDirectories: true)
+            let (status, output) = try ExportFixture.run(tool, args, in: unpacked)
             #expect(status == 0, "\(output)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: unpacked.path) == [id], "one top-level folder named after the package")
+            let dir = unpacked.appendingPathComponent(id)
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("pakbon.xml").path))
             #expect(Self.structureProblems(dir) == [])
             let sidecars = ExportFixture.files(dir).filter { $0.hasSuffix(".mdto.xml") }.map { dir.appendingPathComponent($0) }
-            #expect(try ExportFixture.xmllint(sidecars, schema: ExportFixture.mdtoXSD!) == "")
+            if let xsd = ExportFixture.mdtoXSD { #expect(try ExportFixture.xmllint(sidecars, schema: xsd) == "") }
             let pakbon = try String(contentsOf: dir.appendingPathComponent("pakbon.xml"), encoding: .utf8)
             #expect(pakbon.contains(">\(try ExportFixture.packageHash(dir))</pakketHash>"))
             #expect(ExportFixture.files(dir).filter { $0.hasSuffix(".eml") }.count == 9)

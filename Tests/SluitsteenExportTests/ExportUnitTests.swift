@@ -48,7 +48,7 @@ struct ExportUnitTests {
         try Data("inhoud\n".utf8).write(to: folder.appendingPathComponent(deep + "/" + longName))
         try Data("kort\n".utf8).write(to: folder.appendingPathComponent("a.txt"))
         let tarFile = base.appendingPathComponent("t.tar")
-        try TarWriter.pack(folder: folder, into: tarFile, mtime: 1_700_000_000)
+        try TarWriter.pack(folder: folder, into: tarFile, root: "gm1931-email-20330101T000000Z", mtime: 1_700_000_000)
         let bytes = try Data(contentsOf: tarFile)
         #expect(bytes.count % 512 == 0)
         let header = Array(bytes.prefix(512))
@@ -60,7 +60,10 @@ struct ExportUnitTests {
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let (status, output) = try ExportFixture.run("/usr/bin/tar", ["-xf", tarFile.path], in: out)
         #expect(status == 0, "\(output)")
-        #expect(try String(contentsOf: out.appendingPathComponent(deep + "/" + longName), encoding: .utf8) == "inhoud\n")
-        #expect(try String(contentsOf: out.appendingPathComponent("a.txt"), encoding: .utf8) == "kort\n")
+        // One top-level folder, named after the package.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: out.path) == ["gm1931-email-20330101T000000Z"])
+        let top = out.appendingPathComponent("gm1931-email-20330101T000000Z")
+        #expect(try String(contentsOf: top.appendingPathComponent(deep + "/" + longName), encoding: .utf8) == "inhoud\n")
+        #expect(try String(contentsOf: top.appendingPathComponent("a.txt"), encoding: .utf8) == "kort\n")
     }
 }

@@ -12,6 +12,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case destruction, export, transferConfirmation = "transfer-confirmation", workspace
     /// An ingest batch withdrawn (`ingest undo`).
     case ingestWithdrawal = "ingest-withdrawal"
+    /// A transfer package withdrawn before the e-depot accepted it (`transfer withdraw`).
+    case transferWithdrawal = "transfer-withdrawal"
     /// A read of archived mail's content (who, role, which copy, on what ground, why).
     case access
     /// A designation of a gemachtigde, or its withdrawal.
@@ -32,7 +34,7 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .registerImport, .policyChange, .hotspot, .optOut, .hold: return "appraisal"
         case .listProposal, .listExclusion, .listApproval, .listRejection, .listCancellation: return "appraisal"
         case .destruction, .optOutPurge, .ingestWithdrawal: return "deletion"
-        case .export: return "transfer"
+        case .export, .transferWithdrawal: return "transfer"
         case .transferConfirmation: return "accession"
         case .workspace: return "creation"
         case .access: return "displaying"

@@ -334,6 +334,22 @@ public final class Catalog: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v16-hotspot-description") { db in
+            // What a hotspot is and why it matters, in words for residents: the public hotspot page prints it.
+            try db.execute(sql: "ALTER TABLE hotspot ADD COLUMN description TEXT")
+        }
+        m.registerMigration("v17-export-withdrawal") { db in
+            // A package withdrawn before the e-depot accepted it (`transfer withdraw`): when, by whom, why.
+            try db.execute(sql: """
+                ALTER TABLE exportPackage ADD COLUMN withdrawnAt TEXT;
+                ALTER TABLE exportPackage ADD COLUMN withdrawnBy TEXT;
+                ALTER TABLE exportPackage ADD COLUMN withdrawReason TEXT;
+                """)
+        }
+        m.registerMigration("v18-list-policy-version") { db in
+            // The policy's version at proposal, which the vernietigingslijst and the verklaring print beside its name.
+            try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
+        }
         return m
     }()
 }

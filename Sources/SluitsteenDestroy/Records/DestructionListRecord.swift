@@ -48,6 +48,8 @@ struct DestructionListRecord: Codable, Sendable, FetchableRecord, PersistableRec
     var verklaringJson: String?
     var verklaringSHA256: String?
     var roleNamesJSON: String
+    /// The policy's version at proposal (`[policy] version`; migration v17, nil for lists proposed before or without one).
+    var policyVersion: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -77,7 +79,8 @@ struct DestructionListRecord: Codable, Sendable, FetchableRecord, PersistableRec
     init(id: String, kind: ListKind, status: ListStatus, asOf: CivilDate, asOfEpoch: Int64, mailboxes: [String], policyName: String,
          policySource: String, approvals: [String], bedenktijd: String, legalGround: String, selectielijst: String,
          archiefvormer: Archiefvormer, proposedAt: String, proposedBy: String, withSubjects: Bool, categoriesJSON: String,
-         roleNamesJSON: String) {
+         roleNamesJSON: String, policyVersion: String? = nil) {
+        self.policyVersion = policyVersion
         self.id = id
         self.kind = kind
         self.status = status
@@ -113,7 +116,8 @@ struct DestructionListRecord: Codable, Sendable, FetchableRecord, PersistableRec
             executionStartedAt: executionStartedAt, executedAt: executedAt, executedBy: executedBy, auditAnchorSeq: auditAnchorSeq,
             auditAnchorHash: auditAnchorHash, verklaringHtml: verklaringHtml, verklaringJson: verklaringJson,
             verklaringSHA256: verklaringSHA256,
-            roleNames: (try? JSONDecoder().decode([String: String].self, from: Data(roleNamesJSON.utf8))) ?? [:])
+            roleNames: (try? JSONDecoder().decode([String: String].self, from: Data(roleNamesJSON.utf8))) ?? [:],
+            policyVersion: policyVersion)
     }
 }
 

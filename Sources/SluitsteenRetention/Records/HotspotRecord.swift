@@ -15,6 +15,8 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var decisionRef: String?
     var createdAt: String
     var statusChangedAt: String
+    /// What the event is and why it matters, for the public page (migration v15; nil for hotspots added before).
+    var description: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -28,7 +30,8 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     static func all(_ db: Database) throws -> [Hotspot] {
         try order(Columns.name).fetchAll(db).map { r in
             Hotspot(id: r.id, name: r.name, status: HotspotStatus(rawValue: r.status) ?? .proposed,
-                    criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data(r.criteriaJSON.utf8)), decisionRef: r.decisionRef)
+                    criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data(r.criteriaJSON.utf8)), decisionRef: r.decisionRef,
+                    description: r.description, statusChangedAt: r.statusChangedAt)
         }
     }
 
@@ -43,9 +46,11 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     }
 
     /// Sets the status of hotspot `id`, and its decision reference when one is given.
-    static func setStatus(_ db: Database, id: String, _ status: HotspotStatus, at: String, decisionRef: String?) throws {
+    static func setStatus(_ db: Database, id: String, _ status: HotspotStatus, at: String, decisionRef: String?,
+                          description: String? = nil) throws {
         var assignments = [Columns.status.set(to: status.rawValue), Columns.statusChangedAt.set(to: at)]
         if let decisionRef { assignments.append(Columns.decisionRef.set(to: decisionRef)) }
+        if let description { assignments.append(Column(CodingKeys.description).set(to: description)) }
         try filter(Columns.id == id).updateAll(db, assignments)
     }
 }

@@ -67,9 +67,10 @@ struct ExportCommand: ParsableCommand {
             default: return .dir
             }
         }()
+        let who = try actor.resolve(ws)
         let request = ExportRequest(
             out: outURL, asOf: instant, mailboxes: list(mailbox), hotspots: hotspot, allPermanent: allPermanent,
-            container: kind, bagit: bagit, extractAttachments: extractAttachments, actor: try actor.resolve(ws).auditText,
+            container: kind, bagit: bagit, extractAttachments: extractAttachments, actor: who.auditText,
             command: (["export"] + CommandLine.arguments.dropFirst(2)).joined(separator: " "),
             mdtoSchema: schema.map { URL(fileURLWithPath: $0) })
         let showProgress = output.showsProgress
@@ -80,6 +81,8 @@ struct ExportCommand: ParsableCommand {
             }
         }
         if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+        for overlap in summary.alreadyIn { printError("warning: \(overlap.warning)") }
+        let statement = try attempt { try TransferConfirmation(workspace: ws).writeStatement(summary.packageId, policy: resolved.policy, actor: who) }
         if output.json {
             print(JSONText.object([
                 ("packageId", .string(summary.packageId)), ("location", .string(summary.location)),
@@ -88,7 +91,8 @@ struct ExportCommand: ParsableCommand {
                 ("informatieobjecten", .int(Int64(summary.informatieobjecten))), ("bestanden", .int(Int64(summary.bestanden))),
                 ("contentFiles", .int(Int64(summary.contentFiles))), ("contentBytes", .int(summary.contentBytes)),
                 ("forecast", .bool(forecast != nil)), ("demo", .bool(ws.kind == .demo)),
-                ("leftOut", .strings(summary.leftOut)),
+                ("leftOut", .strings(summary.leftOut)), ("statement", .string(statement.path)),
+                ("alreadyIn", .strings(summary.alreadyIn.map(\.packageId))),
             ]))
         } else {
             if let notice = ws.kind.documentNotice { print(notice) }
@@ -103,6 +107,7 @@ struct ExportCommand: ParsableCommand {
                 print("  left out      \(summary.leftOut.count) messages, NOT in this package (they stay selected for a next export):")
                 for line in summary.leftOut { print("    \(line)") }
             }
+            print("  verklaring    \(statement.path)")
             print("After the e-depot accepts it: sluitsteen transfer confirm \(summary.packageId) --receipt FILE")
         }
     }

@@ -28,6 +28,8 @@ struct HotspotCommand: ParsableCommand {
         @Option(name: .long, parsing: .upToNextOption, help: "Mailboxes (comma-separated).") var mailboxes: [String] = []
         @Option(name: .long, parsing: .upToNextOption, help: "Zaak numbers (comma-separated).") var zaak: [String] = []
         @Option(name: .long, help: "Reference of the designation decision.") var decision: String?
+        @Option(name: .long, help: "What the event is and why it matters, in words for residents (printed on the public page).")
+        var description: String?
 
         func run() throws {
             guard status != .rejected else { throw CLIError("a new hotspot is proposed or designated, not rejected") }
@@ -35,7 +37,7 @@ struct HotspotCommand: ParsableCommand {
             let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
-            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, actor: try actor.resolve(ws)) }
+            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, description: description, actor: try actor.resolve(ws)) }
             print(SafeText.terminal("Hotspot \(id) '\(name)' added (\(status.rawValue))."))
         }
     }
@@ -54,7 +56,8 @@ struct HotspotCommand: ParsableCommand {
                                            ("to", h.criteria.period.to.map { .string($0.iso) } ?? .null),
                                            ("terms", .strings(h.criteria.terms)), ("addresses", .strings(h.criteria.addresses)),
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("zaak", .strings(h.criteria.zaakNumbers)),
-                                           ("decision", h.decisionRef.map { .string($0) } ?? .null)]))
+                                           ("decision", h.decisionRef.map { .string($0) } ?? .null),
+                                           ("description", h.description.map { .string($0) } ?? .null)]))
                 } else {
                     print(SafeText.terminal("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)"))
                 }
@@ -68,10 +71,13 @@ struct HotspotCommand: ParsableCommand {
         @OptionGroup var actor: ActorOptions
         @Argument(help: "Hotspot name or id.") var hotspot: String
         @Option(name: .long, help: "Reference of the decision.") var decision: String?
+        @Option(name: .long, help: "What the event is and why it matters, in words for residents (printed on the public page).")
+        var description: String?
 
         func apply(_ status: HotspotStatus) throws {
             let ws = try workspace.open()
-            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, actor: try actor.resolve(ws)) }
+            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, description: description,
+                                                                                   actor: try actor.resolve(ws)) }
             print(SafeText.terminal("Hotspot \(h.id) '\(h.name)' \(status.rawValue)."))
         }
     }
@@ -92,14 +98,18 @@ struct HotspotCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write the Dutch HTML page of designated hotspots for the municipal website.")
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
+        @OptionGroup var actor: ActorOptions
         @Option(name: .long, help: ArgumentHelp("Output HTML file.", valueName: "FILE")) var out: String
 
         func run() throws {
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
             let now = ws.clock.now()
-            let hotspots = try attempt { try RetentionStore(workspace: ws).hotspots() }
-            let html = HotspotPage.html(hotspots: hotspots, archiefvormer: inForce.policy.archiefvormer.name, published: AmsterdamTime.date(of: Instant(now)))
+            let store = RetentionStore(workspace: ws)
+            let hotspots = try attempt { try store.hotspots() }
+            let html = HotspotPage.html(hotspots: hotspots, policy: inForce.policy, madeAt: now,
+                                        madeBy: store.documentPerson(try actor.resolve(ws), on: AmsterdamTime.date(of: Instant(now))),
+                                        demoNotice: ws.kind.documentNotice)
             do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
             print(SafeText.terminal("Published \(hotspots.filter { $0.status == .designated }.count) designated hotspot(s) to \(out)."))
         }

@@ -17,6 +17,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var policy: PolicyOptions
     @OptionGroup var asOf: AsOfOptions
+    @OptionGroup var actor: ActorOptions
     @Option(name: .long, parsing: .upToNextOption, help: "Only these mailboxes.") var mailbox: [String] = []
     @Flag(name: .long, help: "One JSON line per message copy (mailbox, sha256, messageId, date, class, waardering, action, dueDate, rules).")
     var json = false
@@ -29,7 +30,15 @@ struct PlanCommand: ParsableCommand {
         let forecast = asOf.forecastToday(instant, ws)
         var plan = RetentionPlan(asOf: AmsterdamTime.date(of: instant), policySource: inForce.source, forecastToday: forecast,
                                  archiveKind: ws.kind)
-        plan.notices = try attempt { try RetentionStore(workspace: ws).planNotices() }
+        let store = RetentionStore(workspace: ws)
+        plan.notices = try attempt { try store.planNotices() }
+        let now = ws.clock.now()
+        plan.municipality = inForce.policy.archiefvormer.name
+        plan.policyName = inForce.policy.name
+        plan.policyVersion = inForce.policy.version
+        plan.madeAt = now
+        plan.madeBy = store.documentPerson(try actor.resolve(ws), on: AmsterdamTime.date(of: Instant(now)))
+        plan.mailboxOwners = store.mailboxOwners()
         if json { for n in plan.notices { printError("note: \(n)") } }
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)

@@ -108,7 +108,8 @@ enum ExitStatus: Int32, Sendable {
         case .failed(let inner): self = ExitStatus(inner) == .refused ? .workspace : ExitStatus(inner)
         case .schema, .schemaUnreadable: self = .unreadable
         case .message, .cannotWrite: self = .workspace
-        case .outExists, .nothingSelected, .invalid, .invalidInput, .unknownPackage, .alreadyConfirmed: self = .refused
+        case .outExists, .nothingSelected, .invalid, .invalidInput, .unknownPackage, .alreadyConfirmed, .withdrawn,
+             .nothingToTransfer: self = .refused
         }
     }
 }
