@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "SluitsteenWeb", targets: ["SluitsteenWeb"]),
         .library(name: "SluitsteenPDF", targets: ["SluitsteenPDF"]),
         .library(name: "SluitsteenWoo", targets: ["SluitsteenWoo"]),
+        .library(name: "SluitsteenChat", targets: ["SluitsteenChat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -125,12 +126,21 @@ let package = Package(
         .target(
             name: "SluitsteenWoo", dependencies: ["SluitsteenSupport"],
             resources: [.copy("Resources/woo-grounds.json")]),
+        // Chat and text messages under a hotspot or a Woo request (bijlagen 4 and 5): WhatsApp exports and SMS Backup &
+        // Restore XML read into conversations, their review (strip, hand-over) and their retention decision.
+        .target(
+            name: "SluitsteenChat",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenXML", "SluitsteenHashing", "SluitsteenSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
-                "SluitsteenWoo",
+                "SluitsteenWoo", "SluitsteenChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -164,6 +174,10 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenTestSupport", "SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
+        .testTarget(
+            name: "SluitsteenChatTests",
+            dependencies: ["SluitsteenTestSupport", "SluitsteenChat", "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenSupport",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo"], exclude: ["Labelled"]),
     ],
     swiftLanguageModes: [.v6]
