@@ -215,6 +215,7 @@ public final class Catalog: Sendable {
                 """)
         }
         registerStateChecks(&m)
+        registerChatSchema(&m)
         return m
     }()
 }
