@@ -29,7 +29,7 @@ public enum ChatRetention {
                 steps.append(.linkGone(what: "hotspot \(c.hotspotName ?? id)"))
                 return unclassified([])
             }
-            steps.append(.policy(.hotspot(name: h.name, status: h.status, decisionRef: h.decisionRef)))
+            steps.append(.hotspot(name: h.name, status: h.status, decisionRef: h.decisionRef))
             switch h.status {
             case .proposed:
                 steps.append(.policy(.outcome(action: .hold, waardering: nil, dueDate: nil)))
@@ -49,8 +49,8 @@ public enum ChatRetention {
             return unclassified([])
         }
         let active = h.isActive(on: asOfDate)
-        steps.append(.policy(.wooHold(zaaknummer: h.zaaknummer, received: h.received, released: h.released,
-                                      releaseReason: h.releaseReason, active: active)))
+        steps.append(.wooHold(zaaknummer: h.zaaknummer, received: h.received, released: h.released, releaseReason: h.releaseReason,
+                              active: active))
         guard active else { return unclassified([h.rule]) }
         steps.append(.policy(.outcome(action: .hold, waardering: nil, dueDate: nil)))
         return ChatDecision(action: .hold, waardering: nil, dueDate: nil, rules: [h.rule], steps: steps)
@@ -76,6 +76,8 @@ public struct ChatDecision: Sendable, Hashable {
 public enum ChatExplanationStep: Sendable, Hashable {
     case conversation(title: String, format: ChatFormat, lastMessage: CivilDate)
     case review(state: ChatConversationState, handoverAt: String?)
+    case hotspot(name: String, status: HotspotStatus, decisionRef: String?)
+    case wooHold(zaaknummer: String, received: CivilDate, released: CivilDate?, releaseReason: String?, active: Bool)
     case transferTerm(term: ISODuration, lastMessage: CivilDate, due: CivilDate)
     case linkGone(what: String)
     case noChatRule
@@ -97,6 +99,33 @@ public enum ChatExplanationStep: Sendable, Hashable {
             case .handedOver:
                 return nl ? "Overgedragen aan DIV op \(at ?? "?"); sindsdien ongewijzigd." : "Handed over to DIV on \(at ?? "?"); unchanged since."
             }
+        case .hotspot(let name, let status, let ref):
+            let r = ref.map { nl ? " (besluit \($0))" : " (decision \($0))" } ?? ""
+            switch status {
+            case .proposed:
+                return nl ? "Het gesprek is opgenomen voor de voorgestelde hotspot \(name): vastgehouden tot die is aangewezen of afgewezen."
+                    : "The conversation was taken in for the proposed hotspot \(name): held until it is designated or rejected."
+            case .designated:
+                return nl ? "Het gesprek is opgenomen voor de aangewezen hotspot \(name)\(r): bewaren (B)."
+                    : "The conversation was taken in for the designated hotspot \(name)\(r): keep (B)."
+            case .rejected:
+                return nl ? "Het gesprek is opgenomen voor de hotspot \(name), maar die is afgewezen en telt niet."
+                    : "The conversation was taken in for the hotspot \(name), but it was rejected and does not count."
+            }
+        case .wooHold(let zaak, let received, let released, let reason, let active):
+            if active {
+                return nl ? "Het gesprek is opgenomen voor Woo-verzoek \(zaak) (ontvangen \(received.iso)): vastgehouden zolang het verzoek "
+                    + "loopt (tot de vrijgave na de bezwaartermijn)."
+                    : "The conversation was taken in for Woo request \(zaak) (received \(received.iso)): held while the request runs (until "
+                    + "its release after the objection period)."
+            }
+            if let released {
+                let r = reason.map { " (\($0))" } ?? ""
+                return nl ? "Het gesprek is opgenomen voor Woo-verzoek \(zaak), dat is vrijgegeven op \(released.iso)\(r); het houdt niets meer vast."
+                    : "The conversation was taken in for Woo request \(zaak), released on \(released.iso)\(r); it holds nothing any more."
+            }
+            return nl ? "Woo-verzoek \(zaak) is ontvangen op \(received.iso), na de peildatum: het geldt nog niet."
+                : "Woo request \(zaak) was received on \(received.iso), after the decision date: it does not apply yet."
         case .transferTerm(let term, let last, let due):
             return nl ? "Overbrengen \(term.iso) na het laatste bericht (\(last.iso)), dus op \(due.iso)."
                 : "Transfer \(term.iso) after the last message (\(last.iso)), that is on \(due.iso)."
