@@ -205,4 +205,33 @@ import Testing
         let original = try Data(contentsOf: Self.android)
         #expect(c.exportState == .stored && kept == original)
     }
+
+    @Test func strippedMessagesDoNotComeBackWithTheSameExport() throws {
+        let o = try chat.ingest([Self.android], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
+        _ = try chat.strip(conversationId: o.conversationId, seqs: [4], actor: Self.lead)
+        _ = try chat.handover(conversationId: o.conversationId, actor: Self.lead)
+        // The same file handed in again is recognised by its SHA-256: nothing is stored, the stripped message stays out.
+        let again = try chat.ingest([Self.android], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
+        #expect(again.alreadyPresent && again.conversationId == o.conversationId)
+        #expect(try storedFiles().isEmpty)
+        #expect(try chat.messages(conversationId: o.conversationId).map(\.seq) == [1, 2, 3, 5, 6, 7, 8, 9, 10])
+    }
+
+    @Test func mediaAnotherConversationNeedsStay() throws {
+        // The same photo in two exports: stored once; stripping it from one conversation leaves it for the other.
+        let first = try chat.ingest([Self.zipExport], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
+        let text = try Data(contentsOf: Self.folder.appendingPathComponent("WhatsApp Chat - Dijkteam.zip"))
+        let copy = dir.appending("WhatsApp Chat - Dijkteam (kopie).zip")
+        try ChatHostileZip.rewrite(text, to: copy, appendingLine: "[29-10-2024 09:00:00] Dora de Wit: Nog een bericht\n")
+        let second = try chat.ingest([copy], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
+        #expect(second.messages == 9 && second.mediaStored == 2)
+        let photo = try #require(try chat.media(conversationId: first.conversationId).first?.sha256)
+        #expect(try chat.media(conversationId: second.conversationId).first?.sha256 == photo)
+        _ = try chat.strip(conversationId: second.conversationId, seqs: [3], actor: Self.lead)
+        let handed = try chat.handover(conversationId: second.conversationId, actor: Self.lead)
+        #expect(handed.exportRemoved && handed.mediaRemoved == 0)
+        #expect(ws.store.contains(photo))
+        let report = try StoreCheck(workspace: ws).run(repair: false)
+        #expect(report.isSound && report.orphans.isEmpty)
+    }
 }

@@ -88,3 +88,20 @@ import ZIPFoundation
         #expect(refusal(noDate)?.contains("line 2: <sms> has no valid date") == true)
     }
 }
+
+/// Rewrites a WhatsApp zip with a line added to its chat text (a second, different export of the same chat).
+enum ChatHostileZip {
+    static func rewrite(_ zipBytes: Data, to url: URL, appendingLine line: String) throws {
+        let source = try Archive(data: zipBytes, accessMode: .read)
+        let target = try Archive(url: url, accessMode: .create)
+        for entry in source {
+            var data = Data()
+            _ = try source.extract(entry) { data.append($0) }
+            if entry.path == "_chat.txt" { data.append(Data(line.utf8)) }
+            let bytes = data
+            try target.addEntry(with: entry.path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position)..<Int(position) + size)
+            }
+        }
+    }
+}
