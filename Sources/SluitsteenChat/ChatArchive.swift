@@ -108,7 +108,8 @@ public struct ChatArchive: Sendable {
             format: chat.format, title: chat.title, sourceFile: url.path, exportSHA256: sha, exportSize: size,
             dateOrder: chat.dateOrder, hotspotId: link.hotspot?.id, hotspotName: link.hotspot?.name, wooHoldId: link.hold?.id,
             zaaknummer: link.hold?.zaaknummer, handedOverBy: personId, handedOverByName: actor.name, capturedAt: capturedAt,
-            capturedEpoch: capturedEpoch, firstTime: chat.messages.first?.timeText, firstEpoch: chat.messages.first?.instant.secondsSinceEpoch,
+            capturedEpoch: capturedEpoch, firstTime: chat.messages.first?.timeText,
+            firstEpoch: chat.messages.first?.instant.secondsSinceEpoch,
             lastTime: chat.messages.last?.timeText, lastEpoch: chat.messages.last?.instant.secondsSinceEpoch,
             messageCount: chat.messages.count)
         try conversation.insert(db)
@@ -162,10 +163,13 @@ public struct ChatArchive: Sendable {
         try workspace.catalog.read(throwing: ChatError.self) { try ChatConversationRecord.all($0) }
     }
 
+    /// The refusal for a conversation id the catalog does not have.
+    static func unknown(_ id: Int64) -> ChatError { .notFound("conversation \(id) (see `sluitsteen chat list`)") }
+
     /// Conversation `id`, or ``ChatError/notFound(_:)``.
     public func conversation(_ id: Int64) throws(ChatError) -> ChatConversationRecord {
         guard let c = try workspace.catalog.read(throwing: ChatError.self, { try ChatConversationRecord.find($0, id: id) }) else {
-            throw .notFound("conversation \(id) (see `sluitsteen chat list`)")
+            throw Self.unknown(id)
         }
         return c
     }
@@ -198,14 +202,17 @@ public struct ChatArchive: Sendable {
     /// catalog's log is checkpointed, so no copy of the text stays there); recorded is how many, by whom and when.
     public func strip(conversationId id: Int64, seqs: [Int], actor: Actor) throws(ChatError) -> StripOutcome {
         let wanted = Array(Set(seqs)).sorted()
-        guard !wanted.isEmpty else { throw .refused("give the numbers of the messages to strip (--message N, as `chat messages` shows them)") }
+        guard !wanted.isEmpty else {
+            throw .refused("give the numbers of the messages to strip (--message N, as `chat messages` shows them)")
+        }
         guard actor.personId != nil else {
             throw .refused("--by must be the person_id of the project lead who strips the messages (people.csv), e.g. P0007")
         }
         let outcome = try workspace.catalog.write(throwing: ChatError.self) { db -> StripOutcome in
-            guard let c = try ChatConversationRecord.find(db, id: id) else { throw ChatError.notFound("conversation \(id) (see `sluitsteen chat list`)") }
+            guard let c = try ChatConversationRecord.find(db, id: id) else { throw Self.unknown(id) }
             guard c.state == .review else {
-                throw ChatError.refused("conversation \(id) was handed over to DIV on \(c.handoverAt ?? "?") and is read-only: nothing can be stripped from it any more")
+                throw ChatError.refused("conversation \(id) was handed over to DIV on \(c.handoverAt ?? "?") and is read-only: "
+                    + "nothing can be stripped from it any more")
             }
             let present = try ChatMessageRecord.existing(db, conversationId: id, seqs: wanted)
             let unknown = wanted.filter { !present.contains($0) }
@@ -245,10 +252,12 @@ public struct ChatArchive: Sendable {
         }
         let now = workspace.clock.now()
         return try workspace.withStoreLock(for: "chat handover \(id)", now: now, failure: { ChatError.archive($0) }) { _ throws(ChatError) in
-            let (outcome, export, mediaSHAs) = try workspace.catalog.write(throwing: ChatError.self) { db -> (HandoverOutcome, String?, [String]) in
-                guard let c = try ChatConversationRecord.find(db, id: id) else { throw ChatError.notFound("conversation \(id) (see `sluitsteen chat list`)") }
+            typealias Done = (HandoverOutcome, String?, [String])
+            let (outcome, export, mediaSHAs) = try workspace.catalog.write(throwing: ChatError.self) { db -> Done in
+                guard let c = try ChatConversationRecord.find(db, id: id) else { throw Self.unknown(id) }
                 guard c.state == .review else {
-                    throw ChatError.refused("conversation \(id) was handed over already (on \(c.handoverAt ?? "?"), by \(c.handoverBy ?? "?"))")
+                    throw ChatError.refused("conversation \(id) was handed over already (on \(c.handoverAt ?? "?"), by "
+                        + "\(c.handoverBy ?? "?"))")
                 }
                 let stripped = try ChatStripRecord.all(db, conversationId: id).reduce(0) { $0 + $1.messageCount }
                 let mediaSHAs = try ChatMediaRecord.removeStripped(db, conversationId: id)
@@ -257,11 +266,15 @@ public struct ChatArchive: Sendable {
                                                           exportRemoved: removeExport)
                 let kept = try ChatMessageRecord.all(db, conversationId: id).count
                 try workspace.audit.append(
-                    db, kind: .chatHandover, command: "chat handover", actor: actor.auditText, objectIds: ["chat:\(id)", "sha256:\(c.exportSHA256)"],
+                    db, kind: .chatHandover, command: "chat handover", actor: actor.auditText,
+                    objectIds: ["chat:\(id)", "sha256:\(c.exportSHA256)"],
                     outcome: "conversation \(id) handed over to DIV with \(kept) messages; read-only from now on"
-                        + (removeExport ? "; \(stripped) message(s) were stripped, so the export file as received (sha256 \(c.exportSHA256.prefix(12)), "
-                            + "\(c.exportSize) bytes) and \(mediaSHAs.count) stripped media file(s) are removed from the store" : "; the export file is kept"))
-                return (HandoverOutcome(messages: kept, strippedMessages: stripped, exportRemoved: removeExport, mediaRemoved: mediaSHAs.count),
+                        + (removeExport ? "; \(stripped) message(s) were stripped, so the export file as received (sha256 "
+                            + "\(c.exportSHA256.prefix(12)), \(c.exportSize) bytes) and \(mediaSHAs.count) stripped media file(s) are "
+                            + "removed from the store" : "; the export file is kept"))
+                let done = HandoverOutcome(messages: kept, strippedMessages: stripped, exportRemoved: removeExport,
+                                           mediaRemoved: mediaSHAs.count)
+                return (done,
                         removeExport ? c.exportSHA256 : nil, mediaSHAs)
             }
             do throws(ArchiveError) {

@@ -16,7 +16,7 @@ public enum ChatRetention {
     public static func decide(_ c: ChatConversationRecord, policy: Policy, hotspots: [Hotspot], holds: [WooHold],
                               asOfDate: CivilDate) -> ChatDecision {
         var steps: [ChatExplanationStep] = []
-        let last = c.lastEpoch.map { AmsterdamTime.date(of: Instant(secondsSinceEpoch: $0)) } ?? AmsterdamTime.date(of: Instant(secondsSinceEpoch: c.capturedEpoch))
+        let last = AmsterdamTime.date(of: Instant(secondsSinceEpoch: c.lastEpoch ?? c.capturedEpoch))
         steps.append(.conversation(title: c.title, format: c.format, lastMessage: last))
         steps.append(.review(state: c.state, handoverAt: c.handoverAt))
         func unclassified(_ rules: [RuleRef]) -> ChatDecision {
@@ -97,7 +97,8 @@ public enum ChatExplanationStep: Sendable, Hashable {
                 return nl ? "Nog niet overgedragen aan DIV: de projectleider kan privéberichten verwijderen (bijlage 4, privacy)."
                     : "Not yet handed over to DIV: the project lead may strip private messages (bijlage 4, privacy)."
             case .handedOver:
-                return nl ? "Overgedragen aan DIV op \(at ?? "?"); sindsdien ongewijzigd." : "Handed over to DIV on \(at ?? "?"); unchanged since."
+                return nl ? "Overgedragen aan DIV op \(at ?? "?"); sindsdien ongewijzigd."
+                    : "Handed over to DIV on \(at ?? "?"); unchanged since."
             }
         case .hotspot(let name, let status, let ref):
             let r = ref.map { nl ? " (besluit \($0))" : " (decision \($0))" } ?? ""
@@ -121,7 +122,8 @@ public enum ChatExplanationStep: Sendable, Hashable {
             }
             if let released {
                 let r = reason.map { " (\($0))" } ?? ""
-                return nl ? "Het gesprek is opgenomen voor Woo-verzoek \(zaak), dat is vrijgegeven op \(released.iso)\(r); het houdt niets meer vast."
+                return nl ? "Het gesprek is opgenomen voor Woo-verzoek \(zaak), dat is vrijgegeven op \(released.iso)\(r); het houdt "
+                    + "niets meer vast."
                     : "The conversation was taken in for Woo request \(zaak), released on \(released.iso)\(r); it holds nothing any more."
             }
             return nl ? "Woo-verzoek \(zaak) is ontvangen op \(received.iso), na de peildatum: het geldt nog niet."

@@ -137,11 +137,14 @@ public struct WhatsAppParser: Sendable {
     private func instant(_ h: Header, order: DateOrder, line: Int) throws(ChatError) -> Instant {
         let (day, month) = order == .dmy ? (h.first, h.second) : (h.second, h.first)
         guard let date = CivilDate(year: h.year, month: month, day: day) else {
-            throw .brokenLine(file: source, line: line, reason: "the date \(h.dateText) does not exist (read as \(order == .dmy ? "day-month" : "month-day"))")
+            let read = order == .dmy ? "day-month" : "month-day"
+            throw .brokenLine(file: source, line: line, reason: "the date \(h.dateText) does not exist (read as \(read))")
         }
         var hour = h.hour
         if let pm = h.pm {
-            guard (1...12).contains(hour) else { throw .brokenLine(file: source, line: line, reason: "the hour \(hour) does not exist on a 12-hour clock") }
+            guard (1...12).contains(hour) else {
+                throw .brokenLine(file: source, line: line, reason: "the hour \(hour) does not exist on a 12-hour clock")
+            }
             hour = hour % 12 + (pm ? 12 : 0)
         }
         guard hour < 24, h.minute < 60, h.secondOfMinute < 60 else {

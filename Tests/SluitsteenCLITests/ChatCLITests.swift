@@ -22,7 +22,9 @@ struct ChatCLITests {
     func storeFiles(_ cli: CLI) -> Int {
         let store = cli.home.appendingPathComponent("store")
         let fans = (try? FileManager.default.contentsOfDirectory(atPath: store.path).filter { $0.count == 2 }) ?? []
-        return fans.reduce(0) { $0 + ((try? FileManager.default.contentsOfDirectory(atPath: store.appendingPathComponent($1).path).count) ?? 0) }
+        return fans.reduce(0) { count, fan in
+            count + ((try? FileManager.default.contentsOfDirectory(atPath: store.appendingPathComponent(fan).path).count) ?? 0)
+        }
     }
 
     @Test func ingestListStripHandoverExplain() throws {
@@ -37,9 +39,10 @@ struct ChatCLITests {
         #expect(listed.status == 0)
         let lines = cli.jsonLines(listed.stdout)
         #expect(lines.count == 10)
-        #expect(lines.allSatisfy { $0["conversation"] as? Int == 1 && $0["time"] is String && $0["text"] is String && $0["media"] is [String] })
-        #expect(lines.map { $0["sender"] as? String ?? "-" } == ["-", "-", "Dora de Wit", "Karel Smit", "Karel Smit", "Karel Smit", "Dora de Wit",
-                                                                "Jan de Vries", "Dora de Wit", "-"])
+        #expect(lines.allSatisfy { $0["conversation"] as? Int == 1 && $0["time"] is String && $0["text"] is String })
+        #expect(lines.allSatisfy { $0["media"] is [String] })
+        #expect(lines.map { $0["sender"] as? String ?? "-" } == ["-", "-", "Dora de Wit", "Karel Smit", "Karel Smit", "Karel Smit",
+                                                                "Dora de Wit", "Jan de Vries", "Dora de Wit", "-"])
         #expect(lines[8]["time"] as? String == "2024-03-31T03:05:00+02:00")
         #expect(lines[4]["media"] as? [String] == ["IMG-20240302-WA0005.jpg"])
         #expect(lines[2]["person"] as? String == "P0010")

@@ -21,8 +21,10 @@ import Testing
         Person(id: "P0031", name: "jan de vries", employedFrom: nil, employedTo: nil),
     ])
     static let lead = Actor(personId: "P0010", name: "Dora de Wit", osUser: "test")
-    static let dijk = Hotspot(id: "H1", name: "Dijkdoorbraak", status: .designated, criteria: MatchCriteria(terms: ["dijk"]), decisionRef: "B-2024-7")
-    static let hold = WooHold(id: "W1", zaaknummer: "Z-2024-001", received: CivilDate(iso: "2024-04-01")!, criteria: MatchCriteria(terms: ["dijk"]))
+    static let dijk = Hotspot(id: "H1", name: "Dijkdoorbraak", status: .designated, criteria: MatchCriteria(terms: ["dijk"]),
+                              decisionRef: "B-2024-7")
+    static let hold = WooHold(id: "W1", zaaknummer: "Z-2024-001", received: CivilDate(iso: "2024-04-01")!,
+                              criteria: MatchCriteria(terms: ["dijk"]))
 
     let dir: TemporaryDirectory
     let ws: Workspace
@@ -170,7 +172,8 @@ import Testing
         // Gone from the catalog, its log included; the record says how many, by whom, when — not what.
         #expect(try catalogBytes().range(of: Data(secret.utf8)) == nil)
         let strips = try chat.strips(conversationId: id)
-        #expect(strips.count == 1 && strips[0].messageCount == 2 && strips[0].mediaCount == 1 && strips[0].strippedBy.hasPrefix("P0010 Dora de Wit"))
+        #expect(strips.count == 1 && strips[0].messageCount == 2 && strips[0].mediaCount == 1)
+        #expect(strips.first?.strippedBy.hasPrefix("P0010 Dora de Wit") == true)
         let entry = try ws.catalog.read { db in try AuditTrail.entries(db, kind: .chatStrip) }
         #expect(entry.count == 1 && entry[0].outcome.contains("2 private message(s)") && !entry[0].outcome.contains(secret))
         // Until the hand-over the export as received stays, so that the review can be checked against it.

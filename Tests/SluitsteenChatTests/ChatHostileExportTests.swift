@@ -17,7 +17,8 @@ import ZIPFoundation
         let url = dir.appending(name)
         let archive = try Archive(url: url, accessMode: .create)
         for (path, data) in members {
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
+                                 compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -48,7 +49,8 @@ import ZIPFoundation
     }
 
     @Test func truncatedZip() throws {
-        let good = try zip("good.zip", [("_chat.txt", Data(Self.chatText.utf8)), ("IMG-20240313-WA0001.jpg", Data(repeating: 7, count: 4096))])
+        let good = try zip("good.zip", [("_chat.txt", Data(Self.chatText.utf8)),
+                                        ("IMG-20240313-WA0001.jpg", Data(repeating: 7, count: 4096))])
         let bytes = try Data(contentsOf: good)
         let cut = dir.appending("cut.zip")
         try bytes.prefix(bytes.count / 2).write(to: cut)
@@ -99,7 +101,8 @@ enum ChatHostileZip {
             _ = try source.extract(entry) { data.append($0) }
             if entry.path == "_chat.txt" { data.append(Data(line.utf8)) }
             let bytes = data
-            try target.addEntry(with: entry.path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) { position, size in
+            try target.addEntry(with: entry.path, type: .file, uncompressedSize: Int64(bytes.count),
+                                compressionMethod: .deflate) { position, size in
                 bytes.subdata(in: Int(position)..<Int(position) + size)
             }
         }

@@ -160,7 +160,9 @@ import Testing
             #expect(header?.first == a && header?.second == b && header?.year == y && header?.hour == h && header?.minute == m
                     && header?.pm == pm, "\(line)")
         }
-        for line in ["Notulen", "12-03-2024 meeting", "12-03-2024 09:15 Jan: geen streepje", "1234-03-12 09:15 - x: y", "[12-03-2024 09:15 Jan"] {
+        let notHeaders = ["Notulen", "12-03-2024 meeting", "12-03-2024 09:15 Jan: geen streepje", "1234-03-12 09:15 - x: y",
+                          "[12-03-2024 09:15 Jan"]
+        for line in notHeaders {
             #expect(WhatsAppParser.header(line) == nil, "\(line)")
         }
     }

@@ -15,7 +15,8 @@ import Testing
 
     static func conversation(hotspot: String? = nil, hold: String? = nil, last: String = "2024-03-31T01:06:00Z") -> ChatConversationRecord {
         let epoch = Instant(iso: last)!.secondsSinceEpoch
-        return ChatConversationRecord(id: 1, format: .whatsAppAndroid, title: "Dijkteam", sourceFile: "x.txt", exportSHA256: "ab", exportSize: 1,
+        return ChatConversationRecord(id: 1, format: .whatsAppAndroid, title: "Dijkteam", sourceFile: "x.txt", exportSHA256: "ab",
+                                      exportSize: 1,
                                       dateOrder: .dmy, hotspotId: hotspot, hotspotName: hotspot.map { _ in "Dijkdoorbraak" }, wooHoldId: hold,
                                       zaaknummer: hold.map { _ in "Z-1" }, handedOverBy: "P0010", handedOverByName: "Dora de Wit",
                                       capturedAt: "2026-12-01T10:00:00Z", capturedEpoch: 1_796_119_200, firstTime: nil, firstEpoch: nil,

@@ -45,27 +45,33 @@ struct ChatCommand: ParsableCommand {
                         + "over must be in the personnel register")
                 }
                 let today = AmsterdamTime.date(of: Instant(ws.clock.now()))
-                let link = try ChatLink.resolve(hotspot: hotspot, woo: woo, hotspots: try store.hotspots(), holds: try store.holds(), on: today)
+                let link = try ChatLink.resolve(hotspot: hotspot, woo: woo, hotspots: try store.hotspots(), holds: try store.holds(),
+                                                on: today)
+                let command = "chat ingest " + (hotspot.map { "--hotspot \($0)" } ?? "--woo \(woo ?? "")")
                 return try ChatArchive(workspace: ws).ingest(files.map { URL(fileURLWithPath: $0) }, link: link, actor: actor,
-                                                             registers: registers, dateOrder: dateOrder,
-                                                             command: "chat ingest " + (hotspot.map { "--hotspot \($0)" } ?? "--woo \(woo ?? "")"))
+                                                             registers: registers, dateOrder: dateOrder, command: command)
             }
             for o in outcomes {
                 if json {
-                    print(JSONText.object([("conversation", .int(o.conversationId)), ("title", .string(o.title)), ("format", .string(o.format.rawValue)),
+                    let persons = JSONText.object(o.persons.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                    print(JSONText.object([("conversation", .int(o.conversationId)), ("title", .string(o.title)),
+                                           ("format", .string(o.format.rawValue)),
                                            ("messages", .int(Int64(o.messages))), ("system", .int(Int64(o.systemLines))),
                                            ("deleted", .int(Int64(o.deleted))), ("mediaStored", .int(Int64(o.mediaStored))),
                                            ("mediaMissing", .strings(o.mediaMissing)), ("alreadyPresent", .bool(o.alreadyPresent)),
-                                           ("persons", .raw(JSONText.object(o.persons.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))]))
+                                           ("persons", .raw(persons))]))
                 } else if o.alreadyPresent {
                     print(SafeText.terminal("Conversation \(o.conversationId) (\(o.title)) was taken in before; nothing changed."))
                 } else {
                     print(SafeText.terminal("Conversation \(o.conversationId) (\(o.title), \(o.format.displayName)): \(o.messages) messages "
                         + "(\(o.systemLines) system line(s), \(o.deleted) deleted), \(o.mediaStored) media files stored."))
                     if !o.mediaMissing.isEmpty {
-                        print(SafeText.terminal("  Named in the chat but not in the export (not received): \(o.mediaMissing.joined(separator: ", "))"))
+                        print(SafeText.terminal("  Named in the chat but not in the export (not received): "
+                            + o.mediaMissing.joined(separator: ", ")))
                     }
-                    for (name, id) in o.persons.sorted(by: { $0.key < $1.key }) { print(SafeText.terminal("  \(name) = \(id) (personnel register)")) }
+                    for (name, id) in o.persons.sorted(by: { $0.key < $1.key }) {
+                        print(SafeText.terminal("  \(name) = \(id) (personnel register)"))
+                    }
                 }
             }
         }
@@ -91,7 +97,8 @@ struct ChatCommand: ParsableCommand {
                     ]))
                 } else {
                     print(SafeText.terminal("\(c.id ?? 0)  \(c.title)  \(c.format.displayName)  \(c.messageCount) messages  \(link)  "
-                        + "from \(c.handedOverByName) (\(c.handedOverBy))  \(c.state == .review ? "under review" : "handed over \(c.handoverAt ?? "")")"))
+                        + "from \(c.handedOverByName) (\(c.handedOverBy))  "
+                        + (c.state == .review ? "under review" : "handed over \(c.handoverAt ?? "")")))
                 }
             }
         }
