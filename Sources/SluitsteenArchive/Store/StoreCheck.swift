@@ -7,9 +7,10 @@ import SluitsteenHashing
 ///
 /// Recomputes the SHA-256 of every file in the store and compares the store with the catalog: a message (or chat
 /// export or chat media file) the catalog lists as stored whose file is missing or damaged is a loss to restore from a
-/// backup; a file no stored message, chat export or chat media file names (left by a kill or a full disk between writing it and committing it, or by an interrupted destruction) is an
-/// orphan. With `repair`, orphans and half-written copies are removed — only while holding the store lock, so no
-/// running ingest can be writing them. Missing or damaged messages are never "repaired": they are reported.
+/// backup; a file no stored message, chat export or chat media file names (left by a kill or a full disk between
+/// writing it and committing it, or by an interrupted destruction) is an orphan. With `repair`, orphans and
+/// half-written copies are removed — only while holding the store lock, so no running ingest can be writing them.
+/// Missing or damaged messages are never "repaired": they are reported.
 public struct StoreCheck: Sendable {
     public let workspace: Workspace
 
