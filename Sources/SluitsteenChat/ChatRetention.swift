@@ -57,6 +57,18 @@ public enum ChatRetention {
     }
 }
 
+extension ChatRetention {
+    /// The decisions for `conversations`, counted per action (for `plan`), in the order of ``RetentionAction``'s cases.
+    public static func counts(_ conversations: [ChatConversationRecord], policy: Policy, hotspots: [Hotspot], holds: [WooHold],
+                              asOfDate: CivilDate) -> [(action: RetentionAction, count: Int)] {
+        var counts: [RetentionAction: Int] = [:]
+        for c in conversations {
+            counts[decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate).action, default: 0] += 1
+        }
+        return RetentionAction.allCases.compactMap { a in counts[a].map { (a, $0) } }
+    }
+}
+
 /// What is to happen to a conversation: the action (as for mail), its waardering and due date, the rules that decided
 /// it, and the steps that explain it.
 public struct ChatDecision: Sendable, Hashable {

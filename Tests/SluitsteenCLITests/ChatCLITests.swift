@@ -77,6 +77,10 @@ struct ChatCLITests {
         let explained = try cli.run(["chat", "explain", "--conversation", "1", "--lang", "en"])
         #expect(explained.stdout.contains("taken in for Woo request Z-2026-001 (received 2026-11-20): held"))
         #expect(explained.stdout.contains("Outcome: held."))
+        // `plan` counts the conversations apart from the message copies.
+        let plan = try cli.run(["plan"])
+        #expect(plan.status == 0)
+        #expect(plan.stdout.contains("Gesprekken (chat en sms, bijlage 5): 1\n  vastgehouden: 1\n"))
     }
 
     @Test(arguments: [
