@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "SluitsteenPDF", targets: ["SluitsteenPDF"]),
         .library(name: "SluitsteenWoo", targets: ["SluitsteenWoo"]),
         .library(name: "SluitsteenCapture", targets: ["SluitsteenCapture"]),
+        .library(name: "SluitsteenChat", targets: ["SluitsteenChat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -141,12 +142,21 @@ let package = Package(
                            "SluitsteenHashing", "SluitsteenSupport",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "TOMLKit", package: "TOMLKit")]),
+        // Chat and text messages under a hotspot or a Woo request (bijlagen 4 and 5): WhatsApp exports and SMS Backup &
+        // Restore XML read into conversations, their review (strip, hand-over) and their retention decision.
+        .target(
+            name: "SluitsteenChat",
+            dependencies: [
+                "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenXML", "SluitsteenHashing", "SluitsteenSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .executableTarget(
             name: "sluitsteen",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenIngest", "SluitsteenIndex", "SluitsteenPolicy", "SluitsteenRetention",
                 "SluitsteenDestroy", "SluitsteenExport", "SluitsteenVerify", "SluitsteenSupport", "SluitsteenWeb",
-                "SluitsteenWoo", "SluitsteenMIME", "SluitsteenCapture",
+                "SluitsteenWoo", "SluitsteenMIME", "SluitsteenCapture", "SluitsteenChat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -187,6 +197,10 @@ let package = Package(
             name: "SluitsteenCaptureTests",
             dependencies: ["SluitsteenCapture", "SluitsteenArchive", "SluitsteenIngest", "SluitsteenRetention", "SluitsteenPolicy",
                            "SluitsteenHashing", "SluitsteenSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "SluitsteenChatTests",
+            dependencies: ["SluitsteenTestSupport", "SluitsteenChat", "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenSupport",
+                           .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,7 +25,7 @@ struct Sluitsteen: ParsableCommand {
             InitCommand.self, IngestGroup.self, IndexCommand.self, MessagesCommand.self, PolicyCommand.self, RegisterCommand.self,
             OptOutCommand.self, HotspotCommand.self, HoldCommand.self, PlanCommand.self, ExplainCommand.self, SearchCommand.self,
             VerifyCommand.self, DestroyCommand.self, AuditCommand.self, ExportCommand.self, TransferCommand.self, StoreCommand.self,
-            ServeCommand.self, WooCommand.self, CaptureCommand.self,
+            ServeCommand.self, WooCommand.self, CaptureCommand.self, ChatCommand.self,
         ]
     )
 

@@ -26,11 +26,19 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case woo
     /// A Woo production: the redacted, publishable set written for a request.
     case wooProduction = "woo-production"
+    /// A chat export taken in under a hotspot or a Woo request (`chat ingest`).
+    case chatIngest = "chat-ingest"
+    /// Private messages stripped from a conversation before its hand-over (how many, never which).
+    case chatStrip = "chat-strip"
+    /// A conversation handed over to DIV: read-only from then on.
+    case chatHandover = "chat-handover"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
         switch self {
-        case .ingest: return "ingestion"
+        case .ingest, .chatIngest: return "ingestion"
+        case .chatStrip: return "redaction"
+        case .chatHandover: return "accession"
         case .registerImport, .policyChange, .hotspot, .optOut, .hold: return "appraisal"
         case .listProposal, .listExclusion, .listApproval, .listRejection, .listCancellation: return "appraisal"
         case .destruction, .optOutPurge, .ingestWithdrawal: return "deletion"

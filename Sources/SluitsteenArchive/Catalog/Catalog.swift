@@ -350,6 +350,7 @@ public final class Catalog: Sendable {
             // The policy's version at proposal, which the vernietigingslijst and the verklaring print beside its name.
             try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
         }
+        registerChatSchema(&m)
         return m
     }()
 }

@@ -5,11 +5,12 @@ import SluitsteenHashing
 
 /// `sluitsteen store verify`: every stored file against its name and against the catalog.
 ///
-/// Recomputes the SHA-256 of every file in the store and compares the store with the catalog: a message the catalog
-/// lists as stored whose file is missing or damaged is a loss to restore from a backup; a file no stored message
-/// names (left by a kill or a full disk between writing it and committing it, or by an interrupted destruction) is an
-/// orphan. With `repair`, orphans and half-written copies are removed — only while holding the store lock, so no
-/// running ingest can be writing them. Missing or damaged messages are never "repaired": they are reported.
+/// Recomputes the SHA-256 of every file in the store and compares the store with the catalog: a message (or chat
+/// export or chat media file) the catalog lists as stored whose file is missing or damaged is a loss to restore from a
+/// backup; a file no stored message, chat export or chat media file names (left by a kill or a full disk between
+/// writing it and committing it, or by an interrupted destruction) is an orphan. With `repair`, orphans and
+/// half-written copies are removed — only while holding the store lock, so no running ingest can be writing them.
+/// Missing or damaged messages are never "repaired": they are reported.
 public struct StoreCheck: Sendable {
     public let workspace: Workspace
 
@@ -42,7 +43,11 @@ public struct StoreCheck: Sendable {
         try workspace.withStoreLock(for: repair ? "store verify --repair" : "store verify", now: workspace.clock.now(),
                                     failure: { $0 }) { lock throws(ArchiveError) in
             var report = Report()
-            let stored = try workspace.catalog.read(throwing: ArchiveError.self) { try MessageRecord.storedSHA256s($0) }
+            // Messages, and the chat export files and media files (which no message names).
+            let stored = try workspace.catalog.read(throwing: ArchiveError.self) { db in
+                try MessageRecord.storedSHA256s(db).union(ChatConversationRecord.storedExportSHA256s(db))
+                    .union(ChatMediaRecord.storedSHA256s(db))
+            }
             let fm = FileManager.default
             let root = workspace.store.root
             var seen = Set<String>()

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import SluitsteenArchive
+import SluitsteenChat
 import SluitsteenPolicy
 import SluitsteenRetention
 
@@ -60,12 +61,28 @@ struct PlanCommand: ParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(out))
-        if !json { print(plan.text, terminator: "") }
+        if !json {
+            print(plan.text, terminator: "")
+            try printChat(ws, policy: inForce.policy, asOf: AmsterdamTime.date(of: instant))
+        }
         if let report {
             do { try Data(plan.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
                 throw CLIError("cannot write \(report): \(error.localizedDescription)")
             }
             if !json { print("\nReport written to \(report)") }
         }
+    }
+
+    /// The conversations (chat, bijlage 5) counted per action, when there are any: they are no message copies, so they
+    /// are not in the table above nor in `--json`; `chat explain` gives each one's reasons.
+    private func printChat(_ ws: Workspace, policy: Policy, asOf: CivilDate) throws {
+        let conversations = try attempt { try ChatArchive(workspace: ws).conversations() }
+        guard !conversations.isEmpty else { return }
+        let store = RetentionStore(workspace: ws)
+        let counts = ChatRetention.counts(conversations, policy: policy, hotspots: try attempt { try store.hotspots() },
+                                          holds: try attempt { try store.holds() }, asOfDate: asOf)
+        print("\nGesprekken (chat en sms, bijlage 5): \(conversations.count)")
+        for (action, count) in counts { print("  \(action.dutchName): \(count)") }
+        print("  Per gesprek: sluitsteen chat explain --conversation ID")
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import ArgumentParser
 import SluitsteenArchive
+import SluitsteenChat
 import SluitsteenDestroy
 import SluitsteenExport
 import SluitsteenIngest
@@ -40,6 +41,7 @@ enum ExitStatus: Int32, Sendable {
         case let e as PolicyError: self.init(e)
         case let e as DestroyError: self.init(e)
         case let e as ExportError: self.init(e)
+        case let e as ChatError: self.init(e)
         default: return nil
         }
     }
@@ -98,6 +100,16 @@ enum ExitStatus: Int32, Sendable {
         case .retention(let inner): self.init(inner)
         case .textNotErased, .cannotWrite: self = .workspace
         case .unknownList, .refused, .invalidInput, .futureRefused: self = .refused
+        }
+    }
+
+    init(_ e: ChatError) {
+        switch e {
+        case .archive(let inner): self.init(inner)
+        case .unreadable: self = .unreadable
+        case .unknownFormat, .brokenLine, .ambiguousDateOrder, .inconsistentDateOrder, .dateOrderContradicted, .zip, .xml, .linkRefused,
+             .refused, .notFound:
+            self = .refused
         }
     }
 
