@@ -80,6 +80,28 @@ struct CaptureCLITests {
         return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
     }
 
+    /// Capture and destruction never overlap: while another command (here: the test, as `destroy execute` would) holds
+    /// the store lock, capture is refused as busy (exit 3) and fetches nothing; once the lock is released it captures.
+    @Test func captureWaitsForTheStoreLock() throws {
+        let dovecot = try Dovecot()
+        let fixtures = try CaptureTest.fixtureMessages()
+        try dovecot.imap(user: "alice", fixtures.map { CaptureTest.append("INBOX", $0) })
+        let home = try Home()
+        let passwordFile = dovecot.root.appendingPathComponent("lock-password")
+        try (try #require(dovecot.users["alice"]) + "\n").write(to: passwordFile, atomically: true, encoding: .utf8)
+        let workspace = try Workspace.open(at: home.url)
+        var lock: StoreLock? = try workspace.lockStore(for: "destroy execute", now: Date())
+        let refused = try home.run(Self.oneOff(dovecot, "--password-file", passwordFile))
+        #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+        #expect((refused.stdout + refused.stderr).contains("busy"))
+        #expect(try home.catalog().read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM copy") } == 0)
+        withExtendedLifetime(lock) {}
+        lock = nil
+        let captured = try home.run(Self.oneOff(dovecot, "--password-file", passwordFile))
+        #expect(captured.status == 0, "\(captured.stderr)")
+        #expect(try home.catalog().read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM copy") } == fixtures.count)
+    }
+
     /// The one-off form with the exact flags: captures everything, a second run adds nothing, the audit trail records
     /// each run with its counts; the password and an OAuth token are nowhere in the output or the workspace's files.
     @Test func oneOffCaptureKeepsSecretsOut() throws {
