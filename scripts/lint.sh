@@ -9,7 +9,7 @@
 #  2. No line of Swift source longer than LINE_LIMIT characters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-LINE_LIMIT=${LINE_LIMIT:-200}
+LINE_LIMIT=${LINE_LIMIT:-150}
 status=0
 
 if command -v swift >/dev/null && swift format --version >/dev/null 2>&1; then

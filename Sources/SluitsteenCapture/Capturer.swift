@@ -116,7 +116,8 @@ public final class Capturer: Sendable {
     public func runOnce(progress: @escaping @Sendable (CaptureProgress) -> Void = { _ in }) throws(CaptureError) -> CaptureRunSummary {
         let started = workspace.clock.now()
         let lockText = "capture (\(configuration.mailboxes.count) mailbox\(configuration.mailboxes.count == 1 ? "" : "es"))"
-        return try workspace.withStoreLock(for: lockText, now: started, failure: { CaptureError.archive($0.description) }) { lock throws(CaptureError) in
+        return try workspace.withStoreLock(for: lockText, now: started,
+                                           failure: { CaptureError.archive($0.description) }) { lock throws(CaptureError) in
             var run = CaptureRunSummary(startedAt: ISOTimestamp.format(started))
             for mailbox in configuration.mailboxes {
                 run.mailboxes.append(captureWithRetries(mailbox, holding: lock, progress: progress))
@@ -228,7 +229,8 @@ public final class Capturer: Sendable {
         var plans: [FolderPlan] = []
         var modseqs: [(Int64, UInt64?)] = []
         var marks: [(sha: String, keyword: String)] = []
-        let accountURL = "imap://\(FolderPlan.encode(mailbox.user).replacingOccurrences(of: "@", with: "%40"))@\(configuration.server.host):\(configuration.server.port)/"
+        let accountUser = FolderPlan.encode(mailbox.user).replacingOccurrences(of: "@", with: "%40")
+        let accountURL = "imap://\(accountUser)@\(configuration.server.host):\(configuration.server.port)/"
 
         for folder in listed.sorted(by: { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }) {
             let path = Capturer.archiveFolder(folder)

@@ -66,23 +66,27 @@ public struct DestructionExecution: Sendable {
         let now = workspace.clock.now()
         switch list.status {
         case .proposed:
-            throw .refused("list \(listId) is not approved: it still needs approval as \(snapshot.pendingRoles.joined(separator: ", then ")) (`sluitsteen destroy approve \(listId) --role \(snapshot.pendingRoles.first ?? "?") --by PERSON_ID`).")
+            throw .refused("list \(listId) is not approved: it still needs approval as \(snapshot.pendingRoles.joined(separator: ", then ")) " +
+                           "(`sluitsteen destroy approve \(listId) --role \(snapshot.pendingRoles.first ?? "?") --by PERSON_ID`).")
         case .rejected, .cancelled, .executed:
             throw .refused(DestructionLists.notOpen(list, action: "execute"))
         case .approved:
             guard let from = list.executableFrom else { throw .refused("list \(listId) is approved but has no approval time") }
             guard Instant(now) >= from else {
-                throw .refused("the bedenktijd of list \(listId) (\(DutchText.duration(list.bedenktijd)) after the last approval on \(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)).")
+                throw .refused("the bedenktijd of list \(listId) (\(DutchText.duration(list.bedenktijd)) after the last approval on " +
+                               "\(DutchText.time(iso: list.approvedAt))) is not over: execution is allowed from \(DutchText.time(from)).")
             }
             let moment = DecisionMoment(instant: Instant(now))
             try journal.confirm { db, due, skipped in
                 let status = try DestructionListRecord.status(db, id: listId)
                 guard status == .approved else {
-                    throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status?.rawValue ?? "?")); run the command again")
+                    throw DestroyError.refused("list \(listId) changed while it was being prepared (now \(status?.rawValue ?? "?")); run the " +
+                                               "command again")
                 }
                 let entry = try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText,
                                                        objectIds: ["list:\(listId)"],
-                                                       outcome: "execution started as of \(ISOTimestamp.format(now)): \(due) item(s) to destroy, \(skipped) skipped")
+                                                       outcome: "execution started as of \(ISOTimestamp.format(now)): \(due) item(s) to destroy, " +
+                                                                "\(skipped) skipped")
                 try DestructionListRecord.startExecution(db, id: listId, asOf: moment.date, asOfEpoch: moment.instant.secondsSinceEpoch,
                                                          at: ISOTimestamp.format(now), by: actor.documentText, anchor: entry)
             }
@@ -138,7 +142,9 @@ public struct DestructionExecution: Sendable {
                                                             verklaringJson: jsonURL.path, verklaringSHA256: DocumentFiles.sha256(json))
             else { throw DestroyError.refused("list \(listId) was finished by another run") }
             try workspace.audit.append(db, kind: .destruction, command: "destroy execute", actor: actor.auditText, objectIds: ["list:\(listId)"],
-                                       outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed (\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 \(DocumentFiles.sha256(json))")
+                                       outcome: "executed\(resumed ? " (resumed after an interruption)" : ""): \(destroyed.count) destroyed " +
+                                                "(\(destroyed.reduce(0) { $0 + $1.size }) bytes), \(skipped.count) skipped; verklaring sha256 " +
+                                                "\(DocumentFiles.sha256(json))")
         }
         // Subjects must not outlive the messages: the approvers' list with subjects goes, and so do the destroyed
         // messages' subjects on any other list; the words of the full-text index are purged from the catalog file.

@@ -62,7 +62,8 @@ public enum DutchText {
     static let style = """
         body { font-family: "Segoe UI", Arial, sans-serif; max-width: 60em; margin: 2em auto; color: #111; line-height: 1.4; }
         h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 1px solid #999; }
-        table { border-collapse: collapse; width: 100%; margin: 0.6em 0; } th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
+        table { border-collapse: collapse; width: 100%; margin: 0.6em 0; } th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; \
+        vertical-align: top; }
         th { background: #eee; } td.n { text-align: right; white-space: nowrap; } code { font-size: 0.9em; word-break: break-all; }
         .meta th { width: 16em; } .sign td { height: 4em; } .note { color: #444; font-size: 0.9em; }
         @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } tr { page-break-inside: avoid; } }

@@ -124,9 +124,12 @@ public struct ListDocuments: Sendable {
             <tr><th>Beleid</th><td>\(e(l.policyName))</td></tr>
             <tr><th>Selectielijst</th><td>\(e(l.selectielijst))</td></tr>
             <tr><th>Wettelijke grondslag</th><td>\(e(l.legalGround))</td></tr>
-            <tr><th>Vereiste goedkeuringen</th><td>\(e(l.approvalsRequired.enumerated().map { "\($0.offset + 1). \(l.roleName($0.element))" }.joined(separator: ", "))) (in deze volgorde)</td></tr>
+            <tr><th>Vereiste goedkeuringen</th><td>\
+            \(e(l.approvalsRequired.enumerated().map { "\($0.offset + 1). \(l.roleName($0.element))" }.joined(separator: ", "))) \
+            (in deze volgorde)</td></tr>
             <tr><th>Bedenktijd</th><td>bedenktijd van \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring</td></tr>
-            <tr><th>Aantal berichten</th><td>\(s.onList.count) (\(e(DutchText.size(s.onList.reduce(0) { $0 + $1.size }))))\(s.excluded.isEmpty ? "" : "; \(s.excluded.count) uitgezonderd")</td></tr>
+            <tr><th>Aantal berichten</th><td>\(s.onList.count) \
+            (\(e(DutchText.size(s.onList.reduce(0) { $0 + $1.size }))))\(s.excluded.isEmpty ? "" : "; \(s.excluded.count) uitgezonderd")</td></tr>
             </table>
             <h2>Categorieën</h2>
             <table>
@@ -151,8 +154,10 @@ public struct ListDocuments: Sendable {
         h += """
             <h2>Itemlijst</h2>
             <p>De berichten op deze lijst staan in <code>\(e(names.csv))</code> (CSV) en <code>\(e(names.json))</code> (JSON):
-            mailbox, datum, SHA-256 en Message-ID per bericht\(l.withSubjects ? "; met onderwerpen in <code>\(e(names.csvWithSubjects))</code>, dat na de vernietiging wordt verwijderd" : "").
-            SHA-256 van de CSV-itemlijst: <code>\(csvSHA256)</code>\(l.itemListSHA256 == nil ? " (wordt vastgelegd bij de laatste goedkeuring)" : "").</p>
+            mailbox, datum, SHA-256 en Message-ID per \
+            bericht\(l.withSubjects ? "; met onderwerpen in <code>\(e(names.csvWithSubjects))</code>, dat na de vernietiging wordt verwijderd" : "").
+            SHA-256 van de CSV-itemlijst: \
+            <code>\(csvSHA256)</code>\(l.itemListSHA256 == nil ? " (wordt vastgelegd bij de laatste goedkeuring)" : "").</p>
             <h2>Goedkeuring</h2>
             <table class="sign">
             <tr><th>Rol</th><th>Naam</th><th>Datum en tijd</th><th>Handtekening</th></tr>
@@ -165,10 +170,12 @@ public struct ListDocuments: Sendable {
         }
         h += "</table>\n"
         if let from = l.executableFrom {
-            h += "<p>Volledig goedgekeurd op \(e(DutchText.time(iso: l.approvedAt))); de bedenktijd loopt tot \(e(DutchText.time(from))). Daarna mag de vernietiging worden uitgevoerd.</p>\n"
+            h += "<p>Volledig goedgekeurd op \(e(DutchText.time(iso: l.approvedAt))); de bedenktijd loopt tot \(e(DutchText.time(from))). Daarna " +
+                 "mag de vernietiging worden uitgevoerd.</p>\n"
         }
         if let at = l.closedAt {
-            h += "<p><strong>\(l.status == .rejected ? "Afgewezen" : "Ingetrokken")</strong> op \(e(DutchText.time(iso: at))) door \(e(l.closedBy ?? ""))\(l.closeReason.map { ": " + e($0) } ?? "").</p>\n"
+            h += "<p><strong>\(l.status == .rejected ? "Afgewezen" : "Ingetrokken")</strong> op \(e(DutchText.time(iso: at))) door " +
+                 "\(e(l.closedBy ?? ""))\(l.closeReason.map { ": " + e($0) } ?? "").</p>\n"
         }
         h += "<p class=\"note\">Elke wijziging van deze lijst staat in de audittrail van het archief (<code>sluitsteen audit show</code>).</p>\n"
         return frame.html(body: h)

@@ -110,11 +110,13 @@ public struct Verklaring: Sendable {
             <h2>Gegevens</h2>
             <table class="meta">
             <tr><th>Archiefvormer</th><td>\(e(l.archiefvormer.name)) (TOOI \(e(l.archiefvormer.tooi)))</td></tr>
-            <tr><th>Vernietigingslijst</th><td>\(e(l.id)), opgesteld \(e(DutchText.time(iso: l.proposedAt))) door \(e(l.proposedBy)), peildatum \(e(DutchText.date(iso: l.asOf)))</td></tr>
+            <tr><th>Vernietigingslijst</th><td>\(e(l.id)), opgesteld \(e(DutchText.time(iso: l.proposedAt))) door \(e(l.proposedBy)), peildatum \
+            \(e(DutchText.date(iso: l.asOf)))</td></tr>
             <tr><th>Beleid</th><td>\(e(l.policyName))</td></tr>
             <tr><th>Selectielijst</th><td>\(e(l.selectielijst))</td></tr>
             <tr><th>Wettelijke grondslag</th><td>\(e(l.legalGround))</td></tr>
-            <tr><th>Uitgevoerd</th><td>van \(e(DutchText.time(iso: executionStartedAt))) tot \(e(DutchText.time(iso: executedAt))) door \(e(executedBy)); elk bericht is op het moment van vernietiging opnieuw beoordeeld</td></tr>
+            <tr><th>Uitgevoerd</th><td>van \(e(DutchText.time(iso: executionStartedAt))) tot \(e(DutchText.time(iso: executedAt))) door \
+            \(e(executedBy)); elk bericht is op het moment van vernietiging opnieuw beoordeeld</td></tr>
             <tr><th>Vernietigd</th><td>\(destroyedCount) berichten, \(e(DutchText.size(destroyedSize)))</td></tr>
             <tr><th>Overgeslagen</th><td>\(skipped.count)</td></tr>
             <tr><th>Uitgezonderd vóór goedkeuring</th><td>\(excluded.count)</td></tr>
@@ -138,14 +140,18 @@ public struct Verklaring: Sendable {
 
             """
         if contentKeptForOtherCopies > 0 {
-            h += "<p class=\"note\">Bij \(contentKeptForOtherCopies) vernietigde kopie\(contentKeptForOtherCopies == 1 ? "" : "ën") bleef de inhoud in de opslag, omdat een andere kopie in het archief die bewaard blijft dezelfde inhoud heeft; de vernietigde kopie zelf is uit de catalogus verwijderd.</p>\n"
+            h += "<p class=\"note\">Bij \(contentKeptForOtherCopies) vernietigde kopie\(contentKeptForOtherCopies == 1 ? "" : "ën") bleef de " +
+                 "inhoud in de opslag, omdat een andere kopie in het archief die bewaard blijft dezelfde inhoud heeft; de vernietigde kopie zelf " +
+                 "is uit de catalogus verwijderd.</p>\n"
         }
         h += "<h2>Goedkeuringen</h2>\n<table>\n<tr><th>Volgorde</th><th>Rol</th><th>Naam</th><th>Datum en tijd</th></tr>\n"
         for a in approvals {
             let who = a.personId.map { "\(a.name) (personeelsnummer \($0))" } ?? a.name
-            h += "<tr><td class=\"n\">\(a.position)</td><td>\(e(l.roleName(a.role)))</td><td>\(e(who))</td><td>\(e(DutchText.time(iso: a.at)))</td></tr>\n"
+            h += "<tr><td " +
+                 "class=\"n\">\(a.position)</td><td>\(e(l.roleName(a.role)))</td><td>\(e(who))</td><td>\(e(DutchText.time(iso: a.at)))</td></tr>\n"
         }
-        h += "</table>\n<p>Bedenktijd van \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring (\(e(DutchText.time(iso: l.approvedAt)))).</p>\n"
+        h += "</table>\n<p>Bedenktijd van \(e(DutchText.duration(l.bedenktijd))) na de laatste goedkeuring " +
+             "(\(e(DutchText.time(iso: l.approvedAt)))).</p>\n"
         h += "<h2>Overgeslagen berichten</h2>\n"
         if skipped.isEmpty {
             h += "<p>Geen: elk bericht op de lijst was bij uitvoering nog te vernietigen.</p>\n"
@@ -153,14 +159,16 @@ public struct Verklaring: Sendable {
             h += "<p>Deze berichten stonden op de lijst maar zijn bij de uitvoering opnieuw beoordeeld en <em>niet</em> vernietigd.</p>\n"
             h += "<table>\n<tr><th>Mailbox</th><th>Datum</th><th>Message-ID</th><th>SHA-256</th><th>Reden</th></tr>\n"
             for i in skipped {
-                h += "<tr><td>\(e(i.mailbox))</td><td>\(e(DutchText.date(iso: i.date)))</td><td><code>\(e(i.messageId))</code></td><td><code>\(e(i.sha256))</code></td><td>\(e(i.reason ?? ""))</td></tr>\n"
+                h += "<tr><td>\(e(i.mailbox))</td><td>\(e(DutchText.date(iso: i.date)))</td><td><code>\(e(i.messageId))</code></td>"
+                    + "<td><code>\(e(i.sha256))</code></td><td>\(e(i.reason ?? ""))</td></tr>\n"
             }
             h += "</table>\n"
         }
         if !excluded.isEmpty {
             h += "<h2>Uitgezonderd vóór goedkeuring</h2>\n<table>\n<tr><th>Mailbox</th><th>Message-ID</th><th>Reden</th><th>Door</th></tr>\n"
             for i in excluded {
-                h += "<tr><td>\(e(i.mailbox))</td><td><code>\(e(i.messageId))</code></td><td>\(e(i.reason ?? ""))</td><td>\(e(i.changedBy ?? ""))</td></tr>\n"
+                h += "<tr><td>\(e(i.mailbox))</td><td><code>\(e(i.messageId))</code></td><td>\(e(i.reason ?? ""))</td>"
+                    + "<td>\(e(i.changedBy ?? ""))</td></tr>\n"
             }
             h += "</table>\n"
         }
@@ -172,7 +180,8 @@ public struct Verklaring: Sendable {
 
             """
         if let seq = l.auditAnchorSeq, let hash = l.auditAnchorHash {
-            h += "<p class=\"note\">Audittrail: de start van deze vernietiging is vastgelegd als regel \(seq) met hash <code>\(e(hash))</code> (controle: <code>sluitsteen audit verify</code>).</p>\n"
+            h += "<p class=\"note\">Audittrail: de start van deze vernietiging is vastgelegd als regel \(seq) met hash <code>\(e(hash))</code> " +
+                 "(controle: <code>sluitsteen audit verify</code>).</p>\n"
         }
         return frame.html(body: h)
     }

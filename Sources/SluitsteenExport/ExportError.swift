@@ -46,7 +46,8 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
         case .cannotWrite(let path, let reason):
             return "cannot write \(path): \(reason). Check the folder, the disk space and the permissions; nothing was exported."
         case .nothingSelected(let what):
-            return "no message copies match the selection (\(what)); nothing was exported. Check --as-of, --mailbox, --hotspot and the registers (`sluitsteen plan`)."
+            return "no message copies match the selection (\(what)); nothing was exported. Check --as-of, --mailbox, --hotspot and the registers " +
+                   "(`sluitsteen plan`)."
         case .schema(let reason):
             return reason
         case .schemaUnreadable(let e):
@@ -66,7 +67,8 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
         case .invalidInput(let reason):
             return reason
         case .unknownPackage(let id):
-            return "there is no export package '\(id)' in the catalog. List the packages with `sluitsteen transfer list` or check the id in the pakbon."
+            return "there is no export package '\(id)' in the catalog. List the packages with `sluitsteen transfer list` or check the id in the " +
+                   "pakbon."
         case .alreadyConfirmed(let id, let at):
             return "package \(id) was already confirmed as accepted by the e-depot on \(at); nothing was changed."
         case .withdrawn(let id, let at):
@@ -76,7 +78,8 @@ public enum ExportError: Error, CustomStringConvertible, Sendable {
             return "package \(id) cannot be confirmed: none of its \(total) copies is still in the archive as present"
                 + (others.isEmpty ? " (they were destroyed or purged since the export)"
                    : "; they were already transferred with \(others)")
-                + ". Nothing was changed. Withdraw this package (`sluitsteen transfer withdraw \(id) --reason …`) and tell the e-depot it duplicates an earlier transfer."
+                + ". Nothing was changed. Withdraw this package (`sluitsteen transfer withdraw \(id) --reason …`) and tell the e-depot it " +
+                  "duplicates an earlier transfer."
         }
     }
 

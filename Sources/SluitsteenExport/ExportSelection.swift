@@ -75,7 +75,8 @@ final class ExportSelection {
         for h in designated.values.sorted(by: { ($0.name, $0.id) < ($1.name, $1.id) }) {
             var folder = PackageNames.bounded("hotspot-" + PackageNames.slug(h.name, fallback: h.id), max: PackageNames.serieMax)
             if used.contains(folder.lowercased()) {
-                folder = PackageNames.bounded("hotspot-" + PackageNames.slug(h.id, fallback: "x") + "-" + PackageNames.slug(h.name, fallback: "x"), max: PackageNames.serieMax)
+                folder = PackageNames.bounded("hotspot-" + PackageNames.slug(h.id, fallback: "x") + "-" + PackageNames.slug(h.name, fallback: "x"),
+                                              max: PackageNames.serieMax)
             }
             used.insert(folder.lowercased())
             hotspotFolder[h.name] = folder

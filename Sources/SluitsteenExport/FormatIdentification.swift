@@ -35,7 +35,9 @@ public enum FormatIdentification {
                 let version = b.count >= 8 ? String(decoding: [b[5], b[6], b[7]], as: UTF8.self) : ""
                 let ids = ["1.0": "fmt/14", "1.1": "fmt/15", "1.2": "fmt/16", "1.3": "fmt/17", "1.4": "fmt/18",
                            "1.5": "fmt/19", "1.6": "fmt/20", "1.7": "fmt/276", "2.0": "fmt/1129"]
-                if let id = ids[version] { return FileFormat(label: "Acrobat PDF \(version) - Portable Document Format", pronom: id, fileExtension: "pdf") }
+                if let id = ids[version] {
+                    return FileFormat(label: "Acrobat PDF \(version) - Portable Document Format", pronom: id, fileExtension: "pdf")
+                }
                 return FileFormat(label: "Portable Document Format (versie onbekend)", pronom: nil, fileExtension: "pdf")
             }
             if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) {

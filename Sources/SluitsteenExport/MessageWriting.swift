@@ -77,7 +77,8 @@ enum MessageWriting {
                 }
                 for (i, a) in extracted.enumerated() {
                     guard let scratch = a.file else { continue }
-                    let format = a.isMessage ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))
+                    let format = a.isMessage
+                        ? FormatIdentification.email : FormatIdentification.identify(try PackageFiles.head(of: scratch, bytes: 1 << 20))
                     let name = PackageNames.attachment(index: i + 1, filename: a.filename, fallbackExtension: format.fileExtension)
                     let path = folderPath + "/" + name
                     // link() refuses an existing name, as the in-memory path's O_EXCL does.

@@ -434,7 +434,9 @@ private final class Build {
         let archiefvormer = policy.archiefvormer.name
         var remarks = workspace.kind.documentNotice.map { $0 + " " } ?? ""
         remarks += "Selectie: \(selectionText). \(copies) berichtkopieën, \(messages) berichten"
-        if copies > messages { remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)" }
+        if copies > messages {
+            remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)"
+        }
         remarks += "."
         if !leftOut.isEmpty {
             remarks += " \(leftOut.count) geselecteerde berichten zijn niet opgenomen, omdat hun metagegevens niet valideren; "
@@ -444,7 +446,8 @@ private final class Build {
         remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
         return XMLElement("pakbon", namespaceURI: ns, children: [
             t("identificatie", id),
-            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan \(policy.eDepot.contact)"),
+            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan " +
+                                                                    "\(policy.eDepot.contact)"),
             n("doel", [t("identificatieKenmerk", policy.eDepot.aggregationId), t("identificatieBron", policy.eDepot.contact)]),
             XMLElement("pakketHash", attributes: [XMLAttribute("algoritme", "SHA-256")], text: hash),
             t("aangemaaktOp", ISOTimestamp.format(exporter.now)),
@@ -474,7 +477,8 @@ private final class Build {
                                       objectIds: ["export:\(summary.packageId)"],
                                       outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): "
                                         + "\(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; "
-                                        + "pakketHash \(summary.packageHash)" + (summary.leftOut.isEmpty ? "" : "; left out \(summary.leftOut.count): "
+                                        + "pakketHash \(summary.packageHash)"
+                                        + (summary.leftOut.isEmpty ? "" : "; left out \(summary.leftOut.count): "
                                             + ExportError.brief(summary.leftOut.joined(separator: " | "), max: 1000)))
                 guard rename(final.path, out.path) == 0 else {
                     throw ExportError.cannotWrite(out.path, reason: Errno.currentText)

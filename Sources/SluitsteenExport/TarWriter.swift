@@ -76,7 +76,8 @@ enum TarWriter {
                 while String(length).utf8.count + record.utf8.count != length { length = String(length).utf8.count + record.utf8.count }
                 record = String(length) + record
                 let body = Data(record.utf8)
-                out.append(block(name: Array("PaxHeaders/entry".utf8), prefix: [], size: Int64(body.count), type: UInt8(ascii: "x"), mode: 0o644, mtime: mtime))
+                out.append(block(name: Array("PaxHeaders/entry".utf8), prefix: [], size: Int64(body.count), type: UInt8(ascii: "x"),
+                                 mode: 0o644, mtime: mtime))
                 out.append(body)
                 out.append(Data(count: (512 - body.count % 512) % 512))
                 name = Array(bytes.suffix(100))

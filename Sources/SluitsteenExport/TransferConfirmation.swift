@@ -68,7 +68,8 @@ public struct TransferConfirmation: Sendable {
                                                               receipt: receiptHash.map { .init(sha256: $0, name: receiptName ?? "") })
             if let receiptData, let receiptHash {
                 let folder = workspace.documentsDirectory.appendingPathComponent("receipts", isDirectory: true)
-                let target = folder.appendingPathComponent("\(id)-\(receiptHash.prefix(12))-\(PackageNames.slug(receiptName ?? "receipt", fallback: "receipt"))")
+                let slug = PackageNames.slug(receiptName ?? "receipt", fallback: "receipt")
+                let target = folder.appendingPathComponent("\(id)-\(receiptHash.prefix(12))-\(slug)")
                 do {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                     if !FileManager.default.fileExists(atPath: target.path) { try receiptData.write(to: target, options: .atomic) }

@@ -157,7 +157,8 @@ public enum TransferStatement {
             <tr><th>Pakkethash (SHA-256)</th><td><code>\(e(p.packageSHA256))</code></td></tr>
             <tr><th>Vorm</th><td>\(e(containerWords(p.container)))</td></tr>
             <tr><th>Status</th><td>\(e(status))</td></tr>
-            <tr><th>Aantal berichtkopieën</th><td>\(p.copyCount) in \(c.mailboxes.count) dossier\(c.mailboxes.count == 1 ? "" : "s") (één per mailbox)</td></tr>
+            <tr><th>Aantal berichtkopieën</th><td>\(p.copyCount) in \(c.mailboxes.count) dossier\(c.mailboxes.count == 1 ? "" : "s") (één per \
+            mailbox)</td></tr>
             <tr><th>Periode (berichtdatum)</th><td>\(e(period))</td></tr>
             <tr><th>Waardering</th><td>blijvend te bewaren (B)</td></tr>
             <tr><th>Beperkingen aan de openbaarheid</th><td>\(e(policy.mdto.beperkingGebruik))</td></tr>

@@ -72,7 +72,8 @@ public enum OptOutRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .windowClosed(let mailbox, let closedAt):
-            return "The opt-out window for this message in \(mailbox) closed on \(AmsterdamTime.localText(closedAt)) (Amsterdam time); it can no longer be opted out. Ask the records manager (DIV) if this message must not be kept."
+            return "The opt-out window for this message in \(mailbox) closed on \(AmsterdamTime.localText(closedAt)) (Amsterdam time); it can no " +
+                   "longer be opted out. Ask the records manager (DIV) if this message must not be kept."
         case .functionalMailbox(let address):
             return "\(address) is a functional mailbox; its mail cannot be opted out (the opt-out applies to personal mailboxes only)."
         case .unregisteredMailbox(let address):

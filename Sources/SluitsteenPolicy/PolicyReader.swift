@@ -49,7 +49,8 @@ final class PolicyReader {
         } catch let e as TOMLParseError {
             diagnostics.append(PolicyDiagnostic(
                 file: file, line: e.source.begin.line, key: "",
-                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). Later errors are only reported once this one is fixed."))
+                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). Later errors are only reported once this one is " +
+                         "fixed."))
             return nil
         } catch {
             diagnostics.append(PolicyDiagnostic(file: file, line: nil, key: "", message: "cannot parse TOML: \(error)"))
@@ -296,7 +297,8 @@ final class PolicyReader {
             // Say what is wrong with a duration that has the right form but numbers too long to be meant.
             if let s = v.string, s.hasPrefix("P"), s.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || "YMWD".contains($0)) }),
                s.split(whereSeparator: { "PYMWD".contains($0) }).contains(where: { $0.count > 6 }) {
-                error(path, key, "'\(s.prefix(40))' has a number of more than six digits; a retention term is at most 999999 years, months, weeks or days")
+                error(path, key, "'\(s.prefix(40))' has a number of more than six digits; a retention term is at most 999999 years, months, weeks " +
+                                 "or days")
             } else {
                 error(path, key, "must be an ISO 8601 duration in quotes, such as \"P7Y\", \"P3M\", \"P10W\" or \"P7D\"")
             }
@@ -365,7 +367,8 @@ final class PolicyReader {
         }
         let after = duration(t, path, "after")
         if let after, after == ISODuration(), slot != "staff-left" {
-            error(path, "after", "a term of zero (P0D) would destroy or transfer mail on the day it is written; give a term longer than zero (e.g. P7Y)")
+            error(path, "after", "a term of zero (P0D) would destroy or transfer mail on the day it is written; give a term longer than zero " +
+                                 "(e.g. P7Y)")
         }
         guard let id, let waardering, let after else { return nil }
         return RetentionRule(id: id, waardering: waardering, after: after)

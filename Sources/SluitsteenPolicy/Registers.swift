@@ -368,14 +368,16 @@ struct RegisterParser {
             }
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
-                message: "the header must name the columns \(required.joined(separator: ",")); missing: \(missing.joined(separator: ", ")). The first line of the file is the header."))
+                message: "the header must name the columns \(required.joined(separator: ",")); missing: \(missing.joined(separator: ", ")). The " +
+                         "first line of the file is the header."))
             unusable.insert(source.name)
             return []
         }
         if table.records.isEmpty, required == Registers.Kind.people.columns || required == Registers.Kind.mailboxes.columns {
             errors.append(RegisterIssue(
                 severity: .error, file: source.name, line: table.headerLine, column: nil, columnName: nil,
-                message: "the file has a header but no rows; importing it would empty the register (every mailbox would become unclassified). Give the full register."))
+                message: "the file has a header but no rows; importing it would empty the register (every mailbox would become unclassified). " +
+                         "Give the full register."))
             unusable.insert(source.name)
             return []
         }
@@ -383,7 +385,8 @@ struct RegisterParser {
         for r in table.records {
             let row = Row(file: source.name, line: r.line, columns: columns, fields: r.fields)
             if r.fields.count != table.header.count {
-                issue(.error, row, nil, "this line has \(r.fields.count) field(s) but the header has \(table.header.count); check for a missing or extra comma, or quote fields that contain commas")
+                issue(.error, row, nil, "this line has \(r.fields.count) field(s) but the header has \(table.header.count); check for a missing " +
+                                        "or extra comma, or quote fields that contain commas")
                 continue
             }
             out.append(row)
@@ -453,7 +456,9 @@ struct RegisterParser {
                 issue(.error, row, "person_id", "person_id is empty")
                 ok = false
             } else if personById[id] == nil && personLines[id] == nil {
-                if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
+                if !unusable.contains(people.name) {
+                    issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                }
                 ok = false
             }
             if role.isEmpty {
@@ -461,7 +466,9 @@ struct RegisterParser {
                 ok = false
             } else if !policy.isKnownRole(role) {
                 issue(.error, row, "role",
-                      "unknown role '\(role)'\(Self.didYouMean(role, policy.keyRoles + policy.staffRoles)); the policy knows the key roles \(policy.keyRoles.joined(separator: ", ")) and the staff roles \(policy.staffRoles.joined(separator: ", ")) (add new roles to the policy file)")
+                      "unknown role '\(role)'\(Self.didYouMean(role, policy.keyRoles + policy.staffRoles)); the policy knows the key roles " +
+                      "\(policy.keyRoles.joined(separator: ", ")) and the staff roles \(policy.staffRoles.joined(separator: ", ")) (add new roles " +
+                      "to the policy file)")
                 ok = false
             }
             let from = date(row, "valid_from", required: true)
@@ -475,7 +482,8 @@ struct RegisterParser {
             let key = id + "\u{0}" + role
             if let clash = periods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
                 issue(.error, row, "valid_from",
-                      "this period of role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                      "this period of role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) " +
+                      "(\(clash.0.period)); merge or correct the periods")
                 continue
             }
             periods[key, default: []].append((assignment, row.line))
@@ -498,7 +506,9 @@ struct RegisterParser {
                 for s in staff where k.0.period.overlaps(s.0.period) {
                     warnings.append(RegisterIssue(
                         severity: .warning, file: roles.name, line: s.1, column: nil, columnName: nil,
-                        message: "person '\(person)' holds the key role \(k.0.role) (line \(k.1), \(k.0.period)) and the staff role \(s.0.role) (\(s.0.period)) at the same time; the key role decides (their mail is kept permanently). Check whether one of the periods should have ended."))
+                        message: "person '\(person)' holds the key role \(k.0.role) (line \(k.1), \(k.0.period)) and the staff role \(s.0.role) " +
+                                 "(\(s.0.period)) at the same time; the key role decides (their mail is kept permanently). Check whether one of " +
+                                 "the periods should have ended."))
                 }
             }
         }
@@ -514,7 +524,8 @@ struct RegisterParser {
                 continue
             }
             if let first = mailboxLines[address] {
-                issue(.error, row, "address", "mailbox \(address) is already registered on line \(first) (addresses are compared without regard to case)")
+                issue(.error, row, "address", "mailbox \(address) is already registered on line \(first) (addresses are compared without regard " +
+                                              "to case)")
                 continue
             }
             guard let kind = MailboxKind(rawValue: kindText) else {
@@ -528,12 +539,15 @@ struct RegisterParser {
                     continue
                 }
                 if personById[personId] == nil {
-                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(personId)' of mailbox \(address) is not in people.csv") }
+                    if !unusable.contains(people.name) {
+                        issue(.error, row, "person_id", "person '\(personId)' of mailbox \(address) is not in people.csv")
+                    }
                     continue
                 }
             case .functional:
                 if !personId.isEmpty {
-                    issue(.error, row, "person_id", "functional mailbox \(address) must not have a person_id (found '\(personId)'); leave it empty, or register it as personal")
+                    issue(.error, row, "person_id", "functional mailbox \(address) must not have a person_id (found '\(personId)'); leave it " +
+                                                    "empty, or register it as personal")
                     continue
                 }
             }
@@ -552,7 +566,9 @@ struct RegisterParser {
                     issue(.error, row, "person_id", "person_id is empty")
                     ok = false
                 } else if personById[id] == nil {
-                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
+                    if !unusable.contains(people.name) {
+                        issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                    }
                     ok = false
                 }
                 if role.isEmpty {
@@ -560,7 +576,8 @@ struct RegisterParser {
                     ok = false
                 } else if !known.contains(role) {
                     issue(.error, row, "approver_role",
-                          "unknown approver role '\(role)'\(Self.didYouMean(role, known)); the policy's destruction approvals are \(known.joined(separator: ", "))")
+                          "unknown approver role '\(role)'\(Self.didYouMean(role, known)); the policy's destruction approvals are " +
+                          "\(known.joined(separator: ", "))")
                     ok = false
                 }
                 let from = date(row, "valid_from", required: true)
@@ -574,7 +591,8 @@ struct RegisterParser {
                 let key = id + "\u{0}" + role
                 if let clash = approverPeriods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
                     issue(.error, row, "valid_from",
-                          "this period of approver role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                          "this period of approver role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) " +
+                          "(\(clash.0.period)); merge or correct the periods")
                     continue
                 }
                 approverPeriods[key, default: []].append((assignment, row.line))
@@ -592,7 +610,9 @@ struct RegisterParser {
                     issue(.error, row, "person_id", "person_id is empty")
                     ok = false
                 } else if personById[id] == nil {
-                    if !unusable.contains(people.name) { issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first") }
+                    if !unusable.contains(people.name) {
+                        issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+                    }
                     ok = false
                 }
                 if team.isEmpty {
@@ -615,7 +635,8 @@ struct RegisterParser {
                 let key = id + "\u{0}" + team + "\u{0}" + kind.rawValue
                 if let clash = teamPeriods[key]?.first(where: { $0.0.period.overlaps(m.period) }) {
                     issue(.error, row, "valid_from",
-                          "this period of '\(id)' as \(kind.rawValue) of team '\(team)' (\(m.period)) overlaps the one on line \(clash.1) (\(clash.0.period)); merge or correct the periods")
+                          "this period of '\(id)' as \(kind.rawValue) of team '\(team)' (\(m.period)) overlaps the one on line \(clash.1) " +
+                          "(\(clash.0.period)); merge or correct the periods")
                     continue
                 }
                 teamPeriods[key, default: []].append((m, row.line))

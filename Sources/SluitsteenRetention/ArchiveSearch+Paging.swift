@@ -66,7 +66,8 @@ extension ArchiveSearch {
         return try workspace.catalog.read(throwing: RetentionError.self) { db -> SearchResult in
                 let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + from, arguments: StatementArguments(args)) ?? 0
                 let rows = try Row.fetchAll(db, sql: page, arguments: StatementArguments(args + [query.pageSize, (query.page - 1) * query.pageSize]))
-                let present = Set(rows.filter { ($0["state"] as String) != "destroyed" && ($0["state"] as String) != "purged" }.map { $0["id"] as Int64 })
+                let present = Set(rows.filter { ($0["state"] as String) != "destroyed" && ($0["state"] as String) != "purged" }
+                                      .map { $0["id"] as Int64 })
                 let decided = try engine.decide(copyIds: present, asOf: Instant(workspace.clock.now()), in: db)
                 let hits = rows.map { row -> SearchHit in
                     let id: Int64 = row["id"]

@@ -30,7 +30,8 @@ public enum HotspotPage {
             items += """
                 <section class="hotspot">
                 <h3>\(e(h.name))</h3>
-                <p>\(e(h.description ?? "Een gebeurtenis van bijzondere maatschappelijke betekenis voor de inwoners van \(policy.archiefvormer.name)."))</p>
+                <p>\(e(h.description
+                    ?? "Een gebeurtenis van bijzondere maatschappelijke betekenis voor de inwoners van \(policy.archiefvormer.name)."))</p>
                 <table class="meta">
                 <tr><th>Periode</th><td>\(e(period))</td></tr>
                 <tr><th>Besluit</th><td>\(e(decision.isEmpty ? "niet vermeld" : decision))</td></tr>

@@ -177,7 +177,8 @@ public struct RetentionPlan: Sendable {
             rows += "<tr><td>\(e(RetentionPlan.classLabel(key.messageClass)))</td><td>\(e(RetentionPlan.actionLabel(key.action)))</td>"
                 + "<td class=n>\(tally.count)</td><td class=n>\(RetentionPlan.size(tally.bytes))</td></tr>\n"
         }
-        rows += "<tr class=\"total\"><th colspan=\"2\">Totaal</th><th class=n>\(total.count)</th><th class=n>\(RetentionPlan.size(total.bytes))</th></tr>\n"
+        rows += "<tr class=\"total\"><th colspan=\"2\">Totaal</th><th class=n>\(total.count)</th><th " +
+                "class=n>\(RetentionPlan.size(total.bytes))</th></tr>\n"
         let years = scheduleYears
         var yearRows = ""
         var sums = (Tally(), Tally(), Tally())
@@ -238,7 +239,8 @@ public struct RetentionPlan: Sendable {
         return """
             <h2>Uitzonderingen</h2>
             <table><tr><th>Wat</th><th>Aantal</th><th>Omvang</th><th>Gevolg</th></tr>
-            <tr><td>Bevroren (Woo-verzoek of voorgestelde hotspot)</td><td class=n>\(held.count)</td><td class=n>\(RetentionPlan.size(held.bytes))</td>\
+            <tr><td>Bevroren (Woo-verzoek of voorgestelde hotspot)</td><td class=n>\(held.count)</td><td \
+            class=n>\(RetentionPlan.size(held.bytes))</td>\
             <td>Niet vernietigd of overgebracht zolang de bevriezing loopt; daarna geldt de gewone termijn.</td></tr>
             <tr><td>Uitgezonderd door de medewerker (opt-out), te verwijderen</td><td class=n>\(optedOut.count)</td>\
             <td class=n>\(RetentionPlan.size(optedOut.bytes))</td><td>Wordt ongelezen verwijderd; alleen een registratie blijft.</td></tr>
@@ -264,7 +266,9 @@ public struct RetentionPlan: Sendable {
         }
         h += "</table>\n"
         var perPerson: [String: MailboxRow] = [:]
-        for (mailbox, r) in byMailbox { perPerson[mailboxOwners[mailbox] ?? "Geen persoon (functionele of niet-geregistreerde mailbox)", default: MailboxRow()].merge(r) }
+        for (mailbox, r) in byMailbox {
+            perPerson[mailboxOwners[mailbox] ?? "Geen persoon (functionele of niet-geregistreerde mailbox)", default: MailboxRow()].merge(r)
+        }
         h += "<h2>Per persoon</h2>\n<table><tr><th>Persoon</th>\(head)</tr>\n"
         for (person, r) in perPerson.sorted(by: { $0.key < $1.key }) { h += "<tr><td>\(e(person))</td>\(cells(r))</tr>\n" }
         return h + "</table>\n"
@@ -295,7 +299,8 @@ public struct RetentionPlan: Sendable {
             svg += "<line x1=\"\(left - 4)\" y1=\"\(y)\" x2=\"\(left)\" y2=\"\(y)\" stroke=\"#333\"/>"
                 + "<text x=\"\(left - 6)\" y=\"\(y + 4)\" text-anchor=\"end\">\(tick)</text>"
         }
-        svg += "<text x=\"12\" y=\"\(top + height / 2)\" transform=\"rotate(-90 12 \(top + height / 2))\" text-anchor=\"middle\">aantal berichten</text>"
+        svg += "<text x=\"12\" y=\"\(top + height / 2)\" transform=\"rotate(-90 12 \(top + height / 2))\" text-anchor=\"middle\">aantal " +
+               "berichten</text>"
         for y in first...last {
             let x = left + 4 + (y - first) * slot
             for (i, s) in series.enumerated() {

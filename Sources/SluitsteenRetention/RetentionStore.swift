@@ -44,10 +44,12 @@ public struct RetentionStore: Sendable {
         let archived: [String]
         do { archived = try catalog.mailboxes() } catch { throw .archive(error) }
         if result.registers.approvers.isEmpty, let current = try registers(), !current.approvers.isEmpty {
-            warnings.append("warning: no approvers.csv was given: the registers in force had \(current.approvers.count) approver period(s); after this import no one may approve destruction lists until approvers.csv is imported again")
+            warnings.append("warning: no approvers.csv was given: the registers in force had \(current.approvers.count) approver period(s); after " +
+                            "this import no one may approve destruction lists until approvers.csv is imported again")
         }
         for address in archived where index.mailbox(address) == nil {
-            warnings.append("warning: mailbox \(address) is in the archive but not in \(mailboxes.lastPathComponent); its messages stay unclassified and are never destroyed")
+            warnings.append("warning: mailbox \(address) is in the archive but not in \(mailboxes.lastPathComponent); its messages stay " +
+                            "unclassified and are never destroyed")
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -61,7 +63,8 @@ public struct RetentionStore: Sendable {
             try version.insert(db)
             try workspace.audit.append(db, kind: .registerImport, command: "register import", actor: actor.auditText,
                                        objectIds: ["register:\(version.id ?? db.lastInsertedRowID)"],
-                                       outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, \(result.registers.mailboxes.count) mailboxes"
+                                       outcome: "\(result.registers.people.count) people, \(result.registers.roles.count) role periods, " +
+                                                "\(result.registers.mailboxes.count) mailboxes"
                                            + (result.registers.approvers.isEmpty ? "" : ", \(result.registers.approvers.count) approver periods")
                                            + (result.registers.teams.isEmpty ? "" : ", \(result.registers.teams.count) team memberships")
                                            + " (sha256 \(hash.prefix(12)))")
@@ -87,7 +90,8 @@ public struct RetentionStore: Sendable {
             throw .refused("'\(id)' cannot be checked: no registers have been imported yet (`sluitsteen register import …`)")
         }
         guard let person = registers.people.first(where: { $0.id == id }) else {
-            throw .refused("'\(SafeText.terminal(String(id.prefix(60))))' is not a person id in the personnel register (people.csv); give the person_id, e.g. P0007")
+            throw .refused("'\(SafeText.terminal(String(id.prefix(60))))' is not a person id in the personnel register (people.csv); give the " +
+                           "person_id, e.g. P0007")
         }
         return Actor(personId: person.id, name: person.name.isEmpty ? person.id : person.name, osUser: osUser)
     }
@@ -211,7 +215,8 @@ public struct RetentionStore: Sendable {
             guard let id = try HotspotRecord.id(db, idOrName: nameOrId) else { throw RetentionError.notFound("hotspot '\(nameOrId)'") }
             try HotspotRecord.setStatus(db, id: id, status, at: ISOTimestamp.format(workspace.clock.now()), decisionRef: decisionRef,
                                        description: description)
-            try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(status == .designated ? "designate" : status == .rejected ? "reject" : "status")",
+            let verb = status == .designated ? "designate" : status == .rejected ? "reject" : "status"
+            try workspace.audit.append(db, kind: .hotspot, command: "hotspot \(verb)",
                                        actor: actor.auditText, objectIds: ["hotspot:\(id)"], outcome: "status \(status.rawValue)")
         }
         guard let h = try hotspots().first(where: { $0.id == nameOrId || $0.name == nameOrId }) else { throw .notFound("hotspot '\(nameOrId)'") }

@@ -150,12 +150,14 @@ public enum ReportRendering {
             title: "Verificatierapport MDTO-overdrachtspakket",
             municipality: DisplayText.visible(report.archiefvormer ?? "onbekend (het pakket heeft geen leesbare pakbon)"),
             kenmerk: DisplayText.visible(report.packageId ?? (report.subject as NSString).lastPathComponent), madeAt: context.madeAt,
-            madeBy: DocumentFrame.Person(name: DisplayText.visible(context.verifier.name), role: DisplayText.visible(context.verifier.role)), policyName: nil, policyVersion: nil, toolVersion: context.toolVersion,
+            madeBy: DocumentFrame.Person(name: DisplayText.visible(context.verifier.name), role: DisplayText.visible(context.verifier.role)),
+            policyName: nil, policyVersion: nil, toolVersion: context.toolVersion,
             demoNotice: demo.map(DisplayText.visible), signatoryRole: "auditor")
         var hashText = report.packageHash.map { "<code>\(e($0))</code> (berekend uit het pakket)" } ?? "niet berekend"
         if let expected = report.expectedHash {
             let same = expected.lowercased() == report.packageHash
-            hashText += "<br>verwacht: <code>\(e(expected))</code> — " + (same ? "<span class=\"ok\">gelijk</span>" : "<span class=\"fout\">ANDERS</span>")
+            hashText += "<br>verwacht: <code>\(e(expected))</code> — "
+                + (same ? "<span class=\"ok\">gelijk</span>" : "<span class=\"fout\">ANDERS</span>")
         }
         frame.extraRows = [
             ("Pakket", "<code>\(e(report.packageId ?? "geen identificatie (geen pakbon)"))</code>"),
@@ -170,7 +172,8 @@ public enum ReportRendering {
         frame.style = ".ok{color:#0a6b2d;font-weight:bold}.fout{color:#a4141b;font-weight:bold}"
         var h = """
             <h2>Uitslag</h2>
-            <p class="\(report.passed ? "ok" : "fout")">\(report.passed ? "Goedgekeurd: geen enkele controle faalde." : "Afgekeurd: \(report.findings.count) fout(en).")</p>
+            <p class="\(report.passed ? "ok" : "fout")">\
+            \(report.passed ? "Goedgekeurd: geen enkele controle faalde." : "Afgekeurd: \(report.findings.count) fout(en).")</p>
             <table class="meta">
             <tr><th>Informatieobjecten</th><td>\(report.informatieobjecten)</td></tr>
             <tr><th>Bestand-beschrijvingen</th><td>\(report.bestanden)</td></tr>
@@ -183,7 +186,8 @@ public enum ReportRendering {
         if !report.findings.isEmpty {
             h += "<h2>Fouten</h2>\n<table><tr><th>Bestand</th><th>Regel</th><th>Controle</th><th>Reden</th></tr>\n"
             for f in report.findings {
-                h += "<tr><td><code>\(e(f.path.isEmpty ? "(het pakket)" : f.path))</code></td><td class=\"n\">\(f.line > 0 ? String(f.line) : "")</td>"
+                h += "<tr><td><code>\(e(f.path.isEmpty ? "(het pakket)" : f.path))</code></td><td " +
+                     "class=\"n\">\(f.line > 0 ? String(f.line) : "")</td>"
                     + "<td><code>\(e(f.check.rawValue))</code></td><td>\(e(f.message))</td></tr>\n"
             }
             h += "</table>\n"

@@ -40,7 +40,8 @@ struct DailyUseCLITests {
         #expect(try cli.run(["explain", "--copy", "99999"]).status == 1)
         #expect(try cli.run(["explain"]).status == 64)
         // A Message-ID in two mailboxes, given without a mailbox: refused, with both candidates and their numbers.
-        let ids = Dictionary(grouping: rows, by: { $0["messageId"] as? String ?? "" }).filter { Set($0.value.map { $0["mailbox"] as? String }).count > 1 }
+        let ids = Dictionary(grouping: rows, by: { $0["messageId"] as? String ?? "" })
+            .filter { Set($0.value.map { $0["mailbox"] as? String }).count > 1 }
         let (shared, copies) = try #require(ids.first)
         let ambiguous = try cli.run(["explain", "--message-id", shared])
         #expect(ambiguous.status == 1)
@@ -53,7 +54,8 @@ struct DailyUseCLITests {
         #expect(marked.status == 0, "\(marked.stderr)")
         let list = try cli.run(["optout", "list"])
         #expect(list.stdout.contains("1 opt-out van kracht."))
-        #expect(list.stdout.contains("\n\(Self.devries)\n  kopie \(number)  \(inbox["messageId"] as? String ?? "?")  privé  gemarkeerd 10 december 2026 door Johan de Vries"))
+        #expect(list.stdout.contains("\n\(Self.devries)\n  kopie \(number)  \(inbox["messageId"] as? String ?? "?")  privé  gemarkeerd 10 " +
+                                     "december 2026 door Johan de Vries"))
         #expect(list.stdout.contains("termijn sluit "))
         let json = cli.jsonLines(try cli.run(["optout", "list", "--json"]).stdout)
         #expect(json.count == 1 && json[0]["copies"] as? [Int] == [number] && json[0]["windowOpen"] as? Bool == true)
@@ -88,7 +90,8 @@ struct DailyUseCLITests {
         #expect(executed.status == 0, "\(executed.stderr)")
         let after = try listing(cli)
         let destroyed = after.filter { $0["state"] as? String == "destroyed" }
-        #expect(!destroyed.isEmpty && destroyed.allSatisfy { $0["destructionList"] as? String == list && $0["stateText"] as? String == "vernietigd (\(list))" })
+        #expect(!destroyed.isEmpty
+                && destroyed.allSatisfy { $0["destructionList"] as? String == list && $0["stateText"] as? String == "vernietigd (\(list))" })
         #expect(!destroyed.contains { $0["copy"] as? Int == kept })
         let text = try cli.run(["messages", "--mailbox", Self.info]).stdout
         let lines = text.split(separator: "\n")
@@ -152,14 +155,16 @@ struct DailyUseCLITests {
         let cli = try archive()
         let shown = try cli.run(["register", "show"])
         #expect(shown.status == 0)
-        #expect(shown.stdout.contains("P0002  Hendrik Verhoef  in dienst 3 mei 2018 – heden\n      wethouder (sleutelfunctie)  3 mei 2018 – 30 maart 2022\n"))
+        #expect(shown.stdout.contains("P0002  Hendrik Verhoef  in dienst 3 mei 2018 – heden\n      wethouder (sleutelfunctie)  3 mei 2018 – 30 " +
+                                      "maart 2022\n"))
         #expect(shown.stdout.contains("  j.devries@krimpenerwaard.example  persoonlijk, van Johan de Vries (P0003)"))
         // Between his two terms as wethouder, Hendrik Verhoef was no key person.
         let between = try cli.run(["register", "show", "--on", "2022-05-01"]).stdout
         #expect(between.hasPrefix("Sleutelfunctionarissen op 1 mei 2022"))
         #expect(!between.contains("Hendrik Verhoef") && between.contains("Annemarie Groeneveld-Bos (P0001): burgemeester"))
         #expect(try cli.run(["register", "show", "--on", "2022-06-09"]).stdout.contains("Hendrik Verhoef (P0002): wethouder 9 juni 2022 – heden"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(try cli.run(["register", "show", "--json", "--on", "2024-01-01"]).stdout.utf8)) as? [String: Any])
+        let jsonText = try cli.run(["register", "show", "--json", "--on", "2024-01-01"]).stdout
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(jsonText.utf8)) as? [String: Any])
         #expect((json["keyPersons"] as? [[String: Any]])?.contains { $0["personId"] as? String == "P0001" } == true)
         #expect(try cli.run(["register", "show", "--on", "morgen"]).status != 0)
     }

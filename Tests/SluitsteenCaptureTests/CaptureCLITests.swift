@@ -29,7 +29,8 @@ struct CaptureCLITests {
         init() throws {
             try #require(try run(["init", "--demo"]).status == 0)
             let r = CaptureTest.fixtures.appendingPathComponent("registers")
-            let imported = try run(["register", "import"] + ["people", "roles", "mailboxes", "approvers"].map { r.appendingPathComponent("\($0).csv").path })
+            let imported = try run(["register", "import"]
+                                   + ["people", "roles", "mailboxes", "approvers"].map { r.appendingPathComponent("\($0).csv").path })
             try #require(imported.status == 0, "\(imported.stderr)")
         }
 
@@ -143,7 +144,9 @@ struct CaptureCLITests {
         #expect(refusal.contains("refused the login of alice"), "\(refusal)")
 
         // The audit trail: one entry per run, with the counts.
-        let audit = try home.catalog().read { db in try AuditTrail.entries(db).filter { $0.command == "capture" && $0.outcome.hasPrefix("capture run") } }
+        let audit = try home.catalog().read { db in
+            try AuditTrail.entries(db).filter { $0.command == "capture" && $0.outcome.hasPrefix("capture run") }
+        }
         #expect(audit.count == 4)
         #expect(audit.first?.outcome.contains("fetched \(fixtures.count), stored new \(fixtures.count)") == true)
 

@@ -25,7 +25,8 @@ struct CaptureConfigurationTests {
             Issue.record("not client credentials: \(c.authentication)"); return
         }
         #expect(endpoint.host == "login.microsoftonline.com" && clientId.hasPrefix("00000000") && scope == "https://outlook.office365.com/.default")
-        #expect(secret.lastPathComponent == "capture-client.secret" && secret.deletingLastPathComponent().standardizedFileURL.path == dir.standardizedFileURL.path)
+        #expect(secret.lastPathComponent == "capture-client.secret"
+                && secret.deletingLastPathComponent().standardizedFileURL.path == dir.standardizedFileURL.path)
         #expect(c.every == 300 && c.mailboxes == [MailboxCapture(address: "burgemeester@krimpenerwaard.nl", user: "burgemeester@krimpenerwaard.nl")])
     }
 }

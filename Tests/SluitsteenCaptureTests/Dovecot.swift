@@ -46,10 +46,12 @@ final class Dovecot: @unchecked Sendable {
         }
         imapPort = try Dovecot.freePort()
         imapsPort = tls ? try Dovecot.freePort() : 0
-        let (uid, gid, user, group) = Dovecot.isRoot ? (65534, 65534, "nobody", "nogroup") : (Int(getuid()), Int(getgid()), Dovecot.userName(), Dovecot.groupName())
+        let (uid, gid, user, group) = Dovecot.isRoot
+            ? (65534, 65534, "nobody", "nogroup") : (Int(getuid()), Int(getgid()), Dovecot.userName(), Dovecot.groupName())
         let passwd = users.sorted { $0.key < $1.key }.map { "\($0.key):{PLAIN}\($0.value):\(uid):\(gid)::\(root.path)/mail/\($0.key)::" }
         try (passwd.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)
-        try (jwtKey.base64EncodedString() + "\n").write(to: root.appendingPathComponent("keys/default/HS256/default"), atomically: true, encoding: .utf8)
+        try (jwtKey.base64EncodedString() + "\n").write(to: root.appendingPathComponent("keys/default/HS256/default"), atomically: true,
+                                                        encoding: .utf8)
         try """
             introspection_mode = local
             local_validation_key_dict = fs:posix:prefix=\(root.path)/keys/
@@ -151,8 +153,10 @@ final class Dovecot: @unchecked Sendable {
     private func makeCertificates() throws {
         let p = root.path
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try Dovecot.openssl(["req", "-x509"] + ec + ["-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem", "-days", "2", "-subj", "/CN=Sluitsteen test CA"])
-        try Dovecot.openssl(["req", "-x509"] + ec + ["-keyout", "\(p)/other-ca.key", "-out", "\(p)/other-ca.pem", "-days", "2", "-subj", "/CN=Other CA"])
+        try Dovecot.openssl(["req", "-x509"] + ec + ["-keyout", "\(p)/ca.key", "-out", "\(p)/ca.pem", "-days", "2",
+                                                     "-subj", "/CN=Sluitsteen test CA"])
+        try Dovecot.openssl(["req", "-x509"] + ec + ["-keyout", "\(p)/other-ca.key", "-out", "\(p)/other-ca.pem", "-days", "2",
+                                                     "-subj", "/CN=Other CA"])
         try Dovecot.openssl(["req"] + ec + ["-keyout", "\(p)/server.key", "-out", "\(p)/server.csr", "-subj", "/CN=localhost"])
         try "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"
             .write(toFile: "\(p)/server.ext", atomically: true, encoding: .utf8)
@@ -193,7 +197,8 @@ final class Dovecot: @unchecked Sendable {
         return out
     }
 
-    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/python3"
+    static let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        ?? "/usr/bin/python3"
 
     /// The imaplib client: reads the operations, prints one JSON list of results.
     private static let client = #"""

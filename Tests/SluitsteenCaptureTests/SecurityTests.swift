@@ -58,7 +58,9 @@ struct CaptureSecurityTests {
         }
         #expect(user == "alice" && reason.contains("token"), "\(reason)")
         let forged = try capture(dovecot.token(for: "alice", expires: now + 600, key: Data("another key, not the server's".utf8)))
-        guard case .authentication? = forged.error else { Issue.record("a wrongly signed token was not refused: \(String(describing: forged.error))"); return }
+        guard case .authentication? = forged.error else {
+            Issue.record("a wrongly signed token was not refused: \(String(describing: forged.error))"); return
+        }
         #expect(try CaptureTest.copies(ws).isEmpty)
 
         let valid = try capture(dovecot.token(for: "alice", expires: now + 600))

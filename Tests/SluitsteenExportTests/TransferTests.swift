@@ -52,7 +52,8 @@ struct TransferTests {
         let ws = try ExportFixture.workspace()
         let base = ExportFixture.temporaryDirectory("dup")
         let first = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("a")))
-        let second = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("b")), now: ExportFixture.now.addingTimeInterval(60))
+        let second = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("b")),
+                                              now: ExportFixture.now.addingTimeInterval(60))
         #expect(second.alreadyIn.map(\.packageId) == [first.packageId])
         let transfers = TransferConfirmation(workspace: ws)
         _ = try transfers.confirm(first.packageId, receipt: nil, actor: archivaris)

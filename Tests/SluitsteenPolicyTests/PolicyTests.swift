@@ -106,7 +106,8 @@ struct PolicyTests {
     }
 
     @Test("the policy source text in ../shared names the key roles the default uses",
-          .enabled(if: FileManager.default.fileExists(atPath: World.packageRoot.appendingPathComponent("../shared/policy-source/informatiebeleid-2024-2028-extract.md").path)))
+          .enabled(if: FileManager.default.fileExists(
+            atPath: World.packageRoot.appendingPathComponent("../shared/policy-source/informatiebeleid-2024-2028-extract.md").path)))
     func sourceText() throws {
         let text = try String(contentsOf: World.packageRoot.appendingPathComponent(
             "../shared/policy-source/informatiebeleid-2024-2028-extract.md"), encoding: .utf8)

@@ -241,13 +241,15 @@ struct RegisterTests {
     @Test("files given in each other's places are recognised and named")
     func wrongOrder() {
         // people.csv and roles.csv swapped: read as what they are, with a warning naming each.
-        let swapped = Registers.parse(people: RegisterSource(name: "roles.csv", text: rolesOK), roles: RegisterSource(name: "people.csv", text: peopleOK),
+        let swapped = Registers.parse(people: RegisterSource(name: "roles.csv", text: rolesOK),
+                                      roles: RegisterSource(name: "people.csv", text: peopleOK),
                                       mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK), policy: World.policy)
         #expect(swapped.errors.isEmpty, "\(swapped.errors)")
         #expect(swapped.registers.people.count == 3 && swapped.registers.roles.count == 3)
         #expect(swapped.warnings.filter { $0.message.contains("was given as") }.map(\.file).sorted() == ["people.csv", "roles.csv"])
         // people.csv given twice (as people and as roles): one error that names the register its header is of.
-        let twice = Registers.parse(people: RegisterSource(name: "people.csv", text: peopleOK), roles: RegisterSource(name: "people2.csv", text: peopleOK),
+        let twice = Registers.parse(people: RegisterSource(name: "people.csv", text: peopleOK),
+                                    roles: RegisterSource(name: "people2.csv", text: peopleOK),
                                     mailboxes: RegisterSource(name: "mailboxes.csv", text: mailboxesOK), policy: World.policy)
         let errors = twice.errors.filter { $0.file == "people2.csv" }
         #expect(errors.count == 1, "\(twice.errors)")

@@ -85,29 +85,45 @@ struct TestPackage {
         representaties: [(String, String)], extra: String = ""
     ) -> String {
         var x = header + "\n\t<informatieobject>\n"
-        x += "\t\t<identificatie><identificatieKenmerk>\(id)</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
+        x += "\t\t<identificatie><identificatieKenmerk>\(id)</identificatieKenmerk>"
+            + "<identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
         x += "\t\t<naam>\(naam)</naam>\n"
-        x += "\t\t<aggregatieniveau><begripLabel>\(niveau)</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst Aggregatieniveaus MDTO</verwijzingNaam></begripBegrippenlijst></aggregatieniveau>\n"
-        x += "\t\t<dekkingInTijd><dekkingInTijdType><begripLabel>Verzenddatum</begripLabel><begripBegrippenlijst><verwijzingNaam>Sluitsteen</verwijzingNaam></begripBegrippenlijst></dekkingInTijdType><dekkingInTijdBegindatum>2025-03-03</dekkingInTijdBegindatum><dekkingInTijdEinddatum>2025-03-04</dekkingInTijdEinddatum></dekkingInTijd>\n"
-        x += "\t\t<event><eventType><begripLabel>Verzending</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst EventTypeLijst MDTO</verwijzingNaam></begripBegrippenlijst></eventType><eventTijd>2025-03-03T10:00:00+01:00</eventTijd></event>\n"
-        x += "\t\t<waardering><begripLabel>Blijvend te bewaren</begripLabel><begripCode>B</begripCode><begripBegrippenlijst><verwijzingNaam>Begrippenlijst Waarderingen MDTO</verwijzingNaam></begripBegrippenlijst></waardering>\n"
+        x += "\t\t<aggregatieniveau><begripLabel>\(niveau)</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst Aggregatieniveaus " +
+             "MDTO</verwijzingNaam></begripBegrippenlijst></aggregatieniveau>\n"
+        x += "\t\t<dekkingInTijd><dekkingInTijdType><begripLabel>Verzenddatum</begripLabel><begripBegrippenlijst>"
+            + "<verwijzingNaam>Sluitsteen</verwijzingNaam></begripBegrippenlijst></dekkingInTijdType>"
+            + "<dekkingInTijdBegindatum>2025-03-03</dekkingInTijdBegindatum><dekkingInTijdEinddatum>2025-03-04</dekkingInTijdEinddatum>"
+            + "</dekkingInTijd>\n"
+        x += "\t\t<event><eventType><begripLabel>Verzending</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst EventTypeLijst " +
+             "MDTO</verwijzingNaam></begripBegrippenlijst></eventType><eventTijd>2025-03-03T10:00:00+01:00</eventTijd></event>\n"
+        x += "\t\t<waardering><begripLabel>Blijvend te " +
+             "bewaren</begripLabel><begripCode>B</begripCode><begripBegrippenlijst><verwijzingNaam>Begrippenlijst Waarderingen " +
+             "MDTO</verwijzingNaam></begripBegrippenlijst></waardering>\n"
         x += extra
         if let parent { x += "\t\t" + verwijzing("isOnderdeelVan", parent.0, parent.1) + "\n" }
         for c in children { x += "\t\t" + verwijzing("bevatOnderdeel", c.0, c.1) + "\n" }
         for r in representaties { x += "\t\t" + verwijzing("heeftRepresentatie", r.0, r.1) + "\n" }
         x += "\t\t<archiefvormer><verwijzingNaam>Gemeente Krimpenerwaard</verwijzingNaam></archiefvormer>\n"
-        x += "\t\t<beperkingGebruik><beperkingGebruikType><begripLabel>Geen beperking</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst BeperkingGebruikTypeLijst MDTO</verwijzingNaam></begripBegrippenlijst></beperkingGebruikType></beperkingGebruik>\n"
+        x += "\t\t<beperkingGebruik><beperkingGebruikType><begripLabel>Geen " +
+             "beperking</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst BeperkingGebruikTypeLijst " +
+             "MDTO</verwijzingNaam></begripBegrippenlijst></beperkingGebruikType></beperkingGebruik>\n"
         x += "\t</informatieobject>\n</MDTO>\n"
         return x
     }
 
     static func bestand(id: String, naam: String, bytes: Data, of object: (String, String)) -> String {
         var x = header + "\n\t<bestand>\n"
-        x += "\t\t<identificatie><identificatieKenmerk>\(id)</identificatieKenmerk><identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
+        x += "\t\t<identificatie><identificatieKenmerk>\(id)</identificatieKenmerk>"
+            + "<identificatieBron>Sluitsteen</identificatieBron></identificatie>\n"
         x += "\t\t<naam>\(naam)</naam>\n"
         x += "\t\t<omvang>\(bytes.count)</omvang>\n"
-        x += "\t\t<bestandsformaat><begripLabel>Internet Message Format</begripLabel><begripCode>fmt/950</begripCode><begripBegrippenlijst><verwijzingNaam>PRONOM-register</verwijzingNaam></begripBegrippenlijst></bestandsformaat>\n"
-        x += "\t\t<checksum><checksumAlgoritme><begripLabel>SHA-256</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst ChecksumAlgoritme MDTO</verwijzingNaam></begripBegrippenlijst></checksumAlgoritme><checksumWaarde>\(Digest.hex(bytes))</checksumWaarde><checksumDatum>2025-06-01T12:00:00Z</checksumDatum></checksum>\n"
+        x += "\t\t<bestandsformaat><begripLabel>Internet Message " +
+             "Format</begripLabel><begripCode>fmt/950</begripCode><begripBegrippenlijst><verwijzingNaam>PRONOM-register</verwijzingNaam>" +
+             "</begripBegrippenlijst></bestandsformaat>\n"
+        x += "\t\t<checksum><checksumAlgoritme><begripLabel>SHA-256</begripLabel><begripBegrippenlijst><verwijzingNaam>Begrippenlijst " +
+             "ChecksumAlgoritme " +
+             "MDTO</verwijzingNaam></begripBegrippenlijst></checksumAlgoritme><checksumWaarde>\(Digest.hex(bytes))</checksumWaarde>" +
+             "<checksumDatum>2025-06-01T12:00:00Z</checksumDatum></checksum>\n"
         x += "\t\t" + verwijzing("isRepresentatieVan", object.0, object.1) + "\n"
         x += "\t</bestand>\n</MDTO>\n"
         return x

@@ -84,7 +84,10 @@ public struct AuditEntry: Sendable, Codable, Equatable, FetchableRecord, Persist
     /// last, when it was recorded, so that entries written before it keep their hash).
     public var canonicalText: String {
         ([String(seq), at, actor, command, kind, premisEventType, objectIds, outcome, previousHash] + (clock.map { [$0] } ?? []))
-            .map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n") }
+            .map {
+                $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+                    .replacingOccurrences(of: "\n", with: "\\n")
+            }
             .joined(separator: "\t")
     }
 }
@@ -173,7 +176,8 @@ public struct AuditTrail: Sendable {
                 return check
             }
             if entry.previousHash != expectedPrevious {
-                check.firstBreak = AuditBreak(seq: entry.seq, reason: "it does not chain to the entry before it (removed, inserted or reordered entry)")
+                check.firstBreak = AuditBreak(seq: entry.seq,
+                                              reason: "it does not chain to the entry before it (removed, inserted or reordered entry)")
                 return check
             }
             if Digest.hex(Data(entry.canonicalText.utf8)) != entry.hash {

@@ -108,7 +108,8 @@ extension ExportPackageRecord {
 
     /// For package `id`: how many of its copies are still present, and the other confirmed packages through which
     /// its copies that are no longer present were transferred (with how many each).
-    public static func transferState(_ db: Database, id: String) throws -> (present: Int, elsewhere: [(id: String, confirmedAt: String, copies: Int)]) {
+    public static func transferState(_ db: Database, id: String) throws
+        -> (present: Int, elsewhere: [(id: String, confirmedAt: String, copies: Int)]) {
         let present = try Int.fetchOne(db, sql: """
             SELECT COUNT(*) FROM exportItem i JOIN copy c ON c.id = i.copyId WHERE i.packageId = ? AND c.state = 'present'
             """, arguments: [id]) ?? 0

@@ -44,7 +44,8 @@ final class CaptureConfigurationReader {
             root = try TOMLTable(string: text)
         } catch let e as TOMLParseError {
             diagnostics.append(PolicyDiagnostic(file: file, line: e.source.begin.line, key: "",
-                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). Later errors are only reported once this one is fixed."))
+                message: "TOML syntax error: \(e.description) (column \(e.source.begin.column)). Later errors are only reported once this one is " +
+                         "fixed."))
             return nil
         } catch {
             diagnostics.append(PolicyDiagnostic(file: file, line: nil, key: "", message: "cannot parse TOML: \(error)"))
@@ -113,14 +114,19 @@ final class CaptureConfigurationReader {
             if let p = v.string, !p.isEmpty {
                 let url = resolve(p)
                 if FileManager.default.contents(atPath: url.path) == nil {
-                    error("server", "ca-file", "the CA file \(url.path) does not exist or cannot be read (a relative path is relative to the folder of this file)")
+                    error("server", "ca-file", "the CA file \(url.path) does not exist or cannot be read (a relative path is relative to the " +
+                                               "folder of this file)")
                 }
                 caFile = url
             } else { error("server", "ca-file", "must be the path of a PEM file in double quotes") }
         }
         var timeout = 60
         if let v = t["timeout-seconds"] {
-            if let n = v.int, (5...3600).contains(n) { timeout = n } else { error("server", "timeout-seconds", "must be a number of seconds from 5 to 3600") }
+            if let n = v.int, (5...3600).contains(n) {
+                timeout = n
+            } else {
+                error("server", "timeout-seconds", "must be a number of seconds from 5 to 3600")
+            }
         }
         guard let host, let tls, let port else { return nil }
         return ServerSettings(host: host, port: port, tls: tls, caFile: caFile, timeout: timeout)
@@ -151,7 +157,8 @@ final class CaptureConfigurationReader {
                     error(table, "\(name)-file", "the \(what) file \(url.path) is empty")
                 }
             } else {
-                error(table, "\(name)-file", "the \(what) file \(url.path) does not exist or cannot be read (a relative path is relative to the folder of this file)")
+                error(table, "\(name)-file", "the \(what) file \(url.path) does not exist or cannot be read (a relative path is relative to the " +
+                                             "folder of this file)")
             }
             return .file(url)
         case (nil, .some(let e)):
@@ -192,7 +199,8 @@ final class CaptureConfigurationReader {
             switch given[0] {
             case "token-command":
                 guard let a = t["token-command"]?.array, !a.isEmpty, a.allSatisfy({ $0.string.map { !$0.isEmpty } ?? false }) else {
-                    error("auth", "token-command", "must be the command and its arguments as a list, e.g. [\"/usr/local/bin/imap-token\", \"--tenant\", \"gemeente\"]")
+                    error("auth", "token-command", "must be the command and its arguments as a list, e.g. [\"/usr/local/bin/imap-token\", " +
+                                                   "\"--tenant\", \"gemeente\"]")
                     return nil
                 }
                 return .oauth2(.command(a.compactMap(\.string)))

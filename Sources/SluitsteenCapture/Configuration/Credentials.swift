@@ -98,7 +98,8 @@ final class Credentials: @unchecked Sendable {
         let session = URLSession(configuration: .ephemeral)
         session.dataTask(with: request) { data, response, error in
             if let error {
-                outcome.withLock { $0 = .failure(.token("the token endpoint \(endpoint.absoluteString) cannot be reached (\(error.localizedDescription))")) }
+                outcome.withLock { $0 = .failure(.token("the token endpoint \(endpoint.absoluteString) cannot be reached " +
+                                                        "(\(error.localizedDescription))")) }
             } else {
                 outcome.withLock { $0 = .success((data ?? Data(), (response as? HTTPURLResponse)?.statusCode ?? 0)) }
             }

@@ -95,7 +95,8 @@ final class IMAPConnection: @unchecked Sendable {
                 sluitsteen_etpan_verify_peer(s.pointee.imap_stream, server, caFile, buffer.baseAddress, buffer.count)
             }
             guard ok == 1 else {
-                throw .certificate(server: "\(server):\(port)", reason: String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+                throw .certificate(server: "\(server):\(port)",
+                                   reason: String(decoding: why.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
             }
         }
     }
@@ -173,7 +174,8 @@ final class IMAPConnection: @unchecked Sendable {
         guard r == Int32(MAILIMAP_NO_ERROR) else {
             if IMAPConnection.isTransport(r) { throw failure(r, "AUTHENTICATE XOAUTH2") }
             throw .authentication(server: "\(server):\(port)", user: user,
-                                  reason: (response ?? "the server refused the token") + " (an expired, wrongly signed or wrongly scoped OAuth token is refused this way)")
+                                  reason: (response ?? "the server refused the token")
+                                    + " (an expired, wrongly signed or wrongly scoped OAuth token is refused this way)")
         }
     }
 

@@ -52,7 +52,7 @@ final class CaptureLog: Sendable {
 
     /// Why the source stopped, when it was the server (for the retry decision).
     var failure: CaptureError? {
-        get { state.withLock { $0.failure } }
+        state.withLock { $0.failure }
     }
     func fail(_ error: CaptureError) { state.withLock { $0.failure = error } }
     func note(_ text: String) { state.withLock { $0.notices.append(text) } }

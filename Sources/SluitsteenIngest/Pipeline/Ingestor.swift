@@ -97,7 +97,8 @@ public struct Ingestor: Sendable {
     /// Once the run has begun, a failure (an unreadable file, an mbox that changed while it was read, a full disk)
     /// throws ``IngestError/stopped(reason:committed:)`` with what was committed until then, which stays; the
     /// batch is marked `failed` and the failure is recorded in the audit trail.
-    public func run(_ request: IngestRequest, progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) throws(IngestError) -> IngestSummary {
+    public func run(_ request: IngestRequest,
+                    progress: @escaping @Sendable (IngestProgress) -> Void = { _ in }) throws(IngestError) -> IngestSummary {
         let mailbox = request.mailbox.trimmingCharacters(in: .whitespaces).lowercased()
         guard Ingestor.isAddress(mailbox) else { throw .invalidMailboxAddress(request.mailbox) }
         guard !request.paths.isEmpty else { throw .notFound("(no path given)") }
@@ -191,7 +192,8 @@ public struct Ingestor: Sendable {
         summary.notices = Ingestor.linkNotices(plans)
         for e in pstExtractions {
             for c in e.notMail {
-                let fate = c.rendered ? "reported, rendered by readpst as \(c.renderedFiles.first?.pathExtension ?? "file"), not kept as mail" : "reported, not kept"
+                let fate = c.rendered ? "reported, rendered by readpst as \(c.renderedFiles.first?.pathExtension ?? "file"), not kept as " +
+                                        "mail" : "reported, not kept"
                 summary.notMail["\(c.folderPath): \(c.kind.rawValue) (\(fate))", default: 0] += c.count
             }
             summary.failed += e.failures.map { "\($0.folderPath)\($0.position.map { " #\($0)" } ?? ""): \($0.reason)" }
@@ -277,7 +279,8 @@ public struct Ingestor: Sendable {
         summary.bytes = committed.bytes
         try workspace.catalog.write(throwing: IngestError.self) { db in
             try IngestBatchRecord.finish(db, id: batchId, status: .complete, at: capturedAt, counts: summary.counts)
-            var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged \(summary.flagged)"
+            var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged " +
+                          "\(summary.flagged)"
             if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
             if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
             try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,

@@ -103,7 +103,8 @@ public struct CSVTable: Sendable {
             case UInt8(ascii: "\""):
                 guard field.isEmpty, !fieldIsQuoted else {
                     throw SyntaxError(line: line, column: fields.count + 1,
-                                      message: "a double quote inside a field that does not start with one; enclose the field in quotes and double the inner quote (\"\")")
+                                      message: "a double quote inside a field that does not start with one; enclose the field in quotes and " +
+                                               "double the inner quote (\"\")")
                 }
                 inQuotes = true
                 fieldIsQuoted = true

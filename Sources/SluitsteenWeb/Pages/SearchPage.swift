@@ -211,7 +211,8 @@ enum SearchPage {
             gevonden; \(shown)</p>
             <table>
             <caption>Gevonden berichten, nieuwste eerst</caption>
-            <thead><tr><th scope="col">Nr.</th><th scope="col">Datum</th><th scope="col">Van</th><th scope="col">Onderwerp</th><th scope="col">Mailbox</th>\
+            <thead><tr><th scope="col">Nr.</th><th scope="col">Datum</th><th scope="col">Van</th><th scope="col">Onderwerp</th><th \
+            scope="col">Mailbox</th>\
             <th scope="col">Bijlagen</th><th scope="col">Klasse</th><th scope="col">Actie</th></tr></thead>
             <tbody>\(rows)</tbody>
             </table>

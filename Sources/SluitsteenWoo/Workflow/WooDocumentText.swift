@@ -170,7 +170,8 @@ struct DocumentReader {
             case .pdf: content.pdf = data
             case .office: content.pdf = try redactor.convertOffice(data, name: doc.title)
             case .other:
-                content.problem = "this file type (\(doc.fileType)) cannot be redacted here: disclose it whole, withhold it whole, or redact it by hand"
+                content.problem = "this file type (\(doc.fileType)) cannot be redacted here: disclose it whole, withhold it whole, or redact it " +
+                                  "by hand"
                 return content
             }
             content.text = try redactor.text(of: content.pdf!, name: doc.title).text

@@ -215,7 +215,9 @@ extension WooWorkflow {
                     cc: text.text(of: .cc) ?? "", date: text.text(of: .date) ?? "", subject: text.text(of: .subject) ?? "",
                     body: text.text(of: .body) ?? "",
                     attachmentNames: text.fields.compactMap { if case .attachmentName = $0.field { return $0.text } else { return nil } },
-                    redactions: spans.compactMap { r in Self.mailField(r.field).map { Redaction(field: $0, start: r.start, end: r.end, ground: r.ground) } })
+                    redactions: spans.compactMap { r in
+                        Self.mailField(r.field).map { Redaction(field: $0, start: r.start, end: r.end, ground: r.ground) }
+                    })
                 let pdf: RenderedPDF
                 do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(mail, info: info(doc)) } catch {
                     manual(doc, assessment, error.description)
@@ -238,7 +240,8 @@ extension WooWorkflow {
                     continue
                 }
                 guard let pdf = content.pdf, let text = content.text else {
-                    manual(doc, assessment, content.problem ?? "this file cannot be redacted here: disclose it whole, withhold it whole, or redact it by hand")
+                    manual(doc, assessment, content.problem ?? "this file cannot be redacted here: disclose it whole, withhold it whole, or " +
+                                                               "redact it by hand")
                     continue
                 }
                 let view = WooDocumentText(document: doc, fields: [(.attachmentText, text)], bodyFromHTML: false, bodyCut: false,

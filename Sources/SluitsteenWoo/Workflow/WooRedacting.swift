@@ -125,7 +125,8 @@ extension WooWorkflow {
             }
             let unique = Array(Set(ids)).sorted()
             for id in unique {
-                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM wooRedaction WHERE id = ? AND zaaknummer = ?", arguments: [id, zaaknummer]) == true else {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM wooRedaction WHERE id = ? AND zaaknummer = ?",
+                                        arguments: [id, zaaknummer]) == true else {
                     throw WooWorkflowError.notFound("redaction \(id) of Woo request \(zaaknummer) (see `sluitsteen woo suggestions \(zaaknummer)`)")
                 }
                 try db.execute(sql: "UPDATE wooRedaction SET status = ?, decidedAt = ?, decidedBy = ?, note = COALESCE(?, note) WHERE id = ?",

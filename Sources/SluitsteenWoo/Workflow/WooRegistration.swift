@@ -283,7 +283,8 @@ struct VerzamelingPlan {
                     mimeType: attachment.mimeType, attachmentIndex: index, extractionIndex: attachment.extractionIndex,
                     follows: followedAttachments.indices.contains(index) ? followedAttachments[index] : nil,
                     relation: followedAttachments.indices.contains(index) ? relation : nil, review: WooReview(), scannedAt: nil,
-                    problem: attachment.extractionIndex == nil ? "GMime finds no message in this attached message: there is nothing to take out" : nil))
+                    problem: attachment.extractionIndex == nil ? "GMime finds no message in this attached message: there is nothing to take " +
+                                                                 "out" : nil))
             }
             if firstBySHA[copy.sha256] == nil { firstBySHA[copy.sha256] = (mail, attachmentNumbers) }
             if relation == nil, firstByMessageId[copy.messageId] == nil {

@@ -55,7 +55,9 @@ extension WooWorkflow {
     /// The settings in force: the policy's `[woo]` table and the workspace's own domains.
     public func settings() throws(WooWorkflowError) -> WooSettings {
         var settings = WooSettings(policy: policy.woo)
-        let stored = try read { db in try Row.fetchAll(db, sql: "SELECT key, value FROM wooSetting ORDER BY key").map { ($0[0] as String, $0[1] as String) } }
+        let stored = try read { db in
+            try Row.fetchAll(db, sql: "SELECT key, value FROM wooSetting ORDER BY key").map { ($0[0] as String, $0[1] as String) }
+        }
         for (key, value) in stored where key == "own-domains" { try settings.apply(key: key, value: value) }
         return settings
     }

@@ -77,9 +77,11 @@ struct DestroyCommand: ParsableCommand {
                 ]))
                 return
             }
-            print("Vernietigingslijst \(s.list.id): \(s.onList.count) item(s) in \(s.categories.count) categor\(s.categories.count == 1 ? "y" : "ies"), destroy-due as of \(s.list.asOf)")
+            print("Vernietigingslijst \(s.list.id): \(s.onList.count) item(s) in \(s.categories.count) " +
+                  "categor\(s.categories.count == 1 ? "y" : "ies"), destroy-due as of \(s.list.asOf)")
             for c in s.categories {
-                print("  \(c.key.label): \(c.count) message(s), \(c.periodFrom ?? "?") – \(c.periodTo ?? "?"), \(c.size) bytes; \(c.mailboxes.joined(separator: ", "))")
+                print("  \(c.key.label): \(c.count) message(s), \(c.periodFrom ?? "?") – \(c.periodTo ?? "?"), \(c.size) bytes; " +
+                      "\(c.mailboxes.joined(separator: ", "))")
             }
             if p.alreadyListed > 0 { print("  (\(p.alreadyListed) destroy-due cop(ies) left out: already on an open list)") }
             print("For the approvers: \(p.documents.html.path)")
@@ -134,7 +136,8 @@ struct DestroyCommand: ParsableCommand {
             if let next = s.pendingRoles.first {
                 print("Next: approval as \(next).")
             } else if let from = s.list.executableFrom {
-                print("Fully approved. The bedenktijd (\(s.list.bedenktijd.iso)) runs until \(from.iso); then run `sluitsteen destroy execute \(list)`.")
+                print("Fully approved. The bedenktijd (\(s.list.bedenktijd.iso)) runs until \(from.iso); then run `sluitsteen destroy execute " +
+                      "\(list)`.")
                 print("Item list SHA-256: \(s.list.itemListSHA256 ?? "?")")
             }
         }
@@ -213,7 +216,8 @@ struct DestroyCommand: ParsableCommand {
                 ]))
                 return
             }
-            print("Executed \(o.listId)\(o.resumed ? " (finished an interrupted run)" : ""): \(o.destroyed) destroyed (\(o.verklaring.destroyedSize) bytes), \(o.skipped.count) skipped.")
+            print("Executed \(o.listId)\(o.resumed ? " (finished an interrupted run)" : ""): \(o.destroyed) destroyed " +
+                  "(\(o.verklaring.destroyedSize) bytes), \(o.skipped.count) skipped.")
             for i in o.skipped { print(SafeText.terminal("  skipped \(i.mailbox) \(i.messageId): \(i.reason ?? "")")) }
             print("Verklaring van vernietiging: \(o.verklaringHtml.path)")
             print("                             \(o.verklaringJson.path)")
@@ -231,13 +235,16 @@ struct DestroyCommand: ParsableCommand {
             let s = try attempt { try DestructionLists(workspace: ws).show(list) }
             if json { print(s.json()); return }
             let l = s.list
-            print(SafeText.terminal("\(l.id) (\(l.kind.rawValue)): \(l.status.rawValue); as of \(l.asOf); proposed \(l.proposedAt) by \(l.proposedBy)"))
+            print(SafeText.terminal("\(l.id) (\(l.kind.rawValue)): \(l.status.rawValue); as of \(l.asOf); proposed \(l.proposedAt) by " +
+                                    "\(l.proposedBy)"))
             print("  items: \(s.onList.count) on the list, \(s.excluded.count) excluded")
             for c in s.categories { print("  \(c.key.label): \(c.count), \(c.periodFrom ?? "?") – \(c.periodTo ?? "?"), \(c.size) bytes") }
-            for a in s.approvals { print(SafeText.terminal("  approved as \(a.role) (\(l.roleName(a.role))) by \(a.name)\(a.personId.map { " (\($0))" } ?? "") at \(a.at)")) }
+            for a in s.approvals { print(SafeText.terminal("  approved as \(a.role) (\(l.roleName(a.role))) by " +
+                                                           "\(a.name)\(a.personId.map { " (\($0))" } ?? "") at \(a.at)")) }
             if !s.pendingRoles.isEmpty, l.status == .proposed { print("  awaiting approval as: \(s.pendingRoles.joined(separator: ", then "))") }
             if let from = l.executableFrom, l.status == .approved { print("  executable from \(from.iso) (bedenktijd \(l.bedenktijd.iso))") }
-            if let at = l.closedAt { print(SafeText.terminal("  \(l.status.rawValue) at \(at) by \(l.closedBy ?? "?")\(l.closeReason.map { ": " + $0 } ?? "")")) }
+            if let at = l.closedAt { print(SafeText.terminal("  \(l.status.rawValue) at \(at) by " +
+                                                             "\(l.closedBy ?? "?")\(l.closeReason.map { ": " + $0 } ?? "")")) }
             if let v = l.verklaringHtml { print("  verklaring: \(v)") }
         }
     }
@@ -256,7 +263,8 @@ struct DestroyCommand: ParsableCommand {
                                            ("asOf", .string(l.asOf)), ("proposedAt", .string(l.proposedAt)),
                                            ("executedAt", l.executedAt.map { .string($0) } ?? .null)]))
                 } else {
-                    print("\(l.id)  \(l.kind.rawValue)  \(l.status.rawValue)  as of \(l.asOf)  proposed \(l.proposedAt)\(l.executedAt.map { "  executed \($0)" } ?? "")")
+                    print("\(l.id)  \(l.kind.rawValue)  \(l.status.rawValue)  as of \(l.asOf)  proposed " +
+                          "\(l.proposedAt)\(l.executedAt.map { "  executed \($0)" } ?? "")")
                 }
             }
             if lists.isEmpty, !json { print("No vernietigingslijsten yet; make one with `sluitsteen destroy propose`.") }

@@ -48,13 +48,16 @@ struct ExplainCommand: ParsableCommand {
         if let notice = ws.kind.documentNotice { print(notice) }
         if let today = forecast {
             print(dutch ? Forecast.notice(asOf: AmsterdamTime.date(of: instant), today: today)
-                        : "FORECAST: as of \(AmsterdamTime.date(of: instant).iso), after today (\(today.iso)): what the rules will require then if nothing changes.")
+                        : "FORECAST: as of \(AmsterdamTime.date(of: instant).iso), after today (\(today.iso)): what the rules will require then " +
+                          "if nothing changes.")
         }
         for d in found {
             // Message-IDs, folder names and names come from mail and people: shown inert on the terminal.
             let t = SafeText.terminal
-            print(dutch ? "Bericht \(t(d.copy.messageId)) (kopie \(d.copy.copyId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum \(AmsterdamTime.date(of: instant).iso):"
-                        : "Message \(t(d.copy.messageId)) (copy \(d.copy.copyId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of \(AmsterdamTime.date(of: instant).iso):")
+            print(dutch ? "Bericht \(t(d.copy.messageId)) (kopie \(d.copy.copyId)) in \(d.copy.mailbox) (map \(t(d.copy.folder))), peildatum " +
+                          "\(AmsterdamTime.date(of: instant).iso):"
+                        : "Message \(t(d.copy.messageId)) (copy \(d.copy.copyId)) in \(d.copy.mailbox) (folder \(t(d.copy.folder))), as of " +
+                          "\(AmsterdamTime.date(of: instant).iso):")
             for line in d.decision.explanation(lang) { print("  \(t(line))") }
             print((dutch ? "  Regels: " : "  Rules: ") + d.decision.rules.map(\.description).joined(separator: ", "))
             print((dutch ? "  Beleid: " : "  Policy: ") + inForce.source)

@@ -98,7 +98,8 @@ struct ExportCommand: ParsableCommand {
             if let notice = ws.kind.documentNotice { print(notice) }
             if let today = forecast { print(Forecast.notice(asOf: AmsterdamTime.date(of: instant), today: today)) }
             print("Package \(summary.packageId) written to \(summary.location) (\(summary.container)).")
-            print("  copies        \(summary.copies) (\(summary.messages) distinct messages\(summary.held > 0 ? ", \(summary.held) under a hold" : ""))")
+            print("  copies        \(summary.copies) (\(summary.messages) distinct " +
+                  "messages\(summary.held > 0 ? ", \(summary.held) under a hold" : ""))")
             print("  sidecars      \(summary.informatieobjecten) informatieobjecten, \(summary.bestanden) bestanden (all validated)")
             print("  content       \(summary.contentFiles) files, \(summary.contentBytes) bytes")
             print("  pakketHash    \(summary.packageHash)")

@@ -23,7 +23,8 @@ struct HotspotCommand: ParsableCommand {
         @Option(name: .long, help: ArgumentHelp("First day of the period.", valueName: "DATE")) var from: String?
         @Option(name: .long, help: ArgumentHelp("Last day of the period.", valueName: "DATE")) var to: String?
         @Option(name: .long, help: "proposed or designated") var status: HotspotStatus
-        @Option(name: .long, parsing: .upToNextOption, help: "Terms (comma-separated): whole words in subject or text, case- and accent-insensitive.") var terms: [String] = []
+        @Option(name: .long, parsing: .upToNextOption, help: "Terms (comma-separated): whole words in subject or text, case- and accent-insensitive.")
+        var terms: [String] = []
         @Option(name: .long, parsing: .upToNextOption, help: "Sender/recipient addresses (comma-separated).") var addresses: [String] = []
         @Option(name: .long, parsing: .upToNextOption, help: "Mailboxes (comma-separated).") var mailboxes: [String] = []
         @Option(name: .long, parsing: .upToNextOption, help: "Zaak numbers (comma-separated).") var zaak: [String] = []
@@ -37,7 +38,10 @@ struct HotspotCommand: ParsableCommand {
             let criteria = MatchCriteria(period: DatePeriod(from: try civilDate(from, option: "--from"), to: try civilDate(to, option: "--to")),
                                          terms: list(terms), addresses: list(addresses).map { $0.lowercased() },
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
-            let id = try attempt { try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision, description: description, actor: try actor.resolve(ws)) }
+            let id = try attempt {
+                try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision,
+                                                             description: description, actor: try actor.resolve(ws))
+            }
             print(SafeText.terminal("Hotspot \(id) '\(name)' added (\(status.rawValue))."))
         }
     }
@@ -76,8 +80,10 @@ struct HotspotCommand: ParsableCommand {
 
         func apply(_ status: HotspotStatus) throws {
             let ws = try workspace.open()
-            let h = try attempt { try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, description: description,
-                                                                                   actor: try actor.resolve(ws)) }
+            let h = try attempt {
+                try RetentionStore(workspace: ws).setHotspotStatus(hotspot, to: status, decisionRef: decision, description: description,
+                                                                   actor: try actor.resolve(ws))
+            }
             print(SafeText.terminal("Hotspot \(h.id) '\(h.name)' \(status.rawValue)."))
         }
     }
@@ -110,7 +116,9 @@ struct HotspotCommand: ParsableCommand {
             let html = HotspotPage.html(hotspots: hotspots, policy: inForce.policy, madeAt: now,
                                         madeBy: store.documentPerson(try actor.resolve(ws), on: AmsterdamTime.date(of: Instant(now))),
                                         demoNotice: ws.kind.documentNotice)
-            do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
+            do {
+                try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch { throw CLIError("cannot write \(out): \(error.localizedDescription)") }
             print(SafeText.terminal("Published \(hotspots.filter { $0.status == .designated }.count) designated hotspot(s) to \(out)."))
         }
     }

@@ -57,7 +57,9 @@ struct OptOutCommand: ParsableCommand {
             let inForce = try policy.resolve(ws)
             let rows = try OptOutCSV.read(file)
             let store = RetentionStore(workspace: ws)
-            let outcomes = try attempt { try store.markOptOuts(rows.map { ($0.mailbox, $0.messageId, $0.ground) }, policy: inForce.policy, actor: try actor.resolve(ws)) }
+            let outcomes = try attempt {
+                try store.markOptOuts(rows.map { ($0.mailbox, $0.messageId, $0.ground) }, policy: inForce.policy, actor: try actor.resolve(ws))
+            }
             var refused = 0
             for (row, outcome) in zip(rows, outcomes) {
                 if case .failure(let e) = outcome { refused += 1; printError("\(file):\(row.line): \(e.description)") }

@@ -16,7 +16,8 @@ struct RegisterCommand: ParsableCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "import",
-            abstract: "Import people.csv, roles.csv and mailboxes.csv, and approvers.csv and teams.csv if given (the same files again change nothing).",
+            abstract: "Import people.csv, roles.csv and mailboxes.csv, and approvers.csv and teams.csv if given (the same files again change " +
+                      "nothing).",
             discussion: """
                 people.csv:    person_id,name,employed_from,employed_to
                 roles.csv:     person_id,role,valid_from,valid_to
@@ -49,12 +50,14 @@ struct RegisterCommand: ParsableCommand {
                     throw CLIError("\(path): its first line (\(header.isEmpty ? "empty" : header)) is not the header of a register; "
                         + Registers.Kind.allCases.map { "\($0.fileName) starts with \($0.columns.joined(separator: ","))" }.joined(separator: "; "))
                 }
-                if let other = byKind[kind] { throw CLIError("\(path) and \(other.path) are both \(kind.fileName) (same header); give each register once") }
+                if let other = byKind[kind] { throw CLIError("\(path) and \(other.path) are both \(kind.fileName) (same header); give each " +
+                                                             "register once") }
                 byKind[kind] = url
             }
             let missing = [Registers.Kind.people, .roles, .mailboxes].filter { byKind[$0] == nil }
             guard missing.isEmpty, let people = byKind[.people], let roles = byKind[.roles], let mailboxes = byKind[.mailboxes] else {
-                throw CLIError("missing \(missing.map(\.fileName).joined(separator: ", ")): register import needs people.csv, roles.csv and mailboxes.csv (and optionally approvers.csv)")
+                throw CLIError("missing \(missing.map(\.fileName).joined(separator: ", ")): register import needs people.csv, roles.csv and " +
+                               "mailboxes.csv (and optionally approvers.csv)")
             }
             let ws = try workspace.open()
             let inForce = try policy.resolve(ws)
@@ -128,7 +131,8 @@ struct RegisterCommand: ParsableCommand {
             for p in r.people {
                 print(SafeText.terminal("  \(p.id)  \(p.name.isEmpty ? "(geen naam)" : p.name)  in dienst \(period(p.employedFrom, p.employedTo))"))
                 for a in index.roles(of: p.id) {
-                    print(SafeText.terminal("      \(a.role)\(keyRoles.contains(a.role) ? " (sleutelfunctie)" : "")  \(period(a.validFrom, a.validTo))"))
+                    print(SafeText.terminal("      \(a.role)\(keyRoles.contains(a.role) ? " (sleutelfunctie)" : "")  " +
+                                            "\(period(a.validFrom, a.validTo))"))
                 }
             }
             print("\nMailboxen (\(r.mailboxes.count)):")

@@ -70,7 +70,8 @@ struct SearchCommand: ParsableCommand {
                     ("date", h.date.map { .string($0) } ?? .null), ("sender", .string(h.sender)), ("subject", .string(h.subject)),
                     ("attachments", .int(Int64(h.attachmentCount))), ("state", .string(h.state.rawValue)),
                     ("class", h.messageClass.map { .string($0.rawValue) } ?? .null), ("action", h.action.map { .string($0.rawValue) } ?? .null),
-                    ("rules", .strings(h.rules.map(\.description))), ("stateText", .string((standings[h.copyId] ?? CopyStanding(state: h.state)).dutch)),
+                    ("rules", .strings(h.rules.map(\.description))),
+                    ("stateText", .string((standings[h.copyId] ?? CopyStanding(state: h.state)).dutch)),
                     ("destructionList", standings[h.copyId]?.destructionList.map { .string($0) } ?? .null),
                     ("package", standings[h.copyId]?.package.map { .string($0) } ?? .null),
                 ]))

@@ -62,7 +62,7 @@ struct VerifyCommand: ParsableCommand {
             }
             guard !sidecar else { throw ValidationError("--expect-hash checks a whole package, not --sidecar files.") }
         }
-        if let by, (by.trimmingCharacters(in: .whitespaces).isEmpty || by.unicodeScalars.contains(where: { $0.value < 0x20 })) {
+        if let by, by.trimmingCharacters(in: .whitespaces).isEmpty || by.unicodeScalars.contains(where: { $0.value < 0x20 }) {
             throw ValidationError("--by takes the verifier's name (no line breaks or control characters).")
         }
     }

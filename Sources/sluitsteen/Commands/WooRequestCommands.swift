@@ -141,7 +141,8 @@ extension WooCommand {
             line("verzameling", "\(s.mails) mail(s), \(s.attachments) attachment(s) in \(s.threads) thread(s); \(s.following) follow "
                 + "another (duplicates)")
             let assessed = WooAssessment.allCases.compactMap { a in s.assessed[a].map { "\(a.rawValue) \($0)" } }
-            line("review", "\(s.toAssess) to assess, \(s.notRelevant) not relevant" + (assessed.isEmpty ? "" : "; " + assessed.joined(separator: ", ")))
+            line("review", "\(s.toAssess) to assess, \(s.notRelevant) not " +
+                           "relevant" + (assessed.isEmpty ? "" : "; " + assessed.joined(separator: ", ")))
             line("redactions", "\(s.suggestionsUndecided) suggestion(s) undecided, \(s.redactionsAccepted) accepted")
             line("productions", String(s.productions))
             lines.forEach { print(SafeText.terminal($0)) }
@@ -201,7 +202,8 @@ extension WooCommand {
                 } else if review.relevant == false {
                     state = "niet relevant"
                 } else {
-                    state = (review.assessment?.rawValue ?? "te beoordelen") + (review.grounds.isEmpty ? "" : " " + review.grounds.joined(separator: ";"))
+                    state = (review.assessment?.rawValue ?? "te beoordelen")
+                        + (review.grounds.isEmpty ? "" : " " + review.grounds.joined(separator: ";"))
                 }
                 let date = d.date.map { String($0.prefix(10)) } ?? "(geen datum)"
                 let counts = (open[d.number] ?? 0) + (accepted[d.number] ?? 0) > 0 ? " [\(open[d.number] ?? 0)/\(accepted[d.number] ?? 0)]" : ""
@@ -373,7 +375,8 @@ extension WooCommand {
                         + "\(r.status.rawValue)  \(r.text)" + (r.note.isEmpty ? "" : "  (\(r.note))")))
                 }
                 if wanted == .suggested && !shown.isEmpty {
-                    out.write(SafeText.terminal("Decide: sluitsteen woo redact \(zaaknummer) --accept #… --reject #… --by \(access.actor.personId ?? "…")"))
+                    out.write(SafeText.terminal("Decide: sluitsteen woo redact \(zaaknummer) --accept #… --reject #… --by " +
+                                                "\(access.actor.personId ?? "…")"))
                 }
             }
             out.flush()
@@ -418,8 +421,12 @@ extension WooCommand {
             guard !accepting.isEmpty || !rejecting.isEmpty || add != nil else {
                 throw CLIError("say what to do: --accept, --reject, --accept-document, --reject-document or --add")
             }
-            if !accepting.isEmpty { recorded += try attempt { try c.workflow.decideRedactions(zaaknummer, ids: accepting, accept: true, note: note, actor: actor) } }
-            if !rejecting.isEmpty { recorded += try attempt { try c.workflow.decideRedactions(zaaknummer, ids: rejecting, accept: false, note: note, actor: actor) } }
+            if !accepting.isEmpty {
+                recorded += try attempt { try c.workflow.decideRedactions(zaaknummer, ids: accepting, accept: true, note: note, actor: actor) }
+            }
+            if !rejecting.isEmpty {
+                recorded += try attempt { try c.workflow.decideRedactions(zaaknummer, ids: rejecting, accept: false, note: note, actor: actor) }
+            }
             if let add {
                 guard let document, let ground else { throw CLIError("--add needs --document and --ground") }
                 let f = try field.map { try WooIds.field($0) }
@@ -476,7 +483,8 @@ extension WooCommand {
                 return
             }
             print(SafeText.terminal("Production of \(zaaknummer) written to \(o.folder.path)" + (o.zip.map { " and \($0.path)" } ?? "") + ":"))
-            print("  \(o.files.count) file(s) in documenten/, inventarislijst with \(o.inventoryRows) row(s), manifest sha256 \(o.manifestSHA256.prefix(16))…")
+            print("  \(o.files.count) file(s) in documenten/, inventarislijst with \(o.inventoryRows) row(s), manifest sha256 " +
+                  "\(o.manifestSHA256.prefix(16))…")
             if !o.manual.isEmpty {
                 print("  \(o.manual.count) document(s) need manual handling (listed in handmatig.csv, not in the folder):")
                 for m in o.manual { print(SafeText.terminal("    \(m.document) \(m.title): \(m.reason)")) }
