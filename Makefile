@@ -15,7 +15,7 @@ TEST_REQUIREMENTS := Tests/Browser/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_HOME ?= demo-archief
 
-.PHONY: deps schemas build release install uninstall demo test bench bench-web clean
+.PHONY: deps schemas build release install uninstall demo lint test bench bench-web clean
 
 ## deps: install the Debian packages Sluitsteen needs (only those missing), and the web service's test virtualenv
 ## (.venv-tests: the OpenID test provider and Selenium, pinned in Tests/Browser/requirements.txt; made anew when they change)
@@ -72,8 +72,12 @@ demo: build
 
 ## test: all tests (tests that need ../shared skip cleanly without it); the last lines count the skipped tests and
 ## name why
-test: build
+test: build lint
 	@bash scripts/run-tests.sh
+
+## lint: swift-format's rules (.swift-format) and no Swift line over 150 characters (scripts/lint.sh)
+lint:
+	@bash scripts/lint.sh
 
 ## bench: benchmarks with generated data (figures printed at the end): ingest, plan, export, verify; the web service
 ## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps); the
