@@ -43,8 +43,8 @@ n = 0
 for message in mailbox.mbox(sys.argv[1]):
     n += 1
 print(n)" "$MBOX" > /dev/null 2> "$OUT/python.time"
-"$BIN" init "$OUT/ws-ingest" > /dev/null
-/usr/bin/time -v "$BIN" ingest --home "$OUT/ws-ingest" --quiet --json --mailbox bench@krimpenerwaard.example "$MBOX" > "$OUT/ingest.json" 2> "$OUT/ingest.time"
+"$BIN" init --demo "$OUT/ws-ingest" > /dev/null   # demo: the bench replays its clock (SLUITSTEEN_NOW)
+/usr/bin/time -v "$BIN" ingest --home "$OUT/ws-ingest" --quiet --json --new-mailbox --mailbox bench@krimpenerwaard.example "$MBOX" > "$OUT/ingest.json" 2> "$OUT/ingest.time"
 # The full-text index is built after capture (sluitsteen index), timed separately.
 /usr/bin/time -v "$BIN" index --home "$OUT/ws-ingest" --quiet --json > "$OUT/index.json" 2> "$OUT/index.time"
 T_SSL=$(secs "$OUT/openssl.time"); T_PY=$(secs "$OUT/python.time"); T_IN=$(secs "$OUT/ingest.time"); T_IX=$(secs "$OUT/index.time")
@@ -101,8 +101,8 @@ fi
 # --- 1c. large messages: memory must not grow with the size of a message ------------------------------------
 BIG="$OUT/bench-large.mbox"
 [ -s "$BIG" ] || python3 scripts/gen-mbox.py "$BIG" --messages 4 --min-kb 100000 --max-kb 160000 --seed 2 --quiet
-"$BIN" init "$TRASH/ws-large" > /dev/null
-/usr/bin/time -v "$BIN" ingest --home "$TRASH/ws-large" --quiet --json --mailbox burgemeester@krimpenerwaard.example "$BIG" > /dev/null 2> "$OUT/large.time"
+"$BIN" init --demo "$TRASH/ws-large" > /dev/null
+/usr/bin/time -v "$BIN" ingest --home "$TRASH/ws-large" --quiet --json --new-mailbox --mailbox burgemeester@krimpenerwaard.example "$BIG" > /dev/null 2> "$OUT/large.time"
 /usr/bin/time -v "$BIN" index --home "$TRASH/ws-large" --quiet > /dev/null 2> "$OUT/large-index.time"
 "$BIN" register import --home "$TRASH/ws-large" --by bench Fixtures/registers/people.csv Fixtures/registers/roles.csv Fixtures/registers/mailboxes.csv > /dev/null
 /usr/bin/time -v "$BIN" export --home "$TRASH/ws-large" --out "$TRASH/large-package" --as-of 2040-01-01 --extract-attachments --quiet > /dev/null 2> "$OUT/large-export.time"
@@ -115,8 +115,8 @@ if [ ! -f "$PLANWS/.bench-complete" ]; then
   rm -rf "$PLANWS" "$OUT/plan-mbox" "$OUT/plan-reg"
   python3 scripts/gen-archive-csv.py "$OUT/plan-reg" --mailboxes 500 2> /dev/null
   python3 scripts/gen-mbox.py "$OUT/plan-mbox" --split --mailboxes 500 --copies 4 --messages "$PN" --min-kb 1 --max-kb 3
-  "$BIN" init "$PLANWS" > /dev/null
-  for f in "$OUT"/plan-mbox/*.mbox; do "$BIN" ingest --home "$PLANWS" --quiet --mailbox "$(basename "$f" .mbox)" "$f" > /dev/null; done
+  "$BIN" init --demo "$PLANWS" > /dev/null
+  for f in "$OUT"/plan-mbox/*.mbox; do "$BIN" ingest --home "$PLANWS" --quiet --new-mailbox --mailbox "$(basename "$f" .mbox)" "$f" > /dev/null; done
   "$BIN" register import --home "$PLANWS" "$OUT/plan-reg/people.csv" "$OUT/plan-reg/roles.csv" "$OUT/plan-reg/mailboxes.csv" > /dev/null 2>&1
   touch "$PLANWS/.bench-complete"
 fi
