@@ -1,36 +1,20 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenPolicy
+import SluitsteenSupport
 
-/// Where a password or client secret is kept: never in the configuration file itself.
-public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
-    /// A file holding the secret (surrounding white space is ignored).
-    case file(URL)
-    /// An environment variable holding the secret.
-    case environment(String)
-
-    public var description: String {
-        switch self {
-        case .file(let url): return "file \(url.path)"
-        case .environment(let name): return "environment variable \(name)"
-        }
-    }
-
-    /// Reads the secret. The error names the source, never a value.
+extension SecretSource {
+    /// Reads the secret (a password or client secret). The error names the source, never a value.
     public func read(environment: [String: String] = ProcessInfo.processInfo.environment) throws(CaptureError) -> Secret {
-        switch self {
-        case .file(let url):
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw .secret("The secret file \(url.path) cannot be read. Check the path and that this account may read it.")
+        do throws(SecretSource.Failure) {
+            return Secret(try value(environment: environment))
+        } catch {
+            switch error {
+            case .unreadable(let path):
+                throw .secret("The secret file \(path) cannot be read. Check the path and that this account may read it.")
+            case .empty(let path): throw .secret("The secret file \(path) is empty.")
+            case .unset(let name): throw .secret("The environment variable \(name) is not set or empty.")
             }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else { throw .secret("The secret file \(url.path) is empty.") }
-            return Secret(value)
-        case .environment(let name):
-            guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-                throw .secret("The environment variable \(name) is not set or empty.")
-            }
-            return Secret(value)
         }
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
 import SluitsteenPolicy
+import SluitsteenSupport
 
 /// One problem in a service configuration file, with its line (the same shape as the policy's diagnostics, so that
 /// `sluitsteen serve --check` reports like `sluitsteen policy check`).
@@ -17,22 +18,6 @@ public enum IdentityClaim: String, Sendable, CaseIterable {
 public enum TokenEndpointAuth: String, Sendable, CaseIterable {
     case clientSecretBasic = "client_secret_basic"
     case clientSecretPost = "client_secret_post"
-}
-
-/// Where the client secret is kept: never in the configuration file itself.
-public enum SecretSource: Sendable, Equatable, CustomStringConvertible {
-    /// A file holding the secret (surrounding white space is ignored); relative paths are relative to the
-    /// configuration file's folder.
-    case file(URL)
-    /// An environment variable holding the secret.
-    case environment(String)
-
-    public var description: String {
-        switch self {
-        case .file(let url): return "file \(url.path)"
-        case .environment(let name): return "environment variable \(name)"
-        }
-    }
 }
 
 /// The client secret, read from its source. Its description never shows the value, so that it cannot end up in a log.
@@ -138,22 +123,17 @@ public struct ServeConfiguration: Sendable {
         return out
     }
 
-    /// Reads the client secret from its source.
+    /// Reads the client secret from its source (a file, relative to the configuration's folder, or the environment).
     public func readClientSecret(environment: [String: String] = ProcessInfo.processInfo.environment)
         throws(ServeConfigurationError) -> ClientSecret {
-        switch clientSecret {
-        case .file(let url):
-            guard let data = FileManager.default.contents(atPath: url.path) else {
-                throw .secretUnavailable("the client secret file \(url.path) cannot be read")
+        do throws(SecretSource.Failure) {
+            return ClientSecret(try clientSecret.value(environment: environment))
+        } catch {
+            switch error {
+            case .unreadable(let path): throw .secretUnavailable("the client secret file \(path) cannot be read")
+            case .empty(let path): throw .secretUnavailable("the client secret file \(path) is empty")
+            case .unset(let name): throw .secretUnavailable("the environment variable \(name) (the client secret) is not set or empty")
             }
-            let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !value.isEmpty else { throw .secretUnavailable("the client secret file \(url.path) is empty") }
-            return ClientSecret(value)
-        case .environment(let name):
-            guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
-                throw .secretUnavailable("the environment variable \(name) (the client secret) is not set or empty")
-            }
-            return ClientSecret(value)
         }
     }
 
