@@ -413,6 +413,51 @@ struct RegisterParser {
         return (true, d)
     }
 
+    /// The row's `person_id` when it names a person read from people.csv; otherwise nil, with the error (none for an
+    /// unknown person when people.csv itself could not be used: its own error says why).
+    mutating func knownPerson(_ row: Row, in people: [String: Person], peopleFile: String) -> String? {
+        let id = row.value("person_id")
+        if id.isEmpty {
+            issue(.error, row, "person_id", "person_id is empty")
+            return nil
+        }
+        guard people[id] != nil else {
+            if !unusable.contains(peopleFile) {
+                issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
+            }
+            return nil
+        }
+        return id
+    }
+
+    /// The row's `valid_from` (required) and `valid_to`, when both are dates (each error reported) and, if the rest of
+    /// the row is `usable`, in order; nil otherwise.
+    mutating func validity(_ row: Row, usable: Bool) -> (from: CivilDate, to: CivilDate?)? {
+        let from = date(row, "valid_from", required: true)
+        let to = date(row, "valid_to", required: false)
+        guard usable, from.ok, to.ok, let f = from.date else { return nil }
+        if let t = to.date, t < f {
+            issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
+            return nil
+        }
+        return (f, to.date)
+    }
+
+    /// Whether `value`'s period (of `what`, under `key`) overlaps no earlier one with the same key; records it with
+    /// its line when it does not, and reports the clash when it does.
+    mutating func noOverlap<Value>(_ value: Value, period: KeyPath<Value, DatePeriod>, key: String, what: String, row: Row,
+                                   in periods: inout [String: [(Value, Int)]]) -> Bool {
+        let mine = value[keyPath: period]
+        if let clash = periods[key]?.first(where: { $0.0[keyPath: period].overlaps(mine) }) {
+            issue(.error, row, "valid_from",
+                  "this period of \(what) (\(mine)) overlaps the one on line \(clash.1) (\(clash.0[keyPath: period])); merge or correct "
+                      + "the periods")
+            return false
+        }
+        periods[key, default: []].append((value, row.line))
+        return true
+    }
+
     mutating func run(people: RegisterSource, roles: RegisterSource, mailboxes: RegisterSource,
                       approvers: RegisterSource? = nil, teams: RegisterSource? = nil) -> Registers {
         var result = Registers()
@@ -449,18 +494,9 @@ struct RegisterParser {
 
         var periods: [String: [(RoleAssignment, Int)]] = [:]  // "person\0role" → periods with lines
         for row in rows(roles, required: ["person_id", "role", "valid_from", "valid_to"]) {
-            let id = row.value("person_id")
+            let person = knownPerson(row, in: personById, peopleFile: people.name)
             let role = row.value("role")
-            var ok = true
-            if id.isEmpty {
-                issue(.error, row, "person_id", "person_id is empty")
-                ok = false
-            } else if personById[id] == nil && personLines[id] == nil {
-                if !unusable.contains(people.name) {
-                    issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
-                }
-                ok = false
-            }
+            var ok = person != nil
             if role.isEmpty {
                 issue(.error, row, "role", "role is empty")
                 ok = false
@@ -471,25 +507,14 @@ struct RegisterParser {
                       "to the policy file)")
                 ok = false
             }
-            let from = date(row, "valid_from", required: true)
-            let to = date(row, "valid_to", required: false)
-            guard ok, from.ok, to.ok, let f = from.date else { continue }
-            if let t = to.date, t < f {
-                issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
-                continue
-            }
-            let assignment = RoleAssignment(personId: id, role: role, validFrom: f, validTo: to.date)
-            let key = id + "\u{0}" + role
-            if let clash = periods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
-                issue(.error, row, "valid_from",
-                      "this period of role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) " +
-                      "(\(clash.0.period)); merge or correct the periods")
-                continue
-            }
-            periods[key, default: []].append((assignment, row.line))
+            let valid = validity(row, usable: ok)
+            guard let id = person, let (f, t) = valid else { continue }
+            let assignment = RoleAssignment(personId: id, role: role, validFrom: f, validTo: t)
+            guard noOverlap(assignment, period: \.period, key: id + "\u{0}" + role, what: "role '\(role)' for person '\(id)'", row: row,
+                            in: &periods) else { continue }
             if let p = personById[id] {
                 let employment = DatePeriod(from: p.employedFrom, to: p.employedTo)
-                if !employment.contains(f) || (p.employedTo != nil && (to.date == nil || p.employedTo! < to.date!)) {
+                if !employment.contains(f) || (p.employedTo != nil && (t == nil || p.employedTo! < t!)) {
                     issue(.warning, row, "valid_from",
                           "role period \(assignment.period) is not within the employment of '\(id)' (\(employment))")
                 }
@@ -559,18 +584,9 @@ struct RegisterParser {
             var approverPeriods: [String: [(ApproverAssignment, Int)]] = [:]
             let known = policy.destruction.approvals
             for row in rows(approvers, required: Registers.Kind.approvers.columns) {
-                let id = row.value("person_id")
+                let person = knownPerson(row, in: personById, peopleFile: people.name)
                 let role = row.value("approver_role")
-                var ok = true
-                if id.isEmpty {
-                    issue(.error, row, "person_id", "person_id is empty")
-                    ok = false
-                } else if personById[id] == nil {
-                    if !unusable.contains(people.name) {
-                        issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
-                    }
-                    ok = false
-                }
+                var ok = person != nil
                 if role.isEmpty {
                     issue(.error, row, "approver_role", "approver_role is empty")
                     ok = false
@@ -580,41 +596,21 @@ struct RegisterParser {
                           "\(known.joined(separator: ", "))")
                     ok = false
                 }
-                let from = date(row, "valid_from", required: true)
-                let to = date(row, "valid_to", required: false)
-                guard ok, from.ok, to.ok, let f = from.date else { continue }
-                if let t = to.date, t < f {
-                    issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
-                    continue
-                }
-                let assignment = ApproverAssignment(personId: id, approverRole: role, validFrom: f, validTo: to.date)
-                let key = id + "\u{0}" + role
-                if let clash = approverPeriods[key]?.first(where: { $0.0.period.overlaps(assignment.period) }) {
-                    issue(.error, row, "valid_from",
-                          "this period of approver role '\(role)' for person '\(id)' (\(assignment.period)) overlaps the one on line \(clash.1) " +
-                          "(\(clash.0.period)); merge or correct the periods")
-                    continue
-                }
-                approverPeriods[key, default: []].append((assignment, row.line))
+                let valid = validity(row, usable: ok)
+                guard let id = person, let (f, t) = valid else { continue }
+                let assignment = ApproverAssignment(personId: id, approverRole: role, validFrom: f, validTo: t)
+                guard noOverlap(assignment, period: \.period, key: id + "\u{0}" + role, what: "approver role '\(role)' for person '\(id)'",
+                                row: row, in: &approverPeriods) else { continue }
                 result.approvers.append(assignment)
             }
         }
         if let teams {
             var teamPeriods: [String: [(TeamMembership, Int)]] = [:]
             for row in rows(teams, required: Registers.Kind.teams.columns) {
-                let id = row.value("person_id")
+                let person = knownPerson(row, in: personById, peopleFile: people.name)
                 let team = row.value("team")
                 let kindText = row.value("membership").lowercased()
-                var ok = true
-                if id.isEmpty {
-                    issue(.error, row, "person_id", "person_id is empty")
-                    ok = false
-                } else if personById[id] == nil {
-                    if !unusable.contains(people.name) {
-                        issue(.error, row, "person_id", "person '\(id)' is not in people.csv; add the person there first")
-                    }
-                    ok = false
-                }
+                var ok = person != nil
                 if team.isEmpty {
                     issue(.error, row, "team", "team is empty; name the team (e.g. Ruimte, Burgerzaken)")
                     ok = false
@@ -624,22 +620,11 @@ struct RegisterParser {
                     issue(.error, row, "membership", "membership must be 'lid' or 'manager', found '\(row.value("membership"))'")
                     ok = false
                 }
-                let from = date(row, "valid_from", required: true)
-                let to = date(row, "valid_to", required: false)
-                guard ok, let kind, from.ok, to.ok, let f = from.date else { continue }
-                if let t = to.date, t < f {
-                    issue(.error, row, "valid_to", "valid_to \(t.iso) is before valid_from \(f.iso)")
-                    continue
-                }
-                let m = TeamMembership(personId: id, team: team, membership: kind, validFrom: f, validTo: to.date)
-                let key = id + "\u{0}" + team + "\u{0}" + kind.rawValue
-                if let clash = teamPeriods[key]?.first(where: { $0.0.period.overlaps(m.period) }) {
-                    issue(.error, row, "valid_from",
-                          "this period of '\(id)' as \(kind.rawValue) of team '\(team)' (\(m.period)) overlaps the one on line \(clash.1) " +
-                          "(\(clash.0.period)); merge or correct the periods")
-                    continue
-                }
-                teamPeriods[key, default: []].append((m, row.line))
+                let valid = validity(row, usable: ok)
+                guard let id = person, let kind, let (f, t) = valid else { continue }
+                let m = TeamMembership(personId: id, team: team, membership: kind, validFrom: f, validTo: t)
+                guard noOverlap(m, period: \.period, key: id + "\u{0}" + team + "\u{0}" + kind.rawValue,
+                                what: "'\(id)' as \(kind.rawValue) of team '\(team)'", row: row, in: &teamPeriods) else { continue }
                 result.teams.append(m)
             }
         }
