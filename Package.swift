@@ -100,7 +100,7 @@ let package = Package(
             name: "SluitsteenExport",
             dependencies: [
                 "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenRetention", "SluitsteenXML",
-                "SluitsteenHashing", "SluitsteenMIME", "SluitsteenSupport",
+                "SluitsteenHashing", "SluitsteenMIME", "SluitsteenSupport", "SluitsteenChat",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         // The independent verifier: the MDTO standard, XML and hashing only (never Export or the MIME layer).

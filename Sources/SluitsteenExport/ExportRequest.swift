@@ -84,6 +84,8 @@ public struct ExportSummary: Sendable, Equatable {
     /// Packages (not withdrawn) that already held some of the exported copies, with how many each and whether the
     /// e-depot confirmed them: the same mail would reach the e-depot twice.
     public var alreadyIn: [PackageOverlap] = []
+    /// Conversations (chat, bijlage 5) in the package: one informatieobject each.
+    public var conversations = 0
 }
 
 /// Copies of a new export that an earlier package (not withdrawn) already holds.
@@ -92,6 +94,8 @@ public struct PackageOverlap: Sendable, Equatable {
     public var copies: Int
     /// When the e-depot confirmed the earlier package; nil while it is unconfirmed.
     public var confirmedAt: String?
+    /// Conversations (chat) of the new export the earlier package holds.
+    public var conversations = 0
 
     public init(packageId: String, copies: Int, confirmedAt: String?) {
         self.packageId = packageId
@@ -101,7 +105,10 @@ public struct PackageOverlap: Sendable, Equatable {
 
     /// One line for people: `3 copies are already in package X (confirmed 2033-…)` / `(not yet confirmed: withdraw …)`.
     public var warning: String {
-        "\(copies) of these copies are already in package \(packageId) "
+        (copies > 0 ? "\(copies) of these copies" : "")
+            + (copies > 0 && conversations > 0 ? " and " : "")
+            + (conversations > 0 ? "\(conversations) of these conversations" : "")
+            + " are already in package \(packageId) "
             + (confirmedAt.map { "(confirmed as accepted by the e-depot on \($0))" }
                ?? "(not yet confirmed: confirm or withdraw it with `sluitsteen transfer confirm|withdraw \(packageId)`)")
     }

@@ -172,6 +172,8 @@ private final class Build {
     private var serieChildren: [String: [ObjectRef]] = [:]
     private var coverage: (dossiers: [String: (String, String)], series: [String: (String, String)]) = ([:], [:])
     private var selection: ExportSelection!
+    /// The conversations (chat, bijlage 5) in the package.
+    private var chats: [ChatSelected] = []
     private var createdDirs: Set<String> = []
 
     func run(markRenamed: () -> Void) throws(ExportError) -> ExportSummary {
@@ -185,7 +187,10 @@ private final class Build {
     private func steps(markRenamed: () -> Void) throws -> ExportSummary {
         selection = try ExportSelection(path: temp.appendingPathComponent("selection.sqlite"))
         let total = try selection.select(request, workspace: workspace, policy: policy)
-        guard total > 0 else { throw ExportError.nothingSelected(selectionText) }
+        let chatSelection = try ChatExportSelection.select(request, workspace: workspace, policy: policy)
+        chats = chatSelection.selected
+        leftOut += chatSelection.notHandedOver
+        guard total > 0 || !chats.isEmpty else { throw ExportError.nothingSelected(selectionText) }
         coverage = try selection.coverage()
         try PackageFiles.makeDirectory(top)
         try PackageFiles.makeDirectory(root)
@@ -199,8 +204,13 @@ private final class Build {
             progress?(copies, total)
         }
         try finishDossier()
-        if messages == 0, let firstLeftOutError { throw firstLeftOutError }
+        if messages == 0, chats.isEmpty, let firstLeftOutError { throw firstLeftOutError }
         try writeSeries()
+        if !chats.isEmpty {
+            let writing = ChatWriting(workspace: workspace, root: root, context: context, schema: mdtoSchema,
+                                      archiefvormer: policy.archiefvormer.name)
+            try selection.record(try writing.write(chats))
+        }
 
         // Pakbon, hash, counts.
         var counts: [WrittenFile.Kind: (Int, Int64)] = [:]
@@ -238,15 +248,34 @@ private final class Build {
         let contents = counts[.content] ?? (0, 0)
         var copyIds: [Int64] = []
         try selection.forEachCopy { id, _ in copyIds.append(id) }
-        let overlaps = try workspace.catalog.read(throwing: ExportError.self) { db in try ExportPackageRecord.holding(db, copyIds: copyIds) }
+        let chatIds = chats.compactMap(\.conversation.id)
+        let (overlaps, chatOverlaps) = try workspace.catalog.read(throwing: ExportError.self) { db in
+            (try ExportPackageRecord.holding(db, copyIds: copyIds), try ExportChatRecord.holding(db, conversationIds: chatIds))
+        }
         var summary = ExportSummary(
             packageId: packageId, location: out.path, container: request.container.rawValue + (request.bagit ? "+bagit" : ""),
             packageHash: packageHash, copies: copies, messages: messages, held: held,
             informatieobjecten: counts[.objectSidecar]?.0 ?? 0, bestanden: counts[.bestandSidecar]?.0 ?? 0,
             contentFiles: contents.0, contentBytes: contents.1, elapsed: 0, leftOut: leftOut)
+        summary.conversations = chats.count
         summary.alreadyIn = overlaps.map { PackageOverlap(packageId: $0.package.id, copies: $0.copies, confirmedAt: $0.package.confirmedAt) }
+        try addChatOverlaps(chatOverlaps, to: &summary)
         try record(summary, final: final, markRenamed: markRenamed)
         return summary
+    }
+
+    /// Adds to the summary's overlaps the packages (not withdrawn) that already hold conversations of this one.
+    private func addChatOverlaps(_ held: [String: Int], to summary: inout ExportSummary) throws {
+        for (id, n) in held.sorted(by: { $0.key < $1.key }) {
+            if let i = summary.alreadyIn.firstIndex(where: { $0.packageId == id }) {
+                summary.alreadyIn[i].conversations = n
+                continue
+            }
+            let confirmedAt = try workspace.catalog.read(throwing: ExportError.self) { db in try ExportPackageRecord.find(db, id: id)?.confirmedAt }
+            var overlap = PackageOverlap(packageId: id, copies: 0, confirmedAt: confirmedAt)
+            overlap.conversations = n
+            summary.alreadyIn.append(overlap)
+        }
     }
 
     private var selectionText: String {
@@ -438,6 +467,9 @@ private final class Build {
             remarks += " (\(copies - messages) kopieën verwijzen naar hetzelfde bericht in een ander dossier of komen vaker voor)"
         }
         remarks += "."
+        if !chats.isEmpty {
+            remarks += " \(chats.count) " + (chats.count == 1 ? "gesprek" : "gesprekken") + " (chat en sms, bijlage 5) over aangewezen hotspots."
+        }
         if !leftOut.isEmpty {
             remarks += " \(leftOut.count) geselecteerde berichten zijn niet opgenomen, omdat hun metagegevens niet valideren; "
                 + "ze blijven geselecteerd voor een volgende overdracht."
@@ -446,7 +478,7 @@ private final class Build {
         remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
         return XMLElement("pakbon", namespaceURI: ns, children: [
             t("identificatie", id),
-            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail van \(archiefvormer) aan " +
+            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail\(chats.isEmpty ? "" : " en berichtenverkeer") van \(archiefvormer) aan " +
                                                                     "\(policy.eDepot.contact)"),
             n("doel", [t("identificatieKenmerk", policy.eDepot.aggregationId), t("identificatieBron", policy.eDepot.contact)]),
             XMLElement("pakketHash", attributes: [XMLAttribute("algoritme", "SHA-256")], text: hash),
@@ -473,10 +505,13 @@ private final class Build {
                                                   location: summary.location, container: summary.container,
                                                   packageSHA256: summary.packageHash, copyCount: summary.copies)
                 try ExportPackageRecord.record(db, package) { item in try selection.forEachCopy(item) }
+                try ExportChatRecord.record(db, packageId: summary.packageId,
+                                            conversations: chats.compactMap { c in c.conversation.id.map { ($0, c.conversation.exportSHA256) } })
                 try workspace.audit.append(db, kind: .export, command: request.command, actor: request.actor,
-                                      objectIds: ["export:\(summary.packageId)"],
+                                      objectIds: ["export:\(summary.packageId)"] + chats.compactMap { $0.conversation.id.map { "chat:\($0)" } },
                                       outcome: "package \(summary.packageId) at \(summary.location) (\(summary.container)): "
-                                        + "\(summary.copies) copies, \(summary.messages) messages, \(summary.contentBytes) bytes; "
+                                        + "\(summary.copies) copies, \(summary.messages) messages, "
+                                        + (chats.isEmpty ? "" : "\(chats.count) conversation(s), ") + "\(summary.contentBytes) bytes; "
                                         + "pakketHash \(summary.packageHash)"
                                         + (summary.leftOut.isEmpty ? "" : "; left out \(summary.leftOut.count): "
                                             + ExportError.brief(summary.leftOut.joined(separator: " | "), max: 1000)))

@@ -116,39 +116,39 @@ struct SidecarContext: Sendable {
     func messageId(_ sha256: String) -> ObjectId { ObjectId(kenmerk: "\(tooi)-email-bericht-\(sha256)", bron: bron) }
     func fileId(_ sha256: String, _ suffix: String) -> ObjectId { ObjectId(kenmerk: "\(tooi)-email-bericht-\(sha256)-\(suffix)", bron: bron) }
 
-    private var archiefvormerElement: XMLElement {
+    var archiefvormerElement: XMLElement {
         MDTO.verwijzing("archiefvormer", naam: archiefvormer, id: ObjectId(kenmerk: tooi, bron: "TOOI"))
     }
 
-    private var beperkingElement: XMLElement {
+    var beperkingElement: XMLElement {
         MDTO.node("beperkingGebruik", [
             MDTO.begrip("beperkingGebruikType", label: "Overig", list: MDTO.beperkingGebruikTypen),
             MDTO.text("beperkingGebruikNadereBeschrijving", XMLText.safe(beperking)),
         ])
     }
 
-    private static var waardering: XMLElement {
+    static var waardering: XMLElement {
         MDTO.begrip("waardering", label: "Blijvend te bewaren", code: "B", list: MDTO.waarderingen)
     }
 
-    private static func niveau(_ label: String) -> XMLElement {
+    static func niveau(_ label: String) -> XMLElement {
         MDTO.begrip("aggregatieniveau", label: label, list: MDTO.aggregatieniveaus)
     }
 
-    private static func dekking(_ type: String, _ begin: String, _ end: String?) -> XMLElement {
+    static func dekking(_ type: String, _ begin: String, _ end: String?) -> XMLElement {
         var c = [MDTO.begrip("dekkingInTijdType", label: type, list: MDTO.dekkingTypen), MDTO.text("dekkingInTijdBegindatum", begin)]
         if let end { c.append(MDTO.text("dekkingInTijdEinddatum", end)) }
         return MDTO.node("dekkingInTijd", c)
     }
 
-    private static func betrokkene(_ role: String, _ name: String) -> XMLElement {
+    static func betrokkene(_ role: String, _ name: String) -> XMLElement {
         MDTO.node("betrokkene", [
             MDTO.begrip("betrokkeneTypeRelatie", label: role, list: MDTO.betrokkeneRollen),
             MDTO.verwijzing("betrokkeneActor", naam: XMLText.safe(name), id: nil),
         ])
     }
 
-    private static func categorie(_ serie: SerieSpec) -> XMLElement {
+    static func categorie(_ serie: SerieSpec) -> XMLElement {
         MDTO.begrip("informatiecategorie", label: XMLText.safe(serie.categorieLabel), code: serie.categorieCode.map(XMLText.safe),
                     list: XMLText.safe(serie.categorieList))
     }

@@ -18,6 +18,9 @@ struct ExportCommand: ParsableCommand {
             Takes every message copy whose action is transfer-due as of --as-of (with --all-permanent also \
             retain-permanent), never V-valued mail. Copies under a hold are exported too, with the hold in their \
             metadata. A message held in several mailboxes is written once; the other dossiers refer to it. \
+            Conversations (chat and SMS) kept for a designated hotspot are taken by the same decision (`chat explain`) \
+            once they are handed over to DIV (not with --mailbox): one informatieobject each, with the export file as \
+            received (unless messages were stripped), a readable rendition (HTML) and the media files. \
             Every sidecar and the pakbon are validated against their XSDs before the package appears at --out; \
             on any failure nothing appears there. Record the e-depot's acceptance with `sluitsteen transfer confirm`.
             """)
@@ -90,6 +93,7 @@ struct ExportCommand: ParsableCommand {
                 ("copies", .int(Int64(summary.copies))), ("messages", .int(Int64(summary.messages))), ("held", .int(Int64(summary.held))),
                 ("informatieobjecten", .int(Int64(summary.informatieobjecten))), ("bestanden", .int(Int64(summary.bestanden))),
                 ("contentFiles", .int(Int64(summary.contentFiles))), ("contentBytes", .int(summary.contentBytes)),
+                ("conversations", .int(Int64(summary.conversations))),
                 ("forecast", .bool(forecast != nil)), ("demo", .bool(ws.kind == .demo)),
                 ("leftOut", .strings(summary.leftOut)), ("statement", .string(statement.path)),
                 ("alreadyIn", .strings(summary.alreadyIn.map(\.packageId))),
@@ -100,6 +104,7 @@ struct ExportCommand: ParsableCommand {
             print("Package \(summary.packageId) written to \(summary.location) (\(summary.container)).")
             print("  copies        \(summary.copies) (\(summary.messages) distinct " +
                   "messages\(summary.held > 0 ? ", \(summary.held) under a hold" : ""))")
+            if summary.conversations > 0 { print("  conversations \(summary.conversations) (chat, one informatieobject each)") }
             print("  sidecars      \(summary.informatieobjecten) informatieobjecten, \(summary.bestanden) bestanden (all validated)")
             print("  content       \(summary.contentFiles) files, \(summary.contentBytes) bytes")
             print("  pakketHash    \(summary.packageHash)")
