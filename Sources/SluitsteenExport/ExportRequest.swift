@@ -123,4 +123,6 @@ public struct TransferConfirmationSummary: Sendable, Equatable {
     public var skipped: Int
     public var receiptSHA256: String?
     public var receiptName: String?
+    /// Conversations (chat) of the package, transferred with it: they are not exported again.
+    public var conversations = 0
 }

@@ -190,7 +190,9 @@ private final class Build {
         let chatSelection = try ChatExportSelection.select(request, workspace: workspace, policy: policy)
         chats = chatSelection.selected
         leftOut += chatSelection.notHandedOver
-        guard total > 0 || !chats.isEmpty else { throw ExportError.nothingSelected(selectionText) }
+        guard total > 0 || !chats.isEmpty else {
+            throw ExportError.nothingSelected(([selectionText] + chatSelection.notHandedOver).joined(separator: "; "))
+        }
         coverage = try selection.coverage()
         try PackageFiles.makeDirectory(top)
         try PackageFiles.makeDirectory(root)

@@ -63,7 +63,8 @@ public struct TransferConfirmation: Sendable {
             // A package none of whose copies is still present would be confirmed as "0 copies transferred": refuse it,
             // naming the packages that already transferred them.
             let state = try ExportPackageRecord.transferState(db, id: id)
-            if state.present == 0 { throw ExportError.nothingToTransfer(id, elsewhere: state.elsewhere, total: total) }
+            let conversations = try ExportChatRecord.conversationIds(db, packageId: id).count
+            if state.present == 0 && conversations == 0 { throw ExportError.nothingToTransfer(id, elsewhere: state.elsewhere, total: total) }
             let transferred = try ExportPackageRecord.confirm(db, id: id, at: ISOTimestamp.format(now), by: actor.documentText,
                                                               receipt: receiptHash.map { .init(sha256: $0, name: receiptName ?? "") })
             if let receiptData, let receiptHash {
@@ -80,10 +81,13 @@ public struct TransferConfirmation: Sendable {
             try workspace.audit.append(db, kind: .transferConfirmation, command: "transfer confirm \(id)", actor: actor.auditText,
                                        objectIds: ["export:\(id)"],
                                        outcome: "accepted by the e-depot: \(transferred) copies transferred"
+                                        + (conversations > 0 ? ", \(conversations) conversation(s) transferred" : "")
                                         + (total > transferred ? ", \(total - transferred) no longer present" : "")
                                         + (receiptHash.map { "; receipt \(receiptName ?? "") sha256 \($0)" } ?? ""))
-            return TransferConfirmationSummary(packageId: id, transferred: transferred, skipped: total - transferred,
-                                               receiptSHA256: receiptHash, receiptName: receiptName)
+            var summary = TransferConfirmationSummary(packageId: id, transferred: transferred, skipped: total - transferred,
+                                                      receiptSHA256: receiptHash, receiptName: receiptName)
+            summary.conversations = conversations
+            return summary
         }
     }
 }

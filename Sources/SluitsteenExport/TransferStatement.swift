@@ -31,13 +31,15 @@ public struct PackageContents: Sendable, Equatable {
     public var present: Int
     public var transferred: Int
     public var gone: Int
+    /// Conversations (chat and SMS, bijlage 5) in the package.
+    public var conversations = 0
 }
 
 extension TransferConfirmation {
     /// What package `id` holds. `policy` (with the registers and hotspots of the workspace) names the hotspots; nil
     /// leaves them out.
     public func contents(_ id: String, policy: Policy?) throws(ExportError) -> PackageContents {
-        let (package, rows) = try workspace.catalog.read(throwing: ExportError.self) { db in
+        let (package, rows, conversations) = try workspace.catalog.read(throwing: ExportError.self) { db in
             guard let p = try ExportPackageRecord.find(db, id: id) else { throw ExportError.unknownPackage(id) }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.id AS id, c.mailbox AS mailbox, c.state AS state, m.dateEpoch AS epoch
@@ -45,7 +47,7 @@ extension TransferConfirmation {
                 WHERE i.packageId = ? ORDER BY c.id
                 """, arguments: [id])
             return (p, rows.map { (id: $0["id"] as Int64, mailbox: $0["mailbox"] as String, state: $0["state"] as String,
-                                   epoch: $0["epoch"] as Int64?) })
+                                   epoch: $0["epoch"] as Int64?) }, try ExportChatRecord.conversationIds(db, packageId: id).count)
         }
         var perMailbox: [String: Int] = [:]
         var dates: [CivilDate] = []
@@ -75,8 +77,10 @@ extension TransferConfirmation {
             } catch { throw .retention(error) }
         }
         func lines(_ d: [String: Int]) -> [PackageContents.Line] { d.sorted { $0.key < $1.key }.map { .init(name: $0.key, copies: $0.value) } }
-        return PackageContents(package: package, mailboxes: lines(perMailbox), people: lines(perPerson), hotspots: lines(perHotspot),
-                               from: dates.min(), to: dates.max(), present: present, transferred: transferred, gone: gone)
+        var contents = PackageContents(package: package, mailboxes: lines(perMailbox), people: lines(perPerson), hotspots: lines(perHotspot),
+                                       from: dates.min(), to: dates.max(), present: present, transferred: transferred, gone: gone)
+        contents.conversations = conversations
+        return contents
     }
 
     /// Writes the verklaring van overbrenging of package `id` into the workspace's documents folder (rewritten when
@@ -159,6 +163,8 @@ public enum TransferStatement {
             <tr><th>Status</th><td>\(e(status))</td></tr>
             <tr><th>Aantal berichtkopieën</th><td>\(p.copyCount) in \(c.mailboxes.count) dossier\(c.mailboxes.count == 1 ? "" : "s") (één per \
             mailbox)</td></tr>
+            \(c.conversations > 0 ? "<tr><th>Aantal gesprekken (chat en sms)</th><td>\(c.conversations), elk één informatieobject met de "
+                + "leesbare weergave, de mediabestanden en, als er niets uit is verwijderd, het exportbestand zoals ontvangen</td></tr>\n" : "")\
             <tr><th>Periode (berichtdatum)</th><td>\(e(period))</td></tr>
             <tr><th>Waardering</th><td>blijvend te bewaren (B)</td></tr>
             <tr><th>Beperkingen aan de openbaarheid</th><td>\(e(policy.mdto.beperkingGebruik))</td></tr>

@@ -35,7 +35,8 @@ struct TransferCommand: ParsableCommand {
             let transfers = TransferConfirmation(workspace: ws)
             let s = try attempt { try transfers.confirm(packageId, receipt: receipt.map { URL(fileURLWithPath: $0) }, actor: who) }
             print("Package \(s.packageId) confirmed: \(s.transferred) copies are now transferred"
-                + (s.skipped > 0 ? " (\(s.skipped) were no longer present)" : "") + ".")
+                + (s.skipped > 0 ? " (\(s.skipped) were no longer present)" : "")
+                + (s.conversations > 0 ? "; \(s.conversations) conversation(s) transferred with it" : "") + ".")
             if let hash = s.receiptSHA256 { print("  receipt \(s.receiptName ?? "") sha256 \(hash)") }
             let statement = try attempt { try transfers.writeStatement(s.packageId, policy: try policy.resolve(ws).policy, actor: who) }
             print("  verklaring van overbrenging: \(statement.path)")
