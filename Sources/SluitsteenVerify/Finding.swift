@@ -39,6 +39,8 @@ public struct CheckID: RawRepresentable, Hashable, Comparable, Sendable, Codable
     public static let name = CheckID("structure.name")
     public static let pathLength = CheckID("structure.path-length")
     public static let fileType = CheckID("structure.file-type")
+    /// A readable rendition (`weergave.html`, Schemas/README.md) refers only to files beside it and runs nothing.
+    public static let rendition = CheckID("structure.rendition")
     // 5. Pakbon and BagIt
     public static let pakbonPresent = CheckID("pakbon.present")
     public static let pakbonSchema = CheckID("pakbon.schema")

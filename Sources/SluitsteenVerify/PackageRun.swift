@@ -152,7 +152,7 @@ struct PackageRun {
             .xmlSafety, .xmlWellFormed, .schema, .emptyValue, .omvang, .checksum, .checksumAlgorithm, .checksumDatum,
             .waardering, .bewaartermijn, .bewaartermijnEinddatum, .dekkingInTijd, .identificatieUnique,
             .begrippenlijst, .missingBestandSidecar, .missingFolderSidecar, .orphanSidecar, .sidecarKind,
-            .representatie, .onderdeel, .oneParent, .name, .pathLength, .fileType,
+            .representatie, .onderdeel, .oneParent, .name, .pathLength, .fileType, .rendition,
         ]
         run.append(.pakbonPresent)
         if pakbon != nil { run += [.pakbonSchema, .pakbonCounts, .pakbonOmvang, .pakbonHash] }
@@ -239,7 +239,7 @@ struct PackageRun {
         // Every content file: size, checksums named in its sidecar, bag digests.
         let frozenIndex = sidecarIndex
         let frozenContents = contents
-        let contentResults: [ContentResult] = parallelMap(count: contents.count, workers: pool.readers) { reader, i in
+        var contentResults: [ContentResult] = parallelMap(count: contents.count, workers: pool.readers) { reader, i in
             let entry = frozenContents[i]
             let rel = String(entry.path.dropFirst(payloadPrefix))
             let name = rel.split(separator: "/").last.map(String.init) ?? rel
@@ -275,6 +275,9 @@ struct PackageRun {
         }
         var contentIndex: [String: Int] = [:]
         for (i, entry) in contents.enumerated() { contentIndex[entry.path] = i }
+        for (i, entry) in contents.enumerated() where Self.name(entry) == RenditionCheck.fileName {
+            contentResults[i].findings += RenditionCheck.run(entry, rel: rel(entry), reader: pool.readers[0], batch: batch)
+        }
 
         // The structure rules of each folder, in parallel as well.
         let payload = layout.payload
