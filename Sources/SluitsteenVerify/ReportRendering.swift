@@ -33,6 +33,7 @@ extension CheckID {
         .name: "Namen toegestaan en uniek",
         .pathLength: "Volledige paden hoogstens 255 tekens",
         .fileType: "Alleen gewone bestanden en mappen",
+        .rendition: "Een leesbare weergave (weergave.html) verwijst alleen naar bestanden ernaast en bevat geen actieve inhoud",
         .pakbonPresent: "pakbon.xml aanwezig als bestand in de hoofdmap van het pakket",
         .pakbonSchema: "Pakbon geldig volgens het pakbonschema 1.0",
         .pakbonCounts: "Aantallen in de pakbon kloppen",
