@@ -266,7 +266,8 @@ struct ChatWriting {
                 + (mediaStored == 1 ? "mediabestand" : "mediabestanden") + " als afzonderlijke bestanden.")
         }
         if mediaMissing > 0 {
-            out.append("\(mediaMissing) " + (mediaMissing == 1 ? "mediabestand dat een bericht noemt, zat" : "mediabestanden die berichten noemen, zaten")
+            out.append("\(mediaMissing) "
+                + (mediaMissing == 1 ? "mediabestand dat een bericht noemt, zat" : "mediabestanden die berichten noemen, zaten")
                 + " niet in de export en " + (mediaMissing == 1 ? "ontbreekt" : "ontbreken") + " daarom.")
         }
         return out

@@ -480,8 +480,8 @@ private final class Build {
         remarks += " Gemaakt met Sluitsteen; pakkethash volgens Schemas/README.md (SHA-256 over de regels 'hash  pad')."
         return XMLElement("pakbon", namespaceURI: ns, children: [
             t("identificatie", id),
-            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail\(chats.isEmpty ? "" : " en berichtenverkeer") van \(archiefvormer) aan " +
-                                                                    "\(policy.eDepot.contact)"),
+            t("titel", (workspace.kind == .demo ? "DEMO — " : "") + "Overdracht van blijvend te bewaren e-mail"
+                + (chats.isEmpty ? "" : " en berichtenverkeer") + " van \(archiefvormer) aan \(policy.eDepot.contact)"),
             n("doel", [t("identificatieKenmerk", policy.eDepot.aggregationId), t("identificatieBron", policy.eDepot.contact)]),
             XMLElement("pakketHash", attributes: [XMLAttribute("algoritme", "SHA-256")], text: hash),
             t("aangemaaktOp", ISOTimestamp.format(exporter.now)),
