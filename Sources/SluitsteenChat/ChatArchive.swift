@@ -184,6 +184,13 @@ public struct ChatArchive: Sendable {
         try workspace.catalog.read(throwing: ChatError.self) { try ChatMediaRecord.all($0, conversationId: conversationId) }
     }
 
+    /// The conversations the e-depot accepted, with the package and when (`transfer confirm`).
+    public func transfers() throws(ChatError) -> [Int64: ChatTransfer] {
+        try workspace.catalog.read(throwing: ChatError.self) { db in
+            try ExportChatRecord.transfers(db).mapValues { ChatTransfer(packageId: $0.packageId, confirmedAt: $0.confirmedAt) }
+        }
+    }
+
     /// The strips of a conversation.
     public func strips(conversationId: Int64) throws(ChatError) -> [ChatStripRecord] {
         try workspace.catalog.read(throwing: ChatError.self) { try ChatStripRecord.all($0, conversationId: conversationId) }

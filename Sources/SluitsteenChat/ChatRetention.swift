@@ -13,8 +13,9 @@ import SluitsteenPolicy
 /// automatically; DIV decides.
 public enum ChatRetention {
     /// The decision for conversation `c` as of `asOfDate`, with the hotspots and holds as they are now.
+    /// `transfer` is the confirmed transfer of the conversation to the e-depot, if any (``ChatArchive/transfers()``).
     public static func decide(_ c: ChatConversationRecord, policy: Policy, hotspots: [Hotspot], holds: [WooHold],
-                              asOfDate: CivilDate) -> ChatDecision {
+                              asOfDate: CivilDate, transfer: ChatTransfer? = nil) -> ChatDecision {
         var steps: [ChatExplanationStep] = []
         let last = AmsterdamTime.date(of: Instant(secondsSinceEpoch: c.lastEpoch ?? c.capturedEpoch))
         steps.append(.conversation(title: c.title, format: c.format, lastMessage: last))
@@ -36,8 +37,12 @@ public enum ChatRetention {
                 return ChatDecision(action: .hold, waardering: nil, dueDate: nil, rules: [h.rule], steps: steps)
             case .designated:
                 let due = last.adding(policy.hotspotTransferAfter)
-                let action: RetentionAction = due <= asOfDate ? .transferDue : .retainPermanent
+                var action: RetentionAction = due <= asOfDate ? .transferDue : .retainPermanent
                 steps.append(.transferTerm(term: policy.hotspotTransferAfter, lastMessage: last, due: due))
+                if let transfer {
+                    action = .transferred
+                    steps.append(.transferred(packageId: transfer.packageId, confirmedAt: transfer.confirmedAt))
+                }
                 steps.append(.policy(.outcome(action: action, waardering: .bewaren, dueDate: due)))
                 return ChatDecision(action: action, waardering: .bewaren, dueDate: due, rules: [h.rule], steps: steps)
             case .rejected:
@@ -60,12 +65,23 @@ public enum ChatRetention {
 extension ChatRetention {
     /// The decisions for `conversations`, counted per action (for `plan`), in the order of ``RetentionAction``'s cases.
     public static func counts(_ conversations: [ChatConversationRecord], policy: Policy, hotspots: [Hotspot], holds: [WooHold],
-                              asOfDate: CivilDate) -> [(action: RetentionAction, count: Int)] {
+                              asOfDate: CivilDate, transfers: [Int64: ChatTransfer] = [:]) -> [(action: RetentionAction, count: Int)] {
         var counts: [RetentionAction: Int] = [:]
         for c in conversations {
-            counts[decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate).action, default: 0] += 1
+            let transfer = c.id.flatMap { transfers[$0] }
+            counts[decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate, transfer: transfer).action, default: 0] += 1
         }
         return RetentionAction.allCases.compactMap { a in counts[a].map { (a, $0) } }
+    }
+}
+
+/// A conversation's transfer the e-depot confirmed: the package and when it was accepted.
+public struct ChatTransfer: Sendable, Hashable {
+    public var packageId: String
+    public var confirmedAt: String
+    public init(packageId: String, confirmedAt: String) {
+        self.packageId = packageId
+        self.confirmedAt = confirmedAt
     }
 }
 
@@ -91,6 +107,7 @@ public enum ChatExplanationStep: Sendable, Hashable {
     case hotspot(name: String, status: HotspotStatus, decisionRef: String?)
     case wooHold(zaaknummer: String, received: CivilDate, released: CivilDate?, releaseReason: String?, active: Bool)
     case transferTerm(term: ISODuration, lastMessage: CivilDate, due: CivilDate)
+    case transferred(packageId: String, confirmedAt: String)
     case linkGone(what: String)
     case noChatRule
     case policy(ExplanationStep)
@@ -143,6 +160,9 @@ public enum ChatExplanationStep: Sendable, Hashable {
         case .transferTerm(let term, let last, let due):
             return nl ? "Overbrengen \(term.iso) na het laatste bericht (\(last.iso)), dus op \(due.iso)."
                 : "Transfer \(term.iso) after the last message (\(last.iso)), that is on \(due.iso)."
+        case .transferred(let id, let at):
+            return nl ? "Overgebracht naar het e-depot met pakket \(id), door het e-depot aanvaard op \(at.prefix(10))."
+                : "Transferred to the e-depot in package \(id), accepted by the e-depot on \(at.prefix(10))."
         case .linkGone(let what):
             return nl ? "De \(what) waarvoor het gesprek is opgenomen staat niet meer in het archief."
                 : "The \(what) the conversation was taken in for is no longer in the archive."

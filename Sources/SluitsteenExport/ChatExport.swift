@@ -31,8 +31,8 @@ enum ChatExportSelection {
             hotspots = try store.hotspots()
             holds = try store.holds()
         } catch { throw .retention(error) }
-        let (conversations, transferred) = try workspace.catalog.read(throwing: ExportError.self) { db in
-            (try ChatConversationRecord.all(db), try ExportChatRecord.transferredIds(db))
+        let (conversations, transfers) = try workspace.catalog.read(throwing: ExportError.self) { db in
+            (try ChatConversationRecord.all(db), try ExportChatRecord.transfers(db))
         }
         let asOfDate = AmsterdamTime.date(of: request.asOf)
         let filter = Set(request.hotspots)
@@ -41,10 +41,12 @@ enum ChatExportSelection {
         var folders: [String: String] = [:]
         var used: Set<String> = []
         for c in conversations {
-            guard let id = c.id, !transferred.contains(id), let hotspotId = c.hotspotId,
+            guard let id = c.id, let hotspotId = c.hotspotId,
                   let h = hotspots.first(where: { $0.id == hotspotId }), h.status == .designated else { continue }
             if !filter.isEmpty && !filter.contains(h.name) { continue }
-            let d = ChatRetention.decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate)
+            // A conversation the e-depot accepted is `transferred`: not selected again (as a transferred mail copy).
+            let transfer = transfers[id].map { ChatTransfer(packageId: $0.packageId, confirmedAt: $0.confirmedAt) }
+            let d = ChatRetention.decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate, transfer: transfer)
             guard d.waardering == .bewaren, d.action == .transferDue || (d.action == .retainPermanent && request.allPermanent) else {
                 continue
             }

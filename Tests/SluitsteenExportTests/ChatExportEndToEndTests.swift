@@ -114,6 +114,11 @@ struct ChatExportEndToEndTests {
         let confirmed = try run(["transfer", "confirm", packageId, "--by", "P0010"])
         #expect(confirmed.status == 0, "\(confirmed.err)")
         #expect(confirmed.out.contains("2 conversation(s) transferred"))
+        let after = try run(["plan", "--as-of", Self.asOf])
+        #expect(after.out.contains("Gesprekken (chat en sms, bijlage 5): 2\n  overgebracht naar het e-depot: 2\n"), "\(after.out)")
+        let explained = try run(["chat", "explain", "--conversation", "1", "--as-of", Self.asOf])
+        #expect(explained.out.contains("Overgebracht naar het e-depot met pakket \(packageId), door het e-depot aanvaard op 2026-12-01."),
+                "\(explained.out)")
         let again = try run(["export", "--out", folder.url.appendingPathComponent("opnieuw").path, "--as-of", Self.asOf, "--by", "P0010"])
         #expect(again.status != 0 && again.err.contains("nothing was exported"), "\(again.out)\(again.err)")
     }

@@ -35,12 +35,17 @@ extension ExportChatRecord {
         try filter(Columns.packageId == packageId).order(Columns.conversationId).select(Columns.conversationId, as: Int64.self).fetchAll(db)
     }
 
-    /// The conversations transferred: held by a package the e-depot confirmed (and that was not withdrawn).
-    public static func transferredIds(_ db: Database) throws -> Set<Int64> {
-        try Set(Int64.fetchAll(db, sql: """
-            SELECT DISTINCT e.conversationId FROM exportChat e JOIN exportPackage p ON p.id = e.packageId
-            WHERE p.confirmedAt IS NOT NULL AND p.withdrawnAt IS NULL
-            """))
+    /// The conversations transferred, each with the package the e-depot confirmed (the first, when several did) and
+    /// when it did.
+    public static func transfers(_ db: Database) throws -> [Int64: (packageId: String, confirmedAt: String)] {
+        var out: [Int64: (packageId: String, confirmedAt: String)] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT e.conversationId AS c, p.id AS id, p.confirmedAt AS at FROM exportChat e JOIN exportPackage p ON p.id = e.packageId
+            WHERE p.confirmedAt IS NOT NULL AND p.withdrawnAt IS NULL ORDER BY p.confirmedAt DESC, p.id DESC
+            """) {
+            out[r["c"]] = (r["id"], r["at"])
+        }
+        return out
     }
 
     /// The packages (not withdrawn) that hold any of `conversationIds`, with how many of them each holds.

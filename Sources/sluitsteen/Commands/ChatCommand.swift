@@ -194,9 +194,11 @@ struct ChatCommand: ParsableCommand {
             let instant = try asOf.instant(ws)
             let date = AmsterdamTime.date(of: instant)
             let store = RetentionStore(workspace: ws)
-            let c = try attempt { try ChatArchive(workspace: ws).conversation(conversation) }
+            let archive = ChatArchive(workspace: ws)
+            let c = try attempt { try archive.conversation(conversation) }
             let d = ChatRetention.decide(c, policy: inForce.policy, hotspots: try attempt { try store.hotspots() },
-                                         holds: try attempt { try store.holds() }, asOfDate: date)
+                                         holds: try attempt { try store.holds() }, asOfDate: date,
+                                         transfer: try attempt { try archive.transfers() }[conversation])
             let dutch = lang == .dutch
             if let notice = ws.kind.documentNotice { print(notice) }
             print(SafeText.terminal(dutch ? "Gesprek \(conversation) (\(c.title)), peildatum \(date.iso):"

@@ -76,11 +76,13 @@ struct PlanCommand: ParsableCommand {
     /// The conversations (chat, bijlage 5) counted per action, when there are any: they are no message copies, so they
     /// are not in the table above nor in `--json`; `chat explain` gives each one's reasons.
     private func printChat(_ ws: Workspace, policy: Policy, asOf: CivilDate) throws {
-        let conversations = try attempt { try ChatArchive(workspace: ws).conversations() }
+        let archive = ChatArchive(workspace: ws)
+        let conversations = try attempt { try archive.conversations() }
         guard !conversations.isEmpty else { return }
         let store = RetentionStore(workspace: ws)
         let counts = ChatRetention.counts(conversations, policy: policy, hotspots: try attempt { try store.hotspots() },
-                                          holds: try attempt { try store.holds() }, asOfDate: asOf)
+                                          holds: try attempt { try store.holds() }, asOfDate: asOf,
+                                          transfers: try attempt { try archive.transfers() })
         print("\nGesprekken (chat en sms, bijlage 5): \(conversations.count)")
         for (action, count) in counts { print("  \(action.dutchName): \(count)") }
         print("  Per gesprek: sluitsteen chat explain --conversation ID")
