@@ -16,10 +16,10 @@ import Testing
 
     /// Taken in for the request (`chat ingest --woo`): a resident's phone number and BSN, and his name as a sender.
     static let forRequest = """
-        10-03-2025 09:00 - Johan de Vries heeft de groep "Overleg bewoner" aangemaakt
-        10-03-2025 09:02 - Johan de Vries: Goedemorgen, de bewoner belde over de panelen.
-        10-03-2025 09:05 - Kees Hoogendoorn: Mijn nummer is 06-12345678, bel me terug.
-        10-03-2025 09:07 - Johan de Vries: Doe ik. Zijn BSN staat in het dossier: \(WooScenario.bsn)
+        13-03-2025 09:00 - Johan de Vries heeft de groep "Overleg bewoner" aangemaakt
+        13-03-2025 09:02 - Johan de Vries: Goedemorgen, de bewoner belde over de panelen.
+        13-03-2025 09:05 - Kees Hoogendoorn: Mijn nummer is 06-12345678, bel me terug.
+        13-03-2025 09:07 - Johan de Vries: Doe ik. Zijn BSN is \(WooScenario.bsn), zie de brief.
 
         """
     /// About the hotspot, naming the request's term in the period, written by a person of the scope: found.
@@ -113,7 +113,7 @@ import Testing
             let squeezed = pdf.filter { !$0.isWhitespace }
             for gone in [WooScenario.bsn, "12345678", "KeesHoogendoorn"] { #expect(!squeezed.contains(gone), "\(gone) survives") }
             #expect(pdf.contains("5.1.2e") && pdf.contains("5.1.1e"))
-            #expect(pdf.contains("Overleg bewoner") && pdf.contains("de bewoner belde over de panelen") && pdf.contains("10-03-2025 09:05"))
+            #expect(pdf.contains("Overleg bewoner") && pdf.contains("de bewoner belde over de panelen") && pdf.contains("13-03-2025 09:05"))
             #expect(squeezed.contains("belmeterug"))
             let other = try PDFTools.text(out.appendingPathComponent("documenten/\(hotspotDoc.id).pdf"))
             #expect(other.contains("Sanne Bakker") && other.contains("informatieavond over het zonnepark"))
@@ -124,7 +124,7 @@ import Testing
         let rows = Dictionary(uniqueKeysWithValues: table.records.map { ($0.fields[0], $0.fields) })
         #expect(rows.keys.sorted() == [hotspotDoc.id, requestDoc.id])
         let row = try #require(rows[requestDoc.id])
-        #expect(row[3] == "Overleg bewoner" && row[4] == "chat" && row[5] == "2025-03-10" && row[6] == "Deels openbaar")
+        #expect(row[3] == "Overleg bewoner" && row[4] == "chat" && row[5] == "2025-03-13" && row[6] == "Deels openbaar")
         #expect(row[8].contains("5.1.2e") && row[8].contains("5.1.1e"))
         #expect(rows[hotspotDoc.id]?[6] == "Openbaar" && rows[hotspotDoc.id]?[8] == "")
 
@@ -159,7 +159,7 @@ struct WooChatCLITests {
         #expect(doc["kind"] as? String == "chat" && doc["conversation"] as? Int == 1 && doc["fileType"] as? String == "chat")
         let id = try #require(doc["id"] as? String)
         #expect(try sh.ok(["woo", "chats", zaak, "--by", WooScenario.coordinator]).contains("No conversation to add"))
-        #expect(try sh.ok(["woo", "documents", zaak]).contains("\(id)  \(id)  \(id)  chat  gesprek 1  2025-03-10"))
+        #expect(try sh.ok(["woo", "documents", zaak]).contains("\(id)  \(id)  \(id)  chat  gesprek 1  2025-03-13"))
 
         let redacted = try sh.ok(["woo", "redact", zaak, "--add", "Kees Hoogendoorn", "--document", id, "--field", "afzender:3",
                                   "--ground", "5.1.2e", "--json", "--by", WooScenario.coordinator])
