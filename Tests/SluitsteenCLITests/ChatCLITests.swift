@@ -55,6 +55,13 @@ struct ChatCLITests {
         #expect(explained.stdout.contains("aangewezen hotspot Dijkdoorbraak (besluit B-2024-7): bewaren (B)"))
         #expect(explained.stdout.contains("Regels: hotspot:Dijkdoorbraak"))
 
+        // The project lead is a person of the register, shown by `hotspot list --json`, changed by `hotspot lead`.
+        let unknownLead = try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P9999", "--by", "P0010"])
+        #expect(unknownLead.status == 1 && unknownLead.stderr.contains("not a person_id of the personnel register"))
+        #expect(cli.jsonLines(try cli.run(["hotspot", "list", "--json"]).stdout).first?["projectLead"] as? String == "P0010")
+        let moved = try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P0008", "--by", "P0010"])
+        #expect(moved.status == 0 && moved.stdout.contains("project lead P0008"), "\(moved.stderr)")
+        #expect(try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P0010", "--by", "P0010"]).status == 0)
         // Only the hotspot's project lead strips (bijlage 4): anyone else is refused, and nothing is stripped.
         let notLead = try cli.run(["chat", "strip", "--conversation", "1", "--message", "8", "--by", "P0008"])
         #expect(notLead.status == 1 && notLead.stderr.contains("is not the project lead of hotspot Dijkdoorbraak (that is P0010)"))
