@@ -190,7 +190,8 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
         .testTarget(name: "SluitsteenPDFTests", dependencies: ["SluitsteenTestSupport", "SluitsteenPDF", "CCairo"]),
         // The labelled set (texts and labels.json) is read from the source tree, like the CLI tests' fixtures.
-        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo", "SluitsteenIngest", "SluitsteenDestroy"],
+        .testTarget(name: "SluitsteenWooTests", dependencies: ["SluitsteenTestSupport", "SluitsteenWoo", "SluitsteenIngest", "SluitsteenDestroy",
+                                                             "SluitsteenChat"],
                     exclude: ["Labelled"]),
         // Capture against a real Dovecot started by the tests (skipped, with the reason, where it cannot start).
         .testTarget(

@@ -207,7 +207,9 @@ public struct ChatArchive: Sendable {
     /// Strips messages `seqs` (their numbers in `chat messages`) from conversation `id`: the project lead's removal of
     /// private messages before the hand-over. The messages and their media leave the catalog at once (and the
     /// catalog's log is checkpointed, so no copy of the text stays there); recorded is how many, by whom and when.
-    public func strip(conversationId id: Int64, seqs: [Int], actor: Actor) throws(ChatError) -> StripOutcome {
+    /// Only the project lead of the conversation's hotspot, or for a Woo request the Woo-coördinator, may strip
+    /// (``StripAuthority``).
+    public func strip(conversationId id: Int64, seqs: [Int], actor: Actor, authority: StripAuthority) throws(ChatError) -> StripOutcome {
         let wanted = Array(Set(seqs)).sorted()
         guard !wanted.isEmpty else {
             throw .refused("give the numbers of the messages to strip (--message N, as `chat messages` shows them)")
@@ -221,6 +223,7 @@ public struct ChatArchive: Sendable {
                 throw ChatError.refused("conversation \(id) was handed over to DIV on \(c.handoverAt ?? "?") and is read-only: "
                     + "nothing can be stripped from it any more")
             }
+            try authority.check(actor, strips: c)
             let present = try ChatMessageRecord.existing(db, conversationId: id, seqs: wanted)
             let unknown = wanted.filter { !present.contains($0) }
             guard unknown.isEmpty else {

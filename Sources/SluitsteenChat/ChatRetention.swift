@@ -62,19 +62,6 @@ public enum ChatRetention {
     }
 }
 
-extension ChatRetention {
-    /// The decisions for `conversations`, counted per action (for `plan`), in the order of ``RetentionAction``'s cases.
-    public static func counts(_ conversations: [ChatConversationRecord], policy: Policy, hotspots: [Hotspot], holds: [WooHold],
-                              asOfDate: CivilDate, transfers: [Int64: ChatTransfer] = [:]) -> [(action: RetentionAction, count: Int)] {
-        var counts: [RetentionAction: Int] = [:]
-        for c in conversations {
-            let transfer = c.id.flatMap { transfers[$0] }
-            counts[decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOfDate, transfer: transfer).action, default: 0] += 1
-        }
-        return RetentionAction.allCases.compactMap { a in counts[a].map { (a, $0) } }
-    }
-}
-
 /// A conversation's transfer the e-depot confirmed: the package and when it was accepted.
 public struct ChatTransfer: Sendable, Hashable {
     public var packageId: String

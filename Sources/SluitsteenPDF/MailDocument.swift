@@ -21,6 +21,9 @@ public struct MailDocument: Sendable, Hashable {
     public var attachmentNames: [String]
     /// The redactions to burn in; overlapping redactions of one field are joined into one box with both grounds.
     public var redactions: [Redaction]
+    /// Labels that replace a field's Dutch mail label (``MailField/label``), for a document laid out as a mail that is
+    /// none: a chat conversation's rendition labels its rows Soort, Berichten, Periode, Gesprek and Media.
+    public var labels: [MailField: String] = [:]
 
     public init(documentID: String, requestNumber: String, from: String, to: String, cc: String = "", date: String,
                 subject: String, body: String, attachmentNames: [String] = [], redactions: [Redaction] = []) {
@@ -34,6 +37,11 @@ public struct MailDocument: Sendable, Hashable {
         self.body = body
         self.attachmentNames = attachmentNames
         self.redactions = redactions
+    }
+
+    /// The label printed for `field`: its replacement in ``labels``, else the mail label.
+    public func label(of field: MailField) -> String {
+        labels[field] ?? labels[field.labelKey] ?? field.label
     }
 
     /// The text of one field (nil for an attachment the mail does not list).
@@ -72,6 +80,12 @@ public enum MailField: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         if case .attachmentName(let index) = self { return "Bijlage \(index + 1)" }
         return label
+    }
+
+    /// The key of the field's label: every attachment name shares the one of `.attachmentName(0)`.
+    var labelKey: MailField {
+        if case .attachmentName = self { return .attachmentName(0) }
+        return self
     }
 }
 

@@ -112,7 +112,7 @@ private final class MailPage {
         let metrics = typesetter.metrics(of: text)
         let contentWidth = R.pageWidth - 2 * R.margin
 
-        let labels = ["Van", "Aan", "Cc", "Datum", "Onderwerp", "Bijlagen"].map { $0 + ":" }
+        let labels = [MailField.from, .to, .cc, .date, .subject, .attachmentName(0)].map { mail.label(of: $0) + ":" }
         let labelColumn = labels.map { typesetter.width(of: $0, font: bold) }.max()! + 10
         func block(_ field: MailField, x: Double, width: Double, label: String?) -> Block {
             let value = mail.text(of: field) ?? ""
@@ -129,21 +129,22 @@ private final class MailPage {
         var items: [Item] = []
         let valueX = R.margin + labelColumn
         let valueWidth = contentWidth - labelColumn
-        var fields: [(MailField, String)] = [(.from, "Van:"), (.to, "Aan:")]
-        if !mail.cc.isEmpty { fields.append((.cc, "Cc:")) }
-        fields += [(.date, "Datum:"), (.subject, "Onderwerp:")]
+        var fields: [(MailField, String)] = [(.from, mail.label(of: .from) + ":"), (.to, mail.label(of: .to) + ":")]
+        if !mail.cc.isEmpty { fields.append((.cc, mail.label(of: .cc) + ":")) }
+        fields += [(.date, mail.label(of: .date) + ":"), (.subject, mail.label(of: .subject) + ":")]
+        let attachmentsLabel = mail.label(of: .attachmentName(0)) + ":"
         for (field, label) in fields {
             items.append(.block(block(field, x: valueX, width: valueWidth, label: label)))
             items.append(.space(2))
         }
         if mail.attachmentNames.isEmpty {
             let none = typesetter.layout("(geen)", font: text, width: valueWidth)
-            items.append(.block(Block(layout: none, x: valueX, label: typesetter.layout("Bijlagen:", font: bold, width: nil),
+            items.append(.block(Block(layout: none, x: valueX, label: typesetter.layout(attachmentsLabel, font: bold, width: nil),
                                       boxes: [])))
         } else {
             for index in mail.attachmentNames.indices {
                 items.append(.block(block(.attachmentName(index), x: valueX, width: valueWidth,
-                                          label: index == 0 ? "Bijlagen:" : nil)))
+                                          label: index == 0 ? attachmentsLabel : nil)))
             }
         }
         items += [.space(8), .rule, .space(10)]

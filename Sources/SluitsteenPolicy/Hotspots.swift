@@ -75,9 +75,13 @@ public struct Hotspot: Sendable, Hashable, Codable {
     public var description: String?
     /// When the status was last set (ISO 8601), e.g. the day of designation.
     public var statusChangedAt: String?
+    /// The person_id of the hotspot's project lead or responsible employee (bijlage 4, privacy: "de projectleider of
+    /// verantwoordelijke medewerker"): the one who may strip private messages from its chat before the hand-over.
+    public var projectLead: String?
 
     public init(id: String, name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String? = nil,
-                description: String? = nil, statusChangedAt: String? = nil) {
+                description: String? = nil, statusChangedAt: String? = nil, projectLead: String? = nil) {
+        self.projectLead = projectLead
         self.description = description
         self.statusChangedAt = statusChangedAt
         self.id = id

@@ -98,6 +98,16 @@ public struct AccessStore: Sendable {
         }
     }
 
+    /// Records one read of a conversation's messages (chat, sms) in the access log, as ``record(_:copyIds:mailbox:actor:role:basis:reason:)``
+    /// does for a mail copy.
+    public func recordConversation(_ conversationId: Int64, actor: Actor, role: ArchiveRole, basis: AccessBasis,
+                                   reason: String) throws(RetentionError) {
+        try workspace.catalog.write(throwing: RetentionError.self) { db in
+            _ = try workspace.audit.append(db, kind: .access, command: "read", actor: actor.auditText, objectIds: ["chat:\(conversationId)"],
+                                           outcome: "gesprek gelezen; rol \(role.dutch); grond: \(basis.dutch); reden: \(reason)")
+        }
+    }
+
     /// Records one read in the access log: an audit entry with who, in which role, which copy, on what ground and why.
     public func record(_ reading: Reading, copyIds: [Int64], mailbox: String, actor: Actor, role: ArchiveRole, basis: AccessBasis,
                        reason: String) throws(RetentionError) {

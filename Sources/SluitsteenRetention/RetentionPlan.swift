@@ -60,6 +60,8 @@ public struct RetentionPlan: Sendable {
     public var archiveKind: ArchiveKind = .real
     /// Things the reader must know before reading the figures (e.g. that no registers are imported), in Dutch.
     public var notices: [String] = []
+    /// The conversations (chat, bijlage 5), each with its decision: beside the copies, in their own section.
+    public var conversations: [PlannedConversation] = []
 
     public init(asOf: CivilDate, policySource: String, forecastToday: CivilDate? = nil, archiveKind: ArchiveKind = .real) {
         self.asOf = asOf
@@ -221,6 +223,7 @@ public struct RetentionPlan: Sendable {
             <th>Overbrengen (omvang)</th><th>Uitzonderingstermijn loopt af (aantal)</th></tr>
             \(yearRows)</table>
             \(mailboxTables)
+            \(conversationSection())
             """
         return frame.html(body: body)
     }

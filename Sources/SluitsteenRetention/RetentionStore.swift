@@ -192,19 +192,47 @@ public struct RetentionStore: Sendable {
 
     /// Adds a hotspot. Returns its id.
     public func addHotspot(name: String, status: HotspotStatus, criteria: MatchCriteria, decisionRef: String?, description: String? = nil,
-                           actor: Actor) throws(RetentionError) -> String {
+                           projectLead: String? = nil, actor: Actor) throws(RetentionError) -> String {
         guard !criteria.isEmpty else { throw .invalidInput("a hotspot needs at least one of --terms, --addresses, --mailboxes or --zaak") }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalidInput("a hotspot needs a name (--name)") }
+        if let projectLead { try requireRegisteredPerson(projectLead) }
         let json = RetentionStore.encode(criteria)
         return try catalog.write(throwing: RetentionError.self) { db -> String in
             if try HotspotRecord.exists(db, name: name) { throw RetentionError.invalidInput("a hotspot named '\(name)' already exists") }
             let id = "hs-\(try HotspotRecord.fetchCount(db) + 1)"
             let t = ISOTimestamp.format(workspace.clock.now())
             try HotspotRecord(id: id, name: name, status: status.rawValue, criteriaJSON: json, decisionRef: decisionRef, createdAt: t,
-                              statusChangedAt: t, description: description).insert(db)
+                              statusChangedAt: t, description: description, projectLead: projectLead).insert(db)
             try workspace.audit.append(db, kind: .hotspot, command: "hotspot add", actor: actor.auditText, objectIds: ["hotspot:\(id)"],
-                                       outcome: "added '\(name)' as \(status.rawValue)")
+                                       outcome: "added '\(name)' as \(status.rawValue)" + (projectLead.map { ", project lead \($0)" } ?? ""))
             return id
+        }
+    }
+
+    /// Names `personId` (a person of the personnel register) as the project lead of a hotspot (by name or id), or clears it
+    /// with nil: the project lead, or responsible employee, may strip private messages from the hotspot's chat (bijlage 4).
+    public func setHotspotProjectLead(_ nameOrId: String, personId: String?, actor: Actor) throws(RetentionError) -> Hotspot {
+        if let personId { try requireRegisteredPerson(personId) }
+        try catalog.write(throwing: RetentionError.self) { db in
+            guard let id = try HotspotRecord.id(db, idOrName: nameOrId) else { throw RetentionError.notFound("hotspot '\(nameOrId)'") }
+            try HotspotRecord.setProjectLead(db, id: id, personId)
+            try workspace.audit.append(db, kind: .hotspot, command: "hotspot lead", actor: actor.auditText,
+                                       objectIds: ["hotspot:\(id)"] + (personId.map { ["person:\($0)"] } ?? []),
+                                       outcome: personId.map { "project lead \($0)" } ?? "project lead cleared")
+        }
+        guard let h = try hotspots().first(where: { $0.id == nameOrId || $0.name == nameOrId }) else { throw .notFound("hotspot '\(nameOrId)'") }
+        return h
+    }
+
+    /// Refuses a person_id the personnel register in force does not have.
+    private func requireRegisteredPerson(_ personId: String) throws(RetentionError) {
+        guard let registers = try registers() else {
+            throw .refused("no registers have been imported yet (`sluitsteen register import …`): the project lead must be in the "
+                + "personnel register")
+        }
+        guard registers.people.contains(where: { $0.id == personId }) else {
+            throw .invalidInput("'\(SafeText.terminal(String(personId.prefix(60))))' is not a person_id of the personnel register "
+                + "(people.csv), e.g. P0007")
         }
     }
 

@@ -12,7 +12,7 @@ struct ChatCLITests {
         let cli = CLI()
         try cli.initialise()
         let added = try cli.run(["hotspot", "add", "--by", "P0010", "--name", "Dijkdoorbraak", "--status", "designated", "--terms", "dijk",
-                                 "--decision", "B-2024-7"])
+                                 "--decision", "B-2024-7", "--project-lead", "P0010"])
         #expect(added.status == 0, "\(added.stderr)")
         let hold = try cli.run(["hold", "add", "--by", "P0010", "--woo", "Z-2026-001", "--received", "2026-11-20", "--terms", "dijk"])
         #expect(hold.status == 0, "\(hold.stderr)")
@@ -55,6 +55,17 @@ struct ChatCLITests {
         #expect(explained.stdout.contains("aangewezen hotspot Dijkdoorbraak (besluit B-2024-7): bewaren (B)"))
         #expect(explained.stdout.contains("Regels: hotspot:Dijkdoorbraak"))
 
+        // The project lead is a person of the register, shown by `hotspot list --json`, changed by `hotspot lead`.
+        let unknownLead = try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P9999", "--by", "P0010"])
+        #expect(unknownLead.status == 1 && unknownLead.stderr.contains("not a person_id of the personnel register"))
+        #expect(cli.jsonLines(try cli.run(["hotspot", "list", "--json"]).stdout).first?["projectLead"] as? String == "P0010")
+        let moved = try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P0008", "--by", "P0010"])
+        #expect(moved.status == 0 && moved.stdout.contains("project lead P0008"), "\(moved.stderr)")
+        #expect(try cli.run(["hotspot", "lead", "Dijkdoorbraak", "--person", "P0010", "--by", "P0010"]).status == 0)
+        // Only the hotspot's project lead strips (bijlage 4): anyone else is refused, and nothing is stripped.
+        let notLead = try cli.run(["chat", "strip", "--conversation", "1", "--message", "8", "--by", "P0008"])
+        #expect(notLead.status == 1 && notLead.stderr.contains("is not the project lead of hotspot Dijkdoorbraak (that is P0010)"))
+        #expect(try cli.run(["chat", "messages", "--json"]).stdout.split(separator: "\n").count == 10)
         let stripped = try cli.run(["chat", "strip", "--conversation", "1", "--message", "8", "--by", "P0010"])
         #expect(stripped.status == 0, "\(stripped.stderr)")
         #expect(try cli.run(["chat", "messages", "--json"]).stdout.split(separator: "\n").count == 9)
@@ -81,6 +92,20 @@ struct ChatCLITests {
         let plan = try cli.run(["plan"])
         #expect(plan.status == 0)
         #expect(plan.stdout.contains("Gesprekken (chat en sms, bijlage 5): 1\n  vastgehouden: 1\n"))
+        // `plan --json`: one line per conversation after the copies, told apart by kind and conversation, with its action,
+        // rules, reason and explanation; the HTML report has a section for them.
+        let report = cli.home.appendingPathComponent("plan.html")
+        let json = try cli.run(["plan", "--json", "--report", report.path])
+        #expect(json.status == 0, "\(json.stderr)")
+        let chats = cli.jsonLines(json.stdout).filter { $0["kind"] as? String == "chat" }
+        #expect(chats.count == 1)
+        let line = try #require(chats.first)
+        #expect(line["conversation"] as? Int == 1 && line["action"] as? String == "hold" && line["woo"] as? String == "Z-2026-001")
+        #expect(line["rules"] as? [String] == ["woo:Z-2026-001"] && line["reason"] as? String == "woo:Z-2026-001")
+        #expect((line["explanation"] as? [String])?.contains { $0.contains("vastgehouden zolang het verzoek loopt") } == true)
+        let html = try String(contentsOf: report, encoding: .utf8)
+        #expect(html.contains("<h2>Gesprekken (chat en sms, bijlage 5)</h2>") && html.contains("Woo-verzoek Z-2026-001"))
+        #expect(html.contains("bevroren (Woo / voorgestelde hotspot)"))
     }
 
     @Test(arguments: [

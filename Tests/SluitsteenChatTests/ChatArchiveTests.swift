@@ -22,7 +22,9 @@ import Testing
     ])
     static let lead = Actor(personId: "P0010", name: "Dora de Wit", osUser: "test")
     static let dijk = Hotspot(id: "H1", name: "Dijkdoorbraak", status: .designated, criteria: MatchCriteria(terms: ["dijk"]),
-                              decisionRef: "B-2024-7")
+                              decisionRef: "B-2024-7", projectLead: "P0010")
+    /// Dora de Wit (P0010) is the hotspot's project lead.
+    static let authority = StripAuthority(hotspots: [dijk], registers: registers, today: CivilDate(iso: "2024-11-01")!)
     static let hold = WooHold(id: "W1", zaaknummer: "Z-2024-001", received: CivilDate(iso: "2024-04-01")!,
                               criteria: MatchCriteria(terms: ["dijk"]))
 
@@ -166,7 +168,7 @@ import Testing
         #expect(try catalogBytes().range(of: Data(secret.utf8)) != nil)
 
         // Message 6 is private; message 3 carries a photo.
-        let stripped = try chat.strip(conversationId: id, seqs: [6, 3], actor: Self.lead)
+        let stripped = try chat.strip(conversationId: id, seqs: [6, 3], actor: Self.lead, authority: Self.authority)
         #expect(stripped.messages == 2 && stripped.media == 1)
         #expect(try chat.messages(conversationId: id).map(\.seq) == [1, 2, 4, 5, 7, 8])
         // Gone from the catalog, its log included; the record says how many, by whom, when — not what.
@@ -179,7 +181,9 @@ import Testing
         // Until the hand-over the export as received stays, so that the review can be checked against it.
         #expect(try ws.store.read(before.exportSHA256).count == before.exportSize)
         // A number not (or no longer) in the conversation refuses the whole strip.
-        #expect { _ = try chat.strip(conversationId: id, seqs: [6, 7], actor: Self.lead) } throws: { "\($0)".contains("no message 6") }
+        #expect { _ = try chat.strip(conversationId: id, seqs: [6, 7], actor: Self.lead, authority: Self.authority) } throws: {
+            "\($0)".contains("no message 6")
+        }
         #expect(try chat.messages(conversationId: id).count == 6)
 
         let handed = try chat.handover(conversationId: id, actor: Self.lead)
@@ -194,7 +198,9 @@ import Testing
         #expect(report.isSound && report.orphans.isEmpty)
 
         // Read-only from now on.
-        #expect { _ = try chat.strip(conversationId: id, seqs: [7], actor: Self.lead) } throws: { "\($0)".contains("read-only") }
+        #expect { _ = try chat.strip(conversationId: id, seqs: [7], actor: Self.lead, authority: Self.authority) } throws: {
+            "\($0)".contains("read-only")
+        }
         #expect { _ = try chat.handover(conversationId: id, actor: Self.lead) } throws: { "\($0)".contains("handed over already") }
         #expect(try auditKinds() == ["chat-ingest", "chat-strip", "chat-handover"])
     }
@@ -211,7 +217,7 @@ import Testing
 
     @Test func strippedMessagesDoNotComeBackWithTheSameExport() throws {
         let o = try chat.ingest([Self.android], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
-        _ = try chat.strip(conversationId: o.conversationId, seqs: [4], actor: Self.lead)
+        _ = try chat.strip(conversationId: o.conversationId, seqs: [4], actor: Self.lead, authority: Self.authority)
         _ = try chat.handover(conversationId: o.conversationId, actor: Self.lead)
         // The same file handed in again is recognised by its SHA-256: nothing is stored, the stripped message stays out.
         let again = try chat.ingest([Self.android], link: .hotspot(Self.dijk), actor: Self.lead, registers: Self.registers)[0]
@@ -230,11 +236,52 @@ import Testing
         #expect(second.messages == 9 && second.mediaStored == 2)
         let photo = try #require(try chat.media(conversationId: first.conversationId).first?.sha256)
         #expect(try chat.media(conversationId: second.conversationId).first?.sha256 == photo)
-        _ = try chat.strip(conversationId: second.conversationId, seqs: [3], actor: Self.lead)
+        _ = try chat.strip(conversationId: second.conversationId, seqs: [3], actor: Self.lead, authority: Self.authority)
         let handed = try chat.handover(conversationId: second.conversationId, actor: Self.lead)
         #expect(handed.exportRemoved && handed.mediaRemoved == 0)
         #expect(ws.store.contains(photo))
         let report = try StoreCheck(workspace: ws).run(repair: false)
         #expect(report.isSound && report.orphans.isEmpty)
+    }
+
+    @Test func onlyTheProjectLeadOrTheWooCoordinatorStrips() throws {
+        let registers = Registers(
+            people: Self.registers.people + [Person(id: "P0008", name: "Mirjam Kuipers", employedFrom: nil, employedTo: nil)],
+            roles: [RoleAssignment(personId: "P0008", role: "woo-coordinator", validFrom: CivilDate(iso: "2024-01-01")!, validTo: nil)])
+        let onHotspot = try chat.ingest([Self.android], link: .hotspot(Self.dijk), actor: Self.lead, registers: registers)[0]
+        let onRequest = try chat.ingest([Self.zipExport], link: .woo(Self.hold), actor: Self.lead, registers: registers)[0]
+        let karel = Actor(personId: "P0020", name: "Karel Smit", osUser: "test")
+        let mirjam = Actor(personId: "P0008", name: "Mirjam Kuipers", osUser: "test")
+        let today = CivilDate(iso: "2024-11-01")!
+        let authority = StripAuthority(hotspots: [Self.dijk], registers: registers, today: today)
+        // Under a hotspot: its project lead only (not the Woo-coördinator, not a sender of the chat).
+        for other in [karel, mirjam] {
+            #expect {
+                _ = try chat.strip(conversationId: onHotspot.conversationId, seqs: [4], actor: other, authority: authority)
+            } throws: { "\($0)".contains("is not the project lead of hotspot Dijkdoorbraak (that is P0010)") }
+        }
+        // A hotspot without a project lead: no one, with what to do.
+        var leaderless = Self.dijk
+        leaderless.projectLead = nil
+        #expect {
+            _ = try chat.strip(conversationId: onHotspot.conversationId, seqs: [4], actor: Self.lead,
+                               authority: StripAuthority(hotspots: [leaderless], registers: registers, today: today))
+        } throws: { "\($0)".contains("has no project lead") && "\($0)".contains("sluitsteen hotspot lead") }
+        // Under a Woo request: the Woo-coördinator on the day of the strip only.
+        for other in [Self.lead, karel] {
+            #expect {
+                _ = try chat.strip(conversationId: onRequest.conversationId, seqs: [6], actor: other, authority: authority)
+            } throws: { "\($0)".contains("is not the Woo-coördinator") }
+        }
+        let before = StripAuthority(hotspots: [Self.dijk], registers: registers, today: CivilDate(iso: "2023-12-31")!)
+        #expect(throws: ChatError.self) {
+            _ = try chat.strip(conversationId: onRequest.conversationId, seqs: [6], actor: mirjam, authority: before)
+        }
+        // Nothing was stripped by the refusals; the rightful ones strip.
+        #expect(try chat.messages(conversationId: onHotspot.conversationId).count == 10)
+        #expect(try chat.messages(conversationId: onRequest.conversationId).count == 8)
+        #expect(try chat.strip(conversationId: onHotspot.conversationId, seqs: [4], actor: Self.lead, authority: authority).messages == 1)
+        #expect(try chat.strip(conversationId: onRequest.conversationId, seqs: [6], actor: mirjam, authority: authority).messages == 1)
+        #expect(try auditKinds() == ["chat-ingest", "chat-ingest", "chat-strip", "chat-strip"])
     }
 }

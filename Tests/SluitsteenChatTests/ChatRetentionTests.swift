@@ -65,11 +65,4 @@ import Testing
         #expect(after.action == .unclassified && after.rules == [.wooHold(zaaknummer: "Z-1")])
         #expect(after.explanation(.dutch).contains { $0.contains("vrijgegeven op 2026-11-30 (besluit onherroepelijk)") })
     }
-
-    @Test func countsPerAction() {
-        let running = WooHold(id: "W1", zaaknummer: "Z-1", received: CivilDate(iso: "2026-11-20")!, criteria: MatchCriteria())
-        let counts = ChatRetention.counts([Self.conversation(hotspot: "H1"), Self.conversation(hold: "W1"), Self.conversation(hotspot: "H1")],
-                                          policy: policy, hotspots: [Self.hotspot(.designated)], holds: [running], asOfDate: Self.asOf)
-        #expect(counts.map(\.action) == [.hold, .retainPermanent] && counts.map(\.count) == [1, 2])
-    }
 }

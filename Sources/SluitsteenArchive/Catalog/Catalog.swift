@@ -351,6 +351,7 @@ public final class Catalog: Sendable {
             try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
         }
         registerChatSchema(&m)
+        registerWooChatSchema(&m)
         registerChatExportSchema(&m)
         return m
     }()

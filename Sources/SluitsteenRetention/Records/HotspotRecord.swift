@@ -17,6 +17,8 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var statusChangedAt: String
     /// What the event is and why it matters, for the public page (migration v15; nil for hotspots added before).
     var description: String?
+    /// The project lead's person_id (migration v21-woo-chat; nil when none was named).
+    var projectLead: String?
 
     enum Columns {
         static let id = Column(CodingKeys.id)
@@ -31,7 +33,7 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
         try order(Columns.name).fetchAll(db).map { r in
             Hotspot(id: r.id, name: r.name, status: HotspotStatus(rawValue: r.status) ?? .proposed,
                     criteria: try JSONDecoder().decode(MatchCriteria.self, from: Data(r.criteriaJSON.utf8)), decisionRef: r.decisionRef,
-                    description: r.description, statusChangedAt: r.statusChangedAt)
+                    description: r.description, statusChangedAt: r.statusChangedAt, projectLead: r.projectLead)
         }
     }
 
@@ -43,6 +45,11 @@ struct HotspotRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     /// The id of the hotspot with this id or name.
     static func id(_ db: Database, idOrName: String) throws -> String? {
         try filter(Columns.id == idOrName || Columns.name == idOrName).select(Columns.id, as: String.self).fetchOne(db)
+    }
+
+    /// Sets (or, with nil, clears) the project lead of hotspot `id`.
+    static func setProjectLead(_ db: Database, id: String, _ personId: String?) throws {
+        try filter(Columns.id == id).updateAll(db, [Column(CodingKeys.projectLead).set(to: personId)])
     }
 
     /// Sets the status of hotspot `id`, and its decision reference when one is given.

@@ -10,6 +10,8 @@ public struct WooRequestSummary: Sendable, Hashable {
     public var request: WooRequest
     public var mails: Int
     public var attachments: Int
+    /// Conversations (chat, sms).
+    public var conversations: Int = 0
     public var threads: Int
     /// Documents that follow another (duplicates and near-duplicates).
     public var following: Int
@@ -46,7 +48,11 @@ extension WooWorkflow {
                                   daysLeft: request.status == .open ? request.deadline.dayNumber - today.dayNumber : nil,
                                   holdReleased: released)
         for d in docs {
-            if d.kind == .email { s.mails += 1 } else { s.attachments += 1 }
+            switch d.kind {
+            case .email: s.mails += 1
+            case .attachment: s.attachments += 1
+            case .chat: s.conversations += 1
+            }
             if d.follows != nil { s.following += 1; continue }
             if d.review.relevant == false { s.notRelevant += 1; continue }
             if let a = d.review.assessment { s.assessed[a, default: 0] += 1 } else { s.toAssess += 1 }

@@ -19,7 +19,8 @@ public enum WooAttachmentFormat: String, Sendable, Hashable {
 }
 
 /// The texts of one document that redactions point into, exactly as the disclosure shows them: for a mail its header
-/// fields, body and attachment names; for an attachment the text layer of the PDF it is redacted as.
+/// fields, body and attachment names; for an attachment the text layer of the PDF it is redacted as; for a conversation
+/// its title and the sender and text of each message.
 public struct WooDocumentText: Sendable {
     public var document: WooDocument
     /// Every field with its text, in the order the PDF shows them.
@@ -107,11 +108,19 @@ struct DocumentReader {
             throw .refused("\(access.actor.documentText) may not read document \(doc.id) of Woo request \(request.zaaknummer) as "
                 + "\(access.role.dutch)" + (holdActive ? "" : " (its hold no longer applies)") + ": \(why)")
         }
+        let reason = "Woo-verzoek \(request.zaaknummer) (\(purpose), document \(doc.id))"
+        if doc.kind == .chat {
+            do {
+                try AccessStore(workspace: workspace).recordConversation(doc.conversationId ?? 0, actor: access.actor, role: access.role,
+                                                                         basis: basis, reason: reason)
+            } catch { throw .archive(error.description) }
+            return
+        }
         let reading: AccessStore.Reading = doc.kind == .email ? .body : .attachment(doc.title)
         do {
             try AccessStore(workspace: workspace).record(
                 reading, copyIds: [doc.copyId], mailbox: doc.mailbox, actor: access.actor, role: access.role,
-                basis: basis, reason: "Woo-verzoek \(request.zaaknummer) (\(purpose), document \(doc.id))")
+                basis: basis, reason: reason)
         } catch { throw .archive(error.description) }
     }
 
@@ -119,6 +128,7 @@ struct DocumentReader {
     func text(of doc: WooDocument) throws(WooWorkflowError) -> (text: WooDocumentText, attachment: AttachmentContent?) {
         switch doc.kind {
         case .email: return (try mailText(doc), nil)
+        case .chat: return (try chatText(doc), nil)
         case .attachment:
             let content = try attachment(doc)
             let text = WooDocumentText(document: doc, fields: content.text.map { [(WooTextField.attachmentText, $0)] } ?? [],

@@ -19,7 +19,8 @@ public struct WooProducedFile: Sendable, Hashable {
     public var path: String
     public var sha256: String
     public var size: Int
-    /// How it was made: `pdf` (a mail rendered, redactions burned in), `pdf-gelakt` (an attachment redacted as page
+    /// How it was made: `pdf` (a mail rendered, redactions burned in), `pdf-gesprek` (a conversation rendered: sender, time
+    /// and text per message, redactions burned in), `pdf-gelakt` (an attachment redacted as page
     /// images), `pdf-libreoffice` (an Office attachment turned into a PDF, not redacted), `origineel` (disclosed whole).
     public var method: String
 }
@@ -54,10 +55,17 @@ extension WooWorkflow {
     public func productionProblems(_ zaaknummer: String) throws(WooWorkflowError) -> [String] {
         let docs = try documents(zaaknummer)
         let all = try redactions(zaaknummer)
-        return Self.problems(zaaknummer, docs: docs, redactions: all)
+        return Self.problems(zaaknummer, docs: docs, redactions: all, inReview: try conversationsInReview())
     }
 
-    static func problems(_ zaak: String, docs: [WooDocument], redactions: [WooRedactionRecord]) -> [String] {
+    /// The conversations not yet handed over to DIV: the project lead may still strip private messages from them.
+    func conversationsInReview() throws(WooWorkflowError) -> Set<Int64> {
+        try read { db in Set(try ChatConversationRecord.all(db).filter { $0.state == .review }.compactMap(\.id)) }
+    }
+
+    /// The problems of `docs`; `inReview` are the conversations not yet handed over (a conversation is disclosed only
+    /// after the project lead's review: bijlage 4 lets them strip private messages first).
+    static func problems(_ zaak: String, docs: [WooDocument], redactions: [WooRedactionRecord], inReview: Set<Int64> = []) -> [String] {
         var suggested: [Int: Int] = [:], accepted: [Int: Int] = [:]
         for r in redactions {
             if r.status == .suggested { suggested[r.document, default: 0] += 1 }
@@ -73,7 +81,7 @@ extension WooWorkflow {
             }
             switch assessment {
             case .partlyDisclosed:
-                let redactable = d.kind == .email || d.fileType == "pdf" || d.mimeType == "application/pdf"
+                let redactable = d.kind == .email || d.kind == .chat || d.fileType == "pdf" || d.mimeType == "application/pdf"
                     || (d.fileType != "email" && PDFAttachmentRedactor.isOfficeDocument(name: d.title))
                 if d.scannedAt == nil && redactable {
                     problems.append("\(label) is deels openbaar but was not read by the recognisers yet: "
@@ -97,6 +105,10 @@ extension WooWorkflow {
             case .withheld, .alreadyPublic:
                 break
             }
+            if let c = d.conversationId, inReview.contains(c), assessment == .disclosed || assessment == .partlyDisclosed {
+                problems.append("\(label) is conversation \(c), not yet handed over to DIV: the project lead may still strip private "
+                    + "messages from it (`sluitsteen chat handover --conversation \(c) --by …` when they are done)")
+            }
         }
         return problems
     }
@@ -114,7 +126,7 @@ extension WooWorkflow {
         let request = try request(zaaknummer)
         let docs = try documents(zaaknummer)
         let redactions = try redactions(zaaknummer)
-        let problems = Self.problems(zaaknummer, docs: docs, redactions: redactions)
+        let problems = Self.problems(zaaknummer, docs: docs, redactions: redactions, inReview: try conversationsInReview())
         guard problems.isEmpty else { throw .notReady(zaaknummer: zaaknummer, problems: problems) }
         let fm = FileManager.default
         let folder = folder.standardizedFileURL
@@ -225,6 +237,29 @@ extension WooWorkflow {
                 }
                 if pdf.unknownGlyphs > 0 { built.glyphWarnings.append("\(doc.id): \(pdf.unknownGlyphs) teken(s) zonder glyph") }
                 try write(pdf.data, name: doc.id + ".pdf", doc: doc, method: "pdf")
+            case .chat:
+                let rendition: MailDocument
+                do throws(WooWorkflowError) {
+                    if let stale = Self.staleSpan(spans, in: try reader.chatText(doc)) {
+                        manual(doc, assessment, stale)
+                        continue
+                    }
+                    rendition = try reader.chatDocument(doc, zaaknummer: zaak, redactions: spans)
+                } catch {
+                    manual(doc, assessment, error.description)
+                    continue
+                }
+                let pdf: RenderedPDF
+                do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(rendition, info: info(doc)) } catch {
+                    manual(doc, assessment, error.description)
+                    continue
+                }
+                if pdf.unknownGlyphs > 0 { built.glyphWarnings.append("\(doc.id): \(pdf.unknownGlyphs) teken(s) zonder glyph") }
+                try write(pdf.data, name: doc.id + ".pdf", doc: doc, method: "pdf-gesprek")
+                if !rendition.attachmentNames.isEmpty {
+                    manual(doc, assessment, "the conversation's text is documenten/\(doc.id).pdf, but the media its messages name ("
+                        + rendition.attachmentNames.joined(separator: ", ") + ") are not in the folder: assess them and add them by hand")
+                }
             case .attachment:
                 let content: AttachmentContent
                 do { content = try reader.attachment(doc) } catch {
@@ -353,14 +388,14 @@ extension WooWorkflow {
         case .subject: return .subject
         case .body: return .body
         case .attachmentName(let i): return .attachmentName(i)
-        case .attachmentText: return nil
+        case .attachmentText, .chatSender, .chatText: return nil
         }
     }
 
     /// The title the inventarislijst shows: the subject (a mail) or the name as the mail lists it (an attachment), with
     /// every accepted redaction of that field replaced by its ground in brackets.
     static func redactedTitle(_ doc: WooDocument, family: WooDocument, accepted: [Int: [WooRedactionRecord]]) -> String {
-        let field: WooTextField = doc.kind == .email ? .subject : .attachmentName(doc.attachmentIndex ?? 0)
+        let field: WooTextField = doc.kind == .attachment ? .attachmentName(doc.attachmentIndex ?? 0) : .subject
         let spans = (accepted[family.number] ?? []).filter { $0.field == field }.sorted { $0.start < $1.start }
         guard !spans.isEmpty else { return doc.title }
         let scalars = Array(doc.title.unicodeScalars)

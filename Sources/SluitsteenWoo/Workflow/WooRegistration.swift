@@ -37,6 +37,8 @@ public struct WooRegistrationOutcome: Sendable, Hashable {
     public var threads: Int
     public var duplicates: Int
     public var nearDuplicates: Int
+    /// Conversations (chat, sms) in the verzameling: taken in for the request, or found by its search.
+    public var conversations: Int = 0
     /// Things the coordinator should know (copies already transferred, messages whose structure could not be read).
     public var notices: [String]
 }
@@ -52,7 +54,9 @@ extension WooWorkflow {
     /// first mail in the verzameling). A copy with the same bytes as an earlier one is its duplicate; a copy of the same
     /// message (Message-ID) with other bytes and the same attachments is a near-duplicate: both follow the earlier
     /// document's review. Registering reads only each message's header fields and MIME structure (no text, no
-    /// attachment content), which is not a read of content in the access log's sense.
+    /// attachment content), which is not a read of content in the access log's sense. The conversations (chat) the request
+    /// covers follow the mail (``addConversations(_:actor:)``); the search matches their messages without reading them for
+    /// a person.
     public func register(_ registration: WooRegistration, actor: Actor) throws(WooWorkflowError) -> WooRegistrationOutcome {
         try requirePerson(actor)
         let zaak = registration.zaaknummer.trimmingCharacters(in: .whitespaces)
@@ -126,7 +130,7 @@ extension WooWorkflow {
             extensionReason: nil, scope: scope, status: .open, decisionDate: nil, decisionType: nil, holdUntil: nil,
             createdAt: nowText, createdBy: actor.documentText)
         let scopeJSON = Self.encode(scope)
-        try write { db in
+        let conversations = try write { db -> Int in
             try db.execute(sql: """
                 INSERT INTO wooRequest (zaaknummer, holdId, title, received, deadline, scopeJSON, status, createdAt, createdBy)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -142,17 +146,20 @@ extension WooWorkflow {
                                                d.messageId, d.date, d.dateEpoch, d.title, d.fileType, d.mimeType, d.attachmentIndex,
                                                d.extractionIndex, d.follows, d.relation?.rawValue, d.problem])
             }
+            let chats = try Self.insertConversations(db, request).count
             try workspace.audit.append(
                 db, kind: .woo, command: "woo register", actor: actor.auditText, objectIds: ["woo:\(zaak)", "hold:\(holdId)"],
                 outcome: "Woo-verzoek ontvangen \(request.received.iso), beslistermijn \(request.deadline.iso); "
                     + (adopted ? "bestaande hold \(holdId) overgenomen; " : "")
                     + "verzameling: \(plan.mails) kopie(ën), \(plan.attachments) bijlage(n), \(plan.threads) draad/draden, "
-                    + "\(plan.duplicates) duplica(a)t(en), \(plan.nearDuplicates) bijna-duplica(a)t(en)"
+                    + "\(plan.duplicates) duplica(a)t(en), \(plan.nearDuplicates) bijna-duplica(a)t(en), \(chats) gesprek(ken)"
                     + (mailboxes.isEmpty ? "; alle mailboxen" : "; mailboxen: " + mailboxes.joined(separator: ", ")))
+            return chats
         }
         return WooRegistrationOutcome(request: request, adoptedHold: adopted, mailboxes: mailboxes.isEmpty ? nil : mailboxes,
                                       copies: plan.mails, attachments: plan.attachments, threads: plan.threads,
-                                      duplicates: plan.duplicates, nearDuplicates: plan.nearDuplicates, notices: notices)
+                                      duplicates: plan.duplicates, nearDuplicates: plan.nearDuplicates, conversations: conversations,
+                                      notices: notices)
     }
 
     /// The scope with persons and mailboxes checked against the registers and the archive, lists cleaned and sorted.

@@ -115,6 +115,8 @@ public enum WooAssessment: String, Sendable, Hashable, Codable, CaseIterable {
 public enum WooDocumentKind: String, Sendable, Hashable, Codable {
     case email
     case attachment
+    /// A conversation (chat or text messages, `sluitsteen chat`): its messages are its text.
+    case chat
 }
 
 /// How a document relates to the one it takes its review from.
@@ -159,7 +161,7 @@ public struct WooReview: Sendable, Hashable {
     public var countsAsRelevant: Bool { relevant != false }
 }
 
-/// One document of the verzameling: a mail copy, or one attachment of it.
+/// One document of the verzameling: a mail copy, one attachment of it, or a conversation (chat, sms).
 public struct WooDocument: Sendable, Hashable {
     /// Its number in the request; ``id`` is the number as the inventarislijst writes it.
     public var number: Int
@@ -168,9 +170,11 @@ public struct WooDocument: Sendable, Hashable {
     public var family: Int
     /// The first mail of its conversation in the verzameling: the Email Thread ID.
     public var thread: Int
+    /// The mail copy (0 for a conversation).
     public var copyId: Int64
+    /// The mail copy's mailbox ("" for a conversation).
     public var mailbox: String
-    /// The stored message (the mail, or the mail that holds the attachment).
+    /// The stored message (the mail, or the mail that holds the attachment); for a conversation its export file.
     public var sha256: String
     public var messageId: String
     /// The mail's date as written (ISO 8601 with its offset), and as seconds since the epoch.
@@ -193,6 +197,8 @@ public struct WooDocument: Sendable, Hashable {
     public var scannedAt: String?
     /// Why its text could not be read for suggestions (it then needs manual handling if it is to be redacted).
     public var problem: String?
+    /// For a conversation: its id (`sluitsteen chat list`).
+    public var conversationId: Int64? = nil
 
     /// The number as the inventarislijst and the production's file names write it: four digits at least.
     public var id: String { Self.id(number) }
@@ -203,13 +209,18 @@ public struct WooDocument: Sendable, Hashable {
     }
 }
 
-/// Where a redaction lies: a field of a mail, or the text of an attachment.
+/// Where a redaction lies: a field of a mail, the text of an attachment, or the sender or text of a chat message (a
+/// conversation's title is its `subject`).
 public enum WooTextField: Sendable, Hashable, Comparable, CustomStringConvertible {
     case from, to, cc, date, subject, body
     /// The name of the mail's attachment at this index, as listed in the mail.
     case attachmentName(Int)
     /// The text layer of an attachment (a PDF, or an Office document turned into one).
     case attachmentText
+    /// The sender (name, and address or number when the export has one) of chat message `seq` (as `chat messages` numbers it).
+    case chatSender(Int)
+    /// The text of chat message `seq`.
+    case chatText(Int)
 
     /// The stored name: `from`, `to`, `cc`, `date`, `subject`, `body`, `attachment-name:N`, `attachment-text`.
     public var storedName: String {
@@ -222,6 +233,8 @@ public enum WooTextField: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .body: return "body"
         case .attachmentName(let i): return "attachment-name:\(i)"
         case .attachmentText: return "attachment-text"
+        case .chatSender(let seq): return "chat-sender:\(seq)"
+        case .chatText(let seq): return "chat-text:\(seq)"
         }
     }
 
@@ -235,10 +248,14 @@ public enum WooTextField: Sendable, Hashable, Comparable, CustomStringConvertibl
         case "body": self = .body
         case "attachment-text": self = .attachmentText
         default:
-            guard storedName.hasPrefix("attachment-name:"), let i = Int(storedName.dropFirst("attachment-name:".count)), i >= 0 else {
-                return nil
+            let numbered: [(String, (Int) -> WooTextField)] = [("attachment-name:", { .attachmentName($0) }), ("chat-sender:", { .chatSender($0) }),
+                                                               ("chat-text:", { .chatText($0) })]
+            for (prefix, make) in numbered where storedName.hasPrefix(prefix) {
+                guard let i = Int(storedName.dropFirst(prefix.count)), i >= 0 else { return nil }
+                self = make(i)
+                return
             }
-            self = .attachmentName(i)
+            return nil
         }
     }
 
@@ -253,6 +270,8 @@ public enum WooTextField: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .body: return "Tekst"
         case .attachmentName(let i): return "Bijlagenaam \(i + 1)"
         case .attachmentText: return "Tekst van de bijlage"
+        case .chatSender(let seq): return "Afzender van bericht \(seq)"
+        case .chatText(let seq): return "Bericht \(seq)"
         }
     }
 
@@ -265,6 +284,8 @@ public enum WooTextField: Sendable, Hashable, Comparable, CustomStringConvertibl
         case .subject: return 4
         case .body: return 5
         case .attachmentName(let i): return 6 + i
+        case .chatSender(let seq): return (1 << 40) + 2 * seq
+        case .chatText(let seq): return (1 << 40) + 2 * seq + 1
         case .attachmentText: return Int.max
         }
     }

@@ -132,7 +132,7 @@ public struct WooWorkflow: Sendable {
             dateEpoch: row["dateEpoch"], title: row["title"], fileType: row["fileType"], mimeType: row["mimeType"],
             attachmentIndex: row["attachmentIndex"], extractionIndex: row["extractionIndex"], follows: row["follows"],
             relation: (row["relation"] as String?).flatMap { WooRelation(rawValue: $0) }, review: review,
-            scannedAt: row["scannedAt"], problem: row["problem"])
+            scannedAt: row["scannedAt"], problem: row["problem"], conversationId: row["conversationId"])
     }
 
     /// The review that counts for `document`: its own, or (for a duplicate or near-duplicate) the one of the document it

@@ -139,7 +139,11 @@ struct ChatCommand: ParsableCommand {
 
     struct Strip: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Strip private messages from a conversation before its hand-over (records how many, by whom and when).")
+            abstract: "Strip private messages from a conversation before its hand-over (records how many, by whom and when).",
+            discussion: """
+                Only the project lead of the conversation's hotspot (`hotspot lead`), or for a conversation under a Woo \
+                request the Woo-coördinator (role woo-coordinator), may strip (bijlage 4, privacy).
+                """)
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var person: PersonOptions
         @Option(name: .long, help: ArgumentHelp("The conversation.", valueName: "ID")) var conversation: Int64
@@ -155,7 +159,12 @@ struct ChatCommand: ParsableCommand {
                 seqs.append(n)
             }
             let actor = try person.resolve(ws)
-            let o = try attempt { try ChatArchive(workspace: ws).strip(conversationId: conversation, seqs: seqs, actor: actor) }
+            let store = RetentionStore(workspace: ws)
+            let o = try attempt { () throws -> ChatArchive.StripOutcome in
+                let authority = StripAuthority(hotspots: try store.hotspots(), registers: try store.registers() ?? Registers(),
+                                               today: AmsterdamTime.date(of: Instant(ws.clock.now())))
+                return try ChatArchive(workspace: ws).strip(conversationId: conversation, seqs: seqs, actor: actor, authority: authority)
+            }
             print("Stripped \(o.messages) message(s)" + (o.media > 0 ? " and \(o.media) media file(s)" : "")
                 + " from conversation \(conversation). The export file as received is kept until the hand-over.")
         }

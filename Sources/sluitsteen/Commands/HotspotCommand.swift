@@ -13,7 +13,7 @@ struct HotspotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotspot",
         abstract: "Hotspots: a designated hotspot turns 'destroy' into 'keep permanently'; a proposed one holds the mail.",
-        subcommands: [Add.self, List.self, Designate.self, Reject.self, Publish.self])
+        subcommands: [Add.self, List.self, Designate.self, Reject.self, Lead.self, Publish.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a hotspot (at least one of --terms, --addresses, --mailboxes, --zaak).")
@@ -31,6 +31,10 @@ struct HotspotCommand: ParsableCommand {
         @Option(name: .long, help: "Reference of the designation decision.") var decision: String?
         @Option(name: .long, help: "What the event is and why it matters, in words for residents (printed on the public page).")
         var description: String?
+        @Option(name: .customLong("project-lead"), help: ArgumentHelp(
+            "person_id of the project lead or responsible employee: the one who may strip private messages from its chat.",
+            valueName: "PERSON_ID"))
+        var projectLead: String?
 
         func run() throws {
             guard status != .rejected else { throw CLIError("a new hotspot is proposed or designated, not rejected") }
@@ -40,7 +44,8 @@ struct HotspotCommand: ParsableCommand {
                                          mailboxes: list(mailboxes).map { $0.lowercased() }, zaakNumbers: list(zaak))
             let id = try attempt {
                 try RetentionStore(workspace: ws).addHotspot(name: name, status: status, criteria: criteria, decisionRef: decision,
-                                                             description: description, actor: try actor.resolve(ws))
+                                                             description: description, projectLead: projectLead,
+                                                             actor: try actor.resolve(ws))
             }
             print(SafeText.terminal("Hotspot \(id) '\(name)' added (\(status.rawValue))."))
         }
@@ -61,7 +66,8 @@ struct HotspotCommand: ParsableCommand {
                                            ("terms", .strings(h.criteria.terms)), ("addresses", .strings(h.criteria.addresses)),
                                            ("mailboxes", .strings(h.criteria.mailboxes)), ("zaak", .strings(h.criteria.zaakNumbers)),
                                            ("decision", h.decisionRef.map { .string($0) } ?? .null),
-                                           ("description", h.description.map { .string($0) } ?? .null)]))
+                                           ("description", h.description.map { .string($0) } ?? .null),
+                                           ("projectLead", h.projectLead.map { .string($0) } ?? .null)]))
                 } else {
                     print(SafeText.terminal("\(h.id)  \(h.name)  [\(h.status.rawValue)]  \(h.criteria.period.description)"))
                 }
@@ -98,6 +104,29 @@ struct HotspotCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Reject a proposed hotspot (by name or id): its hold ends.")
         @OptionGroup var options: DecisionOptions
         func run() throws { try options.apply(.rejected) }
+    }
+
+    struct Lead: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Name the project lead of a hotspot (a person_id of people.csv): the one who may strip its chat.",
+            discussion: """
+                Bijlage 4 (privacy) lets the project lead or responsible employee strip private messages from a hotspot's \
+                chat before it is handed over to DIV; `chat strip` accepts only them. --clear removes the project lead.
+                """)
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var actor: ActorOptions
+        @Argument(help: "Hotspot name or id.") var hotspot: String
+        @Option(name: .long, help: ArgumentHelp("The project lead's person_id.", valueName: "PERSON_ID")) var person: String?
+        @Flag(name: .long, help: "Remove the project lead.") var clear = false
+
+        func run() throws {
+            guard (person == nil) == clear else { throw CLIError("give --person PERSON_ID or --clear") }
+            let ws = try workspace.open()
+            let h = try attempt {
+                try RetentionStore(workspace: ws).setHotspotProjectLead(hotspot, personId: person, actor: try actor.resolve(ws))
+            }
+            print(SafeText.terminal("Hotspot \(h.id) '\(h.name)': " + (h.projectLead.map { "project lead \($0)." } ?? "no project lead.")))
+        }
     }
 
     struct Publish: ParsableCommand {

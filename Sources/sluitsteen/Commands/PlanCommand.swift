@@ -11,7 +11,9 @@ struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "The retention plan: counts per class and action, and the schedule per year.",
         discussion: """
-            When a hotspot or Woo hold has terms or zaak numbers, messages captured since the full-text index was last \
+            Conversations (chat, sms) are no message copies: they are counted below the table, and with --json listed \
+            after the copies, one line each with "kind":"chat", "conversation" (its id), its action, rules, reason and \
+            explanation. When a hotspot or Woo hold has terms or zaak numbers, messages captured since the full-text index was last \
             brought up to date are added to it first (as `sluitsteen index` does), with a progress line on a terminal.
             """)
 
@@ -20,7 +22,10 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var asOf: AsOfOptions
     @OptionGroup var actor: ActorOptions
     @Option(name: .long, parsing: .upToNextOption, help: "Only these mailboxes.") var mailbox: [String] = []
-    @Flag(name: .long, help: "One JSON line per message copy (mailbox, sha256, messageId, date, class, waardering, action, dueDate, rules).")
+    @Flag(name: .long, help: """
+        One JSON line per message copy (mailbox, sha256, messageId, date, class, waardering, action, dueDate, rules), then one per \
+        conversation ("kind":"chat", conversation, title, action, rules, reason, explanation).
+        """)
     var json = false
     @Option(name: .long, help: ArgumentHelp("Also write a Dutch HTML report (with an SVG chart).", valueName: "FILE.html")) var report: String?
 
@@ -60,10 +65,14 @@ struct PlanCommand: ParsableCommand {
                 }
             }
         }
+        plan.conversations = try conversations(ws, policy: inForce.policy, asOf: AmsterdamTime.date(of: instant))
+        if json {
+            for c in plan.conversations { out += Array((RetentionPlan.jsonLine(c, forecast: forecast != nil) + "\n").utf8) }
+        }
         FileHandle.standardOutput.write(Data(out))
         if !json {
             print(plan.text, terminator: "")
-            try printChat(ws, policy: inForce.policy, asOf: AmsterdamTime.date(of: instant))
+            printChat(plan.conversations)
         }
         if let report {
             do { try Data(plan.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
@@ -73,18 +82,32 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    /// The conversations (chat, bijlage 5) counted per action, when there are any: they are no message copies, so they
-    /// are not in the table above nor in `--json`; `chat explain` gives each one's reasons.
-    private func printChat(_ ws: Workspace, policy: Policy, asOf: CivilDate) throws {
-        let archive = ChatArchive(workspace: ws)
-        let conversations = try attempt { try archive.conversations() }
-        guard !conversations.isEmpty else { return }
+    /// The conversations (chat, bijlage 5), each decided as `chat explain` decides it.
+    private func conversations(_ ws: Workspace, policy: Policy, asOf: CivilDate) throws -> [PlannedConversation] {
+        let conversations = try attempt { try ChatArchive(workspace: ws).conversations() }
+        guard !conversations.isEmpty else { return [] }
         let store = RetentionStore(workspace: ws)
-        let counts = ChatRetention.counts(conversations, policy: policy, hotspots: try attempt { try store.hotspots() },
-                                          holds: try attempt { try store.holds() }, asOfDate: asOf,
-                                          transfers: try attempt { try archive.transfers() })
+        let hotspots = try attempt { try store.hotspots() }
+        let holds = try attempt { try store.holds() }
+        let transfers = try attempt { try ChatArchive(workspace: ws).transfers() }
+        return conversations.map { c in
+            let d = ChatRetention.decide(c, policy: policy, hotspots: hotspots, holds: holds, asOfDate: asOf,
+                                         transfer: c.id.flatMap { transfers[$0] })
+            return PlannedConversation(
+                id: c.id ?? 0, title: c.title, format: c.format.displayName, hotspot: c.hotspotName, zaaknummer: c.zaaknummer,
+                first: c.firstTime, last: c.lastTime, messages: c.messageCount, state: c.state.rawValue, action: d.action,
+                waardering: d.waardering, dueDate: d.dueDate, rules: d.rules, explanation: d.explanation(.dutch))
+        }
+    }
+
+    /// The conversations counted per action, when there are any: they are no message copies, so they are not in the
+    /// table above; `chat explain` gives each one's reasons (and `--json` one line each, `"kind":"chat"`).
+    private func printChat(_ conversations: [PlannedConversation]) {
+        guard !conversations.isEmpty else { return }
+        var counts: [RetentionAction: Int] = [:]
+        for c in conversations { counts[c.action, default: 0] += 1 }
         print("\nGesprekken (chat en sms, bijlage 5): \(conversations.count)")
-        for (action, count) in counts { print("  \(action.dutchName): \(count)") }
+        for action in RetentionAction.allCases { if let n = counts[action] { print("  \(action.dutchName): \(n)") } }
         print("  Per gesprek: sluitsteen chat explain --conversation ID")
     }
 }

@@ -10,14 +10,15 @@ struct WooCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "woo", abstract: "Woo requests: from a registered request to a redacted, publishable disclosure.",
         discussion: """
-            The steps: `register` (the hold and the verzameling), `documents` and `read`, `suggestions` (the recognisers' \
+            The steps: `register` (the hold and the verzameling), `chats` (conversations taken in later), `documents` \
+            and `read`, `suggestions` (the recognisers' \
             suggested redactions), `review` (relevant, assessment, grounds, note), `redact` (accept, reject, add), \
             `produce` (PDFs, inventarislijst, manifest), `extend` (the deadline, once), `close` (the decision; the hold \
             lasts through the objection period), `objection`. Steps are taken by a registered person (--by PERSON_ID) \
             and recorded in the audit trail; every read of a document's content is in the access log. `suggest FILE` \
             runs the recognisers on one text file.
             """,
-        subcommands: [Register.self, List.self, Show.self, Documents.self, Read.self, Suggestions.self, Review.self, Redact.self,
+        subcommands: [Register.self, Chats.self, List.self, Show.self, Documents.self, Read.self, Suggestions.self, Review.self, Redact.self,
                       Produce.self, Extend.self, Close.self, Objection.self, Settings.self, Suggest.self])
 
     /// `sluitsteen woo suggest FILE`: the suggested redactions for one UTF-8 text file.

@@ -70,7 +70,7 @@ extension WooCommand {
                     ("adoptedHold", .bool(o.adoptedHold)), ("mailboxesSearched", o.mailboxes.map { .strings($0) } ?? .null),
                     ("copies", .int(Int64(o.copies))), ("attachments", .int(Int64(o.attachments))), ("threads", .int(Int64(o.threads))),
                     ("duplicates", .int(Int64(o.duplicates))), ("nearDuplicates", .int(Int64(o.nearDuplicates))),
-                    ("notices", .strings(o.notices)),
+                    ("conversations", .int(Int64(o.conversations))), ("notices", .strings(o.notices)),
                 ]))
                 return
             }
@@ -81,9 +81,43 @@ extension WooCommand {
             print("Verzameling: \(o.copies) mail cop\(o.copies == 1 ? "y" : "ies") and \(o.attachments) attachment(s) = "
                 + "\(o.copies + o.attachments) documents in \(o.threads) thread(s); \(o.duplicates) duplicate(s) and "
                 + "\(o.nearDuplicates) near-duplicate(s) follow the review of their original.")
+            if o.conversations > 0 { print("Conversations (chat, sms): \(o.conversations), after the mail.") }
             for n in o.notices { print(SafeText.terminal("Note: \(n)")) }
             print(SafeText.terminal("Next: sluitsteen woo suggestions \(o.request.zaaknummer) --by \(actor.personId ?? "…")  "
                 + "(reads the documents and suggests redactions)"))
+        }
+    }
+
+    /// `woo chats`
+    struct Chats: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add the conversations (chat, sms) a request covers to its verzameling, when they are not in it yet.",
+            discussion: """
+                `woo register` takes in the conversations there are then; run this after `sluitsteen chat ingest --woo \
+                ZAAKNUMMER` (or after a hotspot's chat was taken in) to add the new ones. A conversation is covered when \
+                it was taken in for the request, or when a term or zaak number of the request's scope occurs in its title \
+                or in a message of the period (whole words, case and accents ignored, as the search of mail) and, when \
+                the scope names persons, one of them wrote in it or handed it over. Each becomes a document after the \
+                last one: its title, and per message the sender and the text, are read, assessed and redacted like a mail.
+                """)
+        @OptionGroup var workspace: WorkspaceOptions
+        @OptionGroup var policy: PolicyOptions
+        @OptionGroup var person: PersonOptions
+        @Argument(help: ArgumentHelp("The request's zaaknummer.", valueName: "ZAAKNUMMER")) var zaaknummer: String
+        @Flag(name: .long, help: "Print the documents added, one JSON object per line.") var json = false
+
+        func run() throws {
+            let c = try Context(workspace, policy)
+            let actor = try person.resolve(c.workspace)
+            let added = try attempt { try c.workflow.addConversations(zaaknummer, actor: actor) }
+            if json {
+                for d in added { print(JSONText.object(WooJSON.document(d, effective: d.review))) }
+                return
+            }
+            if added.isEmpty { print(SafeText.terminal("No conversation to add: the verzameling of \(zaaknummer) has every one it covers.")) }
+            for d in added {
+                print(SafeText.terminal("Document \(d.id): conversation \(d.conversationId ?? 0) (\(d.title)) added to \(zaaknummer)."))
+            }
         }
     }
 
@@ -139,7 +173,7 @@ extension WooCommand {
             line("hold", "\(r.holdId) from \(r.received.iso)" + (s.holdReleased.map { "; no longer applies from \($0.iso)" } ?? "; in force"))
             line("scope", WooJSON.scopeText(r.scope))
             line("verzameling", "\(s.mails) mail(s), \(s.attachments) attachment(s) in \(s.threads) thread(s); \(s.following) follow "
-                + "another (duplicates)")
+                + "another (duplicates)" + (s.conversations > 0 ? "; \(s.conversations) conversation(s)" : ""))
             let assessed = WooAssessment.allCases.compactMap { a in s.assessed[a].map { "\(a.rawValue) \($0)" } }
             line("review", "\(s.toAssess) to assess, \(s.notRelevant) not " +
                            "relevant" + (assessed.isEmpty ? "" : "; " + assessed.joined(separator: ", ")))
@@ -208,7 +242,8 @@ extension WooCommand {
                 let date = d.date.map { String($0.prefix(10)) } ?? "(geen datum)"
                 let counts = (open[d.number] ?? 0) + (accepted[d.number] ?? 0) > 0 ? " [\(open[d.number] ?? 0)/\(accepted[d.number] ?? 0)]" : ""
                 out.write(SafeText.terminal("\(d.id)  \(WooDocument.id(d.family))  \(WooDocument.id(d.thread))  "
-                    + "\(d.kind == .email ? "email" : d.fileType)  \(d.mailbox)  \(date)  \(state)\(counts)  \(d.title)"
+                    + "\(d.kind == .email ? "email" : d.fileType)  \(d.kind == .chat ? "gesprek \(d.conversationId ?? 0)" : d.mailbox)  "
+                    + "\(date)  \(state)\(counts)  \(d.title)"
                     + (d.problem.map { "  (! \($0))" } ?? "")))
             }
             out.flush()
@@ -391,8 +426,8 @@ extension WooCommand {
                 --accept and --reject take redaction numbers (from `woo suggestions`, with or without #, ranges allowed); \
                 --accept-document / --reject-document decide every undecided suggestion of one document. --add TEXT \
                 redacts every occurrence of TEXT in --document (in every field, or only --field van|aan|cc|datum|onderwerp|\
-                tekst|bijlage) on --ground; it counts as accepted at once. Accepted redactions are burned into the \
-                production; rejected ones leave the text as it is.
+                tekst|bijlage; of a conversation gesprek, afzender:N or bericht:N) on --ground; it counts as accepted at \
+                once. Accepted redactions are burned into the production; rejected ones leave the text as it is.
                 """)
         @OptionGroup var workspace: WorkspaceOptions
         @OptionGroup var policy: PolicyOptions
@@ -647,9 +682,15 @@ enum WooIds {
         case "onderwerp", "subject": return .subject
         case "tekst", "body", "text": return .body
         case "bijlage", "attachment", "attachment-text": return .attachmentText
+        case "gesprek", "titel", "title": return .subject
         default:
             if let f = WooTextField(storedName: text) { return f }
-            throw CLIError("--field '\(text)' is not one of van, aan, cc, datum, onderwerp, tekst, bijlage")
+            let numbered: [(String, (Int) -> WooTextField)] = [("bericht:", WooTextField.chatText), ("afzender:", WooTextField.chatSender)]
+            for (prefix, make) in numbered where text.lowercased().hasPrefix(prefix) {
+                if let n = Int(text.dropFirst(prefix.count)), n > 0 { return make(n) }
+            }
+            throw CLIError("--field '\(text)' is not one of van, aan, cc, datum, onderwerp, tekst, bijlage; for a conversation gesprek "
+                + "(its title), afzender:N or bericht:N (message N)")
         }
     }
 }
@@ -671,7 +712,8 @@ enum WooJSON {
     }
 
     static func summary(_ s: WooRequestSummary) -> [(String, JSONText.Value)] {
-        [("mails", .int(Int64(s.mails))), ("attachments", .int(Int64(s.attachments))), ("threads", .int(Int64(s.threads))),
+        [("mails", .int(Int64(s.mails))), ("attachments", .int(Int64(s.attachments))), ("conversations", .int(Int64(s.conversations))),
+         ("threads", .int(Int64(s.threads))),
          ("following", .int(Int64(s.following))), ("toAssess", .int(Int64(s.toAssess))), ("notRelevant", .int(Int64(s.notRelevant))),
          ("assessed", .raw(JSONText.object(WooAssessment.allCases.map { ($0.rawValue, .int(Int64(s.assessed[$0] ?? 0))) }))),
          ("suggestionsUndecided", .int(Int64(s.suggestionsUndecided))), ("redactionsAccepted", .int(Int64(s.redactionsAccepted))),
@@ -683,6 +725,7 @@ enum WooJSON {
         [("id", .string(d.id)), ("familyId", .string(WooDocument.id(d.family))), ("threadId", .string(WooDocument.id(d.thread))),
          ("kind", .string(d.kind.rawValue)), ("fileType", .string(d.fileType)), ("mailbox", .string(d.mailbox)),
          ("copy", .int(d.copyId)), ("messageId", .string(d.messageId)), ("date", d.date.map { .string($0) } ?? .null),
+         ("conversation", d.conversationId.map { .int($0) } ?? .null),
          ("title", .string(d.title)), ("follows", d.follows.map { .string(WooDocument.id($0)) } ?? .null),
          ("relation", d.relation.map { .string($0.rawValue) } ?? .null), ("relevant", r.relevant.map { .bool($0) } ?? .null),
          ("assessment", r.assessment.map { .string($0.rawValue) } ?? .null), ("grounds", .strings(r.grounds)), ("note", .string(r.note)),
