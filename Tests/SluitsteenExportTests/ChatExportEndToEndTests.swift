@@ -41,7 +41,7 @@ struct ChatExportEndToEndTests {
             registers.appendingPathComponent("\($0).csv").path
         }).status == 0)
         #expect(try run(["hotspot", "add", "--by", "P0010", "--name", "Dijkdoorbraak", "--status", "designated", "--terms", "dijk",
-                         "--decision", "B-2024-7"]).status == 0)
+                         "--decision", "B-2024-7", "--project-lead", "P0010"]).status == 0)
         let ingested = try run(["chat", "ingest", "--hotspot", "Dijkdoorbraak", "--by", "P0010", Self.android.path, Self.ios.path])
         #expect(ingested.status == 0, "\(ingested.err)")
 
