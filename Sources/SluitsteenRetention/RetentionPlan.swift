@@ -199,7 +199,7 @@ public struct RetentionPlan: Sendable {
         if let w = d.decision.waardering { JSONText.appendString(w.rawValue, to: &out) } else { JSONText.appendRaw("null", to: &out) }
         JSONText.appendRaw(",\"action\":", to: &out); JSONText.appendString(d.decision.action.rawValue, to: &out)
         JSONText.appendRaw(",\"dueDate\":", to: &out)
-        if let due = d.decision.dueDate { JSONText.appendString(due.iso, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        if let due = d.decision.dueDate { appendISODate(due, to: &out) } else { JSONText.appendRaw("null", to: &out) }
         JSONText.appendRaw(",\"rules\":[", to: &out)
         for (i, rule) in d.decision.rules.enumerated() {
             if i > 0 { out.append(0x2C) }
@@ -210,6 +210,21 @@ public struct RetentionPlan: Sendable {
             }
         }
         JSONText.appendRaw(forecast ? "],\"forecast\":true}\n" : "]}\n", to: &out)
+    }
+
+    /// `date.iso` as a JSON string, written digit by digit (building the text costs several strings per copy); years
+    /// outside 0–9999 through `iso`.
+    @inline(__always)
+    static func appendISODate(_ date: CivilDate, to out: inout [UInt8]) {
+        let y = date.year, m = date.month, d = date.day
+        guard y >= 0 && y <= 9999 else { return JSONText.appendString(date.iso, to: &out) }
+        let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-"), quote = UInt8(ascii: "\"")
+        out.append(quote)
+        out.append(zero + UInt8(y / 1000)); out.append(zero + UInt8(y / 100 % 10)); out.append(zero + UInt8(y / 10 % 10))
+        out.append(zero + UInt8(y % 10)); out.append(dash)
+        out.append(zero + UInt8(m / 10)); out.append(zero + UInt8(m % 10)); out.append(dash)
+        out.append(zero + UInt8(d / 10)); out.append(zero + UInt8(d % 10))
+        out.append(quote)
     }
 
     /// One JSON line for a decided copy (`plan --json`).
