@@ -65,11 +65,14 @@ public struct RetentionEngine: Sendable {
     public func forEachDecision(asOf: Instant, mailboxes: [String]? = nil, explain: Bool = false,
                                 _ body: (DecidedCopy) throws -> Void) throws(RetentionError) {
         let context = try context(asOf: asOf)
-        let needsAddresses = DecisionReading.needsAddresses(context)
+        // The text hits first, in a read of their own: a reader started before them would hold a second connection's
+        // page cache (64 MB) at the same time.
+        let reading = DecisionReading(context: context, hits: try textHits(context))
+        let needsAddresses = reading.needsAddresses
         // Two stages on the two cores: a reader thread steps through the catalog's rows, in batches, while this
         // thread turns them into facts, decides them and hands them to `body` in catalog order. At most four batches
-        // are in flight. The reader starts before the text hits are looked up, so that it reads while they are.
-        // (The reader is the slower stage: SQLite's work is most of a plan, so the facts are made on this side.)
+        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts are made on
+        // this side.)
         let catalog = workspace.catalog
         let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
@@ -88,7 +91,6 @@ public struct RetentionEngine: Sendable {
             }
         }
         do {
-            let reading = DecisionReading(context: context, hits: try textHits(context))
             while let batch = reader.next() {
                 for row in batch {
                     let (facts, copy) = reading.facts(row)
@@ -183,12 +185,7 @@ struct DecisionReading: Sendable {
 
     init(context: DecisionContext, hits: [String: Set<TextHitKey>]) {
         self.hits = hits
-        needsAddresses = Self.needsAddresses(context)
-    }
-
-    /// Whether the hotspots or holds of `context` match addresses.
-    static func needsAddresses(_ context: DecisionContext) -> Bool {
-        (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
+        needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
     }
 
     /// The facts of one row, and the copy as the decision core sees it.
