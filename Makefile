@@ -79,10 +79,12 @@ test: build lint
 lint:
 	@bash scripts/lint.sh
 
-## bench: benchmarks with generated data (figures printed at the end): ingest, plan, export, verify; the web service
+## bench: benchmarks with generated data, a table of the figures at the end (scripts/bench.sh: issue 17's goals in one
+## run on the same files, ingest and tar export against dd conv=fdatasync, plan, export, verify; BENCH_* scale it down,
+## BENCH_MILLION=1 adds a 1,000,000-message ingest, BENCH_BASELINE_BIN=OLD-BINARY its ingest + index); the web service
 ## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps); the
 ## Woo request bench (scripts/bench-woo.sh: register, suggestions, production over 100,000 messages, ~2,000 in scope)
-bench: release
+bench: release schemas
 	@bash scripts/bench.sh
 	@bash scripts/bench-web.sh
 	@bash scripts/bench-woo.sh

@@ -13,7 +13,7 @@
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$ROOT/.build/release/sluitsteen"
+BIN=${BIN:-$ROOT/.build/release/sluitsteen}
 [ -x "$BIN" ] || { echo "bench-export: $BIN missing; run: swift build -c release" >&2; exit 1; }
 [ -f "$ROOT/Schemas/MDTO-XML1.0.1.xsd" ] || { echo "bench-export: Schemas/MDTO-XML1.0.1.xsd missing; run: make schemas" >&2; exit 1; }
 export SLUITSTEEN_SCHEMAS="$ROOT/Schemas"

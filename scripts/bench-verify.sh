@@ -11,7 +11,7 @@ set -eu
 
 PKG=${1:?usage: scripts/bench-verify.sh PACKAGE_FOLDER}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-BIN="$ROOT/.build/release/sluitsteen"
+BIN=${BIN:-$ROOT/.build/release/sluitsteen}
 XSD="$ROOT/Schemas/MDTO-XML1.0.1.xsd"
 SAMPLE=${XMLLINT_SAMPLE:-0}
 [ -x "$BIN" ] || { echo "bench-verify: $BIN missing; run: swift build -c release" >&2; exit 1; }

@@ -65,19 +65,23 @@ public struct RetentionEngine: Sendable {
     public func forEachDecision(asOf: Instant, mailboxes: [String]? = nil, explain: Bool = false,
                                 _ body: (DecidedCopy) throws -> Void) throws(RetentionError) {
         let context = try context(asOf: asOf)
-        let hits = try textHits(context)
-        let reading = DecisionReading(context: context, hits: hits)
-        // Two stages on the two cores: a reader thread turns catalog rows into facts, in batches, while this
-        // thread decides them and hands them to `body` in catalog order. At most four batches are in flight.
+        // The text hits first, in a read of their own: a reader started before them would hold a second connection's
+        // page cache (64 MB) at the same time.
+        let reading = DecisionReading(context: context, hits: try textHits(context))
+        let needsAddresses = reading.needsAddresses
+        // Two stages on the two cores: a reader thread steps through the catalog's rows, in batches, while this
+        // thread turns them into facts, decides them and hands them to `body` in catalog order. At most four batches
+        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts are made on
+        // this side.)
         let catalog = workspace.catalog
-        let reader = PipelineReader<[(CopyFacts, MessageCopy)], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
+        let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
             try catalog.read(throwing: RetentionError.self) { db in
-                let cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: reading.needsAddresses)
-                var batch: [(CopyFacts, MessageCopy)] = []
+                let cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
+                var batch: [CopyDecisionRow] = []
                 batch.reserveCapacity(2048)
                 while let row = try cursor.next() {
-                    batch.append(reading.facts(row))
+                    batch.append(row)
                     if batch.count == 2048 {
                         guard emit(batch) else { return }
                         batch.removeAll(keepingCapacity: true)
@@ -88,7 +92,8 @@ public struct RetentionEngine: Sendable {
         }
         do {
             while let batch = reader.next() {
-                for (facts, copy) in batch {
+                for row in batch {
+                    let (facts, copy) = reading.facts(row)
                     var decision = context.decide(copy, explain: explain)
                     if facts.state == .transferred { decision = decision.transferred() }
                     try body(DecidedCopy(copy: facts, decision: decision))

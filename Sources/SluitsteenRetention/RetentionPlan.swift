@@ -16,11 +16,68 @@ public struct RetentionPlan: Sendable {
     public struct Tally: Sendable, Equatable {
         public var count = 0
         public var bytes: Int64 = 0
+
+        @inline(__always)
+        mutating func add(_ size: Int64) {
+            count += 1
+            bytes += size
+        }
+    }
+
+    /// The tallies per class × action, in a table indexed by the enums' positions (no hashing per copy).
+    struct ClassActionTallies: Sendable {
+        private static let classes = MessageClass.allCases
+        private static let actions = RetentionAction.allCases
+        private var tallies = [Tally](repeating: Tally(), count: classes.count * actions.count)
+
+        @inline(__always)
+        mutating func add(messageClass: MessageClass, action: RetentionAction, size: Int64) {
+            tallies[Self.position(messageClass) * Self.actions.count + Self.position(action)].add(size)
+        }
+
+        /// The tallies of the pairs that occurred, keyed by their names.
+        var dictionary: [Key: Tally] {
+            var d: [Key: Tally] = [:]
+            for c in Self.classes {
+                for a in Self.actions {
+                    let tally = tallies[Self.position(c) * Self.actions.count + Self.position(a)]
+                    if tally.count > 0 { d[Key(messageClass: c.rawValue, action: a.rawValue)] = tally }
+                }
+            }
+            return d
+        }
+
+        @inline(__always)
+        private static func position(_ c: MessageClass) -> Int {
+            switch c {
+            case .functional: 0
+            case .keyPerson: 1
+            case .staff: 2
+            case .unclassified: 3
+            }
+        }
+
+        @inline(__always)
+        private static func position(_ a: RetentionAction) -> Int {
+            switch a {
+            case .pendingWindow: 0
+            case .purgeOptout: 1
+            case .hold: 2
+            case .retain: 3
+            case .destroyDue: 4
+            case .transferDue: 5
+            case .retainPermanent: 6
+            case .unclassified: 7
+            case .transferred: 8
+            }
+        }
     }
 
     public let asOf: CivilDate
     public let policySource: String
-    public private(set) var byClassAndAction: [Key: Tally] = [:]
+    /// Copies per class and action (only the pairs that occur).
+    public var byClassAndAction: [Key: Tally] { classActionTallies.dictionary }
+    private var classActionTallies = ClassActionTallies()
     /// Per year (of the due date): copies to be destroyed (V: retain, destroy-due).
     public private(set) var destructionByYear: [Int: Tally] = [:]
     /// Per year (of the due date): copies to be transferred (B: retain-permanent, transfer-due).
@@ -70,45 +127,42 @@ public struct RetentionPlan: Sendable {
         self.archiveKind = archiveKind
     }
 
-    /// Adds one decided copy.
+    /// Adds one decided copy. Each tally is found with one lookup: the class × action table is indexed by the two
+    /// enums' positions, and the mailbox's row and the year's tally are changed in place.
     public mutating func add(_ d: DecidedCopy) {
-        let key = Key(messageClass: d.decision.messageClass.rawValue, action: d.decision.action.rawValue)
-        byClassAndAction[key, default: Tally()].count += 1
-        byClassAndAction[key, default: Tally()].bytes += d.copy.size
+        let size = d.copy.size
+        let action = d.decision.action
+        classActionTallies.add(messageClass: d.decision.messageClass, action: action, size: size)
         total.count += 1
-        total.bytes += d.copy.size
-        var row = byMailbox[d.copy.mailbox] ?? MailboxRow()
-        row.total.count += 1; row.total.bytes += d.copy.size
-        switch d.decision.action {
-        case .retain, .destroyDue: row.destroy.count += 1; row.destroy.bytes += d.copy.size
-        case .retainPermanent, .transferDue: row.transfer.count += 1; row.transfer.bytes += d.copy.size
-        case .hold:
-            row.held.count += 1; row.held.bytes += d.copy.size
-            held.count += 1; held.bytes += d.copy.size
-        case .pendingWindow:
-            row.window.count += 1; row.window.bytes += d.copy.size
-            if let w = d.decision.window {
-                let year = AmsterdamTime.date(of: w.closesAt).year
-                windowByYear[year, default: Tally()].count += 1
-                windowByYear[year, default: Tally()].bytes += d.copy.size
+        total.bytes += size
+        Self.update(&byMailbox[d.copy.mailbox, default: MailboxRow()]) { row in
+            row.total.add(size)
+            switch action {
+            case .retain, .destroyDue: row.destroy.add(size)
+            case .retainPermanent, .transferDue: row.transfer.add(size)
+            case .hold: row.held.add(size)
+            case .pendingWindow: row.window.add(size)
+            case .purgeOptout: row.optedOut.add(size)
+            default: break
             }
-        case .purgeOptout:
-            row.optedOut.count += 1; row.optedOut.bytes += d.copy.size
-            optedOut.count += 1; optedOut.bytes += d.copy.size
+        }
+        switch action {
+        case .hold: held.add(size)
+        case .pendingWindow:
+            if let w = d.decision.window { windowByYear[AmsterdamTime.date(of: w.closesAt).year, default: Tally()].add(size) }
+        case .purgeOptout: optedOut.add(size)
         default: break
         }
-        byMailbox[d.copy.mailbox] = row
         guard let due = d.decision.dueDate else { return }
-        switch d.decision.action {
-        case .retain, .destroyDue:
-            destructionByYear[due.year, default: Tally()].count += 1
-            destructionByYear[due.year, default: Tally()].bytes += d.copy.size
-        case .retainPermanent, .transferDue:
-            transferByYear[due.year, default: Tally()].count += 1
-            transferByYear[due.year, default: Tally()].bytes += d.copy.size
+        switch action {
+        case .retain, .destroyDue: destructionByYear[due.year, default: Tally()].add(size)
+        case .retainPermanent, .transferDue: transferByYear[due.year, default: Tally()].add(size)
         default: break
         }
     }
+
+    @inline(__always)
+    private static func update(_ row: inout MailboxRow, _ change: (inout MailboxRow) -> Void) { change(&row) }
 
     /// The plan as text for a terminal.
     public var text: String {
@@ -147,7 +201,7 @@ public struct RetentionPlan: Sendable {
         if let w = d.decision.waardering { JSONText.appendString(w.rawValue, to: &out) } else { JSONText.appendRaw("null", to: &out) }
         JSONText.appendRaw(",\"action\":", to: &out); JSONText.appendString(d.decision.action.rawValue, to: &out)
         JSONText.appendRaw(",\"dueDate\":", to: &out)
-        if let due = d.decision.dueDate { JSONText.appendString(due.iso, to: &out) } else { JSONText.appendRaw("null", to: &out) }
+        if let due = d.decision.dueDate { appendISODate(due, to: &out) } else { JSONText.appendRaw("null", to: &out) }
         JSONText.appendRaw(",\"rules\":[", to: &out)
         for (i, rule) in d.decision.rules.enumerated() {
             if i > 0 { out.append(0x2C) }
@@ -158,6 +212,21 @@ public struct RetentionPlan: Sendable {
             }
         }
         JSONText.appendRaw(forecast ? "],\"forecast\":true}\n" : "]}\n", to: &out)
+    }
+
+    /// `date.iso` as a JSON string, written digit by digit (building the text costs several strings per copy); years
+    /// outside 0–9999 through `iso`.
+    @inline(__always)
+    static func appendISODate(_ date: CivilDate, to out: inout [UInt8]) {
+        let y = date.year, m = date.month, d = date.day
+        guard y >= 0 && y <= 9999 else { return JSONText.appendString(date.iso, to: &out) }
+        let zero = UInt8(ascii: "0"), dash = UInt8(ascii: "-"), quote = UInt8(ascii: "\"")
+        out.append(quote)
+        out.append(zero + UInt8(y / 1000)); out.append(zero + UInt8(y / 100 % 10)); out.append(zero + UInt8(y / 10 % 10))
+        out.append(zero + UInt8(y % 10)); out.append(dash)
+        out.append(zero + UInt8(m / 10)); out.append(zero + UInt8(m % 10)); out.append(dash)
+        out.append(zero + UInt8(d / 10)); out.append(zero + UInt8(d % 10))
+        out.append(quote)
     }
 
     /// One JSON line for a decided copy (`plan --json`).

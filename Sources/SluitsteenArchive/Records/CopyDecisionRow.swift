@@ -49,9 +49,12 @@ extension CopyDecisionRow {
         }
         sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
         return try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args)).map { row in
-            CopyDecisionRow(
+            // The state is read as text and named here: decoding the enum through its DatabaseValueConvertible
+            // conformance costs a generic metadata lookup per row. The WHERE clause admits only these two states.
+            let state: CopyState = (row[9] as String) == "transferred" ? .transferred : .present
+            return CopyDecisionRow(
                 copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5], dateEpoch: row[6],
-                capturedEpoch: row[7], folder: row[8], state: row[9], keywordsJSON: row[10], receivedEpoch: row[11],
+                capturedEpoch: row[7], folder: row[8], state: state, keywordsJSON: row[10], receivedEpoch: row[11],
                 fromJSON: addresses ? row[12] : "[]", toJSON: addresses ? row[13] : "[]", ccJSON: addresses ? row[14] : "[]")
         }
     }
