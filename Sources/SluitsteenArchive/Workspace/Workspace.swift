@@ -98,7 +98,9 @@ public struct Workspace: Sendable {
 
     /// Opens an existing workspace and brings its catalog up to the current schema version. A real archive refuses a
     /// replayed clock (`SLUITSTEEN_NOW` in `environment`); a demo archive honours it.
-    public static func open(at directory: URL,
+    /// A workspace whose store still has the one-file layout of earlier versions is refused (``ArchiveError/legacyStore(_:)``)
+    /// unless `allowingLegacyStore` (only `store migrate` opens it so).
+    public static func open(at directory: URL, allowingLegacyStore: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> Workspace {
         let fm = FileManager.default
         let marker = directory.appendingPathComponent(markerName)
@@ -108,7 +110,8 @@ public struct Workspace: Sendable {
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
         let kind = try catalog.read(throwing: ArchiveError.self) { db in try WorkspaceSetting.archiveKind(db) ?? .real }
         let clock = try WorkspaceClock.resolve(for: kind, at: directory.path, environment: environment)
-        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true))
+        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true), catalog: catalog)
+        if !allowingLegacyStore, StoreMigration.hasLegacyFiles(store.root) { throw .legacyStore(directory.path) }
         return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
     }
 
