@@ -49,7 +49,9 @@ enum HeaderBlock {
         while offset < limit {
             let wanted = Int(min(Int64(chunk.count), limit - offset))
             let read = chunk.withUnsafeMutableBytes { buffer in
-                Result { () throws(Errno) in try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<wanted]), at: range.offset + offset) }
+                Result { () throws(Errno) in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<wanted]), at: range.offset + offset)
+                }
             }
             let n: Int
             switch read {

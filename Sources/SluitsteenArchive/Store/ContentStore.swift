@@ -186,7 +186,9 @@ public struct ContentStore: Sendable {
         st.current = nil
         let p = path(ofPack: next)
         let fd: FileDescriptor
-        do throws(Errno) { fd = try .open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch { throw .cannotWrite(p, reason: error.description) }
+        do throws(Errno) { fd = try .open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+            throw .cannotWrite(p, reason: error.description)
+        }
         do throws(Errno) {
             try ContentStore.writeAll(fd, PackFormat.fileHeader, at: 0)
         } catch {
@@ -381,7 +383,8 @@ public struct ContentStore: Sendable {
     /// destruction after removing bytes. `durable` false (tests only) lists the entries without syncing them.
     public func flush(durable: Bool = true) throws(ArchiveError) {
         try writer.flushing.withLock { (_: inout Int) throws(ArchiveError) in
-            let (snapshot, current, retired) = writer.state.withLock { (st: inout PackWriter.State) -> ([String: PackEntryRecord], PackWriter.OpenPack?, [FileDescriptor]) in
+            typealias Snapshot = ([String: PackEntryRecord], PackWriter.OpenPack?, [FileDescriptor])
+            let (snapshot, current, retired) = writer.state.withLock { (st: inout PackWriter.State) -> Snapshot in
                 let r = st.retired
                 st.retired = []
                 return (st.pending, st.current, r)

@@ -207,7 +207,9 @@ struct DocumentReader {
         let prefix = scratch.appendingPathComponent("bijlage-\(UUID().uuidString)-").path
         let all: [ExtractedAttachment]
         let range: FileRange
-        do throws(ArchiveError) { range = try workspace.store.range(of: doc.sha256) } catch { throw .content("document \(doc.id): \(error.description)") }
+        do throws(ArchiveError) { range = try workspace.store.range(of: doc.sha256) } catch {
+            throw .content("document \(doc.id): \(error.description)")
+        }
         do throws(MIMEError) { all = try AttachmentExtraction.attachments(ofFile: range, scratchPrefix: prefix) } catch {
             throw .content("document \(doc.id): \(error.description)")
         }

@@ -223,7 +223,9 @@ struct VerzamelingPlan {
         let outlines: [Result<MessageOutline, MIMEError>] = parallelMap(count: shas.count) { i in
             do throws(MIMEError) {
                 let range: FileRange
-                do throws(ArchiveError) { range = try store.range(of: shas[i]) } catch { throw MIMEError.cannotOpen(shas[i], reason: error.description) }
+                do throws(ArchiveError) { range = try store.range(of: shas[i]) } catch {
+                    throw MIMEError.cannotOpen(shas[i], reason: error.description)
+                }
                 return .success(try MessageOutline.read(file: range))
             } catch {
                 return .failure(error)

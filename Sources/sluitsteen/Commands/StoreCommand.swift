@@ -78,7 +78,8 @@ struct StoreCommand: ParsableCommand {
                     print("  \(r.orphans.count) orphan(s): stored bytes that no stored message names\(fate)")
                 }
                 if r.leftovers > 0 {
-                    print("  \(r.leftovers) leftover(s): pack entries the catalog does not list\(r.repaired ? ": removed" : " (--repair removes them)")")
+                    let fate = r.repaired ? ": removed" : " (--repair removes them)"
+                    print("  \(r.leftovers) leftover(s): pack entries the catalog does not list\(fate)")
                 }
                 for sha in r.relisted {
                     print("  FOUND    \(sha): in a pack but not in the catalog's map\(r.repaired ? ": listed again" : " (--repair lists it again)")")
