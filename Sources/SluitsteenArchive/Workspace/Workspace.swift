@@ -9,12 +9,13 @@ import Glibc
 /// An archive workspace: one folder holding the SQLite catalog, the content store and the documents
 /// Sluitsteen produces (destruction lists, verklaringen, export records).
 ///
-/// Layout: `catalog.sqlite` (GRDB, WAL), `store/` (one file per distinct message, named by its SHA-256),
+/// Layout: `catalog.sqlite` (GRDB, WAL), `store/packs/` (pack files holding each distinct message once; see
+/// ``ContentStore``),
 /// `documents/` (vernietigingslijsten, verklaringen, reports), `policy.toml` (optional workspace policy),
 /// `store.lock` (held by the one command that adds or removes stored bytes; see ``StoreLock``).
 ///
-/// The folder is private to its owner (0700) and the store's files are read-only for the owner alone (0400),
-/// whatever the umask: the catalog holds every subject and address.
+/// The folder is private to its owner (0700) and the store's pack files are for the owner alone (0600), whatever the
+/// umask: the catalog holds every subject and address.
 public struct Workspace: Sendable {
     /// The workspace folder.
     public let root: URL
