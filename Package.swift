@@ -182,7 +182,9 @@ let package = Package(
             name: "SluitsteenExportTests",
             dependencies: ["SluitsteenTestSupport", "SluitsteenExport", "SluitsteenXML", "SluitsteenIngest", "SluitsteenSupport"]),
         .testTarget(name: "SluitsteenVerifyTests", dependencies: ["SluitsteenTestSupport", "SluitsteenVerify", "SluitsteenXML"]),
-        .testTarget(name: "SluitsteenCLITests", dependencies: ["SluitsteenTestSupport", "SluitsteenHashing"]),
+        .testTarget(
+            name: "SluitsteenCLITests",
+            dependencies: ["SluitsteenTestSupport", "SluitsteenHashing", "SluitsteenArchive", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SluitsteenWebTests",
             dependencies: ["SluitsteenTestSupport", "SluitsteenWeb", "SluitsteenArchive", "SluitsteenRetention", "SluitsteenPolicy", "SluitsteenIngest",

@@ -81,7 +81,7 @@ public struct ChatArchive: Sendable {
                 for name in e.chat.missingMedia { media.append((name, nil, nil)) }
                 fresh.append((e.url, e.bytes, e.chat, e.sha, media))
             }
-            if !fresh.isEmpty { workspace.store.flush() }
+            if !fresh.isEmpty { do throws(ArchiveError) { try workspace.store.flush() } catch { throw .archive(error) } }
             let capturedAt = ISOTimestamp.format(now)
             var outcomes = exports.compactMap { e -> IngestOutcome? in
                 guard let k = known.first(where: { $0.exportSHA256 == e.sha }) else { return nil }
@@ -289,7 +289,7 @@ public struct ChatArchive: Sendable {
             }
             do throws(ArchiveError) {
                 for sha in mediaSHAs + (export.map { [$0] } ?? []) { try workspace.store.remove(sha) }
-                workspace.store.flush()
+                try workspace.store.flush()
             } catch {
                 // The catalog no longer names them: `store verify --repair` removes what was left.
                 throw ChatError.archive(error)

@@ -104,7 +104,7 @@ public struct BatchWithdrawal: Sendable {
             let named = try workspace.catalog.read(throwing: DestroyError.self) { db in try MessageRecord.exists(db, sha256: sha) }
             if !named { do throws(ArchiveError) { try workspace.store.remove(sha) } catch { throw .archive(error) } }
         }
-        workspace.store.flush()
+        do throws(ArchiveError) { try workspace.store.flush() } catch { throw .archive(error) }
         try workspace.catalog.write(throwing: DestroyError.self) { db in try PendingRemoval.remove(db, sha256s: pending) }
     }
 }

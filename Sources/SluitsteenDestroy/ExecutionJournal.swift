@@ -142,13 +142,13 @@ struct ExecutionJournal {
                     try MessageRecord.setTextIndexed(db, sha256: r.item.sha256, false)
                     return true
                 }
-                try workspace.store.remove(r.item.sha256)
+                try workspace.store.remove(r.item.sha256, in: db)
                 return false
             }
             if kept { removals[i].removeBytes = false }
             CrashPoint.pass("destroy-bytes-removed")
         }
-        workspace.store.flush()
+        do throws(ArchiveError) { try workspace.store.flush() } catch { throw .archive(error) }
 
         // 3. Record completion: tombstone the copy; scrub the message when no copy in the archive remains.
         try workspace.catalog.write(throwing: DestroyError.self) { db in

@@ -35,9 +35,10 @@ public struct Verklaring: Sendable {
 
     /// How the records were destroyed (the same for every category).
     public static let method = """
-        Digitale vernietiging door Sluitsteen: het bestand met de inhoud van het bericht is uit de opslag van het \
-        archief verwijderd (behalve wanneer een andere kopie in het archief, die bewaard blijft, dezelfde inhoud \
-        heeft), en de zoekindex en de beschrijvende metadata (onderwerp, adressen, trefwoorden, bijlagenamen) zijn \
+        Digitale vernietiging door Sluitsteen: de inhoud van de berichten is uit de opslagbestanden van het archief \
+        verwijderd doordat die bestanden zonder deze berichten opnieuw zijn geschreven en de oude bestanden daarna zijn \
+        gewist (behalve wanneer een andere kopie in het archief, die bewaard blijft, dezelfde inhoud heeft), en de \
+        zoekindex en de beschrijvende metadata (onderwerp, adressen, trefwoorden, bijlagenamen) zijn \
         uit de catalogus verwijderd. Alleen SHA-256, Message-ID, datum en omvang blijven bewaard als bewijs van \
         vernietiging. Kopieën in back-ups vervallen volgens het back-upbeleid van de archiefvormer.
         """

@@ -64,8 +64,10 @@ enum MessageWriting {
             }
             if extractAttachments {
                 let extracted: [ExtractedAttachment]
-                do {
-                    extracted = try AttachmentExtraction.attachments(ofFile: store.url(for: sha).path,
+                let range: FileRange
+                do throws(ArchiveError) { range = try store.range(of: sha) } catch { throw .message(copy: job.about, reason: error.description) }
+                do throws(MIMEError) {
+                    extracted = try AttachmentExtraction.attachments(ofFile: range,
                                                                      scratchPrefix: folderPath + "/.bijlage-")
                 } catch {
                     switch error {

@@ -120,7 +120,8 @@ extension TextIndexer {
             let text: String
             if message.size > inMemoryLimit {
                 try store.verify(message.sha256)
-                do { text = try MessageParser.text(file: store.url(for: message.sha256).path) } catch {
+                let range = try store.range(of: message.sha256)
+                do throws(MIMEError) { text = try MessageParser.text(file: range) } catch {
                     throw .cannotRead(error.path, reason: error.reason)
                 }
             } else {

@@ -22,9 +22,18 @@ public enum AttachmentExtraction {
     /// `scratchPrefix` + its number: memory does not grow with the message. Throws when the message cannot be
     /// opened or a file cannot be written (the files written until then are removed).
     public static func attachments(ofFile path: String, scratchPrefix: String) throws(MIMEError) -> [ExtractedAttachment] {
+        try attachments(ofFile: FileRange(path: path), scratchPrefix: scratchPrefix)
+    }
+
+    /// ``attachments(ofFile:scratchPrefix:)`` of the message in a range of a file (a stored message inside a pack),
+    /// through a file stream bounded to the range.
+    public static func attachments(ofFile range: FileRange, scratchPrefix: String) throws(MIMEError) -> [ExtractedAttachment] {
         _ = GMimeRuntime.ready
-        guard let stream = g_mime_stream_fs_open(path, O_RDONLY | O_CLOEXEC, 0, nil) else {
-            throw .cannotOpen(path, reason: Errno.currentText)
+        let fd = open(range.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0, let stream = g_mime_stream_fs_new_with_bounds(fd, gint64(range.offset), gint64(range.end)) else {
+            let reason = Errno.currentText
+            if fd >= 0 { close(fd) }
+            throw .cannotOpen(range.path, reason: reason)
         }
         var sink = Sink.files(prefix: scratchPrefix, failure: nil)
         let out = attachments(in: stream, sink: &sink)

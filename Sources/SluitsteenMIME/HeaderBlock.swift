@@ -41,12 +41,18 @@ enum HeaderBlock {
 
     /// The cut header block of the message in the file open as `fd`, read in chunks from its start, or nil when it
     /// is within the limits. Reads only as far as the header block goes.
-    static func cut(fileDescriptor file: FileDescriptor) throws(MIMEError) -> Cut? {
+    static func cut(fileDescriptor file: FileDescriptor, range: FileRange = FileRange(path: "")) throws(MIMEError) -> Cut? {
         var scanner = Scanner()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         var offset: Int64 = 0
-        while true {
-            let read = chunk.withUnsafeMutableBytes { buffer in Result { () throws(Errno) in try file.read(into: buffer, at: offset) } }
+        let limit = range.length ?? Int64.max
+        while offset < limit {
+            let wanted = Int(min(Int64(chunk.count), limit - offset))
+            let read = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(Errno) in
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<wanted]), at: range.offset + offset)
+                }
+            }
             let n: Int
             switch read {
             case .success(let count): n = count

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CGMime
 import Foundation
+import SluitsteenSupport
 
 /// What a Woo request needs to know of a message before anyone reads it: where it stands in its conversation
 /// (Message-ID, In-Reply-To, References) and its attachments in the order ``AttachmentExtraction`` takes them out
@@ -44,8 +45,13 @@ public struct MessageOutline: Sendable, Equatable {
     /// The outline of the message in the file at `path`, read through GMime's file stream (memory does not grow
     /// with the message; attachment contents are never decoded).
     public static func read(file path: String) throws(MIMEError) -> MessageOutline {
+        try read(file: FileRange(path: path))
+    }
+
+    /// The outline of the message in a range of a file (a stored message inside a pack).
+    public static func read(file range: FileRange) throws(MIMEError) -> MessageOutline {
         _ = GMimeRuntime.ready
-        return outline(stream: try MessageParser.fileStream(path).0, persist: true)
+        return outline(stream: try MessageParser.fileStream(range).0, persist: true)
     }
 
     /// The outline of the message `bytes`.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CGMime
 import Foundation
+import SluitsteenSupport
 
 /// The readable bodies of a message, for a person who reads it: the first plain-text part and the first HTML part of
 /// the message's own body (not of its attachments), decoded to UTF-8.
@@ -31,8 +32,13 @@ extension MessageParser {
 
     /// The bodies of the message in the file at `path`, read through GMime's file stream.
     public static func bodies(file path: String) throws(MIMEError) -> MessageBodies {
+        try bodies(file: FileRange(path: path))
+    }
+
+    /// The bodies of the message in a range of a file (a stored message inside a pack).
+    public static func bodies(file range: FileRange) throws(MIMEError) -> MessageBodies {
         _ = GMimeRuntime.ready
-        return bodies(stream: try fileStream(path).0, persist: true)
+        return bodies(stream: try fileStream(range).0, persist: true)
     }
 
     private static func bodies(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool) -> MessageBodies {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 import CGMime
 import Foundation
+import SluitsteenSupport
 
 extension MessageParser {
     /// The subject and the decoded text of the text parts (HTML reduced to its visible text), in UTF-8: what the
@@ -14,8 +15,13 @@ extension MessageParser {
     /// ``text(_:)`` of the message in the file at `path`, read through GMime's file stream (for messages too large
     /// to hold in memory).
     public static func text(file path: String) throws(MIMEError) -> String {
+        try text(file: FileRange(path: path))
+    }
+
+    /// ``text(_:)`` of the message in a range of a file (a stored message inside a pack).
+    public static func text(file range: FileRange) throws(MIMEError) -> String {
         _ = GMimeRuntime.ready
-        return text(stream: try fileStream(path).0, persist: true)
+        return text(stream: try fileStream(range).0, persist: true)
     }
 
     private static func text(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool) -> String {

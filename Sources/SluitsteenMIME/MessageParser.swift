@@ -24,8 +24,15 @@ public enum MessageParser {
     /// file stream: the parts' contents stay in the file, so memory does not grow with the message.
     public static func parse(file path: String, fromLine: String? = nil, sha256: String,
                              fallbackDate: (Date, DateSource)) throws(MIMEError) -> ParsedMessage {
+        try parse(file: FileRange(path: path), fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// Parses the message in a range of a file (a stored message inside a pack), through GMime's file stream bounded
+    /// to the range: the parts' contents stay in the file, so memory does not grow with the message.
+    public static func parse(file range: FileRange, fromLine: String? = nil, sha256: String,
+                             fallbackDate: (Date, DateSource)) throws(MIMEError) -> ParsedMessage {
         _ = GMimeRuntime.ready
-        let (stream, cut) = try fileStream(path)
+        let (stream, cut) = try fileStream(range)
         return parse(stream: stream, persist: true, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
     }
 
@@ -37,20 +44,22 @@ public enum MessageParser {
         return (HeaderBlock.stream(cut, body: g_mime_stream_mem_new_with_buffer(base.map { $0 + offset }, bytes.count - offset)), cut)
     }
 
-    /// A GMime stream of the message in the file at `path`, with its header block cut when it is too large.
-    static func fileStream(_ path: String) throws(MIMEError) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+    /// A GMime stream of the message in a range of a file (bounded to it), with its header block cut when it is too
+    /// large.
+    static func fileStream(_ range: FileRange) throws(MIMEError) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
+        let path = range.path
         let file: FileDescriptor
         do { file = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
         let fd = file.rawValue
         let cut: HeaderBlock.Cut?
-        do throws(MIMEError) { cut = try HeaderBlock.cut(fileDescriptor: file) } catch {
+        do throws(MIMEError) { cut = try HeaderBlock.cut(fileDescriptor: file, range: range) } catch {
             try? file.close()
             throw .cannotRead(path, reason: error.description)
         }
         // The stream owns the descriptor from here on.
-        let stream = g_mime_stream_fs_new(fd)
+        let stream = g_mime_stream_fs_new_with_bounds(fd, gint64(range.offset), gint64(range.end))
         guard let cut else { return (stream, nil) }
-        let body = g_mime_stream_substream(stream, gint64(cut.bodyOffset), -1)
+        let body = g_mime_stream_substream(stream, gint64(range.offset + cut.bodyOffset), gint64(range.end))
         sls_unref(stream)
         return (HeaderBlock.stream(cut, body: body), cut)
     }

@@ -60,37 +60,67 @@ import Testing
         let first = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
         let second = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
         #expect(first && !second)
-        #expect(ws.store.url(for: sha).lastPathComponent == sha)
+        try ws.store.flush()
+        let third = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
+        #expect(!third, "listed bytes are not stored again")
+        let range = try ws.store.range(of: sha)
+        #expect(range.path.hasSuffix("store/packs/000001.pack") && range.length == Int64(bytes.count))
         #expect(try ws.store.read(sha) == bytes)
-        // A stored file that no longer matches its name is reported as damaged, not returned.
-        let url = ws.store.url(for: sha)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: url.path)
-        try Data("Subject: y\n\nbody\n".utf8).write(to: url)
+        // Stored bytes that no longer match their SHA-256 are reported as damaged, not returned.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: range.path))
+        try handle.seek(toOffset: UInt64(range.offset))
+        try handle.write(contentsOf: Data("X".utf8))
+        try handle.close()
         #expect(throws: ArchiveError.self) { try ws.store.read(sha) }
         try ws.store.remove(sha)
         try ws.store.remove(sha)
+        try ws.store.flush()
         #expect(!ws.store.contains(sha))
     }
 
-    /// A half-written replacement is written in store/.incoming and renamed into place; what an interrupted run
-    /// left in .incoming is removed, and a file whose bytes differ from its name is replaced whole.
-    @Test func mismatchingStoredFileIsReplacedThroughIncoming() throws {
+    /// Removal rewrites the pack without the removed bytes: they are in no file of the store afterwards, and the
+    /// bytes that stay are read from their new place.
+    @Test func removalRewritesThePackWithoutTheBytes() throws {
+        let ws = try Workspace.create(at: temporary())
+        let gone = Data("Subject: weg\n\nUNIEK-MERKTEKEN-7f3a9\n".utf8), kept = Data("Subject: blijft\n\nbody\n".utf8)
+        for b in [gone, kept] { _ = try b.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(b)) } }
+        try ws.store.flush()
+        let before = try ws.store.range(of: Digest.hex(kept))
+        try ws.store.remove(Digest.hex(gone))
+        try ws.store.flush()
+        #expect(!ws.store.contains(Digest.hex(gone)))
+        #expect(try ws.store.read(Digest.hex(kept)) == kept)
+        #expect(try ws.store.range(of: Digest.hex(kept)).path != before.path, "the survivor moved to a new pack")
+        #expect(!FileManager.default.fileExists(atPath: before.path), "the old pack is unlinked")
+        let packs = ws.store.root.appendingPathComponent("packs")
+        for name in try FileManager.default.contentsOfDirectory(atPath: packs.path) {
+            let data = try Data(contentsOf: packs.appendingPathComponent(name))
+            #expect(data.range(of: Data("UNIEK-MERKTEKEN-7f3a9".utf8)) == nil, "\(name) still holds the removed bytes")
+        }
+    }
+
+    /// What a killed run appended after the last listed entry (a torn entry) is cut off by the next holder of the
+    /// store lock, and what the one-file store of earlier versions left in store/.incoming is removed.
+    @Test func leftoversAreRemovedByTheNextLockHolder() throws {
         let ws = try Workspace.create(at: temporary())
         let bytes = Data("Subject: x\n\nbody\n".utf8)
         let sha = Digest.hex(bytes)
-        let url = ws.store.url(for: sha)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data("Subject: x\n".utf8).write(to: url)   // as a killed run leaves it: the first half
         #expect(try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) })
-        #expect(try ws.store.read(sha) == bytes)
+        try ws.store.flush()
+        let pack = try ws.store.range(of: sha).path
+        let size = try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: pack))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("SLEN\u{1}\0\0\0 the first half of an entry".utf8))
+        try handle.close()
         let incoming = ws.store.root.appendingPathComponent(".incoming")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
-        try Data("half".utf8).write(to: incoming.appendingPathComponent("\(sha)-12345"))
         try FileManager.default.createDirectory(at: incoming.appendingPathComponent("odd-folder"), withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: incoming.appendingPathComponent("\(sha)-12345"))
         try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
             try ws.store.removeLeftovers(holding: lock)
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: incoming.path))
+        #expect(try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int == size)
         #expect(try ws.store.read(sha) == bytes)
     }
 
@@ -281,8 +311,10 @@ import Testing
         }
         #expect(try mode(dir.path) == 0o700)
         #expect(try mode(dir.appendingPathComponent("catalog.sqlite").path) == 0o600)
-        #expect(try mode(ws.store.url(for: Digest.hex(bytes)).path) == 0o400)
-        #expect(try mode(ws.store.url(for: Digest.hex(bytes)).deletingLastPathComponent().path) == 0o700)
+        let pack = try ws.store.range(of: Digest.hex(bytes)).path
+        #expect(try mode(pack) == 0o600)
+        #expect(try mode(URL(fileURLWithPath: pack).deletingLastPathComponent().path) == 0o700)
+        #expect(try mode(ws.store.root.path) == 0o700)
     }
 
     // MARK: Names and terminal output

@@ -19,12 +19,10 @@ struct ChatCLITests {
         return cli
     }
 
+    /// The entries in the store's packs (listed or not), as `store verify` walks them.
     func storeFiles(_ cli: CLI) -> Int {
-        let store = cli.home.appendingPathComponent("store")
-        let fans = (try? FileManager.default.contentsOfDirectory(atPath: store.path).filter { $0.count == 2 }) ?? []
-        return fans.reduce(0) { count, fan in
-            count + ((try? FileManager.default.contentsOfDirectory(atPath: store.appendingPathComponent(fan).path).count) ?? 0)
-        }
+        guard let r = try? cli.run(["store", "verify", "--json"]), let o = cli.jsonLines(r.stdout).first else { return -1 }
+        return (o["checked"] as? Int ?? -1) + (o["leftovers"] as? Int ?? 0)
     }
 
     @Test func ingestListStripHandoverExplain() throws {

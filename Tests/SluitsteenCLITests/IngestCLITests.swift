@@ -37,15 +37,11 @@ struct IngestCLITests {
         #expect(summary["storedNew"] as? Int == 21 - partial.count)
         let got = try listing(cli).map { "\($0["folder"]!)|\($0["sha256"]!)|\($0["position"]!)" }.sorted()
         #expect(got == expected)
-        // Every stored file matches its name: a file the kill left half-written was written again.
-        let store = cli.home.appendingPathComponent("store")
-        let files = (FileManager.default.enumerator(atPath: store.path)?.allObjects as? [String] ?? [])
-            .filter { ($0 as NSString).lastPathComponent.count == 64 }
-        #expect(files.count >= 20)
-        for file in files {
-            let data = try Data(contentsOf: store.appendingPathComponent(file))
-            #expect(Digest.hex(data) == (file as NSString).lastPathComponent, "\(file) does not match its name")
-        }
+        // Every pack entry matches its SHA-256 and is listed: an entry the kill left torn was cut off and written again.
+        let verify = try cli.run(["store", "verify", "--json"])
+        let check = try #require(cli.jsonLines(verify.stdout).first)
+        #expect(verify.status == 0 && check["sound"] as? Bool == true)
+        #expect((check["checked"] as? Int ?? 0) >= 20 && check["leftovers"] as? Int == 0 && (check["orphans"] as? [String])?.isEmpty == true)
     }
 
     /// A real SIGKILL while a message above the in-memory limit (16 MB) is being copied into the store: the re-run
@@ -62,18 +58,20 @@ struct IngestCLITests {
         try cli.initialise()
         let killed = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mboxURL.path], env: ["SLUITSTEEN_TEST_KILL": "store-copy:3"])
         #expect(killed.killed, "the process should have been killed while copying")
-        let incoming = cli.home.appendingPathComponent("store/.incoming")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).count == 1, "a half-made copy is left")
+        let pack = cli.home.appendingPathComponent("store/packs/000001.pack")
+        #expect(try FileManager.default.attributesOfItem(atPath: pack.path)[.size] as? Int ?? 0 > 1 << 20, "a half-made copy is left")
         #expect(try listing(cli).isEmpty)
         let rerun = try cli.run(["ingest", "--json", "--new-mailbox", "--mailbox", "a@b.example", mboxURL.path])
         #expect(rerun.status == 0)
         let listed = try listing(cli)
         #expect(listed.count == 2 && Set(listed.compactMap { $0["subject"] as? String }) == ["groot", "klein"])
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
         let largeBytes = Data(large.utf8).dropLast()   // the empty line before the next separator is not the message's
         let sha = Digest.hex(Data(largeBytes.dropFirst("From a@b.example Mon Jan  1 00:00:00 2024\n".utf8.count)))
-        let stored = cli.home.appendingPathComponent("store").appendingPathComponent(String(sha.prefix(2))).appendingPathComponent(sha)
-        #expect(Digest.hex(try Data(contentsOf: stored)) == sha)
+        let verify = try cli.run(["store", "verify", "--json"])
+        let check = try #require(cli.jsonLines(verify.stdout).first)
+        #expect(verify.status == 0 && check["checked"] as? Int == 2 && check["leftovers"] as? Int == 0, "no half-made copy is left")
+        let packBytes = try Data(contentsOf: pack)
+        #expect(packBytes.count < 16 + 2 * 48 + largeBytes.count + 200, "the torn copy was cut off, not kept beside the whole one")
         #expect(listed.contains { $0["sha256"] as? String == sha && ($0["size"] as? Int ?? 0) > 16 << 20 })
     }
 

@@ -129,6 +129,9 @@ enum CaptureTest {
 
     /// The stored file of `sha` hashes to its name (the bytes are exactly what was captured).
     static func storedBytes(_ ws: Workspace, _ sha: String) -> Data? {
-        try? Data(contentsOf: ws.store.url(for: sha))
+        guard let range = try? ws.store.range(of: sha), let handle = FileHandle(forReadingAtPath: range.path) else { return nil }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(range.offset))
+        return try? handle.read(upToCount: Int(range.length ?? 0))
     }
 }

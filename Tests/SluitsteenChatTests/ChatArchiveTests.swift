@@ -38,12 +38,22 @@ import Testing
     }
 
     /// The files in the store (fan-out folders only), by name.
+    /// The SHA-256s of the entries in the store's packs, walked from the pack files themselves (each entry's header
+    /// names its length and SHA-256: 16-byte pack header, then 4 + 4 + 8 + 32 bytes before each entry's bytes).
     func storedFiles() throws -> [String] {
-        let root = ws.store.root
-        guard FileManager.default.fileExists(atPath: root.path) else { return [] }
-        return try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.count == 2 }.flatMap {
-            try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent($0).path)
-        }.sorted()
+        let packs = ws.store.root.appendingPathComponent("packs")
+        guard FileManager.default.fileExists(atPath: packs.path) else { return [] }
+        var out: [String] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: packs.path) {
+            let data = [UInt8](try Data(contentsOf: packs.appendingPathComponent(name)))
+            var at = 16
+            while at + 48 <= data.count {
+                let length = (0..<8).reduce(0) { $0 | Int(data[at + 8 + $1]) << (8 * $1) }
+                out.append(data[(at + 16)..<(at + 48)].map { String(format: "%02x", $0) }.joined())
+                at += 48 + length
+            }
+        }
+        return out.sorted()
     }
 
     func auditKinds() throws -> [String] {

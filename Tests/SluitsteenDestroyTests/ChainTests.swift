@@ -309,12 +309,22 @@ import SluitsteenIngest
         #expect(try a.copies().allSatisfy { $0.state == "present" })
         #expect(held != nil)
         held = nil
-        // What an interrupted ingest left half-copied in the store does not outlive the destruction.
+        // What an interrupted ingest left half-appended to a pack (and, from an earlier version, in store/.incoming)
+        // does not outlive the destruction.
         let incoming = a.workspace.store.root.appendingPathComponent(".incoming")
         try FileManager.default.createDirectory(at: incoming, withIntermediateDirectories: true)
         try Data("half a copy of a message".utf8).write(to: incoming.appendingPathComponent("copy-1"))
+        let packs = a.workspace.store.root.appendingPathComponent("packs")
+        let last = try #require(try FileManager.default.contentsOfDirectory(atPath: packs.path).sorted().last)
+        let handle = try FileHandle(forWritingTo: packs.appendingPathComponent(last))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("SLEN\u{1}\0\0\0half a copy of a message".utf8))
+        try handle.close()
         #expect(try a.execute(id).destroyed == 12)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: incoming.path))
+        for name in try FileManager.default.contentsOfDirectory(atPath: packs.path) {
+            #expect(try Data(contentsOf: packs.appendingPathComponent(name)).range(of: Data("half a copy".utf8)) == nil)
+        }
     }
 
     @Test func executeRefusedDuringTheBedenktijdToTheSecond() throws {

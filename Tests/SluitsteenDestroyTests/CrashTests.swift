@@ -30,6 +30,10 @@ struct CrashTests {
         for c in after where listed.contains(c.id) {
             #expect(a.workspace.store.contains(c.sha256) == live.contains(c.sha256))
         }
+        // The packs hold exactly the live bytes: every pack that held destroyed bytes was rewritten without them, and
+        // nothing a killed rewrite left (a new pack not switched to, an old one not unlinked) remains.
+        let check = try StoreCheck(workspace: a.workspace).run(repair: false)
+        #expect(check.isSound && check.leftovers == 0 && check.orphans.isEmpty && check.checked == live.count)
         let items = try a.workspace.catalog.read { try DestructionItemRecord.items($0, listId: listId) }
         #expect(items.count == 12 && items.allSatisfy { $0.state == .destroyed })
         let status: String? = try a.sql("SELECT status FROM destructionList WHERE id = ?", [listId])
@@ -68,6 +72,9 @@ struct CrashTests {
     @Test func killedAfterTheBatchWasMarkedDestroying() throws { try crashAndResume(points: ["destroy-marked:1"]) }
     @Test func killedAfterTheFirstBytesWereRemoved() throws { try crashAndResume(points: ["destroy-bytes-removed:1"]) }
     @Test func killedHalfwayThroughTheBytes() throws { try crashAndResume(points: ["destroy-bytes-removed:6"]) }
+    @Test func killedAfterTheRewrittenPackWasWritten() throws { try crashAndResume(points: ["pack-rewrite-written:1"]) }
+    @Test func killedAfterTheMapWasSwitchedToTheRewrittenPack() throws { try crashAndResume(points: ["pack-rewrite-switched:1"]) }
+    @Test func killedInTwoRewritesInARow() throws { try crashAndResume(points: ["pack-rewrite-written:1", "pack-rewrite-written:1"]) }
     @Test func killedAfterCompletionWasRecorded() throws { try crashAndResume(points: ["destroy-finalized:1"]) }
     @Test func killedAfterTheVerklaringWasWritten() throws { try crashAndResume(points: ["destroy-verklaring-written:1"]) }
     @Test func killedTwiceInARow() throws { try crashAndResume(points: ["destroy-bytes-removed:3", "destroy-bytes-removed:2", "destroy-marked:1"]) }

@@ -178,11 +178,15 @@ enum ExportFixture {
             try String.fetchOne(db, sql: "SELECT sha256 FROM copy WHERE mailbox = ? ORDER BY position DESC LIMIT 1",
                                 arguments: [burgemeester])
         })
-        let stored = ws.store.url(for: victim)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
-        var bytes = try Data(contentsOf: stored)
-        bytes[bytes.count / 2] ^= 0x01
-        try bytes.write(to: stored)
+        let range = try ws.store.range(of: victim)
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: range.path))
+        defer { try? handle.close() }
+        let middle = UInt64(range.offset + (range.length ?? 2) / 2)
+        try handle.seek(toOffset: middle)
+        var byte = try handle.read(upToCount: 1) ?? Data([0])
+        byte[0] ^= 0x01
+        try handle.seek(toOffset: middle)
+        try handle.write(contentsOf: byte)
         return victim
     }
 

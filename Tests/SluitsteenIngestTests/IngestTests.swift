@@ -144,9 +144,8 @@ import Testing
         #expect(summary.found == 50 && summary.storedNew == 50 && summary.newContents == 1)
         let occurrences = try ws.catalog.read { try Int.fetchAll($0, sql: "SELECT occurrence FROM copy ORDER BY position") }
         #expect(occurrences == Array(0..<50))
-        let files = FileManager.default.enumerator(atPath: ws.store.root.path)?.allObjects as? [String] ?? []
-        #expect(files.filter { ($0 as NSString).lastPathComponent.count == 64 }.count == 1)
-        #expect(!files.contains { $0.hasPrefix(".incoming/") }, "nothing is left half-copied")
+        let check = try StoreCheck(workspace: ws).run(repair: false)
+        #expect(check.isSound && check.checked == 1 && check.leftovers == 0, "the bytes are stored once, nothing half-copied")
     }
 }
 
@@ -178,7 +177,7 @@ import Testing
 
         let summary = try ingestor.run(request)
         #expect(summary.found > 0 && summary.found == summary.storedNew)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: incoming.path))
     }
 }
 
@@ -229,9 +228,6 @@ import Testing
     @Test func messagesHeldInFilesGiveTheSameArchiveAsMessagesInMemory() throws {
         let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
         let fileWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
-        // Only copies of files pass through .incoming: it shows which path each run took.
-        #expect(!FileManager.default.fileExists(atPath: memoryWorkspace.store.root.appendingPathComponent(".incoming").path))
-        #expect(FileManager.default.fileExists(atPath: fileWorkspace.store.root.appendingPathComponent(".incoming").path))
         let inMemory = try BothPaths.contents(memoryWorkspace)
         let inFiles = try BothPaths.contents(fileWorkspace)
         #expect(inMemory.copies.count > 20)
@@ -262,8 +258,8 @@ import Testing
         #expect(count > 5)
     }
 
-    /// A stored copy of a large message is made once whatever happens: a copy of the same bytes finds it in place;
-    /// a damaged file under the name (a killed run's) is replaced whole; nothing is left in .incoming.
+    /// A stored copy of a large message is made once: a copy of the same bytes finds it in place and leaves nothing
+    /// appended; a range past the end of its file is an error that leaves nothing appended either.
     @Test func copyingIntoTheStoreIsIdempotentAndRepairs() throws {
         let ws = try TestPaths.workspace()
         let source = TestPaths.temporaryDirectory("large").appendingPathComponent("message.eml")
@@ -273,15 +269,16 @@ import Testing
         #expect(first.isNew && first.sha256 == Digest.hex(bytes))
         let again = try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count))
         #expect(!again.isNew && again.sha256 == first.sha256)
-        let stored = ws.store.url(for: first.sha256)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: stored.path)
-        try bytes.prefix(1000).write(to: stored)
-        #expect(try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count)).isNew)
+        let pack = try ws.store.range(of: first.sha256).path
+        let packSize = { try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int }
+        let size = try packSize()
+        #expect(size == 16 + 48 + bytes.count, "one pack header, one entry header, the bytes once")
         #expect(try ws.store.read(first.sha256) == bytes)
         try ws.store.verify(first.sha256)
         // A range that runs past the end of the file (the export changed meanwhile) is an error, not a short copy.
         #expect(throws: ArchiveError.self) { try ws.store.put(copyOf: source.path, offset: 10, length: Int64(bytes.count)) }
-        let incoming = ws.store.root.appendingPathComponent(".incoming")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: incoming.path).isEmpty)
+        #expect(try packSize() == size)
+        try ws.store.flush()
+        #expect(try ws.store.read(first.sha256) == bytes)
     }
 }

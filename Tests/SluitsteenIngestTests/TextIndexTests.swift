@@ -96,7 +96,7 @@ import Testing
     /// looks into the failed read: the message is read once more and indexed, not reported as damaged.
     @Test func bytesBackBeforeTheCheckAreReadAgain() throws {
         let (ws, messages, rowid, sha) = try ingestedWithKermis()
-        let stored = ws.store.url(for: sha), aside = stored.appendingPathExtension("aside")
+        let stored = URL(fileURLWithPath: try ws.store.range(of: sha).path), aside = stored.appendingPathExtension("aside")
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: stored, to: aside) } }
         indexer.afterReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: aside, to: stored) } }

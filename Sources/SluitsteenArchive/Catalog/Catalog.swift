@@ -13,6 +13,9 @@ import GRDB
 public final class Catalog: Sendable {
     /// The underlying database pool: only the transactions below use it.
     let pool: DatabasePool
+    /// Read-only connections of the content store's own (its map lookups), so that a reader may look up stored bytes
+    /// while it is inside a transaction of ``pool`` (GRDB's accesses to one pool are not reentrant).
+    let storeReader: DatabasePool
     /// The catalog file.
     public let path: String
 
@@ -33,6 +36,10 @@ public final class Catalog: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Catalog.migrator.migrate(pool)
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            readOnly.busyMode = .timeout(30)
+            storeReader = try DatabasePool(path: path, configuration: readOnly)
         } catch {
             throw .catalog(CatalogFailure(error, context: "cannot open \(path)"))
         }
@@ -58,6 +65,11 @@ public final class Catalog: Sendable {
     /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(_:)``).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         do { return try pool.read(body) } catch let e as DatabaseError { throw ArchiveError(wrapping: e) }
+    }
+
+    /// Runs `body` with a read-only snapshot, on the content store's own connections (see ``storeReader``).
+    func readForStore<T>(_ body: (Database) throws -> T) throws(ArchiveError) -> T {
+        do { return try storeReader.read(body) } catch let e as ArchiveError { throw e } catch { throw ArchiveError(wrapping: error) }
     }
 
     /// Copies every page of the write-ahead log into the catalog file and truncates the log to nothing, so that no
@@ -351,6 +363,7 @@ public final class Catalog: Sendable {
             try db.execute(sql: "ALTER TABLE destructionList ADD COLUMN policyVersion TEXT")
         }
         registerChatSchema(&m)
+        PackEntryRecord.migrate(&m)
         registerWooChatSchema(&m)
         registerChatExportSchema(&m)
         return m

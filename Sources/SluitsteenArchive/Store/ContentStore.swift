@@ -1,216 +1,257 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import GRDB
 import SluitsteenHashing
 import SluitsteenSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The content-addressed store: each distinct message is one file named by the SHA-256 of its bytes,
-/// under a two-character fan-out folder (`store/ab/ab12…`).
+/// The content-addressed store: the bytes of each distinct message (or chat export, or chat media file), once,
+/// appended to pack files (`store/packs/000001.pack`, at most ``packSizeLimit`` each; see ``PackFormat``), and the
+/// catalog's map (`packEntry`) from SHA-256 to pack, offset and length.
 ///
-/// The catalog commits a message only after its file is written whole and flushed to disk; a file an interrupted
-/// run left half-written is never referred to, and is rewritten when its message comes again. The same bytes are
-/// stored once, however many mailboxes hold them. Replacement files are written in `store/.incoming/` and renamed
-/// into place; whatever an interrupted run left there is removed by ``removeLeftovers(holding:)``.
+/// Durability: an entry is listed in the catalog only after its pack was synced (`fdatasync`, by ``flush()``), so
+/// the catalog never names bytes that are not whole on disk; whatever a killed run appended after the last listed
+/// entry is cut off by the next holder of the store lock (``removeLeftovers(holding:)``). The same bytes are
+/// stored once. Removal (destruction, purge, withdrawal) marks the entry, and the next ``flush()`` rewrites its pack
+/// without it: the survivors are copied to a new pack, which is synced, the catalog is switched to it, and the old
+/// pack is unlinked — so removed bytes are in no file afterwards.
+///
+/// One writer at a time: only the holder of the ``StoreLock`` appends (tests aside); in one process, every
+/// `ContentStore` of the same folder shares one writer.
 public struct ContentStore: Sendable {
     /// The store folder.
     public let root: URL
     private let rootPath: String
+    private let packsPath: String
+    let catalog: Catalog
+    private let writer: PackWriter
 
     /// Messages larger than this (16 MiB) are never held in memory whole: ingest copies them into the store in chunks
-    /// and parses them from their stored file, and the indexer and export read them from it. The one definition of
+    /// and parses them from their stored range, and the indexer and export read them from it. The one definition of
     /// the limit; each stage has a setting that defaults to it (tests lower it to send every message that way).
     public static let defaultInMemoryLimit = 16 << 20
 
-    /// The folder where replacement files are written before they are renamed into place.
-    static let incomingName = ".incoming"
+    /// A pack is closed for appending once it holds this much (256 MiB; `SLUITSTEEN_TEST_PACK_LIMIT` lowers it in
+    /// tests). A larger entry gets a pack of its own.
+    public static let packSizeLimit: Int64 = {
+        if let raw = ProcessInfo.processInfo.environment["SLUITSTEEN_TEST_PACK_LIMIT"], let n = Int64(raw), n > 0 { return n }
+        return 256 << 20
+    }()
 
-    /// Creates a store rooted at `root` (the folder is created on first write).
-    public init(root: URL) {
+    /// The folder where the one-file store of earlier versions wrote replacement files (removed when found).
+    static let incomingName = ".incoming"
+    /// The folder of the pack files.
+    static let packsName = "packs"
+
+    /// Creates a store rooted at `root` whose map is in `catalog` (the folders are created on first write).
+    public init(root: URL, catalog: Catalog) {
         self.root = root
         rootPath = root.standardizedFileURL.path
+        packsPath = rootPath + "/" + ContentStore.packsName
+        self.catalog = catalog
+        writer = PackWriter.shared(for: packsPath)
     }
 
-    /// The file that holds (or would hold) the bytes with this SHA-256.
-    public func url(for sha256: String) -> URL {
-        root.appendingPathComponent(String(sha256.prefix(2)), isDirectory: true).appendingPathComponent(sha256)
+    // MARK: Finding bytes
+
+    /// Where the bytes with this SHA-256 are: a range of a pack file (nil when they are not stored).
+    public func location(of sha256: String) throws(ArchiveError) -> PackEntryRecord? {
+        if let pending = writer.state.withLock({ $0.pending[sha256] }) { return pending }
+        return try catalog.readForStore { db in try PackEntryRecord.find(db, sha256: sha256) }
     }
+
+    /// The range of the pack file that holds the bytes with this SHA-256, for readers that stream them (GMime's
+    /// bounded file stream, the web service's range of a file). Throws when they are not stored.
+    public func range(of sha256: String) throws(ArchiveError) -> FileRange {
+        guard let entry = try location(of: sha256) else { throw .cannotRead(rootPath, reason: "the stored message \(sha256) is missing") }
+        return FileRange(path: path(ofPack: entry.pack), offset: entry.offset, length: entry.length)
+    }
+
+    /// The path of pack `number`.
+    func path(ofPack number: Int) -> String { packsPath + "/" + PackFormat.name(number) }
 
     /// Whether bytes with this SHA-256 are present.
     public func contains(_ sha256: String) -> Bool {
-        FileManager.default.fileExists(atPath: url(for: sha256).path)
+        ((try? location(of: sha256)) ?? nil) != nil
     }
 
-    /// Stores `bytes` under `sha256` unless already present. Returns true when the file was written.
+    /// The size of the stored bytes, or nil when they are missing.
+    public func size(of sha256: String) -> Int64? {
+        ((try? location(of: sha256)) ?? nil)?.length
+    }
+
+    // MARK: Writing
+
+    /// Stores `bytes` under `sha256` unless already present. Returns true when they were written.
     ///
-    /// A new file is created under its final name (one directory operation per message, the dominant cost of a
-    /// large ingest). A file that exists already is compared with `bytes` before it is trusted: one left
-    /// half-written by an interrupted run, which the catalog never committed, is replaced whole (written in `.incoming/` and
-    /// renamed over it), so a stored file the catalog refers to is always whole. A file that cannot be read for the
-    /// comparison is an error, never a reason to replace it. Callers store each SHA-256 once per batch: two
-    /// threads writing the same new file at once would each find the other's half-written file.
-    /// Paths are plain strings: this runs once per message on every core.
+    /// The bytes are appended to the current pack under the writer's lock; they are listed in the catalog by the
+    /// next ``flush()``, after the pack was synced. Callers store each SHA-256 once per batch.
     @discardableResult
     public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
-        let dir = rootPath + "/" + sha256.prefix(2)
-        let target = dir + "/" + sha256
-        let flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC
-        var created = Result { () throws(Errno) in try FileDescriptor.open(target, flags, permissions: 0o400) }
-        if case .failure(let e) = created, e.code == ENOENT {
-            try ContentStore.makeFolder(rootPath)
-            try ContentStore.makeFolder(dir)
-            created = Result { () throws(Errno) in try FileDescriptor.open(target, flags, permissions: 0o400) }
-        }
-        switch created {
-        case .success(let fd):
-            try ContentStore.write(bytes, to: fd, path: target)
+        return try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) -> Bool in
+            // Pending first, then the catalog: a flush lists entries before it forgets them as pending.
+            if st.pending[sha256] != nil { return false }
+            if try catalog.readForStore({ db in try PackEntryRecord.find(db, sha256: sha256) }) != nil { return false }
+            let length = Int64(bytes.count)
+            let pack = try openForAppend(&st, room: PackFormat.entryHeaderSize + length)
+            let start = pack.size
+            let header = PackFormat.entryHeader(length: length, sha256: sha256)
+            // Tests kill the process between two halves of a write, to leave a torn entry behind (the crash point is
+            // passed after each half).
+            let halves = CrashPoint.isArmed("store-write") && bytes.count > 1
+            let half = halves ? bytes.count / 2 : 0
+            do throws(Errno) {
+                try ContentStore.writeAll(pack.fd, header, at: start)
+                let dataStart = start + PackFormat.entryHeaderSize
+                try ContentStore.writeAll(pack.fd, UnsafeRawBufferPointer(rebasing: bytes[..<half]), at: dataStart)
+                if halves { CrashPoint.pass("store-write") }
+                try ContentStore.writeAll(pack.fd, UnsafeRawBufferPointer(rebasing: bytes[half...]), at: dataStart + Int64(half))
+                if halves { CrashPoint.pass("store-write") }
+            } catch {
+                _ = ftruncate(pack.fd.rawValue, off_t(start))
+                throw .cannotWrite(path(ofPack: pack.number), reason: error.description)
+            }
+            st.current?.size = start + PackFormat.entryHeaderSize + length
+            st.pending[sha256] = PackEntryRecord(sha256: sha256, pack: pack.number, offset: start + PackFormat.entryHeaderSize, length: length)
             return true
-        case .failure(let e) where e.code != EEXIST:
-            throw .cannotWrite(target, reason: e.description)
-        case .failure:
-            break
-        }
-        if try ContentStore.file(target, holds: bytes) { return false }
-        let incoming = rootPath + "/" + ContentStore.incomingName
-        try ContentStore.makeFolder(incoming)
-        let tmp = incoming + "/" + sha256 + "-" + String(UInt32.random(in: 0...UInt32.max))
-        let replacement: FileDescriptor
-        do { replacement = try .open(tmp, flags, permissions: 0o400) } catch { throw .cannotWrite(tmp, reason: error.description) }
-        try ContentStore.write(bytes, to: replacement, path: tmp)
-        try ContentStore.rename(tmp, to: target)
-        return true
-    }
-
-    /// Makes the folder `path` (0700) unless it exists.
-    private static func makeFolder(_ path: String) throws(ArchiveError) {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(path, reason: Errno.currentText) }
-    }
-
-    /// Renames `tmp` over `target`; on failure removes `tmp`.
-    private static func rename(_ tmp: String, to target: String) throws(ArchiveError) {
-        if Glibc.rename(tmp, target) != 0 {
-            let reason = Errno.currentText
-            unlink(tmp)
-            throw .cannotWrite(target, reason: reason)
         }
     }
 
     /// Stores `length` bytes of the file at `path` from `offset`, a message too large to hold in memory, and
-    /// returns their SHA-256 and whether the file was written. The bytes are hashed as they are copied, once, into
-    /// `.incoming/`, so what is stored is exactly what was hashed even if the source changes meanwhile; the copy is
-    /// then linked into place (or, where a different file sits under the name, renamed over it). Memory use is
-    /// one 1 MB chunk whatever the size.
+    /// returns their SHA-256 and whether they were written. The bytes are hashed as they are copied, once, into the
+    /// pack (its entry's SHA-256 is filled in at the end), so what is stored is exactly what was hashed even if the
+    /// source changes meanwhile; bytes already stored are cut off again. Memory use is one 1 MB chunk whatever the
+    /// size.
     public func put(copyOf path: String, offset: Int64, length: Int64) throws(ArchiveError) -> (sha256: String, isNew: Bool) {
         let source: FileDescriptor
-        do { source = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
+        do throws(Errno) { source = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
         defer { try? source.close() }
-        let incoming = rootPath + "/" + ContentStore.incomingName
-        try ContentStore.makeFolder(rootPath)
-        try ContentStore.makeFolder(incoming)
-        let tmp = incoming + "/copy-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let fd: FileDescriptor
-        do { fd = try .open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o400) } catch {
-            throw .cannotWrite(tmp, reason: error.description)
-        }
-        let sha: String
-        do throws(ArchiveError) {
-            sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: fd, tmp, crashPoint: "store-copy").sha256
-        } catch {
-            try? fd.close(); unlink(tmp)
-            throw error
-        }
-        do { try fd.close() } catch {
-            unlink(tmp)
-            throw .cannotWrite(tmp, reason: error.description)
-        }
-        let dir = rootPath + "/" + sha.prefix(2)
-        let target = dir + "/" + sha
-        if mkdir(dir, 0o700) != 0 && errno != EEXIST {
-            let reason = Errno.currentText
-            unlink(tmp)
-            throw .cannotWrite(dir, reason: reason)
-        }
-        // link() places the copy only where no file is: two threads storing the same bytes place it once.
-        if link(tmp, target) == 0 {
-            unlink(tmp)
+        return try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) -> (sha256: String, isNew: Bool) in
+            let pack = try openForAppend(&st, room: PackFormat.entryHeaderSize + length)
+            let packPath = self.path(ofPack: pack.number)
+            let start = pack.size
+            let dataStart = start + PackFormat.entryHeaderSize
+            let sha: String
+            do throws(ArchiveError) {
+                let placeholder = PackFormat.entryHeader(length: length, sha256: "")
+                do throws(Errno) { try ContentStore.writeAll(pack.fd, placeholder, at: start) } catch {
+                    throw .cannotWrite(packPath, reason: error.description)
+                }
+                sha = try ContentStore.hashingCopy(from: source, path, offset: offset, length: length, to: pack.fd, packPath,
+                                                   at: dataStart, crashPoint: "store-copy").sha256
+                let listed = try catalog.readForStore { db in try PackEntryRecord.find(db, sha256: sha) }
+                if st.pending[sha] != nil || listed != nil {
+                    _ = ftruncate(pack.fd.rawValue, off_t(start))
+                    return (sha, false)
+                }
+                let header = PackFormat.entryHeader(length: length, sha256: sha)
+                do throws(Errno) { try ContentStore.writeAll(pack.fd, header, at: start) } catch {
+                    throw .cannotWrite(packPath, reason: error.description)
+                }
+            } catch {
+                _ = ftruncate(pack.fd.rawValue, off_t(start))
+                throw error
+            }
+            st.current?.size = dataStart + length
+            st.pending[sha] = PackEntryRecord(sha256: sha, pack: pack.number, offset: dataStart, length: length)
             return (sha, true)
         }
-        // EEXIST, or a file system without hard links: a file already there with these bytes is kept.
-        if try ContentStore.sameContent(tmp, target) {
-            unlink(tmp)
-            return (sha, false)
-        }
-        try ContentStore.rename(tmp, to: target)
-        return (sha, true)
     }
 
-    /// Whether two files hold the same bytes (read in chunks); false when `other` is missing.
-    private static func sameContent(_ path: String, _ other: String) throws(ArchiveError) -> Bool {
-        let a: FileDescriptor
-        do { a = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
-        defer { try? a.close() }
-        let b: FileDescriptor
-        do { b = try .open(other, O_RDONLY | O_CLOEXEC) } catch {
-            if error.code == ENOENT { return false }
-            throw .cannotRead(other, reason: error.description)
-        }
-        defer { try? b.close() }
-        let size: Int64
-        do {
-            let (sa, sb) = (try a.status(), try b.status())
-            guard sa.st_size == sb.st_size else { return false }
-            size = Int64(sa.st_size)
-        } catch { throw .cannotRead(other, reason: error.description) }
-        let chunkSize = 1 << 20
-        let x = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        let y = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { x.deallocate(); y.deallocate() }
-        var offset: Int64 = 0
-        while offset < size {
-            let n: Int, m: Int
-            do { (n, m) = (try a.read(into: x, at: offset), try b.read(into: y, at: offset)) } catch {
-                throw .cannotRead(other, reason: error.description)
+    /// The pack to append `room` bytes to: the current one while it has room (or is empty), else a new one (the
+    /// full one is synced and kept open until the next flush).
+    private func openForAppend(_ st: inout PackWriter.State, room: Int64) throws(ArchiveError) -> PackWriter.OpenPack {
+        if st.current == nil {
+            try makeFolders()
+            let numbers = try packNumbers()
+            if let last = numbers.last {
+                let p = path(ofPack: last)
+                do {
+                    let fd = try FileDescriptor.open(p, O_RDWR | O_CLOEXEC)
+                    let size = Int64(try fd.status().st_size)
+                    st.current = PackWriter.OpenPack(number: last, fd: fd, size: size)
+                } catch { throw .cannotWrite(p, reason: error.description) }
             }
-            guard n > 0, n == m, memcmp(x.baseAddress!, y.baseAddress!, n) == 0 else { return false }
-            offset += Int64(n)
         }
-        return true
-    }
-
-    /// Copies the stored bytes to a new file at `path` in 1 MB chunks, checking them against their name on the way
-    /// (for messages too large to hold in memory). Returns the size. On any failure, including bytes that no longer
-    /// match their name, the new file is removed and nothing is left behind.
-    public func copy(_ sha256: String, to path: String) throws(ArchiveError) -> Int64 {
-        let source = url(for: sha256).path
-        guard let input = try? FileDescriptor.open(source, O_RDONLY | O_CLOEXEC) else {
-            throw .cannotRead(source, reason: "the stored message is missing")
+        if let current = st.current, current.size <= PackFormat.fileHeaderSize || current.size + room <= ContentStore.packSizeLimit {
+            return current
         }
-        defer { try? input.close() }
-        let output: FileDescriptor
-        do { output = try .open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
-            throw .cannotWrite(path, reason: error.description)
+        let next = (st.current?.number ?? 0) + 1
+        if let full = st.current {
+            do { try full.fd.dataSync() } catch { throw .cannotWrite(path(ofPack: full.number), reason: error.description) }
+            st.retired.append(full.fd)
         }
-        let copied: (sha256: String, size: Int64)
-        do throws(ArchiveError) {
-            copied = try ContentStore.hashingCopy(from: input, source, offset: 0, length: nil, to: output, path)
-            guard copied.sha256 == sha256 else { throw ArchiveError.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+        st.current = nil
+        let p = path(ofPack: next)
+        let fd: FileDescriptor
+        do throws(Errno) { fd = try .open(p, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+            throw .cannotWrite(p, reason: error.description)
+        }
+        do throws(Errno) {
+            try ContentStore.writeAll(fd, PackFormat.fileHeader, at: 0)
         } catch {
-            try? output.close(); unlink(path)
-            throw error
+            try? fd.close(); unlink(p)
+            throw .cannotWrite(p, reason: error.description)
         }
-        do { try output.close() } catch {
-            unlink(path)
-            throw .cannotWrite(path, reason: error.description)
-        }
-        return copied.size
+        // The new name must survive a power loss as well as the bytes (fdatasync does not sync the folder).
+        try syncFolder(packsPath)
+        let pack = PackWriter.OpenPack(number: next, fd: fd, size: PackFormat.fileHeaderSize)
+        st.current = pack
+        return pack
     }
 
-    /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` in 1 MB
-    /// chunks, hashing them on the way; returns their SHA-256 and size. A source that ends early is an error.
-    private static func hashingCopy(from input: FileDescriptor, _ inputPath: String, offset: Int64, length: Int64?,
-                                    to output: FileDescriptor, _ outputPath: String,
-                                    crashPoint: String? = nil) throws(ArchiveError) -> (sha256: String, size: Int64) {
+    /// Makes the store folder and its packs folder (0700) unless they exist.
+    private func makeFolders() throws(ArchiveError) {
+        for dir in [rootPath, packsPath] where mkdir(dir, 0o700) != 0 && errno != EEXIST {
+            throw .cannotWrite(dir, reason: Errno.currentText)
+        }
+    }
+
+    /// The numbers of the pack files, in order.
+    func packNumbers() throws(ArchiveError) -> [Int] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: packsPath) } catch {
+            if !FileManager.default.fileExists(atPath: packsPath) { return [] }
+            throw .cannotRead(packsPath, reason: error.localizedDescription)
+        }
+        return names.compactMap(PackFormat.number).sorted()
+    }
+
+    /// Syncs a folder (new or removed names in it).
+    private func syncFolder(_ path: String) throws(ArchiveError) {
+        do {
+            let fd = try FileDescriptor.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            defer { try? fd.close() }
+            try fd.dataSync()
+        } catch { throw .cannotWrite(path, reason: error.description) }
+    }
+
+    /// Writes all of `bytes` to `fd` at `offset`.
+    static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], at offset: Int64) throws(Errno) {
+        try bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try writeAll(fd, raw, at: offset) } }.get()
+    }
+
+    /// Writes all of `bytes` to `fd` at `offset` (`pwrite`, retried on interruption and short writes).
+    static func writeAll(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd.rawValue, bytes.baseAddress! + done, bytes.count - done, off_t(offset + Int64(done)))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .current
+            }
+            done += n
+        }
+    }
+
+    /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` (at
+    /// `outputOffset`, or at its current position when nil) in 1 MB chunks, hashing them on the way; returns their
+    /// SHA-256 and size. A source that ends early is an error.
+    static func hashingCopy(from input: FileDescriptor, _ inputPath: String, offset: Int64, length: Int64?,
+                            to output: FileDescriptor, _ outputPath: String, at outputOffset: Int64? = nil,
+                            crashPoint: String? = nil) throws(ArchiveError) -> (sha256: String, size: Int64) {
         var hasher = StreamingHasher()
         let chunkSize = 1 << 20
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -228,7 +269,9 @@ public struct ContentStore: Sendable {
             }
             let bytes = UnsafeRawBufferPointer(rebasing: chunk[..<n])
             hasher.update(bytes)
-            do { try output.writeAll(bytes) } catch { throw .cannotWrite(outputPath, reason: error.description) }
+            do {
+                if let outputOffset { try writeAll(output, bytes, at: outputOffset + done) } else { try output.writeAll(bytes) }
+            } catch { throw .cannotWrite(outputPath, reason: error.description) }
             done += Int64(n)
             // Tests kill the process here, after a chunk, to leave a half-made copy behind.
             if let crashPoint { CrashPoint.pass(crashPoint) }
@@ -236,120 +279,260 @@ public struct ContentStore: Sendable {
         return (hasher.finalizeHex(), done)
     }
 
-    /// The size of the stored bytes, or nil when they are missing.
-    public func size(of sha256: String) -> Int64? {
-        var st = stat()
-        return stat(url(for: sha256).path, &st) == 0 ? Int64(st.st_size) : nil
-    }
+    // MARK: Reading
 
-    /// Checks the stored bytes against their name without reading them into memory (for messages too large to
-    /// hold there); throws like ``read(_:)`` when they are missing or damaged.
-    public func verify(_ sha256: String) throws(ArchiveError) {
-        let file = url(for: sha256)
-        let digest: String
-        do { digest = try Digest.file(at: file).hex } catch {
-            let missing = !FileManager.default.fileExists(atPath: file.path)
-            throw .cannotRead(file.path, reason: missing ? "the stored message is missing" : error.localizedDescription)
+    /// Copies the stored bytes to a new file at `path` in 1 MB chunks, checking them against their SHA-256 on the
+    /// way (for messages too large to hold in memory). Returns the size. On any failure, including bytes that no
+    /// longer match, the new file is removed and nothing is left behind.
+    public func copy(_ sha256: String, to path: String) throws(ArchiveError) -> Int64 {
+        let range = try range(of: sha256)
+        guard let input = try? FileDescriptor.open(range.path, O_RDONLY | O_CLOEXEC) else {
+            throw .cannotRead(range.path, reason: "the pack holding stored message \(sha256) is missing")
         }
-        guard digest == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
-    }
-
-    /// Writes all of `bytes` to `fd` and closes it; on failure removes `path`.
-    private static func write(_ bytes: UnsafeRawBufferPointer, to fd: FileDescriptor, path: String) throws(ArchiveError) {
-        // Tests kill the process between two halves of a write, to leave a half-written file behind (the crash point
-        // is passed after each half).
-        let halves = CrashPoint.isArmed("store-write") && bytes.count > 1
-        let half = halves ? bytes.count / 2 : 0
-        do {
-            try fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[..<half]))
-            if halves { CrashPoint.pass("store-write") }
-            try fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[half...]))
-            if halves { CrashPoint.pass("store-write") }
-        } catch {
-            try? fd.close(); unlink(path)
+        defer { try? input.close() }
+        let output: FileDescriptor
+        do throws(Errno) { output = try .open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
             throw .cannotWrite(path, reason: error.description)
         }
-        do { try fd.close() } catch {
+        let copied: (sha256: String, size: Int64)
+        do throws(ArchiveError) {
+            copied = try ContentStore.hashingCopy(from: input, range.path, offset: range.offset, length: range.length, to: output, path)
+            guard copied.sha256 == sha256 else { throw ArchiveError.storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+        } catch {
+            try? output.close(); unlink(path)
+            throw error
+        }
+        do { try output.close() } catch {
             unlink(path)
             throw .cannotWrite(path, reason: error.description)
         }
+        return copied.size
     }
 
-    /// Whether the file at `path` holds exactly `bytes` (false when it is shorter, longer, different, or gone).
-    private static func file(_ path: String, holds bytes: UnsafeRawBufferPointer) throws(ArchiveError) -> Bool {
-        let fd: FileDescriptor
-        do { fd = try .open(path, O_RDONLY | O_CLOEXEC) } catch {
-            if error.code == ENOENT { return false }
-            throw .cannotRead(path, reason: error.description)
+    /// Checks the stored bytes against their SHA-256 without reading them into memory (for messages too large to
+    /// hold there); throws like ``read(_:)`` when they are missing or damaged.
+    public func verify(_ sha256: String) throws(ArchiveError) {
+        let range = try range(of: sha256)
+        guard try ContentStore.digest(of: range) == sha256 else {
+            throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches")
         }
+    }
+
+    /// The SHA-256 of a range of a file, read in 1 MB chunks (nil when the file ends before the range does).
+    static func digest(of range: FileRange) throws(ArchiveError) -> String? {
+        let fd: FileDescriptor
+        do throws(Errno) { fd = try .open(range.path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(range.path, reason: error.description) }
         defer { try? fd.close() }
-        do {
-            guard Int(try fd.status().st_size) == bytes.count else { return false }
-        } catch { throw .cannotRead(path, reason: error.description) }
-        guard bytes.count > 0 else { return true }
-        let chunkSize = min(bytes.count, 1 << 20)
+        var hasher = StreamingHasher()
+        let chunkSize = 1 << 20
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { chunk.deallocate() }
-        var offset = 0
-        while offset < bytes.count {
+        let length = range.length ?? Int64.max
+        var done: Int64 = 0
+        while done < length {
+            let wanted = Int(min(Int64(chunkSize), length - done))
             let n: Int
-            do { n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<min(chunkSize, bytes.count - offset)])) } catch {
-                throw .cannotRead(path, reason: error.description)
+            do { n = try fd.read(into: UnsafeMutableRawBufferPointer(rebasing: chunk[..<wanted]), at: range.offset + done) } catch {
+                throw .cannotRead(range.path, reason: error.description)
             }
-            guard n > 0, memcmp(chunk.baseAddress!, bytes.baseAddress! + offset, n) == 0 else { return false }
-            offset += n
+            if n == 0 {
+                if range.length == nil { break }
+                return nil
+            }
+            hasher.update(UnsafeRawBufferPointer(rebasing: chunk[..<n]))
+            done += Int64(n)
         }
-        return true
+        return hasher.finalizeHex()
     }
 
-    /// Reads the stored bytes and checks them against their name.
+    /// Reads the stored bytes and checks them against their SHA-256.
     public func read(_ sha256: String) throws(ArchiveError) -> Data {
-        let data: Data
-        do { data = try Data(contentsOf: url(for: sha256)) } catch {
-            throw .cannotRead(url(for: sha256).path, reason: "the stored message is missing")
+        let range = try range(of: sha256)
+        let length = Int(range.length ?? 0)
+        var data = Data(count: length)
+        let n: Int
+        do throws(Errno) {
+            let fd = try FileDescriptor.open(range.path, O_RDONLY | O_CLOEXEC)
+            defer { try? fd.close() }
+            n = try data.withUnsafeMutableBytes { buffer in Result { () throws(Errno) in try fd.readFully(into: buffer, at: range.offset) } }.get()
+        } catch {
+            throw .cannotRead(range.path, reason: "the stored message \(sha256) cannot be read: \(error.description)")
         }
-        guard Digest.hex(data) == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
+        guard n == length, Digest.hex(data) == sha256 else { throw .storeCorrupt(sha256: sha256, reason: "its SHA-256 no longer matches") }
         return data
     }
 
-    /// Removes the stored bytes (destruction). Removing bytes that are already gone is not an error.
+    // MARK: Removing
+
+    /// Gives up the stored bytes (destruction, purge, withdrawal): the next ``flush()`` rewrites their pack without
+    /// them. Removing bytes that are not stored is not an error.
     public func remove(_ sha256: String) throws(ArchiveError) {
-        if unlink(url(for: sha256).path) != 0 && errno != ENOENT {
-            throw .cannotWrite(url(for: sha256).path, reason: Errno.currentText)
+        try catalog.write(throwing: ArchiveError.self) { db in try remove(sha256, in: db) }
+    }
+
+    /// ``remove(_:)`` inside the caller's write transaction (so the removal commits with the caller's journal).
+    public func remove(_ sha256: String, in db: Database) throws {
+        try PackEntryRecord.markRemoving(db, sha256: sha256)
+    }
+
+    // MARK: Durability and recovery
+
+    /// Makes what was appended durable and lists it, then carries out removals: `fdatasync` of the packs written since
+    /// the last flush, then one catalog transaction listing their entries; then every pack holding removed bytes is
+    /// rewritten without them (see ``ContentStore``). Ingest calls it on a flusher thread before each batch's commit;
+    /// destruction after removing bytes. `durable` false (tests only) lists the entries without syncing them.
+    public func flush(durable: Bool = true) throws(ArchiveError) {
+        try writer.flushing.withLock { (_: inout Int) throws(ArchiveError) in
+            typealias Snapshot = ([String: PackEntryRecord], PackWriter.OpenPack?, [FileDescriptor])
+            let (snapshot, current, retired) = writer.state.withLock { (st: inout PackWriter.State) -> Snapshot in
+                let r = st.retired
+                st.retired = []
+                return (st.pending, st.current, r)
+            }
+            if durable, let current, !snapshot.isEmpty {
+                do throws(Errno) { try current.fd.dataSync() } catch { throw .cannotWrite(path(ofPack: current.number), reason: error.description) }
+            }
+            for fd in retired { try? fd.close() }
+            if !snapshot.isEmpty {
+                try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.record(db, Array(snapshot.values)) }
+                writer.state.withLock { st in
+                    for (sha, entry) in snapshot where st.pending[sha] == entry { st.pending.removeValue(forKey: sha) }
+                }
+            }
+            let packs = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packsWithRemovals(db) }
+            for pack in packs { try rewrite(pack: pack) }
         }
     }
 
-    /// Removes what an interrupted run left in `store/.incoming/` (half-written copies). Only the holder of the
-    /// ``StoreLock`` may: no other command can be writing there then.
+    /// Rewrites pack `pack` without the entries marked for removal and without entries the catalog does not list:
+    /// the survivors are copied into a new pack, which is synced; one catalog transaction moves them there and
+    /// deletes the removed entries; then the old pack is unlinked and its folder synced. A kill before the switch
+    /// leaves an unlisted new pack (cut away by the next lock holder) and the old one as it was; a kill after it leaves
+    /// an unlisted old pack (unlinked by the next lock holder).
+    func rewrite(pack: Int) throws(ArchiveError) {
+        try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) in
+            // Whatever this process appended and has not listed yet is synced and listed first.
+            if let current = st.current, !st.pending.isEmpty {
+                do throws(Errno) { try current.fd.dataSync() } catch { throw .cannotWrite(path(ofPack: current.number), reason: error.description) }
+                let pending = Array(st.pending.values)
+                try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.record(db, pending) }
+                st.pending = [:]
+            }
+            let entries = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.entries(db, pack: pack) }
+            let survivors = entries.filter { !$0.removing }
+            if let current = st.current { try? current.fd.close() }
+            for fd in st.retired { try? fd.close() }
+            st.current = nil
+            st.retired = []
+            var moved: [PackEntryRecord] = []
+            let oldPath = path(ofPack: pack)
+            if !survivors.isEmpty {
+                let next = (try packNumbers().last ?? 0) + 1
+                let newPath = path(ofPack: next)
+                let out: FileDescriptor
+                do throws(Errno) { out = try .open(newPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+                    throw .cannotWrite(newPath, reason: error.description)
+                }
+                defer { try? out.close() }
+                let input: FileDescriptor
+                do throws(Errno) { input = try .open(oldPath, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(oldPath, reason: error.description) }
+                defer { try? input.close() }
+                var at = PackFormat.fileHeaderSize
+                do throws(Errno) { try ContentStore.writeAll(out, PackFormat.fileHeader, at: 0) } catch {
+                    throw .cannotWrite(newPath, reason: error.description)
+                }
+                for s in survivors {
+                    let header = PackFormat.entryHeader(length: s.length, sha256: s.sha256)
+                    do throws(Errno) { try ContentStore.writeAll(out, header, at: at) } catch {
+                        throw .cannotWrite(newPath, reason: error.description)
+                    }
+                    let dataAt = at + PackFormat.entryHeaderSize
+                    _ = try ContentStore.hashingCopy(from: input, oldPath, offset: s.offset, length: s.length, to: out, newPath, at: dataAt)
+                    moved.append(PackEntryRecord(sha256: s.sha256, pack: next, offset: dataAt, length: s.length))
+                    at = dataAt + s.length
+                }
+                do throws(Errno) { try out.dataSync() } catch { throw .cannotWrite(newPath, reason: error.description) }
+                try syncFolder(packsPath)
+                CrashPoint.pass("pack-rewrite-written")
+            }
+            try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.switchPack(db, from: pack, survivors: moved) }
+            CrashPoint.pass("pack-rewrite-switched")
+            if unlink(oldPath) != 0 && errno != ENOENT { throw .cannotWrite(oldPath, reason: Errno.currentText) }
+            try syncFolder(packsPath)
+        }
+    }
+
+    /// What the holder of the store lock does first: cuts off whatever a killed run appended to the last pack after
+    /// its last listed entry (a torn entry, or whole entries never listed), removes packs the catalog lists nothing
+    /// in (left by a killed rewrite), finishes removals a killed run left, and removes what the one-file store of
+    /// earlier versions left in `store/.incoming/`. Only the holder of the ``StoreLock`` may: no other command can be
+    /// appending then.
     public func removeLeftovers(holding lock: StoreLock) throws(ArchiveError) {
         withExtendedLifetime(lock) {}
-        let incoming = root.appendingPathComponent(ContentStore.incomingName, isDirectory: true)
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: incoming.path) } catch {
-            if !FileManager.default.fileExists(atPath: incoming.path) { return }
-            throw .cannotRead(incoming.path, reason: error.localizedDescription)
-        }
-        for name in names.sorted() {
-            let path = incoming.appendingPathComponent(name).path
-            if unlink(path) == 0 || errno == ENOENT { continue }
-            if errno == EISDIR || errno == EPERM {
-                do { try FileManager.default.removeItem(atPath: path); continue } catch {}
+        try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) in
+            if let current = st.current { try? current.fd.close() }
+            for fd in st.retired { try? fd.close() }
+            st = PackWriter.State()
+            let numbers = try packNumbers()
+            let listed = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedPacks(db) }
+            var changed = false
+            for n in numbers where !listed.contains(n) {
+                if unlink(path(ofPack: n)) != 0 && errno != ENOENT { throw .cannotWrite(path(ofPack: n), reason: Errno.currentText) }
+                changed = true
             }
-            throw .cannotWrite(path, reason: Errno.currentText)
+            if let last = numbers.last(where: { listed.contains($0) }) {
+                let end = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedEnd(db, pack: last) }
+                    ?? PackFormat.fileHeaderSize
+                let p = path(ofPack: last)
+                var s = stat()
+                if stat(p, &s) == 0, Int64(s.st_size) > end {
+                    do throws(Errno) {
+                        let fd = try FileDescriptor.open(p, O_RDWR | O_CLOEXEC)
+                        defer { try? fd.close() }
+                        if ftruncate(fd.rawValue, off_t(end)) != 0 { throw Errno.current }
+                        try fd.dataSync()
+                    } catch { throw .cannotWrite(p, reason: error.description) }
+                }
+            }
+            if changed { try syncFolder(packsPath) }
+        }
+        let removals = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packsWithRemovals(db) }
+        if !removals.isEmpty { try flush() }
+        let incoming = root.appendingPathComponent(ContentStore.incomingName, isDirectory: true)
+        if FileManager.default.fileExists(atPath: incoming.path) {
+            do { try FileManager.default.removeItem(at: incoming) } catch { throw .cannotWrite(incoming.path, reason: error.localizedDescription) }
         }
     }
+}
 
-    /// Flushes written files (and removals) to disk: one `syncfs` of the store's file system instead of one `fsync`
-    /// per file (and instead of a `sync` of every file system on the machine). Ingest calls it on a flusher thread
-    /// before each batch's commit (unless `Ingestor.flushToDisk` is off, as in some tests), and destruction after
-    /// removing bytes. After a power loss, only files not yet flushed can be incomplete, and the catalog never refers
-    /// to those: running the same ingest again rewrites them, because an existing file is compared byte for byte
-    /// before it is trusted. When the store's file system cannot be synced on its own, every file system is.
-    public func flush() {
-        if let folder = try? FileDescriptor.open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) {
-            defer { try? folder.close() }
-            if (try? folder.syncFileSystem()) != nil { return }
+/// The one appender of a store folder in this process: the pack being appended to, entries appended but not yet
+/// listed in the catalog, and full packs waiting to be closed.
+final class PackWriter: Sendable {
+    struct OpenPack: Sendable {
+        var number: Int
+        var fd: FileDescriptor
+        var size: Int64
+    }
+
+    struct State: Sendable {
+        var current: OpenPack?
+        var pending: [String: PackEntryRecord] = [:]
+        var retired: [FileDescriptor] = []
+    }
+
+    let state = Locked(State())
+    /// Held by a flush throughout, so that two flushes do not interleave.
+    let flushing = Locked(0)
+
+    private static let writers = Locked([String: PackWriter]())
+
+    /// The writer of the packs folder `path`.
+    static func shared(for path: String) -> PackWriter {
+        writers.withLock { all in
+            if let w = all[path] { return w }
+            let w = PackWriter()
+            all[path] = w
+            return w
         }
-        sync()
     }
 }

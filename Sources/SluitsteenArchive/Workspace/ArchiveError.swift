@@ -24,6 +24,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     case clockReplayRefused(String, value: String)
     /// `init` asked for another kind than the workspace was created as.
     case kindMismatch(String, recorded: ArchiveKind, requested: ArchiveKind)
+    /// The workspace's store still has the one-file-per-message layout of earlier versions.
+    case legacyStore(String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,9 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
         case .kindMismatch(let path, let recorded, let requested):
             return "\(path) was created as a \(recorded == .demo ? "demo/test archive" : "real archive"); it cannot become a "
                 + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
+        case .legacyStore(let path):
+            return "the store of \(path) still keeps one file per message (made by an earlier version of Sluitsteen); convert it to pack "
+                + "files first with `sluitsteen store migrate --home \(path)` (it can be interrupted and run again)."
         }
     }
 }

@@ -101,6 +101,8 @@ extension Workspace {
         let lock: StoreLock
         do { lock = try StoreLock(root: root, command: command, now: now) } catch { throw failure(error) }
         defer { withExtendedLifetime(lock) {} }
+        // The lock holder first cuts off what a killed run appended to the store and never listed.
+        do { try store.removeLeftovers(holding: lock) } catch { throw failure(error) }
         return try body(lock)
     }
 

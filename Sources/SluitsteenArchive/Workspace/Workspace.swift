@@ -9,12 +9,13 @@ import Glibc
 /// An archive workspace: one folder holding the SQLite catalog, the content store and the documents
 /// Sluitsteen produces (destruction lists, verklaringen, export records).
 ///
-/// Layout: `catalog.sqlite` (GRDB, WAL), `store/` (one file per distinct message, named by its SHA-256),
+/// Layout: `catalog.sqlite` (GRDB, WAL), `store/packs/` (pack files holding each distinct message once; see
+/// ``ContentStore``),
 /// `documents/` (vernietigingslijsten, verklaringen, reports), `policy.toml` (optional workspace policy),
 /// `store.lock` (held by the one command that adds or removes stored bytes; see ``StoreLock``).
 ///
-/// The folder is private to its owner (0700) and the store's files are read-only for the owner alone (0400),
-/// whatever the umask: the catalog holds every subject and address.
+/// The folder is private to its owner (0700) and the store's pack files are for the owner alone (0600), whatever the
+/// umask: the catalog holds every subject and address.
 public struct Workspace: Sendable {
     /// The workspace folder.
     public let root: URL
@@ -98,7 +99,9 @@ public struct Workspace: Sendable {
 
     /// Opens an existing workspace and brings its catalog up to the current schema version. A real archive refuses a
     /// replayed clock (`SLUITSTEEN_NOW` in `environment`); a demo archive honours it.
-    public static func open(at directory: URL,
+    /// A workspace whose store still has the one-file layout of earlier versions is refused (``ArchiveError/legacyStore(_:)``)
+    /// unless `allowingLegacyStore` (only `store migrate` opens it so).
+    public static func open(at directory: URL, allowingLegacyStore: Bool = false,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(ArchiveError) -> Workspace {
         let fm = FileManager.default
         let marker = directory.appendingPathComponent(markerName)
@@ -108,7 +111,8 @@ public struct Workspace: Sendable {
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
         let kind = try catalog.read(throwing: ArchiveError.self) { db in try WorkspaceSetting.archiveKind(db) ?? .real }
         let clock = try WorkspaceClock.resolve(for: kind, at: directory.path, environment: environment)
-        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true))
+        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true), catalog: catalog)
+        if !allowingLegacyStore, StoreMigration.hasLegacyFiles(store.root) { throw .legacyStore(directory.path) }
         return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
     }
 

@@ -225,14 +225,14 @@ public struct Ingestor: Sendable {
         // hashes, stores and parses each batch on every core, and a committer thread commits the batches behind it,
         // each once its files are durable (the flusher syncs them while later batches are parsed).
         let expectedBytes = expected > 0 ? expected : nil
-        let flusher = flushToDisk ? StoreFlusher(store: workspace.store) : nil
-        defer { flusher?.stop() }
+        let flusher = StoreFlusher(store: workspace.store, durable: flushToDisk)
+        defer { flusher.stop() }
         let writer = BatchWriter(workspace: workspace, mailbox: mailbox, batchId: batchId, capturedAt: capturedAt,
                                  capturedEpoch: capturedEpoch)
         let committer = PipelineCommitter<(rows: [BatchWriter.Row], sequence: Int), IngestSummary, IngestError>(
             name: "sluitsteen.ingest.commit", backlog: Ingestor.commitBacklog, state: summary
         ) { batch, done throws(IngestError) in
-            flusher?.waitUntilDurable(batch.sequence)
+            do throws(ArchiveError) { try flusher.waitUntilDurable(batch.sequence) } catch { throw .archive(error) }
             try writer.commit(batch.rows, summary: &done)
             progress(IngestProgress(messages: done.found, bytes: done.bytes, expectedBytes: expectedBytes,
                                     elapsed: Date().timeIntervalSince(started)))
@@ -256,7 +256,7 @@ public struct Ingestor: Sendable {
                 }
                 // The batch's files are written: the flusher may make them durable.
                 sequence += 1
-                flusher?.written(sequence)
+                flusher.written(sequence)
                 try committer.submit((rows, sequence))
             }
             try reader.finish()
@@ -368,8 +368,9 @@ public struct Ingestor: Sendable {
                         throw error
                     }
                     let parsed: ParsedMessage
+                    let range = try store.range(of: sha)
                     do throws(MIMEError) {
-                        parsed = try MessageParser.parse(file: store.url(for: sha).path, fromLine: raw.fromLine, sha256: sha,
+                        parsed = try MessageParser.parse(file: range, fromLine: raw.fromLine, sha256: sha,
                                                          fallbackDate: fallback)
                     } catch { throw .cannotRead(error.path, reason: error.reason) }
                     stored = (sha, isNew, parsed)

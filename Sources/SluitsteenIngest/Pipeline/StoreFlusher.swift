@@ -11,12 +11,15 @@ final class StoreFlusher: Sendable {
         var written = 0
         var durable = 0
         var stopped = false
+        /// Why a flush failed (every later wait fails with it).
+        var failure: ArchiveError?
     }
 
     private let progress: Locked<Progress>
     private let thread: WorkerThread
 
-    init(store: ContentStore) {
+    /// `durable` false (tests only) lists the written entries without syncing the packs first.
+    init(store: ContentStore, durable: Bool = true) {
         let progress = Locked(Progress())
         self.progress = progress
         thread = WorkerThread(name: "sluitsteen.ingest.flush") {
@@ -26,8 +29,12 @@ final class StoreFlusher: Sendable {
                     p.written == p.durable ? nil : p.written
                 }
                 guard let target else { return }
-                store.flush()
-                progress.withLock { $0.durable = target }
+                do throws(ArchiveError) {
+                    try store.flush(durable: durable)
+                    progress.withLock { $0.durable = target }
+                } catch {
+                    progress.withLock { $0.failure = $0.failure ?? error; $0.durable = target }
+                }
             }
         }
     }
@@ -38,8 +45,8 @@ final class StoreFlusher: Sendable {
     }
 
     /// Waits until the files of batch `sequence` are on disk.
-    func waitUntilDurable(_ sequence: Int) {
-        progress.withLock(waitingUntil: { $0.durable >= sequence }) { _ in }
+    func waitUntilDurable(_ sequence: Int) throws(ArchiveError) {
+        if let failure = progress.withLock(waitingUntil: { $0.durable >= sequence }, { $0.failure }) { throw failure }
     }
 
     /// Flushes what is still pending and ends the thread.

@@ -6,6 +6,7 @@ import SluitsteenArchive
 import SluitsteenMIME
 import SluitsteenPolicy
 import SluitsteenRetention
+import SluitsteenSupport
 import SluitsteenXML
 
 /// `/berichten/:id`: one message copy (by its copy id, as search results link to it).
@@ -280,16 +281,18 @@ enum MessagePage {
         }
     }
 
-    /// The stored bytes of a copy, or (for a message larger than the in-memory limit) its file.
+    /// The stored bytes of a copy, or (for a message larger than the in-memory limit) its range of a pack file.
     enum Stored {
         case bytes(Data)
-        case file(String)
+        case file(FileRange)
     }
 
     static func stored(_ ctx: ArchiveContext, _ f: Found) throws(WebError) -> Stored {
         let store = ctx.workspace.store
-        if f.copy.size > Int64(ContentStore.defaultInMemoryLimit) { return .file(store.url(for: f.copy.sha256).path) }
-        do { return .bytes(try store.read(f.copy.sha256)) } catch {
+        do {
+            if f.copy.size > Int64(ContentStore.defaultInMemoryLimit) { return .file(try store.range(of: f.copy.sha256)) }
+            return .bytes(try store.read(f.copy.sha256))
+        } catch {
             ctx.request.services.events.record("store-unreadable", ["copy": String(f.copy.copyId)])
             throw ArchiveContext.unavailable("store-unreadable", "Het opgeslagen bericht kan niet worden gelezen.")
         }

@@ -149,7 +149,11 @@ struct DocumentReader {
         } catch { throw .archive("\(error)") }
         guard let row else { throw .content("document \(doc.id): message \(doc.sha256) is not in the catalog") }
         let bodies: MessageBodies
-        do { bodies = try MessageParser.bodies(file: workspace.store.url(for: doc.sha256).path) } catch {
+        let range: FileRange
+        do throws(ArchiveError) { range = try workspace.store.range(of: doc.sha256) } catch {
+            throw .content("document \(doc.id): the stored message cannot be read (\(error.description)); run `sluitsteen store verify`")
+        }
+        do throws(MIMEError) { bodies = try MessageParser.bodies(file: range) } catch {
             throw .content("document \(doc.id): the stored message cannot be read (\(error.description)); run `sluitsteen store verify`")
         }
         let fromHTML = bodies.plain == nil && bodies.html != nil
@@ -196,7 +200,6 @@ struct DocumentReader {
         guard let index = doc.extractionIndex else {
             throw .content("document \(doc.id): \(doc.problem ?? "this attachment holds nothing to take out")")
         }
-        let path = workspace.store.url(for: doc.sha256).path
         let size = workspace.store.size(of: doc.sha256) ?? 0
         if size <= Int64(ContentStore.defaultInMemoryLimit) {
             let bytes: Data
@@ -213,7 +216,11 @@ struct DocumentReader {
         do { scratch = try workspace.scratchFolder(named: "woo") } catch { throw .content(error.description) }
         let prefix = scratch.appendingPathComponent("bijlage-\(UUID().uuidString)-").path
         let all: [ExtractedAttachment]
-        do { all = try AttachmentExtraction.attachments(ofFile: path, scratchPrefix: prefix) } catch {
+        let range: FileRange
+        do throws(ArchiveError) { range = try workspace.store.range(of: doc.sha256) } catch {
+            throw .content("document \(doc.id): \(error.description)")
+        }
+        do throws(MIMEError) { all = try AttachmentExtraction.attachments(ofFile: range, scratchPrefix: prefix) } catch {
             throw .content("document \(doc.id): \(error.description)")
         }
         defer { for a in all { if let f = a.file { unlink(f) } } }

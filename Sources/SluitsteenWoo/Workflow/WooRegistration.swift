@@ -228,7 +228,13 @@ struct VerzamelingPlan {
         } catch { throw .archive("\(error)") }
         let store = workspace.store
         let outlines: [Result<MessageOutline, MIMEError>] = parallelMap(count: shas.count) { i in
-            do throws(MIMEError) { return .success(try MessageOutline.read(file: store.url(for: shas[i]).path)) } catch {
+            do throws(MIMEError) {
+                let range: FileRange
+                do throws(ArchiveError) { range = try store.range(of: shas[i]) } catch {
+                    throw MIMEError.cannotOpen(shas[i], reason: error.description)
+                }
+                return .success(try MessageOutline.read(file: range))
+            } catch {
                 return .failure(error)
             }
         }

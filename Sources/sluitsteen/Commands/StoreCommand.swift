@@ -4,10 +4,37 @@ import Foundation
 import SluitsteenArchive
 import SluitsteenSupport
 
-/// `sluitsteen store verify [--repair]`: every stored message against its SHA-256 and against the catalog.
+/// `sluitsteen store verify [--repair]`: every pack entry against its SHA-256 and against the catalog;
+/// `sluitsteen store migrate`: the one-file store of earlier versions converted to pack files.
 struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "store", abstract: "Check the content store.", subcommands: [Verify.self])
+        commandName: "store", abstract: "Check the content store, or convert an old one to pack files.", subcommands: [Verify.self, Migrate.self])
+
+    struct Migrate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "migrate",
+            abstract: "Convert a store of one file per message (made by an earlier version) to pack files.",
+            discussion: """
+                Copies every stored file into the pack files, syncs and lists each group in the catalog, reads each \
+                message back from its pack and checks its SHA-256, and only then removes the old file. It can be \
+                interrupted and run again (it goes on where it stopped); a second run finds nothing to do. A file whose \
+                bytes do not match its name is reported and left where it is (exit 1).
+                """)
+        @OptionGroup var workspace: WorkspaceOptions
+        @Flag(name: .long, help: "Print one JSON object.") var json = false
+
+        func run() throws {
+            let ws = try workspace.open(allowingLegacyStore: true)
+            let r = try attempt { try StoreMigration(workspace: ws).run() }
+            if json {
+                print(JSONText.object([("migrated", .int(Int64(r.migrated))), ("bytes", .int(r.bytes)), ("damaged", .strings(r.damaged))]))
+            } else {
+                print("Migrated \(r.migrated) stored messages (\(r.bytes) bytes) to pack files.")
+                for d in r.damaged { print("  DAMAGED  store/\(SafeText.terminal(d)): its bytes do not match its name; left in place") }
+            }
+            if !r.damaged.isEmpty { throw ExitCode(1) }
+        }
+    }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -15,13 +42,15 @@ struct StoreCommand: ParsableCommand {
             abstract: "Recompute the SHA-256 of every stored message and compare the store with the catalog "
                 + "(exit 1 when a message is missing or damaged).",
             discussion: """
-                Reports messages the catalog lists whose file is missing or damaged (restore them from a backup), files \
-                no message names (orphans, left by a kill or a full disk before their catalog commit), and half-written \
-                copies. With --repair, orphans and half-written copies are removed. It holds the store lock, so it \
-                waits for no one and runs only while no ingest or destruction does.
+                Walks every pack file entry by entry and recomputes each entry's SHA-256. Reports messages the catalog \
+                lists whose bytes are missing or damaged (restore them from a backup), stored bytes no message names \
+                (orphans, left by a kill or a full disk before their catalog commit), and entries the catalog's map \
+                does not list (leftovers). With --repair, orphans and leftovers are removed (their packs are rewritten \
+                without them) and entries holding a listed message's bytes are listed again. It holds the store lock, \
+                so it waits for no one and runs only while no ingest or destruction does.
                 """)
         @OptionGroup var workspace: WorkspaceOptions
-        @Flag(name: .long, help: "Remove orphan files and half-written copies.") var repair = false
+        @Flag(name: .long, help: "Remove orphans and leftovers; list entries found again.") var repair = false
         @Flag(name: .long, help: "Print one JSON object.") var json = false
 
         func run() throws {
@@ -37,20 +66,25 @@ struct StoreCommand: ParsableCommand {
                 print(JSONText.object([
                     ("sound", .bool(r.isSound)), ("checked", .int(Int64(r.checked))), ("bytes", .int(r.bytes)),
                     ("missing", .strings(r.missing)), ("damaged", .strings(r.damaged)), ("orphans", .strings(r.orphans)),
-                    ("strays", .strings(r.strays.map(SafeText.terminal))), ("leftovers", .int(Int64(r.leftovers))), ("repaired", .bool(r.repaired)),
+                    ("strays", .strings(r.strays.map(SafeText.terminal))), ("leftovers", .int(Int64(r.leftovers))),
+                    ("relisted", .strings(r.relisted)), ("packs", .int(Int64(r.packs))), ("repaired", .bool(r.repaired)),
                 ]))
             } else {
-                print("Checked \(r.checked) stored messages (\(r.bytes) bytes).")
+                print("Checked \(r.checked) stored messages (\(r.bytes) bytes) in \(r.packs) pack file(s).")
                 for sha in r.missing { print("  MISSING  \(sha): the catalog lists it, its file is gone; restore it from a backup") }
                 for sha in r.damaged { print("  DAMAGED  \(sha): its bytes no longer match their SHA-256; restore it from a backup") }
                 if !r.orphans.isEmpty {
                     let fate = r.repaired ? ": removed" : " (remove them with --repair)"
-                    print("  \(r.orphans.count) orphan file(s) that no stored message names\(fate)")
+                    print("  \(r.orphans.count) orphan(s): stored bytes that no stored message names\(fate)")
                 }
                 if r.leftovers > 0 {
-                    print("  \(r.leftovers) half-written cop(ies) in store/.incoming\(r.repaired ? ": removed" : " (--repair removes them)")")
+                    let fate = r.repaired ? ": removed" : " (--repair removes them)"
+                    print("  \(r.leftovers) leftover(s): pack entries the catalog does not list\(fate)")
                 }
-                for s in r.strays { print("  not a message file: store/\(SafeText.terminal(s)) (left as it is)") }
+                for sha in r.relisted {
+                    print("  FOUND    \(sha): in a pack but not in the catalog's map\(r.repaired ? ": listed again" : " (--repair lists it again)")")
+                }
+                for s in r.strays { print("  not a pack file: store/\(SafeText.terminal(s)) (left as it is)") }
                 print(r.isSound ? "Store sound: every message the catalog lists is present and whole." : "Store NOT sound: see above.")
             }
             if !r.isSound { throw ExitCode(1) }

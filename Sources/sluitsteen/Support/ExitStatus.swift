@@ -54,7 +54,7 @@ enum ExitStatus: Int32, Sendable {
         case .busy: self = .busy
         case .cannotRead: self = .unreadable
         case .cannotWrite, .catalog, .batchNotKept, .storeCorrupt: self = .workspace
-        case .notAWorkspace, .notFound, .ambiguousCopy, .copyElsewhere, .clockReplayRefused, .kindMismatch: self = .refused
+        case .notAWorkspace, .notFound, .ambiguousCopy, .copyElsewhere, .clockReplayRefused, .kindMismatch, .legacyStore: self = .refused
         }
     }
 

@@ -11,8 +11,10 @@ struct WorkspaceOptions: ParsableArguments {
 
     var directory: URL { Workspace.resolveDirectory(explicit: home) }
 
-    func open() throws -> Workspace {
-        do { return try Workspace.open(at: directory) } catch { throw CLIError(error.description, status: ExitStatus(error)) }
+    func open(allowingLegacyStore: Bool = false) throws -> Workspace {
+        do { return try Workspace.open(at: directory, allowingLegacyStore: allowingLegacyStore) } catch {
+            throw CLIError(error.description, status: ExitStatus(error))
+        }
     }
 }
 
