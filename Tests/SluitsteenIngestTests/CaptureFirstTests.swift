@@ -88,16 +88,16 @@ import Testing
             try m.bytes.write(to: file)
             let fromFile = try MessageParser.parseHeader(file: file.path, fromLine: m.fromLine, sha256: sha, fallbackDate: fallback)
             try? FileManager.default.removeItem(at: file)
-            let where_ = "\(m.sourceFile) #\(m.position)"
+            let place = "\(m.sourceFile) #\(m.position)"
             if Self.headerValues(head) != Self.headerValues(full) {
-                differing.append("\(where_): \(Self.headerValues(head)) ≠ \(Self.headerValues(full))")
+                differing.append("\(place): \(Self.headerValues(head)) ≠ \(Self.headerValues(full))")
             }
             if Self.headerValues(fromFile) != Self.headerValues(full) || fromFile.defects != head.defects {
-                differing.append("\(where_) from its file: \(Self.headerValues(fromFile)) \(fromFile.defects) ≠ \(head.defects)")
+                differing.append("\(place) from its file: \(Self.headerValues(fromFile)) \(fromFile.defects) ≠ \(head.defects)")
             }
-            if head.attachmentCount != 0 || !head.attachmentNames.isEmpty { differing.append("\(where_): attachments counted") }
+            if head.attachmentCount != 0 || !head.attachmentNames.isEmpty { differing.append("\(place): attachments counted") }
             if !Set(head.defects).isSubset(of: Set(full.defects)) {
-                differing.append("\(where_): header defects \(head.defects) not among \(full.defects)")
+                differing.append("\(place): header defects \(head.defects) not among \(full.defects)")
             }
             if Set(full.defects) != Set(head.defects) { withBodyDefects += 1 }
         }

@@ -20,8 +20,8 @@ struct IngestCommand: ParsableCommand {
             header block (Message-ID, date, addresses, subject, keywords: what decisions need); `sluitsteen index` \
             reads the rest (attachments, the defects of the body) and adds the text to the full-text index (commands \
             that match terms do so by themselves). Until then `sluitsteen messages` says "nog niet volledig gelezen". \
-            The mailbox must be in the mailbox register (a typo would make an unregistered mailbox whose mail is never destroyed), unless --new-mailbox \
-            says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
+            The mailbox must be in the mailbox register (a typo would make an unregistered mailbox whose mail is never \
+            destroyed), unless --new-mailbox says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
 
             A PATH that is a symbolic link is followed (you named it; the summary notes it). Inside an export \
             nothing is followed: symbolic links, FIFOs and other special files in a Maildir or .eml folder are \
