@@ -14,4 +14,8 @@ public struct TextIndexSummary: Sendable, Equatable {
     public var messages = 0
     /// Their stored size in bytes.
     public var bytes: Int64 = 0
+    /// Of them, messages read in full in this run (ingest had read only their header block).
+    public var parsed = 0
+    /// Of those, messages the full reading flags (a defect, a synthetic Message-ID, or a date not from the Date header).
+    public var flagged = 0
 }

@@ -5,7 +5,9 @@ import SluitsteenMIME
 import SluitsteenSupport
 
 /// Builds the full-text index (subject and text body of every stored message) that the terms and zaak numbers of
-/// hotspots and Woo holds are matched against.
+/// hotspots and Woo holds are matched against, and reads in full every message ingest read only the header block
+/// of: its attachments and the defects of its body go into its catalog row (``MessageText/FullReading``), in the
+/// same GMime parse as its text and the same transaction as its index row.
 ///
 /// Ingest only captures; the index is derived data and is built here afterwards, from the store: by the commands that
 /// match terms, before they read it (`RetentionEngine.prepareTextIndex()`), or ahead of time with `sluitsteen index`.
@@ -114,20 +116,40 @@ extension TextIndexer {
         return entries
     }
 
-    /// Reads one stored message and extracts its text (a large one from its file, in chunks).
+    /// Reads one stored message and extracts its text (a large one from its file, in chunks); one that ingest read
+    /// only the header block of is read in full in the same parse.
     fileprivate static func entry(_ message: Pending, store: ContentStore, inMemoryLimit: Int64) -> Result<Entry, ArchiveError> {
+        // The date is the header block's, recorded at capture: the full reading adds only attachments and defects (whose
+        // codes do not depend on where a fallback date comes from).
+        let fallback = (Date(timeIntervalSince1970: 0), DateSource.captureTime)
         do throws(ArchiveError) {
             let text: String
+            var full: ParsedMessage?
             if message.size > inMemoryLimit {
                 try store.verify(message.sha256)
                 let range = try store.range(of: message.sha256)
-                do throws(MIMEError) { text = try MessageParser.text(file: range) } catch {
+                do throws(MIMEError) {
+                    if message.parsed {
+                        text = try MessageParser.text(file: range)
+                    } else {
+                        (full, text) = try MessageParser.parseWithText(file: range, sha256: message.sha256, fallbackDate: fallback)
+                    }
+                } catch {
                     throw .cannotRead(error.path, reason: error.reason)
                 }
             } else {
-                text = try store.read(message.sha256).withUnsafeBytes { MessageParser.text($0) }
+                let bytes = try store.read(message.sha256)
+                if message.parsed {
+                    text = bytes.withUnsafeBytes { MessageParser.text($0) }
+                } else {
+                    (full, text) = bytes.withUnsafeBytes { MessageParser.parseWithText($0, sha256: message.sha256, fallbackDate: fallback) }
+                }
             }
-            return .success(Entry(rowid: message.rowid, sha256: message.sha256, text: text, size: message.size))
+            let reading = full.map { p in
+                MessageText.FullReading(attachmentCount: p.attachmentCount, attachmentNamesJSON: JSONText.array(p.attachmentNames),
+                                        defectsJSON: JSONText.array(p.defects), flagged: p.isFlagged)
+            }
+            return .success(Entry(rowid: message.rowid, sha256: message.sha256, text: text, size: message.size, reading: reading))
         } catch {
             return .failure(error)
         }
@@ -142,13 +164,20 @@ extension TextIndexer {
     /// (destroyed meanwhile) is left out: the check is made inside the transaction.
     fileprivate static func write(_ entries: [Entry], to catalog: Catalog,
                                   after summary: TextIndexSummary) throws(ArchiveError) -> TextIndexSummary {
-        try catalog.write(throwing: ArchiveError.self) { db -> TextIndexSummary in
+        CrashPoint.pass("index-before-commit")
+        let s = try catalog.write(throwing: ArchiveError.self) { db -> TextIndexSummary in
             var s = summary
             for e in entries where try MessageText.store(db, e) {
                 s.messages += 1
                 s.bytes += e.size
+                if let r = e.reading {
+                    s.parsed += 1
+                    if r.flagged { s.flagged += 1 }
+                }
             }
             return s
         }
+        CrashPoint.pass("index-after-commit")
+        return s
     }
 }

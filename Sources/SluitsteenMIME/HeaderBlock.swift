@@ -42,6 +42,13 @@ enum HeaderBlock {
     /// The cut header block of the message in the file open as `fd`, read in chunks from its start, or nil when it
     /// is within the limits. Reads only as far as the header block goes.
     static func cut(fileDescriptor file: FileDescriptor, range: FileRange = FileRange(path: "")) throws(MIMEError) -> Cut? {
+        try scan(fileDescriptor: file, range: range).cut
+    }
+
+    /// The cut header block of the message in `range` of the file open as `fd` (nil when it is within the limits), and
+    /// where the header block ends (relative to the range's start): just after the empty line that ends it, or at the
+    /// end of what was read when there is none. Reads only as far as the header block goes.
+    static func scan(fileDescriptor file: FileDescriptor, range: FileRange = FileRange(path: "")) throws(MIMEError) -> (cut: Cut?, end: Int64) {
         var scanner = Scanner()
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         var offset: Int64 = 0
@@ -62,7 +69,22 @@ enum HeaderBlock {
             offset += Int64(n)
             if chunk.withUnsafeBytes({ scanner.feed(UnsafeRawBufferPointer(rebasing: $0[..<n])) }) { break }
         }
-        return scanner.result(end: offset)
+        return (scanner.result(end: offset), scanner.blockEnd ?? offset)
+    }
+
+    /// Where the header block of a message in memory ends: just after the empty line (LF or CRLF) that ends it, or
+    /// at the end of the message when it has none. Only looks for that line; reading the fields is GMime's.
+    static func end(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var start = 0
+        while start < bytes.count {
+            guard let found = memchr(base + start, 0x0A, bytes.count - start) else { return bytes.count }
+            let newline = base.distance(to: UnsafeRawPointer(found))
+            let length = newline - start
+            if length == 0 || (length == 1 && bytes[start] == 0x0D) { return newline + 1 }
+            start = newline + 1
+        }
+        return bytes.count
     }
 
     /// A stream of the cut header block followed by `body` (the message from ``Cut/bodyOffset`` on); takes over
@@ -121,6 +143,9 @@ enum HeaderBlock {
             }
             return false
         }
+
+        /// Where the header block ended (just after its empty line), once it has.
+        var blockEnd: Int64? { bodyOffset }
 
         private var isBlankLine: Bool { lineLength == 0 || (lineLength == 1 && lineFirst == 0x0D) }
 

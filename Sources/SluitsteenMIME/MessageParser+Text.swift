@@ -43,16 +43,21 @@ extension MessageParser {
         guard let body = g_mime_message_get_mime_part(message) else { return text }
         PartWalker.walk(body) { part in
             // Only the message's own text parts: attachments (also text ones) are not read.
-            guard case .body(let object) = part, sls_is_text_part(object) != 0, text.utf8.count < maxTextBytes,
-                  let ct = g_mime_object_get_content_type(object) else { return true }
-            let isHTML = g_mime_content_type_is_type(ct, "text", "html") != 0
-            guard isHTML || g_mime_content_type_is_type(ct, "text", "plain") != 0,
-                  let decoded = MessageParser.text(of: object, limit: maxTextBytes) else { return true }
-            text.append(isHTML ? HTMLText.visibleText(decoded) : decoded)
-            text.append("\n")
+            if case .body(let object) = part { appendText(of: object, to: &text) }
             return true
         }
         return text
+    }
+
+    /// Appends the visible text of a body part to `text` when it is a plain or HTML text part (and the text is not
+    /// at its limit yet).
+    static func appendText(of object: UnsafeMutablePointer<GMimeObject>, to text: inout String) {
+        guard sls_is_text_part(object) != 0, text.utf8.count < maxTextBytes, let ct = g_mime_object_get_content_type(object) else { return }
+        let isHTML = g_mime_content_type_is_type(ct, "text", "html") != 0
+        guard isHTML || g_mime_content_type_is_type(ct, "text", "plain") != 0,
+              let decoded = MessageParser.text(of: object, limit: maxTextBytes) else { return }
+        text.append(isHTML ? HTMLText.visibleText(decoded) : decoded)
+        text.append("\n")
     }
 
     /// The decoded text of a text part in UTF-8, at most `limit` bytes of it: the content is read through a filter

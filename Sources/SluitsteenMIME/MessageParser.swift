@@ -17,7 +17,8 @@ public enum MessageParser {
                              fallbackDate: (Date, DateSource)) -> ParsedMessage {
         _ = GMimeRuntime.ready
         let (stream, cut) = memoryStream(bytes)
-        return parse(stream: stream, persist: false, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        return parse(stream: stream, persist: false, headerCut: cut, depth: .full, fromLine: fromLine, sha256: sha256,
+                     fallbackDate: fallbackDate).message
     }
 
     /// Parses the message in the file at `path` (a stored message too large to hold in memory), through GMime's
@@ -33,8 +34,100 @@ public enum MessageParser {
                              fallbackDate: (Date, DateSource)) throws(MIMEError) -> ParsedMessage {
         _ = GMimeRuntime.ready
         let (stream, cut) = try fileStream(range)
-        return parse(stream: stream, persist: true, headerCut: cut, fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+        return parse(stream: stream, persist: true, headerCut: cut, depth: .full, fromLine: fromLine, sha256: sha256,
+                     fallbackDate: fallbackDate).message
     }
+
+    /// Reads only the header block of `bytes` (up to the empty line that ends it) with GMime: the metadata a
+    /// decision needs (Message-ID, date, addresses, subject, keywords, the newest Received date), as
+    /// ``parse(_:fromLine:sha256:fallbackDate:)`` reads them, without walking the body. Attachments are not counted,
+    /// and only defects found in the header block are recorded (Sluitsteen's own, and GMime's warnings about header
+    /// fields): the full reading (``parseWithText(_:sha256:fallbackDate:)``) records the rest later. What ingest does.
+    public static func parseHeader(_ bytes: UnsafeRawBufferPointer, fromLine: String? = nil, sha256: String,
+                                   fallbackDate: (Date, DateSource)) -> ParsedMessage {
+        _ = GMimeRuntime.ready
+        let stream: UnsafeMutablePointer<GMimeStream>?
+        let cut = HeaderBlock.cut(bytes)
+        if let cut {
+            stream = HeaderBlock.stream(cut, body: nil)
+        } else {
+            stream = g_mime_stream_mem_new_with_buffer(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), HeaderBlock.end(bytes))
+        }
+        return parse(stream: stream, persist: false, headerCut: cut, depth: .header, fromLine: fromLine, sha256: sha256,
+                     fallbackDate: fallbackDate).message
+    }
+
+    /// ``parseHeader(_:fromLine:sha256:fallbackDate:)`` of the message in the file at `path`: only its header block is read.
+    public static func parseHeader(file path: String, fromLine: String? = nil, sha256: String,
+                                   fallbackDate: (Date, DateSource)) throws(MIMEError) -> ParsedMessage {
+        try parseHeader(file: FileRange(path: path), fromLine: fromLine, sha256: sha256, fallbackDate: fallbackDate)
+    }
+
+    /// ``parseHeader(_:fromLine:sha256:fallbackDate:)`` of the message in a range of a file (a stored message inside a
+    /// pack): only its header block is read.
+    public static func parseHeader(file range: FileRange, fromLine: String? = nil, sha256: String,
+                                   fallbackDate: (Date, DateSource)) throws(MIMEError) -> ParsedMessage {
+        _ = GMimeRuntime.ready
+        let path = range.path
+        let file: FileDescriptor
+        do { file = try .open(path, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(path, reason: error.description) }
+        let scan: (cut: HeaderBlock.Cut?, end: Int64)
+        do throws(MIMEError) { scan = try HeaderBlock.scan(fileDescriptor: file, range: range) } catch {
+            try? file.close()
+            throw .cannotRead(path, reason: error.description)
+        }
+        let stream: UnsafeMutablePointer<GMimeStream>?
+        if let cut = scan.cut {
+            try? file.close()
+            stream = HeaderBlock.stream(cut, body: nil)
+        } else {
+            // The stream owns the descriptor from here on.
+            stream = g_mime_stream_fs_new_with_bounds(file.rawValue, gint64(range.offset), gint64(range.offset + scan.end))
+        }
+        return parse(stream: stream, persist: false, headerCut: scan.cut, depth: .header, fromLine: fromLine, sha256: sha256,
+                     fallbackDate: fallbackDate).message
+    }
+
+    /// The full reading of a message in memory, in one GMime parse: its metadata with the attachments and every
+    /// defect (as ``parse(_:fromLine:sha256:fallbackDate:)``), and the text the full-text index holds (as
+    /// ``text(_:)``). What `sluitsteen index` does for a message ingest read only the header block of.
+    public static func parseWithText(_ bytes: UnsafeRawBufferPointer, sha256: String,
+                                     fallbackDate: (Date, DateSource)) -> (message: ParsedMessage, text: String) {
+        _ = GMimeRuntime.ready
+        let (stream, cut) = memoryStream(bytes)
+        let r = parse(stream: stream, persist: false, headerCut: cut, depth: .fullWithText, fromLine: nil, sha256: sha256,
+                      fallbackDate: fallbackDate)
+        return (r.message, r.text)
+    }
+
+    /// ``parseWithText(_:sha256:fallbackDate:)`` of the message in a range of a file (a stored message inside a pack),
+    /// read through GMime's file stream bounded to the range.
+    public static func parseWithText(file range: FileRange, sha256: String,
+                                     fallbackDate: (Date, DateSource)) throws(MIMEError) -> (message: ParsedMessage, text: String) {
+        _ = GMimeRuntime.ready
+        let (stream, cut) = try fileStream(range)
+        let r = parse(stream: stream, persist: true, headerCut: cut, depth: .fullWithText, fromLine: nil, sha256: sha256,
+                      fallbackDate: fallbackDate)
+        return (r.message, r.text)
+    }
+
+    /// How much of a message a parse reads.
+    enum Depth {
+        /// The header block only (the stream holds nothing more).
+        case header
+        /// Every part: attachments and all defects.
+        case full
+        /// Every part, and the text of the message's own text parts for the index.
+        case fullWithText
+    }
+
+    /// GMime's warnings that are about a header field (of the message's own header block): the ones a reading of the
+    /// header block alone records. The others (a multipart without its end, a truncated message, a part without
+    /// content, …) are about the body, and a header block read alone would show them falsely.
+    static let headerWarnings: Set<String> = [
+        "duplicated-header", "unencoded-8bit-header", "invalid-rfc2047-header", "invalid-address-list", "invalid-header-name",
+        "conflicting-header", "invalid-content-type", "duplicated-parameter", "invalid-parameter", "conflicting-parameter",
+    ]
 
     /// A GMime stream of the message in memory, with its header block cut when it is too large (``HeaderBlock``).
     static func memoryStream(_ bytes: UnsafeRawBufferPointer) -> (UnsafeMutablePointer<GMimeStream>?, HeaderBlock.Cut?) {
@@ -64,9 +157,11 @@ public enum MessageParser {
         return (HeaderBlock.stream(cut, body: body), cut)
     }
 
-    /// Parses the message in `stream` (taking over the caller's reference).
-    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, headerCut: HeaderBlock.Cut?,
-                              fromLine: String?, sha256: String, fallbackDate: (Date, DateSource)) -> ParsedMessage {
+    /// Parses the message in `stream` (taking over the caller's reference) to `depth`; the text is empty unless the
+    /// depth is ``Depth/fullWithText``.
+    private static func parse(stream: UnsafeMutablePointer<GMimeStream>?, persist: Bool, headerCut: HeaderBlock.Cut?, depth: Depth,
+                              fromLine: String?, sha256: String,
+                              fallbackDate: (Date, DateSource)) -> (message: ParsedMessage, text: String) {
         var result = ParsedMessage(
             messageId: "", messageIdSynthetic: false, date: nil, dateOffsetMinutes: 0, dateSource: .header,
             subject: "", from: [], to: [], cc: [], bcc: [], headerKeywords: [], attachmentNames: [],
@@ -94,7 +189,7 @@ public enum MessageParser {
             result.messageIdSynthetic = true
             result.defects.append(MessageDefect.missingMessageId.rawValue)
             applyFallbackDate(&result, fromLine: fromLine, received: [], fallback: fallbackDate)
-            return result
+            return (result, "")
         }
         defer { sls_unref(message) }
 
@@ -125,23 +220,29 @@ public enum MessageParser {
 
         result.receivedDate = newestReceived(fields.received)
 
+        var text = ""
+        if case .fullWithText = depth, !result.subject.isEmpty {
+            text.append(result.subject)
+            text.append("\n")
+        }
         var depthExceeded = false
-        if let body = g_mime_message_get_mime_part(message) {
+        if depth != .header, let body = g_mime_message_get_mime_part(message) {
+            let withText = depth == .fullWithText
             depthExceeded = PartWalker.walk(body) { part in
                 switch part {
                 case .attachment(_, let name), .message(_, let name):
                     result.attachmentCount += 1
                     if let name { result.attachmentNames.append(name) }
-                case .body:
-                    break
+                case .body(let object):
+                    if withText { appendText(of: object, to: &text) }
                 }
                 return true
             }
         }
         if depthExceeded { result.defects.append(MessageDefect.nestingTooDeep.rawValue) }
-        result.defects = collector.codes + result.defects
+        result.defects = (depth == .header ? collector.codes.filter(headerWarnings.contains) : collector.codes) + result.defects
         applyStoredLimits(&result)
-        return result
+        return (result, text)
     }
 
     /// Cuts the recorded values to ``StoredLimits``, with a defect for each kind of value that was cut.

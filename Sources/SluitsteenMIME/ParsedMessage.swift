@@ -139,3 +139,8 @@ public enum StoredLimits {
         return String(decoding: utf8[..<end], as: UTF8.self)
     }
 }
+
+extension ParsedMessage {
+    /// Whether the catalog flags the message: a defect, a synthetic Message-ID, or a date not from its Date header.
+    public var isFlagged: Bool { !defects.isEmpty || messageIdSynthetic || dateSource != .header }
+}

@@ -4,6 +4,7 @@ import SluitsteenSupport
 import Synchronization
 import SluitsteenArchive
 import SluitsteenHashing
+import SluitsteenIndex
 @testable import SluitsteenIngest
 @testable import SluitsteenMIME
 import Testing
@@ -50,7 +51,11 @@ import Testing
         let ws = try TestPaths.workspace()
         _ = try ingest(ws, "burgemeester@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")])
         _ = try ingest(ws, "j.devries@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("beleidsmedewerker")])
+        // Ingest reads the header blocks; the attachments are known once the indexer has read the messages in full.
+        #expect(try copies(ws).allSatisfy { $0.parsePending && $0.attachmentCount == 0 })
+        try TextIndexer(workspace: ws).run()
         let all = try copies(ws)
+        #expect(all.allSatisfy { !$0.parsePending })
         // A message without Message-ID gets a stable synthetic one, flagged.
         let synthetic = all.filter(\.messageIdSynthetic)
         #expect(!synthetic.isEmpty)

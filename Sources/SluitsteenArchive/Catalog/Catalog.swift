@@ -366,6 +366,12 @@ public final class Catalog: Sendable {
         PackEntryRecord.migrate(&m)
         registerWooChatSchema(&m)
         registerChatExportSchema(&m)
+        m.registerMigration("v23-parse-state") { db in
+            // Capture first, parse later: ingest reads only a message's header block; its full MIME reading (attachments,
+            // every defect) is done by the derived step `index`. parsed = 1: the attachment and defect columns come from
+            // the full reading. Messages captured before this migration were read in full at capture.
+            try db.execute(sql: "ALTER TABLE message ADD COLUMN parsed INTEGER NOT NULL DEFAULT 1 CHECK (parsed IN (0, 1))")
+        }
         return m
     }()
 }

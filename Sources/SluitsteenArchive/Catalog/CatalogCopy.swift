@@ -26,6 +26,9 @@ public struct CatalogCopy: Sendable, Equatable {
     public var attachmentNames: [String]
     public var defects: [String]
     public var flagged: Bool
+    /// Only the message's header block is read yet (ingest): its attachments and the defects of its body follow from
+    /// `sluitsteen index`.
+    public var parsePending: Bool
     public var capturedAt: String
     public var capturedEpoch: Int64
     public var sourceFile: String
@@ -46,10 +49,12 @@ public struct CatalogCopy: Sendable, Equatable {
             ("date", date.map { .string($0) } ?? .null), ("dateSource", .string(dateSource)),
             ("subject", .string(subject)), ("from", .raw(fromJSON)), ("to", .raw(toJSON)), ("cc", .raw(ccJSON)), ("bcc", .raw(bccJSON)),
             ("folder", .string(folder)), ("keywords", .strings(keywords)), ("flags", .strings(flags)),
-            ("attachmentCount", .int(Int64(attachmentCount))), ("attachments", .strings(attachmentNames)),
+            // Not known before the full reading: null, not a count of none.
+            ("attachmentCount", parsePending ? .null : .int(Int64(attachmentCount))),
+            ("attachments", parsePending ? .null : .strings(attachmentNames)),
             ("defects", .strings(defects)), ("flagged", .bool(flagged)), ("capturedAt", .string(capturedAt)),
             ("sourceFile", .string(sourceFile)), ("position", .int(Int64(position))), ("state", .string(state.rawValue)),
-        ])
+        ] + (parsePending ? [("parsePending", .bool(true))] : []))
     }
 
     /// The copy's and its message's columns, named as the properties (a subject is read up to 4000 characters).
@@ -57,7 +62,7 @@ public struct CatalogCopy: Sendable, Equatable {
         c.id AS copyId, c.mailbox, c.sha256, m.size, m.messageId, m.messageIdSynthetic, m.date, m.dateEpoch, m.dateSource,
                substr(m.subject, 1, 4000) AS subject, m.fromJSON, m.toJSON, m.ccJSON, m.bccJSON, c.folder, c.keywordsJSON,
                m.headerKeywordsJSON, c.flagsJSON, m.attachmentCount, m.attachmentNamesJSON, m.defectsJSON, m.flagged, c.capturedAt,
-               c.capturedEpoch, c.sourceFile, c.position, c.state
+               c.capturedEpoch, c.sourceFile, c.position, c.state, (\(MessageText.parsePendingCondition)) AS parsePending
         """
 
     /// The copy with its message's columns, named as the properties.
@@ -77,7 +82,8 @@ public struct CatalogCopy: Sendable, Equatable {
         keywords = kw
         flags = JSONText.decodeArray(row[C.flagsJSON]); attachmentCount = row[M.attachmentCount]
         attachmentNames = JSONText.decodeArray(row[M.attachmentNamesJSON]); defects = JSONText.decodeArray(row[M.defectsJSON])
-        flagged = row[M.flagged]; capturedAt = row[C.capturedAt]; capturedEpoch = row[C.capturedEpoch]; sourceFile = row[C.sourceFile]
+        flagged = row[M.flagged]; parsePending = row["parsePending"]
+        capturedAt = row[C.capturedAt]; capturedEpoch = row[C.capturedEpoch]; sourceFile = row[C.sourceFile]
         position = row[C.position]; state = row[C.state]
     }
 }

@@ -42,14 +42,15 @@ public struct CaptureWriter {
         upsertMessage = try BoundStatement(db, sql: """
             INSERT INTO message (sha256, size, messageId, messageIdSynthetic, date, dateEpoch, dateSource, subject,
                 fromJSON, toJSON, ccJSON, bccJSON, headerKeywordsJSON, attachmentCount, attachmentNamesJSON, defectsJSON, flagged,
-                receivedEpoch)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                receivedEpoch, parsed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (sha256) DO UPDATE SET messageId = excluded.messageId, messageIdSynthetic = excluded.messageIdSynthetic,
                 date = excluded.date, dateEpoch = excluded.dateEpoch, dateSource = excluded.dateSource, subject = excluded.subject,
                 fromJSON = excluded.fromJSON, toJSON = excluded.toJSON, ccJSON = excluded.ccJSON, bccJSON = excluded.bccJSON,
                 headerKeywordsJSON = excluded.headerKeywordsJSON, attachmentCount = excluded.attachmentCount,
                 attachmentNamesJSON = excluded.attachmentNamesJSON, defectsJSON = excluded.defectsJSON,
-                flagged = excluded.flagged, receivedEpoch = excluded.receivedEpoch, contentState = 'stored', textIndexed = 0
+                flagged = excluded.flagged, receivedEpoch = excluded.receivedEpoch, parsed = excluded.parsed, contentState = 'stored',
+                textIndexed = 0
             RETURNING rowid
             """)
         insertCopy = try BoundStatement(db, sql: """
@@ -91,7 +92,7 @@ public struct CaptureWriter {
             u.bind(5, m.date); u.bind(6, m.dateEpoch); u.bind(7, m.dateSource); u.bind(8, m.subject)
             u.bind(9, m.fromJSON); u.bind(10, m.toJSON); u.bind(11, m.ccJSON); u.bind(12, m.bccJSON)
             u.bind(13, m.headerKeywordsJSON); u.bind(14, m.attachmentCount); u.bind(15, m.attachmentNamesJSON)
-            u.bind(16, m.defectsJSON); u.bind(17, m.flagged); u.bind(18, m.receivedEpoch)
+            u.bind(16, m.defectsJSON); u.bind(17, m.flagged); u.bind(18, m.receivedEpoch); u.bind(19, m.parsed)
             messageRowid = try u.step()
         }
         let c = insertCopy

@@ -20,10 +20,12 @@ public struct CapturedMessage: Sendable {
     public var defectsJSON: String
     public var flagged: Bool
     public var receivedEpoch: Int64?
+    /// Read in full (attachments and every defect), or only its header block (the full reading is `index`'s).
+    public var parsed: Bool
 
     public init(messageId: String, messageIdSynthetic: Bool, date: String?, dateEpoch: Int64?, dateSource: String, subject: String,
                 fromJSON: String, toJSON: String, ccJSON: String, bccJSON: String, headerKeywordsJSON: String, attachmentCount: Int,
-                attachmentNamesJSON: String, defectsJSON: String, flagged: Bool, receivedEpoch: Int64?) {
+                attachmentNamesJSON: String, defectsJSON: String, flagged: Bool, receivedEpoch: Int64?, parsed: Bool = true) {
         self.messageId = messageId
         self.messageIdSynthetic = messageIdSynthetic
         self.date = date
@@ -40,6 +42,7 @@ public struct CapturedMessage: Sendable {
         self.defectsJSON = defectsJSON
         self.flagged = flagged
         self.receivedEpoch = receivedEpoch
+        self.parsed = parsed
     }
 }
 

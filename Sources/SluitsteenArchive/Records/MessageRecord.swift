@@ -36,6 +36,9 @@ public struct MessageRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
     public var textIndexed: Bool
     /// The newest Received header (the organisation's own server).
     public var receivedEpoch: Int64?
+    /// The message was read in full (attachments and every defect); false while only its header block is read
+    /// (ingest), until `index` reads the rest.
+    public var parsed: Bool = true
 
     public enum Columns {
         public static let sha256 = Column(CodingKeys.sha256)
@@ -58,6 +61,7 @@ public struct MessageRecord: Codable, Sendable, Equatable, FetchableRecord, Pers
         public static let contentState = Column(CodingKeys.contentState)
         public static let textIndexed = Column(CodingKeys.textIndexed)
         public static let receivedEpoch = Column(CodingKeys.receivedEpoch)
+        public static let parsed = Column(CodingKeys.parsed)
     }
 
     /// The senders, addressees, cc and bcc addressees.

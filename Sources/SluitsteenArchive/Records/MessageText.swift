@@ -14,20 +14,40 @@ public enum MessageText {
         public var rowid: Int64
         public var sha256: String
         public var size: Int64
+        /// Whether the message was read in full already (else only its header block was, by ingest).
+        public var parsed: Bool
     }
 
-    /// A message's text, ready to be written to the index.
+    /// What the full reading of a message adds to its catalog row: its attachments and every defect, and the flag
+    /// they make.
+    public struct FullReading: Sendable, Equatable {
+        public var attachmentCount: Int
+        public var attachmentNamesJSON: String
+        public var defectsJSON: String
+        public var flagged: Bool
+
+        public init(attachmentCount: Int, attachmentNamesJSON: String, defectsJSON: String, flagged: Bool) {
+            self.attachmentCount = attachmentCount
+            self.attachmentNamesJSON = attachmentNamesJSON
+            self.defectsJSON = defectsJSON
+            self.flagged = flagged
+        }
+    }
+
+    /// A message's text, ready to be written to the index, with its full reading when ingest read only its header.
     public struct Entry: Sendable {
         public var rowid: Int64
         public var sha256: String
         public var text: String
         public var size: Int64
+        public var reading: FullReading?
 
-        public init(rowid: Int64, sha256: String, text: String, size: Int64) {
+        public init(rowid: Int64, sha256: String, text: String, size: Int64, reading: FullReading? = nil) {
             self.rowid = rowid
             self.sha256 = sha256
             self.text = text
             self.size = size
+            self.reading = reading
         }
     }
 
@@ -39,19 +59,28 @@ public enum MessageText {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE \(waitingCondition)") ?? 0
     }
 
+    /// The SQL condition on `message` (as `m`) of waiting for the full reading: only its header block is read, and
+    /// its bytes are still stored.
+    public static let parsePendingCondition = "m.parsed = 0 AND m.contentState = 'stored'"
+
+    /// How many stored messages wait for their full reading (attachments, defects) by `index`.
+    public static func parsePendingCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message m WHERE \(parsePendingCondition)") ?? 0
+    }
+
     /// The next messages waiting for the index after rowid `after`, in rowid order: at most `limit` of them, and at
     /// most `bytes` stored bytes (but at least one message).
     public static func waiting(_ db: Database, after: Int64, limit: Int, bytes: Int64) throws -> [Pending] {
         var pending: [Pending] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT rowid, sha256, size FROM message WHERE \(waitingCondition) AND rowid > ? ORDER BY rowid LIMIT ?
+            SELECT rowid, sha256, size, parsed FROM message WHERE \(waitingCondition) AND rowid > ? ORDER BY rowid LIMIT ?
             """, arguments: [after, limit])
         var total: Int64 = 0
         while let row = try rows.next() {
             let size: Int64 = row[2]
             if !pending.isEmpty && total + size > bytes { break }
             total += size
-            pending.append(Pending(rowid: row[0], sha256: row[1], size: size))
+            pending.append(Pending(rowid: row[0], sha256: row[1], size: size, parsed: row[3]))
         }
         return pending
     }
@@ -71,6 +100,13 @@ public enum MessageText {
         try db.cachedStatement(sql: "INSERT INTO messageText (rowid, sha256, text) VALUES (?, ?, ?)")
             .execute(arguments: [entry.rowid, entry.sha256, entry.text])
         try db.cachedStatement(sql: "UPDATE message SET textIndexed = 1 WHERE rowid = ?").execute(arguments: [entry.rowid])
+        if let r = entry.reading {
+            // The full reading replaces what the header block alone gave (its defects are among the full reading's).
+            try db.cachedStatement(sql: """
+                UPDATE message SET attachmentCount = ?, attachmentNamesJSON = ?, defectsJSON = ?, flagged = ?, parsed = 1
+                WHERE rowid = ? AND parsed = 0
+                """).execute(arguments: [r.attachmentCount, r.attachmentNamesJSON, r.defectsJSON, r.flagged, entry.rowid])
+        }
         return true
     }
 

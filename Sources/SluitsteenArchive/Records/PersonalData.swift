@@ -36,6 +36,7 @@ public enum PersonalData {
         "contentState": "records that the content was destroyed or purged",
         "textIndexed": "the full-text index's bookkeeping (its row goes with the scrub)",
         "receivedEpoch": "the arrival time, a date like the others",
+        "parsed": "says only whether the message was read in full (bookkeeping of `index`)",
     ]
 
     /// The personal columns of `copy`: where the owner kept the mail and what they marked it with.

@@ -68,7 +68,9 @@ public struct IngestProgress: Sendable {
 /// A pipeline of three stages: a reader thread cuts the exports into batches in order; each batch is hashed,
 /// written to the content store and parsed on every core; a writer thread commits the batches to the catalog, one
 /// transaction each. A crash at any point leaves only complete entries; a re-run skips what is already there, so
-/// ingest is idempotent. Ingest captures only: the full-text index is built afterwards (``TextIndexer``).
+/// ingest is idempotent. Ingest captures first and parses later: it reads only each message's header block (what
+/// decisions need: Message-ID, date, addresses, subject, keywords); the full MIME reading (attachments, the defects of
+/// the body) and the full-text index are the derived step ``TextIndexer`` (`sluitsteen index`).
 public struct Ingestor: Sendable {
     public let workspace: Workspace
     public let now: Date
@@ -84,6 +86,9 @@ public struct Ingestor: Sendable {
     /// a killed process does not depend on it (a message is committed only after its file is whole); tests of
     /// parsing may switch it off.
     public var flushToDisk = true
+    /// Read every message in full at capture, as ingest did before it captured first and parsed later (`index` then
+    /// only adds the text): for comparing the two paths.
+    public var parseInFull = false
 
     public init(workspace: Workspace, now: Date) {
         self.workspace = workspace
@@ -351,6 +356,7 @@ public struct Ingestor: Sendable {
         let storesFile = shas.map { seen.insert($0).inserted }
         let store = workspace.store
         let now = self.now
+        let inFull = parseInFull
         let results = parallelMap(count: batch.count) { i -> Result<Processed, ArchiveError> in
             var raw = batch[i]
             let fallback: (Date, DateSource) = raw.deliveryTime.map { ($0, raw.deliveryTimeSource) } ?? (now, .captureTime)
@@ -370,8 +376,9 @@ public struct Ingestor: Sendable {
                     let parsed: ParsedMessage
                     let range = try store.range(of: sha)
                     do throws(MIMEError) {
-                        parsed = try MessageParser.parse(file: range, fromLine: raw.fromLine, sha256: sha,
-                                                         fallbackDate: fallback)
+                        parsed = inFull
+                            ? try MessageParser.parse(file: range, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
+                            : try MessageParser.parseHeader(file: range, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
                     } catch { throw .cannotRead(error.path, reason: error.reason) }
                     stored = (sha, isNew, parsed)
                 } else {
@@ -379,7 +386,10 @@ public struct Ingestor: Sendable {
                     stored = try raw.bytes.withUnsafeBytes { buffer in
                         Result { () throws(ArchiveError) in
                             let isNew = storesFile[i] ? try store.put(buffer, sha256: sha) : false
-                            return (sha, isNew, MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback))
+                            let parsed = inFull
+                                ? MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
+                                : MessageParser.parseHeader(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
+                            return (sha, isNew, parsed)
                         }
                     }.get()
                 }
@@ -392,7 +402,7 @@ public struct Ingestor: Sendable {
             raw.file = nil
             raw.input = nil
             return .success(Processed(raw: raw, size: size, sha256: stored.sha256, newContent: stored.isNew,
-                                      message: CapturedMessage(stored.parsed), keywordsJSON: JSONText.array(raw.keywords),
+                                      message: CapturedMessage(stored.parsed, inFull: inFull), keywordsJSON: JSONText.array(raw.keywords),
                                       flagsJSON: JSONText.array(raw.flags)))
         }
         var out: [Processed] = []
@@ -413,8 +423,8 @@ public struct Ingestor: Sendable {
 }
 
 extension CapturedMessage {
-    /// The catalog values of a parsed message.
-    init(_ p: ParsedMessage) {
+    /// The catalog values of a parsed message: read in full, or only its header block (`inFull` false).
+    init(_ p: ParsedMessage, inFull: Bool) {
         self.init(messageId: p.messageId, messageIdSynthetic: p.messageIdSynthetic,
                   date: p.date.map { ISOTimestamp.format($0, offsetMinutes: p.dateOffsetMinutes) },
                   dateEpoch: p.date.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, dateSource: p.dateSource.rawValue,
@@ -422,7 +432,7 @@ extension CapturedMessage {
                   ccJSON: BatchWriter.addresses(p.cc), bccJSON: BatchWriter.addresses(p.bcc),
                   headerKeywordsJSON: JSONText.array(p.headerKeywords), attachmentCount: p.attachmentCount,
                   attachmentNamesJSON: JSONText.array(p.attachmentNames), defectsJSON: JSONText.array(p.defects),
-                  flagged: !p.defects.isEmpty || p.messageIdSynthetic || p.dateSource != .header,
-                  receivedEpoch: p.receivedDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) })
+                  flagged: p.isFlagged,
+                  receivedEpoch: p.receivedDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) }, parsed: inFull)
     }
 }

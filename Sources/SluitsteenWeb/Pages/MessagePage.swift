@@ -115,7 +115,9 @@ enum MessagePage {
 
     static func metadata(_ f: Found) -> HTML {
         let c = f.copy
-        let attachments: HTML = c.attachmentNames.isEmpty ? "geen"
+        // A message read only as far as its header block (ingest) has attachments not yet known: not "geen".
+        let attachments: HTML = c.parsePending ? "nog niet gelezen (het bericht wordt nog volledig gelezen)"
+            : c.attachmentNames.isEmpty ? "geen"
             : "<ul>\(c.attachmentNames.map { n -> HTML in "<li>\(n.isEmpty ? "(zonder naam)" : n)</li>" })</ul>"
         let state: String
         switch c.state {

@@ -16,10 +16,12 @@ struct IngestCommand: ParsableCommand {
         discussion: """
             Every message is stored once by its SHA-256 and listed once per mailbox copy. Re-running the same \
             ingest adds nothing; after an interruption it completes what was left. Messages GMime cannot parse are \
-            kept with a defect flag, never dropped. Ingest captures only; `sluitsteen index` adds the new messages \
-            to the full-text index (commands that match terms do so by themselves). The mailbox must be in the mailbox \
-            register (a typo would make an unregistered mailbox whose mail is never destroyed), unless --new-mailbox \
-            says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
+            kept with a defect flag, never dropped. Ingest captures first and parses later: it reads each message's \
+            header block (Message-ID, date, addresses, subject, keywords: what decisions need); `sluitsteen index` \
+            reads the rest (attachments, the defects of the body) and adds the text to the full-text index (commands \
+            that match terms do so by themselves). Until then `sluitsteen messages` says "nog niet volledig gelezen". \
+            The mailbox must be in the mailbox register (a typo would make an unregistered mailbox whose mail is never \
+            destroyed), unless --new-mailbox says it is new. `sluitsteen ingest undo BATCH` withdraws a batch nothing was done with yet.
 
             A PATH that is a symbolic link is followed (you named it; the summary notes it). Inside an export \
             nothing is followed: symbolic links, FIFOs and other special files in a Maildir or .eml folder are \
@@ -45,6 +47,10 @@ struct IngestCommand: ParsableCommand {
 
     @Option(name: .long, help: ArgumentHelp("Messages per catalog transaction (tuning; default 512).", visibility: .hidden))
     var batchSize: Int = 512
+
+    @Flag(name: .long, help: ArgumentHelp("Read every message in full now, as ingest did before it captured first (for comparisons).",
+                                          visibility: .hidden))
+    var parseInFull = false
 
     @OptionGroup var output: ProgressOptions
 
@@ -74,6 +80,7 @@ struct IngestCommand: ParsableCommand {
         }
         var ingestor = Ingestor(workspace: ws, now: now)
         ingestor.batchSize = max(1, batchSize)
+        ingestor.parseInFull = parseInFull
         let summary: IngestSummary = try attempt {
             do throws(IngestError) { return try ingestor.run(request, progress: onProgress) } catch {
                 // The error says what was committed before the ingest stopped; the notes say what it skipped.
@@ -100,6 +107,9 @@ struct IngestCommand: ParsableCommand {
             print("  stored new      \(summary.storedNew)")
             print("  already present \(summary.alreadyPresent)")
             print("  flagged         \(summary.flagged)  (defects, missing Message-ID or fallback date; see `sluitsteen messages`)")
+            if !parseInFull && summary.storedNew > 0 {
+                print("  note: only the header blocks were read; `sluitsteen index` reads the rest (attachments, body defects, text)")
+            }
             if !summary.notMail.isEmpty {
                 print("  not mail        \(summary.notMail.values.reduce(0, +))")
                 for (k, v) in summary.notMail.sorted(by: { $0.key < $1.key }) { print("    \(k): \(v)") }

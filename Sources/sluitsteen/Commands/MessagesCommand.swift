@@ -14,7 +14,9 @@ struct MessagesCommand: ParsableCommand {
         discussion: """
             One line per copy: the copy's number (give it to explain, optout mark and destroy exclude as --copy NUMBER), \
             the date, the mailbox, the folder, the sender, the subject, the state (aanwezig, vernietigd (VL-…), \
-            verwijderd (opt-out), overgebracht (pakket …)) and, for a copy flagged at capture, the reason. Of a destroyed \
+            verwijderd (opt-out), overgebracht (pakket …)) and, for a copy flagged at capture, the reason. A message ingest \
+            read only the header block of says "nog niet volledig gelezen": its attachments and the defects of its body \
+            follow from `sluitsteen index` (in --json: "parsePending": true, attachmentCount and attachments null). Of a destroyed \
             or purged message only what may lawfully remain is shown: its date and its Message-ID (after "(onderwerp niet \
             bewaard)"); sender and folder read "niet bewaard". --query WORDS searches the text as `sluitsteen search WORDS` does.
             """)
@@ -72,7 +74,7 @@ struct MessagesCommand: ParsableCommand {
                     out.write(CopyLine.text(number: copy.copyId, date: copy.date, mailbox: copy.mailbox, folder: copy.folder,
                                             messageId: copy.messageId,
                                             sender: CopyLine.sender(copy.fromJSON, standing), subject: copy.subject, standing: standing,
-                                            status: standing.dutch, flagReasons: reasons))
+                                            status: standing.dutch, flagReasons: reasons, parsePending: copy.parsePending))
                 }
             }
         }
@@ -88,13 +90,17 @@ enum CopyLine {
     /// The line: number, date, mailbox, folder, sender, subject, [state], and the flag's reasons. Values from mail are
     /// shown inert, so that none can forge a line or move the cursor.
     static func text(number: Int64, date: String?, mailbox: String, folder: String, messageId: String, sender: String, subject: String,
-                     standing: CopyStanding, status: String, flagReasons: [String]) -> String {
+                     standing: CopyStanding, status: String, flagReasons: [String], parsePending: Bool = false) -> String {
         let n = String(number)
         let day = date.map { String($0.prefix(10)) } ?? "(geen datum)"
-        let flag = flagReasons.isEmpty ? "" : "  [let op: \(flagReasons.joined(separator: "; "))]"
+        var flag = flagReasons.isEmpty ? "" : "  [let op: \(flagReasons.joined(separator: "; "))]"
+        if parsePending { flag += "  [\(Self.parsePendingText)]" }
         return SafeText.terminal(n.padding(toLength: max(numberWidth, n.count), withPad: " ", startingAt: 0) + " \(day)  \(mailbox)  "
             + "\(Self.folder(folder))  \(sender)  \(Self.subject(subject, standing, messageId: messageId))  [\(status)]\(flag)")
     }
+
+    /// What a line says of a message whose body is not read yet (ingest read its header block only).
+    static let parsePendingText = "nog niet volledig gelezen: bijlagen en gebreken volgen uit sluitsteen index"
 
     /// The folder as shown: `.` for the top, "(map niet bewaard)" for a tombstone's digest.
     static func folder(_ folder: String) -> String {

@@ -37,7 +37,7 @@ struct SearchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A part of the sender's address or name.", valueName: "TEXT")) var sender: String?
     @Option(name: .long, help: ArgumentHelp("A part of a recipient's address or name (To, Cc, Bcc).", valueName: "TEXT")) var recipient: String?
     @Option(name: .long, help: ArgumentHelp("A part of the folder's name.", valueName: "TEXT")) var folder: String?
-    @Flag(name: .long, help: "Only messages with attachments.") var withAttachments = false
+    @Flag(name: .long, help: "Only messages with attachments (known once `sluitsteen index` has read them).") var withAttachments = false
     @Option(name: .long, help: ArgumentHelp("Only what this hotspot covers (its name).", valueName: "NAME")) var hotspot: String?
     @Option(name: [.long, .customLong("hold")],
             help: ArgumentHelp("Only what this Woo request holds (hold id or zaaknummer).", valueName: "ID"))
@@ -61,6 +61,14 @@ struct SearchCommand: ParsableCommand {
             hotspot: hotspot, wooRequest: woo, messageClass: messageClass, action: action, includeGone: includeGone, page: page,
             pageSize: pageSize)
         let result = try attempt { try ArchiveSearch(workspace: ws, policy: inForce.policy).run(query, scope: nil) }
+        if withAttachments {
+            // Attachments are known once a message is read in full (`index`); ingest reads only the header block.
+            let pending = try attempt { try ws.catalog.read { db in try MessageText.parsePendingCount(db) } }
+            if pending > 0 {
+                printError("note: \(pending) messages are not read in full yet (run `sluitsteen index`): their attachments are not known, "
+                           + "so they are not among these results")
+            }
+        }
         let standings = try attempt { try ws.catalog.standings(copyIds: Set(result.hits.map(\.copyId))) }
         var out = FileOutput()
         if json {
