@@ -67,7 +67,8 @@ public struct StoreCheck: Sendable {
             let names = (try? fm.contentsOfDirectory(atPath: store.root.path)) ?? []
             for name in names.sorted() where name != ContentStore.packsName { report.strays.append(name) }
             let packsPath = store.root.appendingPathComponent(ContentStore.packsName).path
-            for name in ((try? fm.contentsOfDirectory(atPath: packsPath)) ?? []).sorted() where PackFormat.number(name) == nil {
+            for name in ((try? fm.contentsOfDirectory(atPath: packsPath)) ?? []).sorted()
+            where PackFormat.number(name) == nil && name != ContentStore.rewriteName {
                 report.strays.append(ContentStore.packsName + "/" + name)
             }
             var whole = Set<String>()
