@@ -439,6 +439,9 @@ public struct ContentStore: Sendable {
                 throw .cannotWrite(newPath, reason: error.description)
             }
             defer { try? out.close() }
+            // An output that fails before the switch is removed at once (the old pack is as it was).
+            var switched = false
+            defer { if !switched { unlink(newPath); rmdir(rewritePath) } }
             do throws(Errno) { try ContentStore.writeAll(out, PackFormat.fileHeader, at: 0) } catch {
                 throw .cannotWrite(newPath, reason: error.description)
             }
@@ -462,6 +465,7 @@ public struct ContentStore: Sendable {
             try syncFolder(rewritePath)
             CrashPoint.pass("pack-rewrite-written")
             try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.switchPack(db, from: pack, survivors: moved) }
+            switched = true
             CrashPoint.pass("pack-rewrite-switched")
             try finishRewrite(new: next, old: pack)
         }
@@ -493,8 +497,13 @@ public struct ContentStore: Sendable {
         let to = path(ofPack: new)
         if access(to, F_OK) == 0 { throw .cannotWrite(to, reason: "a pack of that name exists already; the rewritten pack stays at \(from)") }
         if rename(from, to) != 0 { throw .cannotWrite(to, reason: Errno.currentText) }
+        try removeRewriteFolder()
+    }
+
+    /// Removes `.rewrite/` when it is empty (so the packs folder holds only packs) and syncs the packs folder.
+    private func removeRewriteFolder() throws(ArchiveError) {
+        if rmdir(rewritePath) != 0 && errno != ENOENT { try syncFolder(rewritePath) }
         try syncFolder(packsPath)
-        try syncFolder(rewritePath)
     }
 
     /// What the holder of the store lock does first. Nothing whole is ever deleted for being unlisted (a catalog
@@ -542,7 +551,7 @@ public struct ContentStore: Sendable {
     /// catalog was switched when it names the new pack, or names nothing in the old one any more (which it did before
     /// the switch: the old pack held entries marked for removal).
     private func finishRewrites() throws(ArchiveError) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: rewritePath), !names.isEmpty else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: rewritePath) else { return }
         let listed = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedPacks(db) }
         for name in names.sorted() {
             guard let (new, old) = ContentStore.rewriteNumbers(name) else { continue }
@@ -551,9 +560,9 @@ public struct ContentStore: Sendable {
             } else {
                 let p = rewritePath + "/" + name
                 if unlink(p) != 0 && errno != ENOENT { throw .cannotWrite(p, reason: Errno.currentText) }
-                try syncFolder(rewritePath)
             }
         }
+        try removeRewriteFolder()
     }
 
     /// Recovery of one pack: returns its whole entries the map does not list (synced first), and in the last pack
