@@ -93,6 +93,7 @@ import Testing
         #expect(try ws.store.range(of: Digest.hex(kept)).path != before.path, "the survivor moved to a new pack")
         #expect(!FileManager.default.fileExists(atPath: before.path), "the old pack is unlinked")
         let packs = ws.store.root.appendingPathComponent("packs")
+        #expect(!FileManager.default.fileExists(atPath: packs.appendingPathComponent(".rewrite").path), "the rewritten pack was moved into place")
         for name in try FileManager.default.contentsOfDirectory(atPath: packs.path) {
             let data = try Data(contentsOf: packs.appendingPathComponent(name))
             #expect(data.range(of: Data("UNIEK-MERKTEKEN-7f3a9".utf8)) == nil, "\(name) still holds the removed bytes")
@@ -122,6 +123,54 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: incoming.path))
         #expect(try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int == size)
         #expect(try ws.store.read(sha) == bytes)
+    }
+
+    /// A pack whose map rows are gone (a catalog restored from an older backup) keeps every byte after the next lock
+    /// holder's recovery, and its entries are listed again.
+    @Test func aPackTheMapListsNothingInKeepsItsBytesAndIsListedAgain() throws {
+        let ws = try Workspace.create(at: temporary())
+        let messages = (1...3).map { Data("Subject: \($0)\n\nbewaren\n".utf8) }
+        for m in messages { _ = try m.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(m)) } }
+        try ws.store.flush()
+        let pack = try ws.store.range(of: Digest.hex(messages[0])).path
+        let before = try Data(contentsOf: URL(fileURLWithPath: pack))
+        try ws.catalog.write { db in try db.execute(sql: "DELETE FROM packEntry") }
+        #expect(!ws.store.contains(Digest.hex(messages[0])))
+        try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
+            try ws.store.removeLeftovers(holding: lock)
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: pack)) == before, "the pack keeps all its bytes")
+        for m in messages { #expect(try ws.store.read(Digest.hex(m)) == m, "the entry is listed again") }
+    }
+
+    /// After the last listed entry, a whole entry the map does not list (a kill between the sync and the catalog's
+    /// commit) is kept and listed again, and a half-written entry after it is cut off.
+    @Test func aWholeUnlistedEntryIsListedAgainAndAHalfOneAfterItIsCut() throws {
+        let ws = try Workspace.create(at: temporary())
+        let listed = Data("Subject: genoemd\n\nbody\n".utf8), unlisted = Data("Subject: niet genoemd\n\nbody\n".utf8)
+        _ = try listed.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(listed)) }
+        try ws.store.flush()
+        _ = try unlisted.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(unlisted)) }
+        try ws.store.flush()
+        try ws.catalog.write { db in try db.execute(sql: "DELETE FROM packEntry WHERE sha256 = ?", arguments: [Digest.hex(unlisted)]) }
+        let pack = try ws.store.range(of: Digest.hex(listed)).path
+        let whole = try #require(try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: pack))
+        try handle.seekToEnd()
+        // A whole header stating more bytes than follow, then half of them.
+        var torn = Data("SLEN\u{1}\0\0\0".utf8)
+        torn.append(contentsOf: [100, 0, 0, 0, 0, 0, 0, 0] + [UInt8](repeating: 7, count: 32))
+        torn.append(Data("half of the bytes".utf8))
+        try handle.write(contentsOf: torn)
+        try handle.close()
+        try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
+            try ws.store.removeLeftovers(holding: lock)
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int == whole, "only the half entry is cut")
+        #expect(try ws.store.read(Digest.hex(unlisted)) == unlisted, "the whole unlisted entry is kept and listed again")
+        #expect(try ws.store.read(Digest.hex(listed)) == listed)
+        // A re-run storing the same bytes finds them stored.
+        #expect(try !unlisted.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(unlisted)) })
     }
 
     /// One command at a time holds the store lock; a second is refused at once with the holder named; the lock

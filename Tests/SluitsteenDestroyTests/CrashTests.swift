@@ -74,6 +74,9 @@ struct CrashTests {
     @Test func killedHalfwayThroughTheBytes() throws { try crashAndResume(points: ["destroy-bytes-removed:6"]) }
     @Test func killedAfterTheRewrittenPackWasWritten() throws { try crashAndResume(points: ["pack-rewrite-written:1"]) }
     @Test func killedAfterTheMapWasSwitchedToTheRewrittenPack() throws { try crashAndResume(points: ["pack-rewrite-switched:1"]) }
+    @Test func killedAfterTheOldPackWasUnlinkedBeforeTheNewOneWasMoved() throws {
+        try crashAndResume(points: ["pack-rewrite-old-unlinked:1"])
+    }
     @Test func killedInTwoRewritesInARow() throws { try crashAndResume(points: ["pack-rewrite-written:1", "pack-rewrite-written:1"]) }
     @Test func killedAfterCompletionWasRecorded() throws { try crashAndResume(points: ["destroy-finalized:1"]) }
     @Test func killedAfterTheVerklaringWasWritten() throws { try crashAndResume(points: ["destroy-verklaring-written:1"]) }

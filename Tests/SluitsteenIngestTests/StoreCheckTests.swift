@@ -29,10 +29,14 @@ import Testing
         try ws.store.flush()
         try ws.catalog.write { db in try db.execute(sql: "DELETE FROM packEntry WHERE sha256 = ?", arguments: [Digest.hex(leftoverBytes)]) }
 
+        // The recovery of the lock holder lists every whole unlisted entry again: the lost map entry is whole again,
+        // and the entry no one lists becomes an orphan (nothing whole is deleted for being unlisted).
         let found = try StoreCheck(workspace: ws).run(repair: false)
         #expect(!found.isSound)
-        #expect(found.missing == [shas[0]] && found.damaged == [shas[1]] && found.orphans == [orphan] && found.leftovers == 1)
-        #expect(found.relisted == [shas[0]], "the lost map entry is found again in the pack")
+        #expect(found.missing.isEmpty && found.damaged == [shas[1]] && found.leftovers == 0)
+        #expect(found.orphans == [orphan, Digest.hex(leftoverBytes)].sorted())
+        #expect(found.relisted.isEmpty, "the lost map entry was listed again by the recovery")
+        #expect(try ws.store.read(shas[0]).count > 0)
         #expect(ws.store.contains(orphan), "without --repair nothing is removed")
 
         let repaired = try StoreCheck(workspace: ws).run(repair: true)

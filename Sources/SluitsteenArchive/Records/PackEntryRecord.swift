@@ -86,6 +86,20 @@ public struct PackEntryRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
         Set(try Int.fetchAll(db, sql: "SELECT DISTINCT pack FROM packEntry"))
     }
 
+    /// Per pack the catalog lists entries in: how many, their bytes and the end of the last one (recovery: a pack whose
+    /// listed entries fill it exactly holds nothing unlisted and need not be walked).
+    static func packSummaries(_ db: Database) throws -> [Int: (count: Int64, bytes: Int64, end: Int64)] {
+        var out: [Int: (count: Int64, bytes: Int64, end: Int64)] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT pack, COUNT(*), SUM(length), MAX(offset + length) FROM packEntry GROUP BY pack")
+        for r in rows { out[r[0]] = (r[1], r[2], r[3]) }
+        return out
+    }
+
+    /// Whether any entry names these bytes.
+    static func isListed(_ db: Database, sha256: String) throws -> Bool {
+        try PackEntryRecord.filter(key: sha256).fetchCount(db) > 0
+    }
+
     /// Every entry, by SHA-256 (store verify).
     static func all(_ db: Database) throws -> [PackEntryRecord] {
         try PackEntryRecord.order(Columns.pack, Columns.offset).fetchAll(db)

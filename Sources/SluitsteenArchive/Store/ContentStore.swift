@@ -12,11 +12,13 @@ import Glibc
 /// catalog's map (`packEntry`) from SHA-256 to pack, offset and length.
 ///
 /// Durability: an entry is listed in the catalog only after its pack was synced (`fdatasync`, by ``flush()``), so
-/// the catalog never names bytes that are not whole on disk; whatever a killed run appended after the last listed
-/// entry is cut off by the next holder of the store lock (``removeLeftovers(holding:)``). The same bytes are
+/// the catalog never names bytes that are not whole on disk. Nothing whole is ever lost: the next holder of the store
+/// lock (``removeLeftovers(holding:)``) lists again every whole entry the map does not list (a killed run's, or one
+/// whose map row a restored catalog lacks) and cuts off only an incomplete tail of the last pack. The same bytes are
 /// stored once. Removal (destruction, purge, withdrawal) marks the entry, and the next ``flush()`` rewrites its pack
-/// without it: the survivors are copied to a new pack, which is synced, the catalog is switched to it, and the old
-/// pack is unlinked — so removed bytes are in no file afterwards.
+/// without it: the survivors are copied to a new pack in `store/packs/.rewrite/`, which is synced, the catalog is
+/// switched to it, the old pack is unlinked and the new one moved into place — so removed bytes are in no file
+/// afterwards. An unswitched rewrite output is the only file recovery deletes.
 ///
 /// One writer at a time: only the holder of the ``StoreLock`` appends (tests aside); in one process, every
 /// `ContentStore` of the same folder shares one writer.
@@ -404,11 +406,13 @@ public struct ContentStore: Sendable {
         }
     }
 
-    /// Rewrites pack `pack` without the entries marked for removal and without entries the catalog does not list:
-    /// the survivors are copied into a new pack, which is synced; one catalog transaction moves them there and
-    /// deletes the removed entries; then the old pack is unlinked and its folder synced. A kill before the switch
-    /// leaves an unlisted new pack (cut away by the next lock holder) and the old one as it was; a kill after it leaves
-    /// an unlisted old pack (unlinked by the next lock holder).
+    /// Rewrites pack `pack` without the entries marked for removal: the survivors are copied into a new pack written
+    /// in `store/packs/.rewrite/` under a name that says what it replaces (`000007-000003.pack`: new pack 7 for
+    /// pack 3), which is synced; one catalog transaction moves the survivors there and deletes the removed entries;
+    /// then the old pack is unlinked and the new one moved into `store/packs/`. A kill before the switch leaves the
+    /// unswitched output in `.rewrite/` (deleted by the next lock holder) and the old pack as it was; a kill after it
+    /// leaves a switched output, which the next lock holder moves into place after unlinking the old pack. Nothing
+    /// else is ever deleted for being unlisted (see ``removeLeftovers(holding:)``).
     func rewrite(pack: Int) throws(ArchiveError) {
         try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) in
             // Whatever this process appended and has not listed yet is synced and listed first.
@@ -426,21 +430,26 @@ public struct ContentStore: Sendable {
             st.retired = []
             var moved: [PackEntryRecord] = []
             let oldPath = path(ofPack: pack)
+            let next = (try packNumbers().last ?? 0) + 1
+            try makeFolders()
+            if mkdir(rewritePath, 0o700) != 0 && errno != EEXIST { throw .cannotWrite(rewritePath, reason: Errno.currentText) }
+            let newPath = rewritePath + "/" + ContentStore.rewriteName(new: next, old: pack)
+            let out: FileDescriptor
+            do throws(Errno) { out = try .open(newPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+                throw .cannotWrite(newPath, reason: error.description)
+            }
+            defer { try? out.close() }
+            // An output that fails before the switch is removed at once (the old pack is as it was).
+            var switched = false
+            defer { if !switched { unlink(newPath); rmdir(rewritePath) } }
+            do throws(Errno) { try ContentStore.writeAll(out, PackFormat.fileHeader, at: 0) } catch {
+                throw .cannotWrite(newPath, reason: error.description)
+            }
             if !survivors.isEmpty {
-                let next = (try packNumbers().last ?? 0) + 1
-                let newPath = path(ofPack: next)
-                let out: FileDescriptor
-                do throws(Errno) { out = try .open(newPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
-                    throw .cannotWrite(newPath, reason: error.description)
-                }
-                defer { try? out.close() }
                 let input: FileDescriptor
                 do throws(Errno) { input = try .open(oldPath, O_RDONLY | O_CLOEXEC) } catch { throw .cannotRead(oldPath, reason: error.description) }
                 defer { try? input.close() }
                 var at = PackFormat.fileHeaderSize
-                do throws(Errno) { try ContentStore.writeAll(out, PackFormat.fileHeader, at: 0) } catch {
-                    throw .cannotWrite(newPath, reason: error.description)
-                }
                 for s in survivors {
                     let header = PackFormat.entryHeader(length: s.length, sha256: s.sha256)
                     do throws(Errno) { try ContentStore.writeAll(out, header, at: at) } catch {
@@ -451,50 +460,84 @@ public struct ContentStore: Sendable {
                     moved.append(PackEntryRecord(sha256: s.sha256, pack: next, offset: dataAt, length: s.length))
                     at = dataAt + s.length
                 }
-                do throws(Errno) { try out.dataSync() } catch { throw .cannotWrite(newPath, reason: error.description) }
-                try syncFolder(packsPath)
-                CrashPoint.pass("pack-rewrite-written")
             }
+            do throws(Errno) { try out.dataSync() } catch { throw .cannotWrite(newPath, reason: error.description) }
+            try syncFolder(rewritePath)
+            CrashPoint.pass("pack-rewrite-written")
             try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.switchPack(db, from: pack, survivors: moved) }
+            switched = true
             CrashPoint.pass("pack-rewrite-switched")
-            if unlink(oldPath) != 0 && errno != ENOENT { throw .cannotWrite(oldPath, reason: Errno.currentText) }
-            try syncFolder(packsPath)
+            try finishRewrite(new: next, old: pack)
         }
     }
 
-    /// What the holder of the store lock does first: cuts off whatever a killed run appended to the last pack after
-    /// its last listed entry (a torn entry, or whole entries never listed), removes packs the catalog lists nothing
-    /// in (left by a killed rewrite), finishes removals a killed run left, and removes what the one-file store of
-    /// earlier versions left in `store/.incoming/`. Only the holder of the ``StoreLock`` may: no other command can be
-    /// appending then.
+    /// The folder where a rewrite writes its new pack until the catalog is switched to it.
+    private var rewritePath: String { packsPath + "/" + ContentStore.rewriteName }
+    /// The name of that folder, in `store/packs/`.
+    static let rewriteName = ".rewrite"
+
+    /// The name of the output of a rewrite of pack `old` into pack `new`, in `.rewrite/`.
+    static func rewriteName(new: Int, old: Int) -> String {
+        String(PackFormat.name(new).dropLast(5)) + "-" + PackFormat.name(old)
+    }
+
+    /// The new and old pack numbers a rewrite output's name states (nil for any other name).
+    static func rewriteNumbers(_ name: String) -> (new: Int, old: Int)? {
+        let parts = name.split(separator: "-", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let new = PackFormat.number(parts[0] + ".pack"), let old = PackFormat.number(parts[1]) else { return nil }
+        return (new, old)
+    }
+
+    /// After the switch: unlinks the old pack and moves the new one from `.rewrite/` into `store/packs/`.
+    private func finishRewrite(new: Int, old: Int) throws(ArchiveError) {
+        let oldPath = path(ofPack: old)
+        if unlink(oldPath) != 0 && errno != ENOENT { throw .cannotWrite(oldPath, reason: Errno.currentText) }
+        CrashPoint.pass("pack-rewrite-old-unlinked")
+        let from = rewritePath + "/" + ContentStore.rewriteName(new: new, old: old)
+        let to = path(ofPack: new)
+        if access(to, F_OK) == 0 { throw .cannotWrite(to, reason: "a pack of that name exists already; the rewritten pack stays at \(from)") }
+        if rename(from, to) != 0 { throw .cannotWrite(to, reason: Errno.currentText) }
+        try removeRewriteFolder()
+    }
+
+    /// Removes `.rewrite/` when it is empty (so the packs folder holds only packs) and syncs the packs folder.
+    private func removeRewriteFolder() throws(ArchiveError) {
+        if rmdir(rewritePath) != 0 && errno != ENOENT { try syncFolder(rewritePath) }
+        try syncFolder(packsPath)
+    }
+
+    /// What the holder of the store lock does first. Nothing whole is ever deleted for being unlisted (a catalog
+    /// restored from an older backup, or a lost map row, must not cost bytes):
+    ///
+    /// - a rewrite output in `store/packs/.rewrite/` is finished (old pack unlinked, output moved into place) when the
+    ///   catalog was switched to it, and deleted when it was not (the only file recovery deletes);
+    /// - every whole entry (its bytes match the SHA-256 in its header) the map does not list is listed again, unless
+    ///   the map lists the same bytes elsewhere (then `store verify --repair` removes the copy); entries no message
+    ///   names become orphans, which `store verify` reports and `--repair` removes;
+    /// - only an incomplete tail of the last pack is cut off: a trailing entry whose header is partial, whose length
+    ///   runs past the end of the file, or whose bytes do not match its SHA-256, after the last listed entry. Damage
+    ///   elsewhere is left for `store verify` to report.
+    ///
+    /// Then removals a killed run left are finished, and what the one-file store of earlier versions left in
+    /// `store/.incoming/` is removed. Only the holder of the ``StoreLock`` may: no other command can be appending then.
     public func removeLeftovers(holding lock: StoreLock) throws(ArchiveError) {
         withExtendedLifetime(lock) {}
         try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) in
             if let current = st.current { try? current.fd.close() }
             for fd in st.retired { try? fd.close() }
             st = PackWriter.State()
+            try finishRewrites()
             let numbers = try packNumbers()
-            let listed = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedPacks(db) }
-            var changed = false
-            for n in numbers where !listed.contains(n) {
-                if unlink(path(ofPack: n)) != 0 && errno != ENOENT { throw .cannotWrite(path(ofPack: n), reason: Errno.currentText) }
-                changed = true
+            let summaries = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packSummaries(db) }
+            var relist: [PackEntryRecord] = []
+            for n in numbers {
+                relist += try recover(pack: n, isLast: n == numbers.last, summary: summaries[n], relisting: relist)
             }
-            if let last = numbers.last(where: { listed.contains($0) }) {
-                let end = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedEnd(db, pack: last) }
-                    ?? PackFormat.fileHeaderSize
-                let p = path(ofPack: last)
-                var s = stat()
-                if stat(p, &s) == 0, Int64(s.st_size) > end {
-                    do throws(Errno) {
-                        let fd = try FileDescriptor.open(p, O_RDWR | O_CLOEXEC)
-                        defer { try? fd.close() }
-                        if ftruncate(fd.rawValue, off_t(end)) != 0 { throw Errno.current }
-                        try fd.dataSync()
-                    } catch { throw .cannotWrite(p, reason: error.description) }
+            if !relist.isEmpty {
+                try catalog.write(throwing: ArchiveError.self) { db in
+                    for e in relist where try !PackEntryRecord.isListed(db, sha256: e.sha256) { try PackEntryRecord.record(db, [e]) }
                 }
             }
-            if changed { try syncFolder(packsPath) }
         }
         let removals = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packsWithRemovals(db) }
         if !removals.isEmpty { try flush() }
@@ -502,6 +545,92 @@ public struct ContentStore: Sendable {
         if FileManager.default.fileExists(atPath: incoming.path) {
             do { try FileManager.default.removeItem(at: incoming) } catch { throw .cannotWrite(incoming.path, reason: error.localizedDescription) }
         }
+    }
+
+    /// Finishes or deletes the rewrite outputs a killed rewrite left in `.rewrite/` (see ``rewrite(pack:)``). The
+    /// catalog was switched when it names the new pack, or names nothing in the old one any more (which it did before
+    /// the switch: the old pack held entries marked for removal).
+    private func finishRewrites() throws(ArchiveError) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: rewritePath) else { return }
+        let listed = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.listedPacks(db) }
+        for name in names.sorted() {
+            guard let (new, old) = ContentStore.rewriteNumbers(name) else { continue }
+            if listed.contains(new) || !listed.contains(old) {
+                try finishRewrite(new: new, old: old)
+            } else {
+                let p = rewritePath + "/" + name
+                if unlink(p) != 0 && errno != ENOENT { throw .cannotWrite(p, reason: Errno.currentText) }
+            }
+        }
+        try removeRewriteFolder()
+    }
+
+    /// Recovery of one pack: returns its whole entries the map does not list (synced first), and in the last pack
+    /// cuts off an incomplete tail after the last listed entry. A pack whose listed entries fill it exactly is not
+    /// read.
+    private func recover(pack n: Int, isLast: Bool, summary: (count: Int64, bytes: Int64, end: Int64)?,
+                         relisting: [PackEntryRecord]) throws(ArchiveError) -> [PackEntryRecord] {
+        let p = path(ofPack: n)
+        var info = stat()
+        guard stat(p, &info) == 0 else { throw .cannotRead(p, reason: Errno.currentText) }
+        let size = Int64(info.st_size)
+        let listedEnd = summary?.end ?? PackFormat.fileHeaderSize
+        if let summary, PackFormat.fileHeaderSize + summary.count * PackFormat.entryHeaderSize + summary.bytes == size, summary.end == size {
+            return []
+        }
+        let listed = try catalog.read(throwing: ArchiveError.self) { db in Set(try PackEntryRecord.entries(db, pack: n).map(\.offset)) }
+        let fd: FileDescriptor
+        do throws(Errno) { fd = try .open(p, O_RDWR | O_CLOEXEC) } catch { throw .cannotWrite(p, reason: error.description) }
+        defer { try? fd.close() }
+        func read(_ count: Int64, at offset: Int64) -> [UInt8] {
+            var buffer = [UInt8](repeating: 0, count: Int(count))
+            let got = buffer.withUnsafeMutableBytes { b in (try? fd.readFully(into: b, at: offset)) ?? 0 }
+            return Array(buffer[..<got])
+        }
+        func cut(at offset: Int64) throws(ArchiveError) {
+            do throws(Errno) {
+                if ftruncate(fd.rawValue, off_t(offset)) != 0 { throw Errno.current }
+                try fd.dataSync()
+            } catch { throw .cannotWrite(p, reason: error.description) }
+        }
+        let fileHeader = read(PackFormat.fileHeaderSize, at: 0)
+        guard PackFormat.isFileHeader(fileHeader) else {
+            // A pack created by a killed run before its header was whole holds nothing: its header is written again.
+            if isLast, summary == nil, size < PackFormat.fileHeaderSize, PackFormat.fileHeader.starts(with: fileHeader) {
+                do throws(Errno) {
+                    try ContentStore.writeAll(fd, PackFormat.fileHeader, at: 0)
+                    try fd.dataSync()
+                } catch { throw .cannotWrite(p, reason: error.description) }
+            }
+            return []
+        }
+        var found: [PackEntryRecord] = []
+        var at = PackFormat.fileHeaderSize
+        while at < size {
+            let header = read(PackFormat.entryHeaderSize, at: at)
+            guard let h = PackFormat.parseEntryHeader(header), h.length <= size - at - PackFormat.entryHeaderSize else {
+                if isLast, at >= listedEnd { try cut(at: at) }
+                break
+            }
+            let dataAt = at + PackFormat.entryHeaderSize
+            let next = dataAt + h.length
+            if !listed.contains(dataAt) {
+                let digest = try ContentStore.digest(of: FileRange(path: p, offset: dataAt, length: h.length))
+                if digest == h.sha256 {
+                    if !relisting.contains(where: { $0.sha256 == h.sha256 }), !found.contains(where: { $0.sha256 == h.sha256 }) {
+                        found.append(PackEntryRecord(sha256: h.sha256, pack: n, offset: dataAt, length: h.length))
+                    }
+                } else if isLast, next == size, at >= listedEnd {
+                    try cut(at: at)
+                    break
+                }
+            }
+            at = next
+        }
+        if !found.isEmpty {
+            do throws(Errno) { try fd.dataSync() } catch { throw .cannotWrite(p, reason: error.description) }
+        }
+        return found
     }
 }
 

@@ -14,7 +14,9 @@ import Glibc
 /// stored: a message (or chat export or chat media file) the catalog lists as stored whose bytes are not in a pack
 /// where the map says, or no longer match, is a loss to restore from a backup; a map entry no stored message, chat
 /// export or chat media file names (left by a kill or a full disk between storing and committing, or by an
-/// interrupted withdrawal) is an orphan; an entry in a pack that the map does not list is a leftover. With `repair`,
+/// interrupted withdrawal, or listed again by the lock holder's recovery because the map had lost it) is an orphan; an
+/// entry in a pack that the map does not list is a leftover (the recovery lists every whole unlisted entry again, so
+/// what remains unlisted is a second copy of bytes the map places elsewhere, or damage). With `repair`,
 /// orphans and leftovers are removed (their packs are rewritten without them) — only while holding the store lock, so
 /// no running ingest can be writing them. Missing or damaged messages are never "repaired": they are reported.
 public struct StoreCheck: Sendable {
@@ -67,7 +69,8 @@ public struct StoreCheck: Sendable {
             let names = (try? fm.contentsOfDirectory(atPath: store.root.path)) ?? []
             for name in names.sorted() where name != ContentStore.packsName { report.strays.append(name) }
             let packsPath = store.root.appendingPathComponent(ContentStore.packsName).path
-            for name in ((try? fm.contentsOfDirectory(atPath: packsPath)) ?? []).sorted() where PackFormat.number(name) == nil {
+            for name in ((try? fm.contentsOfDirectory(atPath: packsPath)) ?? []).sorted()
+            where PackFormat.number(name) == nil && name != ContentStore.rewriteName {
                 report.strays.append(ContentStore.packsName + "/" + name)
             }
             var whole = Set<String>()
