@@ -276,15 +276,7 @@ struct ChatWriting {
     }
 
     private func sidecar(_ element: XMLElement, rel: String, about: String, kind: WrittenFile.Kind) throws(ExportError) -> WrittenFile {
-        let data: Data
-        let document: XMLDocument
-        do {
-            data = try XMLSerializer.data(element)
-            document = try XMLDocument(data: data, source: rel)
-        } catch {
-            throw .invalid(file: rel, about: about, rule: "\(error)")
-        }
-        if let issue = schema.validate(document).first { throw .invalid(file: rel, about: about, rule: issue.description) }
+        let data = try MessageWriting.sidecarData(element, rel: rel, about: about, schema: schema)
         try PackageFiles.write(data, to: root.appendingPathComponent(rel))
         return WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count), kind: kind)
     }

@@ -127,19 +127,26 @@ enum MessageWriting {
             representations: representations)))
         for (name, element) in sidecars {
             let rel = job.folder + "/" + name
-            let data: Data
-            let document: XMLDocument
-            do {
-                data = try XMLSerializer.data(element)
-                document = try XMLDocument(data: data, source: rel)
-            } catch {
-                throw .invalid(file: rel, about: job.about, rule: "\(error)")
-            }
-            if let issue = schema.validate(document).first { throw .invalid(file: rel, about: job.about, rule: issue.description) }
+            let data = try sidecarData(element, rel: rel, about: job.about, schema: schema)
             try PackageFiles.write(data, path: folderPath + "/" + name)
             files.append(WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count),
                                      kind: name.hasSuffix(".bestand.mdto.xml") ? .bestandSidecar : .objectSidecar))
         }
         return files
+    }
+
+    /// A sidecar's bytes, serialised and checked against the MDTO schema: what every sidecar (of a message or of a
+    /// conversation) passes before it is written; `rel` and `about` name it in the error.
+    static func sidecarData(_ element: XMLElement, rel: String, about: String, schema: XMLSchema) throws(ExportError) -> Data {
+        let data: Data
+        let document: XMLDocument
+        do {
+            data = try XMLSerializer.data(element)
+            document = try XMLDocument(data: data, source: rel)
+        } catch {
+            throw .invalid(file: rel, about: about, rule: "\(error)")
+        }
+        if let issue = schema.validate(document).first { throw .invalid(file: rel, about: about, rule: issue.description) }
+        return data
     }
 }
