@@ -100,7 +100,11 @@ extension TextIndexer {
         beforeReading?(pending.map(\.rowid))
         let store = workspace.store
         let limit = Int64(inMemoryLimit)
-        let results = parallelMap(count: pending.count) { i in TextIndexer.entry(pending[i], store: store, inMemoryLimit: limit) }
+        // Where each message is, in one catalog read for the batch (a message missing from it is looked up again).
+        let located = (try? store.locations(of: pending.map(\.sha256))) ?? [:]
+        let results = parallelMap(count: pending.count) { i in
+            TextIndexer.entry(pending[i], at: located[pending[i].sha256], store: store, inMemoryLimit: limit)
+        }
         afterReading?(pending.map(\.rowid))
         var entries: [Entry] = []
         entries.reserveCapacity(pending.count)
@@ -118,7 +122,8 @@ extension TextIndexer {
 
     /// Reads one stored message and extracts its text (a large one from its file, in chunks); one that ingest read
     /// only the header block of is read in full in the same parse.
-    fileprivate static func entry(_ message: Pending, store: ContentStore, inMemoryLimit: Int64) -> Result<Entry, ArchiveError> {
+    fileprivate static func entry(_ message: Pending, at location: PackEntryRecord? = nil, store: ContentStore,
+                                  inMemoryLimit: Int64) -> Result<Entry, ArchiveError> {
         // The date is the header block's, recorded at capture: the full reading adds only attachments and defects (whose
         // codes do not depend on where a fallback date comes from).
         let fallback = (Date(timeIntervalSince1970: 0), DateSource.captureTime)
@@ -138,7 +143,7 @@ extension TextIndexer {
                     throw .cannotRead(error.path, reason: error.reason)
                 }
             } else {
-                let bytes = try store.read(message.sha256)
+                let bytes = try store.read(message.sha256, at: location)
                 if message.parsed {
                     text = bytes.withUnsafeBytes { MessageParser.text($0) }
                 } else {

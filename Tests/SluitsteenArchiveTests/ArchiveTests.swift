@@ -78,6 +78,43 @@ import Testing
         #expect(!ws.store.contains(sha))
     }
 
+    /// A batch's listing, taken once before it is stored, stays right while flushes list entries meanwhile (the
+    /// writer remembers what they listed) and after a rewrite (the catalog is asked again): bytes are never stored
+    /// twice, and bytes that were removed are stored again.
+    @Test func aBatchListingSeesWhatWasListedSince() throws {
+        let ws = try Workspace.create(at: temporary())
+        func message(_ n: Int) -> Data { Data("Subject: \(n)\n\nbody \(n)\n".utf8) }
+        func put(_ n: Int, _ listing: ContentStore.Listing) throws -> Bool {
+            try message(n).withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(message(n)), listing: listing) }
+        }
+        let shas = (0..<4).map { Digest.hex(message($0)) }
+        #expect(try message(0).withUnsafeBytes { try ws.store.put($0, sha256: shas[0]) })
+        try ws.store.flush()
+        let listing = try ws.store.listing(of: shas)
+        #expect(!(try put(0, listing)), "listed before the listing was taken")
+        // Stored and listed by a flush after the listing was taken (by another batch of the same run).
+        #expect(try message(1).withUnsafeBytes { try ws.store.put($0, sha256: shas[1]) })
+        try ws.store.flush()
+        #expect(!(try put(1, listing)), "listed by a flush after the listing was taken")
+        #expect(try put(2, listing), "never stored")
+        try ws.store.flush()
+        #expect(try ws.store.locations(of: shas).count == 3)
+        // More flushes than the writer remembers: the catalog is asked.
+        for n in 10..<40 {
+            #expect(try message(n).withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(message(n))) })
+            try ws.store.flush()
+        }
+        #expect(!(try put(1, listing)), "asked the catalog")
+        // A rewrite removes bytes: a listing that saw them no longer counts.
+        let before = try ws.store.listing(of: shas)
+        try ws.store.remove(shas[0])
+        try ws.store.flush()
+        #expect(try put(0, before), "removed bytes that arrive again are stored again")
+        try ws.store.flush()
+        #expect(try ws.store.read(shas[0]) == message(0))
+        #expect(try ws.store.read(shas[1], at: ws.store.locations(of: [shas[1]])[shas[1]]) == message(1))
+    }
+
     /// Removal rewrites the pack without the removed bytes: they are in no file of the store afterwards, and the
     /// bytes that stay are read from their new place.
     @Test func removalRewritesThePackWithoutTheBytes() throws {

@@ -48,7 +48,11 @@ public struct PackEntryRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
 
     /// Where the bytes with this SHA-256 are, or nil (also when they are given up and wait for their pack's rewrite).
     static func find(_ db: Database, sha256: String) throws -> PackEntryRecord? {
-        try PackEntryRecord.filter(key: sha256).filter(Columns.removing == false).fetchOne(db)
+        // A cached statement: ingest and the indexer look up every message (the query interface would build the SQL
+        // again each time, which cost more than the lookup).
+        let statement = try db.cachedStatement(sql: "SELECT pack, offset, length FROM packEntry WHERE sha256 = ? AND removing = 0")
+        guard let row = try Row.fetchOne(statement, arguments: [sha256]) else { return nil }
+        return PackEntryRecord(sha256: sha256, pack: row[0], offset: row[1], length: row[2])
     }
 
     /// Records entries whose pack is durable (a later entry for the same bytes replaces an earlier one).

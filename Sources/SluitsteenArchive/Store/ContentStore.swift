@@ -68,11 +68,46 @@ public struct ContentStore: Sendable {
     /// bounded file stream, the web service's range of a file). Throws when they are not stored.
     public func range(of sha256: String) throws(ArchiveError) -> FileRange {
         guard let entry = try location(of: sha256) else { throw .cannotRead(rootPath, reason: "the stored message \(sha256) is missing") }
-        return FileRange(path: path(ofPack: entry.pack), offset: entry.offset, length: entry.length)
+        return range(of: entry)
+    }
+
+    /// The range of the pack file that holds a listed entry.
+    public func range(of entry: PackEntryRecord) -> FileRange {
+        FileRange(path: path(ofPack: entry.pack), offset: entry.offset, length: entry.length)
     }
 
     /// The path of pack `number`.
     func path(ofPack number: Int) -> String { packsPath + "/" + PackFormat.name(number) }
+
+    /// Where the bytes of each of `shas` are (those not stored are absent from the result), in one catalog read: for
+    /// callers that read many messages, such as the indexer.
+    public func locations(of shas: some Sequence<String>) throws(ArchiveError) -> [String: PackEntryRecord] {
+        var found = writer.state.withLock { st in
+            var f: [String: PackEntryRecord] = [:]
+            for sha in shas { if let e = st.pending[sha] { f[sha] = e } }
+            return f
+        }
+        let rest = shas.filter { found[$0] == nil }
+        if rest.isEmpty { return found }
+        let listed = try catalog.readForStore { db in try rest.compactMap { sha in try PackEntryRecord.find(db, sha256: sha) } }
+        for e in listed { found[e.sha256] = e }
+        return found
+    }
+
+    /// What the catalog listed of a batch of SHA-256s, taken once for the batch (see ``listing(of:)``), so that
+    /// ``put(_:sha256:listing:)`` need not look each one up under the writer's lock.
+    public struct Listing: Sendable {
+        fileprivate let listed: Set<String>
+        fileprivate let generation: Int
+    }
+
+    /// One catalog read for a batch about to be stored: which of `shas` the catalog lists now. The writer's listing
+    /// generation is taken first, so that ``put(_:sha256:listing:)`` can tell what a flush listed since.
+    public func listing(of shas: some Sequence<String>) throws(ArchiveError) -> Listing {
+        let generation = writer.state.withLock { $0.generation }
+        let listed = try catalog.readForStore { db in try shas.filter { sha in try PackEntryRecord.find(db, sha256: sha) != nil } }
+        return Listing(listed: Set(listed), generation: generation)
+    }
 
     /// Whether bytes with this SHA-256 are present.
     public func contains(_ sha256: String) -> Bool {
@@ -90,12 +125,20 @@ public struct ContentStore: Sendable {
     ///
     /// The bytes are appended to the current pack under the writer's lock; they are listed in the catalog by the
     /// next ``flush()``, after the pack was synced. Callers store each SHA-256 once per batch.
+    ///
+    /// With a `listing` of the batch taken before (``listing(of:)``), the catalog is not read again unless more was
+    /// listed or rewritten since than the writer remembers.
     @discardableResult
-    public func put(_ bytes: UnsafeRawBufferPointer, sha256: String) throws(ArchiveError) -> Bool {
+    public func put(_ bytes: UnsafeRawBufferPointer, sha256: String, listing: Listing? = nil) throws(ArchiveError) -> Bool {
         return try writer.state.withLock { (st: inout PackWriter.State) throws(ArchiveError) -> Bool in
             // Pending first, then the catalog: a flush lists entries before it forgets them as pending.
             if st.pending[sha256] != nil { return false }
-            if try catalog.readForStore({ db in try PackEntryRecord.find(db, sha256: sha256) }) != nil { return false }
+            switch listing.flatMap({ st.listed(sha256, since: $0) }) {
+            case true?: return false
+            case false?: break
+            case nil:
+                if try catalog.readForStore({ db in try PackEntryRecord.find(db, sha256: sha256) }) != nil { return false }
+            }
             let length = Int64(bytes.count)
             let pack = try openForAppend(&st, room: PackFormat.entryHeaderSize + length)
             let start = pack.size
@@ -348,8 +391,10 @@ public struct ContentStore: Sendable {
     }
 
     /// Reads the stored bytes and checks them against their SHA-256.
-    public func read(_ sha256: String) throws(ArchiveError) -> Data {
-        let range = try range(of: sha256)
+    /// With its `location` already known (``locations(of:)``), the catalog is not asked again.
+    public func read(_ sha256: String, at location: PackEntryRecord? = nil) throws(ArchiveError) -> Data {
+        let range: FileRange
+        if let location { range = self.range(of: location) } else { range = try self.range(of: sha256) }
         let length = Int(range.length ?? 0)
         var data = Data(count: length)
         let n: Int
@@ -399,6 +444,7 @@ public struct ContentStore: Sendable {
                 try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.record(db, Array(snapshot.values)) }
                 writer.state.withLock { st in
                     for (sha, entry) in snapshot where st.pending[sha] == entry { st.pending.removeValue(forKey: sha) }
+                    st.didList(snapshot.keys)
                 }
             }
             let packs = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packsWithRemovals(db) }
@@ -422,6 +468,8 @@ public struct ContentStore: Sendable {
                 try catalog.write(throwing: ArchiveError.self) { db in try PackEntryRecord.record(db, pending) }
                 st.pending = [:]
             }
+            // Entries move and go: a listing taken before says nothing any more.
+            st.forgetListings()
             let entries = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.entries(db, pack: pack) }
             let survivors = entries.filter { !$0.removing }
             if let current = st.current { try? current.fd.close() }
@@ -647,6 +695,35 @@ final class PackWriter: Sendable {
         var current: OpenPack?
         var pending: [String: PackEntryRecord] = [:]
         var retired: [FileDescriptor] = []
+        /// Counts the changes to what the catalog lists (each flush's listing, each rewrite).
+        var generation = 0
+        /// What the last few flushes listed, by the generation they made, for ``ContentStore/Listing``s taken before.
+        var recent: [(generation: Int, shas: Set<String>)] = []
+
+        /// How many flushes' listings are remembered (a batch's listing is at most a few flushes old).
+        static let remembered = 16
+
+        /// Records that a flush listed `shas` in the catalog (after forgetting them as pending).
+        mutating func didList(_ shas: some Sequence<String>) {
+            generation += 1
+            recent.append((generation, Set(shas)))
+            if recent.count > State.remembered { recent.removeFirst() }
+        }
+
+        /// Records a change the log cannot describe (a rewrite moves and deletes entries).
+        mutating func forgetListings() {
+            generation += 1
+            recent = []
+        }
+
+        /// Whether the catalog lists `sha256` now, judged from a listing taken at an earlier generation; nil when
+        /// the catalog must be asked (more changed since than is remembered).
+        func listed(_ sha256: String, since listing: ContentStore.Listing) -> Bool? {
+            if listing.generation == generation { return listing.listed.contains(sha256) }
+            guard let oldest = recent.first?.generation, oldest <= listing.generation + 1 else { return nil }
+            if listing.listed.contains(sha256) { return true }
+            return recent.contains { $0.generation > listing.generation && $0.shas.contains(sha256) }
+        }
     }
 
     let state = Locked(State())

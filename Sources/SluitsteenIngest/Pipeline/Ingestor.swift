@@ -355,6 +355,9 @@ public struct Ingestor: Sendable {
         var seen = Set<String>()
         let storesFile = shas.map { seen.insert($0).inserted }
         let store = workspace.store
+        // Which of them the catalog lists already: one read for the batch instead of one per message.
+        let listing: ContentStore.Listing
+        do throws(ArchiveError) { listing = try store.listing(of: shas.filter { !$0.isEmpty }) } catch { throw .archive(error) }
         let now = self.now
         let inFull = parseInFull
         let results = parallelMap(count: batch.count) { i -> Result<Processed, ArchiveError> in
@@ -385,7 +388,7 @@ public struct Ingestor: Sendable {
                     let sha = shas[i]
                     stored = try raw.bytes.withUnsafeBytes { buffer in
                         Result { () throws(ArchiveError) in
-                            let isNew = storesFile[i] ? try store.put(buffer, sha256: sha) : false
+                            let isNew = storesFile[i] ? try store.put(buffer, sha256: sha, listing: listing) : false
                             let parsed = inFull
                                 ? MessageParser.parse(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
                                 : MessageParser.parseHeader(buffer, fromLine: raw.fromLine, sha256: sha, fallbackDate: fallback)
