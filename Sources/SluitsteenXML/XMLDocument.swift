@@ -110,7 +110,8 @@ public final class XMLDocument: @unchecked Sendable {
         let collector = IssueCollector(cap: 20)
         let outcome: Result<xmlDocPtr, XMLError> = data.withUnsafeBytes { raw in
             let bytes = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            // A push parser: the first bytes let libxml2 detect the encoding; the rest follows in one chunk.
+            // A push parser: the first bytes let libxml2 detect the encoding; the rest follows in chunks of 1 MiB, so
+            // that libxml2 can let go of what it parsed (one chunk over 10 MB is refused as a "huge input lookup").
             let head = min(4, raw.count)
             guard let context = xmlCreatePushParserCtxt(nil, nil, bytes, Int32(head), nil) else {
                 return .failure(.unreadable(source: source, reason: "libxml2 could not create a parser"))
@@ -126,7 +127,14 @@ public final class XMLDocument: @unchecked Sendable {
             }
             // NONET only: no NOENT, no DTDLOAD, no DTDATTR, no XINCLUDE, no HUGE.
             xmlCtxtUseOptions(context, Int32(bitPattern: XML_PARSE_NONET.rawValue))
-            _ = xmlParseChunk(context, bytes + head, Int32(raw.count - head), 1)
+            var at = head
+            repeat {
+                let n = min(1 << 20, raw.count - at)
+                let last = at + n == raw.count
+                _ = xmlParseChunk(context, bytes + at, Int32(n), last ? 1 : 0)
+                at += n
+                if last || context.pointee.wellFormed == 0 || context.pointee.errNo == Int32(XML_ERR_USER_STOP.rawValue) { break }
+            } while true
             let doc = context.pointee.myDoc
             context.pointee.myDoc = nil
             if context.pointee.errNo == Int32(XML_ERR_USER_STOP.rawValue) {
