@@ -178,6 +178,46 @@ import Testing
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: pack)) == before, "the pack keeps all its bytes")
         for m in messages { #expect(try ws.store.read(Digest.hex(m)) == m, "the entry is listed again") }
+        let recovery = try recoveryEntries(ws)
+        #expect(recovery.count == 1 && recovery.first?.command == "test" && recovery.first?.premisEventType == "recovery")
+        #expect(recovery.first?.outcome.contains("listed again 3 whole pack entries") == true)
+        #expect(recovery.first?.objectIds.contains("pack:000001.pack") == true)
+        // Nothing left to recover: no second entry.
+        try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
+            try ws.store.removeLeftovers(holding: lock)
+        }
+        #expect(try recoveryEntries(ws).count == 1)
+    }
+
+    func recoveryEntries(_ ws: Workspace) throws -> [AuditEntry] {
+        try ws.catalog.read { db in try AuditEntry.filter(Column("kind") == AuditKind.storeRecovery.rawValue).fetchAll(db) }
+    }
+
+    /// An unlisted entry in the middle of a pack whose bytes no longer match its SHA-256 is neither listed nor cut:
+    /// the recovery records it in the audit trail and `store verify` reports it; the entries after it are listed again.
+    @Test func aDamagedUnlistedEntryIsReportedAndKept() throws {
+        let ws = try Workspace.create(at: temporary())
+        let messages = (1...3).map { Data("Subject: \($0)\n\nMERKTEKEN-\($0)\n".utf8) }
+        for m in messages { _ = try m.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(m)) } }
+        try ws.store.flush()
+        let middle = try ws.store.range(of: Digest.hex(messages[1]))
+        try ws.catalog.write { db in try db.execute(sql: "DELETE FROM packEntry WHERE sha256 <> ?", arguments: [Digest.hex(messages[0])]) }
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: middle.path))
+        try handle.seek(toOffset: UInt64(middle.offset))
+        try handle.write(contentsOf: Data("X".utf8))
+        try handle.close()
+        let size = try FileManager.default.attributesOfItem(atPath: middle.path)[.size] as? Int
+        try ws.withStoreLock(for: "test", now: Date(), failure: { $0 }) { lock throws(ArchiveError) in
+            try ws.store.removeLeftovers(holding: lock)
+        }
+        #expect(try FileManager.default.attributesOfItem(atPath: middle.path)[.size] as? Int == size, "nothing is cut")
+        #expect(!ws.store.contains(Digest.hex(messages[1])), "the damaged entry is not listed")
+        #expect(try ws.store.read(Digest.hex(messages[2])) == messages[2], "the entry after it is listed again")
+        let outcome = try #require(try recoveryEntries(ws).first?.outcome)
+        #expect(outcome.contains("listed again 1 whole pack entry") && outcome.contains("found 1 unlisted pack entry whose bytes do not match"))
+        #expect(outcome.contains("000001.pack at \(middle.offset)"))
+        let report = try StoreCheck(workspace: ws).run(repair: false)
+        #expect(report.unlistedDamaged == ["000001.pack at \(middle.offset)"])
     }
 
     /// After the last listed entry, a whole entry the map does not list (a kill between the sync and the catalog's
@@ -204,6 +244,8 @@ import Testing
             try ws.store.removeLeftovers(holding: lock)
         }
         #expect(try FileManager.default.attributesOfItem(atPath: pack)[.size] as? Int == whole, "only the half entry is cut")
+        let outcome = try #require(try recoveryEntries(ws).first?.outcome)
+        #expect(outcome.contains("listed again 1 whole pack entry") && outcome.contains("cut an incomplete tail of \(torn.count) bytes"))
         #expect(try ws.store.read(Digest.hex(unlisted)) == unlisted, "the whole unlisted entry is kept and listed again")
         #expect(try ws.store.read(Digest.hex(listed)) == listed)
         // A re-run storing the same bytes finds them stored.

@@ -32,6 +32,9 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     case chatStrip = "chat-strip"
     /// A conversation handed over to DIV: read-only from then on.
     case chatHandover = "chat-handover"
+    /// What the store's recovery did when a command took the store lock after an interrupted one: whole pack entries
+    /// listed again, an incomplete tail cut off, damaged unlisted entries found (counts and packs only).
+    case storeRecovery = "store-recovery"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -51,6 +54,7 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .signIn, .signOut: return "validation"
         case .woo: return "appraisal"
         case .wooProduction: return "dissemination"
+        case .storeRecovery: return "recovery"
         }
     }
 }

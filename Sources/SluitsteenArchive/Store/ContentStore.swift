@@ -29,6 +29,8 @@ public struct ContentStore: Sendable {
     private let packsPath: String
     let catalog: Catalog
     private let writer: PackWriter
+    /// Dates the audit entry of a recovery that changed anything (nil: none is written, for stores outside a workspace).
+    private let clock: WorkspaceClock?
 
     /// Messages larger than this (16 MiB) are never held in memory whole: ingest copies them into the store in chunks
     /// and parses them from their stored range, and the indexer and export read them from it. The one definition of
@@ -47,9 +49,11 @@ public struct ContentStore: Sendable {
     /// The folder of the pack files.
     static let packsName = "packs"
 
-    /// Creates a store rooted at `root` whose map is in `catalog` (the folders are created on first write).
-    public init(root: URL, catalog: Catalog) {
+    /// Creates a store rooted at `root` whose map is in `catalog` (the folders are created on first write); recoveries
+    /// are recorded in the audit trail dated by `clock`.
+    public init(root: URL, catalog: Catalog, clock: WorkspaceClock? = nil) {
         self.root = root
+        self.clock = clock
         rootPath = root.standardizedFileURL.path
         packsPath = rootPath + "/" + ContentStore.packsName
         self.catalog = catalog
@@ -577,13 +581,21 @@ public struct ContentStore: Sendable {
             try finishRewrites()
             let numbers = try packNumbers()
             let summaries = try catalog.read(throwing: ArchiveError.self) { db in try PackEntryRecord.packSummaries(db) }
-            var relist: [PackEntryRecord] = []
+            var findings = RecoveryFindings()
             for n in numbers {
-                relist += try recover(pack: n, isLast: n == numbers.last, summary: summaries[n], relisting: relist)
+                try recover(pack: n, isLast: n == numbers.last, summary: summaries[n], into: &findings)
             }
-            if !relist.isEmpty {
+            if !findings.isEmpty {
                 try catalog.write(throwing: ArchiveError.self) { db in
-                    for e in relist where try !PackEntryRecord.isListed(db, sha256: e.sha256) { try PackEntryRecord.record(db, [e]) }
+                    var relisted: [PackEntryRecord] = []
+                    for e in findings.relist where try !PackEntryRecord.isListed(db, sha256: e.sha256) { relisted.append(e) }
+                    try PackEntryRecord.record(db, relisted)
+                    findings.relist = relisted
+                    guard let clock, !findings.isEmpty else { return }
+                    try AuditTrail(clock: clock).append(db, kind: .storeRecovery, command: lock.command,
+                                                        actor: "Sluitsteen (OS-account \(Actor.currentOSUser))",
+                                                        objectIds: findings.packs.map { "pack:" + PackFormat.name($0) },
+                                                        outcome: findings.outcome)
                 }
             }
         }
@@ -613,18 +625,18 @@ public struct ContentStore: Sendable {
         try removeRewriteFolder()
     }
 
-    /// Recovery of one pack: returns its whole entries the map does not list (synced first), and in the last pack
-    /// cuts off an incomplete tail after the last listed entry. A pack whose listed entries fill it exactly is not
-    /// read.
+    /// Recovery of one pack: adds its whole entries the map does not list (synced first) to `findings`, and its
+    /// unlisted entries whose bytes do not match their SHA-256 (left in place); in the last pack cuts off an
+    /// incomplete tail after the last listed entry. A pack whose listed entries fill it exactly is not read.
     private func recover(pack n: Int, isLast: Bool, summary: (count: Int64, bytes: Int64, end: Int64)?,
-                         relisting: [PackEntryRecord]) throws(ArchiveError) -> [PackEntryRecord] {
+                         into findings: inout RecoveryFindings) throws(ArchiveError) {
         let p = path(ofPack: n)
         var info = stat()
         guard stat(p, &info) == 0 else { throw .cannotRead(p, reason: Errno.currentText) }
         let size = Int64(info.st_size)
         let listedEnd = summary?.end ?? PackFormat.fileHeaderSize
         if let summary, PackFormat.fileHeaderSize + summary.count * PackFormat.entryHeaderSize + summary.bytes == size, summary.end == size {
-            return []
+            return
         }
         let listed = try catalog.read(throwing: ArchiveError.self) { db in Set(try PackEntryRecord.entries(db, pack: n).map(\.offset)) }
         let fd: FileDescriptor
@@ -640,6 +652,7 @@ public struct ContentStore: Sendable {
                 if ftruncate(fd.rawValue, off_t(offset)) != 0 { throw Errno.current }
                 try fd.dataSync()
             } catch { throw .cannotWrite(p, reason: error.description) }
+            findings.cut.append((n, size - offset))
         }
         let fileHeader = read(PackFormat.fileHeaderSize, at: 0)
         guard PackFormat.isFileHeader(fileHeader) else {
@@ -650,9 +663,9 @@ public struct ContentStore: Sendable {
                     try fd.dataSync()
                 } catch { throw .cannotWrite(p, reason: error.description) }
             }
-            return []
+            return
         }
-        var found: [PackEntryRecord] = []
+        var found = 0
         var at = PackFormat.fileHeaderSize
         while at < size {
             let header = read(PackFormat.entryHeaderSize, at: at)
@@ -665,25 +678,63 @@ public struct ContentStore: Sendable {
             if !listed.contains(dataAt) {
                 let digest = try ContentStore.digest(of: FileRange(path: p, offset: dataAt, length: h.length))
                 if digest == h.sha256 {
-                    if !relisting.contains(where: { $0.sha256 == h.sha256 }), !found.contains(where: { $0.sha256 == h.sha256 }) {
-                        found.append(PackEntryRecord(sha256: h.sha256, pack: n, offset: dataAt, length: h.length))
+                    if findings.relisting.insert(h.sha256).inserted {
+                        findings.relist.append(PackEntryRecord(sha256: h.sha256, pack: n, offset: dataAt, length: h.length))
+                        found += 1
                     }
                 } else if isLast, next == size, at >= listedEnd {
                     try cut(at: at)
                     break
+                } else {
+                    findings.damaged.append((n, dataAt))
                 }
             }
             at = next
         }
-        if !found.isEmpty {
+        if found > 0 {
             do throws(Errno) { try fd.dataSync() } catch { throw .cannotWrite(p, reason: error.description) }
         }
-        return found
     }
 }
 
 /// The one appender of a store folder in this process: the pack being appended to, entries appended but not yet
 /// listed in the catalog, and full packs waiting to be closed.
+/// What the recovery of the store lock's holder found and did (see ``ContentStore/removeLeftovers(holding:)``).
+struct RecoveryFindings {
+    /// Whole entries the map did not list, listed again.
+    var relist: [PackEntryRecord] = []
+    var relisting = Set<String>()
+    /// Incomplete tails cut off: pack and bytes.
+    var cut: [(pack: Int, bytes: Int64)] = []
+    /// Unlisted entries whose bytes do not match their SHA-256, left in place: pack and offset.
+    var damaged: [(pack: Int, offset: Int64)] = []
+
+    var isEmpty: Bool { relist.isEmpty && cut.isEmpty && damaged.isEmpty }
+
+    /// The packs concerned, in order.
+    var packs: [Int] { Set(relist.map(\.pack) + cut.map(\.pack) + damaged.map(\.pack)).sorted() }
+
+    /// The audit trail's outcome: what was done, in counts and pack names (never the messages' contents).
+    var outcome: String {
+        var parts: [String] = []
+        if !relist.isEmpty {
+            let bytes = relist.reduce(Int64(0)) { $0 + $1.length }
+            parts.append("listed again \(relist.count) whole pack entr\(relist.count == 1 ? "y" : "ies") (\(bytes) bytes) that the catalog's "
+                + "map did not list (a run stopped between syncing its pack and committing, or a catalog older than the packs)")
+        }
+        for c in cut {
+            parts.append("cut an incomplete tail of \(c.bytes) bytes from pack \(PackFormat.name(c.pack)) (written by a run that stopped "
+                + "before listing it)")
+        }
+        if !damaged.isEmpty {
+            let places = damaged.prefix(20).map { "\(PackFormat.name($0.pack)) at \($0.offset)" }.joined(separator: ", ")
+            parts.append("found \(damaged.count) unlisted pack entr\(damaged.count == 1 ? "y" : "ies") whose bytes do not match their SHA-256 "
+                + "(\(places)\(damaged.count > 20 ? ", …" : "")), left in place: run `sluitsteen store verify`")
+        }
+        return "store recovery: " + parts.joined(separator: "; ")
+    }
+}
+
 final class PackWriter: Sendable {
     struct OpenPack: Sendable {
         var number: Int

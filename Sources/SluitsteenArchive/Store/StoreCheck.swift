@@ -45,6 +45,9 @@ public struct StoreCheck: Sendable {
         /// Whole entries the map does not list that hold the bytes of a message the catalog lists as stored (the map
         /// rebuilt from the pack: `repair` lists them again; until then the message counts as missing).
         public var relisted: [String] = []
+        /// Entries the map does not list whose bytes do not match the SHA-256 in their header (`000003.pack at 1234`):
+        /// no message the catalog lists is in them, but one reported missing may have been. Left in place; reported.
+        public var unlistedDamaged: [String] = []
         /// Whether orphans and leftovers were removed.
         public var repaired = false
 
@@ -84,6 +87,7 @@ public struct StoreCheck: Sendable {
                 report.bytes += walk.bytes
                 whole.formUnion(walk.whole)
                 report.damaged += walk.damaged
+                report.unlistedDamaged += walk.unlistedDamaged.map { "\(PackFormat.name(number)) at \($0)" }
                 unlisted += walk.unlisted.map { (number, $0) }
             }
             let mapped = Set(map.map(\.sha256))
@@ -123,6 +127,8 @@ public struct StoreCheck: Sendable {
         var damaged: [String] = []
         /// Whole entries (their bytes match their header) the map does not list.
         var unlisted: [PackEntryRecord] = []
+        /// Offsets of entries the map does not list whose bytes do not match their header.
+        var unlistedDamaged: [Int64] = []
         var bytes: Int64 = 0
     }
 
@@ -161,6 +167,8 @@ public struct StoreCheck: Sendable {
                     }
                 } else if digest == h.sha256 {
                     walk.unlisted.append(PackEntryRecord(sha256: h.sha256, pack: number, offset: dataAt, length: h.length))
+                } else {
+                    walk.unlistedDamaged.append(dataAt)
                 }
                 at = dataAt + h.length
             }

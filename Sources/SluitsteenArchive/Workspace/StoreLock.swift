@@ -17,6 +17,8 @@ import Glibc
 /// take it.
 public final class StoreLock: Sendable {
     private let path: String
+    /// The command that holds the lock (`ingest`, `destroy execute 3`, …), as the audit trail names it.
+    public let command: String
 
     static let fileName = "store.lock"
     /// What `store.lock` says besides the holder: that deleting it changes nothing.
@@ -75,6 +77,7 @@ public final class StoreLock: Sendable {
         try outcome.get()
         // Set only once the lock is ours: a refused lock must not run deinit, which releases the holder's lock.
         self.path = path
+        self.command = command
     }
 
     deinit {

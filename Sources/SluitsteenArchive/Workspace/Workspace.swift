@@ -111,7 +111,7 @@ public struct Workspace: Sendable {
         let catalog = try Catalog(path: directory.appendingPathComponent(catalogName).path)
         let kind = try catalog.read(throwing: ArchiveError.self) { db in try WorkspaceSetting.archiveKind(db) ?? .real }
         let clock = try WorkspaceClock.resolve(for: kind, at: directory.path, environment: environment)
-        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true), catalog: catalog)
+        let store = ContentStore(root: directory.appendingPathComponent("store", isDirectory: true), catalog: catalog, clock: clock)
         if !allowingLegacyStore, StoreMigration.hasLegacyFiles(store.root) { throw .legacyStore(directory.path) }
         return Workspace(root: directory, catalog: catalog, store: store, kind: kind, clock: clock)
     }
@@ -138,6 +138,8 @@ public struct Workspace: Sendable {
     /// The same workspace on another clock (tests of a demo archive, which replay several moments in one process).
     public func replaying(_ date: Date) throws(ArchiveError) -> Workspace {
         guard kind == .demo else { throw .clockReplayRefused(root.path, value: ISOTimestamp.format(date)) }
-        return Workspace(root: root, catalog: catalog, store: store, kind: kind, clock: .replaying(date))
+        let clock = WorkspaceClock.replaying(date)
+        return Workspace(root: root, catalog: catalog, store: ContentStore(root: store.root, catalog: catalog, clock: clock), kind: kind,
+                         clock: clock)
     }
 }

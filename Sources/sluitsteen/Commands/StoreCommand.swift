@@ -67,7 +67,8 @@ struct StoreCommand: ParsableCommand {
                     ("sound", .bool(r.isSound)), ("checked", .int(Int64(r.checked))), ("bytes", .int(r.bytes)),
                     ("missing", .strings(r.missing)), ("damaged", .strings(r.damaged)), ("orphans", .strings(r.orphans)),
                     ("strays", .strings(r.strays.map(SafeText.terminal))), ("leftovers", .int(Int64(r.leftovers))),
-                    ("relisted", .strings(r.relisted)), ("packs", .int(Int64(r.packs))), ("repaired", .bool(r.repaired)),
+                    ("relisted", .strings(r.relisted)), ("unlistedDamaged", .strings(r.unlistedDamaged)), ("packs", .int(Int64(r.packs))),
+                    ("repaired", .bool(r.repaired)),
                 ]))
             } else {
                 print("Checked \(r.checked) stored messages (\(r.bytes) bytes) in \(r.packs) pack file(s).")
@@ -83,6 +84,10 @@ struct StoreCommand: ParsableCommand {
                 }
                 for sha in r.relisted {
                     print("  FOUND    \(sha): in a pack but not in the catalog's map\(r.repaired ? ": listed again" : " (--repair lists it again)")")
+                }
+                for place in r.unlistedDamaged {
+                    print("  DAMAGED  an entry the catalog does not list, in pack \(place): its bytes do not match its SHA-256 (no listed "
+                          + "message is in it; left in place)")
                 }
                 for s in r.strays { print("  not a pack file: store/\(SafeText.terminal(s)) (left as it is)") }
                 print(r.isSound ? "Store sound: every message the catalog lists is present and whole." : "Store NOT sound: see above.")
