@@ -23,6 +23,9 @@ struct CLI {
         home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-cli-\(UUID().uuidString)")
     }
 
+    /// Works on the workspace at `home` (one a test unpacked, for example).
+    init(home: URL) { self.home = home }
+
     /// Creates the workspace as a demo/test archive (the tests replay the clock with SLUITSTEEN_NOW, which only a demo
     /// archive honours) and imports the fixtures' registers, so that ingest knows the mailboxes.
     @discardableResult

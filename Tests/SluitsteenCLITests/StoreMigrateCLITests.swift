@@ -8,6 +8,7 @@ import Testing
 ///
 /// The old workspace is made from a new one the way the earlier code laid it out: every stored message's bytes as a
 /// read-only file `store/ab/ab12…` named by its SHA-256 (folders 0700), no pack files and no `packEntry` rows.
+/// `StoreMigrateOldWorkspaceCLITests` migrates a workspace the earlier version made itself.
 @Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
 struct StoreMigrateCLITests {
     let mbox = CLI.fixtures.appendingPathComponent("mailboxes/burgemeester.mbox").path
