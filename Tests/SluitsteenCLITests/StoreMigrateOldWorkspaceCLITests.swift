@@ -139,6 +139,9 @@ struct StoreMigrateOldWorkspaceCLITests {
         let audit = try json(cli, ["audit", "verify"])
         #expect(audit.status == 0 && audit.object["intact"] as? Bool == true, "\(audit.object)")
         #expect((audit.object["checked"] as? Int ?? 0) >= old.auditEntries && (audit.object["timeFindings"] as? [Any])?.isEmpty == true)
+        // The migration is one audit entry, saying how many files moved.
+        let trail = try cli.run(["audit", "show", "--kind", "store-migration", "--json"])
+        #expect(trail.status == 0 && trail.stdout.contains("moved \(files.count) stored file(s)"), "\(trail.stdout) \(trail.stderr)")
 
         let packsBefore = try packs(cli.home)
         let again = try json(cli, ["store", "migrate"])

@@ -35,6 +35,8 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
     /// What the store's recovery did when a command took the store lock after an interrupted one: whole pack entries
     /// listed again, an incomplete tail cut off, damaged unlisted entries found (counts and packs only).
     case storeRecovery = "store-recovery"
+    /// The one-file store of earlier versions converted into pack files (`store migrate`).
+    case storeMigration = "store-migration"
 
     /// The PREMIS 3 event type (id.loc.gov/vocabulary/preservation/eventType) this kind records.
     public var premisEventType: String {
@@ -55,6 +57,7 @@ public enum AuditKind: String, Sendable, CaseIterable, Codable {
         case .woo: return "appraisal"
         case .wooProduction: return "dissemination"
         case .storeRecovery: return "recovery"
+        case .storeMigration: return "migration"
         }
     }
 }

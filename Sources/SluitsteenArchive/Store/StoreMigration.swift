@@ -100,6 +100,18 @@ public struct StoreMigration: Sendable {
             }
             try finish()
             report.damaged.sort()
+            if report.migrated > 0 || !report.damaged.isEmpty {
+                var outcome = "moved \(report.migrated) stored file(s) (\(report.bytes) bytes) of the one-file store into pack files; each "
+                    + "was read back from its pack and checked against its SHA-256 before its old file was removed"
+                if !report.damaged.isEmpty {
+                    outcome += "; \(report.damaged.count) file(s) kept where they are, their bytes not matching their name: "
+                        + report.damaged.prefix(20).joined(separator: ", ") + (report.damaged.count > 20 ? ", …" : "")
+                }
+                try workspace.catalog.write(throwing: ArchiveError.self) { db in
+                    try workspace.audit.append(db, kind: .storeMigration, command: "store migrate",
+                                               actor: "Sluitsteen (OS-account \(Actor.currentOSUser))", objectIds: ["store"], outcome: outcome)
+                }
+            }
             return report
         }
     }
