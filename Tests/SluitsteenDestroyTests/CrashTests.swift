@@ -77,6 +77,21 @@ struct CrashTests {
     @Test func killedAfterTheOldPackWasUnlinkedBeforeTheNewOneWasMoved() throws {
         try crashAndResume(points: ["pack-rewrite-old-unlinked:1"])
     }
+    /// Between the switch and the move the catalog names a pack that is still in `.rewrite/`: a reader that does not
+    /// take the store lock (the web service, export) reads every listed message there, before anyone resumes.
+    @Test(arguments: ["pack-rewrite-switched:1", "pack-rewrite-old-unlinked:1"])
+    func aReaderWithoutTheLockReadsAPackStillBeingMoved(point: String) throws {
+        let a = try TestArchive.make()
+        let id = try a.proposeAndApprove()
+        let run = try a.cli(["destroy", "execute", id, "--as-of", "2033-01-01"], now: Moments.execute, kill: point)
+        #expect(run.killed)
+        let rewriting = a.workspace.store.root.appendingPathComponent("packs/.rewrite")
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: rewriting.path).isEmpty, "the rewritten pack is not moved yet")
+        let listed: [String] = try a.workspace.catalog.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM packEntry WHERE removing = 0") }
+        #expect(!listed.isEmpty)
+        for sha in listed { #expect(throws: Never.self, "\(sha)") { _ = try a.workspace.store.read(sha) } }
+    }
+
     @Test func killedInTwoRewritesInARow() throws { try crashAndResume(points: ["pack-rewrite-written:1", "pack-rewrite-written:1"]) }
     @Test func killedAfterCompletionWasRecorded() throws { try crashAndResume(points: ["destroy-finalized:1"]) }
     @Test func killedAfterTheVerklaringWasWritten() throws { try crashAndResume(points: ["destroy-verklaring-written:1"]) }

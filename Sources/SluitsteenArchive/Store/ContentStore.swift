@@ -75,9 +75,21 @@ public struct ContentStore: Sendable {
         return range(of: entry)
     }
 
-    /// The range of the pack file that holds a listed entry.
+    /// The range of the pack file that holds a listed entry. A pack the catalog names may still be in `.rewrite/` when
+    /// a rewrite was stopped between the switch and the move (until the next holder of the store lock moves it):
+    /// readers that do not hold the lock (the web service, export) read it there.
     public func range(of entry: PackEntryRecord) -> FileRange {
-        FileRange(path: path(ofPack: entry.pack), offset: entry.offset, length: entry.length)
+        let path = path(ofPack: entry.pack)
+        if access(path, F_OK) != 0, let moved = rewriteOutput(new: entry.pack) {
+            return FileRange(path: moved, offset: entry.offset, length: entry.length)
+        }
+        return FileRange(path: path, offset: entry.offset, length: entry.length)
+    }
+
+    /// The rewrite output that becomes pack `new`, when one is in `.rewrite/`.
+    private func rewriteOutput(new: Int) -> String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: rewritePath)) ?? []
+        return names.sorted().first { ContentStore.rewriteNumbers($0)?.new == new }.map { rewritePath + "/" + $0 }
     }
 
     /// The path of pack `number`.
