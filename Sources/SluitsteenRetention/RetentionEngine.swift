@@ -77,7 +77,7 @@ public struct RetentionEngine: Sendable {
         let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
             try catalog.read(throwing: RetentionError.self) { db in
-                let cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
+                var cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
                 var batch: [CopyDecisionRow] = []
                 batch.reserveCapacity(2048)
                 while let row = try cursor.next() {
@@ -147,7 +147,7 @@ public struct RetentionEngine: Sendable {
         let hits = targets.isEmpty ? [:] : try textHitSource.hits(for: targets, in: db, amongCopies: Array(copyIds))
         let reading = DecisionReading(context: context, hits: hits)
         var out: [Int64: DecidedCopy] = [:]
-        let cursor = try CopyDecisionRow.fetchCursor(db, copyIds: copyIds, addresses: reading.needsAddresses)
+        var cursor = try CopyDecisionRow.fetchCursor(db, copyIds: copyIds, addresses: reading.needsAddresses)
         while let row = try cursor.next() {
             let (facts, copy) = reading.facts(row)
             var decision = context.decide(copy, explain: explain)

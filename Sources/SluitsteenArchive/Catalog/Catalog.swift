@@ -372,6 +372,13 @@ public final class Catalog: Sendable {
             // the full reading. Messages captured before this migration were read in full at capture.
             try db.execute(sql: "ALTER TABLE message ADD COLUMN parsed INTEGER NOT NULL DEFAULT 1 CHECK (parsed IN (0, 1))")
         }
+        m.registerMigration("v24-plan-index") { db in
+            // A plan reads every copy in catalog order (mailbox, folder, position, id) with the copy's columns it
+            // decides on: this index holds them in that order, so the scan neither sorts nor visits the copy table.
+            try db.execute(sql: """
+                CREATE INDEX copy_plan ON copy(mailbox, folder, position, id, state, messageRowid, capturedEpoch, keywordsJSON)
+                """)
+        }
         return m
     }()
 }
