@@ -76,7 +76,7 @@ public struct RetentionEngine: Sendable {
         let catalog = workspace.catalog
         let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
-            try catalog.read(throwing: RetentionError.self) { db in
+            try catalog.scan(throwing: RetentionError.self) { db in
                 var cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
                 var batch: [CopyDecisionRow] = []
                 batch.reserveCapacity(2048)
