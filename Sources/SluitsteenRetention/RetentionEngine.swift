@@ -92,11 +92,14 @@ public struct RetentionEngine: Sendable {
         }
         do {
             while let batch = reader.next() {
-                for row in batch {
-                    let (facts, copy) = reading.facts(row)
-                    var decision = context.decide(copy, explain: explain)
-                    if facts.state == .transferred { decision = decision.transferred() }
-                    try body(DecidedCopy(copy: facts, decision: decision))
+                // The rows are read in place (iterating the array would copy each row, retaining its strings).
+                try batch.withUnsafeBufferPointer { rows in
+                    for i in rows.indices {
+                        let (facts, copy) = reading.facts(rows[i])
+                        var decision = context.decide(copy, explain: explain)
+                        if facts.state == .transferred { decision = decision.transferred() }
+                        try body(DecidedCopy(copy: facts, decision: decision))
+                    }
                 }
             }
         } catch {
