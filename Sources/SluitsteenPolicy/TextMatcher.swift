@@ -37,6 +37,19 @@ public struct TextMatcher: Sendable, Equatable {
         var out: [String] = []
         var current = String.UnicodeScalarView()
         for scalar in folded.unicodeScalars {
+            // ASCII without a look-up of the character's properties (the confirming of a plan's text hits spends its
+            // time here): only letters and digits are alphabetic or numeric there, none is a private-use character
+            // or a mark, so a scalar below 128 is part of a word exactly when the look-up below would say so.
+            if scalar.value < 128 {
+                let v = scalar.value
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x41 && v <= 0x5A) || (v >= 0x30 && v <= 0x39) {
+                    current.append(scalar)
+                } else if !current.isEmpty {
+                    out.append(String(current))
+                    current = String.UnicodeScalarView()
+                }
+                continue
+            }
             let p = scalar.properties
             if p.isAlphabetic || p.numericType != nil || p.generalCategory == .privateUse {
                 current.append(scalar)

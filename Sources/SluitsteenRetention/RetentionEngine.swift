@@ -76,8 +76,8 @@ public struct RetentionEngine: Sendable {
         let catalog = workspace.catalog
         let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
-            try catalog.read(throwing: RetentionError.self) { db in
-                let cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
+            try catalog.scan(throwing: RetentionError.self) { db in
+                var cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
                 var batch: [CopyDecisionRow] = []
                 batch.reserveCapacity(2048)
                 while let row = try cursor.next() {
@@ -92,11 +92,14 @@ public struct RetentionEngine: Sendable {
         }
         do {
             while let batch = reader.next() {
-                for row in batch {
-                    let (facts, copy) = reading.facts(row)
-                    var decision = context.decide(copy, explain: explain)
-                    if facts.state == .transferred { decision = decision.transferred() }
-                    try body(DecidedCopy(copy: facts, decision: decision))
+                // The rows are read in place (iterating the array would copy each row, retaining its strings).
+                try batch.withUnsafeBufferPointer { rows in
+                    for i in rows.indices {
+                        let (facts, copy) = reading.facts(rows[i])
+                        var decision = context.decide(copy, explain: explain)
+                        if facts.state == .transferred { decision = decision.transferred() }
+                        try body(DecidedCopy(copy: facts, decision: decision))
+                    }
                 }
             }
         } catch {
@@ -147,7 +150,7 @@ public struct RetentionEngine: Sendable {
         let hits = targets.isEmpty ? [:] : try textHitSource.hits(for: targets, in: db, amongCopies: Array(copyIds))
         let reading = DecisionReading(context: context, hits: hits)
         var out: [Int64: DecidedCopy] = [:]
-        let cursor = try CopyDecisionRow.fetchCursor(db, copyIds: copyIds, addresses: reading.needsAddresses)
+        var cursor = try CopyDecisionRow.fetchCursor(db, copyIds: copyIds, addresses: reading.needsAddresses)
         while let row = try cursor.next() {
             let (facts, copy) = reading.facts(row)
             var decision = context.decide(copy, explain: explain)

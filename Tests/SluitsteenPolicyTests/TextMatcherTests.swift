@@ -49,4 +49,35 @@ struct TextMatcherTests {
             Hotspot(id: "9", name: "s", status: .designated, criteria: MatchCriteria(terms: ["stikstof crisis"]))], holds: [])
         #expect(split.isEmpty)
     }
+
+    /// The words as the character properties give them, scalar by scalar (what `words(in:)` did for every scalar
+    /// before it read ASCII without the look-up).
+    static func wordsByProperties(_ text: String) -> [String] {
+        var out: [String] = [], current = String.UnicodeScalarView()
+        for scalar in TextMatcher.normalize(text).unicodeScalars {
+            let p = scalar.properties
+            if p.isAlphabetic || p.numericType != nil || p.generalCategory == .privateUse {
+                current.append(scalar)
+            } else if p.generalCategory == .nonspacingMark {
+                continue
+            } else if !current.isEmpty {
+                out.append(String(current))
+                current = String.UnicodeScalarView()
+            }
+        }
+        if !current.isEmpty { out.append(String(current)) }
+        return out
+    }
+
+    @Test("every ASCII character splits or joins words as its properties say, in ASCII and in accented text")
+    func asciiWithoutThePropertyLookUp() {
+        for v in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(v)))
+            for text in ["ab\(c)cd x\(c)", "Privé\(c)café \(c)één", "\(c)", "Zoë\(c)\(c)9"] {
+                #expect(TextMatcher.words(in: text) == Self.wordsByProperties(text), "character \(v) in \(text.debugDescription)")
+            }
+        }
+        let mixed = "De N210 Brug-Krimpen: coördinatie (Z-2024-0815), privé_café \u{E000}x ﬁ Ĳssel 12½ a\u{301}b"
+        #expect(TextMatcher.words(in: mixed) == Self.wordsByProperties(mixed))
+    }
 }

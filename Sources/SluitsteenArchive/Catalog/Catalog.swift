@@ -30,7 +30,7 @@ public final class Catalog: Sendable {
             // file, not merely unlinked from the B-tree.
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // A 64 MB page cache and fewer, larger checkpoints: ingest and the text indexer write in big batches.
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -\(Catalog.cacheKibibytes)")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
         do {
@@ -54,6 +54,26 @@ public final class Catalog: Sendable {
     /// Runs `body` with a read-only snapshot of the catalog (errors as for ``write(throwing:_:)``).
     public func read<T, E: CatalogTransactionError>(throwing _: E.Type, _ body: (Database) throws -> T) throws(E) -> T {
         do { return try pool.read(body) } catch let e as E { throw e } catch { throw E(wrapping: error) }
+    }
+
+    /// The page cache of every connection (64 MB), in KiB.
+    static let cacheKibibytes = 65_536
+
+    /// The page cache of a read that steps through the whole archive (``scan(throwing:_:)``), in KiB: a plan looks
+    /// up the message of every copy, and with the message table in the cache those look-ups read no pages from the
+    /// file. Fixed, so memory does not grow with the archive.
+    public static let scanCacheKibibytes = 163_840
+
+    /// ``read(throwing:_:)`` with a page cache of ``scanCacheKibibytes`` for the read, given back to the usual size
+    /// when it ends (SQLite frees the pages above it).
+    public func scan<T, E: CatalogTransactionError>(throwing _: E.Type, _ body: (Database) throws -> T) throws(E) -> T {
+        do {
+            return try pool.read { db in
+                try db.execute(sql: "PRAGMA cache_size = -\(Catalog.scanCacheKibibytes)")
+                defer { try? db.execute(sql: "PRAGMA cache_size = -\(Catalog.cacheKibibytes)") }
+                return try body(db)
+            }
+        } catch let e as E { throw e } catch { throw E(wrapping: error) }
     }
 
     /// Runs `body` in one write transaction; any error rolls everything back. Errors thrown by `body` pass through
@@ -371,6 +391,13 @@ public final class Catalog: Sendable {
             // every defect) is done by the derived step `index`. parsed = 1: the attachment and defect columns come from
             // the full reading. Messages captured before this migration were read in full at capture.
             try db.execute(sql: "ALTER TABLE message ADD COLUMN parsed INTEGER NOT NULL DEFAULT 1 CHECK (parsed IN (0, 1))")
+        }
+        m.registerMigration("v24-plan-index") { db in
+            // A plan reads every copy in catalog order (mailbox, folder, position, id) with the copy's columns it
+            // decides on: this index holds them in that order, so the scan neither sorts nor visits the copy table.
+            try db.execute(sql: """
+                CREATE INDEX copy_plan ON copy(mailbox, folder, position, id, state, messageRowid, capturedEpoch, keywordsJSON)
+                """)
         }
         return m
     }()

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
+import Foundation
 import GRDB
+import GRDBSQLite
 
 /// A copy still in the archive with the facts of it and its message that a retention decision needs: what the
 /// retention stage streams through its decisions (a plan reads every copy of the archive this way).
@@ -29,16 +31,29 @@ extension CopyDecisionRow {
     /// position, id): optionally only in `mailboxes`, or only the copies `copyIds`; with `addresses`, the address
     /// lists are read too. Streams: memory does not grow with the archive.
     ///
-    /// The plan's hot path: one statement joining every copy to its message by rowid, its columns read by position.
+    /// The plan's hot path: one statement that walks the copies in the index `copy_plan` (migration
+    /// `v24-plan-index`: the copy's columns in catalog order, so no sort and no visit of the copy table) and joins
+    /// each to its message by rowid; its columns are read by position straight from SQLite.
     public static func fetchCursor(_ db: Database, mailboxes: [String]? = nil, copyIds: Set<Int64>? = nil,
-                                   addresses: Bool) throws -> MapCursor<RowCursor, CopyDecisionRow> {
+                                   addresses: Bool) throws -> CopyDecisionCursor {
+        var args: [any DatabaseValueConvertible] = []
+        let sql = query(mailboxes: mailboxes, copyIds: copyIds, addresses: addresses, arguments: &args)
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(StatementArguments(args))
+        return try CopyDecisionCursor(statement: statement, addresses: addresses)
+    }
+
+    /// The statement of ``fetchCursor(_:mailboxes:copyIds:addresses:)``, its arguments appended to `arguments`.
+    public static func query(mailboxes: [String]? = nil, copyIds: Set<Int64>? = nil, addresses: Bool,
+                             arguments args: inout [any DatabaseValueConvertible]) -> String {
+        // The SHA-256 is the message's: `messageRowid` is the rowid of the message with the copy's SHA-256, and the
+        // message row is read anyway (the index stays smaller without the 64 characters).
         var sql = """
-            SELECT c.id, c.mailbox, c.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
+            SELECT c.id, c.mailbox, m.sha256, m.size, m.messageId, m.date, m.dateEpoch, c.capturedEpoch, c.folder, c.state,
                    c.keywordsJSON, m.receivedEpoch\(addresses ? ", m.fromJSON, m.toJSON, m.ccJSON" : "")
             FROM copy c JOIN message m ON m.rowid = c.messageRowid
             WHERE c.state IN ('present', 'transferred')
             """
-        var args: [any DatabaseValueConvertible] = []
         if let mailboxes, !mailboxes.isEmpty {
             sql += " AND c.mailbox IN (\(mailboxes.map { _ in "?" }.joined(separator: ",")))"
             args += mailboxes.map { $0.lowercased() }
@@ -48,14 +63,74 @@ extension CopyDecisionRow {
             args.append("[" + copyIds.sorted().map(String.init).joined(separator: ",") + "]")
         }
         sql += " ORDER BY c.mailbox, c.folder, c.position, c.id"
-        return try Row.fetchCursor(db, sql: sql, arguments: StatementArguments(args)).map { row in
-            // The state is read as text and named here: decoding the enum through its DatabaseValueConvertible
-            // conformance costs a generic metadata lookup per row. The WHERE clause admits only these two states.
-            let state: CopyState = (row[9] as String) == "transferred" ? .transferred : .present
-            return CopyDecisionRow(
-                copyId: row[0], mailbox: row[1], sha256: row[2], size: row[3], messageId: row[4], date: row[5], dateEpoch: row[6],
-                capturedEpoch: row[7], folder: row[8], state: state, keywordsJSON: row[10], receivedEpoch: row[11],
-                fromJSON: addresses ? row[12] : "[]", toJSON: addresses ? row[13] : "[]", ccJSON: addresses ? row[14] : "[]")
+        return sql
+    }
+}
+
+/// The rows of ``CopyDecisionRow/fetchCursor(_:mailboxes:copyIds:addresses:)``, read by position from SQLite's
+/// own column calls: a plan reads a million of them, and a mailbox or folder name equal to the previous row's is
+/// not made again (consecutive rows share them).
+public struct CopyDecisionCursor {
+    private let cursor: RowCursor
+    private let handle: OpaquePointer
+    private let addresses: Bool
+    private var lastMailbox = ""
+    private var lastFolder = ""
+
+    init(statement: Statement, addresses: Bool) throws {
+        cursor = try Row.fetchCursor(statement)
+        handle = statement.sqliteStatement
+        self.addresses = addresses
+    }
+
+    /// The next row, or nil at the end.
+    public mutating func next() throws -> CopyDecisionRow? {
+        guard try cursor.next() != nil else { return nil }
+        let mailbox = Self.text(handle, 1, reusing: lastMailbox)
+        lastMailbox = mailbox
+        let folder = Self.text(handle, 8, reusing: lastFolder)
+        lastFolder = folder
+        // The state is compared as bytes: the WHERE clause admits only `present` and `transferred`.
+        let state: CopyState = sqlite3_column_bytes(handle, 9) == 11 ? .transferred : .present
+        let keywords = Self.text(handle, 10, reusing: "[]")
+        return CopyDecisionRow(
+            copyId: sqlite3_column_int64(handle, 0), mailbox: mailbox, sha256: Self.text(handle, 2), size: sqlite3_column_int64(handle, 3),
+            messageId: Self.text(handle, 4), date: Self.optionalText(handle, 5), dateEpoch: Self.optionalInt(handle, 6),
+            capturedEpoch: sqlite3_column_int64(handle, 7), folder: folder, state: state, keywordsJSON: keywords,
+            receivedEpoch: Self.optionalInt(handle, 11),
+            fromJSON: addresses ? Self.text(handle, 12) : "[]", toJSON: addresses ? Self.text(handle, 13) : "[]",
+            ccJSON: addresses ? Self.text(handle, 14) : "[]")
+    }
+
+    @inline(__always)
+    private static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        // sqlite3_column_text before sqlite3_column_bytes, as SQLite asks (the count is of the text form).
+        guard let text = sqlite3_column_text(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column)))
+    }
+
+    @inline(__always)
+    private static func text(_ handle: OpaquePointer, _ column: Int32) -> String {
+        String(decoding: bytes(handle, column), as: UTF8.self)
+    }
+
+    /// The column's text, or `previous` itself when the bytes are the same (no new string).
+    @inline(__always)
+    private static func text(_ handle: OpaquePointer, _ column: Int32, reusing previous: String) -> String {
+        let b = bytes(handle, column)
+        let same = previous.utf8.withContiguousStorageIfAvailable { p in
+            p.count == b.count && (b.isEmpty || memcmp(p.baseAddress!, b.baseAddress!, b.count) == 0)
         }
+        return same == true ? previous : String(decoding: b, as: UTF8.self)
+    }
+
+    @inline(__always)
+    private static func optionalText(_ handle: OpaquePointer, _ column: Int32) -> String? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : text(handle, column)
+    }
+
+    @inline(__always)
+    private static func optionalInt(_ handle: OpaquePointer, _ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
     }
 }
