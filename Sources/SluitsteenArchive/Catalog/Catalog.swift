@@ -399,6 +399,7 @@ public final class Catalog: Sendable {
                 CREATE INDEX copy_plan ON copy(mailbox, folder, position, id, state, messageRowid, capturedEpoch, keywordsJSON)
                 """)
         }
+        PackEntryRecord.migrateRemovingIndex(&m)
         return m
     }()
 }

@@ -46,6 +46,14 @@ public struct PackEntryRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
         }
     }
 
+    /// Every flush asks which packs hold bytes marked for removal (``packsWithRemovals(_:)``): without this partial
+    /// index that read the whole map, once per ingest batch — a million messages made ingest quadratic.
+    static func migrateRemovingIndex(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v25-pack-removing") { db in
+            try db.execute(sql: "CREATE INDEX packEntryRemoving ON packEntry(pack) WHERE removing = 1")
+        }
+    }
+
     /// Where the bytes with this SHA-256 are, or nil (also when they are given up and wait for their pack's rewrite).
     static func find(_ db: Database, sha256: String) throws -> PackEntryRecord? {
         // A cached statement: ingest and the indexer look up every message (the query interface would build the SQL
