@@ -11,6 +11,7 @@
 #include <libxml/xmlsave.h>
 #include <libxml/xmlwriter.h>
 #include <libxml/xmlIO.h>
+#include <libxml/xmlreader.h>
 #include <libxml/HTMLparser.h>
 
 /* xmlFree is a global function pointer, which Swift 6 does not let code read from several threads: wrapped here. */

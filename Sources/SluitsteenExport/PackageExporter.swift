@@ -164,8 +164,9 @@ private final class Build {
         let mailbox: String
         let folder: String
         let ref: ObjectRef
-        var children: [ObjectRef] = []
-        var references: [ObjectRef] = []
+        /// Its messages and its references to copies filed elsewhere, in files: they grow with the mailbox.
+        let children: RefSpool
+        let references: RefSpool
         var referenced: Set<String> = []
     }
     private var dossier: Dossier?
@@ -175,6 +176,8 @@ private final class Build {
     /// The conversations (chat, bijlage 5) in the package.
     private var chats: [ChatSelected] = []
     private var createdDirs: Set<String> = []
+    /// How many dossiers have had spool files (names them).
+    private var spools = 0
 
     func run(markRenamed: () -> Void) throws(ExportError) -> ExportSummary {
         do {
@@ -372,7 +375,10 @@ private final class Build {
                 let ref = dossierRef(serie: serie, mailbox: r.mailbox)
                 try ensureDirectory(r.serie)
                 try ensureDirectory(r.serie + "/" + dossierFolder(r.mailbox))
-                dossier = Dossier(key: key, serie: serie, mailbox: r.mailbox, folder: r.serie + "/" + dossierFolder(r.mailbox), ref: ref)
+                spools += 1
+                dossier = Dossier(key: key, serie: serie, mailbox: r.mailbox, folder: r.serie + "/" + dossierFolder(r.mailbox), ref: ref,
+                                  children: try RefSpool(path: temp.path + "/dossier-\(spools).children"),
+                                  references: try RefSpool(path: temp.path + "/dossier-\(spools).references"))
                 serieChildren[r.serie, default: []].append(ref)
             }
             if r.isPrimary { next += 1 }
@@ -383,10 +389,10 @@ private final class Build {
             let ref = ObjectRef(naam: m.naam, id: context.messageId(r.sha256))
             if r.isPrimary {
                 messages += 1
-                dossier?.children.append(ref)
+                try dossier?.children.append(ref)
                 if case .success(let files) = results[next - 1] { try selection.record(files) }
             } else if !(r.primarySerie == r.serie && r.primaryMailbox == r.mailbox), dossier?.referenced.insert(r.sha256).inserted == true {
-                dossier?.references.append(ref)
+                try dossier?.references.append(ref)
             }
         }
     }
@@ -415,10 +421,40 @@ private final class Build {
         let element = context.aggregation(
             level: "Dossier", ref: d.ref,
             omschrijving: "E-mail uit het postvak \(d.mailbox), blijvend te bewaren.",
-            coverage: coverage.dossiers[d.key], serie: d.serie, parent: serieRef, children: d.children,
-            references: d.references, owner: selection.owners[d.mailbox] ?? d.mailbox)
+            coverage: coverage.dossiers[d.key], serie: d.serie, parent: serieRef, children: [],
+            references: [], owner: selection.owners[d.mailbox] ?? d.mailbox, streamed: true)
         let name = d.folder.split(separator: "/").last.map(String.init) ?? d.folder
-        try writeSidecar(element, rel: d.folder + "/" + name + ".mdto.xml", about: "dossier of mailbox \(d.mailbox)")
+        let children = try d.children.reader()
+        let references = try d.references.reader()
+        try writeStreamedSidecar(element, rel: d.folder + "/" + name + ".mdto.xml", about: "dossier of mailbox \(d.mailbox)",
+                                 failure: { children.failure ?? references.failure }) {
+            if let r = children.next() { return SidecarContext.child(r) }
+            return references.next().map(SidecarContext.reference)
+        }
+    }
+
+    /// Writes a sidecar whose streamed elements come from `next` straight to its file, validates the file as a stream
+    /// and records it: memory does not follow the size of a dossier. `failure` tells whether `next` ended on an error.
+    private func writeStreamedSidecar(_ element: XMLElement, rel: String, about: String, failure: () -> ExportError?,
+                                      next: () -> XMLElement?) throws {
+        let path = root.path + "/" + rel
+        let fd: FileDescriptor
+        do { fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644) } catch {
+            throw ExportError.cannotWrite(path, reason: error.description)
+        }
+        defer { try? fd.close() }
+        try XMLSerializer.write(element, to: fd, streamed: next)
+        if let failure = failure() { throw failure }
+        let issues: [XMLIssue]
+        do { issues = try mdtoSchema.validateStreaming(file: fd, source: rel) } catch {
+            throw ExportError.invalid(file: rel, about: about, rule: "\(error)")
+        }
+        if let issue = issues.first { throw ExportError.invalid(file: rel, about: about, rule: issue.description) }
+        let digest: (hex: String, size: Int64)
+        do { digest = try Digest.file(at: URL(fileURLWithPath: path)) } catch {
+            throw ExportError.cannotWrite(path, reason: "it cannot be read back: \(error)")
+        }
+        try selection.record([WrittenFile(path: rel, sha256: digest.hex, size: digest.size, kind: .objectSidecar)])
     }
 
     private func writeSeries() throws {
@@ -433,10 +469,7 @@ private final class Build {
     }
 
     private func writeSidecar(_ element: XMLElement, rel: String, about: String) throws {
-        let data = try XMLSerializer.data(element)
-        if let issue = mdtoSchema.validate(try XMLDocument(data: data, source: rel)).first {
-            throw ExportError.invalid(file: rel, about: about, rule: issue.description)
-        }
+        let data = try MessageWriting.sidecarData(element, rel: rel, about: about, schema: mdtoSchema)
         try PackageFiles.write(data, to: root.appendingPathComponent(rel))
         try selection.record([WrittenFile(path: rel, sha256: Digest.hex(data), size: Int64(data.count), kind: .objectSidecar)])
     }

@@ -153,7 +153,7 @@ struct SidecarContext: Sendable {
                     list: XMLText.safe(serie.categorieList))
     }
 
-    private static func related(_ ref: ObjectRef, _ relation: String) -> XMLElement {
+    static func related(_ ref: ObjectRef, _ relation: String) -> XMLElement {
         MDTO.node("gerelateerdInformatieobject", [
             MDTO.verwijzing("gerelateerdInformatieobjectVerwijzing", naam: ref.naam, id: ref.id),
             MDTO.begrip("gerelateerdInformatieobjectTypeRelatie", label: relation, list: MDTO.relatietypenInformatieobject),
@@ -193,22 +193,32 @@ struct SidecarContext: Sendable {
         return MDTO.document(MDTO.node("informatieobject", c))
     }
 
-    /// The informatieobject of a Dossier (one mailbox in one serie) or a Serie.
+    /// The informatieobject of a Dossier (one mailbox in one serie) or a Serie. With `streamed`, `children` and
+    /// `references` are left out and one ``XMLSerializer/streamMarker`` stands where they go (see ``child(_:)`` and
+    /// ``reference(_:)``), for ``XMLSerializer/write(_:to:indent:streamed:)``.
     func aggregation(level: String, ref: ObjectRef, omschrijving: String?, coverage: (String, String)?, serie: SerieSpec,
-                     parent: ObjectRef, children: [ObjectRef], references: [ObjectRef], owner: String?) -> XMLElement {
+                     parent: ObjectRef, children: [ObjectRef], references: [ObjectRef], owner: String?,
+                     streamed: Bool = false) -> XMLElement {
         var c: [XMLElement] = [MDTO.identificatie(ref.id.kenmerk, ref.id.bron), MDTO.text("naam", ref.naam), Self.niveau(level)]
         if let omschrijving { c.append(MDTO.text("omschrijving", XMLText.safe(omschrijving))) }
         if let coverage { c.append(Self.dekking("Looptijd", coverage.0, coverage.1)) }
         c.append(Self.waardering)
         c.append(Self.categorie(serie))
         c.append(MDTO.verwijzing("isOnderdeelVan", naam: parent.naam, id: parent.id))
-        for r in children { c.append(MDTO.verwijzing("bevatOnderdeel", naam: r.naam, id: r.id)) }
-        for r in references { c.append(Self.related(r, "Refereert aan")) }
+        if streamed { c.append(XMLElement(XMLSerializer.streamMarker)) }
+        for r in children { c.append(Self.child(r)) }
+        for r in references { c.append(Self.reference(r)) }
         c.append(archiefvormerElement)
         if let owner { c.append(Self.betrokkene("Eigenaar postvak", owner)) }
         c.append(beperkingElement)
         return MDTO.document(MDTO.node("informatieobject", c))
     }
+
+    /// An aggregation's `bevatOnderdeel`.
+    static func child(_ r: ObjectRef) -> XMLElement { MDTO.verwijzing("bevatOnderdeel", naam: r.naam, id: r.id) }
+
+    /// An aggregation's reference to a copy filed elsewhere.
+    static func reference(_ r: ObjectRef) -> XMLElement { related(r, "Refereert aan") }
 
     /// The bestand sidecar of a file.
     func bestand(_ ref: ObjectRef, size: Int64, format: FileFormat, sha256: String, of object: ObjectRef) -> XMLElement {

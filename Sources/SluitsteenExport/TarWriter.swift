@@ -14,45 +14,84 @@ import Glibc
 /// lies in one top-level folder `root` (the package id), so that unpacking gives one folder named after the package.
 enum TarWriter {
     static func pack(folder: URL, into file: URL, root: String, mtime: Int64) throws {
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file")
+        let out: FileDescriptor
+        do { out = try FileDescriptor.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644) } catch {
+            throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file (\(error))")
         }
-        let handle = try FileHandle(forWritingTo: file)
-        defer { try? handle.close() }
-        var pending = Data()
+        defer { try? out.close() }
+        // One buffer for the whole tar: headers and file contents are read into it and it is written when full.
+        let capacity = 4 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 4096)
+        defer { buffer.deallocate() }
+        var fill = 0
         // A write that fails (a full disk) is a failure to write the tar, named as such, not a failure to read.
         func flush() throws {
-            do { try handle.write(contentsOf: pending) } catch {
+            do { try out.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<fill])) } catch {
                 throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error))
             }
-            pending.removeAll(keepingCapacity: true)
+            fill = 0
         }
         func emit(_ d: Data) throws {
-            pending.append(d)
-            if pending.count >= 1 << 20 { try flush() }
-        }
-        try emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
-        for entry in try FolderWalk.entries(folder) {
-            let path = root + "/" + (entry.isDirectory ? entry.rel + "/" : entry.rel)
-            try emit(header(path: path, size: entry.isDirectory ? 0 : entry.size, directory: entry.isDirectory, mtime: mtime))
-            if !entry.isDirectory {
-                let source = try FileHandle(forReadingFrom: folder.appendingPathComponent(entry.rel))
-                defer { try? source.close() }
-                var written: Int64 = 0
-                while let chunk = try source.read(upToCount: 1 << 20), !chunk.isEmpty {
-                    try emit(chunk)
-                    written += Int64(chunk.count)
+            var at = d.startIndex
+            while at < d.endIndex {
+                if fill == capacity { try flush() }
+                let n = min(capacity - fill, d.endIndex - at)
+                d.withUnsafeBytes { raw in
+                    let from = raw.baseAddress! + (at - d.startIndex)
+                    (buffer.baseAddress! + fill).copyMemory(from: from, byteCount: n)
                 }
-                guard written == entry.size else {
-                    throw ExportError.cannotWrite(file.path, reason: "\(entry.rel) changed while it was packed")
-                }
-                let padding = Int((512 - entry.size % 512) % 512)
-                if padding > 0 { try emit(Data(count: padding)) }
+                fill += n
+                at += n
             }
         }
-        try emit(Data(count: 1024))
+        func zeros(_ count: Int) throws {
+            var left = count
+            while left > 0 {
+                if fill == capacity { try flush() }
+                let n = min(capacity - fill, left)
+                (buffer.baseAddress! + fill).initializeMemory(as: UInt8.self, repeating: 0, count: n)
+                fill += n
+                left -= n
+            }
+        }
+        try emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
+        let base = folder.path
+        try FolderWalk.visit(base) { rel, isDirectory in
+            if isDirectory {
+                try emit(header(path: root + "/" + rel + "/", size: 0, directory: true, mtime: mtime))
+                return
+            }
+            let path = base + "/" + rel
+            let source: FileDescriptor
+            let size: Int64
+            do {
+                source = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC)
+                size = Int64(try source.status().st_size)
+            } catch {
+                throw ExportError.cannotWrite(path, reason: "it cannot be read back: \(error)")
+            }
+            defer { try? source.close() }
+            try emit(header(path: root + "/" + rel, size: size, directory: false, mtime: mtime))
+            var written: Int64 = 0
+            while true {
+                if fill == capacity { try flush() }
+                let n: Int
+                do { n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[fill..<capacity])) } catch {
+                    throw ExportError.cannotWrite(path, reason: "it cannot be read back: \(error)")
+                }
+                if n == 0 { break }
+                fill += n
+                written += Int64(n)
+                guard written <= size else { break }
+            }
+            guard written == size else {
+                throw ExportError.cannotWrite(file.path, reason: "\(rel) changed while it was packed")
+            }
+            try zeros(Int((512 - size % 512) % 512))
+        }
+        try zeros(1024)
         try flush()
-        do { try handle.synchronize() } catch { throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error)) }
+        do { try out.dataSync() } catch { throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error)) }
     }
 
     /// The header block(s) for one entry: a pax `x` header first when the path does not fit ustar.
@@ -92,7 +131,7 @@ enum TarWriter {
     private static func block(name: [UInt8], prefix: [UInt8], size: Int64, type: UInt8, mode: Int, mtime: Int64) -> Data {
         var h = [UInt8](repeating: 0, count: 512)
         func put(_ bytes: [UInt8], _ at: Int, _ len: Int) { for (i, b) in bytes.prefix(len).enumerated() { h[at + i] = b } }
-        func octal(_ v: Int64, _ at: Int, _ len: Int) { put(Array(String(format: "%0\(len - 1)llo", v).utf8), at, len - 1) }
+        func octal(_ v: Int64, _ at: Int, _ len: Int) { put(octalDigits(v, width: len - 1), at, len - 1) }
         put(name, 0, 100)
         octal(Int64(mode), 100, 8)
         octal(0, 108, 8)
@@ -107,7 +146,19 @@ enum TarWriter {
         octal(0, 337, 8)
         put(prefix, 345, 155)
         let sum = h.reduce(0) { $0 + Int($1) }
-        put(Array(String(format: "%06o", sum).utf8) + [0, 0x20], 148, 8)
+        put(octalDigits(Int64(sum), width: 6) + [0, 0x20], 148, 8)
         return Data(h)
+    }
+
+    /// `v` in octal ASCII digits, zero-padded to at least `width` (as `%0*llo` writes it).
+    static func octalDigits(_ v: Int64, width: Int) -> [UInt8] {
+        var digits: [UInt8] = []
+        var rest = UInt64(bitPattern: v)
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest & 7))
+            rest >>= 3
+        } while rest > 0
+        while digits.count < width { digits.append(UInt8(ascii: "0")) }
+        return digits.reversed()
     }
 }

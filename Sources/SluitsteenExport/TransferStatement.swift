@@ -39,27 +39,30 @@ extension TransferConfirmation {
     /// What package `id` holds. `policy` (with the registers and hotspots of the workspace) names the hotspots; nil
     /// leaves them out.
     public func contents(_ id: String, policy: Policy?) throws(ExportError) -> PackageContents {
-        let (package, rows, conversations) = try workspace.catalog.read(throwing: ExportError.self) { db in
+        // The package's copies are read with a cursor and counted as they come: a package of 100,000 copies would
+        // otherwise be held as rows (and then as decisions) all at once.
+        var perMailbox: [String: Int] = [:]
+        var dates: [CivilDate] = []
+        var ids: [Int64] = []
+        var present = 0, transferred = 0, gone = 0
+        let (package, conversations) = try workspace.catalog.read(throwing: ExportError.self) { db in
             guard let p = try ExportPackageRecord.find(db, id: id) else { throw ExportError.unknownPackage(id) }
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT c.id AS id, c.mailbox AS mailbox, c.state AS state, m.dateEpoch AS epoch
                 FROM exportItem i JOIN copy c ON c.id = i.copyId LEFT JOIN message m ON m.sha256 = c.sha256
                 WHERE i.packageId = ? ORDER BY c.id
                 """, arguments: [id])
-            return (p, rows.map { (id: $0["id"] as Int64, mailbox: $0["mailbox"] as String, state: $0["state"] as String,
-                                   epoch: $0["epoch"] as Int64?) }, try ExportChatRecord.conversationIds(db, packageId: id).count)
-        }
-        var perMailbox: [String: Int] = [:]
-        var dates: [CivilDate] = []
-        var present = 0, transferred = 0, gone = 0
-        for r in rows {
-            perMailbox[r.mailbox, default: 0] += 1
-            if let e = r.epoch { dates.append(AmsterdamTime.date(of: Instant(secondsSinceEpoch: e))) }
-            switch r.state {
-            case CopyState.present.rawValue: present += 1
-            case CopyState.transferred.rawValue: transferred += 1
-            default: gone += 1
+            while let r = try rows.next() {
+                ids.append(r["id"])
+                perMailbox[r["mailbox"] as String, default: 0] += 1
+                if let e = r["epoch"] as Int64? { dates.append(AmsterdamTime.date(of: Instant(secondsSinceEpoch: e))) }
+                switch r["state"] as String {
+                case CopyState.present.rawValue: present += 1
+                case CopyState.transferred.rawValue: transferred += 1
+                default: gone += 1
+                }
             }
+            return (p, try ExportChatRecord.conversationIds(db, packageId: id).count)
         }
         let store = RetentionStore(workspace: workspace)
         let owners = store.mailboxOwners()
@@ -70,9 +73,13 @@ extension TransferConfirmation {
             let engine = RetentionEngine(workspace: workspace, policy: policy)
             do {
                 try engine.prepareTextIndexForTerms()
-                let decided = try engine.decide(copyIds: Set(rows.map(\.id)), asOf: Instant(workspace.clock.now()))
-                for d in decided.values {
-                    for case .hotspot(let name) in d.decision.rules { perHotspot[name, default: 0] += 1 }
+                let asOf = Instant(workspace.clock.now())
+                // In parts, so that the decisions of a large package are not all held at once.
+                for start in stride(from: 0, to: ids.count, by: Self.decisionChunk) {
+                    let decided = try engine.decide(copyIds: Set(ids[start..<min(start + Self.decisionChunk, ids.count)]), asOf: asOf)
+                    for d in decided.values {
+                        for case .hotspot(let name) in d.decision.rules { perHotspot[name, default: 0] += 1 }
+                    }
                 }
             } catch { throw .retention(error) }
         }
@@ -82,6 +89,9 @@ extension TransferConfirmation {
         contents.conversations = conversations
         return contents
     }
+
+    /// Copies decided at once for the statement's hotspot counts.
+    static let decisionChunk = 5_000
 
     /// Writes the verklaring van overbrenging of package `id` into the workspace's documents folder (rewritten when
     /// the package is confirmed or withdrawn) and returns its path.

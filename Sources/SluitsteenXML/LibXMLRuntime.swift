@@ -42,6 +42,8 @@ final class IssueCollector {
     private(set) var issues: [XMLIssue] = []
     private let cap: Int
     private(set) var dropped = 0
+    /// How many of the errors came from the parser (the bytes are not well-formed), not from a schema.
+    private(set) var parserErrors = 0
     /// Line of a refused DOCTYPE (set by the parser's internal-subset callback).
     var doctypeLine = 0
 
@@ -50,6 +52,7 @@ final class IssueCollector {
     func add(_ error: UnsafePointer<xmlError>) {
         let e = error.pointee
         guard e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        if e.domain == Int32(XML_FROM_PARSER.rawValue) { parserErrors += 1 }
         guard issues.count < cap else { dropped += 1; return }
         let text = e.message.map { String(cString: $0) } ?? "unknown error (code \(e.code))"
         issues.append(XMLIssue(line: Int(e.line), message: text.trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -9,7 +9,7 @@ import SluitsteenHashing
 /// `xs:import` may only load files from the schema's own folder (the process-wide entity loader refuses the rest).
 public final class XMLSchema: @unchecked Sendable {
     // xmlSchema is read-only after compilation; libxml2 allows concurrent validation with separate contexts.
-    private let schema: xmlSchemaPtr
+    let schema: xmlSchemaPtr
     private let document: XMLDocument
     /// The file the schema was compiled from.
     public let url: URL

@@ -19,17 +19,7 @@ public enum XMLSerializer {
         }
         var freed = false
         defer { if !freed { xmlFreeTextWriter(writer) } }
-        if indent {
-            xmlTextWriterSetIndent(writer, 1)
-            _ = withXMLChars("\t") { xmlTextWriterSetIndentString(writer, $0) }
-        }
-        guard xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil) >= 0 else {
-            throw .unwritable(element: root.name, reason: "cannot start the document")
-        }
-        try write(root, inheritedNamespace: nil, writer: writer)
-        guard xmlTextWriterEndDocument(writer) >= 0 else {
-            throw .unwritable(element: root.name, reason: "cannot end the document")
-        }
+        try writeDocument(root, writer: writer, indent: indent, streamed: { nil })
         xmlFreeTextWriter(writer)  // flushes into the buffer
         freed = true
         let length = Int(xmlBufferLength(buffer))
@@ -37,8 +27,25 @@ public enum XMLSerializer {
         return Data(bytes: content, count: length)
     }
 
-    private static func write(_ element: XMLElement, inheritedNamespace: String?, writer: xmlTextWriterPtr)
+    /// The declaration, `root` and the end of the document, through `writer` (see ``write(_:to:indent:streamed:)``).
+    static func writeDocument(_ root: XMLElement, writer: xmlTextWriterPtr, indent: Bool, streamed: () -> XMLElement?)
         throws(XMLError)
+    {
+        if indent {
+            xmlTextWriterSetIndent(writer, 1)
+            _ = withXMLChars("\t") { xmlTextWriterSetIndentString(writer, $0) }
+        }
+        guard xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil) >= 0 else {
+            throw .unwritable(element: root.name, reason: "cannot start the document")
+        }
+        try write(root, inheritedNamespace: nil, writer: writer, streamed: streamed)
+        guard xmlTextWriterEndDocument(writer) >= 0 else {
+            throw .unwritable(element: root.name, reason: "cannot end the document")
+        }
+    }
+
+    private static func write(_ element: XMLElement, inheritedNamespace: String?, writer: xmlTextWriterPtr,
+                              streamed: () -> XMLElement?) throws(XMLError)
     {
         try check(element.name, in: element.name, isName: true)
         guard withXMLChars(element.name, { xmlTextWriterStartElement(writer, $0) }) >= 0 else {
@@ -58,7 +65,13 @@ public enum XMLSerializer {
             }
         }
         for child in element.children {
-            try write(child, inheritedNamespace: element.namespaceURI, writer: writer)
+            guard child.name == streamMarker else {
+                try write(child, inheritedNamespace: element.namespaceURI, writer: writer, streamed: streamed)
+                continue
+            }
+            while let next = streamed() {
+                try write(next, inheritedNamespace: element.namespaceURI, writer: writer, streamed: { nil })
+            }
         }
         // Full end tags keep empty elements as `<x></x>`; elements without content are written `<x/>`.
         let ended = element.children.isEmpty && element.text.isEmpty

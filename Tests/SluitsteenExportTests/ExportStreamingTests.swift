@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: EUPL-1.2
+import Foundation
+@testable import SluitsteenExport
+import SluitsteenSupport
+import SluitsteenXML
+import Testing
+
+/// The dossier sidecar written as a stream (its references from a spool file, validated while read) and the tar
+/// written in one pass: the same bytes as before, and the schema still refuses what does not validate.
+@Suite(.enabled(if: ExportFixture.mdtoXSD != nil, "needs the MDTO XSD (make schemas, or ../shared/schemas/mdto)"))
+struct ExportStreamingTests {
+    static let context = SidecarContext(
+        archiefvormer: "Gemeente Krimpenerwaard", tooi: "gm1931", bron: "Sluitsteen, Gemeente Krimpenerwaard",
+        beperking: "Openbaar na overdracht", checksumDatum: "2026-01-15T10:00:00Z",
+        doel: ObjectRef(naam: "E-mailarchief", id: ObjectId(kenmerk: "edepot-1", bron: "Streekarchief")))
+    static let serie = SerieSpec(folder: "sleutelpersonen", naam: "E-mail van sleutelpersonen", kenmerk: "gm1931-serie-1",
+                                 categorieLabel: "Bestuur", categorieCode: "1.1", categorieList: "Selectielijst", omschrijving: "Serie")
+
+    /// Many messages (more than a spool block), names with markup, non-ASCII and a character XML cannot hold.
+    static func refs(_ n: Int, _ prefix: String) -> [ObjectRef] {
+        (0..<n).map { i in
+            ObjectRef(naam: XMLText.safe("\(prefix) \(i) <Overleg> & “café” \u{1}"), id: context.messageId(String(format: "%064x", i)))
+        }
+    }
+
+    static func dossier(children: [ObjectRef], references: [ObjectRef], streamed: Bool) -> XMLElement {
+        context.aggregation(level: "Dossier", ref: ObjectRef(naam: "Postvak b@x", id: ObjectId(kenmerk: "gm1931-dossier-b", bron: context.bron)),
+                            omschrijving: "E-mail uit het postvak b@x.", coverage: ("2024-01-01", "2024-12-31"), serie: serie,
+                            parent: ObjectRef(naam: serie.naam, id: ObjectId(kenmerk: serie.kenmerk, bron: context.bron)),
+                            children: streamed ? [] : children, references: streamed ? [] : references, owner: "Burgemeester",
+                            streamed: streamed)
+    }
+
+    @Test("A dossier of 5,000 messages streamed from its spool files has the bytes it has when built in memory, and validates")
+    func streamedDossier() throws {
+        let schema = try XMLSchema(contentsOf: #require(ExportFixture.mdtoXSD))
+        let base = ExportFixture.temporaryDirectory("stream")
+        let children = Self.refs(5_000, "Bericht")
+        let references = Self.refs(700, "Kopie")
+        let inMemory = try XMLSerializer.data(Self.dossier(children: children, references: references, streamed: false))
+
+        let childSpool = try RefSpool(path: base.path + "/c.spool")
+        let referenceSpool = try RefSpool(path: base.path + "/r.spool")
+        for r in children { try childSpool.append(r) }
+        for r in references { try referenceSpool.append(r) }
+        let c = try childSpool.reader()
+        let r = try referenceSpool.reader()
+        let path = base.path + "/dossier.mdto.xml"
+        let fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL, permissions: 0o644)
+        defer { try? fd.close() }
+        try XMLSerializer.write(Self.dossier(children: [], references: [], streamed: true), to: fd) {
+            if let next = c.next() { return SidecarContext.child(next) }
+            return r.next().map(SidecarContext.reference)
+        }
+        #expect(c.failure == nil && r.failure == nil)
+        let streamed = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(streamed.count > 1 << 20)
+        #expect(streamed == inMemory)
+        #expect(try schema.validateStreaming(file: fd, source: "dossier.mdto.xml").isEmpty)
+        #expect(try schema.validateStreaming(data: streamed, source: "dossier.mdto.xml").isEmpty)
+        // The tree validator (the one verify-like readers use) agrees.
+        #expect(schema.validate(try XMLDocument(data: streamed, source: "dossier.mdto.xml", limits: XMLLimits(maxBytes: 1 << 30))).isEmpty)
+    }
+
+    @Test("Streaming validation still refuses a sidecar the schema refuses, bytes that are not XML, and a DOCTYPE")
+    func refusals() throws {
+        let schema = try XMLSchema(contentsOf: #require(ExportFixture.mdtoXSD))
+        let valid = try XMLSerializer.data(Self.dossier(children: Self.refs(3, "B"), references: [], streamed: false))
+        #expect(try schema.validateStreaming(data: valid, source: "d.xml").isEmpty)
+        // An element MDTO does not know, deep in the document: the schema's finding, with its line.
+        let text = String(decoding: valid, as: UTF8.self)
+        let wrong = Data(text.replacingOccurrences(of: "waardering>", with: "waardeering>").utf8)
+        let issues = try schema.validateStreaming(data: wrong, source: "d.xml")
+        #expect(issues.contains { $0.message.contains("waardeering") && $0.line > 1 })
+        #expect(issues == schema.validate(try XMLDocument(data: wrong, source: "d.xml")))
+        // A value of the wrong type (omvang is an integer).
+        let bestand = try XMLSerializer.data(Self.context.bestand(
+            ObjectRef(naam: "a.eml", id: Self.context.fileId(String(repeating: "a", count: 64), "eml")), size: 12,
+            format: FileFormat(label: "E-mail", pronom: "fmt/950", fileExtension: "eml"), sha256: String(repeating: "a", count: 64),
+            of: ObjectRef(naam: "A", id: Self.context.messageId(String(repeating: "a", count: 64)))))
+        #expect(try schema.validateStreaming(data: bestand, source: "b.xml").isEmpty)
+        let badSize = Data(String(decoding: bestand, as: UTF8.self).replacingOccurrences(of: "<omvang>12<", with: "<omvang>twaalf<").utf8)
+        #expect(!(try schema.validateStreaming(data: badSize, source: "b.xml")).isEmpty)
+        // Not well-formed: refused (thrown as such, or the schema's findings where libxml2 stopped).
+        #expect((try? schema.validateStreaming(data: Data("<MDTO><a></b></MDTO>".utf8), source: "d.xml"))?.isEmpty != true)
+        let cut = Data(valid.prefix(valid.count / 2))
+        #expect((try? schema.validateStreaming(data: cut, source: "d.xml"))?.isEmpty != true)
+        // A DOCTYPE with an entity is refused, not expanded.
+        let doctype = Data(text.replacingOccurrences(
+            of: "<MDTO ", with: "<!DOCTYPE MDTO [<!ENTITY x \"y\">]>\n<MDTO ").replacingOccurrences(of: "E-mail uit", with: "&x; uit").utf8)
+        let refused = #expect(throws: XMLError.self) { try schema.validateStreaming(data: doctype, source: "d.xml") }
+        #expect(refused.map { if case .doctypeRefused = $0 { true } else { false } } == true)
+        // The message writer's check: an invalid sidecar is refused with the file named.
+        let broken = MDTO.document(MDTO.node("bestand", [MDTO.text("naam", "a.eml"), MDTO.text("omvang", "12")]))
+        let invalid = #expect(throws: ExportError.self) {
+            _ = try MessageWriting.sidecarData(broken, rel: "x/y.bestand.mdto.xml", about: "bericht y", schema: schema)
+        }
+        #expect(invalid.map { if case .invalid(let file, _, _) = $0 { file == "x/y.bestand.mdto.xml" } else { false } } == true)
+    }
+
+    @Test("The tar lists folders before their contents and names in byte order, and keeps every file's bytes")
+    func tarOrder() throws {
+        let base = ExportFixture.temporaryDirectory("tarorder")
+        let folder = base.appendingPathComponent("src")
+        var expected: [String] = []
+        for d in ["b", "B", "a_", "a", "é"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(d), withIntermediateDirectories: true)
+            for (i, f) in ["z.xml", "Z.eml", "a.eml"].enumerated() {
+                let size = [0, 511, 512, 513, 5 << 20][(i + d.utf8.count) % 5]
+                try Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ i) }).write(to: folder.appendingPathComponent(d + "/" + f))
+            }
+        }
+        for d in ["B", "a", "a_", "b", "é"] {
+            expected.append("r/\(d)/")
+            for f in ["Z.eml", "a.eml", "z.xml"] { expected.append("r/\(d)/\(f)") }
+        }
+        let tarFile = base.appendingPathComponent("t.tar")
+        try TarWriter.pack(folder: folder, into: tarFile, root: "r", mtime: 1_700_000_000)
+        let (status, listing) = try ExportFixture.run("/usr/bin/tar", ["-tf", tarFile.path])
+        #expect(status == 0)
+        #expect(listing.split(separator: "\n").map(String.init) == ["r/"] + expected)
+        let out = base.appendingPathComponent("x")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        #expect(try ExportFixture.run("/usr/bin/tar", ["-xf", tarFile.path], in: out).0 == 0)
+        for path in expected where !path.hasSuffix("/") {
+            let original = try Data(contentsOf: folder.appendingPathComponent(String(path.dropFirst(2))))
+            #expect(try Data(contentsOf: out.appendingPathComponent(path)) == original, "\(path)")
+        }
+    }
+}
