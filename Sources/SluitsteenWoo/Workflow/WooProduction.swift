@@ -200,6 +200,18 @@ extension WooWorkflow {
         func manual(_ doc: WooDocument, _ assessment: WooAssessment, _ reason: String) {
             built.manual.append(WooManualItem(document: doc.id, title: doc.title, assessment: assessment.label, reason: reason))
         }
+        /// Renders `document` (a mail's or a conversation's text, redactions burnt in) as `doc`'s PDF and writes it; a
+        /// rendering that fails is left for manual handling. Returns whether the PDF was written.
+        func writePDF(_ document: MailDocument, doc: WooDocument, _ assessment: WooAssessment, method: String) throws(WooWorkflowError) -> Bool {
+            let pdf: RenderedPDF
+            do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(document, info: info(doc)) } catch {
+                manual(doc, assessment, error.description)
+                return false
+            }
+            if pdf.unknownGlyphs > 0 { built.glyphWarnings.append("\(doc.id): \(pdf.unknownGlyphs) teken(s) zonder glyph") }
+            try write(pdf.data, name: doc.id + ".pdf", doc: doc, method: method)
+            return true
+        }
 
         for doc in docs where doc.follows == nil {
             let review = doc.review
@@ -230,13 +242,7 @@ extension WooWorkflow {
                     redactions: spans.compactMap { r in
                         Self.mailField(r.field).map { Redaction(field: $0, start: r.start, end: r.end, ground: r.ground) }
                     })
-                let pdf: RenderedPDF
-                do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(mail, info: info(doc)) } catch {
-                    manual(doc, assessment, error.description)
-                    continue
-                }
-                if pdf.unknownGlyphs > 0 { built.glyphWarnings.append("\(doc.id): \(pdf.unknownGlyphs) teken(s) zonder glyph") }
-                try write(pdf.data, name: doc.id + ".pdf", doc: doc, method: "pdf")
+                _ = try writePDF(mail, doc: doc, assessment, method: "pdf")
             case .chat:
                 let rendition: MailDocument
                 do throws(WooWorkflowError) {
@@ -249,13 +255,7 @@ extension WooWorkflow {
                     manual(doc, assessment, error.description)
                     continue
                 }
-                let pdf: RenderedPDF
-                do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(rendition, info: info(doc)) } catch {
-                    manual(doc, assessment, error.description)
-                    continue
-                }
-                if pdf.unknownGlyphs > 0 { built.glyphWarnings.append("\(doc.id): \(pdf.unknownGlyphs) teken(s) zonder glyph") }
-                try write(pdf.data, name: doc.id + ".pdf", doc: doc, method: "pdf-gesprek")
+                guard try writePDF(rendition, doc: doc, assessment, method: "pdf-gesprek") else { continue }
                 if !rendition.attachmentNames.isEmpty {
                     manual(doc, assessment, "the conversation's text is documenten/\(doc.id).pdf, but the media its messages name ("
                         + rendition.attachmentNames.joined(separator: ", ") + ") are not in the folder: assess them and add them by hand")
