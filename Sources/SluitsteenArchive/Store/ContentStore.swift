@@ -97,7 +97,7 @@ public struct ContentStore: Sendable {
 
     /// Where the bytes of each of `shas` are (those not stored are absent from the result), in one catalog read: for
     /// callers that read many messages, such as the indexer.
-    public func locations(of shas: some Sequence<String>) throws(ArchiveError) -> [String: PackEntryRecord] {
+    public func locations(of shas: some Collection<String>) throws(ArchiveError) -> [String: PackEntryRecord] {
         var found = writer.state.withLock { st in
             var f: [String: PackEntryRecord] = [:]
             for sha in shas { if let e = st.pending[sha] { f[sha] = e } }
