@@ -201,22 +201,24 @@ struct PackageRun {
         let bagManifests = bag.manifests
         let schema = self.schema
         let payloadPrefix = layout.payload.count
+        let treeLimit = options.treeLimit
         let frozenSidecars = sidecars
         let sidecarResults: [SidecarResult] = parallelMap(count: sidecars.count, workers: pool.readers) { reader, i in
             let entry = frozenSidecars[i]
             let rel = String(entry.path.dropFirst(payloadPrefix))
             var result = SidecarResult()
             do {
-                if entry.size > PackageVerifier.sidecarLimit {
-                    let hashed = try FileDigests.stream(reader, entry, [.sha256] + bagManifests.keys.sorted { $0.rawValue < $1.rawValue })
-                    result.sha256 = hashed.digests[.sha256] ?? ""
-                    result.size = hashed.size
-                    result.findings.append(Finding(.xmlSafety, path: rel,
-                        "Het XML-bestand is \(entry.size) bytes, groter dan de grens van \(PackageVerifier.sidecarLimit) bytes."))
-                    result.findings += BagItCheck.compare(hashed.digests, path: "data/" + rel, rel: rel, bagManifests)
+                if entry.size > treeLimit {
+                    let algorithms = [HashAlgorithm.sha256] + bagManifests.keys.filter { $0 != .sha256 }.sorted { $0.rawValue < $1.rawValue }
+                    let streamed = try SidecarStream.analyse(entry, reader: reader, path: rel, schema: schema, algorithms: algorithms)
+                    result.sha256 = streamed.digests[.sha256] ?? ""
+                    result.size = streamed.size
+                    result.findings += BagItCheck.compare(streamed.digests, path: "data/" + rel, rel: rel, bagManifests)
+                    result.summary = streamed.summary
+                    result.findings += streamed.findings
                     return result
                 }
-                let data = try reader.readAll(entry, limit: PackageVerifier.sidecarLimit)
+                let data = try reader.readAll(entry, limit: treeLimit)
                 result.size = Int64(data.count)
                 result.sha256 = Digest.hex(data, .sha256)
                 var digests: [HashAlgorithm: String] = [.sha256: result.sha256]
@@ -343,9 +345,11 @@ struct PackageRun {
                 defer { ordinal += 1 }
                 let path = rel(entry)
                 if wanted.paths.contains(ordinal) { lookup.paths[ordinal] = path }
-                if wanted.summaries.contains(ordinal), entry.size <= PackageVerifier.sidecarLimit,
-                    let data = try? pool.readers[0].readAll(entry, limit: PackageVerifier.sidecarLimit)
-                {
+                guard wanted.summaries.contains(ordinal) else { continue }
+                if entry.size > options.treeLimit {
+                    lookup.summaries[ordinal] = try? SidecarStream.analyse(entry, reader: pool.readers[0], path: path,
+                        schema: schema, algorithms: []).summary
+                } else if let data = try? pool.readers[0].readAll(entry, limit: options.treeLimit) {
                     lookup.summaries[ordinal] = SidecarAnalysis.analyse(data, path: path, schema: schema).0
                 }
             }

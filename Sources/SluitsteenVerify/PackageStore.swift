@@ -289,12 +289,12 @@ func readFD(_ fd: Int32, limit: Int64?, sizeHint: Int64, _ body: (UnsafeRawBuffe
 
 struct TarStore: PackageStore {
     let url: URL
-    /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once).
-    let index: [String: [PackageEntry]]
+    /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once, compactly).
+    let table: MemberTable
     let problems: [MemberProblem]
     var kind: String { "tar" }
 
-    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
+    func children(of folder: String) throws -> [PackageEntry] { table.children(of: folder) }
 
     init(url: URL) throws {
         self.url = url
@@ -303,7 +303,7 @@ struct TarStore: PackageStore {
         var info = stat()
         fstat(fd, &info)
         let fileSize = Int64(info.st_size)
-        var list: [PackageEntry] = []
+        let list = MemberTable()
         var problems: [MemberProblem] = []
         var offset: Int64 = 0
         var pendingPath: [UInt8]?
@@ -360,25 +360,26 @@ struct TarStore: PackageStore {
             }
             switch type {
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
-                list.append(PackageEntry(path: path, kind: .file, size: size, offset: offset))
+                list.append(path: path, kind: .file, size: size, offset: offset)
             case UInt8(ascii: "5"):
-                list.append(PackageEntry(path: path, kind: .directory, size: 0))
+                list.append(path: path, kind: .directory)
             case UInt8(ascii: "1"):
-                list.append(PackageEntry(path: path, kind: .other("harde koppeling"), size: 0))
+                list.append(path: path, kind: .other("harde koppeling"))
             case UInt8(ascii: "2"):
-                list.append(PackageEntry(path: path, kind: .other("symbolische koppeling"), size: 0))
+                list.append(path: path, kind: .other("symbolische koppeling"))
             case UInt8(ascii: "3"), UInt8(ascii: "4"):
-                list.append(PackageEntry(path: path, kind: .other("apparaatbestand"), size: 0))
+                list.append(path: path, kind: .other("apparaatbestand"))
             case UInt8(ascii: "6"):
-                list.append(PackageEntry(path: path, kind: .other("named pipe (FIFO)"), size: 0))
+                list.append(path: path, kind: .other("named pipe (FIFO)"))
             default:
-                list.append(PackageEntry(path: path, kind: .other("speciaal bestand"), size: 0))
+                list.append(path: path, kind: .other("speciaal bestand"))
             }
         }
         guard sawEnd else {
             throw StoreError("the tar is truncated: it ends at byte \(fileSize) without the end-of-archive blocks")
         }
-        self.index = PackageStores.treeIndex(list, container: "tar", problems: &problems)
+        list.finish(container: "tar", problems: &problems)
+        self.table = list
         self.problems = problems
     }
 

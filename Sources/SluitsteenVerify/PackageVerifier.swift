@@ -16,6 +16,10 @@ public struct VerifyOptions: Sendable {
     public var expectedHash: String?
     /// Threads used for parsing and hashing (default: all cores).
     public var workers: Int
+    /// MDTO files of a package larger than this are read as a stream (``SidecarStream``) instead of into a tree, so
+    /// that a dossier listing every message costs memory per reference, not per byte (a tree costs about ten times the
+    /// file). Lowered by tests to stream small files.
+    var treeLimit: Int64 = 4 << 20
 
     public init(
         schema: URL? = nil, pakbonSchema: URL? = nil, requireWaarderingB: Bool = false,
@@ -37,6 +41,8 @@ public enum PackageVerifier {
         + "met een gesimuleerde klok. Het is geen echte overdracht."
     static let pakbonSchemaName = "sluitsteen-pakbon-1.0.xsd"
     static let pakbonNamespace = "https://sluitsteen.eu/ns/pakbon/1.0"
+    /// The largest loose MDTO file (`verify --sidecar`) and pakbon read; the MDTO files of a package larger than
+    /// ``VerifyOptions/treeLimit`` are streamed, whatever their size.
     static let sidecarLimit: Int64 = 64 << 20
 
     /// Verifies loose MDTO files (`verify --sidecar`): safety, schema and the per-file MDTO rules, plus

@@ -42,25 +42,37 @@ enum SidecarAnalysis {
 
     /// Parses and judges `data`; returns what later checks need and the failures found.
     static func analyse(_ data: Data, path: String, schema: XMLSchema) -> (SidecarSummary, [Finding]) {
-        var findings: [Finding] = []
         let document: XMLDocument
         do {
             document = try XMLDocument(data: data, source: path)
         } catch {
-            let check: CheckID = error.isSafetyRefusal ? .xmlSafety : .xmlWellFormed
-            let line: Int
-            switch error {
-            case .doctypeRefused(_, let l), .tooDeep(_, let l, _): line = l
-            case .notWellFormed(_, let issues): line = issues.first?.line ?? 0
-            default: line = 0
-            }
-            return (SidecarSummary(), [Finding(check, path: path, line: line, dutch(error))])
+            return (SidecarSummary(), [refusal(error, path: path)])
         }
-        for issue in schema.validate(document).prefix(maxSchemaIssues) {
+        return judge(document.root, schemaIssues: schema.validate(document), path: path, streamed: nil)
+    }
+
+    /// The finding for a document that could not be read as XML.
+    static func refusal(_ error: XMLError, path: String) -> Finding {
+        let check: CheckID = error.isSafetyRefusal ? .xmlSafety : .xmlWellFormed
+        let line: Int
+        switch error {
+        case .doctypeRefused(_, let l), .tooDeep(_, let l, _): line = l
+        case .notWellFormed(_, let issues): line = issues.first?.line ?? 0
+        default: line = 0
+        }
+        return Finding(check, path: path, line: line, dutch(error))
+    }
+
+    /// The same judgement as ``analyse(_:path:schema:)`` for a file read as a stream (``SidecarStream``): `root` is
+    /// its tree without the reference lists of the informatieobject, which arrive already read in `streamed`.
+    static func judge(
+        _ root: XMLElement, schemaIssues: [XMLIssue], path: String, streamed: SidecarStream.References?
+    ) -> (SidecarSummary, [Finding]) {
+        var findings: [Finding] = []
+        for issue in schemaIssues.prefix(maxSchemaIssues) {
             findings.append(Finding(.schema, path: path, line: issue.line,
                 "Voldoet niet aan het MDTO 1.0.1-schema: \(issue.message)"))
         }
-        let root = document.root
         guard root.name == "MDTO", root.namespaceURI == MDTOSchema.namespace else {
             if findings.isEmpty {
                 findings.append(Finding(.schema, path: path, line: root.line,
@@ -74,6 +86,12 @@ enum SidecarAnalysis {
             summary.kind = .informatieobject
             common(object, into: &summary)
             informatieobject(object, path: path, summary: &summary, findings: &findings)
+            if let streamed {
+                summary.isOnderdeelVan = streamed.isOnderdeelVan
+                summary.bevatOnderdeel = streamed.bevatOnderdeel
+                summary.heeftRepresentatie = streamed.heeftRepresentatie
+                findings += streamed.findings
+            }
         } else if let file = root.child("bestand") {
             summary.kind = .bestand
             common(file, into: &summary)
@@ -122,7 +140,7 @@ enum SidecarAnalysis {
         summary.naam = text(object.child("naam")) ?? ""
     }
 
-    private static func emptyValues(_ root: XMLElement, path: String, into findings: inout [Finding]) {
+    static func emptyValues(_ root: XMLElement, path: String, into findings: inout [Finding]) {
         root.forEachElement { e in
             if e.children.isEmpty && e.text.xmlTrimmed.isEmpty {
                 findings.append(Finding(.emptyValue, path: path, line: e.line,
