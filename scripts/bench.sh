@@ -219,6 +219,8 @@ timed tar-export "$BIN" export --home "$OUT/ws-ingest" --out "$TAR" --container 
   --mailbox burgemeester@krimpenerwaard.example --quiet --json > "$OUT/tar-export.json"
 TAR_BYTES=$(stat -c %s "$TAR")
 T_DD_TAR=$(ddfloor "$TAR")
+# verify of that tar, timed: issue 17 asks a peak RSS under 300 MB whatever the number of messages.
+timed tar-verify "$BIN" verify "$TAR" > "$OUT/tar-verify.out" 2>&1 || true
 rm -f "$TAR"
 T_TAR=$(secs "$OUT/tar-export.time")
 TAR_COPIES=$(py "import json;print(json.load(open('$OUT/tar-export.json')).get('copies', '?'))")
@@ -232,6 +234,13 @@ PY
 )"
 row "export --container tar ($TAR_COPIES msg)" "$T_TAR" "$(py "print(f'{$TAR_BYTES/1e6/max($T_TAR,0.01):.1f} MB/s')")" \
   "$(py "print(f'{$T_DD_TAR/max($T_TAR,0.01):.2f}x dd of the tar ({$TAR_BYTES/1e6/max($T_DD_TAR,0.01):.0f} MB/s)')")" "$(rss "$OUT/tar-export.time")"
+T_VERIFY_TAR=$(secs "$OUT/tar-verify.time")
+CPU_VERIFY_TAR=$(awk '/User time|System time/ {s += $NF} END {printf "%.1f", s}' "$OUT/tar-verify.time")
+VERIFY_TAR_RESULT=$(grep -q "GOEDGEKEURD" "$OUT/tar-verify.out" && echo "passed" || echo "NOT passed, see tar-verify.out")
+note "== verify of that tar ($TAR_COPIES messages): $T_VERIFY_TAR s (user+system $CPU_VERIFY_TAR s), peak RSS $(rss "$OUT/tar-verify.time") MB" \
+  "(goal < 300 MB); $VERIFY_TAR_RESULT"
+row "verify the tar ($TAR_COPIES msg)" "$T_VERIFY_TAR" "$(py "print(f'{$TAR_BYTES/1e6/max($T_VERIFY_TAR,0.01):.1f} MB/s')")" \
+  "cpu $CPU_VERIFY_TAR s; goal RSS < 300 MB" "$(rss "$OUT/tar-verify.time")"
 
 print_table() {
   {
