@@ -57,8 +57,8 @@ final class MemberTable: @unchecked Sendable {
                 return Self.compareKeys(n, a, b) < 0
             }
         }
-        records = records.map { $0 }  // drops the spare capacity of appending
-        names = names.map { $0 }
+        // Drops the spare capacity of appending (the records only: a copy of the names would double the peak).
+        records = records.map { $0 }
     }
 
     /// The direct children of `folder` in walk order.
