@@ -13,10 +13,13 @@ public struct TextMatcher: Sendable, Equatable {
     public let terms: [String]
     /// Each term as folded words (terms with no letters or digits are dropped).
     public let phrases: [[String]]
+    /// The phrases whose words are all ASCII, as bytes: what ``matchesASCII(_:)`` looks for in a text as it is.
+    let asciiPhrases: [[[UInt8]]]
 
     public init(terms: [String]) {
         self.terms = terms
         self.phrases = terms.map { TextMatcher.words(in: $0) }.filter { !$0.isEmpty }
+        self.asciiPhrases = phrases.filter { $0.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } }.map { $0.map { Array($0.utf8) } }
     }
 
     /// Folds case and accents: lowercase, diacritics removed (`Privé` → `prive`, `Ĳssel` keeps its letters).
@@ -67,7 +70,80 @@ public struct TextMatcher: Sendable, Equatable {
     /// True when at least one term occurs in `text` as a whole word or phrase.
     public func matches(_ text: String) -> Bool {
         guard !phrases.isEmpty else { return false }
+        // Most texts the full-text index finds hold a term plainly; folding them whole (Foundation, for any text with
+        // one accent) is what confirming them costs.
+        if matchesASCII(text) { return true }
         return matches(words: TextMatcher.words(in: text))
+    }
+
+    /// True when an ASCII phrase occurs in `text` as it is, in a stretch of ASCII that folding cannot change: its
+    /// words (any case) joined by ASCII characters that are no letter or digit, and at each end the start or end of
+    /// the text, or such a character with the start or end of the text or another ASCII character beyond it.
+    ///
+    /// It only ever says yes when ``matches(words:)`` on the folded words says yes (false means: fold and look): an
+    /// ASCII character next to ASCII characters forms a grapheme cluster of its own (CR LF aside, two characters
+    /// that are no letter or digit), which folding only lowercases, so the stretch comes out of `normalize(_:)` as
+    /// the phrase's words between characters at which `words(in:)` splits. An accent or other non-ASCII character
+    /// right next to the stretch (a combining mark attaches to the character before it, a prepended mark to the one
+    /// after it) is not looked at: then the folded words decide.
+    func matchesASCII(_ text: String) -> Bool {
+        guard !asciiPhrases.isEmpty else { return false }
+        var text = text
+        return text.withUTF8 { bytes in
+            for phrase in asciiPhrases where Self.containsASCII(bytes, phrase) { return true }
+            return false
+        }
+    }
+
+    @inline(__always)
+    private static func isWordByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+    }
+
+    /// An ASCII character that is no letter or digit.
+    @inline(__always)
+    private static func isSeparatorByte(_ b: UInt8) -> Bool { b < 0x80 && !isWordByte(b) }
+
+    /// `word` (folded: lowercase ASCII letters and digits) at `at` in `bytes`, in any case.
+    @inline(__always)
+    private static func word(_ word: [UInt8], at: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard at + word.count <= bytes.count else { return false }
+        for k in word.indices {
+            var b = bytes[at + k]
+            if b >= 0x41 && b <= 0x5A { b += 32 }
+            if b != word[k] { return false }
+        }
+        return true
+    }
+
+    static func containsASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ phrase: [[UInt8]]) -> Bool {
+        guard let first = phrase.first, let lead = first.first else { return false }
+        let leadUpper = lead >= 0x61 && lead <= 0x7A ? lead - 32 : lead
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            let b = bytes[i]
+            guard b == lead || b == leadUpper else { i += 1; continue }
+            // The start: the text's, or a separator with the text's start or an ASCII character before it.
+            let startOK = i == 0 || (isSeparatorByte(bytes[i - 1]) && (i == 1 || bytes[i - 2] < 0x80))
+            guard startOK else { i += 1; continue }
+            var at = i
+            var found = true
+            for (k, w) in phrase.enumerated() {
+                if k > 0 {
+                    // At least one separator between two words.
+                    let gap = at
+                    while at < n && isSeparatorByte(bytes[at]) { at += 1 }
+                    if at == gap { found = false; break }
+                }
+                guard word(w, at: at, in: bytes) else { found = false; break }
+                at += w.count
+            }
+            // The end: the text's, or a separator with the text's end or an ASCII character after it.
+            if found && (at == n || (isSeparatorByte(bytes[at]) && (at + 1 == n || bytes[at + 1] < 0x80))) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// True when at least one term occurs in already split words (`TextMatcher.words(in:)`).

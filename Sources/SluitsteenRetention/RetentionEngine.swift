@@ -182,12 +182,12 @@ public struct RetentionEngine: Sendable {
 
 /// How the catalog's rows become what decisions read: the copy's facts, and the copy as the decision core sees it.
 struct DecisionReading: Sendable {
-    let hits: [String: Set<TextHitKey>]
+    let hits: TextHitTable
     /// Whether the hotspots or holds match addresses (then the address lists are read).
     let needsAddresses: Bool
 
     init(context: DecisionContext, hits: [String: Set<TextHitKey>]) {
-        self.hits = hits
+        self.hits = TextHitTable(hits)
         needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
     }
 
@@ -207,7 +207,7 @@ struct DecisionReading: Sendable {
             messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
             captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
             keywords: keywords, from: from, to: to, cc: cc,
-            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []),
+            textHits: hits.keys(of: facts.sha256),
             receivedInstant: row.receivedEpoch.map { Instant(secondsSinceEpoch: $0) })
         return (facts, copy)
     }
@@ -215,5 +215,40 @@ struct DecisionReading: Sendable {
     /// The addresses (not the names) of a catalog address list.
     static func addresses(_ json: String) -> [String] {
         CatalogAddress.list(json: json).map(\.address).filter { !$0.isEmpty }
+    }
+}
+
+/// The text hits by message (``TextHitSource``'s result), looked up for every copy a plan decides: by the first eight
+/// bytes of the SHA-256 as one integer, then the SHA-256 itself. (A dictionary keyed by the 64 characters hashes all of
+/// them, and compares them with every key it probes, for each of a million copies that mostly hold no term.)
+struct TextHitTable: Sendable {
+    private let byPrefix: [UInt64: [(sha256: String, keys: Set<TextHitKey>)]]
+
+    init(_ hits: [String: Set<TextHitKey>]) {
+        var byPrefix: [UInt64: [(sha256: String, keys: Set<TextHitKey>)]] = [:]
+        byPrefix.reserveCapacity(hits.count)
+        for (sha256, keys) in hits where !keys.isEmpty { byPrefix[Self.prefix(sha256), default: []].append((sha256, keys)) }
+        self.byPrefix = byPrefix
+    }
+
+    var isEmpty: Bool { byPrefix.isEmpty }
+
+    /// The keys of the targets whose terms the message `sha256` holds (empty when none).
+    @inline(__always)
+    func keys(of sha256: String) -> Set<TextHitKey> {
+        guard !byPrefix.isEmpty, let found = byPrefix[Self.prefix(sha256)] else { return [] }
+        for entry in found where entry.sha256 == sha256 { return entry.keys }
+        return []
+    }
+
+    /// The first eight bytes of the text's UTF-8 (fewer for a shorter text), with its length, as one integer.
+    @inline(__always)
+    static func prefix(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var p = UInt64(truncatingIfNeeded: bytes.count) << 56
+            for i in 0..<min(7, bytes.count) { p ^= UInt64(bytes[i]) << (UInt64(i) * 8) }
+            return p
+        }
     }
 }
