@@ -76,16 +76,18 @@ public struct TextMatcher: Sendable, Equatable {
         return matches(words: TextMatcher.words(in: text))
     }
 
-    /// True when an ASCII phrase occurs in `text` as it is, in a stretch of ASCII that folding cannot change: its
-    /// words (any case) joined by ASCII characters that are no letter or digit, and at each end the start or end of
-    /// the text, or such a character with the start or end of the text or another ASCII character beyond it.
+    /// True when an ASCII phrase occurs in `text` as it is, in a stretch that folding cannot change: its words (any
+    /// case) joined by ASCII characters that are no letter or digit, and at each end the start or end of the text, or
+    /// such a character with beyond it the start or end of the text, an ASCII character or a Latin letter from U+00C0
+    /// to U+027F (`é`, `ë`, `ĳ`: two bytes in UTF-8, the first from 0xC3 to 0xC9).
     ///
-    /// It only ever says yes when ``matches(words:)`` on the folded words says yes (false means: fold and look): an
-    /// ASCII character next to ASCII characters forms a grapheme cluster of its own (CR LF aside, two characters
-    /// that are no letter or digit), which folding only lowercases, so the stretch comes out of `normalize(_:)` as
-    /// the phrase's words between characters at which `words(in:)` splits. An accent or other non-ASCII character
-    /// right next to the stretch (a combining mark attaches to the character before it, a prepended mark to the one
-    /// after it) is not looked at: then the folded words decide.
+    /// It only ever says yes when ``matches(words:)`` on the folded words says yes (false means: fold and look). Each
+    /// character of the stretch is a grapheme cluster of its own: none of them, nor such a Latin letter, is a
+    /// combining or prepended mark that joins its neighbour (CR LF aside: two characters that are no letter or
+    /// digit). Folding changes such a cluster only by lowercasing it, so the stretch comes out of `normalize(_:)` as
+    /// the phrase's words between characters at which `words(in:)` splits. Any other character next to the stretch
+    /// (a combining mark attaches to the character before it, a prepended one to the character after it) is not
+    /// looked at: then the folded words decide.
     func matchesASCII(_ text: String) -> Bool {
         guard !asciiPhrases.isEmpty else { return false }
         var text = text
@@ -103,6 +105,18 @@ public struct TextMatcher: Sendable, Equatable {
     /// An ASCII character that is no letter or digit.
     @inline(__always)
     private static func isSeparatorByte(_ b: UInt8) -> Bool { b < 0x80 && !isWordByte(b) }
+
+    /// The character that ends before byte `j` is the start of the text, ASCII, or a Latin letter U+00C0–U+027F.
+    @inline(__always)
+    private static func plainBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ j: Int) -> Bool {
+        j == 0 || bytes[j - 1] < 0x80 || (j >= 2 && bytes[j - 1] < 0xC0 && bytes[j - 2] >= 0xC3 && bytes[j - 2] <= 0xC9)
+    }
+
+    /// The character that starts at byte `j` is the end of the text, ASCII, or a Latin letter U+00C0–U+027F.
+    @inline(__always)
+    private static func plainAfter(_ bytes: UnsafeBufferPointer<UInt8>, _ j: Int) -> Bool {
+        j == bytes.count || bytes[j] < 0x80 || (bytes[j] >= 0xC3 && bytes[j] <= 0xC9)
+    }
 
     /// `word` (folded: lowercase ASCII letters and digits) at `at` in `bytes`, in any case.
     @inline(__always)
@@ -124,8 +138,8 @@ public struct TextMatcher: Sendable, Equatable {
         while i < n {
             let b = bytes[i]
             guard b == lead || b == leadUpper else { i += 1; continue }
-            // The start: the text's, or a separator with the text's start or an ASCII character before it.
-            let startOK = i == 0 || (isSeparatorByte(bytes[i - 1]) && (i == 1 || bytes[i - 2] < 0x80))
+            // The start: the text's, or a separator with a plain character (or the text's start) before it.
+            let startOK = i == 0 || (isSeparatorByte(bytes[i - 1]) && plainBefore(bytes, i - 1))
             guard startOK else { i += 1; continue }
             var at = i
             var found = true
@@ -139,8 +153,8 @@ public struct TextMatcher: Sendable, Equatable {
                 guard word(w, at: at, in: bytes) else { found = false; break }
                 at += w.count
             }
-            // The end: the text's, or a separator with the text's end or an ASCII character after it.
-            if found && (at == n || (isSeparatorByte(bytes[at]) && (at + 1 == n || bytes[at + 1] < 0x80))) { return true }
+            // The end: the text's, or a separator with a plain character (or the text's end) after it.
+            if found && (at == n || (isSeparatorByte(bytes[at]) && plainAfter(bytes, at + 1))) { return true }
             i += 1
         }
         return false

@@ -71,35 +71,30 @@ public struct RetentionEngine: Sendable {
         let needsAddresses = reading.needsAddresses
         // Two stages on the two cores: a reader thread steps through the catalog's rows, in batches, while this
         // thread turns them into facts, decides them and hands them to `body` in catalog order. At most four batches
-        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts are made on
-        // this side.)
+        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts, and the
+        // strings of the message's texts, are made on this side.)
         let catalog = workspace.catalog
-        let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
+        let reader = PipelineReader<CopyDecisionBatch, Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
             try catalog.scan(throwing: RetentionError.self) { db in
                 var cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
-                var batch: [CopyDecisionRow] = []
-                batch.reserveCapacity(2048)
-                while let row = try cursor.next() {
-                    batch.append(row)
+                var batch = CopyDecisionBatch(capacity: 2048)
+                while try cursor.next(into: &batch) {
                     if batch.count == 2048 {
                         guard emit(batch) else { return }
-                        batch.removeAll(keepingCapacity: true)
+                        batch = CopyDecisionBatch(capacity: 2048)
                     }
                 }
-                if !batch.isEmpty { _ = emit(batch) }
+                if batch.count > 0 { _ = emit(batch) }
             }
         }
         do {
             while let batch = reader.next() {
-                // The rows are read in place (iterating the array would copy each row, retaining its strings).
-                try batch.withUnsafeBufferPointer { rows in
-                    for i in rows.indices {
-                        let (facts, copy) = reading.facts(rows[i])
-                        var decision = context.decide(copy, explain: explain)
-                        if facts.state == .transferred { decision = decision.transferred() }
-                        try body(DecidedCopy(copy: facts, decision: decision))
-                    }
+                for i in 0..<batch.count {
+                    let (facts, copy) = reading.facts(batch.row(i))
+                    var decision = context.decide(copy, explain: explain)
+                    if facts.state == .transferred { decision = decision.transferred() }
+                    try body(DecidedCopy(copy: facts, decision: decision))
                 }
             }
         } catch {
