@@ -71,35 +71,30 @@ public struct RetentionEngine: Sendable {
         let needsAddresses = reading.needsAddresses
         // Two stages on the two cores: a reader thread steps through the catalog's rows, in batches, while this
         // thread turns them into facts, decides them and hands them to `body` in catalog order. At most four batches
-        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts are made on
-        // this side.)
+        // are in flight. (The reader is the slower stage: SQLite's work is most of a plan, so the facts, and the
+        // strings of the message's texts, are made on this side.)
         let catalog = workspace.catalog
-        let reader = PipelineReader<[CopyDecisionRow], Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
+        let reader = PipelineReader<CopyDecisionBatch, Void, RetentionError>(name: "sluitsteen.decide.read", readAhead: 4) {
             emit throws(RetentionError) in
             try catalog.scan(throwing: RetentionError.self) { db in
                 var cursor = try CopyDecisionRow.fetchCursor(db, mailboxes: mailboxes, addresses: needsAddresses)
-                var batch: [CopyDecisionRow] = []
-                batch.reserveCapacity(2048)
-                while let row = try cursor.next() {
-                    batch.append(row)
+                var batch = CopyDecisionBatch(capacity: 2048)
+                while try cursor.next(into: &batch) {
                     if batch.count == 2048 {
                         guard emit(batch) else { return }
-                        batch.removeAll(keepingCapacity: true)
+                        batch = CopyDecisionBatch(capacity: 2048)
                     }
                 }
-                if !batch.isEmpty { _ = emit(batch) }
+                if batch.count > 0 { _ = emit(batch) }
             }
         }
         do {
             while let batch = reader.next() {
-                // The rows are read in place (iterating the array would copy each row, retaining its strings).
-                try batch.withUnsafeBufferPointer { rows in
-                    for i in rows.indices {
-                        let (facts, copy) = reading.facts(rows[i])
-                        var decision = context.decide(copy, explain: explain)
-                        if facts.state == .transferred { decision = decision.transferred() }
-                        try body(DecidedCopy(copy: facts, decision: decision))
-                    }
+                for i in 0..<batch.count {
+                    let (facts, copy) = reading.facts(batch.row(i))
+                    var decision = context.decide(copy, explain: explain)
+                    if facts.state == .transferred { decision = decision.transferred() }
+                    try body(DecidedCopy(copy: facts, decision: decision))
                 }
             }
         } catch {
@@ -182,12 +177,12 @@ public struct RetentionEngine: Sendable {
 
 /// How the catalog's rows become what decisions read: the copy's facts, and the copy as the decision core sees it.
 struct DecisionReading: Sendable {
-    let hits: [String: Set<TextHitKey>]
+    let hits: TextHitTable
     /// Whether the hotspots or holds match addresses (then the address lists are read).
     let needsAddresses: Bool
 
     init(context: DecisionContext, hits: [String: Set<TextHitKey>]) {
-        self.hits = hits
+        self.hits = TextHitTable(hits)
         needsAddresses = (context.hotspots.map(\.criteria) + context.holds.map(\.criteria)).contains { !$0.addresses.isEmpty }
     }
 
@@ -207,7 +202,7 @@ struct DecisionReading: Sendable {
             messageInstant: Instant(secondsSinceEpoch: facts.dateEpoch ?? facts.capturedEpoch),
             captureInstant: Instant(secondsSinceEpoch: facts.capturedEpoch), folderPath: facts.folder,
             keywords: keywords, from: from, to: to, cc: cc,
-            textHits: hits.isEmpty ? [] : (hits[facts.sha256] ?? []),
+            textHits: hits.keys(of: facts.sha256),
             receivedInstant: row.receivedEpoch.map { Instant(secondsSinceEpoch: $0) })
         return (facts, copy)
     }
@@ -215,5 +210,40 @@ struct DecisionReading: Sendable {
     /// The addresses (not the names) of a catalog address list.
     static func addresses(_ json: String) -> [String] {
         CatalogAddress.list(json: json).map(\.address).filter { !$0.isEmpty }
+    }
+}
+
+/// The text hits by message (``TextHitSource``'s result), looked up for every copy a plan decides: by the first eight
+/// bytes of the SHA-256 as one integer, then the SHA-256 itself. (A dictionary keyed by the 64 characters hashes all of
+/// them, and compares them with every key it probes, for each of a million copies that mostly hold no term.)
+struct TextHitTable: Sendable {
+    private let byPrefix: [UInt64: [(sha256: String, keys: Set<TextHitKey>)]]
+
+    init(_ hits: [String: Set<TextHitKey>]) {
+        var byPrefix: [UInt64: [(sha256: String, keys: Set<TextHitKey>)]] = [:]
+        byPrefix.reserveCapacity(hits.count)
+        for (sha256, keys) in hits where !keys.isEmpty { byPrefix[Self.prefix(sha256), default: []].append((sha256, keys)) }
+        self.byPrefix = byPrefix
+    }
+
+    var isEmpty: Bool { byPrefix.isEmpty }
+
+    /// The keys of the targets whose terms the message `sha256` holds (empty when none).
+    @inline(__always)
+    func keys(of sha256: String) -> Set<TextHitKey> {
+        guard !byPrefix.isEmpty, let found = byPrefix[Self.prefix(sha256)] else { return [] }
+        for entry in found where entry.sha256 == sha256 { return entry.keys }
+        return []
+    }
+
+    /// The first eight bytes of the text's UTF-8 (fewer for a shorter text), with its length, as one integer.
+    @inline(__always)
+    static func prefix(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var p = UInt64(truncatingIfNeeded: bytes.count) << 56
+            for i in 0..<min(7, bytes.count) { p ^= UInt64(bytes[i]) << (UInt64(i) * 8) }
+            return p
+        }
     }
 }

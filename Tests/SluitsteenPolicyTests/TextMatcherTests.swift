@@ -80,4 +80,86 @@ struct TextMatcherTests {
         let mixed = "De N210 Brug-Krimpen: coördinatie (Z-2024-0815), privé_café \u{E000}x ﬁ Ĳssel 12½ a\u{301}b"
         #expect(TextMatcher.words(in: mixed) == Self.wordsByProperties(mixed))
     }
+
+    /// Folding changes an ASCII character between two accented ones only by lowercasing it: what the plain ASCII
+    /// check (`matchesASCII`) rests on.
+    @Test("folding lowercases ASCII next to accents and does nothing else to it")
+    func foldingLeavesASCII() {
+        for v in 0..<128 {
+            let c = Character(UnicodeScalar(UInt8(v)))
+            let lower = String(c).lowercased()
+            #expect(TextMatcher.normalize("é\(c)é") == "e\(lower)e", "character \(v)")
+            #expect(TextMatcher.normalize("Zoë \(c)\(c)x") == "zoe \(lower)\(lower)x", "character \(v)")
+        }
+    }
+
+    /// A deterministic generator (SplitMix64), so that a failure can be replayed.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Pieces of text around the terms: ASCII words and separators, accents precomposed and combining, a combining
+    /// mark that folds to a letter (U+0345), a prepended mark (U+0600), a joiner, a full-width letter, the Kelvin sign,
+    /// a ligature, the dotted capital I, CR LF, NUL, digits.
+    static let pieces = ["Brug Krimpen", "brug krimpen", "brug", "Brug", "BRUG", "krimpen", "Krimpen", "krimpenx", "xbrug", "N210",
+                         "z", "2024", "00123",
+                         "Z-2024-00123", "café", "Brügge", "ﬁets", " ", "  ", "-", ", ", ".", "_", "\n", "\r\n", "\t",
+                         "\u{0}", "\"", "\u{301}", "\u{345}", "\u{600}", "\u{200D}", "\u{FF22}rug", "\u{212A}rimpen",
+                         "İ", "é", "ß", "Ĳssel", "12½", "ë", "×", "ɐ", "\u{AD}", "\u{A0}", "\u{1100}", "\u{1F1F3}\u{1F1F1}",
+                         "\u{E000}", "😀", "a\u{301}", "o\u{308}"]
+
+    /// The plain ASCII check says yes only where the folded words do, and `matches` says what the folded words say:
+    /// over random texts of the pieces above, for ASCII terms, phrases, zaak numbers and a term with an accent.
+    @Test("the plain ASCII check never says yes where the folded words say no", arguments: 0..<4)
+    func plainASCIICheckAgreesWithTheFoldedWords(seed: UInt64) {
+        var random = Generator(state: seed)
+        let matchers = [TextMatcher(terms: ["Brug Krimpen"]), TextMatcher(terms: ["krimpen"]), TextMatcher(terms: ["brug"]),
+                        TextMatcher(terms: ["Z-2024-00123"]), TextMatcher(terms: ["café", "N210 brug"]),
+                        TextMatcher(terms: ["Ĳssel"]), TextMatcher(terms: ["rug krimpen"])]
+        var plain = 0, folded = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...10, using: &random) { text += Self.pieces.randomElement(using: &random)! }
+            for m in matchers {
+                let byWords = m.matches(words: TextMatcher.words(in: text))
+                if m.matchesASCII(text) {
+                    plain += 1
+                    #expect(byWords, "\(m.terms) in \(text.debugDescription)")
+                }
+                if byWords { folded += 1 }
+                #expect(m.matches(text) == byWords, "\(m.terms) in \(text.debugDescription)")
+            }
+        }
+        // Both ways occur: the plain check is taken, and texts it cannot settle are folded.
+        #expect(plain > 100 && folded > plain, "\(plain) plain, \(folded) by the folded words")
+    }
+
+    @Test("the plain ASCII check at the edges of a stretch of ASCII", arguments: [
+        ("Re: de N210 Brug Krimpen\nCafé", true),
+        ("Brug Krimpen", true),
+        ("brug--krimpen.", true),
+        ("Café brug krimpen café", true),      // a Latin letter beyond the separators
+        ("ɐ.brug krimpen:ĳ", true),
+        ("Zoë\u{301} brug krimpen", false),    // a combining mark beyond the separator
+        ("é\u{600} brug krimpen", false),     // a prepended mark beyond the separator
+        ("½ brug krimpen", false),             // U+00BD: not a Latin letter
+        ("brug krimpen \u{345}", false),      // a combining mark two places after
+        ("brug krimpen\u{301}", false),       // a combining mark right after
+        ("\u{301}brug krimpen", false),
+        ("brug krimpenx", false),
+        ("brug\u{A0}krimpen", false),          // a no-break space: not ASCII
+        ("xbrug krimpen", false),
+    ])
+    func plainASCIIEdges(text: String, plain: Bool) {
+        let m = TextMatcher(terms: ["Brug Krimpen"])
+        #expect(m.matchesASCII(text) == plain)
+        #expect(!plain || m.matches(words: TextMatcher.words(in: text)))
+    }
 }

@@ -88,6 +88,40 @@ import Testing
         }
     }
 
+    /// The rows read into a batch (the message's texts as bytes, made into strings by the batch's reader) are the
+    /// rows the cursor gives one by one: every column, with and without the address lists, in batches that are
+    /// emptied and filled again, and with rows that have no date.
+    @Test func theBatchGivesTheCursorsRows() throws {
+        let ws = try workspace(count: 40, mailboxes: Self.mailboxes)
+        try ws.catalog.write { db in
+            try db.execute(sql: "UPDATE copy SET state = 'transferred' WHERE id % 5 = 0")
+            try db.execute(sql: "UPDATE message SET date = NULL, dateEpoch = NULL WHERE rowid % 3 = 0")
+            try db.execute(sql: "UPDATE message SET messageId = 'Ünïcode <é@x>' WHERE rowid % 4 = 0")
+        }
+        for addresses in [false, true] {
+            let (one, batched) = try ws.catalog.read { db in
+                var cursor = try CopyDecisionRow.fetchCursor(db, addresses: addresses)
+                var one: [CopyDecisionRow] = []
+                while let r = try cursor.next() { one.append(r) }
+                var inBatches = try CopyDecisionRow.fetchCursor(db, addresses: addresses)
+                var batch = CopyDecisionBatch(capacity: 4)
+                var batched: [CopyDecisionRow] = []
+                while try inBatches.next(into: &batch) {
+                    if batch.count == 7 {
+                        batched += (0..<batch.count).map { batch.row($0) }
+                        batch.removeAll()
+                    }
+                }
+                batched += (0..<batch.count).map { batch.row($0) }
+                return (one, batched)
+            }
+            #expect(one.count == 120)
+            #expect(batched == one)
+            #expect(one.contains { $0.date == nil } && one.contains { $0.messageId.hasPrefix("Ü") } && one.contains { $0.state == .transferred })
+            #expect(addresses == one.contains { $0.fromJSON != "[]" })
+        }
+    }
+
     /// A column as text, nil for NULL.
     static func text(_ value: DatabaseValue) -> String? {
         switch value.storage {

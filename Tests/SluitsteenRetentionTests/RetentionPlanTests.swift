@@ -73,4 +73,26 @@ import Testing
         let held = expected.filter { $0.key.action == RetentionAction.hold.rawValue }.values.reduce(0) { $0 + $1.count }
         #expect(plan.held.count == held)
     }
+
+    /// The table the plan looks each copy's text hits up in gives what the dictionary it is made of gives: for found
+    /// and absent SHA-256s, texts of other lengths, and keys whose first bytes (and length) are the same.
+    @Test func textHitTableAnswersAsItsDictionary() {
+        let hex = Array("0123456789abcdef")
+        var hits: [String: Set<TextHitKey>] = [:]
+        var asked: [String] = ["", "0", "01234567", "0123456", "é", String(repeating: "0", count: 64)]
+        for i in 0..<500 {
+            let sha = String((0..<64).map { hex[($0 &* 7 &+ i &* 13 &+ $0 &* i) % 16] })
+            // The same first seven characters and length as `sha`, differing after them.
+            let twin = String(sha.prefix(7)) + String(sha.dropFirst(7).reversed())
+            asked += [sha, twin, String(sha.prefix(63)), sha + "0"]
+            if i % 3 == 0 { hits[sha] = [.hotspot(id: "\(i % 4)")] }
+            if i % 5 == 0 { hits[twin] = [.hold(id: "\(i)"), .hotspot(id: "x")] }
+            if i % 7 == 0 { hits[sha + "0"] = [] }
+        }
+        hits["0123456"] = [.hold(id: "short")]
+        let table = TextHitTable(hits)
+        for sha in asked { #expect(table.keys(of: sha) == (hits[sha] ?? []), "\(sha)") }
+        #expect(TextHitTable([:]).isEmpty && TextHitTable([:]).keys(of: "0123456") == [])
+        #expect(TextHitTable.prefix(asked[6]) == TextHitTable.prefix(asked[7]))  // a sha and its twin share the integer
+    }
 }
