@@ -108,7 +108,7 @@ public struct StoreMigration: Sendable {
                         + report.damaged.prefix(20).joined(separator: ", ") + (report.damaged.count > 20 ? ", …" : "")
                 }
                 try workspace.catalog.write(throwing: ArchiveError.self) { db in
-                    try workspace.audit.append(db, kind: .storeMigration, command: "store migrate",
+                    _ = try workspace.audit.append(db, kind: .storeMigration, command: "store migrate",
                                                actor: "Sluitsteen (OS-account \(Actor.currentOSUser))", objectIds: ["store"], outcome: outcome)
                 }
             }

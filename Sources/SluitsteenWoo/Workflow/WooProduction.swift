@@ -203,8 +203,12 @@ extension WooWorkflow {
         /// Renders `document` (a mail's or a conversation's text, redactions burnt in) as `doc`'s PDF and writes it; a
         /// rendering that fails is left for manual handling. Returns whether the PDF was written.
         func writePDF(_ document: MailDocument, doc: WooDocument, _ assessment: WooAssessment, method: String) throws(WooWorkflowError) -> Bool {
+            // Through a Result: Swift 6.3 wrongly calls the catch of a `do throws(PDFProductionError)` unreachable in this
+            // local function.
             let pdf: RenderedPDF
-            do throws(PDFProductionError) { pdf = try MailPDFRenderer().render(document, info: info(doc)) } catch {
+            switch Result(catching: { () throws(PDFProductionError) in try MailPDFRenderer().render(document, info: info(doc)) }) {
+            case .success(let rendered): pdf = rendered
+            case .failure(let error):
                 manual(doc, assessment, error.description)
                 return false
             }
