@@ -42,6 +42,8 @@ final class ExportSelection {
                 );
                 CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind INTEGER NOT NULL);
                 CREATE TABLE leftOut (sha256 TEXT PRIMARY KEY);
+                CREATE TABLE member (key BLOB NOT NULL, path TEXT NOT NULL, directory INTEGER NOT NULL, size INTEGER NOT NULL,
+                                     source INTEGER NOT NULL, offset INTEGER NOT NULL, sha256 TEXT NOT NULL);
                 """)
         }
     }
@@ -251,6 +253,49 @@ final class ExportSelection {
         }
     }
 
+    /// Records members of a tar being built without a staging folder (see ``TarMember``).
+    func record(_ members: [TarMember]) throws {
+        guard !members.isEmpty else { return }
+        try db.write { db in
+            let statement = try db.makeStatement(sql: """
+                INSERT INTO member (key, path, directory, size, source, offset, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for m in members {
+                try statement.execute(arguments: [TarMember.key(m.path), m.path, m.isDirectory, m.size, m.source.rawValue, m.offset, m.sha256])
+            }
+        }
+    }
+
+    /// Every recorded tar member in the tar's order (folders before their contents, names in UTF-8 byte order), once
+    /// each: a folder recorded twice (staged and named by a message) is given once.
+    func forEachMember(_ body: (TarMember) throws -> Void) throws {
+        try db.write { db in try db.execute(sql: "CREATE INDEX IF NOT EXISTS member_key ON member(key)") }
+        try db.read { db in
+            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT path, directory, size, source, offset, sha256 FROM member ORDER BY key")
+            var last: String? = nil
+            while let r = try cursor.next() {
+                let path: String = r[0]
+                if path == last { continue }
+                last = path
+                try body(TarMember(path: path, isDirectory: r[1], size: r[2], source: TarMember.Source(rawValue: r[3]) ?? .staged,
+                                   offset: r[4], sha256: r[5]))
+            }
+        }
+    }
+
+    /// Where a copy came from, for naming it in an error found while the tar is written: its Message-ID, mailbox and
+    /// folder.
+    func about(sha256: String) -> String {
+        let row = try? db.read { db in
+            try GRDB.Row.fetchOne(db, sql: "SELECT messageId, mailbox, folder FROM sel WHERE sha256 = ? ORDER BY seq LIMIT 1",
+                                  arguments: [sha256])
+        }
+        guard let row = row ?? nil else { return "stored message \(sha256)" }
+        let folder: String = row[2]
+        return "message \(ExportError.brief(row[0], max: 100)) in mailbox \(row[1] as String), "
+            + "folder \(folder.isEmpty ? "(top)" : ExportError.brief(folder, max: 100))"
+    }
+
     /// Leaves the message with this SHA-256 out of the package: none of its copies is recorded as exported.
     func leaveOut(_ sha256: String) throws {
         try db.write { db in try db.execute(sql: "INSERT OR IGNORE INTO leftOut (sha256) VALUES (?)", arguments: [sha256]) }
@@ -274,6 +319,37 @@ struct WrittenFile: Sendable {
     let sha256: String
     let size: Int64
     let kind: Kind
+}
+
+/// A member of a tar written straight from its sources (`--container tar`): a folder, a file of the staging folder
+/// (the few that are not per message), a sidecar in the export's spool file, or a message's bytes in the store.
+struct TarMember: Sendable {
+    enum Source: Int, Sendable { case staged = 0, spool = 1, stored = 2 }
+    /// Relative to the folder that is packed (the package root, or the bag).
+    let path: String
+    let isDirectory: Bool
+    let size: Int64
+    let source: Source
+    /// Where a spooled member starts in the spool file.
+    let offset: Int64
+    /// The SHA-256 of a stored member (checked while it is copied).
+    let sha256: String
+
+    init(path: String, isDirectory: Bool = false, size: Int64 = 0, source: Source = .staged, offset: Int64 = 0, sha256: String = "") {
+        self.path = path
+        self.isDirectory = isDirectory
+        self.size = size
+        self.source = source
+        self.offset = offset
+        self.sha256 = sha256
+    }
+
+    /// The sort key of a path in the tar's order: its UTF-8 bytes with every `/` made 0x01, which sorts below every
+    /// byte a name holds, so that byte order is the order of a walk that lists a folder's names sorted, each folder
+    /// followed by its contents (``FolderWalk``).
+    static func key(_ path: String) -> Data {
+        Data(path.utf8.map { $0 == UInt8(ascii: "/") ? 1 : $0 })
+    }
 }
 
 extension String {

@@ -178,6 +178,12 @@ private final class Build {
     private var createdDirs: Set<String> = []
     /// How many dossiers have had spool files (names them).
     private var spools = 0
+    /// A tar export writes no staging folder of per-message files: their sidecars go to this spool, their `.eml` stays
+    /// in the store, and the tar is written from the members recorded in the selection (``TarWriter``).
+    private var sidecarSpool: SidecarSpool?
+    private var toTar: Bool { request.container == .tar }
+    /// The path of a file of the package root relative to the folder that is packed.
+    private var memberPrefix: String { request.bagit ? "data/" : "" }
 
     func run(markRenamed: () -> Void) throws(ExportError) -> ExportSummary {
         do {
@@ -189,6 +195,7 @@ private final class Build {
 
     private func steps(markRenamed: () -> Void) throws -> ExportSummary {
         selection = try ExportSelection(path: temp.appendingPathComponent("selection.sqlite"))
+        if toTar { sidecarSpool = try SidecarSpool(path: temp.path + "/sidecars.spool") }
         let total = try selection.select(request, workspace: workspace, policy: policy)
         let chatSelection = try ChatExportSelection.select(request, workspace: workspace, policy: policy)
         chats = chatSelection.selected
@@ -244,7 +251,20 @@ private final class Build {
             final = top
         case .tar:
             final = temp.appendingPathComponent("package.tar")
-            try TarWriter.pack(folder: top, into: final, root: packageId, mtime: Int64(exporter.now.timeIntervalSince1970))
+            guard let spool = sidecarSpool else { throw ExportError.cannotWrite(temp.path, reason: "the sidecar spool is missing") }
+            try spool.flush()
+            // What the staging folder holds (series, dossiers, pakbon, BagIt files, conversations) joins the members.
+            var staged: [TarMember] = []
+            try FolderWalk.visit(top.path) { rel, isDirectory in
+                staged.append(TarMember(path: rel, isDirectory: isDirectory))
+                if staged.count >= 4096 {
+                    try selection.record(staged)
+                    staged.removeAll(keepingCapacity: true)
+                }
+            }
+            try selection.record(staged)
+            try TarWriter.pack(members: selection, folder: top, spool: spool, store: workspace.store, into: final, root: packageId,
+                               mtime: Int64(exporter.now.timeIntervalSince1970))
         case .zip:
             final = temp.appendingPathComponent("package.zip")
             try ZipPacking.pack(folder: top, into: final, root: packageId, date: exporter.now)
@@ -390,16 +410,32 @@ private final class Build {
             if r.isPrimary {
                 messages += 1
                 try dossier?.children.append(ref)
-                if case .success(let files) = results[next - 1] { try selection.record(files) }
+                if case .success(let output) = results[next - 1] { try record(output, folder: jobs[next - 1].folder) }
             } else if !(r.primarySerie == r.serie && r.primaryMailbox == r.mailbox), dossier?.referenced.insert(r.sha256).inserted == true {
                 try dossier?.references.append(ref)
             }
         }
     }
 
-    private func write(_ jobs: [MessageJob]) -> [Result<[WrittenFile], ExportError>] {
+    private func write(_ jobs: [MessageJob]) -> [Result<MessageWriting.Output, ExportError>] {
         MessageWriting.run(jobs, root: root, context: context, schema: mdtoSchema, store: workspace.store,
-                           extractAttachments: request.extractAttachments, inMemoryLimit: request.inMemoryLimit)
+                           extractAttachments: request.extractAttachments, inMemoryLimit: request.inMemoryLimit, toTar: toTar)
+    }
+
+    /// Records a message's files; for a tar export also its tar members: its folder, its `.eml` (from the store), and
+    /// the files not written to the staging folder (appended to the spool).
+    private func record(_ output: MessageWriting.Output, folder: String) throws {
+        try selection.record(output.files)
+        guard toTar, let spool = sidecarSpool else { return }
+        var members = [TarMember(path: memberPrefix + folder, isDirectory: true)]
+        for (i, f) in output.files.enumerated() {
+            if i == 0 {
+                members.append(TarMember(path: memberPrefix + f.path, size: f.size, source: .stored, sha256: f.sha256))
+            } else if let bytes = output.bytes[i] {
+                members.append(TarMember(path: memberPrefix + f.path, size: f.size, source: .spool, offset: try spool.append(bytes)))
+            }
+        }
+        try selection.record(members)
     }
 
     /// Leaves the message of `job` out of the package when `error` is about its metadata (what it wrote is

@@ -14,86 +14,86 @@ import Glibc
 /// lies in one top-level folder `root` (the package id), so that unpacking gives one folder named after the package.
 enum TarWriter {
     static func pack(folder: URL, into file: URL, root: String, mtime: Int64) throws {
-        let out: FileDescriptor
-        do { out = try FileDescriptor.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644) } catch {
-            throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file (\(error))")
-        }
-        defer { try? out.close() }
-        // One buffer for the whole tar: headers and file contents are read into it and it is written when full.
-        let capacity = 4 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 4096)
-        defer { buffer.deallocate() }
-        var fill = 0
-        // A write that fails (a full disk) is a failure to write the tar, named as such, not a failure to read.
-        func flush() throws {
-            do { try out.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<fill])) } catch {
-                throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error))
-            }
-            fill = 0
-        }
-        func emit(_ d: Data) throws {
-            var at = d.startIndex
-            while at < d.endIndex {
-                if fill == capacity { try flush() }
-                let n = min(capacity - fill, d.endIndex - at)
-                d.withUnsafeBytes { raw in
-                    let from = raw.baseAddress! + (at - d.startIndex)
-                    (buffer.baseAddress! + fill).copyMemory(from: from, byteCount: n)
-                }
-                fill += n
-                at += n
-            }
-        }
-        func zeros(_ count: Int) throws {
-            var left = count
-            while left > 0 {
-                if fill == capacity { try flush() }
-                let n = min(capacity - fill, left)
-                (buffer.baseAddress! + fill).initializeMemory(as: UInt8.self, repeating: 0, count: n)
-                fill += n
-                left -= n
-            }
-        }
-        try emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
+        let out = try TarStream(file)
+        try out.emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
         let base = folder.path
         try FolderWalk.visit(base) { rel, isDirectory in
             if isDirectory {
-                try emit(header(path: root + "/" + rel + "/", size: 0, directory: true, mtime: mtime))
+                try out.emit(header(path: root + "/" + rel + "/", size: 0, directory: true, mtime: mtime))
                 return
             }
-            let path = base + "/" + rel
-            let source: FileDescriptor
-            let size: Int64
-            do {
-                source = try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC)
-                size = Int64(try source.status().st_size)
-            } catch {
-                throw ExportError.cannotWrite(path, reason: "it cannot be read back: \(error)")
-            }
-            defer { try? source.close() }
-            try emit(header(path: root + "/" + rel, size: size, directory: false, mtime: mtime))
-            var written: Int64 = 0
-            while true {
-                if fill == capacity { try flush() }
-                let n: Int
-                do { n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[fill..<capacity])) } catch {
-                    throw ExportError.cannotWrite(path, reason: "it cannot be read back: \(error)")
-                }
-                if n == 0 { break }
-                fill += n
-                written += Int64(n)
-                guard written <= size else { break }
-            }
-            guard written == size else {
-                throw ExportError.cannotWrite(file.path, reason: "\(rel) changed while it was packed")
-            }
-            try zeros(Int((512 - size % 512) % 512))
+            try out.copyFile(base + "/" + rel, rel: rel, root: root, mtime: mtime)
         }
-        try zeros(1024)
-        try flush()
-        do { try out.dataSync() } catch { throw ExportError.cannotWrite(file.path, reason: PackageFiles.writeFailure(error)) }
+        try out.finish()
     }
 
+    /// Writes the tar of an export built without a staging folder of per-message files: the members recorded in
+    /// `selection`, in the tar's order, each copied from where it is: a file of the staging folder `folder`, a sidecar
+    /// in `spool`, or a message's bytes read from the store's packs by offset in chunks (never whole) and checked
+    /// against their SHA-256 while they are copied. The bytes are those ``pack(folder:into:root:mtime:)`` writes of
+    /// the same package as a folder.
+    static func pack(members selection: ExportSelection, folder: URL, spool: SidecarSpool, store: ContentStore, into file: URL,
+                     root: String, mtime: Int64) throws {
+        let out = try TarStream(file)
+        try out.emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
+        let base = folder.path
+        var batch: [TarMember] = []
+        var packs: [String: FileDescriptor] = [:]
+        defer { for fd in packs.values { try? fd.close() } }
+        func write() throws {
+            // Where the batch's messages are stored now, in one catalog read.
+            let shas = batch.filter { $0.source == .stored }.map(\.sha256)
+            let locations: [String: PackEntryRecord]
+            do { locations = try store.locations(of: shas) } catch { throw ExportError.archive(error) }
+            for m in batch {
+                if m.isDirectory {
+                    try out.emit(header(path: root + "/" + m.path + "/", size: 0, directory: true, mtime: mtime))
+                    continue
+                }
+                switch m.source {
+                case .staged:
+                    try out.copyFile(base + "/" + m.path, rel: m.path, root: root, mtime: mtime)
+                case .spool:
+                    try out.emit(header(path: root + "/" + m.path, size: m.size, directory: false, mtime: mtime))
+                    try out.copy(from: spool.fd, spool.path, at: m.offset, size: m.size, rel: m.path)
+                case .stored:
+                    guard let location = locations[m.sha256] else {
+                        throw ExportError.message(copy: selection.about(sha256: m.sha256), reason: "the stored message \(m.sha256) is missing")
+                    }
+                    let range = store.range(of: location)
+                    let fd: FileDescriptor
+                    if let open = packs[range.path] {
+                        fd = open
+                    } else {
+                        do { fd = try FileDescriptor.open(range.path, O_RDONLY | O_CLOEXEC) } catch {
+                            throw ExportError.message(copy: selection.about(sha256: m.sha256),
+                                                      reason: "the pack holding it cannot be opened (\(range.path): \(error))")
+                        }
+                        packs[range.path] = fd
+                    }
+                    guard location.length == m.size else {
+                        throw ExportError.message(copy: selection.about(sha256: m.sha256),
+                                                  reason: ArchiveError.storeCorrupt(sha256: m.sha256, reason: "its size changed").description)
+                    }
+                    try out.emit(header(path: root + "/" + m.path, size: m.size, directory: false, mtime: mtime))
+                    var hasher = StreamingHasher(.sha256)
+                    try out.copy(from: fd, range.path, at: range.offset, size: m.size, rel: m.path) { hasher.update($0) }
+                    guard hasher.finalizeHex() == m.sha256 else {
+                        throw ExportError.message(copy: selection.about(sha256: m.sha256),
+                                                  reason: ArchiveError.storeCorrupt(sha256: m.sha256, reason: "its SHA-256 no longer matches")
+                                                    .description)
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        try selection.forEachMember { m in
+            batch.append(m)
+            if batch.count >= 1024 { try write() }
+        }
+        try write()
+        try out.finish()
+    }
     /// The header block(s) for one entry: a pax `x` header first when the path does not fit ustar.
     static func header(path: String, size: Int64, directory: Bool, mtime: Int64) -> Data {
         let bytes = Array(path.utf8)
@@ -160,5 +160,142 @@ enum TarWriter {
         } while rest > 0
         while digits.count < width { digits.append(UInt8(ascii: "0")) }
         return digits.reversed()
+    }
+}
+
+/// The tar file being written: one 4 MB buffer that headers and contents are copied into and that is written when full;
+/// a failed write (a full disk) is named as a failure to write the tar.
+final class TarStream {
+    let path: String
+    private let out: FileDescriptor
+    private let capacity = 4 << 20
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var fill = 0
+
+    init(_ file: URL) throws {
+        path = file.path
+        do { out = try FileDescriptor.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644) } catch {
+            throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file (\(error))")
+        }
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 4096)
+    }
+
+    deinit {
+        try? out.close()
+        buffer.deallocate()
+    }
+
+    private func flush() throws {
+        do { try out.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<fill])) } catch {
+            throw ExportError.cannotWrite(path, reason: PackageFiles.writeFailure(error))
+        }
+        fill = 0
+    }
+
+    func emit(_ d: Data) throws {
+        var at = d.startIndex
+        while at < d.endIndex {
+            if fill == capacity { try flush() }
+            let n = min(capacity - fill, d.endIndex - at)
+            d.withUnsafeBytes { raw in
+                let from = raw.baseAddress! + (at - d.startIndex)
+                (buffer.baseAddress! + fill).copyMemory(from: from, byteCount: n)
+            }
+            fill += n
+            at += n
+        }
+    }
+
+    func zeros(_ count: Int) throws {
+        var left = count
+        while left > 0 {
+            if fill == capacity { try flush() }
+            let n = min(capacity - fill, left)
+            (buffer.baseAddress! + fill).initializeMemory(as: UInt8.self, repeating: 0, count: n)
+            fill += n
+            left -= n
+        }
+    }
+
+    /// One regular file of a folder being packed: its header, its bytes and the padding.
+    func copyFile(_ source: String, rel: String, root: String, mtime: Int64) throws {
+        let fd: FileDescriptor
+        let size: Int64
+        do {
+            fd = try FileDescriptor.open(source, O_RDONLY | O_CLOEXEC)
+            size = Int64(try fd.status().st_size)
+        } catch {
+            throw ExportError.cannotWrite(source, reason: "it cannot be read back: \(error)")
+        }
+        defer { try? fd.close() }
+        try emit(TarWriter.header(path: root + "/" + rel, size: size, directory: false, mtime: mtime))
+        try copy(from: fd, source, at: 0, size: size, rel: rel)
+    }
+
+    /// Copies `size` bytes of `fd` from `offset` into the tar, then the padding to the next block; `each` sees the bytes
+    /// on the way (to hash them).
+    func copy(from fd: FileDescriptor, _ source: String, at offset: Int64, size: Int64, rel: String,
+              each: (UnsafeRawBufferPointer) -> Void = { _ in }) throws {
+        var written: Int64 = 0
+        while written < size {
+            if fill == capacity { try flush() }
+            let want = Int(min(Int64(capacity - fill), size - written))
+            let target = UnsafeMutableRawBufferPointer(rebasing: buffer[fill..<(fill + want)])
+            let n: Int
+            do { n = try fd.read(into: target, at: offset + written) } catch {
+                throw ExportError.cannotWrite(source, reason: "it cannot be read back: \(error)")
+            }
+            if n == 0 { break }
+            each(UnsafeRawBufferPointer(rebasing: target[0..<n]))
+            fill += n
+            written += Int64(n)
+        }
+        guard written == size else {
+            throw ExportError.cannotWrite(path, reason: "\(rel) changed while it was packed")
+        }
+        try zeros(Int((512 - size % 512) % 512))
+    }
+
+    /// The end-of-archive blocks, the last write and an `fdatasync`.
+    func finish() throws {
+        try zeros(1024)
+        try flush()
+        do { try out.dataSync() } catch { throw ExportError.cannotWrite(path, reason: PackageFiles.writeFailure(error)) }
+    }
+}
+
+/// The sidecars (and extracted attachments) of a tar export's messages, appended to one file of the working folder
+/// instead of one file each; the tar writer copies them from it by offset.
+final class SidecarSpool {
+    let path: String
+    let fd: FileDescriptor
+    private var pending: [UInt8] = []
+    private var size: Int64 = 0
+    private static let flushAt = 1 << 20
+
+    init(path: String) throws(ExportError) {
+        self.path = path
+        do { fd = try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
+            throw .cannotWrite(path, reason: error.description)
+        }
+    }
+
+    deinit { try? fd.close() }
+
+    /// Appends `data`; returns where it starts.
+    func append(_ data: Data) throws(ExportError) -> Int64 {
+        let at = size
+        pending.append(contentsOf: data)
+        size += Int64(data.count)
+        if pending.count >= Self.flushAt { try flush() }
+        return at
+    }
+
+    /// Writes what is pending (before the spool is read).
+    func flush() throws(ExportError) {
+        guard !pending.isEmpty else { return }
+        let written = pending.withUnsafeBytes { raw in Result { () throws(Errno) in try fd.writeAll(raw) } }
+        if case .failure(let error) = written { throw .cannotWrite(path, reason: PackageFiles.writeFailure(error)) }
+        pending.removeAll(keepingCapacity: true)
     }
 }
