@@ -95,13 +95,14 @@ struct ZipStore: PackageStore {
     }
 
     let url: URL
-    /// The zip's entries by parent folder; a file's `offset` is its index in ``members``.
-    let index: [String: [PackageEntry]]
+    /// The zip's entries by parent folder, sorted on disk; a file's `offset` is its index in ``members``.
+    let table: MemberTable
     let members: [Member]
     let problems: [MemberProblem]
     var kind: String { "zip" }
 
-    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
+    func children(of folder: String) throws -> [PackageEntry] { try table.children(of: folder) }
+    func listing(of folder: String) throws -> FolderListing { try FolderListing(table: table, folder: folder) }
 
     func makeReader() throws -> any EntryReader {
         Reader(descriptor: Descriptor(try InputFile.openRegular(url.path)), members: members)
@@ -115,7 +116,7 @@ struct ZipStore: PackageStore {
         let fileSize = Int64(info.st_size)
         let end = try Self.endRecord(file.fd, fileSize: fileSize)
 
-        var list: [PackageEntry] = []
+        let list = MemberTable()
         var members: [Member] = []
         var problems: [MemberProblem] = []
         // Where each entry's bytes lie, and where its central record is (to name it in a message).
@@ -171,11 +172,11 @@ struct ZipStore: PackageStore {
             case .file:
                 let (sum, overflow) = declaredTotal.addingReportingOverflow(size)
                 declaredTotal = overflow ? .max : sum
-                list.append(PackageEntry(path: path, kind: .file, size: size, offset: Int64(members.count)))
+                try list.append(path: path, kind: .file, size: size, offset: Int64(members.count))
                 members.append(Member(dataOffset: header.dataOffset, compressed: compressed, size: size, crc: crc,
                     method: method, flags: flags))
             case let kind:
-                list.append(PackageEntry(path: path, kind: kind, size: 0))
+                try list.append(path: path, kind: kind)
             }
         }
         guard found == end.entries else { throw ZipError.countMismatch(declared: end.entries, found: found) }
@@ -193,7 +194,8 @@ struct ZipStore: PackageStore {
             throw ZipError.bomb(declared: declaredTotal, fileSize: fileSize)
         }
         self.members = members
-        self.index = PackageStores.treeIndex(list, container: "zip", problems: &problems)
+        try list.finish(container: "zip", problems: &problems)
+        self.table = list
         self.problems = problems
     }
 
