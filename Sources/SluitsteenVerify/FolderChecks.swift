@@ -45,7 +45,8 @@ struct FolderChecks {
     mutating func add(_ entries: [PackageEntry], kinds: [String: SidecarSummary.Kind], into findings: inout [Finding]) {
         let named = entries.map { entry -> (PackageEntry, String, String) in
             let rel = String(entry.path.dropFirst(payload.count))
-            let name = rel.split(separator: "/").last.map(String.init) ?? rel
+            // The last step (a path has no empty steps).
+            let name = rel.utf8.lastIndex(of: 0x2F).map { String(rel[rel.utf8.index(after: $0)...]) } ?? rel
             if entry.kind == .file {
                 fileNames.insert(name)
                 if name.hasSuffix(".mdto.xml") { sidecarNames.insert(name) }

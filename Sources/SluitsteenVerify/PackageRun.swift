@@ -19,8 +19,14 @@ struct ContentResult: Sendable {
     var size: Int64 = 0
 }
 
-/// The state of verifying one package: walks it folder by folder, checks each batch of folders in parallel and
-/// keeps between batches only counters, the running package hash and the compact ``RelationIndex``.
+/// The state of verifying one package: walks it folder by folder (a wide folder in parts), checks each batch of
+/// folders in parallel and keeps between batches only counters, the running package hash, the compact
+/// ``RelationIndex`` and the ``FolderChecks`` of the folders on the current path that come in parts.
+///
+/// Memory bound (issue 17): besides a fixed part (the schemas, one batch of ``batchFiles`` files, the sort buffer of
+/// ``MemberTable``), what grows with the number of messages is the ``RelationIndex`` (some 35 bytes per MDTO file
+/// while walking, about twice that while it is judged) and, for a folder of N message folders, a 64-bit hash per
+/// name in ``FolderChecks``; no path is kept per file. A BagIt bag also keeps its payload manifests in memory.
 struct PackageRun {
     let store: any PackageStore
     let layout: Layout
@@ -286,23 +292,44 @@ struct PackageRun {
                 siblings: try fileNames(of: folder, batch: batch))
         }
 
-        // Fold into the report in walk order, with the structure rules of each folder.
-        for job in batch {
+        // The structure rules of each folder that is whole in this batch, in parallel as well; those of a folder
+        // that comes in parts, part by part in walk order below.
+        let payload = layout.payload
+        let seed = totals.seed
+        let store = self.store
+        @Sendable func kinds(_ job: FolderJob) -> [String: SidecarSummary.Kind] {
+            var kinds: [String: SidecarSummary.Kind] = [:]
+            for entry in job.entries {
+                if let i = frozenIndex[entry.path] { kinds[entry.path] = sidecarResults[i].summary.kind }
+            }
+            return kinds
+        }
+        let folderFindings: [Result<[Finding], any Error>] = parallelMap(count: batch.count, workers: pool.readers) { _, j in
+            let job = batch[j]
             if job.tooDeep {
-                report.findings.append(Finding(.pathLength, path: job.rel,
-                    "De map ligt meer dan \(PackageStores.maxDepth) niveaus diep; wat erin staat is niet gecontroleerd."))
-            } else {
+                return .success([Finding(.pathLength, path: job.rel,
+                    "De map ligt meer dan \(PackageStores.maxDepth) niveaus diep; wat erin staat is niet gecontroleerd.")])
+            }
+            guard !job.continued && !job.more else { return .success([]) }
+            return Result {
+                var findings: [Finding] = []
+                var checks = FolderChecks(job, payload: payload, seed: seed)
+                checks.add(job.entries, kinds: kinds(job), into: &findings)
+                try checks.finish(relist: { try store.listing(of: job.folder) }, into: &findings)
+                return findings
+            }
+        }
+
+        // Fold into the report in walk order.
+        for (j, job) in batch.enumerated() {
+            report.findings += try folderFindings[j].get()
+            if !job.tooDeep && (job.continued || job.more) {
                 var checks = (job.continued ? totals.folderChecks.removeValue(forKey: job.folder) : nil)
-                    ?? FolderChecks(job, payload: layout.payload, seed: totals.seed)
-                var kinds: [String: SidecarSummary.Kind] = [:]
-                for entry in job.entries {
-                    if let i = sidecarIndex[entry.path] { kinds[entry.path] = sidecarResults[i].summary.kind }
-                }
-                checks.add(job.entries, kinds: kinds, into: &report.findings)
+                    ?? FolderChecks(job, payload: payload, seed: seed)
+                checks.add(job.entries, kinds: kinds(job), into: &report.findings)
                 if job.more {
                     totals.folderChecks[job.folder] = checks
                 } else {
-                    let store = self.store
                     try checks.finish(relist: { try store.listing(of: job.folder) }, into: &report.findings)
                 }
             }

@@ -48,8 +48,9 @@ struct MemberProblem: Sendable, Equatable {
 }
 
 /// A package container: a folder, a tar or a zip, listed one folder at a time; bytes read on demand by
-/// per-thread readers. A folder is never listed as a whole, so memory depends on the widest folder, not on
-/// the size of the package.
+/// per-thread readers. The package is never listed as a whole, and a folder is read one part at a time
+/// (``listing(of:)``); a tar's or zip's members, and a wide folder of a folder package, are sorted on disk
+/// (``MemberTable``), so that memory does not grow with the number of files.
 protocol PackageStore: Sendable {
     /// `folder`, `tar` or `zip`.
     var kind: String { get }
