@@ -10,7 +10,8 @@
 #      The floor of issue 2's one-file-per-message design in plain C (bench-floor.c) on the 100,000 messages
 #      (BENCH_FLOOR=0 skips it), and the peak RSS on an mbox of four messages of 95-127 MB each.
 #   2. export --container tar of the 100,000 ingested messages (all B under a policy in which every class is B)
-#      against the dd floor of the tar's bytes.
+#      against the dd floor of the tar's bytes; verify of that tar and of the tar of the 40,000 small messages, and
+#      the growth of verify's peak RSS per message between the two (issue 17; BENCH_VERIFY_SLOPE=0 skips the second).
 #   3. plan --json over an archive of 1,000,000 message copies (250,000 messages × 4 mailbox copies).
 #   4. export to a folder (scripts/bench-export.sh), verify (scripts/bench-verify.sh on a generated package) and
 #      live capture over IMAP from a local Dovecot (scripts/bench-capture.sh) against Python's imaplib.
@@ -241,6 +242,33 @@ note "== verify of that tar ($TAR_COPIES messages): $T_VERIFY_TAR s (user+system
   "(goal < 300 MB); $VERIFY_TAR_RESULT"
 row "verify the tar ($TAR_COPIES msg)" "$T_VERIFY_TAR" "$(py "print(f'{$TAR_BYTES/1e6/max($T_VERIFY_TAR,0.01):.1f} MB/s')")" \
   "cpu $CPU_VERIFY_TAR s; goal RSS < 300 MB" "$(rss "$OUT/tar-verify.time")"
+
+# Issue 17 asks verify's peak RSS to stay flat in the number of messages: the tar of the 40,000 small messages is
+# verified as well, and the growth per message between the two is extrapolated to 1,000,000 messages.
+if [ "${BENCH_VERIFY_SLOPE:-1}" != 0 ]; then
+  "$BIN" register import --home "$OUT/ws-small" --by bench Fixtures/registers/people.csv Fixtures/registers/roles.csv \
+    Fixtures/registers/mailboxes.csv > /dev/null 2>&1
+  SMALL_TAR="$TRASH/package-small-$SN.tar"
+  if "$BIN" export --home "$OUT/ws-small" --out "$SMALL_TAR" --container tar --policy "$POLICY_B" --as-of 2040-01-01 \
+    --mailbox burgemeester@krimpenerwaard.example --quiet --json > "$OUT/small-tar-export.json" 2> "$OUT/small-tar-export.err"; then
+    timed small-tar-verify "$BIN" verify "$SMALL_TAR" > "$OUT/small-tar-verify.out" 2>&1 || true
+    SMALL_COPIES=$(py "import json;print(json.load(open('$OUT/small-tar-export.json')).get('copies', 0))")
+    note "$(python3 - "$SMALL_COPIES" "$(rss "$OUT/small-tar-verify.time")" "$TAR_COPIES" "$(rss "$OUT/tar-verify.time")" <<'PY'
+import sys
+n1, r1, n2, r2 = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+slope = (r2 - r1) * 1e6 / (n2 - n1) if n2 != n1 else 0.0
+million = r2 + max(slope, 0.0) * (1_000_000 - n2) / 1e6
+print(f"== verify peak RSS: {r1} MB at {n1} messages, {r2} MB at {n2}: {slope:.0f} bytes per message; "
+      f"1,000,000 messages would take about {million:.0f} MB (goal < 300 MB)")
+PY
+)"
+    row "verify the tar ($SMALL_COPIES small msg)" "$(secs "$OUT/small-tar-verify.time")" "" "RSS slope, see above" \
+      "$(rss "$OUT/small-tar-verify.time")"
+  else
+    note "verify RSS slope: the export of the small workspace failed (see $OUT/small-tar-export.err); skipped"
+  fi
+  rm -f "$SMALL_TAR"
+fi
 
 print_table() {
   {

@@ -22,11 +22,8 @@ final class EdgeSpill {
 
     private func spill() {
         if fd < 0 {
-            let folder = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            var template = Array((folder + "/sluitsteen-verify-XXXXXX").utf8CString)
-            fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            fd = ScratchFile.makeTemporary()
             guard fd >= 0 else { failed = true; return }
-            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         }
         let ok = buffer.withUnsafeBytes { raw -> Bool in (try? FileDescriptor(rawValue: fd).writeAll(raw)) != nil }
         guard ok else {

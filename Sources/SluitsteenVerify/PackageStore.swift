@@ -48,14 +48,17 @@ struct MemberProblem: Sendable, Equatable {
 }
 
 /// A package container: a folder, a tar or a zip, listed one folder at a time; bytes read on demand by
-/// per-thread readers. A folder is never listed as a whole, so memory depends on the widest folder, not on
-/// the size of the package.
+/// per-thread readers. The package is never listed as a whole, and a folder is read one part at a time
+/// (``listing(of:)``); a tar's or zip's members, and a wide folder of a folder package, are sorted on disk
+/// (``MemberTable``), so that memory does not grow with the number of files.
 protocol PackageStore: Sendable {
     /// `folder`, `tar` or `zip`.
     var kind: String { get }
     /// The direct children of `folder` (`""` is the container root), in walk order (``PackageStores/walkSort(_:)``);
     /// empty when the folder does not exist.
     func children(of folder: String) throws -> [PackageEntry]
+    /// The same children, read one at a time, so that a wide folder is never held whole.
+    func listing(of folder: String) throws -> FolderListing
     func makeReader() throws -> any EntryReader
     /// Members of a tar or zip whose names cannot be placed in the package (absolute, `..`, duplicate ...).
     var problems: [MemberProblem] { get }
@@ -63,6 +66,50 @@ protocol PackageStore: Sendable {
 
 extension PackageStore {
     var problems: [MemberProblem] { [] }
+    func listing(of folder: String) throws -> FolderListing { FolderListing(try children(of: folder)) }
+}
+
+/// The children of one folder in walk order, read one at a time: from a list, or from a ``MemberTable``.
+struct FolderListing {
+    private var entries: [PackageEntry]
+    private var index = 0
+    private let table: MemberTable?
+    private var cursor: MemberTable.Cursor?
+    private var lookahead: PackageEntry?
+
+    init(_ entries: [PackageEntry]) {
+        self.entries = entries
+        self.table = nil
+    }
+
+    init(table: MemberTable, folder: String) throws {
+        self.entries = []
+        self.table = table
+        self.cursor = try table.cursor(folder)
+    }
+
+    mutating func next() throws -> PackageEntry? {
+        if let entry = lookahead {
+            lookahead = nil
+            return entry
+        }
+        if cursor != nil { return try cursor!.next() }
+        guard index < entries.count else { return nil }
+        defer { index += 1 }
+        return entries[index]
+    }
+
+    /// Up to `count` next children, and whether more follow.
+    mutating func take(_ count: Int) throws -> (entries: [PackageEntry], more: Bool) {
+        if cursor == nil && index == 0 && entries.count <= count {
+            index = entries.count
+            return (entries, false)
+        }
+        var part: [PackageEntry] = []
+        while part.count < count, let entry = try next() { part.append(entry) }
+        lookahead = try next()
+        return (part, lookahead != nil)
+    }
 }
 
 enum PackageStores {
@@ -72,13 +119,13 @@ enum PackageStores {
 
     /// Opens `url` as a folder, tar or zip, judged by what it is (not only by its name). A named pipe, a device or
     /// a socket is refused without being opened for a blocking read.
-    static func open(_ url: URL) throws(VerifyError) -> any PackageStore {
+    static func open(_ url: URL, wideFolder: Int = FolderStore.wide) throws(VerifyError) -> any PackageStore {
         let kind: FileKind
         do { kind = try InputFile.kind(of: url.path) } catch { throw .unreadable(path: url.path, reason: error.description) }
         do {
             switch kind {
             case .directory:
-                return try FolderStore(root: url)
+                return try FolderStore(root: url, wide: wideFolder)
             case .regular:
                 let fd = try InputFile.openRegular(url.path)
                 defer { close(fd) }
@@ -147,86 +194,40 @@ enum PackageStores {
         let keyed = entries.map { (key($0), $0) }.sorted { $0.0.lexicographicallyPrecedes($1.0) }
         entries = keyed.map(\.1)
     }
-
-    /// Groups a complete entry list (tar, zip; in container order) by parent folder, adding folders that appear
-    /// only in paths. A path listed twice keeps one entry: a folder over a file (so what lies below it is still
-    /// read), else the first; the others are reported in `problems` (a repeated folder is harmless and is not).
-    static func treeIndex(_ list: [PackageEntry], container: String, problems: inout [MemberProblem])
-        -> [String: [PackageEntry]]
-    {
-        var index: [String: [PackageEntry]] = [:]
-        var folders = Set<String>()
-        for entry in list where entry.kind == .directory { folders.insert(entry.path) }
-        for entry in list {
-            index[parent(of: entry.path), default: []].append(entry)
-            var folder = parent(of: entry.path)
-            while !folder.isEmpty, folders.insert(folder).inserted {
-                index[parent(of: folder), default: []].append(PackageEntry(path: folder, kind: .directory, size: 0))
-                folder = parent(of: folder)
-            }
-        }
-        for key in Array(index.keys) {
-            dropDuplicates(&index[key]!, container: container, problems: &problems)
-            walkSort(&index[key]!)
-        }
-        return index
-    }
-
-    /// Keeps one entry per path in one folder's listing (see ``treeIndex(_:container:problems:)``).
-    private static func dropDuplicates(_ entries: inout [PackageEntry], container: String,
-        problems: inout [MemberProblem])
-    {
-        var kept: [String: Int] = [:]
-        var result: [PackageEntry] = []
-        result.reserveCapacity(entries.count)
-        for entry in entries {
-            guard let i = kept[entry.path] else {
-                kept[entry.path] = result.count
-                result.append(entry)
-                continue
-            }
-            let first = result[i]
-            if first.kind == .directory && entry.kind == .directory { continue }
-            let dropped: PackageEntry
-            if entry.kind == .directory {
-                dropped = first
-                result[i] = entry
-            } else {
-                dropped = entry
-            }
-            let reason = first.kind == .directory || entry.kind == .directory
-                ? "er is ook een map met deze naam; alleen de map is gecontroleerd"
-                : "de naam komt meer dan eens voor in de \(container); alleen het eerste exemplaar is gecontroleerd"
-            problems.append(MemberProblem(name: dropped.path, reason: reason))
-        }
-        entries = result
-    }
-
-    static func parent(of path: String) -> String {
-        guard let slash = path.utf8.lastIndex(of: 0x2F) else { return "" }
-        return String(path[..<slash])
-    }
 }
 
 // MARK: - Folder
 
 struct FolderStore: PackageStore {
     let root: URL
+    let wide: Int
     var kind: String { "folder" }
 
-    init(root: URL) throws {
+    init(root: URL, wide: Int = Self.wide) throws {
         self.root = root.standardizedFileURL
+        self.wide = wide
+    }
+
+    /// A folder with more entries than this is sorted through a ``MemberTable`` (on disk), not in memory.
+    static let wide = 8192
+
+    func children(of relative: String) throws -> [PackageEntry] {
+        var listing = try self.listing(of: relative)
+        var list: [PackageEntry] = []
+        while let entry = try listing.next() { list.append(entry) }
+        return list
     }
 
     /// Lists one folder with readdir and lstat (symbolic links are reported, never followed).
-    func children(of relative: String) throws -> [PackageEntry] {
+    func listing(of relative: String) throws -> FolderListing {
         let path = relative.isEmpty ? root.path : root.path + "/" + relative
         guard let dir = opendir(path) else {
-            if errno == ENOENT && !relative.isEmpty { return [] }
+            if errno == ENOENT && !relative.isEmpty { return FolderListing([]) }
             throw StoreError("\(relative.isEmpty ? path : relative): \(Errno.currentText)")
         }
         defer { closedir(dir) }
         var list: [PackageEntry] = []
+        var table: MemberTable?
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
@@ -244,9 +245,20 @@ struct FolderStore: PackageStore {
             case S_IFCHR, S_IFBLK: list.append(PackageEntry(path: rel, kind: .other("apparaatbestand"), size: 0))
             default: list.append(PackageEntry(path: rel, kind: .other("speciaal bestand"), size: 0))
             }
+            if list.count >= max(1, wide) {
+                if table == nil { table = MemberTable(tree: false) }
+                for e in list { try table!.append(path: e.path, kind: e.kind, size: e.size) }
+                list.removeAll(keepingCapacity: true)
+            }
+        }
+        if let table {
+            for e in list { try table.append(path: e.path, kind: e.kind, size: e.size) }
+            var ignored: [MemberProblem] = []
+            try table.finish(container: "folder", problems: &ignored)
+            return try FolderListing(table: table, folder: relative)
         }
         PackageStores.walkSort(&list)
-        return list
+        return FolderListing(list)
     }
 
     func makeReader() throws -> any EntryReader { Reader(root: root.path) }
@@ -289,12 +301,14 @@ func readFD(_ fd: Int32, limit: Int64?, sizeHint: Int64, _ body: (UnsafeRawBuffe
 
 struct TarStore: PackageStore {
     let url: URL
-    /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once, compactly).
+    /// The tar's entries by parent folder (a tar has no index, so it is listed whole, once, into a sorted temporary
+    /// file).
     let table: MemberTable
     let problems: [MemberProblem]
     var kind: String { "tar" }
 
-    func children(of folder: String) throws -> [PackageEntry] { table.children(of: folder) }
+    func children(of folder: String) throws -> [PackageEntry] { try table.children(of: folder) }
+    func listing(of folder: String) throws -> FolderListing { try FolderListing(table: table, folder: folder) }
 
     init(url: URL) throws {
         self.url = url
@@ -360,25 +374,25 @@ struct TarStore: PackageStore {
             }
             switch type {
             case UInt8(ascii: "0"), 0, UInt8(ascii: "7"):
-                list.append(path: path, kind: .file, size: size, offset: offset)
+                try list.append(path: path, kind: .file, size: size, offset: offset)
             case UInt8(ascii: "5"):
-                list.append(path: path, kind: .directory)
+                try list.append(path: path, kind: .directory)
             case UInt8(ascii: "1"):
-                list.append(path: path, kind: .other("harde koppeling"))
+                try list.append(path: path, kind: .other("harde koppeling"))
             case UInt8(ascii: "2"):
-                list.append(path: path, kind: .other("symbolische koppeling"))
+                try list.append(path: path, kind: .other("symbolische koppeling"))
             case UInt8(ascii: "3"), UInt8(ascii: "4"):
-                list.append(path: path, kind: .other("apparaatbestand"))
+                try list.append(path: path, kind: .other("apparaatbestand"))
             case UInt8(ascii: "6"):
-                list.append(path: path, kind: .other("named pipe (FIFO)"))
+                try list.append(path: path, kind: .other("named pipe (FIFO)"))
             default:
-                list.append(path: path, kind: .other("speciaal bestand"))
+                try list.append(path: path, kind: .other("speciaal bestand"))
             }
         }
         guard sawEnd else {
             throw StoreError("the tar is truncated: it ends at byte \(fileSize) without the end-of-archive blocks")
         }
-        list.finish(container: "tar", problems: &problems)
+        try list.finish(container: "tar", problems: &problems)
         self.table = list
         self.problems = problems
     }

@@ -20,6 +20,10 @@ public struct VerifyOptions: Sendable {
     /// that a dossier listing every message costs memory per reference, not per byte (a tree costs about ten times the
     /// file). Lowered by tests to stream small files.
     var treeLimit: Int64 = 4 << 20
+    /// Children of a folder handled at a time (``FolderWalk``); lowered by tests to cut small folders in parts.
+    var partSize = FolderWalk.partSize
+    /// A folder of a folder package with more entries than this is sorted on disk (``FolderStore``); lowered by tests.
+    var wideFolder = FolderStore.wide
 
     public init(
         schema: URL? = nil, pakbonSchema: URL? = nil, requireWaarderingB: Bool = false,
@@ -96,7 +100,7 @@ public enum PackageVerifier {
         -> VerificationReport
     {
         let schema = try loadMDTO(options)
-        let store = try PackageStores.open(url)
+        let store = try PackageStores.open(url, wideFolder: options.wideFolder)
         do {
             let layout = try Layout(store)
             var run = PackageRun(store: store, layout: layout, schema: schema, options: options, subject: url.path)
@@ -190,7 +194,8 @@ struct Layout {
     var payloadFolder: String { String(payload.dropLast(payload.isEmpty ? 0 : 1)) }
 }
 
-/// One folder of the package and its direct children, in walk order.
+/// One folder of the package and its direct children, in walk order; a folder with more than
+/// ``FolderWalk/partSize`` children comes in parts.
 struct FolderJob {
     /// Container path of the folder (`""` for the container root).
     let folder: String
@@ -199,21 +204,29 @@ struct FolderJob {
     let entries: [PackageEntry]
     /// Deeper than ``PackageStores/maxDepth`` below the package root: not listed, reported instead.
     var tooDeep = false
+    /// A later part of the folder (its earlier parts, and the subfolders they hold, came before).
+    var continued = false
+    /// More parts of the folder follow (after the subfolders this part holds).
+    var more = false
 }
 
 /// Visits the folders of a package depth first, each folder's children in walk order (see
 /// ``PackageStores/walkSort(_:)``), so that files come out in the byte order of their full paths. Holds only
-/// the listings of the folders on the current path; a folder deeper than ``PackageStores/maxDepth`` comes out
-/// unlisted (``FolderJob/tooDeep``), so that a hostile tree cannot multiply the work and the report.
+/// one part (at most ``partSize`` children) of each folder on the current path, so that memory does not grow with
+/// the width of a folder; a folder deeper than ``PackageStores/maxDepth`` comes out unlisted
+/// (``FolderJob/tooDeep``), so that a hostile tree cannot multiply the work and the report.
 struct FolderWalk {
+    static let partSize = 4096
     let store: any PackageStore
     let base: String
-    private var stack: [(entries: [PackageEntry], next: Int)] = []
+    let partSize: Int
+    private var stack: [(listing: FolderListing, folder: String, entries: [PackageEntry], next: Int, more: Bool)] = []
     private var started = false
 
-    init(store: any PackageStore, base: String) {
+    init(store: any PackageStore, base: String, partSize: Int = Self.partSize) {
         self.store = store
         self.base = base
+        self.partSize = max(1, partSize)
     }
 
     func relative(_ path: String) -> String {
@@ -223,9 +236,7 @@ struct FolderWalk {
     mutating func next() throws -> FolderJob? {
         if !started {
             started = true
-            let entries = try store.children(of: base)
-            stack.append((entries, 0))
-            return FolderJob(folder: base, rel: "", entries: entries)
+            return try open(base)
         }
         while let top = stack.indices.last {
             while stack[top].next < stack[top].entries.count {
@@ -235,13 +246,26 @@ struct FolderWalk {
                     if stack.count >= PackageStores.maxDepth {
                         return FolderJob(folder: entry.path, rel: relative(entry.path), entries: [], tooDeep: true)
                     }
-                    let entries = try store.children(of: entry.path)
-                    stack.append((entries, 0))
-                    return FolderJob(folder: entry.path, rel: relative(entry.path), entries: entries)
+                    return try open(entry.path)
                 }
+            }
+            if stack[top].more {
+                let (entries, more) = try stack[top].listing.take(partSize)
+                stack[top].entries = entries
+                stack[top].next = 0
+                stack[top].more = more
+                let folder = stack[top].folder
+                return FolderJob(folder: folder, rel: relative(folder), entries: entries, continued: true, more: more)
             }
             stack.removeLast()
         }
         return nil
+    }
+
+    private mutating func open(_ folder: String) throws -> FolderJob {
+        var listing = try store.listing(of: folder)
+        let (entries, more) = try listing.take(partSize)
+        stack.append((listing, folder, entries, 0, more))
+        return FolderJob(folder: folder, rel: relative(folder), entries: entries, more: more)
     }
 }

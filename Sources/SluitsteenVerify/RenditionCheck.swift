@@ -12,11 +12,8 @@ enum RenditionCheck {
     static let limit: Int64 = 64 << 20
     static let maxFindings = 20
 
-    /// Checks the rendition `entry` (package path `rel`) against the files of its folder, which is one of `batch`'s.
-    static func run(_ entry: PackageEntry, rel: String, reader: any EntryReader, batch: [FolderJob]) -> [Finding] {
-        let folder = entry.path.utf8.lastIndex(of: 0x2F).map { String(entry.path[..<$0]) } ?? ""
-        guard let job = batch.first(where: { $0.folder == folder }) else { return [] }
-        let siblings = Set(job.entries.filter { $0.kind == .file }.compactMap { $0.path.split(separator: "/").last.map(String.init) })
+    /// Checks the rendition `entry` (package path `rel`) against `siblings`, the names of the files of its folder.
+    static func run(_ entry: PackageEntry, rel: String, reader: any EntryReader, siblings: Set<String>) -> [Finding] {
         guard entry.size <= limit else {
             return [Finding(.rendition, path: rel, "De leesbare weergave is \(entry.size) bytes, groter dan de grens van \(limit) "
                 + "bytes; haar verwijzingen zijn niet gecontroleerd.")]

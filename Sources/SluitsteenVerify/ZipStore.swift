@@ -95,13 +95,15 @@ struct ZipStore: PackageStore {
     }
 
     let url: URL
-    /// The zip's entries by parent folder; a file's `offset` is its index in ``members``.
-    let index: [String: [PackageEntry]]
-    let members: [Member]
+    /// The zip's entries by parent folder, sorted on disk; a file's `offset` is its index in ``members``.
+    let table: MemberTable
+    /// Every file's ``Member``, in a ``ScratchFile`` (a fixed record each), so that memory does not grow with them.
+    let members: ScratchFile
     let problems: [MemberProblem]
     var kind: String { "zip" }
 
-    func children(of folder: String) throws -> [PackageEntry] { index[folder] ?? [] }
+    func children(of folder: String) throws -> [PackageEntry] { try table.children(of: folder) }
+    func listing(of folder: String) throws -> FolderListing { try FolderListing(table: table, folder: folder) }
 
     func makeReader() throws -> any EntryReader {
         Reader(descriptor: Descriptor(try InputFile.openRegular(url.path)), members: members)
@@ -115,11 +117,29 @@ struct ZipStore: PackageStore {
         let fileSize = Int64(info.st_size)
         let end = try Self.endRecord(file.fd, fileSize: fileSize)
 
-        var list: [PackageEntry] = []
-        var members: [Member] = []
+        let list = MemberTable()
+        let members = ScratchFile()
+        var memberCount = 0
+        var pendingMembers: [Member] = []
+        func flushMembers() throws {
+            try pendingMembers.withUnsafeBytes { try members.append($0) }
+            pendingMembers.removeAll(keepingCapacity: true)
+        }
         var problems: [MemberProblem] = []
         // Where each entry's bytes lie, and where its central record is (to name it in a message).
-        var spans: [(start: Int64, end: Int64, record: Int64)] = []
+        // Checked as they come when in the order of their bytes (as a zip is written); kept in a scratch file for a
+        // sort only when not.
+        typealias Span = (start: Int64, end: Int64, record: Int64)
+        let spanFile = ScratchFile()
+        var pendingSpans: [Span] = []
+        var spanCount = 0
+        var previous: Span?
+        var inOrder = true
+        var overlap: (Span, Span)?
+        func flushSpans() throws {
+            try pendingSpans.withUnsafeBytes { try spanFile.append($0) }
+            pendingSpans.removeAll(keepingCapacity: true)
+        }
         var declaredTotal: Int64 = 0
         var directory = SequentialReader(fd: file.fd, start: end.directoryOffset, length: end.directorySize)
         var found: Int64 = 0
@@ -155,7 +175,15 @@ struct ZipStore: PackageStore {
             let flags = record.u16(8), method = record.u16(10), crc = record.u32(16)
             let header = try Self.localHeader(file.fd, at: local, name: nameBytes, display: display,
                 central: (flags, method, crc, compressed, size), directoryOffset: end.directoryOffset)
-            spans.append((local, header.end, recordOffset))
+            let span: Span = (local, header.end, recordOffset)
+            if let previous {
+                if span.start < previous.start { inOrder = false }
+                if inOrder && overlap == nil && span.start < previous.end { overlap = (previous, span) }
+            }
+            previous = span
+            pendingSpans.append(span)
+            spanCount += 1
+            if pendingSpans.count >= 4096 { try flushSpans() }
 
             guard let name = String(validating: nameBytes, as: UTF8.self) else {
                 problems.append(MemberProblem(name: display, reason: "de naam is geen geldige UTF-8"))
@@ -171,29 +199,37 @@ struct ZipStore: PackageStore {
             case .file:
                 let (sum, overflow) = declaredTotal.addingReportingOverflow(size)
                 declaredTotal = overflow ? .max : sum
-                list.append(PackageEntry(path: path, kind: .file, size: size, offset: Int64(members.count)))
-                members.append(Member(dataOffset: header.dataOffset, compressed: compressed, size: size, crc: crc,
+                try list.append(path: path, kind: .file, size: size, offset: Int64(memberCount))
+                memberCount += 1
+                if pendingMembers.count >= 4096 { try flushMembers() }
+                pendingMembers.append(Member(dataOffset: header.dataOffset, compressed: compressed, size: size, crc: crc,
                     method: method, flags: flags))
             case let kind:
-                list.append(PackageEntry(path: path, kind: kind, size: 0))
+                try list.append(path: path, kind: kind)
             }
         }
         guard found == end.entries else { throw ZipError.countMismatch(declared: end.entries, found: found) }
 
         // No two entries may share bytes: overlapping entries are how a small zip unpacks to terabytes.
-        if spans.indices.dropFirst().contains(where: { spans[$0].start < spans[$0 - 1].start }) {
+        try flushSpans()
+        if !inOrder {
+            var spans = [Span](repeating: (0, 0, 0), count: spanCount)
+            let bytes = try spans.withUnsafeMutableBytes { try spanFile.read(at: 0, into: $0) }
+            guard bytes == spanCount * MemoryLayout<Span>.stride else { throw StoreError("the temporary file of the verifier is damaged") }
             spans.sort { $0.start < $1.start }
+            overlap = spans.indices.dropFirst().first { spans[$0].start < spans[$0 - 1].end }.map { (spans[$0 - 1], spans[$0]) }
         }
-        for i in spans.indices.dropFirst() where spans[i].start < spans[i - 1].end {
-            throw ZipError.overlap(try Self.name(file.fd, record: spans[i - 1].record),
-                try Self.name(file.fd, record: spans[i].record))
+        if let (a, b) = overlap {
+            throw ZipError.overlap(try Self.name(file.fd, record: a.record), try Self.name(file.fd, record: b.record))
         }
         let (budget, overflow) = fileSize.multipliedReportingOverflow(by: Self.maxRatio)
         guard overflow || declaredTotal <= budget.addingReportingOverflow(16 << 20).partialValue else {
             throw ZipError.bomb(declared: declaredTotal, fileSize: fileSize)
         }
+        try flushMembers()
         self.members = members
-        self.index = PackageStores.treeIndex(list, container: "zip", problems: &problems)
+        try list.finish(container: "zip", problems: &problems)
+        self.table = list
         self.problems = problems
     }
 
@@ -338,10 +374,13 @@ struct ZipStore: PackageStore {
 
     struct Reader: EntryReader {
         let descriptor: Descriptor
-        let members: [Member]
+        let members: ScratchFile
 
         func read(_ entry: PackageEntry, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-            let m = members[Int(entry.offset)]
+            var m = Member(dataOffset: 0, compressed: 0, size: 0, crc: 0, method: 0, flags: 0)
+            let stride = MemoryLayout<Member>.stride
+            let n = try withUnsafeMutableBytes(of: &m) { try members.read(at: entry.offset * Int64(stride), into: $0) }
+            guard n == MemoryLayout<Member>.size else { throw StoreError("the temporary file of the verifier is damaged") }
             guard m.flags & 0x0041 == 0 else { throw ZipMemberError.encrypted }
             switch m.method {
             case 0:
