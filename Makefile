@@ -10,23 +10,29 @@ DEBIAN_PACKAGES := libgmime-3.0-dev libxml2-dev libxml2-utils libpst-dev pst-uti
 # openssl: its tests start a Dovecot with a test CA. LibreOffice, for Office attachments, is left out:
 # it is huge; without it those attachments are marked for manual handling.)
 # The web service's tests: a real OpenID provider (Flask + Authlib) and Selenium, pinned, in a project-local virtualenv.
+BENCH_PACKAGES := wrk
 TEST_VENV := .venv-tests
 TEST_REQUIREMENTS := Tests/Browser/requirements.txt
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 DEMO_HOME ?= demo-archief
 
-.PHONY: deps schemas build release install uninstall demo lint test bench bench-web clean
+.PHONY: deps schemas build release install uninstall demo lint test bench bench-web bench-deps clean
 
 ## deps: install the Debian packages Sluitsteen needs (only those missing), and the web service's test virtualenv
 ## (.venv-tests: the OpenID test provider and Selenium, pinned in Tests/Browser/requirements.txt; made anew when they change)
-deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+# Installs those of the Debian packages $(1) that are missing.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	else echo "All Debian packages present."; fi
+endef
+
+deps:
+	$(call install_missing,$(DEBIAN_PACKAGES))
 	@if [ ! -x $(TEST_VENV)/bin/python ] || ! cmp -s $(TEST_REQUIREMENTS) $(TEST_VENV)/.requirements; then \
 	  echo "Setting up $(TEST_VENV) (the web service's test provider and browser driver)"; \
 	  rm -rf $(TEST_VENV) && /usr/bin/python3 -m venv $(TEST_VENV) && \
@@ -84,14 +90,18 @@ lint:
 ## BENCH_MILLION=1 adds a 1,000,000-message ingest, BENCH_BASELINE_BIN=OLD-BINARY its ingest + index); the web service
 ## under wrk (scripts/bench-web.sh: needs wrk, `apt-get install wrk`, which is the bench's own check, not make deps); the
 ## Woo request bench (scripts/bench-woo.sh: register, suggestions, production over 100,000 messages, ~2,000 in scope)
-bench: release schemas
+bench: release schemas bench-deps
 	@bash scripts/bench.sh
 	@bash scripts/bench-web.sh
 	@bash scripts/bench-woo.sh
 
 ## bench-web: only the web service under load (search and message view on 100,000 messages, wrk at 50 connections)
-bench-web: release
+bench-web: release bench-deps
 	@bash scripts/bench-web.sh
+
+## bench-deps: what only the benchmarks need (wrk, the web service's load generator)
+bench-deps:
+	$(call install_missing,$(BENCH_PACKAGES))
 
 clean:
 	rm -rf .build $(DEMO_HOME) bench-out $(TEST_VENV)
