@@ -83,18 +83,25 @@ public struct CopyDecisionCursor {
         self.addresses = addresses
     }
 
+    /// The current row's mailbox, folder, state and keywords, whose strings are shared with the previous row's when
+    /// equal (rows come ordered by mailbox and folder).
+    private mutating func sharedTexts() -> (mailbox: String, folder: String, state: CopyState, keywords: String) {
+        let mailbox = Self.text(handle, 1, reusing: lastMailbox)
+        lastMailbox = mailbox
+        let folder = Self.text(handle, 8, reusing: lastFolder)
+        lastFolder = folder
+        // The state is compared as bytes: the WHERE clause admits only `present` and `transferred`.
+        let state: CopyState = sqlite3_column_bytes(handle, 9) == 11 ? .transferred : .present
+        return (mailbox, folder, state, Self.text(handle, 10, reusing: "[]"))
+    }
+
     /// Appends the next row to `batch`; false at the end. The message's own texts (SHA-256, Message-ID, date and the
     /// address lists) are copied as bytes into the batch, not made into strings: that is done by whoever reads the
     /// batch (``CopyDecisionBatch/row(_:)``), on its own thread. (A plan's reader thread is its slower stage, and three
     /// strings a row, freed on the other thread, cost it a fifth of its time in `malloc`.)
     public mutating func next(into batch: inout CopyDecisionBatch) throws -> Bool {
         guard try cursor.next() != nil else { return false }
-        let mailbox = Self.text(handle, 1, reusing: lastMailbox)
-        lastMailbox = mailbox
-        let folder = Self.text(handle, 8, reusing: lastFolder)
-        lastFolder = folder
-        let state: CopyState = sqlite3_column_bytes(handle, 9) == 11 ? .transferred : .present
-        let keywords = Self.text(handle, 10, reusing: "[]")
+        let (mailbox, folder, state, keywords) = sharedTexts()
         var fixed = CopyDecisionBatch.Fixed(
             copyId: sqlite3_column_int64(handle, 0), size: sqlite3_column_int64(handle, 3), dateEpoch: Self.optionalInt(handle, 6),
             capturedEpoch: sqlite3_column_int64(handle, 7), receivedEpoch: Self.optionalInt(handle, 11), state: state,
@@ -114,13 +121,7 @@ public struct CopyDecisionCursor {
     /// The next row, or nil at the end.
     public mutating func next() throws -> CopyDecisionRow? {
         guard try cursor.next() != nil else { return nil }
-        let mailbox = Self.text(handle, 1, reusing: lastMailbox)
-        lastMailbox = mailbox
-        let folder = Self.text(handle, 8, reusing: lastFolder)
-        lastFolder = folder
-        // The state is compared as bytes: the WHERE clause admits only `present` and `transferred`.
-        let state: CopyState = sqlite3_column_bytes(handle, 9) == 11 ? .transferred : .present
-        let keywords = Self.text(handle, 10, reusing: "[]")
+        let (mailbox, folder, state, keywords) = sharedTexts()
         return CopyDecisionRow(
             copyId: sqlite3_column_int64(handle, 0), mailbox: mailbox, sha256: Self.text(handle, 2), size: sqlite3_column_int64(handle, 3),
             messageId: Self.text(handle, 4), date: Self.optionalText(handle, 5), dateEpoch: Self.optionalInt(handle, 6),
