@@ -45,8 +45,7 @@ struct FolderChecks {
     mutating func add(_ entries: [PackageEntry], kinds: [String: SidecarSummary.Kind], into findings: inout [Finding]) {
         let named = entries.map { entry -> (PackageEntry, String, String) in
             let rel = String(entry.path.dropFirst(payload.count))
-            // The last step (a path has no empty steps).
-            let name = rel.utf8.lastIndex(of: 0x2F).map { String(rel[rel.utf8.index(after: $0)...]) } ?? rel
+            let name = Self.lastStep(rel)
             if entry.kind == .file {
                 fileNames.insert(name)
                 if name.hasSuffix(".mdto.xml") { sidecarNames.insert(name) }
@@ -116,7 +115,7 @@ struct FolderChecks {
         var listing = try relist()
         while missing > 0, let entry = try listing.next() {
             let rel = String(entry.path.dropFirst(payload.count))
-            let key = Self.folded(rel.split(separator: "/").last.map(String.init) ?? rel)
+            let key = Self.folded(Self.lastStep(rel))
             if wanted[key] == "" {
                 wanted[key] = rel
                 missing -= 1
@@ -140,6 +139,12 @@ struct FolderChecks {
         }
         if name.hasSuffix(".") { return "eindigt op een punt" }
         return nil
+    }
+
+    /// The last step of a path (a path has no empty steps): the same name in ``add(_:kinds:into:)`` and when the
+    /// folder is listed again in ``finish(relist:into:)``.
+    static func lastStep(_ rel: String) -> String {
+        rel.utf8.lastIndex(of: 0x2F).map { String(rel[rel.utf8.index(after: $0)...]) } ?? rel
     }
 
     /// Lowercase for the case-insensitive uniqueness test, cheap for ASCII names.

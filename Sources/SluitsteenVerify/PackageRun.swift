@@ -374,7 +374,7 @@ struct PackageRun {
     private func fileNames(of folder: String, batch: [FolderJob]) throws -> Set<String> {
         var names = Set<String>()
         func add(_ entry: PackageEntry) {
-            if entry.kind == .file, let name = entry.path.split(separator: "/").last { names.insert(String(name)) }
+            if entry.kind == .file { names.insert(String(Self.name(entry))) }
         }
         if let job = batch.first(where: { $0.folder == folder }), !job.continued, !job.more {
             job.entries.forEach(add)
