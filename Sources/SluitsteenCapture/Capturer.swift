@@ -22,7 +22,7 @@ public struct CaptureOptions: Sendable {
     public var fetchMessages = 200
     public var fetchBytes = 16 << 20
     /// Messages per catalog transaction (the ingest batch size).
-    public var batchSize = 512
+    public var batchSize = Ingestor.defaultBatchSize
     /// Sync the store before each catalog commit (tests of parsing may switch it off).
     public var flushToDisk = true
     public var environment: [String: String] = ProcessInfo.processInfo.environment

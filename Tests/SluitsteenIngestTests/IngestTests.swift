@@ -24,6 +24,28 @@ import Testing
         return out
     }
 
+    /// A catalog transaction covers 4,096 messages by default, read and parsed in parts of 512 (one transaction per
+    /// 512 wrote each page of the SHA-256-keyed indexes eight times as often); progress comes once per transaction.
+    @Test func aTransactionCoversManyParts() throws {
+        let ws = try TestPaths.workspace()
+        let mbox = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-parts-\(UUID().uuidString).mbox")
+        defer { try? FileManager.default.removeItem(at: mbox) }
+        var text = ""
+        for i in 0..<5000 {
+            text += "From a@b.example Mon Jun  1 10:00:00 2026\nMessage-ID: <\(i)@parts.example>\nSubject: \(i)\n\nbody \(i)\n\n"
+        }
+        try Data(text.utf8).write(to: mbox)
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.flushToDisk = false
+        #expect(ingestor.batchSize == Ingestor.defaultBatchSize && Ingestor.defaultBatchSize == 4096)
+        let committed = Mutex<[Int]>([])
+        let summary = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [mbox], actor: "test")) { p in
+            committed.withLock { $0.append(p.messages) }
+        }
+        #expect(summary.found == 5000 && summary.storedNew == 5000)
+        #expect(committed.withLock { $0 } == [4096, 5000])
+    }
+
     @Test func ingestIsIdempotentAndDeduplicates() throws {
         let ws = try TestPaths.workspace()
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")

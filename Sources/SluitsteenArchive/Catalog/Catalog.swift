@@ -400,6 +400,7 @@ public final class Catalog: Sendable {
                 """)
         }
         PackEntryRecord.migrateRemovingIndex(&m)
+        PackEntryRecord.migrateSummaryIndex(&m)
         return m
     }()
 }

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import SluitsteenArchive
 import SluitsteenCapture
+import SluitsteenIngest
 import SluitsteenPolicy
 import SluitsteenRetention
 import SluitsteenSupport
@@ -69,7 +70,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(name: .customLong("fetch-batch"), help: ArgumentHelp("Messages per UID FETCH (tuning).", visibility: .hidden))
     var fetchBatch: Int = 200
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Messages per catalog transaction (tuning).", visibility: .hidden))
-    var batchSize: Int = 512
+    var batchSize: Int = Ingestor.defaultBatchSize
     @Option(name: .customLong("runs"), help: ArgumentHelp("Stop the service after this many runs (tests).", visibility: .hidden))
     var runs: Int?
 

@@ -45,8 +45,8 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Convert a password-protected PST anyway (readpst ignores the password). Refused by default.")
     var allowPstPassword = false
 
-    @Option(name: .long, help: ArgumentHelp("Messages per catalog transaction (tuning; default 512).", visibility: .hidden))
-    var batchSize: Int = 512
+    @Option(name: .long, help: ArgumentHelp("Messages per catalog transaction (tuning; default 4096).", visibility: .hidden))
+    var batchSize: Int = Ingestor.defaultBatchSize
 
     @Flag(name: .long, help: ArgumentHelp("Read every message in full now, as ingest did before it captured first (for comparisons).",
                                           visibility: .hidden))
