@@ -165,18 +165,19 @@ enum MessageWriting {
     }
 
     /// A sidecar's bytes, serialised and checked against the MDTO schema: what every sidecar (of a message or of a
-    /// conversation) passes before it is written; `rel` and `about` name it in the error. The bytes are validated as
-    /// they are (a stream through libxml2's reader), without building a tree of them.
-    static func sidecarData(_ element: XMLElement, rel: String, about: String, schema: XMLSchema) throws(ExportError) -> Data {
+    /// conversation) passes before it is written; `rel` and `about` name it in the error (`about` is made only then).
+    /// The bytes are validated as they are (a stream through libxml2's reader), without building a tree of them.
+    static func sidecarData(_ element: XMLElement, rel: String, about: @autoclosure () -> String,
+                            schema: XMLSchema) throws(ExportError) -> Data {
         let data: Data
         let issues: [XMLIssue]
         do {
             data = try XMLSerializer.data(element)
             issues = try schema.validateStreaming(data: data, source: rel)
         } catch {
-            throw .invalid(file: rel, about: about, rule: "\(error)")
+            throw .invalid(file: rel, about: about(), rule: "\(error)")
         }
-        if let issue = issues.first { throw .invalid(file: rel, about: about, rule: issue.description) }
+        if let issue = issues.first { throw .invalid(file: rel, about: about(), rule: issue.description) }
         return data
     }
 }

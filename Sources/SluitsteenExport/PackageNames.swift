@@ -21,7 +21,9 @@ public enum PackageNames {
     /// `text` reduced to the allowed characters: accents removed, everything else becomes `_`, runs collapsed,
     /// no `_`/`.`/`-` at either end. Empty input gives `fallback`.
     public static func slug(_ text: String, fallback: String) -> String {
-        let folded = text.precomposedStringWithCanonicalMapping.folding(options: .diacriticInsensitive, locale: nil)
+        // ASCII has no accents to fold and is its own canonical form: most subjects skip Foundation's two passes.
+        let folded = text.utf8.allSatisfy { $0 < 0x80 } ? text
+            : text.precomposedStringWithCanonicalMapping.folding(options: .diacriticInsensitive, locale: nil)
         var out = ""
         var lastUnderscore = false
         for scalar in folded.unicodeScalars {

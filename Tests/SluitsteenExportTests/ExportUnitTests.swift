@@ -11,6 +11,13 @@ struct ExportUnitTests {
         #expect(!slug.contains(where: { " <>:\"/\\|?*#&".contains($0) }))
         #expect(slug.hasPrefix("Re_Toespraak_Samen_sterk_cafe_Zwaan"))
         #expect(PackageNames.slug("  ", fallback: "leeg") == "leeg")
+        // ASCII takes a short way, other text Foundation's folding: the same rules either way.
+        #expect(PackageNames.slug("Re: Begroting 2025 (concept), v2.pdf", fallback: "x") == "Re_Begroting_2025_(concept),_v2.pdf")
+        #expect(PackageNames.slug("Réunion à Gouda", fallback: "x") == "Reunion_a_Gouda")
+        #expect(PackageNames.slug("Cafe\u{301} ", fallback: "x") == "Cafe")
+        // A subject of only (Unicode) white space has no name of its own.
+        #expect(" \t\u{00A0}\u{2003}\u{200B}\u{3000}\n".nonEmpty == nil)
+        #expect(" \u{00A0}x ".nonEmpty == " \u{00A0}x ")
         let long = String(repeating: "abcdefghij", count: 40)
         let a = PackageNames.message(date: "2024-01-04", subject: long, sha256: String(repeating: "f", count: 64))
         #expect(a.utf8.count <= PackageNames.messageMax)
