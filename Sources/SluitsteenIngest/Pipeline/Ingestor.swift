@@ -330,7 +330,7 @@ public struct Ingestor: Sendable {
 
     /// Messages per catalog transaction unless ``batchSize`` says otherwise. With a transaction for every 512
     /// messages, a 1,000,000-message archive wrote about 35 KB to the catalog's log and file per message captured
-    /// (each new message lands on a different page of each SHA-256-keyed index); 4,096 write about a third less.
+    /// (each new message lands on a different page of each SHA-256-keyed index); 4,096 write about a quarter less.
     public static let defaultBatchSize = 4096
 
     /// Messages read and parsed together: the part of a batch that is held in memory with its bytes.
