@@ -52,15 +52,8 @@ enum SidecarAnalysis {
         } catch {
             return (SidecarSummary(), [refusal(error, path: path)])
         }
-        return judge(document.root, schemaIssues: schema.validate(document), path: path,
-            references: .tree(keys, describe))
-    }
-
-    /// Where the references of an informatieobject come from: its tree (to be keyed with these keys), or the stream
-    /// that read them already (``SidecarStream``), with the empty-value findings made inside them.
-    enum References {
-        case tree(RelationKeys, Set<ReferenceSlot>)
-        case streamed(ReferenceList, [Finding])
+        return judge(document.root, schemaIssues: schema.validate(document), path: path, keys: keys, describe: describe,
+            streamed: nil)
     }
 
     /// The finding for a document that could not be read as XML.
@@ -76,9 +69,11 @@ enum SidecarAnalysis {
     }
 
     /// The judgement of a tree, which for a file read as a stream (``SidecarStream``) lacks the reference lists of
-    /// the informatieobject: they arrive already read in `references`.
+    /// the informatieobject: they arrive already read in `streamed`, with the empty-value findings made inside them.
+    /// References read here are keyed with `keys`; the text of those in `describe` is kept as well.
     static func judge(
-        _ root: XMLElement, schemaIssues: [XMLIssue], path: String, references: References
+        _ root: XMLElement, schemaIssues: [XMLIssue], path: String, keys: RelationKeys, describe: Set<ReferenceSlot>,
+        streamed: (list: ReferenceList, findings: [Finding])?
     ) -> (SidecarSummary, [Finding]) {
         var findings: [Finding] = []
         for issue in schemaIssues.prefix(maxSchemaIssues) {
@@ -98,22 +93,22 @@ enum SidecarAnalysis {
             summary.kind = .informatieobject
             common(object, into: &summary)
             informatieobject(object, path: path, summary: &summary, findings: &findings)
-            switch references {
-            case .tree(let keys, let describe):
+            if let streamed {
+                summary.references = streamed.list
+                findings += streamed.findings
+            } else {
                 for kind in [RelationIndex.EdgeKind.isOnderdeelVan, .bevatOnderdeel, .heeftRepresentatie] {
                     for e in object.children(listName(kind)) {
                         summary.references.append(reference(e), kind, keys: keys, describe: describe)
                     }
                 }
-            case .streamed(let list, let listFindings):
-                summary.references = list
-                findings += listFindings
             }
         } else if let file = root.child("bestand") {
             summary.kind = .bestand
             common(file, into: &summary)
             bestand(file, path: path, summary: &summary, findings: &findings)
-            if case .tree(let keys, let describe) = references, let r = file.child("isRepresentatieVan") {
+            // Only an informatieobject's lists are streamed: a bestand's reference is in the tree either way.
+            if let r = file.child("isRepresentatieVan") {
                 summary.references.append(reference(r), .isRepresentatieVan, keys: keys, describe: describe)
             }
         }

@@ -61,8 +61,8 @@ final class SidecarStream {
             let error = XMLError.notWellFormed(source: path, issues: [XMLIssue(line: 0, message: "no root element")])
             return (SidecarSummary(), [SidecarAnalysis.refusal(error, path: path)], digests, size)
         }
-        let (summary, findings) = SidecarAnalysis.judge(root, schemaIssues: issues, path: path,
-            references: .streamed(builder.references, builder.listFindings))
+        let (summary, findings) = SidecarAnalysis.judge(root, schemaIssues: issues, path: path, keys: keys,
+            describe: describe, streamed: (builder.references, builder.listFindings))
         return (summary, findings, digests, size)
     }
 
