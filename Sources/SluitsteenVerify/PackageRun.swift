@@ -27,9 +27,10 @@ struct ContentResult: Sendable {
 /// ``MemberTable``: some 50-65 MB), what grows with the number of messages is small: while walking, one byte per
 /// MDTO file in the ``RelationIndex`` (its identifications, names and references go to disk, as do the references of
 /// a streamed dossier that lists every message, ``ReferenceList``) and a 64-bit hash per name of a folder of message
-/// folders in ``FolderChecks``; while the relations are judged, the identifications (16 bytes each) and the resolved
-/// references (8 bytes each) in memory, some 90 bytes per message. No path is kept per file. A BagIt bag also keeps
-/// its payload manifests in memory (one path and digest per file).
+/// folders in ``FolderChecks``; while the relations are judged, first the identifications (16 bytes each, sorted),
+/// then the resolved references (8 bytes each). Measured on exported tars: 66 MB at 40,000 messages, 67 MB at
+/// 100,000, 85 MB at 300,000 (some 90 bytes per message). No path is kept per file. A BagIt bag also keeps its
+/// payload manifests in memory (one path and digest per file).
 struct PackageRun {
     let store: any PackageStore
     let layout: Layout

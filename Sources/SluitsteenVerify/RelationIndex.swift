@@ -112,6 +112,13 @@ struct RelationIndex {
         return keys[i].ordinal
     }
 
+    /// A reference with the ordinal of the MDTO file it points to, or ``unresolved``.
+    private struct Resolved {
+        var edge: Edge
+        var to: UInt32
+    }
+    private static let unresolved = UInt32.max
+
     private static func pair(_ a: UInt32, _ b: UInt32) -> UInt64 { UInt64(a) << 32 | UInt64(b) }
 
     private static func contains(_ sorted: [UInt64], _ value: UInt64) -> Bool {
@@ -129,28 +136,54 @@ struct RelationIndex {
 
     /// Judges every reference and duplicate; `lookup` finds the paths and summaries the findings need.
     mutating func finish(into findings: inout [Finding], lookup: (Wanted) throws -> Lookup) throws {
+        var pending: [Pending] = []
+        var wanted = Wanted()
         identities = try identityRecords.all()
         identities.sort(by: <)
         if byNaam > 0 {
             names = try nameRecords.all()
             names.sort(by: <)
         }
-        // Pass 1: the resolved pairs of each kind, sorted for binary search.
+        // Pass 1: every reference resolved once, to disk, so that the identifications and names are no longer in
+        // memory when the pairs are.
+        let resolved = RecordSpill<Resolved>()
+        try edges.forEach { e in resolved.append(Resolved(edge: e, to: resolve(e) ?? Self.unresolved)) }
+        // Duplicate identifications: equal hashes, confirmed on both files' own text (a hash may collide).
+        var at = 0
+        while at < identities.count {
+            let first = identities[at]
+            at += 1
+            while at < identities.count, identities[at].hash == first.hash {
+                let duplicate = identities[at].ordinal
+                at += 1
+                wanted.paths.formUnion([duplicate, first.ordinal])
+                wanted.summaries.formUnion([duplicate, first.ordinal])
+                pending.append(Pending { [keys] lookup in
+                    guard let mine = lookup.summaries[duplicate], let theirs = lookup.summaries[first.ordinal],
+                        let identity = mine.identities.first(where: { keys.key($0) == first.hash }),
+                        theirs.identities.contains(identity)
+                    else { return nil }
+                    return Finding(.identificatieUnique, path: lookup.paths[duplicate] ?? "?", line: mine.identityLine,
+                        "Identificatie \(identity) komt ook voor in \(lookup.paths[first.ordinal] ?? "?"); elk kenmerk met bron moet uniek zijn.")
+                })
+            }
+        }
+        identities = []
+        names = []
+        // The resolved pairs of each kind, sorted for binary search.
         var pairs: [[UInt64]] = edgeCounts.map { count in
             var pairs: [UInt64] = []
             pairs.reserveCapacity(count)
             return pairs
         }
-        try edges.forEach { e in
-            if let target = resolve(e) { pairs[Int(e.kind.rawValue)].append(Self.pair(e.from, target)) }
+        try resolved.forEach { r in
+            if r.to != Self.unresolved { pairs[Int(r.edge.kind.rawValue)].append(Self.pair(r.edge.from, r.to)) }
         }
         for k in pairs.indices { pairs[k].sort() }
         func has(_ kind: EdgeKind, _ from: UInt32, _ to: UInt32) -> Bool {
             Self.contains(pairs[Int(kind.rawValue)], Self.pair(from, to))
         }
         let someUnreadable = unreadable > 0
-        var pending: [Pending] = []
-        var wanted = Wanted()
         func want(_ e: Edge, other: UInt32?, _ check: CheckID, _ text: @escaping (String, String) -> String) {
             wanted.paths.insert(e.from)
             wanted.summaries.insert(e.from)
@@ -165,8 +198,9 @@ struct RelationIndex {
         // Pass 2: judge every reference.
         var parents: [UInt64] = []
         parents.reserveCapacity(edgeCounts[Int(EdgeKind.bevatOnderdeel.rawValue)])
-        try edges.forEach { e in
-            let target = resolve(e)
+        try resolved.forEach { r in
+            let e = r.edge
+            let target = r.to == Self.unresolved ? nil : r.to
             switch e.kind {
             case .isOnderdeelVan:
                 if let p = target {
@@ -247,26 +281,6 @@ struct RelationIndex {
                 return Finding(.oneParent, path: lookup.paths[child] ?? "?",
                     "Het object is onderdeel van meer dan één aggregatie (\(names)); elk object heeft precies één ouder.")
             })
-        }
-        // Duplicate identifications: equal hashes, confirmed on both files' own text (a hash may collide).
-        var k = 0
-        while k < identities.count {
-            let first = identities[k]
-            k += 1
-            while k < identities.count, identities[k].hash == first.hash {
-                let duplicate = identities[k].ordinal
-                k += 1
-                wanted.paths.formUnion([duplicate, first.ordinal])
-                wanted.summaries.formUnion([duplicate, first.ordinal])
-                pending.append(Pending { [self] lookup in
-                    guard let mine = lookup.summaries[duplicate], let theirs = lookup.summaries[first.ordinal],
-                        let identity = mine.identities.first(where: { self.keys.key($0) == first.hash }),
-                        theirs.identities.contains(identity)
-                    else { return nil }
-                    return Finding(.identificatieUnique, path: lookup.paths[duplicate] ?? "?", line: mine.identityLine,
-                        "Identificatie \(identity) komt ook voor in \(lookup.paths[first.ordinal] ?? "?"); elk kenmerk met bron moet uniek zijn.")
-                })
-            }
         }
         guard !pending.isEmpty else { return }
         let found = try lookup(wanted)
