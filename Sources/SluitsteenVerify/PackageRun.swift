@@ -24,12 +24,13 @@ struct ContentResult: Sendable {
 /// ``RelationIndex`` and the ``FolderChecks`` of the folders on the current path that come in parts.
 ///
 /// Memory bound (issue 17): besides a fixed part (the schemas, one batch of ``batchFiles`` files, the sort buffer of
-/// ``MemberTable``: some 50-65 MB), what grows with the number of messages is the ``RelationIndex`` (some 35 bytes
-/// per MDTO file while walking, about twice that while it is judged), a 64-bit hash per name of a folder of message
-/// folders in ``FolderChecks``, and, for as long as its batch lasts, the ``SidecarSummary`` of a streamed dossier
-/// file that lists every message (one ``Reference`` each, some 250 bytes); no path is kept per file. Measured:
-/// 85 MB at 20,000 messages and 83-96 MB at 100,000 (tar, zip or folder). A BagIt bag also keeps its payload
-/// manifests in memory (one path and digest per file).
+/// ``MemberTable``: some 50-65 MB), what grows with the number of messages is small: while walking, one byte per
+/// MDTO file in the ``RelationIndex`` (its identifications, names and references go to disk, as do the references of
+/// a streamed dossier that lists every message, ``ReferenceList``) and a 64-bit hash per name of a folder of message
+/// folders in ``FolderChecks``; while the relations are judged, first the identifications (16 bytes each, sorted),
+/// then the resolved references (8 bytes each). Measured on exported tars: 66 MB at 40,000 messages, 67 MB at
+/// 100,000, 85 MB at 300,000 (some 90 bytes per message). No path is kept per file. A BagIt bag also keeps its
+/// payload manifests in memory (one path and digest per file).
 struct PackageRun {
     let store: any PackageStore
     let layout: Layout
@@ -108,7 +109,7 @@ struct PackageRun {
                     + "; aantallen en pakkethash zijn niet gecontroleerd. Een e-depot neemt geen pakket zonder pakbon aan."))
         }
 
-        var totals = Totals(relations: RelationIndex(doel: pakbon?.doel))
+        var totals = Totals(relations: RelationIndex(keys: RelationKeys(doel: pakbon?.doel)))
         var hashOrder = PackageHashOrder()
         var walk = FolderWalk(store: store, base: base, partSize: options.partSize)
         var batch: [FolderJob] = []
@@ -214,6 +215,7 @@ struct PackageRun {
         let schema = self.schema
         let payloadPrefix = layout.payload.count
         let treeLimit = options.treeLimit
+        let keys = totals.relations.keys
         let frozenSidecars = sidecars
         let sidecarResults: [SidecarResult] = parallelMap(count: sidecars.count, workers: pool.readers) { reader, i in
             let entry = frozenSidecars[i]
@@ -222,7 +224,8 @@ struct PackageRun {
             do {
                 if entry.size > treeLimit {
                     let algorithms = [HashAlgorithm.sha256] + bagManifests.keys.filter { $0 != .sha256 }.sorted { $0.rawValue < $1.rawValue }
-                    let streamed = try SidecarStream.analyse(entry, reader: reader, path: rel, schema: schema, algorithms: algorithms)
+                    let streamed = try SidecarStream.analyse(entry, reader: reader, path: rel, schema: schema,
+                        algorithms: algorithms, keys: keys)
                     result.sha256 = streamed.digests[.sha256] ?? ""
                     result.size = streamed.size
                     result.findings += BagItCheck.compare(streamed.digests, path: "data/" + rel, rel: rel, bagManifests)
@@ -238,7 +241,7 @@ struct PackageRun {
                     digests[algorithm] = Digest.hex(data, algorithm)
                 }
                 result.findings += BagItCheck.compare(digests, path: "data/" + rel, rel: rel, bagManifests)
-                let (summary, findings) = SidecarAnalysis.analyse(data, path: rel, schema: schema)
+                let (summary, findings) = SidecarAnalysis.analyse(data, path: rel, schema: schema, keys: keys)
                 result.summary = summary
                 result.findings += findings
             } catch {
@@ -354,7 +357,7 @@ struct PackageRun {
                     PackageVerifier.count(result.summary, into: &report)
                     totals.sidecarFiles += 1
                     if Self.name(entry).hasSuffix(".bestand.mdto.xml") { totals.bestandFiles += 1 }
-                    totals.relations.add(result.summary, path: path, into: &report.findings)
+                    try totals.relations.add(result.summary, path: path, into: &report.findings)
                     if options.requireWaarderingB { PackageVerifier.policy(result.summary, path: path, into: &report.findings) }
                     slots.append(.file(result.sha256, path))
                 } else if let i = contentIndex[entry.path] {
@@ -392,17 +395,20 @@ struct PackageRun {
         guard !wanted.paths.isEmpty || !wanted.summaries.isEmpty else { return lookup }
         var walk = FolderWalk(store: store, base: layout.payloadFolder, partSize: options.partSize)
         var ordinal: UInt32 = 0
+        let keys = RelationKeys(doel: nil)
         while let job = try walk.next() {
             for entry in job.entries where entry.kind == .file && !isPakbon(entry) && Self.name(entry).hasSuffix(".mdto.xml") {
                 defer { ordinal += 1 }
                 let path = rel(entry)
                 if wanted.paths.contains(ordinal) { lookup.paths[ordinal] = path }
                 guard wanted.summaries.contains(ordinal) else { continue }
+                let describe = wanted.described[ordinal] ?? []
                 if entry.size > options.treeLimit {
                     lookup.summaries[ordinal] = try? SidecarStream.analyse(entry, reader: pool.readers[0], path: path,
-                        schema: schema, algorithms: []).summary
+                        schema: schema, algorithms: [], keys: keys, describe: describe).summary
                 } else if let data = try? pool.readers[0].readAll(entry, limit: options.treeLimit) {
-                    lookup.summaries[ordinal] = SidecarAnalysis.analyse(data, path: path, schema: schema).0
+                    lookup.summaries[ordinal] = SidecarAnalysis.analyse(data, path: path, schema: schema, keys: keys,
+                        describe: describe).0
                 }
             }
         }

@@ -10,7 +10,8 @@ struct Identity: Hashable, Sendable, CustomStringConvertible {
     var description: String { "\"\(kenmerk)\" (bron \"\(bron)\")" }
 }
 
-/// A `verwijzingGegevens`: a name and, usually, an identification.
+/// A `verwijzingGegevens`: a name and, usually, an identification. Kept only while its element is read: what the
+/// checks keep is its record in a ``ReferenceList``.
 struct Reference: Sendable {
     let naam: String
     let identity: Identity?
@@ -27,10 +28,9 @@ struct SidecarSummary: Sendable {
     var naam = ""
     var waarderingCode: String?
     var waarderingLine = 0
-    var isOnderdeelVan: [Reference] = []
-    var bevatOnderdeel: [Reference] = []
-    var heeftRepresentatie: [Reference] = []
-    var isRepresentatieVan: Reference?
+    /// `isOnderdeelVan`, `bevatOnderdeel` and `heeftRepresentatie` of an informatieobject, `isRepresentatieVan` of a
+    /// bestand.
+    var references = ReferenceList()
     var omvang: Int64?
     var omvangLine = 0
     var checksums: [(algorithm: HashAlgorithm, value: String, line: Int)] = []
@@ -40,15 +40,20 @@ struct SidecarSummary: Sendable {
 enum SidecarAnalysis {
     static let maxSchemaIssues = 20
 
-    /// Parses and judges `data`; returns what later checks need and the failures found.
-    static func analyse(_ data: Data, path: String, schema: XMLSchema) -> (SidecarSummary, [Finding]) {
+    /// Parses and judges `data`; returns what later checks need and the failures found. References are keyed with
+    /// `keys`; the text of those in `describe` is kept as well.
+    static func analyse(
+        _ data: Data, path: String, schema: XMLSchema, keys: RelationKeys = RelationKeys(doel: nil),
+        describe: Set<ReferenceSlot> = []
+    ) -> (SidecarSummary, [Finding]) {
         let document: XMLDocument
         do {
             document = try XMLDocument(data: data, source: path)
         } catch {
             return (SidecarSummary(), [refusal(error, path: path)])
         }
-        return judge(document.root, schemaIssues: schema.validate(document), path: path, streamed: nil)
+        return judge(document.root, schemaIssues: schema.validate(document), path: path, keys: keys, describe: describe,
+            streamed: nil)
     }
 
     /// The finding for a document that could not be read as XML.
@@ -63,10 +68,12 @@ enum SidecarAnalysis {
         return Finding(check, path: path, line: line, dutch(error))
     }
 
-    /// The same judgement as ``analyse(_:path:schema:)`` for a file read as a stream (``SidecarStream``): `root` is
-    /// its tree without the reference lists of the informatieobject, which arrive already read in `streamed`.
+    /// The judgement of a tree, which for a file read as a stream (``SidecarStream``) lacks the reference lists of
+    /// the informatieobject: they arrive already read in `streamed`, with the empty-value findings made inside them.
+    /// References read here are keyed with `keys`; the text of those in `describe` is kept as well.
     static func judge(
-        _ root: XMLElement, schemaIssues: [XMLIssue], path: String, streamed: SidecarStream.References?
+        _ root: XMLElement, schemaIssues: [XMLIssue], path: String, keys: RelationKeys, describe: Set<ReferenceSlot>,
+        streamed: (list: ReferenceList, findings: [Finding])?
     ) -> (SidecarSummary, [Finding]) {
         var findings: [Finding] = []
         for issue in schemaIssues.prefix(maxSchemaIssues) {
@@ -87,15 +94,23 @@ enum SidecarAnalysis {
             common(object, into: &summary)
             informatieobject(object, path: path, summary: &summary, findings: &findings)
             if let streamed {
-                summary.isOnderdeelVan = streamed.isOnderdeelVan
-                summary.bevatOnderdeel = streamed.bevatOnderdeel
-                summary.heeftRepresentatie = streamed.heeftRepresentatie
+                summary.references = streamed.list
                 findings += streamed.findings
+            } else {
+                for kind in [RelationIndex.EdgeKind.isOnderdeelVan, .bevatOnderdeel, .heeftRepresentatie] {
+                    for e in object.children(listName(kind)) {
+                        summary.references.append(reference(e), kind, keys: keys, describe: describe)
+                    }
+                }
             }
         } else if let file = root.child("bestand") {
             summary.kind = .bestand
             common(file, into: &summary)
             bestand(file, path: path, summary: &summary, findings: &findings)
+            // Only an informatieobject's lists are streamed: a bestand's reference is in the tree either way.
+            if let r = file.child("isRepresentatieVan") {
+                summary.references.append(reference(r), .isRepresentatieVan, keys: keys, describe: describe)
+            }
         }
         return (summary, findings)
     }
@@ -119,6 +134,16 @@ enum SidecarAnalysis {
 
     private static func text(_ e: XMLElement?) -> String? {
         e.map { $0.text.xmlTrimmed }
+    }
+
+    /// The element name of a reference list.
+    static func listName(_ kind: RelationIndex.EdgeKind) -> String {
+        switch kind {
+        case .isOnderdeelVan: "isOnderdeelVan"
+        case .bevatOnderdeel: "bevatOnderdeel"
+        case .heeftRepresentatie: "heeftRepresentatie"
+        case .isRepresentatieVan: "isRepresentatieVan"
+        }
     }
 
     static func reference(_ e: XMLElement) -> Reference {
@@ -217,9 +242,6 @@ enum SidecarAnalysis {
                     "<\(e.name)> verwijst naar de MDTO-begrippenlijst \(list.name), maar \"\(label)\" staat daar niet in."))
             }
         }
-        summary.isOnderdeelVan = object.children("isOnderdeelVan").map(reference)
-        summary.bevatOnderdeel = object.children("bevatOnderdeel").map(reference)
-        summary.heeftRepresentatie = object.children("heeftRepresentatie").map(reference)
     }
 
     private static func bestand(
@@ -256,7 +278,6 @@ enum SidecarAnalysis {
                     "checksumDatum \"\(value)\" is geen volledige datum-tijd (JJJJ-MM-DDTuu:mm:ss)."))
             }
         }
-        if let r = file.child("isRepresentatieVan") { summary.isRepresentatieVan = reference(r) }
     }
 }
 

@@ -7,33 +7,36 @@ import SluitsteenXML
 /// hashed and parsed, and validated against the schema, block by block, so neither the file nor a libxml2 tree is held
 /// in memory. What the checks need is kept as a tree without the reference lists of the informatieobject
 /// (`isOnderdeelVan`, `bevatOnderdeel`, `heeftRepresentatie`): each reference is judged for empty values when it
-/// ends and kept only as a ``Reference``. Memory then grows with the number of references (their identification
-/// text), not with the size of the file; the judgement is ``SidecarAnalysis``'s, on the same tree minus those lists.
+/// ends and kept only as a fixed-size record in a ``ReferenceList`` (which spills to disk), so memory does not grow
+/// with the number of references nor with the size of the file; the judgement is ``SidecarAnalysis``'s, on the same
+/// tree minus those lists.
 final class SidecarStream {
-    /// The reference lists read from the stream, and the empty-value findings made inside them.
-    struct References {
-        var isOnderdeelVan: [Reference] = []
-        var bevatOnderdeel: [Reference] = []
-        var heeftRepresentatie: [Reference] = []
-        var findings: [Finding] = []
-    }
-
     private let path: String
+    private let keys: RelationKeys
+    private let describe: Set<ReferenceSlot>
     private var stack: [(element: XMLElement, text: [UInt8])] = []
     private var root: XMLElement?
-    private var references = References()
+    private var references = ReferenceList()
+    /// The empty-value findings made inside the streamed reference lists.
+    private var listFindings: [Finding] = []
     /// Whether the first informatieobject under an MDTO root has been entered (only its lists are streamed, as
     /// ``SidecarAnalysis`` judges only the first).
     private var sawObject = false
     private var inFirstObject = false
 
-    private init(path: String) { self.path = path }
+    private init(path: String, keys: RelationKeys, describe: Set<ReferenceSlot>) {
+        self.path = path
+        self.keys = keys
+        self.describe = describe
+    }
 
-    /// Reads `entry` once: its digests (`algorithms`), its size, and its summary and findings.
+    /// Reads `entry` once: its digests (`algorithms`), its size, and its summary and findings. References are keyed
+    /// with `keys`; the text of those in `describe` is kept as well.
     static func analyse(
-        _ entry: PackageEntry, reader: any EntryReader, path: String, schema: XMLSchema, algorithms: [HashAlgorithm]
+        _ entry: PackageEntry, reader: any EntryReader, path: String, schema: XMLSchema, algorithms: [HashAlgorithm],
+        keys: RelationKeys, describe: Set<ReferenceSlot> = []
     ) throws -> (summary: SidecarSummary, findings: [Finding], digests: [HashAlgorithm: String], size: Int64) {
-        let builder = SidecarStream(path: path)
+        let builder = SidecarStream(path: path, keys: keys, describe: describe)
         let parser = XMLEventParser(source: path, schema: schema) { builder.handle($0) }
         let hashers = algorithms.map { Hashing($0) }
         var size: Int64 = 0
@@ -58,11 +61,14 @@ final class SidecarStream {
             let error = XMLError.notWellFormed(source: path, issues: [XMLIssue(line: 0, message: "no root element")])
             return (SidecarSummary(), [SidecarAnalysis.refusal(error, path: path)], digests, size)
         }
-        let (summary, findings) = SidecarAnalysis.judge(root, schemaIssues: issues, path: path, streamed: builder.references)
+        let (summary, findings) = SidecarAnalysis.judge(root, schemaIssues: issues, path: path, keys: keys,
+            describe: describe, streamed: (builder.references, builder.listFindings))
         return (summary, findings, digests, size)
     }
 
-    private static let streamedLists: Set<String> = ["isOnderdeelVan", "bevatOnderdeel", "heeftRepresentatie"]
+    private static let streamedLists: [String: RelationIndex.EdgeKind] = [
+        "isOnderdeelVan": .isOnderdeelVan, "bevatOnderdeel": .bevatOnderdeel, "heeftRepresentatie": .heeftRepresentatie,
+    ]
 
     private func handle(_ event: XMLEvent) {
         switch event {
@@ -85,14 +91,9 @@ final class SidecarStream {
             }
             if stack.isEmpty {
                 root = element
-            } else if stack.count == 2, inFirstObject, Self.streamedLists.contains(element.name) {
-                SidecarAnalysis.emptyValues(element, path: path, into: &references.findings)
-                let reference = SidecarAnalysis.reference(element)
-                switch element.name {
-                case "isOnderdeelVan": references.isOnderdeelVan.append(reference)
-                case "bevatOnderdeel": references.bevatOnderdeel.append(reference)
-                default: references.heeftRepresentatie.append(reference)
-                }
+            } else if stack.count == 2, inFirstObject, let kind = Self.streamedLists[element.name] {
+                SidecarAnalysis.emptyValues(element, path: path, into: &listFindings)
+                references.append(SidecarAnalysis.reference(element), kind, keys: keys, describe: describe)
             } else {
                 if stack.count == 1 && inFirstObject { inFirstObject = false }
                 stack[stack.count - 1].element.children.append(element)

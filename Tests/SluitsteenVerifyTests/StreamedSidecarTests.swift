@@ -41,6 +41,77 @@ struct StreamedSidecarTests {
         #expect(tarStreamed.findings == tree.findings)
     }
 
+    @Test("A dossier whose references spill to disk: the same relation findings, worded the same, as from a tree")
+    func spilledReferences() throws {
+        let package = try TestPackage.build(messages: 5)
+        let dossier = TestPackage.dossierPath
+        // More references than one block of records (so the dossier's are read back from disk), then the faults: a
+        // reference to an identification that is not in the package, one to a known kenmerk with another bron, one by
+        // name only that resolves and one by name only that does not; and a message with a second, unknown parent.
+        let valid = TestPackage.verwijzing("bevatOnderdeel", "Besluit 1", "A-1")
+        let byName = { (naam: String) in "<bevatOnderdeel><verwijzingNaam>\(naam)</verwijzingNaam></bevatOnderdeel>" }
+        let extra = Array(repeating: valid, count: 9000) + [
+            TestPackage.verwijzing("bevatOnderdeel", "Besluit 9", "A-9"),
+            TestPackage.verwijzing("bevatOnderdeel", "Besluit 3", "A-3").replacingOccurrences(of: "<identificatieBron>Sluitsteen<",
+                with: "<identificatieBron>Elders<"),
+            byName("Besluit 2"), byName("Besluit 77"),
+        ]
+        let last = TestPackage.verwijzing("bevatOnderdeel", "Besluit 5", "A-5")
+        try package.replace(dossier, last, ([last] + extra).joined(separator: "\n\t\t"))
+        let parent = TestPackage.verwijzing("isOnderdeelVan", "Mailbox J. Jansen", "D-1")
+        try package.replace(TestPackage.objectPath(4), parent, parent + TestPackage.verwijzing("isOnderdeelVan", "Elders", "D-2"))
+        try package.writePakbon()
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: package.url(dossier).path)[.size] as? Int)
+
+        let tree = try PackageVerifier.verify(package: package.root, options: options())
+        let streamed = try PackageVerifier.verify(package: package.root, options: options(treeLimit: Int64(size) - 1))
+        let inDossier = tree.findings.filter { $0.path == dossier && $0.check == .onderdeel }.map(\.message)
+        #expect(inDossier.count == 3, "\(tree.findings)")
+        for named in ["\"A-9\" (bron \"Sluitsteen\")", "\"A-3\" (bron \"Elders\")", "\"Besluit 77\""] {
+            #expect(inDossier.contains { $0.contains("wijst naar \(named), maar") }, "\(named): \(inDossier)")
+        }
+        #expect(tree.findings.contains { $0.path == TestPackage.objectPath(4) && $0.check == .oneParent })
+        #expect(tree.findings.contains { $0.path == TestPackage.objectPath(4) && $0.message.contains("\"D-2\"") })
+        #expect(tree.findings.allSatisfy { $0.line < 100 || $0.path == dossier })
+        #expect(streamed.findings == tree.findings)
+    }
+
+    @Test("A streamed file keeps its references as records, in document order, and the text only of those asked for")
+    func referenceRecords() throws {
+        let schema = try #require(TestSchemas.mdto.map { try XMLSchema(contentsOf: $0) })
+        let package = try TestPackage.build(messages: 3)
+        let many = Array(repeating: TestPackage.verwijzing("bevatOnderdeel", "Besluit 2", "A-2"), count: 10_000)
+        try package.replace(TestPackage.dossierPath, TestPackage.verwijzing("bevatOnderdeel", "Besluit 3", "A-3"),
+            ([TestPackage.verwijzing("bevatOnderdeel", "Besluit 3", "A-3")] + many).joined(separator: "\n"))
+        let data = try Data(contentsOf: package.url(TestPackage.dossierPath))
+        let keys = RelationKeys(doel: Identity(kenmerk: TestPackage.doel.0, bron: TestPackage.doel.1))
+        let asked: Set = [ReferenceSlot(kind: .bevatOnderdeel, index: 1), ReferenceSlot(kind: .bevatOnderdeel, index: 9_999)]
+        let store = try PackageStores.open(package.root)
+        let folder = "\(TestPackage.serie)/\(TestPackage.dossier)"
+        let entry = try #require(try store.children(of: folder).first { $0.path == TestPackage.dossierPath })
+        let streamed = try SidecarStream.analyse(entry, reader: store.makeReader(), path: TestPackage.dossierPath, schema: schema,
+            algorithms: [], keys: keys, describe: asked).summary
+        let tree = SidecarAnalysis.analyse(data, path: TestPackage.dossierPath, schema: schema, keys: keys, describe: asked).0
+        for summary in [streamed, tree] {
+            #expect(summary.references.count(.bevatOnderdeel) == 10_003)
+            #expect(summary.references.count(.isOnderdeelVan) == 1)
+            var records: [RelationIndex.Edge] = []
+            try summary.references.records.forEach { records.append($0) }
+            #expect(records.count == 10_004)
+            let contained = records.filter { $0.kind == .bevatOnderdeel }
+            #expect(contained.map(\.index) == (0..<10_003).map(UInt32.init))
+            #expect(contained.dropFirst(3).allSatisfy { $0.target == keys.key(Identity(kenmerk: "A-2", bron: "Sluitsteen")) })
+            #expect(zip(contained, contained.dropFirst()).allSatisfy { $0.line < $1.line })
+            #expect(summary.references.description(ReferenceSlot(kind: .bevatOnderdeel, index: 1)) == "\"A-2\" (bron \"Sluitsteen\")")
+            #expect(summary.references.description(ReferenceSlot(kind: .bevatOnderdeel, index: 9_999)) != nil)
+            #expect(summary.references.description(ReferenceSlot(kind: .bevatOnderdeel, index: 2)) == nil)
+        }
+        var a: [RelationIndex.Edge] = [], b: [RelationIndex.Edge] = []
+        try streamed.references.records.forEach { a.append($0) }
+        try tree.references.records.forEach { b.append($0) }
+        #expect(a.map(\.target) == b.map(\.target) && a.map(\.line) == b.map(\.line) && a.map(\.isDoel) == b.map(\.isDoel))
+    }
+
     @Test("Every MDTO file streamed: a valid package passes, with the same counts and hash")
     func allStreamed() throws {
         let package = try TestPackage.build(messages: 3)
