@@ -115,14 +115,18 @@ import Testing
         #expect(try ws.store.read(shas[1], at: ws.store.locations(of: [shas[1]])[shas[1]]) == message(1))
     }
 
+    /// SQLite's plan for `sql`, its steps joined by "; ".
+    private func queryPlan(_ ws: Workspace, _ sql: String) throws -> String {
+        try ws.catalog.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+        }
+    }
+
     /// Each flush asks which packs hold bytes marked for removal: the question reads a partial index, not the whole map
     /// (which made a million-message ingest quadratic).
     @Test func packsWithRemovalsReadsTheirIndexOnly() throws {
         let ws = try Workspace.create(at: temporary())
-        let plan = try ws.catalog.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT DISTINCT pack FROM packEntry WHERE removing = 1 ORDER BY pack")
-                .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
-        }
+        let plan = try queryPlan(ws, PackEntryRecord.removalsSQL)
         #expect(plan.contains("INDEX packEntryRemoving") && !plan.contains("TEMP B-TREE"), "\(plan)")
         let bytes = Data("Subject: x\n\nweg\n".utf8)
         _ = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(bytes)) }
@@ -137,10 +141,7 @@ import Testing
     /// never the map's rows (which cost six seconds on a 1,000,000-message archive), and its answer is right.
     @Test func packSummariesReadTheIndexOnly() throws {
         let ws = try Workspace.create(at: temporary())
-        let plan = try ws.catalog.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + PackEntryRecord.summarySQL).map { $0["detail"] as String? ?? "" }
-                .joined(separator: "; ")
-        }
+        let plan = try queryPlan(ws, PackEntryRecord.summarySQL)
         #expect(plan.contains("COVERING INDEX packEntryByPack") && !plan.contains("TEMP B-TREE"), "\(plan)")
         let messages = (0..<3).map { Data("Subject: \($0)\n\nbody \($0)\n".utf8) }
         for m in messages { _ = try m.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(m)) } }

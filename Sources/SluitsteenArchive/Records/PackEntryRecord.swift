@@ -93,8 +93,11 @@ public struct PackEntryRecord: Codable, Sendable, Equatable, FetchableRecord, Pe
 
     /// The packs that hold bytes marked for removal.
     static func packsWithRemovals(_ db: Database) throws -> [Int] {
-        try Int.fetchAll(db, sql: "SELECT DISTINCT pack FROM packEntry WHERE removing = 1 ORDER BY pack")
+        try Int.fetchAll(db, sql: removalsSQL)
     }
+
+    /// The question of ``packsWithRemovals(_:)``: it reads the partial index on entries marked for removal only.
+    static let removalsSQL = "SELECT DISTINCT pack FROM packEntry WHERE removing = 1 ORDER BY pack"
 
     /// The entries of one pack, in the order they are in it.
     static func entries(_ db: Database, pack: Int) throws -> [PackEntryRecord] {
