@@ -154,6 +154,34 @@ import Testing
         #expect(summary[1]?.end == locations.values.map { $0.offset + $0.length }.max())
     }
 
+    /// A bulk load sets two secondary indexes aside; a catalog left that way (a bulk load killed before its end leaves
+    /// exactly this committed state) gets them back, with the migrations' definitions, when it is next opened, and
+    /// lookups by SHA-256 and Message-ID use them again.
+    @Test func indexesSetAsideAreBuiltAtTheNextOpening() throws {
+        let ws = try Workspace.create(at: temporary())
+        let bySha = "SELECT id FROM copy WHERE sha256 = 'x'"
+        let byMessageId = "SELECT rowid FROM message WHERE messageId = 'x'"
+        let definitions = "SELECT name, sql FROM sqlite_master WHERE name IN ('copy_sha256', 'message_messageId') ORDER BY name"
+        let before = try ws.catalog.read { db in try Row.fetchAll(db, sql: definitions) }
+        #expect(before.count == 2)
+        #expect(try queryPlan(ws, bySha).contains("INDEX copy_sha256"))
+        try ws.catalog.setIndexesAside()
+        #expect(try ws.catalog.setAsideIndexes() == ["message_messageId", "copy_sha256"])
+        #expect(!(try queryPlan(ws, bySha).contains("copy_sha256")))
+        #expect(!(try queryPlan(ws, byMessageId).contains("message_messageId")))
+        let reopened = try Catalog(path: ws.catalog.path)
+        #expect(try reopened.setAsideIndexes() == [])
+        #expect(try ws.catalog.setAsideIndexes() == [])
+        let after = try ws.catalog.read { db in try Row.fetchAll(db, sql: definitions) }
+        // The same definitions as the migrations' (apart from the guard against building twice).
+        #expect(after.map { ($0["sql"] as String).replacingOccurrences(of: "IF NOT EXISTS ", with: "") } == before.map { $0["sql"] as String })
+        #expect(try queryPlan(ws, bySha).contains("INDEX copy_sha256"))
+        #expect(try queryPlan(ws, byMessageId).contains("INDEX message_messageId"))
+        try ws.catalog.setIndexesAside()
+        try ws.catalog.restoreIndexes()
+        #expect(try ws.catalog.setAsideIndexes() == [])
+    }
+
     /// Removal rewrites the pack without the removed bytes: they are in no file of the store afterwards, and the
     /// bytes that stay are read from their new place.
     @Test func removalRewritesThePackWithoutTheBytes() throws {

@@ -46,6 +46,43 @@ import Testing
         #expect(committed.withLock { $0 } == [4096, 5000])
     }
 
+    /// A bulk load (exports of at least `bulkLoadBytes` and twice what the store holds) takes messages in with the
+    /// catalog's indexes by SHA-256 and Message-ID set aside and builds them at its end: the same copies and messages
+    /// as an ordinary ingest, the indexes there afterwards; a later, smaller ingest is no bulk load.
+    @Test func aBulkLoadBuildsItsIndexesAtTheEnd() throws {
+        let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        func run(_ ws: Workspace, bulkLoadBytes: Int64, paths: [URL]) throws -> (IngestSummary, [[String]]) {
+            var ingestor = Ingestor(workspace: ws, now: now)
+            ingestor.batchSize = 2
+            ingestor.flushToDisk = false
+            ingestor.bulkLoadBytes = bulkLoadBytes
+            let seen = Mutex<[[String]]>([])
+            let summary = try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: paths, actor: "test")) { _ in
+                let aside = (try? ws.catalog.setAsideIndexes()) ?? ["?"]
+                seen.withLock { $0.append(aside) }
+            }
+            return (summary, seen.withLock { $0 })
+        }
+        func contents(_ ws: Workspace) throws -> [String] {
+            try copies(ws).map { "\($0.copyId) \($0.sha256) \($0.folder) \($0.messageId) \($0.subject)" }
+        }
+        let bulk = try TestPaths.workspace()
+        let (summary, during) = try run(bulk, bulkLoadBytes: 0, paths: [mbox])
+        #expect(summary.storedNew > 2)
+        #expect(!during.isEmpty && during.allSatisfy { $0 == ["message_messageId", "copy_sha256"] }, "\(during)")
+        #expect(try bulk.catalog.setAsideIndexes() == [])
+        let ordinary = try TestPaths.workspace()
+        let (_, duringOrdinary) = try run(ordinary, bulkLoadBytes: Int64.max, paths: [mbox])
+        #expect(duringOrdinary.allSatisfy { $0.isEmpty })
+        #expect(try contents(bulk) == contents(ordinary))
+        #expect(try bulk.catalog.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM copy WHERE sha256 = 'x'").map { $0["detail"] as String }
+        }.joined().contains("copy_sha256"))
+        // Less than twice what the store holds now: no bulk load, whatever the threshold.
+        let (_, again) = try run(bulk, bulkLoadBytes: 0, paths: [mbox])
+        #expect(!again.isEmpty && again.allSatisfy { $0.isEmpty }, "\(again)")
+    }
+
     @Test func ingestIsIdempotentAndDeduplicates() throws {
         let ws = try TestPaths.workspace()
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
@@ -129,6 +166,27 @@ import Testing
 /// The same bytes twice in one folder are two copies (occurrence 0 and 1); in another folder they count from 0
 /// again; a re-run maps every copy to the row it had.
 @Suite struct OccurrenceTests {
+    /// The counter's numbers are what a plain count per (folder, SHA-256) gives, for many repeats in several
+    /// folders, whatever it keeps to remember them.
+    @Test func numbersEveryFoldersRepeatsFromZero() {
+        let folders = ["Inbox", "Archief", "Verzonden items", "Inbox/Sub"]
+        let shas = (0..<5_000).map { Digest.hex(Data("message \($0)".utf8)) }
+        var counter = OccurrenceCounter()
+        var reference: [String: Int] = [:]
+        var generator = SplitMix(seed: 2026)
+        var repeats = 0
+        for _ in 0..<40_000 {
+            let folder = folders[Int(generator.next() % UInt64(folders.count))]
+            let sha = shas[Int(generator.next() % UInt64(shas.count))]
+            let key = folder + "\u{0}" + sha
+            let expected = reference[key, default: 0]
+            reference[key] = expected + 1
+            if expected > 0 { repeats += 1 }
+            #expect(counter.next(folder: folder, sha256: sha) == expected, "\(folder) \(sha)")
+        }
+        #expect(repeats > 20_000)
+    }
+
     @Test func duplicatesWithinAFolderAreNumberedStably() throws {
         let ws = try TestPaths.workspace()
         let dir = TestPaths.temporaryDirectory("dup")
@@ -307,5 +365,18 @@ import Testing
         #expect(try packSize() == size)
         try ws.store.flush()
         #expect(try ws.store.read(first.sha256) == bytes)
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so the sequence is the same in every run.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

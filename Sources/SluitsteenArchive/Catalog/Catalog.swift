@@ -36,6 +36,8 @@ public final class Catalog: Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Catalog.migrator.migrate(pool)
+            // A bulk load that did not reach its end left indexes set aside (see ``setIndexesAside()``).
+            if try !pool.read(Catalog.missingIndexes).isEmpty { try pool.write(Catalog.restoreIndexes) }
             var readOnly = Configuration()
             readOnly.readonly = true
             readOnly.busyMode = .timeout(30)

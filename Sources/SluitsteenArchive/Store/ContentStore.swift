@@ -270,6 +270,14 @@ public struct ContentStore: Sendable {
         }
     }
 
+    /// The bytes of every pack file together (entry headers included): what the store holds, from the file system.
+    public func packBytes() throws(ArchiveError) -> Int64 {
+        try packNumbers().reduce(Int64(0)) { total, number in
+            var info = stat()
+            return stat(path(ofPack: number), &info) == 0 ? total + Int64(info.st_size) : total
+        }
+    }
+
     /// The numbers of the pack files, in order.
     func packNumbers() throws(ArchiveError) -> [Int] {
         let names: [String]

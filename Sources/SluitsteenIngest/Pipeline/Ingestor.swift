@@ -92,6 +92,10 @@ public struct Ingestor: Sendable {
     /// Read every message in full at capture, as ingest did before it captured first and parsed later (`index` then
     /// only adds the text): for comparing the two paths.
     public var parseInFull = false
+    /// A bulk load: exports of at least this many bytes, and at least twice what the store holds, are taken in with two
+    /// of the catalog's secondary indexes set aside, built once at the end (see ``Catalog/setIndexesAside()``). An
+    /// initial load of a whole organisation's mail; a day's capture never is one.
+    public var bulkLoadBytes: Int64 = 256 << 20
 
     public init(workspace: Workspace, now: Date) {
         self.workspace = workspace
@@ -228,6 +232,12 @@ public struct Ingestor: Sendable {
             return id
         }
         summary.batchId = batchId
+        let bulk: Bool
+        do throws(ArchiveError) {
+            let stored = try workspace.store.packBytes()
+            bulk = expected >= bulkLoadBytes && expected >= 2 * stored
+            if bulk { try workspace.catalog.setIndexesAside() }
+        } catch { throw .archive(error) }
 
         // Three stages run at once (see PipelineReader): a reader thread cuts the exports into batches, this thread
         // hashes, stores and parses each batch on every core, and a committer thread commits the batches behind it,
@@ -277,6 +287,8 @@ public struct Ingestor: Sendable {
         } catch {
             reader.cancel()
             var sofar = committer.drain()
+            // Built now, not at the next opening of the catalog, when they can be.
+            if bulk { try? workspace.catalog.restoreIndexes() }
             sofar.notices += reader.finalState.flatMap(\.notices)
             recordFailure(error, committed: sofar, request: request, mailbox: mailbox, at: capturedAt)
             throw .stopped(reason: error, committed: sofar)
@@ -296,6 +308,13 @@ public struct Ingestor: Sendable {
             if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
             try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
                                        objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
+        }
+        if bulk {
+            // Every message is in; the indexes are the catalog's to build (again at its next opening if this fails).
+            do throws(ArchiveError) { try workspace.catalog.restoreIndexes() } catch {
+                summary.notices.append("the catalog's indexes by Message-ID and by SHA-256 could not be built now (\(error)); "
+                    + "the next command that opens the workspace builds them")
+            }
         }
         return summary
     }
