@@ -167,11 +167,19 @@ import Testing
 /// again; a re-run maps every copy to the row it had.
 @Suite struct OccurrenceTests {
     /// The counter's numbers are what a plain count per (folder, SHA-256) gives, for many repeats in several
-    /// folders, whatever it keeps to remember them.
-    @Test func numbersEveryFoldersRepeatsFromZero() {
+    /// folders, with its fingerprints in memory and with most of them in its scratch file (runs of 1,000).
+    @Test(arguments: [786_432, 1_000])
+    func numbersEveryFoldersRepeatsFromZero(memoryLimit: Int) throws {
         let folders = ["Inbox", "Archief", "Verzonden items", "Inbox/Sub"]
         let shas = (0..<5_000).map { Digest.hex(Data("message \($0)".utf8)) }
-        var counter = OccurrenceCounter()
+        let scratch = TestPaths.temporaryDirectory("occurrences")
+        var counter = OccurrenceCounter(memoryLimit: memoryLimit) { () throws(IngestError) -> URL in
+            let folder = scratch.appendingPathComponent(UUID().uuidString)
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw .archive(.cannotWrite(folder.path, reason: "\(error)"))
+            }
+            return folder
+        }
         var reference: [String: Int] = [:]
         var generator = SplitMix(seed: 2026)
         var repeats = 0
@@ -182,9 +190,13 @@ import Testing
             let expected = reference[key, default: 0]
             reference[key] = expected + 1
             if expected > 0 { repeats += 1 }
-            #expect(counter.next(folder: folder, sha256: sha) == expected, "\(folder) \(sha)")
+            #expect(try counter.next(folder: folder, sha256: sha) == expected, "\(folder) \(sha)")
         }
         #expect(repeats > 20_000)
+        // Every full set of `memoryLimit` fingerprints went to the file.
+        #expect(counter.spilled == reference.count / memoryLimit * memoryLimit, "\(counter.spilled) of \(reference.count)")
+        // The scratch file and its folder were unlinked when made: nothing is left.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch.path))?.isEmpty ?? true)
     }
 
     @Test func duplicatesWithinAFolderAreNumberedStably() throws {

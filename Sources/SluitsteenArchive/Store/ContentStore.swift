@@ -304,15 +304,7 @@ public struct ContentStore: Sendable {
 
     /// Writes all of `bytes` to `fd` at `offset` (`pwrite`, retried on interruption and short writes).
     static func writeAll(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(Errno) {
-        var done = 0
-        while done < bytes.count {
-            let n = pwrite(fd.rawValue, bytes.baseAddress! + done, bytes.count - done, off_t(offset + Int64(done)))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .current
-            }
-            done += n
-        }
+        try fd.writeAll(bytes, at: offset)
     }
 
     /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` (at

@@ -261,7 +261,11 @@ public struct Ingestor: Sendable {
         ) { sources, emit throws(IngestError) in
             try Ingestor.read(&sources, batchSize: partSize, batchBytes: batchBytes, emit)
         }
-        var occurrences = OccurrenceCounter()
+        var occurrences = OccurrenceCounter { [workspace] () throws(IngestError) -> URL in
+            do throws(ArchiveError) {
+                return try workspace.scratchFolder(named: Ingestor.scratchPrefix + "occurrences-" + UUID().uuidString)
+            } catch { throw .archive(error) }
+        }
         var sequence = 0
         var rows: [BatchWriter.Row] = []
         // The batch's files are written: the flusher may make them durable, and the committer list them.
@@ -275,7 +279,8 @@ public struct Ingestor: Sendable {
         do throws(IngestError) {
             while let part = reader.next() {
                 for item in try process(part) {
-                    rows.append(BatchWriter.Row(item: item, occurrence: occurrences.next(folder: item.raw.folder, sha256: item.sha256)))
+                    let occurrence = try occurrences.next(folder: item.raw.folder, sha256: item.sha256)
+                    rows.append(BatchWriter.Row(item: item, occurrence: occurrence))
                 }
                 if rows.count >= batchSize { try submit() }
             }

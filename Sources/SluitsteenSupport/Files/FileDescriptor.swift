@@ -74,6 +74,16 @@ public struct FileDescriptor: Sendable, Hashable {
         }
     }
 
+    /// Writes all of `bytes` at `offset` (`pwrite`: the position is not moved; short writes are continued, one that
+    /// makes no progress is a full disk, `ENOSPC`).
+    public func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(Errno) {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(rawValue, bytes.baseAddress! + done, bytes.count - done, off_t(offset + Int64(done)))
+            if n > 0 { done += n } else if n == 0 { throw Errno(ENOSPC) } else if errno != EINTR { throw .current }
+        }
+    }
+
     /// The file's status (`fstat`).
     public func status() throws(Errno) -> stat {
         var st = stat()
