@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SluitsteenSupport
+import SluitsteenTestSupport
 import Synchronization
 import SluitsteenArchive
 import SluitsteenHashing
@@ -181,7 +182,7 @@ import Testing
             return folder
         }
         var reference: [String: Int] = [:]
-        var generator = SplitMix(seed: 2026)
+        var generator = SeededGenerator(seed: 2026)
         var repeats = 0
         for _ in 0..<40_000 {
             let folder = folders[Int(generator.next() % UInt64(folders.count))]
@@ -377,18 +378,5 @@ import Testing
         #expect(try packSize() == size)
         try ws.store.flush()
         #expect(try ws.store.read(first.sha256) == bytes)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so the sequence is the same in every run.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
