@@ -166,9 +166,9 @@ public struct ContentStore: Sendable {
             do throws(Errno) {
                 try ContentStore.writeAll(pack.fd, header, at: start)
                 let dataStart = start + PackFormat.entryHeaderSize
-                try ContentStore.writeAll(pack.fd, UnsafeRawBufferPointer(rebasing: bytes[..<half]), at: dataStart)
+                try pack.fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[..<half]), at: dataStart)
                 if halves { CrashPoint.pass("store-write") }
-                try ContentStore.writeAll(pack.fd, UnsafeRawBufferPointer(rebasing: bytes[half...]), at: dataStart + Int64(half))
+                try pack.fd.writeAll(UnsafeRawBufferPointer(rebasing: bytes[half...]), at: dataStart + Int64(half))
                 if halves { CrashPoint.pass("store-write") }
             } catch {
                 _ = ftruncate(pack.fd.rawValue, off_t(start))
@@ -299,12 +299,7 @@ public struct ContentStore: Sendable {
 
     /// Writes all of `bytes` to `fd` at `offset`.
     static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8], at offset: Int64) throws(Errno) {
-        try bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try writeAll(fd, raw, at: offset) } }.get()
-    }
-
-    /// Writes all of `bytes` to `fd` at `offset` (`pwrite`, retried on interruption and short writes).
-    static func writeAll(_ fd: FileDescriptor, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(Errno) {
-        try fd.writeAll(bytes, at: offset)
+        try bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try fd.writeAll(raw, at: offset) } }.get()
     }
 
     /// Copies `length` bytes (or, when nil, everything up to the end) from `input` at `offset` to `output` (at
@@ -331,7 +326,7 @@ public struct ContentStore: Sendable {
             let bytes = UnsafeRawBufferPointer(rebasing: chunk[..<n])
             hasher.update(bytes)
             do {
-                if let outputOffset { try writeAll(output, bytes, at: outputOffset + done) } else { try output.writeAll(bytes) }
+                if let outputOffset { try output.writeAll(bytes, at: outputOffset + done) } else { try output.writeAll(bytes) }
             } catch { throw .cannotWrite(outputPath, reason: error.description) }
             done += Int64(n)
             // Tests kill the process here, after a chunk, to leave a half-made copy behind.

@@ -17,14 +17,53 @@ final class FingerprintSet {
         var offset: Int64
         var count: Int
         var firsts: [UInt64]
-        var bloom: [UInt64]
+        var bloom: Bloom
+    }
+
+    /// A run's Bloom filter: 10 bits a fingerprint, 7 probes, placed by double hashing.
+    private struct Bloom {
+        private var words: [UInt64]
+
+        init(count: Int) { words = Array(repeating: 0, count: max(1, (count * 10 + 63) / 64)) }
+
+        mutating func insert(_ fingerprint: UInt64) {
+            let hashes = Bloom.hashes(fingerprint)
+            for probe in Bloom.probes {
+                let b = bit(probe, hashes)
+                words[b / 64] |= 1 << (b % 64)
+            }
+        }
+
+        func mayContain(_ fingerprint: UInt64) -> Bool {
+            let hashes = Bloom.hashes(fingerprint)
+            return Bloom.probes.allSatisfy { probe in
+                let b = bit(probe, hashes)
+                return words[b / 64] & (1 << (b % 64)) != 0
+            }
+        }
+
+        private static let probes: Range<UInt64> = 0..<7
+
+        /// The bit of probe `probe`.
+        private func bit(_ probe: UInt64, _ hashes: (UInt64, UInt64)) -> Int {
+            Int((hashes.0 &+ probe &* hashes.1) % UInt64(words.count * 64))
+        }
+
+        /// Two independent 64-bit hashes of a fingerprint (SplitMix64's finaliser; the second odd, so the probes
+        /// never repeat a bit within a filter of a power-of-two size).
+        private static func hashes(_ fingerprint: UInt64) -> (UInt64, UInt64) {
+            func mix(_ value: UInt64) -> UInt64 {
+                var z = value
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+            return (mix(fingerprint), mix(fingerprint ^ 0x9E37_79B9_7F4A_7C15) | 1)
+        }
     }
 
     /// Fingerprints in a block of a run (one read of 4 KiB).
     static let blockCount = 512
-    /// Bits of a run's Bloom filter per fingerprint, and probes per look-up.
-    static let bloomBits = 10
-    static let bloomProbes = 7
 
     /// How many fingerprints stay in memory before they go to the file (a hash set of 2^20 buckets, 8 MiB, at the
     /// default).
@@ -61,12 +100,7 @@ final class FingerprintSet {
 
     private func contains(_ fingerprint: UInt64, inRun index: Int) throws(IngestError) -> Bool {
         let run = runs[index]
-        let bits = UInt64(run.bloom.count * 64)
-        let (h1, h2) = FingerprintSet.hashes(fingerprint)
-        for probe in 0..<UInt64(FingerprintSet.bloomProbes) {
-            let bit = (h1 &+ probe &* h2) % bits
-            if run.bloom[Int(bit / 64)] & (1 << (bit % 64)) == 0 { return false }
-        }
+        if !run.bloom.mayContain(fingerprint) { return false }
         // The last block whose first fingerprint is not above this one.
         var (low, high) = (0, run.firsts.count)
         while low < high {
@@ -107,15 +141,8 @@ final class FingerprintSet {
         if case .failure(let error) = sorted.withUnsafeBytes({ bytes in Result { () throws(Errno) in try file.writeAll(bytes, at: end) } }) {
             throw .archive(.cannotWrite("the occurrence scratch file", reason: error.description))
         }
-        var bloom = [UInt64](repeating: 0, count: max(1, (sorted.count * FingerprintSet.bloomBits + 63) / 64))
-        let bits = UInt64(bloom.count * 64)
-        for fingerprint in sorted {
-            let (h1, h2) = FingerprintSet.hashes(fingerprint)
-            for probe in 0..<UInt64(FingerprintSet.bloomProbes) {
-                let bit = (h1 &+ probe &* h2) % bits
-                bloom[Int(bit / 64)] |= 1 << (bit % 64)
-            }
-        }
+        var bloom = Bloom(count: sorted.count)
+        for fingerprint in sorted { bloom.insert(fingerprint) }
         let firsts = stride(from: 0, to: sorted.count, by: FingerprintSet.blockCount).map { sorted[$0] }
         runs.append(Run(offset: fileEnd, count: sorted.count, firsts: firsts, bloom: bloom))
         fileEnd += Int64(sorted.count * 8)
@@ -133,17 +160,5 @@ final class FingerprintSet {
         do { return try FileDescriptor.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o600) } catch {
             throw .archive(.cannotWrite(path, reason: error.description))
         }
-    }
-
-    /// Two independent 64-bit hashes of a fingerprint for the filter's probes (SplitMix64's finaliser; the second odd,
-    /// so the probes never repeat a bit within a filter of a power-of-two size).
-    private static func hashes(_ fingerprint: UInt64) -> (UInt64, UInt64) {
-        func mix(_ value: UInt64) -> UInt64 {
-            var z = value
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        return (mix(fingerprint), mix(fingerprint ^ 0x9E37_79B9_7F4A_7C15) | 1)
     }
 }
