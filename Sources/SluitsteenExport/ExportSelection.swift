@@ -27,10 +27,16 @@ final class ExportSelection {
     private(set) var owners: [String: String] = [:]
     private(set) var count = 0
 
+    /// The scratch database's page cache, which is also what its sorts hold in memory before they spill to
+    /// temporary files.
+    static let cacheKibibytes = 16384
+
     init(path: URL) throws {
         var config = Configuration()
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF")
+            // A scratch database, read back in sorted order: no journal to speak of, and the sorts (not B-tree
+            // indexes filled in random order, whose pages a small cache writes and reads again and again) do the ordering.
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF; PRAGMA cache_size = -\(ExportSelection.cacheKibibytes)")
         }
         db = try DatabaseQueue(path: path.path, configuration: config)
         try db.write { db in
@@ -40,7 +46,7 @@ final class ExportSelection {
                     mailbox TEXT NOT NULL, folder TEXT NOT NULL, serie TEXT NOT NULL, messageDate TEXT NOT NULL,
                     holdRules TEXT NOT NULL
                 );
-                CREATE TABLE file (path TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind INTEGER NOT NULL);
+                CREATE TABLE file (path TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, kind INTEGER NOT NULL);
                 CREATE TABLE leftOut (sha256 TEXT PRIMARY KEY);
                 CREATE TABLE member (key BLOB NOT NULL, path TEXT NOT NULL, directory INTEGER NOT NULL, size INTEGER NOT NULL,
                                      source INTEGER NOT NULL, offset INTEGER NOT NULL, sha256 TEXT NOT NULL);
@@ -243,12 +249,19 @@ final class ExportSelection {
         }
     }
 
-    /// Every recorded file in UTF-8 byte order of its path.
+    /// Every recorded file in UTF-8 byte order of its path. Two files recorded under one path would be two files
+    /// written to one place: that stops the export.
     func forEachFile(_ body: (WrittenFile) throws -> Void) throws {
         try db.read { db in
             let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT path, sha256, size, kind FROM file ORDER BY path")
+            var last: String? = nil
             while let r = try cursor.next() {
-                try body(WrittenFile(path: r[0], sha256: r[1], size: r[2], kind: WrittenFile.Kind(rawValue: r[3]) ?? .content))
+                let file = WrittenFile(path: r[0], sha256: r[1], size: r[2], kind: WrittenFile.Kind(rawValue: r[3]) ?? .content)
+                if file.path == last {
+                    throw ExportError.cannotWrite(file.path, reason: "two files of the package were written under this one name")
+                }
+                last = file.path
+                try body(file)
             }
         }
     }
@@ -269,9 +282,10 @@ final class ExportSelection {
     /// Every recorded tar member in the tar's order (folders before their contents, names in UTF-8 byte order), once
     /// each: a folder recorded twice (staged and named by a message) is given once.
     func forEachMember(_ body: (TarMember) throws -> Void) throws {
-        try db.write { db in try db.execute(sql: "CREATE INDEX IF NOT EXISTS member_key ON member(key)") }
         try db.read { db in
-            let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT path, directory, size, source, offset, sha256 FROM member ORDER BY key")
+            let cursor = try GRDB.Row.fetchCursor(db, sql: """
+                SELECT path, directory, size, source, offset, sha256 FROM member ORDER BY key, rowid
+                """)
             var last: String? = nil
             while let r = try cursor.next() {
                 let path: String = r[0]

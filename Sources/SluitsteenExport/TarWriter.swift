@@ -96,88 +96,126 @@ enum TarWriter {
     }
     /// The header block(s) for one entry: a pax `x` header first when the path does not fit ustar.
     static func header(path: String, size: Int64, directory: Bool, mtime: Int64) -> Data {
-        let bytes = Array(path.utf8)
-        var name = bytes
-        var prefix: [UInt8] = []
-        var out = Data()
-        if bytes.count > 100 {
-            // Split at a '/' so that prefix ≤ 155 and name ≤ 100.
-            var split: Int? = nil
-            for i in stride(from: min(bytes.count - 1, 155), through: 1, by: -1) where bytes[i] == UInt8(ascii: "/") {
-                if bytes.count - i - 1 <= 100 && bytes.count - i - 1 > 0 { split = i; break }
+        var path = path
+        return path.withUTF8 { bytes in
+            var name = bytes
+            var prefix = UnsafeBufferPointer<UInt8>(start: bytes.baseAddress, count: 0)
+            var out = Data()
+            if bytes.count > 100 {
+                // Split at a '/' so that prefix ≤ 155 and name ≤ 100.
+                var split: Int? = nil
+                for i in stride(from: min(bytes.count - 1, 155), through: 1, by: -1) where bytes[i] == UInt8(ascii: "/") {
+                    if bytes.count - i - 1 <= 100 && bytes.count - i - 1 > 0 { split = i; break }
+                }
+                if let split {
+                    prefix = UnsafeBufferPointer(rebasing: bytes[..<split])
+                    name = UnsafeBufferPointer(rebasing: bytes[(split + 1)...])
+                } else {
+                    var record = " path=" + String(decoding: bytes, as: UTF8.self) + "\n"
+                    var length = record.utf8.count
+                    while String(length).utf8.count + record.utf8.count != length { length = String(length).utf8.count + record.utf8.count }
+                    record = String(length) + record
+                    let body = Data(record.utf8)
+                    Array("PaxHeaders/entry".utf8).withUnsafeBufferPointer { pax in
+                        out.append(block(name: pax, prefix: prefix, size: Int64(body.count), type: UInt8(ascii: "x"), mode: 0o644, mtime: mtime))
+                    }
+                    out.append(body)
+                    out.append(Data(count: (512 - body.count % 512) % 512))
+                    name = UnsafeBufferPointer(rebasing: bytes[(bytes.count - 100)...])
+                }
             }
-            if let split {
-                prefix = Array(bytes[..<split])
-                name = Array(bytes[(split + 1)...])
-            } else {
-                var record = " path=" + path + "\n"
-                var length = record.utf8.count
-                while String(length).utf8.count + record.utf8.count != length { length = String(length).utf8.count + record.utf8.count }
-                record = String(length) + record
-                let body = Data(record.utf8)
-                out.append(block(name: Array("PaxHeaders/entry".utf8), prefix: [], size: Int64(body.count), type: UInt8(ascii: "x"),
-                                 mode: 0o644, mtime: mtime))
-                out.append(body)
-                out.append(Data(count: (512 - body.count % 512) % 512))
-                name = Array(bytes.suffix(100))
-                prefix = []
-            }
+            out.append(block(name: name, prefix: prefix, size: size, type: directory ? UInt8(ascii: "5") : UInt8(ascii: "0"),
+                             mode: directory ? 0o755 : 0o644, mtime: mtime))
+            return out
         }
-        out.append(block(name: name, prefix: prefix, size: size, type: directory ? UInt8(ascii: "5") : UInt8(ascii: "0"),
-                         mode: directory ? 0o755 : 0o644, mtime: mtime))
-        return out
     }
 
-    private static func block(name: [UInt8], prefix: [UInt8], size: Int64, type: UInt8, mode: Int, mtime: Int64) -> Data {
-        var h = [UInt8](repeating: 0, count: 512)
-        func put(_ bytes: [UInt8], _ at: Int, _ len: Int) { for (i, b) in bytes.prefix(len).enumerated() { h[at + i] = b } }
-        func octal(_ v: Int64, _ at: Int, _ len: Int) { put(octalDigits(v, width: len - 1), at, len - 1) }
-        put(name, 0, 100)
-        octal(Int64(mode), 100, 8)
-        octal(0, 108, 8)
-        octal(0, 116, 8)
-        octal(size, 124, 12)
-        octal(mtime, 136, 12)
-        for i in 148..<156 { h[i] = 0x20 }
-        h[156] = type
-        put(Array("ustar".utf8) + [0], 257, 6)
-        put(Array("00".utf8), 263, 2)
-        octal(0, 329, 8)
-        octal(0, 337, 8)
-        put(prefix, 345, 155)
-        let sum = h.reduce(0) { $0 + Int($1) }
-        put(octalDigits(Int64(sum), width: 6) + [0, 0x20], 148, 8)
-        return Data(h)
+    /// One 512-byte ustar header block, filled in place: 400,000 of them (a message's folder and its three files)
+    /// built from arrays took two fifths of the tar writer's time.
+    private static func block(name: UnsafeBufferPointer<UInt8>, prefix: UnsafeBufferPointer<UInt8>, size: Int64, type: UInt8,
+                              mode: Int, mtime: Int64) -> Data {
+        var data = Data(count: 512)
+        data.withUnsafeMutableBytes { h in
+            func put(_ bytes: UnsafeBufferPointer<UInt8>, _ at: Int, _ len: Int) {
+                for i in 0..<min(bytes.count, len) { h[at + i] = bytes[i] }
+            }
+            func put(_ text: StaticString, _ at: Int) {
+                text.withUTF8Buffer { put($0, at, $0.count) }
+            }
+            // `v` in octal, zero-padded to `len - 1` digits and ended by the NUL already there (as `%0*llo` writes it).
+            func octal(_ v: Int64, _ at: Int, _ len: Int) {
+                let digits = octalDigits(v, width: len - 1)
+                digits.withUnsafeBufferPointer { put($0, at, len - 1) }
+            }
+            put(name, 0, 100)
+            octal(Int64(mode), 100, 8)
+            octal(0, 108, 8)
+            octal(0, 116, 8)
+            octal(size, 124, 12)
+            octal(mtime, 136, 12)
+            for i in 148..<156 { h[i] = 0x20 }
+            h[156] = type
+            put("ustar", 257)
+            put("00", 263)
+            octal(0, 329, 8)
+            octal(0, 337, 8)
+            put(prefix, 345, 155)
+            var sum = 0
+            for b in h { sum += Int(b) }
+            octal(Int64(sum), 148, 7)
+            h[154] = 0
+            h[155] = 0x20
+        }
+        return data
     }
 
     /// `v` in octal ASCII digits, zero-padded to at least `width` (as `%0*llo` writes it).
-    static func octalDigits(_ v: Int64, width: Int) -> [UInt8] {
-        var digits: [UInt8] = []
-        var rest = UInt64(bitPattern: v)
+    static func octalDigits(_ v: Int64, width: Int) -> ContiguousArray<UInt8> {
+        var count = 1
+        var rest = UInt64(bitPattern: v) >> 3
+        while rest > 0 { count += 1; rest >>= 3 }
+        let total = max(count, width)
+        var digits = ContiguousArray<UInt8>(repeating: UInt8(ascii: "0"), count: total)
+        rest = UInt64(bitPattern: v)
+        var i = total - 1
         repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(rest & 7))
+            digits[i] = UInt8(ascii: "0") + UInt8(rest & 7)
             rest >>= 3
+            i -= 1
         } while rest > 0
-        while digits.count < width { digits.append(UInt8(ascii: "0")) }
-        return digits.reversed()
+        return digits
     }
 }
 
 /// The tar file being written: one 4 MB buffer that headers and contents are copied into and that is written when full;
 /// a failed write (a full disk) is named as a failure to write the tar.
+///
+/// The full buffers are written around the page cache (`O_DIRECT`) where the file system allows it: the tar is written
+/// once and read by someone else later, and copying 1.6 GB into the page cache cost a third of the tar's time
+/// (2.8–5.8 s against 1.3–1.7 s direct for `dd` of that size on the bench machine). The last, partial buffer goes
+/// through the page cache, and ``finish()`` makes all of it durable with `fdatasync` as before.
 final class TarStream {
     let path: String
     private let out: FileDescriptor
     private let capacity = 4 << 20
     private let buffer: UnsafeMutableRawBufferPointer
     private var fill = 0
+    /// Where the next flush goes.
+    private var offset: Int64 = 0
+    /// Whether the full buffers are written direct.
+    private(set) var direct: Bool
+    /// How many bytes went around the page cache.
+    private(set) var directBytes: Int64 = 0
+    /// The block size that a direct write's offset and length must be multiples of (the buffer is aligned to it).
+    private static let directBlock = 4096
 
-    init(_ file: URL) throws {
+    init(_ file: URL, direct wantDirect: Bool = true) throws {
         path = file.path
         do { out = try FileDescriptor.open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions: 0o644) } catch {
             throw ExportError.cannotWrite(file.path, reason: "cannot create the tar file (\(error))")
         }
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 4096)
+        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: Self.directBlock)
+        direct = wantDirect && out.setDirect(true)
     }
 
     deinit {
@@ -186,10 +224,23 @@ final class TarStream {
     }
 
     private func flush() throws {
-        do { try out.writeAll(UnsafeRawBufferPointer(rebasing: buffer[0..<fill])) } catch {
-            throw ExportError.cannotWrite(path, reason: PackageFiles.writeFailure(error))
+        let bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<fill])
+        if direct && fill % Self.directBlock != 0 { useCache() }
+        var written = Result { () throws(Errno) in try out.writeAll(bytes, at: offset) }
+        if case .failure(let error) = written, error.code == EINVAL, direct {
+            // A file system that takes the flag but not these blocks: the same bytes again, through the cache.
+            useCache()
+            written = Result { () throws(Errno) in try out.writeAll(bytes, at: offset) }
         }
+        if case .failure(let error) = written { throw ExportError.cannotWrite(path, reason: PackageFiles.writeFailure(error)) }
+        if direct { directBytes += Int64(fill) }
+        offset += Int64(fill)
         fill = 0
+    }
+
+    /// Writes from here on through the page cache.
+    private func useCache() {
+        if out.setDirect(false) { direct = false }
     }
 
     func emit(_ d: Data) throws {

@@ -127,4 +127,38 @@ struct ExportStreamingTests {
             #expect(try Data(contentsOf: out.appendingPathComponent(path)) == original, "\(path)")
         }
     }
+
+    @Test("The tar's full buffers written around the page cache give the same bytes as through it, the tail included")
+    func tarDirect() throws {
+        let base = ExportFixture.temporaryDirectory("tardirect")
+        let source = base.appendingPathComponent("source.bin")
+        // 9 MB and a bit: two full 4 MB buffers, then a tail that is no multiple of the file system's block size.
+        let size = (9 << 20) + 1212
+        try Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }).write(to: source)
+        func write(_ name: String, direct: Bool) throws -> (bytes: Data, direct: Int64) {
+            let file = base.appendingPathComponent(name)
+            let stream = try TarStream(file, direct: direct)
+            let fd = try FileDescriptor.open(source.path, O_RDONLY | O_CLOEXEC)
+            defer { try? fd.close() }
+            try stream.emit(TarWriter.header(path: "r/a.bin", size: Int64(size), directory: false, mtime: 1_700_000_000))
+            try stream.copy(from: fd, source.path, at: 0, size: Int64(size), rel: "a.bin")
+            try stream.emit(TarWriter.header(path: "r/b.bin", size: 1000, directory: false, mtime: 1_700_000_000))
+            try stream.copy(from: fd, source.path, at: 123, size: 1000, rel: "b.bin")
+            try stream.finish()
+            return (try Data(contentsOf: file), stream.directBytes)
+        }
+        let cached = try write("cached.tar", direct: false)
+        let direct = try write("direct.tar", direct: true)
+        #expect(cached.direct == 0)
+        #expect(direct.bytes == cached.bytes)
+        #expect(direct.bytes.count == 512 + size + (512 - size % 512) % 512 + 512 + 1024 + 1024)
+        // Where this file system offers direct writing (ext4, XFS, tmpfs since Linux 6.6), the two full buffers used it.
+        let probe = try FileDescriptor.open(base.appendingPathComponent("probe").path, O_WRONLY | O_CREAT | O_CLOEXEC, permissions: 0o600)
+        defer { try? probe.close() }
+        if probe.setDirect(true) { #expect(direct.direct == 8 << 20) }
+        let out = base.appendingPathComponent("x")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        #expect(try ExportFixture.run("/usr/bin/tar", ["-xf", base.appendingPathComponent("direct.tar").path], in: out).0 == 0)
+        #expect(try Data(contentsOf: out.appendingPathComponent("r/a.bin")) == Data(contentsOf: source))
+    }
 }

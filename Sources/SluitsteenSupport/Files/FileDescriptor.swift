@@ -84,6 +84,29 @@ public struct FileDescriptor: Sendable, Hashable {
         }
     }
 
+    /// Turns writing around the page cache (`O_DIRECT`) on or off; false when the file system (or this processor's
+    /// Linux flags) does not offer it, and the descriptor is then left as it was. A direct write must start at an
+    /// offset, come from an address and have a length that are all multiples of the file system's block size; any
+    /// other is refused with `EINVAL`. It is not durable by itself: ``dataSync()`` still makes it so.
+    @discardableResult
+    public func setDirect(_ on: Bool) -> Bool {
+        guard let direct = Self.directFlag else { return !on }
+        let flags = fcntl(rawValue, F_GETFL)
+        guard flags >= 0 else { return false }
+        return fcntl(rawValue, F_SETFL, on ? flags | direct : flags & ~direct) == 0
+    }
+
+    /// Linux's `O_DIRECT`, whose value differs per processor family (Swift's Glibc does not show it).
+    private static var directFlag: Int32? {
+        #if os(Linux) && (arch(x86_64) || arch(i386))
+        return 0o40000
+        #elseif os(Linux) && (arch(arm64) || arch(arm))
+        return 0o200000
+        #else
+        return nil
+        #endif
+    }
+
     /// The file's status (`fstat`).
     public func status() throws(Errno) -> stat {
         var st = stat()
