@@ -211,7 +211,12 @@ final class ExportSelection {
 
     /// The plan rows after `ord`, at most `limit`.
     func page(after ord: Int64, limit: Int) throws -> [Row] {
-        try db.read { db in
+        try Self.page(db, after: ord, limit: limit)
+    }
+
+    /// ``page(after:limit:)`` from the selection's database `queue`, for a reader on a thread of its own.
+    static func page(_ queue: DatabaseQueue, after ord: Int64, limit: Int) throws -> [Row] {
+        try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """
                 SELECT p.ord, p.copyId, p.sha256, p.messageId, p.mailbox, p.folder, p.serie, p.messageDate, p.holdRules,
                        x.primaryOrd = p.ord, x.primarySerie, x.primaryMailbox, x.firstShaOfMessageId

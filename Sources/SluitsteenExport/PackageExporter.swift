@@ -207,14 +207,30 @@ private final class Build {
         try PackageFiles.makeDirectory(top)
         try PackageFiles.makeDirectory(root)
 
-        var last: Int64 = 0
-        while true {
-            let rows = try selection.page(after: last, limit: PackageExporter.batchSize)
-            guard let tail = rows.last else { break }
-            last = tail.ord
-            try process(rows)
-            progress?(copies, total)
+        // A reader thread fetches the next batch (its rows and their metadata) while this one is written: one core
+        // would otherwise wait while the other reads (a tenth of the export of 100,000 messages).
+        let queue = selection.db, workspace = workspace
+        let reader = PipelineReader<([ExportSelection.Row], [String: MessageMeta]), Void, any Error>(name: "export-reader", readAhead: 2) { emit in
+            var last: Int64 = 0
+            while true {
+                let rows = try ExportSelection.page(queue, after: last, limit: PackageExporter.batchSize)
+                guard let tail = rows.last else { return }
+                last = tail.ord
+                var shas = Set(rows.map(\.sha256))
+                for r in rows where r.isPrimary && r.firstShaOfMessageId != r.sha256 { shas.insert(r.firstShaOfMessageId) }
+                guard emit((rows, try MessageCatalog.metadata(workspace, shas: Array(shas)))) else { return }
+            }
         }
+        do {
+            while let (rows, metas) = reader.next() {
+                try process(rows, metas: metas)
+                progress?(copies, total)
+            }
+        } catch {
+            reader.cancel()
+            throw error
+        }
+        try reader.finish()
         try finishDossier()
         if messages == 0, chats.isEmpty, let firstLeftOutError { throw firstLeftOutError }
         try writeSeries()
@@ -330,10 +346,8 @@ private final class Build {
         createdDirs.insert(rel)
     }
 
-    private func process(_ rows: [ExportSelection.Row]) throws {
-        var shas = Set(rows.map(\.sha256))
-        for r in rows where r.isPrimary && r.firstShaOfMessageId != r.sha256 { shas.insert(r.firstShaOfMessageId) }
-        let metas = try MessageCatalog.metadata(workspace, shas: Array(shas))
+    /// Writes a batch of plan rows; `metas` holds the metadata of their messages and of the first version of each.
+    private func process(_ rows: [ExportSelection.Row], metas: [String: MessageMeta]) throws {
         func meta(_ sha: String, _ r: ExportSelection.Row) throws -> MessageMeta {
             guard let m = metas[sha] else {
                 throw ExportError.message(copy: "message \(r.messageId) in mailbox \(r.mailbox)", reason: "it is no longer in the catalog")
