@@ -207,10 +207,10 @@ private final class Build {
         try PackageFiles.makeDirectory(top)
         try PackageFiles.makeDirectory(root)
 
-        // A reader thread fetches the next batch (its rows and their metadata) while this one is written: one core
-        // would otherwise wait while the other reads (a tenth of the export of 100,000 messages).
+        // A reader thread fetches the next batch (its rows, their metadata, their folder names) while this one is
+        // written: one core would otherwise wait while the other reads (a sixth of the export of 100,000 messages).
         let queue = selection.db, workspace = workspace
-        let reader = PipelineReader<([ExportSelection.Row], [String: MessageMeta]), Void, any Error>(name: "export-reader", readAhead: 2) { emit in
+        let reader = PipelineReader<Batch, Void, any Error>(name: "export-reader", readAhead: 2) { emit in
             var last: Int64 = 0
             while true {
                 let rows = try ExportSelection.page(queue, after: last, limit: PackageExporter.batchSize)
@@ -218,12 +218,16 @@ private final class Build {
                 last = tail.ord
                 var shas = Set(rows.map(\.sha256))
                 for r in rows where r.isPrimary && r.firstShaOfMessageId != r.sha256 { shas.insert(r.firstShaOfMessageId) }
-                guard emit((rows, try MessageCatalog.metadata(workspace, shas: Array(shas)))) else { return }
+                let metas = try MessageCatalog.metadata(workspace, shas: Array(shas))
+                let names = rows.map { r in
+                    r.isPrimary ? metas[r.sha256].map { PackageNames.message(date: r.messageDate, subject: $0.subject, sha256: r.sha256) } : nil
+                }
+                guard emit(Batch(rows: rows, metas: metas, names: names)) else { return }
             }
         }
         do {
-            while let (rows, metas) = reader.next() {
-                try process(rows, metas: metas)
+            while let batch = reader.next() {
+                try process(batch)
                 progress?(copies, total)
             }
         } catch {
@@ -346,8 +350,16 @@ private final class Build {
         createdDirs.insert(rel)
     }
 
-    /// Writes a batch of plan rows; `metas` holds the metadata of their messages and of the first version of each.
-    private func process(_ rows: [ExportSelection.Row], metas: [String: MessageMeta]) throws {
+    /// A batch of plan rows as the reader hands it over: with the metadata of their messages and of the first
+    /// version of each, and the folder name of each primary row whose message has metadata.
+    private struct Batch: Sendable {
+        let rows: [ExportSelection.Row]
+        let metas: [String: MessageMeta]
+        let names: [String?]
+    }
+
+    private func process(_ batch: Batch) throws {
+        let rows = batch.rows, metas = batch.metas
         func meta(_ sha: String, _ r: ExportSelection.Row) throws -> MessageMeta {
             guard let m = metas[sha] else {
                 throw ExportError.message(copy: "message \(r.messageId) in mailbox \(r.mailbox)", reason: "it is no longer in the catalog")
@@ -356,7 +368,7 @@ private final class Build {
         }
 
         var jobs: [MessageJob] = []
-        for r in rows where r.isPrimary {
+        for (i, r) in rows.enumerated() where r.isPrimary {
             guard let serie = selection.series[r.serie] else { continue }
             let m = try meta(r.sha256, r)
             let dossierDir = r.serie + "/" + dossierFolder(r.mailbox)
@@ -368,7 +380,7 @@ private final class Build {
                let first = metas[r.firstShaOfMessageId] {
                 versionOf = ObjectRef(naam: first.naam, id: context.messageId(first.sha256))
             }
-            let name = PackageNames.message(date: r.messageDate, subject: m.subject, sha256: r.sha256)
+            let name = batch.names[i] ?? PackageNames.message(date: r.messageDate, subject: m.subject, sha256: r.sha256)
             jobs.append(MessageJob(row: r, meta: m, serie: serie, parent: dossierRef(serie: serie, mailbox: r.mailbox),
                                    folder: dossierDir + "/" + name, name: name, owner: selection.owners[r.mailbox],
                                    withMessageId: !synthetic && r.firstShaOfMessageId == r.sha256, versionOf: versionOf))
