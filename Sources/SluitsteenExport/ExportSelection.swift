@@ -209,12 +209,8 @@ final class ExportSelection {
         let firstShaOfMessageId: String
     }
 
-    /// The plan rows after `ord`, at most `limit`.
-    func page(after ord: Int64, limit: Int) throws -> [Row] {
-        try Self.page(db, after: ord, limit: limit)
-    }
-
-    /// ``page(after:limit:)`` from the selection's database `queue`, for a reader on a thread of its own.
+    /// The plan rows after `ord`, at most `limit`, from the selection's database `queue` (``db``; static, so that a
+    /// reader on a thread of its own can call it).
     static func page(_ queue: DatabaseQueue, after ord: Int64, limit: Int) throws -> [Row] {
         try queue.read { db in
             try GRDB.Row.fetchAll(db, sql: """

@@ -142,10 +142,18 @@ enum TarWriter {
             func put(_ text: StaticString, _ at: Int) {
                 text.withUTF8Buffer { put($0, at, $0.count) }
             }
-            // `v` in octal, zero-padded to `len - 1` digits and ended by the NUL already there (as `%0*llo` writes it).
+            // `v` in octal, zero-padded to `len - 1` digits and ended by the NUL already there (as `%0*llo` writes it);
+            // a value with more digits keeps its leading ones.
             func octal(_ v: Int64, _ at: Int, _ len: Int) {
-                let digits = octalDigits(v, width: len - 1)
-                digits.withUnsafeBufferPointer { put($0, at, len - 1) }
+                let width = len - 1
+                var rest = UInt64(bitPattern: v)
+                var digits = 1
+                while rest >> UInt64(3 * digits) > 0 && digits < 22 { digits += 1 }
+                if digits > width { rest >>= UInt64(3 * (digits - width)) }
+                for i in stride(from: width - 1, through: 0, by: -1) {
+                    h[at + i] = UInt8(ascii: "0") + UInt8(rest & 7)
+                    rest >>= 3
+                }
             }
             put(name, 0, 100)
             octal(Int64(mode), 100, 8)
@@ -167,23 +175,6 @@ enum TarWriter {
             h[155] = 0x20
         }
         return data
-    }
-
-    /// `v` in octal ASCII digits, zero-padded to at least `width` (as `%0*llo` writes it).
-    static func octalDigits(_ v: Int64, width: Int) -> ContiguousArray<UInt8> {
-        var count = 1
-        var rest = UInt64(bitPattern: v) >> 3
-        while rest > 0 { count += 1; rest >>= 3 }
-        let total = max(count, width)
-        var digits = ContiguousArray<UInt8>(repeating: UInt8(ascii: "0"), count: total)
-        rest = UInt64(bitPattern: v)
-        var i = total - 1
-        repeat {
-            digits[i] = UInt8(ascii: "0") + UInt8(rest & 7)
-            rest >>= 3
-            i -= 1
-        } while rest > 0
-        return digits
     }
 }
 
