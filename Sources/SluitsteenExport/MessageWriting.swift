@@ -166,7 +166,7 @@ enum MessageWriting {
 
     /// A sidecar's bytes, serialised and checked against the MDTO schema: what every sidecar (of a message or of a
     /// conversation) passes before it is written; `rel` and `about` name it in the error (`about` is made only then).
-    /// The bytes are validated as they are (a stream through libxml2's reader), without building a tree of them.
+    /// The bytes are validated as they are (a stream through libxml2's SAX parser), without building a tree of them.
     static func sidecarData(_ element: XMLElement, rel: String, about: @autoclosure () -> String,
                             schema: XMLSchema) throws(ExportError) -> Data {
         let data: Data

@@ -24,7 +24,8 @@ public final class XMLEventParser {
     /// Name used in errors (usually the file path).
     public let source: String
     private let limits: XMLLimits
-    private let handler: (XMLEvent) -> Void
+    /// Nil when the document is only validated (``XMLSchema/validateStreaming(data:source:maxDepth:)``): no event is made.
+    private let handler: ((XMLEvent) -> Void)?
     private let schema: XMLSchema?
     private let parseIssues = IssueCollector(cap: 20)
     private let schemaIssues = IssueCollector()
@@ -36,7 +37,13 @@ public final class XMLEventParser {
     private var finished = false
 
     /// `schema` nil reads without validating; `handler` receives the events in document order.
-    public init(source: String, schema: XMLSchema? = nil, limits: XMLLimits = XMLLimits(), handler: @escaping (XMLEvent) -> Void) {
+    public convenience init(source: String, schema: XMLSchema? = nil, limits: XMLLimits = XMLLimits(),
+                            handler: @escaping (XMLEvent) -> Void) {
+        self.init(source: source, schema: schema, limits: limits, events: handler)
+    }
+
+    /// A parser that hands its events to `events`, or to nothing (only the schema sees them).
+    init(source: String, schema: XMLSchema?, limits: XMLLimits, events handler: ((XMLEvent) -> Void)?) {
         self.source = source
         self.schema = schema
         self.limits = limits
@@ -101,9 +108,11 @@ public final class XMLEventParser {
         sax.initialized = XML_SAX2_MAGIC
         sax.startElementNs = Self.startCallback
         sax.endElementNs = Self.endCallback
-        sax.characters = Self.textCallback
-        sax.cdataBlock = Self.textCallback
-        sax.ignorableWhitespace = Self.textCallback
+        if handler != nil {
+            sax.characters = Self.textCallback
+            sax.cdataBlock = Self.textCallback
+            sax.ignorableWhitespace = Self.textCallback
+        }
         sax.internalSubset = Self.doctypeCallback
         sax.serror = Self.errorCallback
         let created = head.withMemoryRebound(to: CChar.self) { chars in
@@ -179,18 +188,18 @@ public final class XMLEventParser {
             _ = me.fail(.tooDeep(source: me.source, line: line, limit: me.limits.maxDepth))
             return
         }
-        me.handler(.start(name: swiftString(localname) ?? "", namespaceURI: swiftString(uri), line: line))
+        me.handler?(.start(name: swiftString(localname) ?? "", namespaceURI: swiftString(uri), line: line))
     }
 
     private static let endCallback: endElementNsSAX2Func = { userData, _, _, _ in
         guard let me = parser(userData), me.refusal == nil else { return }
         me.depth -= 1
-        me.handler(.end)
+        me.handler?(.end)
     }
 
     private static let textCallback: charactersSAXFunc = { userData, chars, length in
-        guard let me = parser(userData), me.refusal == nil, let chars, length > 0 else { return }
-        me.handler(.text(UnsafeRawBufferPointer(start: chars, count: Int(length))))
+        guard let me = parser(userData), me.refusal == nil, let handler = me.handler, let chars, length > 0 else { return }
+        handler(.text(UnsafeRawBufferPointer(start: chars, count: Int(length))))
     }
 
     /// Stops the parser as soon as `<!DOCTYPE name ...` is read, before any internal subset.

@@ -57,72 +57,41 @@ extension XMLSerializer {
 }
 
 extension XMLSchema {
-    /// Validates serialised XML as a stream: libxml2's reader with this schema plugged in, so that no tree is built
-    /// and memory does not follow the size of the document. Parsing is as safe as ``XMLDocument``'s (no network, no
-    /// DTD loaded, no entities expanded, a DOCTYPE refused, nesting bounded), without its size limit. Returns the
-    /// schema's findings (empty when valid); throws when the bytes are not well-formed XML.
+    /// Validates serialised XML as a stream: libxml2's SAX2 parser with this schema plugged in (``XMLEventParser``
+    /// without events), so that no tree is built and memory does not follow the size of the document. Parsing is as
+    /// safe as ``XMLDocument``'s (no network, no DTD loaded, no entities expanded, a DOCTYPE refused, nesting bounded),
+    /// without its size limit. Returns the schema's findings (empty when valid); throws when the bytes are not
+    /// well-formed XML.
     public func validateStreaming(data: Data, source: String, maxDepth: Int = XMLLimits().maxDepth) throws(XMLError) -> [XMLIssue] {
-        _ = LibXMLRuntime.ready
-        guard !data.isEmpty, data.count < Int(Int32.max) else {
-            throw .notWellFormed(source: source, issues: [XMLIssue(line: 0, message: data.isEmpty ? "the file is empty" : "too large")])
+        guard !data.isEmpty else {
+            throw .notWellFormed(source: source, issues: [XMLIssue(line: 0, message: "the file is empty")])
         }
-        let outcome: Result<[XMLIssue], XMLError> = data.withUnsafeBytes { raw in
-            let bytes = raw.baseAddress!.assumingMemoryBound(to: CChar.self)
-            return Result { () throws(XMLError) in
-                try validate(source: source, maxDepth: maxDepth) { xmlReaderForMemory(bytes, Int32(raw.count), nil, nil, Self.readerOptions) }
-            }
-        }
-        return try outcome.get()
+        let parser = validator(source: source, maxDepth: maxDepth)
+        let fed: Result<Void, XMLError> = data.withUnsafeBytes { raw in Result { () throws(XMLError) in try parser.feed(raw) } }
+        try fed.get()
+        return try parser.finish()
     }
 
     /// As ``validateStreaming(data:source:maxDepth:)``, reading the open file `fd` from its start.
     public func validateStreaming(file fd: FileDescriptor, source: String, maxDepth: Int = XMLLimits().maxDepth) throws(XMLError) -> [XMLIssue] {
-        _ = LibXMLRuntime.ready
-        guard lseek(fd.rawValue, 0, SEEK_SET) == 0 else { throw .unreadable(source: source, reason: Errno.currentText) }
-        return try validate(source: source, maxDepth: maxDepth) { xmlReaderForFd(fd.rawValue, nil, nil, Self.readerOptions) }
+        let parser = validator(source: source, maxDepth: maxDepth)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.fileChunk, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset: Int64 = 0
+        while true {
+            let n: Int
+            do { n = try fd.read(into: buffer, at: offset) } catch { throw .unreadable(source: source, reason: error.description) }
+            if n == 0 { break }
+            try parser.feed(UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += Int64(n)
+        }
+        return try parser.finish()
     }
 
-    // NONET only: no NOENT, no DTDLOAD, no DTDATTR, no XINCLUDE.
-    private static let readerOptions = Int32(bitPattern: XML_PARSE_NONET.rawValue)
+    /// How much of a file ``validateStreaming(file:source:maxDepth:)`` reads at a time.
+    static let fileChunk = 256 << 10
 
-    private func validate(source: String, maxDepth: Int, reader makeReader: () -> xmlTextReaderPtr?) throws(XMLError) -> [XMLIssue] {
-        let collector = IssueCollector()
-        guard let context = xmlSchemaNewValidCtxt(schema) else {
-            return [XMLIssue(line: 0, message: "libxml2 could not create a validation context")]
-        }
-        defer { xmlSchemaFreeValidCtxt(context) }
-        // The reader goes first (its defer runs before the context's): freeing it unplugs the schema from the context.
-        guard let reader = makeReader() else { throw .unreadable(source: source, reason: "libxml2 could not create a reader") }
-        defer { xmlFreeTextReader(reader) }
-        // Set before the schema is plugged in, so that parse errors and the schema's findings reach the collector.
-        xmlTextReaderSetStructuredErrorHandler(reader, IssueCollector.schemaCallback, collector.opaque)
-        guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
-            return [XMLIssue(line: 0, message: "libxml2 could not plug the schema into the reader")]
-        }
-        var result: Int32 = 1
-        while true {
-            result = xmlTextReaderRead(reader)
-            guard result == 1 else { break }
-            let line = Int(xmlTextReaderGetParserLineNumber(reader))
-            switch xmlTextReaderNodeType(reader) {
-            case Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue), Int32(XML_READER_TYPE_ENTITY_REFERENCE.rawValue),
-                 Int32(XML_READER_TYPE_ENTITY.rawValue):
-                throw .doctypeRefused(source: source, line: max(line, 1))
-            default:
-                break
-            }
-            if Int(xmlTextReaderDepth(reader)) >= maxDepth { throw .tooDeep(source: source, line: line, limit: maxDepth) }
-        }
-        var issues = collector.issues
-        if result < 0 && collector.parserErrors > 0 {
-            throw .notWellFormed(source: source, issues: issues)
-        }
-        if (result < 0 || xmlTextReaderIsValid(reader) != 1) && issues.isEmpty {
-            issues.append(XMLIssue(line: 0, message: "libxml2 reported the document invalid"))
-        }
-        if collector.dropped > 0 {
-            issues.append(XMLIssue(line: 0, message: "\(collector.dropped) further errors not shown"))
-        }
-        return issues
+    private func validator(source: String, maxDepth: Int) -> XMLEventParser {
+        XMLEventParser(source: source, schema: self, limits: XMLLimits(maxDepth: maxDepth), events: nil)
     }
 }

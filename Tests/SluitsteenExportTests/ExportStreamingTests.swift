@@ -90,6 +90,17 @@ struct ExportStreamingTests {
             of: "<MDTO ", with: "<!DOCTYPE MDTO [<!ENTITY x \"y\">]>\n<MDTO ").replacingOccurrences(of: "E-mail uit", with: "&x; uit").utf8)
         let refused = #expect(throws: XMLError.self) { try schema.validateStreaming(data: doctype, source: "d.xml") }
         #expect(refused.map { if case .doctypeRefused = $0 { true } else { false } } == true)
+        // Nesting deeper than the bound is refused, with the line of the element too deep; the same document within
+        // the bound is only the schema's business.
+        let deep = Data("<MDTO xmlns=\"https://www.nationaalarchief.nl/mdto\">\n<a>\n<b>\n<c>x</c>\n</b>\n</a>\n</MDTO>\n".utf8)
+        let tooDeep = #expect(throws: XMLError.self) { try schema.validateStreaming(data: deep, source: "d.xml", maxDepth: 3) }
+        #expect(tooDeep.map { if case .tooDeep(_, let line, 3) = $0 { line == 4 } else { false } } == true)
+        #expect(!(try schema.validateStreaming(data: deep, source: "d.xml", maxDepth: 4)).isEmpty)
+        // An entity that no DOCTYPE declares, and no bytes at all: not XML.
+        let undeclared = Data(text.replacingOccurrences(of: "E-mail uit", with: "&x; uit").utf8)
+        let notXML = #expect(throws: XMLError.self) { try schema.validateStreaming(data: undeclared, source: "d.xml") }
+        #expect(notXML.map { if case .notWellFormed = $0 { true } else { false } } == true)
+        #expect(throws: XMLError.self) { try schema.validateStreaming(data: Data(), source: "d.xml") }
         // The message writer's check: an invalid sidecar is refused with the file named.
         let broken = MDTO.document(MDTO.node("bestand", [MDTO.text("naam", "a.eml"), MDTO.text("omvang", "12")]))
         let invalid = #expect(throws: ExportError.self) {
