@@ -242,9 +242,12 @@ final class ExportSelection {
     }
 
     /// Records files written to the package (path relative to the package root).
-    func record(_ files: [WrittenFile]) throws {
+    func record(_ files: [WrittenFile]) throws { try Self.record(files, in: db) }
+
+    /// ``record(_:)-([WrittenFile])`` on the selection's database `queue` (from the export's recorder thread).
+    static func record(_ files: [WrittenFile], in queue: DatabaseQueue) throws {
         guard !files.isEmpty else { return }
-        try db.write { db in
+        try queue.write { db in
             let statement = try db.makeStatement(sql: "INSERT INTO file (path, sha256, size, kind) VALUES (?, ?, ?, ?)")
             for f in files { try statement.execute(arguments: [f.path, f.sha256, f.size, f.kind.rawValue]) }
         }
@@ -268,9 +271,12 @@ final class ExportSelection {
     }
 
     /// Records members of a tar being built without a staging folder (see ``TarMember``).
-    func record(_ members: [TarMember]) throws {
+    func record(_ members: [TarMember]) throws { try Self.record(members, in: db) }
+
+    /// ``record(_:)-([TarMember])`` on the selection's database `queue` (from the export's recorder thread).
+    static func record(_ members: [TarMember], in queue: DatabaseQueue) throws {
         guard !members.isEmpty else { return }
-        try db.write { db in
+        try queue.write { db in
             let statement = try db.makeStatement(sql: """
                 INSERT INTO member (key, path, directory, size, source, offset, sha256) VALUES (?, ?, ?, ?, ?, ?, ?)
                 """)

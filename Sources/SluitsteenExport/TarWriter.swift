@@ -338,7 +338,10 @@ final class TarStream {
 
 /// The sidecars (and extracted attachments) of a tar export's messages, appended to one file of the working folder
 /// instead of one file each; the tar writer copies them from it by offset.
-final class SidecarSpool {
+///
+/// Used by one thread at a time: the export's recorder appends while messages are written, and the export's own
+/// thread flushes and reads it only after the recorder has finished (``PipelineCommitter/finish()`` waits for it).
+final class SidecarSpool: @unchecked Sendable {
     let path: String
     let fd: FileDescriptor
     private var pending: [UInt8] = []
