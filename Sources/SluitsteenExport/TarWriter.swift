@@ -32,19 +32,36 @@ enum TarWriter {
     /// in `spool`, or a message's bytes read from the store's packs by offset in chunks (never whole) and checked
     /// against their SHA-256 while they are copied. The bytes are those ``pack(folder:into:root:mtime:)`` writes of
     /// the same package as a folder.
+    ///
+    /// The members go in batches. Before a batch is copied, the next one is looked up in the catalog and its messages'
+    /// ranges are announced to the kernel (``FileDescriptor/willNeed(offset:length:)``): in the tar's order they lie
+    /// scattered over the packs, and read one by one from a cold disk they cost the tar 9 s against 5 s from the cache.
     static func pack(members selection: ExportSelection, folder: URL, spool: SidecarSpool, store: ContentStore, into file: URL,
-                     root: String, mtime: Int64) throws {
+                     root: String, mtime: Int64, batchSize: Int = 1024) throws {
         let out = try TarStream(file)
         try out.emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
         let base = folder.path
-        var batch: [TarMember] = []
         var packs: [String: FileDescriptor] = [:]
         defer { for fd in packs.values { try? fd.close() } }
-        func write() throws {
-            // Where the batch's messages are stored now, in one catalog read.
+        /// The open pack file at `path`, nil when it cannot be opened (with the reason).
+        func pack(_ path: String) -> Result<FileDescriptor, Errno> {
+            if let open = packs[path] { return .success(open) }
+            let opened = Result { () throws(Errno) in try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) }
+            if case .success(let fd) = opened { packs[path] = fd }
+            return opened
+        }
+        /// Where a batch's messages are stored now (in one catalog read), their ranges announced to the kernel.
+        func prepare(_ batch: [TarMember]) throws -> [String: PackEntryRecord] {
             let shas = batch.filter { $0.source == .stored }.map(\.sha256)
             let locations: [String: PackEntryRecord]
             do { locations = try store.locations(of: shas) } catch { throw ExportError.archive(error) }
+            for location in locations.values {
+                let range = store.range(of: location)
+                if case .success(let fd) = pack(range.path) { fd.willNeed(offset: range.offset, length: location.length) }
+            }
+            return locations
+        }
+        func write(_ batch: [TarMember], _ locations: [String: PackEntryRecord]) throws {
             for m in batch {
                 if m.isDirectory {
                     try out.emit(header(path: root + "/" + m.path + "/", size: 0, directory: true, mtime: mtime))
@@ -62,14 +79,11 @@ enum TarWriter {
                     }
                     let range = store.range(of: location)
                     let fd: FileDescriptor
-                    if let open = packs[range.path] {
-                        fd = open
-                    } else {
-                        do { fd = try FileDescriptor.open(range.path, O_RDONLY | O_CLOEXEC) } catch {
-                            throw ExportError.message(copy: selection.about(sha256: m.sha256),
-                                                      reason: "the pack holding it cannot be opened (\(range.path): \(error))")
-                        }
-                        packs[range.path] = fd
+                    switch pack(range.path) {
+                    case .success(let open): fd = open
+                    case .failure(let error):
+                        throw ExportError.message(copy: selection.about(sha256: m.sha256),
+                                                  reason: "the pack holding it cannot be opened (\(range.path): \(error))")
                     }
                     guard location.length == m.size else {
                         throw ExportError.message(copy: selection.about(sha256: m.sha256),
@@ -85,15 +99,23 @@ enum TarWriter {
                     }
                 }
             }
-            batch.removeAll(keepingCapacity: true)
         }
+        var batch: [TarMember] = []
+        var ready: (batch: [TarMember], locations: [String: PackEntryRecord])?
         try selection.forEachMember { m in
             batch.append(m)
-            if batch.count >= 1024 { try write() }
+            guard batch.count >= batchSize else { return }
+            let locations = try prepare(batch)
+            if let ready { try write(ready.batch, ready.locations) }
+            ready = (batch, locations)
+            batch = []
         }
-        try write()
+        let locations = try prepare(batch)
+        if let ready { try write(ready.batch, ready.locations) }
+        try write(batch, locations)
         try out.finish()
     }
+
     /// The header block(s) for one entry: a pax `x` header first when the path does not fit ustar.
     static func header(path: String, size: Int64, directory: Bool, mtime: Int64) -> Data {
         var path = path

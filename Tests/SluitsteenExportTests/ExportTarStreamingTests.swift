@@ -102,3 +102,48 @@ struct ExportTarStreamingTests {
         #expect(paths.sorted { TarMember.key($0).lexicographicallyPrecedes(TarMember.key($1)) } == walked)
     }
 }
+
+/// The tar writer copies its members in batches and looks up (and announces to the kernel) the next batch's stored
+/// messages before it copies the current one: whatever the batch size, the same tar.
+@Suite(.enabled(if: ExportFixture.available, "needs the MDTO XSD and xmllint"))
+struct TarBatchTests {
+    @Test("Members copied in batches of 1, 2, 5, 7 and 1024 give the same tar, with every stored message's bytes")
+    func batchesGiveTheSameTar() throws {
+        let ws = try ExportFixture.workspace()
+        let base = ExportFixture.temporaryDirectory("tarbatch")
+        let stored = try ws.catalog.read { db in
+            try Row.fetchAll(db, sql: "SELECT sha256, size FROM message ORDER BY sha256").map { (sha: $0[0] as String, size: $0[1] as Int64) }
+        }
+        #expect(stored.count >= 7, "enough messages for several batches")
+        func pack(_ batchSize: Int) throws -> Data {
+            let dir = base.appendingPathComponent("b\(batchSize)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let selection = try ExportSelection(path: dir.appendingPathComponent("selection.sqlite"))
+            let spool = try SidecarSpool(path: dir.appendingPathComponent("spool").path)
+            var members: [TarMember] = []
+            for (i, m) in stored.enumerated() {
+                let folder = String(format: "m%03d", i)
+                members.append(TarMember(path: folder, isDirectory: true))
+                members.append(TarMember(path: folder + "/bericht.eml", size: m.size, source: .stored, sha256: m.sha))
+                let note = Data("bij \(m.sha)\n".utf8)
+                members.append(TarMember(path: folder + "/notitie.txt", size: Int64(note.count), source: .spool, offset: try spool.append(note)))
+            }
+            try selection.record(members)
+            try spool.flush()
+            let tar = dir.appendingPathComponent("p.tar")
+            try TarWriter.pack(members: selection, folder: dir, spool: spool, store: ws.store, into: tar, root: "pakket", mtime: 1_700_000_000,
+                               batchSize: batchSize)
+            return try Data(contentsOf: tar)
+        }
+        let whole = try pack(1024)
+        for size in [1, 2, 5, 7] { #expect(try pack(size) == whole, "batches of \(size)") }
+        let out = base.appendingPathComponent("x")
+        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+        try whole.write(to: base.appendingPathComponent("whole.tar"))
+        #expect(try ExportFixture.run("/usr/bin/tar", ["-xf", base.appendingPathComponent("whole.tar").path], in: out).0 == 0)
+        for (i, m) in stored.enumerated() {
+            let eml = try Data(contentsOf: out.appendingPathComponent(String(format: "pakket/m%03d/bericht.eml", i)))
+            #expect(eml == (try ws.store.read(m.sha)), "message \(i)")
+        }
+    }
+}
