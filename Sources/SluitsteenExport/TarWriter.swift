@@ -248,7 +248,8 @@ final class TarStream {
         buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: Self.directBlock)
         spare = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: Self.directBlock)
         let direct = wantDirect && out.setDirect(true)
-        writer = PipelineCommitter(name: "tar-writer", backlog: 1, state: Written(direct: direct)) { (write: Write, state: inout Written) throws(ExportError) in
+        writer = PipelineCommitter(name: "tar-writer", backlog: 1, state: Written(direct: direct)) {
+            (write: Write, state: inout Written) throws(ExportError) in
             try Self.write(write, to: out, path: path, state: &state)
         }
     }
