@@ -181,10 +181,6 @@ private final class Build {
     /// A tar export writes no staging folder of per-message files: their sidecars go to this spool, their `.eml` stays
     /// in the store, and the tar is written from the members recorded in the selection (``TarWriter``).
     private var sidecarSpool: SidecarSpool?
-    /// Records what each batch wrote (its files, its tar members, its sidecars into the spool) on a thread of its own,
-    /// in batch order, while the next batch is written: on the main thread this was a sixth of the export's CPU, with
-    /// the other core idle. Running from the first batch until every message is written.
-    private var recorder: PipelineCommitter<[Recorded], Void, any Error>?
     private var toTar: Bool { request.container == .tar }
     /// The path of a file of the package root relative to the folder that is packed.
     private var memberPrefix: String { request.bagit ? "data/" : "" }
@@ -229,14 +225,16 @@ private final class Build {
                 guard emit(Batch(rows: rows, metas: metas, names: names)) else { return }
             }
         }
-        let db = selection.db, spool = sidecarSpool, prefix = memberPrefix
+        // A recorder thread records what each batch wrote (its files, its tar members, its sidecars into the spool), in
+        // batch order, while the next batch is written: on this thread it was a sixth of the export's CPU, with the
+        // other core idle.
+        let spool = sidecarSpool, prefix = memberPrefix
         let recorder = PipelineCommitter<[Recorded], Void, any Error>(name: "export-recorder", backlog: 1, state: ()) { written, _ in
-            try Build.record(written, in: db, spool: spool, prefix: prefix)
+            try Build.record(written, in: queue, spool: spool, prefix: prefix)
         }
-        self.recorder = recorder
         do {
             while let batch = reader.next() {
-                try process(batch)
+                try process(batch, recorder: recorder)
                 progress?(copies, total)
             }
             try recorder.finish()
@@ -245,7 +243,6 @@ private final class Build {
             recorder.drain()
             throw error
         }
-        self.recorder = nil
         try reader.finish()
         try finishDossier()
         if messages == 0, chats.isEmpty, let firstLeftOutError { throw firstLeftOutError }
@@ -370,7 +367,8 @@ private final class Build {
         let names: [String?]
     }
 
-    private func process(_ batch: Batch) throws {
+    /// Writes a batch's messages and hands what they wrote to `recorder`.
+    private func process(_ batch: Batch, recorder: PipelineCommitter<[Recorded], Void, any Error>) throws {
         let rows = batch.rows, metas = batch.metas
         func meta(_ sha: String, _ r: ExportSelection.Row) throws -> MessageMeta {
             guard let m = metas[sha] else {
@@ -457,7 +455,6 @@ private final class Build {
                 try dossier?.references.append(ref)
             }
         }
-        guard let recorder else { throw ExportError.cannotWrite(temp.path, reason: "the export's recorder is not running") }
         try recorder.submit(written)
     }
 

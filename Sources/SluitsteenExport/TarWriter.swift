@@ -13,6 +13,9 @@ import Glibc
 /// deterministic metadata: one modification time, owner and group 0 without names, modes 0644 / 0755. Every entry
 /// lies in one top-level folder `root` (the package id), so that unpacking gives one folder named after the package.
 enum TarWriter {
+    /// Where a batch's stored messages are, by SHA-256: their pack entries and the ranges of the files that hold them.
+    typealias Located = [String: (entry: PackEntryRecord, range: FileRange)]
+
     static func pack(folder: URL, into file: URL, root: String, mtime: Int64) throws {
         let out = try TarStream(file)
         try out.emit(header(path: root + "/", size: 0, directory: true, mtime: mtime))
@@ -43,25 +46,27 @@ enum TarWriter {
         let base = folder.path
         var packs: [String: FileDescriptor] = [:]
         defer { for fd in packs.values { try? fd.close() } }
-        /// The open pack file at `path`, nil when it cannot be opened (with the reason).
+        /// The open pack file at `path` (opened once), or why it cannot be opened.
         func pack(_ path: String) -> Result<FileDescriptor, Errno> {
             if let open = packs[path] { return .success(open) }
             let opened = Result { () throws(Errno) in try FileDescriptor.open(path, O_RDONLY | O_CLOEXEC) }
             if case .success(let fd) = opened { packs[path] = fd }
             return opened
         }
-        /// Where a batch's messages are stored now (in one catalog read), their ranges announced to the kernel.
-        func prepare(_ batch: [TarMember]) throws -> [String: PackEntryRecord] {
+        /// Where a batch's messages are stored now (in one catalog read) and their ranges, announced to the kernel.
+        func prepare(_ batch: [TarMember]) throws -> Located {
             let shas = batch.filter { $0.source == .stored }.map(\.sha256)
-            let locations: [String: PackEntryRecord]
-            do { locations = try store.locations(of: shas) } catch { throw ExportError.archive(error) }
-            for location in locations.values {
-                let range = store.range(of: location)
-                if case .success(let fd) = pack(range.path) { fd.willNeed(offset: range.offset, length: location.length) }
+            let entries: [String: PackEntryRecord]
+            do { entries = try store.locations(of: shas) } catch { throw ExportError.archive(error) }
+            var located: Located = [:]
+            for (sha, entry) in entries {
+                let range = store.range(of: entry)
+                if case .success(let fd) = pack(range.path) { fd.willNeed(offset: range.offset, length: entry.length) }
+                located[sha] = (entry, range)
             }
-            return locations
+            return located
         }
-        func write(_ batch: [TarMember], _ locations: [String: PackEntryRecord]) throws {
+        func write(_ batch: [TarMember], _ locations: Located) throws {
             for m in batch {
                 if m.isDirectory {
                     try out.emit(header(path: root + "/" + m.path + "/", size: 0, directory: true, mtime: mtime))
@@ -77,7 +82,7 @@ enum TarWriter {
                     guard let location = locations[m.sha256] else {
                         throw ExportError.message(copy: selection.about(sha256: m.sha256), reason: "the stored message \(m.sha256) is missing")
                     }
-                    let range = store.range(of: location)
+                    let range = location.range
                     let fd: FileDescriptor
                     switch pack(range.path) {
                     case .success(let open): fd = open
@@ -85,7 +90,7 @@ enum TarWriter {
                         throw ExportError.message(copy: selection.about(sha256: m.sha256),
                                                   reason: "the pack holding it cannot be opened (\(range.path): \(error))")
                     }
-                    guard location.length == m.size else {
+                    guard location.entry.length == m.size else {
                         throw ExportError.message(copy: selection.about(sha256: m.sha256),
                                                   reason: ArchiveError.storeCorrupt(sha256: m.sha256, reason: "its size changed").description)
                     }
@@ -101,7 +106,7 @@ enum TarWriter {
             }
         }
         var batch: [TarMember] = []
-        var ready: (batch: [TarMember], locations: [String: PackEntryRecord])?
+        var ready: (batch: [TarMember], locations: Located)?
         try selection.forEachMember { m in
             batch.append(m)
             guard batch.count >= batchSize else { return }
