@@ -165,7 +165,11 @@ import Testing
         let before = try ws.catalog.read { db in try Row.fetchAll(db, sql: definitions) }
         #expect(before.count == 2)
         #expect(try queryPlan(ws, bySha).contains("INDEX copy_sha256"))
+        // The connection that writes checkpoints the log every 32 MiB, and every 512 MiB during a bulk load.
+        func checkpointPages() throws -> Int? { try ws.catalog.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } }
+        #expect(try checkpointPages() == 8_192)
         try ws.catalog.setIndexesAside()
+        #expect(try checkpointPages() == 131_072)
         #expect(try ws.catalog.setAsideIndexes() == ["message_messageId", "copy_sha256"])
         #expect(!(try queryPlan(ws, bySha).contains("copy_sha256")))
         #expect(!(try queryPlan(ws, byMessageId).contains("message_messageId")))
@@ -180,6 +184,7 @@ import Testing
         try ws.catalog.setIndexesAside()
         try ws.catalog.restoreIndexes()
         #expect(try ws.catalog.setAsideIndexes() == [])
+        #expect(try checkpointPages() == 8_192)
     }
 
     /// Removal rewrites the pack without the removed bytes: they are in no file of the store afterwards, and the

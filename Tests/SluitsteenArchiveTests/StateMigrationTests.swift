@@ -110,8 +110,8 @@ import Testing
         // A new copy does not take the id of the removed one.
         try catalog.write { db throws in
             try db.execute(sql: """
-                INSERT INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, capturedAt, capturedEpoch, batchId)
-                VALUES ('a@b.example', ?, 'Nieuw', 1, 'f', 9, 't', 1, 3)
+                INSERT INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, capturedAt, capturedEpoch, batchId, messageRowid)
+                VALUES ('a@b.example', ?, 'Nieuw', 1, 'f', 9, 't', 1, 3, 1)
                 """, arguments: [String(repeating: "0", count: 64)])
             #expect(db.lastInsertedRowID == 5)
         }

@@ -29,13 +29,19 @@ public final class Catalog: Sendable {
             // Deleted content (a destroyed message's subject, addresses, index words) is overwritten with zeros in the
             // file, not merely unlinked from the B-tree.
             try db.execute(sql: "PRAGMA secure_delete = ON")
-            // A 64 MB page cache and fewer, larger checkpoints: ingest and the text indexer write in big batches.
+            // A 64 MB page cache and fewer, larger checkpoints: ingest and the text indexer write in big batches. The
+            // log file is cut back to 64 MB once a checkpoint has emptied it (a bulk load lets it grow larger).
             try db.execute(sql: "PRAGMA cache_size = -\(Catalog.cacheKibibytes)")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Catalog.checkpointPages)")
+            try db.execute(sql: "PRAGMA journal_size_limit = \(Catalog.journalSizeLimit)")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            let upgrading = try pool.read { db in try !Catalog.migrator.hasCompletedMigrations(db) }
             try Catalog.migrator.migrate(pool)
+            // A migration that rebuilt a large table filled the writer's page cache: given back before the command's own
+            // work begins, so that the two do not add up in the process's memory.
+            if upgrading { pool.releaseMemory() }
             // A bulk load that did not reach its end left indexes set aside (see ``setIndexesAside()``).
             if try !pool.read(Catalog.missingIndexes).isEmpty { try pool.write(Catalog.restoreIndexes) }
             var readOnly = Configuration()
@@ -57,6 +63,12 @@ public final class Catalog: Sendable {
     public func read<T, E: CatalogTransactionError>(throwing _: E.Type, _ body: (Database) throws -> T) throws(E) -> T {
         do { return try pool.read(body) } catch let e as E { throw e } catch { throw E(wrapping: error) }
     }
+
+    /// The log's size in pages (of 4 KiB) at which a checkpoint is made: 32 MiB.
+    static let checkpointPages = 8_192
+
+    /// The size in bytes the log file is cut back to after a checkpoint has emptied it.
+    static let journalSizeLimit = 64 << 20
 
     /// The page cache of every connection (64 MB), in KiB.
     static let cacheKibibytes = 65_536
@@ -403,6 +415,7 @@ public final class Catalog: Sendable {
         }
         PackEntryRecord.migrateRemovingIndex(&m)
         PackEntryRecord.migrateSummaryIndex(&m)
+        registerCopyKeyByMessage(&m)
         return m
     }()
 }

@@ -140,7 +140,7 @@ extension Catalog {
 
     /// Rebuilds `table` with the column definitions `columns` (the same columns, in the same order, with constraints
     /// added), keeping every row with its rowid and the table's AUTOINCREMENT counter, then creates `indexes`.
-    private static func rebuild(_ db: Database, table: String, autoincrement: Bool, columns: String, indexes: String) throws {
+    static func rebuild(_ db: Database, table: String, autoincrement: Bool, columns: String, indexes: String) throws {
         let names = try db.columns(in: table).map(\.name)
         let list = names.map { $0.quotedDatabaseIdentifier }.joined(separator: ", ")
         let counter = autoincrement

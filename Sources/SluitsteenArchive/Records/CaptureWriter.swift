@@ -63,27 +63,30 @@ public struct CaptureWriter {
         hasTombstones = try Bool.fetchOne(db, sql: """
             SELECT 1 FROM copy WHERE mailbox = ? AND folder >= '#' AND folder < '$' AND state IN ('destroyed', 'purged') LIMIT 1
             """, arguments: [mailbox]) ?? false
-        tombstone = try db.cachedStatement(sql: "SELECT 1 FROM copy WHERE mailbox = ? AND folder = ? AND sha256 = ? AND occurrence = ?")
+        // The copy's unique key (messageRowid, mailbox, folder, occurrence) finds it.
+        tombstone = try db.cachedStatement(sql: "SELECT 1 FROM copy WHERE messageRowid = ? AND mailbox = ? AND folder = ? AND occurrence = ?")
     }
 
     /// Writes one copy (and its message, unless the catalog has it stored already).
     public mutating func add(_ copy: CapturedCopy) throws -> Outcome {
-        if hasTombstones {
+        // The message as the catalog has it, looked up when needed: a tombstone names its message by rowid, and the
+        // flag of a message already stored is its own. Bytes that were just written anew are not in the catalog as
+        // stored (or the store had lost them): unless this mailbox has tombstones, no lookup is needed.
+        var known: Row?
+        if hasTombstones || !copy.newContent { known = try Row.fetchOne(existing, arguments: [copy.sha256]) }
+        if hasTombstones, let rowid = known?["rowid"] as Int64? {
             let key = folderKeys[copy.folder] ?? Tombstone.folderKey(mailbox: mailbox, folder: copy.folder)
             folderKeys[copy.folder] = key
-            if try Bool.fetchOne(tombstone, arguments: [mailbox, key, copy.sha256, copy.occurrence]) == true {
+            if try Bool.fetchOne(tombstone, arguments: [rowid, mailbox, key, copy.occurrence]) == true {
                 // Bytes this run stored for it anyway are left to `store verify --repair` as an orphan, unless another
                 // copy needs them.
                 return .tombstoned
             }
         }
-        // The flag of the message as stored: a message already in the catalog keeps its own. Bytes that were just
-        // written anew are not in the catalog as stored (or the store had lost them): no lookup needed.
         let m = copy.message
         var storedFlagged = m.flagged
-        var messageRowid: Int64?
-        if !copy.newContent, let known = try Row.fetchOne(existing, arguments: [copy.sha256]),
-           known["contentState"] as String? == ContentState.stored.rawValue {
+        let messageRowid: Int64
+        if !copy.newContent, let known, known["contentState"] as String? == ContentState.stored.rawValue {
             storedFlagged = known["flagged"]
             messageRowid = known["rowid"]
         } else {
@@ -93,7 +96,8 @@ public struct CaptureWriter {
             u.bind(9, m.fromJSON); u.bind(10, m.toJSON); u.bind(11, m.ccJSON); u.bind(12, m.bccJSON)
             u.bind(13, m.headerKeywordsJSON); u.bind(14, m.attachmentCount); u.bind(15, m.attachmentNamesJSON)
             u.bind(16, m.defectsJSON); u.bind(17, m.flagged); u.bind(18, m.receivedEpoch); u.bind(19, m.parsed)
-            messageRowid = try u.step()
+            guard let rowid = try u.step() else { throw ArchiveError.batchNotKept("SQLite gave no row for message \(copy.sha256)") }
+            messageRowid = rowid
         }
         let c = insertCopy
         c.bind(1, mailbox); c.bind(2, copy.sha256); c.bind(3, copy.folder); c.bind(4, copy.occurrence)

@@ -28,8 +28,9 @@ public struct CopyRecord: Codable, Sendable, Equatable, FetchableRecord, Persist
     public var capturedEpoch: Int64
     public var batchId: Int64
     public var state: CopyState
-    /// The rowid of the message (its `sha256` row), for joins by integer.
-    public var messageRowid: Int64?
+    /// The rowid of the message (its `sha256` row), for joins by integer; with `mailbox`, `folder` and `occurrence`
+    /// the copy's unique key.
+    public var messageRowid: Int64
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
