@@ -29,6 +29,7 @@ import Testing
     /// 512 wrote each page of the SHA-256-keyed indexes eight times as often); progress comes once per transaction.
     @Test func aTransactionCoversManyParts() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-parts-\(UUID().uuidString).mbox")
         defer { try? FileManager.default.removeItem(at: mbox) }
         var text = ""
@@ -68,11 +69,13 @@ import Testing
             try copies(ws).map { "\($0.copyId) \($0.sha256) \($0.folder) \($0.messageId) \($0.subject)" }
         }
         let bulk = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(bulk.root) }
         let (summary, during) = try run(bulk, bulkLoadBytes: 0, paths: [mbox])
         #expect(summary.storedNew > 2)
         #expect(!during.isEmpty && during.allSatisfy { $0 == ["message_messageId", "copy_sha256"] }, "\(during)")
         #expect(try bulk.catalog.setAsideIndexes() == [])
         let ordinary = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ordinary.root) }
         let (_, duringOrdinary) = try run(ordinary, bulkLoadBytes: Int64.max, paths: [mbox])
         #expect(duringOrdinary.allSatisfy { $0.isEmpty })
         #expect(try contents(bulk) == contents(ordinary))
@@ -86,6 +89,7 @@ import Testing
 
     @Test func ingestIsIdempotentAndDeduplicates() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
         let first = try ingest(ws, "Burgemeester@Krimpenerwaard.example", [mbox], batchSize: 3)
         #expect(first.found > 0)
@@ -109,6 +113,7 @@ import Testing
 
     @Test func metadataOfFixtures() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws, "burgemeester@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")])
         _ = try ingest(ws, "j.devries@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("beleidsmedewerker")])
         // Ingest reads the header blocks; the attachments are known once the indexer has read the messages in full.
@@ -138,7 +143,9 @@ import Testing
 
     @Test func badInputIsRefusedWithNothingIngested() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("bad")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("bad")
+        let dir = tmp.url
         let notMail = dir.appendingPathComponent("foto.jpg")
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).write(to: notMail)
         let good = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
@@ -152,10 +159,12 @@ import Testing
     }
 
     @Test func dateFallbackToFromLine() throws {
-        let dir = TestPaths.temporaryDirectory("fl")
+        let tmp = try TemporaryDirectory("fl")
+        let dir = tmp.url
         let url = dir.appendingPathComponent("x.mbox")
         try Data("From someone@example.org Tue Mar  5 14:02:03 2024\nSubject: no date\n\nhi\n".utf8).write(to: url)
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws, "a@b.example", [url])
         let c = try #require(try copies(ws).first)
         #expect(c.dateSource == "from-line")
@@ -173,7 +182,8 @@ import Testing
     func numbersEveryFoldersRepeatsFromZero(memoryLimit: Int) throws {
         let folders = ["Inbox", "Archief", "Verzonden items", "Inbox/Sub"]
         let shas = (0..<5_000).map { Digest.hex(Data("message \($0)".utf8)) }
-        let scratch = TestPaths.temporaryDirectory("occurrences")
+        let tmp = try TemporaryDirectory("occurrences")
+        let scratch = tmp.url
         var counter = OccurrenceCounter(memoryLimit: memoryLimit) { () throws(IngestError) -> URL in
             let folder = scratch.appendingPathComponent(UUID().uuidString)
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
@@ -202,7 +212,9 @@ import Testing
 
     @Test func duplicatesWithinAFolderAreNumberedStably() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("dup")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("dup")
+        let dir = tmp.url
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: twee keer\n\nzelfde\n\n"
         let other = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <other@x>\nSubject: anders\n\nanders\n\n"
@@ -230,7 +242,9 @@ import Testing
     /// Fifty copies of the same bytes in one batch: one file written, one new content, fifty copies, every time.
     @Test func manyCopiesInOneBatchStoreOneFile() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("dup50")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("dup50")
+        let dir = tmp.url
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: vaak\n\n"
             + String(repeating: "tekst ", count: 5000) + "\n\n"
@@ -252,6 +266,7 @@ import Testing
 @Suite struct StoreLockIngestTests {
     @Test func ingestIsRefusedWhileAnotherCommandHoldsTheStore() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
         let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
         var ingestor = Ingestor(workspace: ws, now: now)
@@ -283,6 +298,7 @@ import Testing
 @Suite struct StoreLockDuringIngestTests {
     @Test func theLockIsHeldAfterEveryBatch() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
         ingestor.flushToDisk = false
         ingestor.batchSize = 1
@@ -325,7 +341,9 @@ import Testing
 
     @Test func messagesHeldInFilesGiveTheSameArchiveAsMessagesInMemory() throws {
         let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
+        defer { TemporaryDirectory.remove(memoryWorkspace.root) }
         let fileWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
+        defer { TemporaryDirectory.remove(fileWorkspace.root) }
         let inMemory = try BothPaths.contents(memoryWorkspace)
         let inFiles = try BothPaths.contents(fileWorkspace)
         #expect(inMemory.copies.count > 20)
@@ -360,7 +378,9 @@ import Testing
     /// appended; a range past the end of its file is an error that leaves nothing appended either.
     @Test func copyingIntoTheStoreIsIdempotentAndRepairs() throws {
         let ws = try TestPaths.workspace()
-        let source = TestPaths.temporaryDirectory("large").appendingPathComponent("message.eml")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("large")
+        let source = tmp.appending("message.eml")
         let bytes = Data(("Subject: groot\n\n" + String(repeating: "regel tekst\n", count: 100_000)).utf8)
         try bytes.write(to: source)
         let first = try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count))
