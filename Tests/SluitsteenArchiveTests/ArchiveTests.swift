@@ -441,7 +441,7 @@ import Testing
 
     @Test func aRealArchiveRefusesAReplayedClockAndADemoArchiveHonoursIt() throws {
         let tmp = try TemporaryDirectory("archive")
-        let real = tmp.appending("archief"), demo = tmp.appending("archief")
+        let real = tmp.appending("echt"), demo = tmp.appending("demo")
         _ = try Workspace.create(at: real, environment: [:])
         let refusal = #expect(throws: ArchiveError.self) { try Workspace.open(at: real, environment: ["SLUITSTEEN_NOW": "2033-06-01T09:00:00Z"]) }
         #expect(refusal?.description.contains("real archive") == true && refusal?.description.contains("init --demo") == true)

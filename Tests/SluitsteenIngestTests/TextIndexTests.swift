@@ -29,7 +29,6 @@ import Testing
     /// about the kermis.
     func ingestedWithKermis() throws -> (Workspace, messages: Int, rowid: Int64, sha256: String) {
         let ws = try TestPaths.workspace()
-        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws)
         let row = try #require(try ws.catalog.read {
             try Row.fetchOne($0, sql: "SELECT rowid, sha256 FROM message WHERE subject LIKE '%kermis%'")
@@ -84,6 +83,7 @@ import Testing
     /// damage: see aMissingStoredMessageStopsTheIndexerWithItsName).
     @Test func bytesDestroyedWhileTheIndexerReadsAreSkipped() throws {
         let (ws, messages, rowid, sha) = try ingestedWithKermis()
+        defer { TemporaryDirectory.remove(ws.root) }
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { [ws] rowids in
             guard rowids.contains(rowid) else { return }
@@ -100,6 +100,7 @@ import Testing
     /// looks into the failed read: the message is read once more and indexed, not reported as damaged.
     @Test func bytesBackBeforeTheCheckAreReadAgain() throws {
         let (ws, messages, rowid, sha) = try ingestedWithKermis()
+        defer { TemporaryDirectory.remove(ws.root) }
         let stored = URL(fileURLWithPath: try ws.store.range(of: sha).path), aside = stored.appendingPathExtension("aside")
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: stored, to: aside) } }
