@@ -10,7 +10,8 @@
 set -uo pipefail
 outer=${TMPDIR:-/tmp}
 log=$(mktemp "$outer/sluitsteen-test-log.XXXXXX")
-scratch=$(mktemp -d "$outer/sluitsteen-test-tmp.XXXXXX")
+# (A short name: Dovecot's unix sockets live a few levels down in it, and a socket path has at most 107 bytes.)
+scratch=$(mktemp -d "$outer/sluitsteen-t.XXXXXX")
 cleanup() {
   rm -f "$log"
   if [ "${KEEP_TEST_TMPDIR:-}" = 1 ]; then echo "make test: kept TMPDIR $scratch"; else rm -rf "$scratch"; fi
