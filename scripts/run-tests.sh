@@ -12,6 +12,9 @@ outer=${TMPDIR:-/tmp}
 log=$(mktemp "$outer/sluitsteen-test-log.XXXXXX")
 # (A short name: Dovecot's unix sockets live a few levels down in it, and a socket path has at most 107 bytes.)
 scratch=$(mktemp -d "$outer/sluitsteen-t.XXXXXX")
+# Others may pass through it (mode 0755, as /tmp lets them): the capture tests, run as root, start Dovecot as nobody,
+# which must reach its folder inside.
+chmod 755 "$scratch"
 cleanup() {
   rm -f "$log"
   if [ "${KEEP_TEST_TMPDIR:-}" = 1 ]; then echo "make test: kept TMPDIR $scratch"; else rm -rf "$scratch"; fi
