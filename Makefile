@@ -77,7 +77,8 @@ demo: build
 	@bash scripts/demo.sh .build/debug/sluitsteen $(DEMO_HOME)
 
 ## test: all tests (tests that need ../shared skip cleanly without it); the last lines count the skipped tests and
-## name why
+## name why. The tests run with TMPDIR set to a fresh folder, and the run fails when they leave anything in it
+## (scripts/run-tests.sh says what, with its size)
 test: build lint
 	@bash scripts/run-tests.sh
 

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 @testable import SluitsteenArchive
 import SluitsteenHashing
@@ -6,10 +7,6 @@ import SluitsteenSupport
 import Testing
 
 @Suite struct ArchiveTests {
-    func temporary() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-archive-\(UUID().uuidString)")
-    }
-
     @Test(arguments: [
         ("2024-03-01T23:30:00Z", 1_709_335_800.0),
         ("2024-03-02T00:30:00+01:00", 1_709_335_800.0),
@@ -47,14 +44,15 @@ import Testing
     }
 
     @Test func openingANonWorkspaceIsAClearError() throws {
-        let dir = temporary()
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("archive")
+        let dir = tmp.url
         let error = #expect(throws: ArchiveError.self) { try Workspace.open(at: dir) }
         #expect(error?.description.contains("sluitsteen init") == true)
     }
 
     @Test func contentStoreIsAddressedByHashAndIdempotent() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let bytes = Data("Subject: x\n\nbody\n".utf8)
         let sha = Digest.hex(bytes)
         let first = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) }
@@ -82,7 +80,8 @@ import Testing
     /// writer remembers what they listed) and after a rewrite (the catalog is asked again): bytes are never stored
     /// twice, and bytes that were removed are stored again.
     @Test func aBatchListingSeesWhatWasListedSince() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         func message(_ n: Int) -> Data { Data("Subject: \(n)\n\nbody \(n)\n".utf8) }
         func put(_ n: Int, _ listing: ContentStore.Listing) throws -> Bool {
             try message(n).withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(message(n)), listing: listing) }
@@ -125,7 +124,8 @@ import Testing
     /// Each flush asks which packs hold bytes marked for removal: the question reads a partial index, not the whole map
     /// (which made a million-message ingest quadratic).
     @Test func packsWithRemovalsReadsTheirIndexOnly() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let plan = try queryPlan(ws, PackEntryRecord.removalsSQL)
         #expect(plan.contains("INDEX packEntryRemoving") && !plan.contains("TEMP B-TREE"), "\(plan)")
         let bytes = Data("Subject: x\n\nweg\n".utf8)
@@ -140,7 +140,8 @@ import Testing
     /// Recovery, at the start of every ingest, asks per pack what the catalog lists: the question reads one index and
     /// never the map's rows (which cost six seconds on a 1,000,000-message archive), and its answer is right.
     @Test func packSummariesReadTheIndexOnly() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let plan = try queryPlan(ws, PackEntryRecord.summarySQL)
         #expect(plan.contains("COVERING INDEX packEntryByPack") && !plan.contains("TEMP B-TREE"), "\(plan)")
         let messages = (0..<3).map { Data("Subject: \($0)\n\nbody \($0)\n".utf8) }
@@ -158,7 +159,8 @@ import Testing
     /// exactly this committed state) gets them back, with the migrations' definitions, when it is next opened, and
     /// lookups by SHA-256 and Message-ID use them again.
     @Test func indexesSetAsideAreBuiltAtTheNextOpening() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let bySha = "SELECT id FROM copy WHERE sha256 = 'x'"
         let byMessageId = "SELECT rowid FROM message WHERE messageId = 'x'"
         let definitions = "SELECT name, sql FROM sqlite_master WHERE name IN ('copy_sha256', 'message_messageId') ORDER BY name"
@@ -190,7 +192,8 @@ import Testing
     /// Removal rewrites the pack without the removed bytes: they are in no file of the store afterwards, and the
     /// bytes that stay are read from their new place.
     @Test func removalRewritesThePackWithoutTheBytes() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let gone = Data("Subject: weg\n\nUNIEK-MERKTEKEN-7f3a9\n".utf8), kept = Data("Subject: blijft\n\nbody\n".utf8)
         for b in [gone, kept] { _ = try b.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(b)) } }
         try ws.store.flush()
@@ -212,7 +215,8 @@ import Testing
     /// What a killed run appended after the last listed entry (a torn entry) is cut off by the next holder of the
     /// store lock, and what the one-file store of earlier versions left in store/.incoming is removed.
     @Test func leftoversAreRemovedByTheNextLockHolder() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let bytes = Data("Subject: x\n\nbody\n".utf8)
         let sha = Digest.hex(bytes)
         #expect(try bytes.withUnsafeBytes { try ws.store.put($0, sha256: sha) })
@@ -237,7 +241,8 @@ import Testing
     /// A pack whose map rows are gone (a catalog restored from an older backup) keeps every byte after the next lock
     /// holder's recovery, and its entries are listed again.
     @Test func aPackTheMapListsNothingInKeepsItsBytesAndIsListedAgain() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let messages = (1...3).map { Data("Subject: \($0)\n\nbewaren\n".utf8) }
         for m in messages { _ = try m.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(m)) } }
         try ws.store.flush()
@@ -268,7 +273,8 @@ import Testing
     /// An unlisted entry in the middle of a pack whose bytes no longer match its SHA-256 is neither listed nor cut:
     /// the recovery records it in the audit trail and `store verify` reports it; the entries after it are listed again.
     @Test func aDamagedUnlistedEntryIsReportedAndKept() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let messages = (1...3).map { Data("Subject: \($0)\n\nMERKTEKEN-\($0)\n".utf8) }
         for m in messages { _ = try m.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(m)) } }
         try ws.store.flush()
@@ -295,7 +301,8 @@ import Testing
     /// After the last listed entry, a whole entry the map does not list (a kill between the sync and the catalog's
     /// commit) is kept and listed again, and a half-written entry after it is cut off.
     @Test func aWholeUnlistedEntryIsListedAgainAndAHalfOneAfterItIsCut() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let listed = Data("Subject: genoemd\n\nbody\n".utf8), unlisted = Data("Subject: niet genoemd\n\nbody\n".utf8)
         _ = try listed.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(listed)) }
         try ws.store.flush()
@@ -327,7 +334,8 @@ import Testing
     /// One command at a time holds the store lock; a second is refused at once with the holder named; the lock
     /// goes with its holder.
     @Test func storeLockIsHeldByOneCommandAtATime() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let now = ISOTimestamp.parse("2026-12-01T10:00:00Z")!
         var first: StoreLock? = try ws.lockStore(for: "ingest --mailbox a@b.example", now: now)
         do {
@@ -347,7 +355,8 @@ import Testing
 
     /// withStoreLock holds the lock exactly while its body runs, and lets go of it when the body throws.
     @Test func withStoreLockHoldsTheLockForItsBodyOnly() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         let now = ISOTimestamp.parse("2026-12-01T10:00:00Z")!
         func probe() -> String {
             do { let lock = try ws.lockStore(for: "probe", now: now); withExtendedLifetime(lock) {}; return "free" } catch { return "busy" }
@@ -375,7 +384,8 @@ import Testing
     }
 
     @Test func auditTrailChainsAndDetectsEdits() throws {
-        let ws = try Workspace.create(at: temporary())
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"))
         try ws.catalog.write { db in
             for i in 1...3 {
                 try ws.audit.append(db, kind: .ingest, command: "ingest", actor: "DIV", objectIds: ["batch:\(i)"], outcome: "ok")
@@ -401,7 +411,8 @@ import Testing
     /// A catalog written before the text index was deferred keeps its index: rows move to their message's rowid,
     /// indexed messages are marked, the rest wait for the indexer, and the redundant mailbox index is gone.
     @Test func deferredTextIndexMigrationKeepsTheIndex() throws {
-        let path = temporary().path + ".sqlite"
+        let tmp = try TemporaryDirectory("archive")
+        let path = tmp.appending("archief").path + ".sqlite"
         let old = try DatabaseQueue(path: path)
         try Catalog.migrator.migrate(old, upTo: "v6-copy-message-rowid")
         try old.write { db in
@@ -434,7 +445,8 @@ import Testing
     // MARK: Real and demo archives, the clock
 
     @Test func aRealArchiveRefusesAReplayedClockAndADemoArchiveHonoursIt() throws {
-        let real = temporary(), demo = temporary()
+        let tmp = try TemporaryDirectory("archive")
+        let real = tmp.appending("echt"), demo = tmp.appending("demo")
         _ = try Workspace.create(at: real, environment: [:])
         let refusal = #expect(throws: ArchiveError.self) { try Workspace.open(at: real, environment: ["SLUITSTEEN_NOW": "2033-06-01T09:00:00Z"]) }
         #expect(refusal?.description.contains("real archive") == true && refusal?.description.contains("init --demo") == true)
@@ -448,7 +460,8 @@ import Testing
     }
 
     @Test func theArchiveKindCannotChange() throws {
-        let dir = temporary()
+        let tmp = try TemporaryDirectory("archive")
+        let dir = tmp.appending("archief")
         let ws = try Workspace.create(at: dir, environment: [:])
         let mismatch = #expect(throws: ArchiveError.self) { try Workspace.create(at: dir, kind: .demo, environment: [:]) }
         #expect(mismatch?.description.contains("cannot become") == true)
@@ -463,7 +476,8 @@ import Testing
     }
 
     @Test func auditEntriesRecordTheirClockAndTimeRunningBackwardsIsAFinding() throws {
-        let ws = try Workspace.create(at: temporary(), kind: .demo, environment: [:])
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"), kind: .demo, environment: [:])
         func append(at text: String) throws {
             let clocked = try ws.replaying(ISOTimestamp.parse(text)!)
             _ = try clocked.catalog.write { try clocked.audit.append($0, kind: .hold, command: "hold add", actor: "W", objectIds: [], outcome: "ok") }
@@ -485,7 +499,8 @@ import Testing
     }
 
     @Test func entriesWrittenBeforeTheClockWasRecordedStillVerify() throws {
-        let ws = try Workspace.create(at: temporary(), environment: [:])
+        let tmp = try TemporaryDirectory("archive")
+        let ws = try Workspace.create(at: tmp.appending("archief"), environment: [:])
         var old = AuditEntry(seq: 1, at: "2025-01-01T10:00:00Z", actor: "DIV", command: "init", kind: "workspace", premisEventType: "creation",
                              objectIds: "workspace", outcome: "created", previousHash: AuditTrail.genesis, hash: "", clock: nil)
         old.hash = Digest.hex(Data(old.canonicalText.utf8))
@@ -502,7 +517,8 @@ import Testing
     @Test func aWorkspaceIsPrivateWhateverTheUmask() throws {
         let previous = umask(0o022)
         defer { umask(previous) }
-        let dir = temporary()
+        let tmp = try TemporaryDirectory("archive")
+        let dir = tmp.appending("archief")
         let ws = try Workspace.create(at: dir, environment: [:])
         let bytes = Data("Subject: x\n\nbody\n".utf8)
         _ = try bytes.withUnsafeBytes { try ws.store.put($0, sha256: Digest.hex(bytes)) }

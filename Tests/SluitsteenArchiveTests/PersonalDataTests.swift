@@ -1,12 +1,14 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 @testable import SluitsteenArchive
 import Testing
 
 /// Which columns of `message` and `copy` are personal data, and that scrubbing empties each of them.
 @Suite struct PersonalDataTests {
+    /// A new catalog in the test process's temporary folder (removed when the process exits).
     func catalog() throws -> Catalog {
-        try Catalog(path: FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-personal-\(UUID().uuidString).sqlite").path)
+        try Catalog(path: try TemporaryDirectory.forProcess("personal").path + ".sqlite")
     }
 
     /// The columns of `table` that ``PersonalData`` lists neither as personal nor as kept.

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 @testable import SluitsteenArchive
 import Testing
@@ -10,7 +11,7 @@ import Testing
     /// a withdrawn batch's copy removed (so the copy counter is ahead of the highest id), index rows keyed by message
     /// rowid, a destruction list with items, an approval and purge counts.
     static func oldCatalog() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-states-\(UUID().uuidString).sqlite").path
+        let path = try TemporaryDirectory.forProcess("states").path + ".sqlite"
         let old = try DatabaseQueue(path: path)
         try Catalog.migrator.migrate(old, upTo: "v12-delegations")
         try old.write { db in

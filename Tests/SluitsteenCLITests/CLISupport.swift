@@ -18,13 +18,21 @@ struct CLI {
 
     let home: URL
     var now = "2026-12-01T10:00:00Z"
+    /// The temporary folder holding `home` (removed when the last copy of this CLI goes); nil for a given home.
+    let folder: TemporaryDirectory?
 
-    init() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-cli-\(UUID().uuidString)")
+    /// A workspace-to-be in a fresh temporary folder (`init` makes it).
+    init() throws {
+        let folder = try TemporaryDirectory("cli")
+        self.folder = folder
+        home = folder.appending("archief")
     }
 
-    /// Works on the workspace at `home` (one a test unpacked, for example).
-    init(home: URL) { self.home = home }
+    /// Works on the workspace at `home` (one a test unpacked, for example); the caller owns its folder.
+    init(home: URL) {
+        self.home = home
+        folder = nil
+    }
 
     /// Creates the workspace as a demo/test archive (the tests replay the clock with SLUITSTEEN_NOW, which only a demo
     /// archive honours) and imports the fixtures' registers, so that ingest knows the mailboxes.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// Capture first, parse later (issue 17) on the command line: what `messages`, `plan`, `export` and `verify` show
@@ -12,7 +13,7 @@ struct CaptureFirstCLITests {
     /// A workspace with the fixtures' three mailboxes ingested (read in full at capture or not), a hotspot with terms
     /// (so that plans read the full-text index) and a Woo hold.
     func archive(inFull: Bool) throws -> CLI {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         #expect(try cli.initialise().status == 0)
         let m = CLI.fixtures.appendingPathComponent("mailboxes")

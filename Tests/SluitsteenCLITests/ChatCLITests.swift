@@ -9,7 +9,7 @@ struct ChatCLITests {
     static let chat = CLI.fixtures.appendingPathComponent("chat")
 
     func workspace() throws -> CLI {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let added = try cli.run(["hotspot", "add", "--by", "P0010", "--name", "Dijkdoorbraak", "--status", "designated", "--terms", "dijk",
                                  "--decision", "B-2024-7", "--project-lead", "P0010"])

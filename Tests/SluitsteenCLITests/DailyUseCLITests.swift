@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// Issue 15, finding and listing: copies are named by a short, stable number shown in every listing; `messages` says
@@ -10,7 +11,7 @@ struct DailyUseCLITests {
 
     /// A demo archive with the fixtures' three mailboxes.
     func archive() throws -> CLI {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         #expect(try cli.initialise().status == 0)
         let m = CLI.fixtures.appendingPathComponent("mailboxes")
@@ -172,7 +173,7 @@ struct DailyUseCLITests {
     /// The fixtures' registers as a Dutch Excel saves them: `;`, Windows-1252 (with a name "Müller"), given in another
     /// order; a role with a slip gets a suggestion.
     @Test func registersSavedByDutchExcelAreImported() throws {
-        let cli = CLI()
+        let cli = try CLI()
         #expect(try cli.run(["init", "--demo"]).status == 0)
         let dir = cli.home.appendingPathComponent("excel")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -19,21 +20,21 @@ struct ExitStatusCLITests {
     }
 
     @Test func refusedIsOne() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let approve = try cli.run(["destroy", "approve", "VL-2099-001", "--role", "div", "--by", "P0010"])
         #expect(approve.status == 1 && approve.stderr.contains("VL-2099-001"))
     }
 
     @Test func anUnreadableExportIsTwo() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let missing = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "/nonexistent/burgemeester.mbox"])
         #expect(missing.status == 2 && missing.stderr.contains("does not exist"))
     }
 
     @Test func aCommandThatFindsTheStoreBusyIsThree() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         // This process holds the store lock (an flock on the workspace folder), as a running ingest would.
         let fd = open(cli.home.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
@@ -46,7 +47,7 @@ struct ExitStatusCLITests {
     }
 
     @Test func aDamagedCatalogIsFour() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let catalog = cli.home.appendingPathComponent("catalog.sqlite")
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: catalog.path + suffix) }

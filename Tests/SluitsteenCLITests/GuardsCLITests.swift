@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// The guards of issue 11, as a records manager meets them on the command line: destruction never acts on the future,
@@ -8,7 +9,7 @@ import Testing
 struct GuardsCLITests {
     /// A demo archive with the fixtures' three mailboxes and registers, at `now`.
     func archive(now: String = "2026-12-04T10:00:00Z") throws -> CLI {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = now
         let created = try cli.initialise()
         #expect(created.status == 0, "\(created.stderr)")
@@ -100,7 +101,7 @@ struct GuardsCLITests {
     // MARK: 2. The clock cannot be set in a real archive
 
     @Test func aRealArchiveRefusesSluitsteenNowAndADemoArchiveSaysItIsADemo() throws {
-        var real = CLI()
+        var real = try CLI()
         let made = try real.run(["init"], env: ["SLUITSTEEN_NOW": ""])
         #expect(made.status == 0, "\(made.stderr)")
         real.now = "2033-06-01T09:00:00Z"
@@ -179,7 +180,7 @@ struct GuardsCLITests {
     }
 
     @Test func registerImportTakesApproversAndFilesInAnyOrder() throws {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         #expect(try cli.run(["init", "--demo"]).status == 0)
         let r = CLI.fixtures.appendingPathComponent("registers")
@@ -229,7 +230,7 @@ struct GuardsCLITests {
     }
 
     @Test func planSaysPlainlyWhenTheRegistersAreEmpty() throws {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         #expect(try cli.run(["init", "--demo"]).status == 0)
         let refused = try cli.run(["ingest", "--mailbox", "info@krimpenerwaard.example", CLI.fixtures.appendingPathComponent("mailboxes/info").path])

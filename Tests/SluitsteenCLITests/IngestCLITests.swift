@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenHashing
 import Testing
 
@@ -15,13 +16,13 @@ struct IngestCLITests {
     /// and no half-written entry, and gives the same catalog as an uninterrupted run.
     @Test(arguments: ["ingest-before-commit:2", "ingest-after-commit:1", "ingest-before-commit:4", "store-write:7"])
     func killedIngestCompletesOnRerun(point: String) throws {
-        let reference = CLI()
+        let reference = try CLI()
         try reference.initialise()
         try reference.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir])
         let expected = try listing(reference).map { "\($0["folder"]!)|\($0["sha256"]!)|\($0["position"]!)" }.sorted()
         #expect(expected.count == 21)
 
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let killed = try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", "--batch-size", "2", mbox, maildir],
                                  env: ["SLUITSTEEN_TEST_KILL": point])
@@ -47,14 +48,14 @@ struct IngestCLITests {
     /// A real SIGKILL while a message above the in-memory limit (16 MB) is being copied into the store: the re-run
     /// stores it whole, lists every message once and leaves no half-made copy behind.
     @Test func killedWhileCopyingALargeMessageCompletesOnRerun() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-large-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("large")
+        let dir = tmp.url
         let large = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <groot@x>\nSubject: groot\n\n"
             + String(repeating: "regel van een groot bericht\n", count: 700_000) + "\n"
         let small = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <klein@x>\nSubject: klein\n\nklein\n"
         let mboxURL = dir.appendingPathComponent("Groot.mbox")
         try Data((large + small).utf8).write(to: mboxURL)
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let killed = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mboxURL.path], env: ["SLUITSTEEN_TEST_KILL": "store-copy:3"])
         #expect(killed.killed, "the process should have been killed while copying")
@@ -76,13 +77,14 @@ struct IngestCLITests {
     }
 
     @Test func badInputGivesOneClearLineAndNonZeroExit() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let missing = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", "/nonexistent/export.mbox"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/export.mbox"))
         #expect(!missing.stderr.contains("Fatal error"))
-        let notMail = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-notmail-\(UUID().uuidString).bin")
+        let tmp = try TemporaryDirectory("notmail")
+        let notMail = tmp.appending("notmail.bin")
         try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A]).write(to: notMail)
         let bad = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mbox, notMail.path])
         #expect(bad.status != 0)
@@ -95,7 +97,7 @@ struct IngestCLITests {
 
     /// While another process holds the store lock, ingest says so in one line, exits non-zero, ingests nothing.
     @Test func ingestWhileTheStoreIsLockedIsAClearRefusal() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         // Another process holds the lock on the workspace folder, and names itself in store.lock.
         let fd = open(cli.home.path, O_RDONLY | O_DIRECTORY)
@@ -116,7 +118,7 @@ struct IngestCLITests {
     }
 
     @Test func messagesJSONHasTheRequiredFields() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", maildir])
         let rows = try listing(cli)
@@ -133,7 +135,8 @@ struct IngestCLITests {
 
     /// Issue 19: links inside an export are skipped and listed as notes; the run succeeds with the real messages.
     @Test func linksInsideAnExportAreSkippedAndNoted() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-links-\(UUID().uuidString)")
+        let tmp = try TemporaryDirectory("links")
+        let dir = tmp.appending("links")
         let root = dir.appendingPathComponent("Maildir")
         for sub in ["cur", "new", "tmp"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -143,7 +146,7 @@ struct IngestCLITests {
         try Data("Subject: gewoon\nMessage-ID: <gewoon@x>\n\ntekst\n".utf8).write(to: root.appendingPathComponent("cur/1700000000.a:2,S"))
         let link = root.appendingPathComponent("cur/1700000001.b:2,S")
         try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: dir.appendingPathComponent("geheim.txt").path)
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let run = try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", root.path])
         #expect(run.status == 0, "\(run.stderr)")
@@ -156,7 +159,7 @@ struct IngestCLITests {
     /// shows a bounded part, marked, and stays usable.
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3"), "needs /usr/bin/sqlite3 to write the old catalog"))
     func messagesBoundsHugeHeaderValues() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         try cli.run(["ingest", "--new-mailbox", "--mailbox", "a@b.example", mbox])
         let catalog = cli.home.appendingPathComponent("catalog.sqlite").path

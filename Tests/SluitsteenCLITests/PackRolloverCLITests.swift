@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// A store that fills more than one pack: with the pack size limit lowered (`SLUITSTEEN_TEST_PACK_LIMIT`), ingest
@@ -25,7 +26,7 @@ struct PackRolloverCLITests {
     }
 
     @Test func ingestFillsPackAfterPackAndAWithdrawalRewritesOnlyWhatItTouched() throws {
-        let cli = CLI()
+        let cli = try CLI()
         #expect(try cli.initialise().status == 0)
         let mbox = CLI.fixtures.appendingPathComponent("mailboxes/burgemeester.mbox").path
         #expect(try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox], env: env).status == 0)

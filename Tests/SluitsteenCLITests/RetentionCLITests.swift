@@ -5,7 +5,7 @@ import Testing
 @Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
 struct RetentionCLITests {
     func workspace() throws -> CLI {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let m = CLI.fixtures.appendingPathComponent("mailboxes")
         try cli.run(["ingest", "--mailbox", "j.devries@krimpenerwaard.example", m.appendingPathComponent("beleidsmedewerker").path])
@@ -15,14 +15,14 @@ struct RetentionCLITests {
     }
 
     @Test func policyShowCheckAndSet() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let shown = try cli.run(["policy", "show", "--json"])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])
         #expect(json["goLive"] as? String == "2025-01-01")
         // A policy with two errors: both reported, with their lines, and a non-zero exit.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-pol-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("pol")
+        let dir = tmp.url
         let good = try cli.run(["policy", "show", "--json"]).stdout
         #expect(!good.isEmpty)
         let text = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"),
@@ -50,7 +50,7 @@ struct RetentionCLITests {
 
     @Test("policy show --toml prints the policy file itself: the shipped one, then the one set, comments and all")
     func policyShowToml() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         let shipped = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Sources/SluitsteenPolicy/Resources/krimpenerwaard.toml"),
                                  encoding: .utf8)

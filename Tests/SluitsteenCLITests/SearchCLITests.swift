@@ -1,11 +1,12 @@
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// `sluitsteen search`: words and filters from the command line, text and JSON.
 @Suite(.enabled(if: CLI.available, "the sluitsteen binary is not built (run `make build`)"))
 struct SearchCLITests {
     @Test func wordsAndFiltersFindTheRightCopies() throws {
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         try cli.initialise()
         let m = CLI.fixtures.appendingPathComponent("mailboxes")

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import Testing
@@ -36,7 +37,7 @@ struct StoreMigrateCLITests {
     }
 
     @Test func anOldStoreIsRefusedThenMigratedAfterAKill() throws {
-        let cli = CLI()
+        let cli = try CLI()
         try cli.initialise()
         #expect(try cli.run(["ingest", "--mailbox", "burgemeester@krimpenerwaard.example", mbox, maildir]).status == 0)
         let listed = try cli.run(["messages", "--json"]).stdout

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import Testing
 
 /// Transfers and the auditor's check on the command line (issue 15): a tar with one folder named after the
@@ -11,7 +12,7 @@ struct TransferCLITests {
 
     func archive() throws -> CLI {
         // Captured in 2026 (the opt-out windows close in 2027), transferred in 2036 (key persons' mail of 2025 is due).
-        var cli = CLI()
+        var cli = try CLI()
         cli.now = "2026-12-04T10:00:00Z"
         #expect(try cli.initialise().status == 0)
         let m = CLI.fixtures.appendingPathComponent("mailboxes")
@@ -25,8 +26,8 @@ struct TransferCLITests {
 
     /// Runs a copy of the binary from a folder with no Schemas/ anywhere above it, in that folder.
     func standalone(_ cli: CLI, _ args: [String], env: [String: String]) throws -> CLI.Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-standalone-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let folder = try TemporaryDirectory("standalone")
+        let dir = folder.url
         let copy = dir.appendingPathComponent("sluitsteen")
         try FileManager.default.copyItem(at: CLI.binary, to: copy)
         let p = Process()

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
@@ -17,7 +18,9 @@ struct CaptureCLITests {
 
     /// A workspace made by the CLI (demo, the fixtures' registers), run with a replayed clock.
     struct Home {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-capture-cli-\(UUID().uuidString)")
+        /// The folder holding the workspace and the CLI's output files (removed when the test's last copy goes).
+        let tmp: TemporaryDirectory
+        let url: URL
         var environment: [String: String] {
             var e = ProcessInfo.processInfo.environment
             e["SLUITSTEEN_HOME"] = url.path
@@ -27,6 +30,8 @@ struct CaptureCLITests {
         }
 
         init() throws {
+            tmp = try TemporaryDirectory("capture-cli")
+            url = tmp.appending("archief")
             try #require(try run(["init", "--demo"]).status == 0)
             let r = CaptureTest.fixtures.appendingPathComponent("registers")
             let imported = try run(["register", "import"]

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenCapture
 import SluitsteenHashing
@@ -49,6 +50,7 @@ struct CaptureTests {
         #expect(corpora.count == corpusCount)
 
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let run = try CaptureTest.capturer(ws, dovecot).runOnce()
         let m = try #require(run.mailboxes.first)
         #expect(m.error == nil, "\(m.error?.description ?? "")")
@@ -82,6 +84,7 @@ struct CaptureTests {
         let firstHalf = Array(fixtures.prefix(fixtures.count / 2)), secondHalf = Array(fixtures.dropFirst(fixtures.count / 2))
         try dovecot.imap(user: "alice", [["op": "create", "folder": "Projecten"]] + firstHalf.map { CaptureTest.append("Projecten", $0) })
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let first = try CaptureTest.capturer(ws, dovecot).runOnce().mailboxes[0]
         #expect(first.error == nil && first.fetched == firstHalf.count && first.newFolders.contains("Projecten"))
 
@@ -131,6 +134,7 @@ struct CaptureTests {
             CaptureTest.append("Priv&AOk-", fixtures[4]),
         ])
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let run = try CaptureTest.capturer(ws, dovecot).runOnce().mailboxes[0]
         #expect(run.error == nil && run.fetched == 5)
         let copies = try CaptureTest.copies(ws)
@@ -161,6 +165,7 @@ struct CaptureTests {
         let fixtures = try CaptureTest.fixtureMessages()
         try dovecot.imap(user: "alice", [CaptureTest.append("INBOX", fixtures[0])])
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let waits = CaptureTest.Waits()
         let capturer = try CaptureTest.capturer(ws, dovecot, waits: waits)
         var options = capturer.options

@@ -39,7 +39,12 @@ final class Dovecot: @unchecked Sendable {
     init(users: [String: String] = ["alice": "alice-Geheim-1", "bob": "bob-Geheim-2"], tls: Bool = false) throws {
         self.users = users
         self.tls = tls
-        root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("sluitsteen-dovecot-\(UUID().uuidString)")
+        // A short name (mkdtemp's six characters, not a UUID): Dovecot's unix sockets live under root/run, and a socket
+        // path over 107 bytes (sun_path) stops Dovecot ("File name too long") when TMPDIR is itself a longer folder, as
+        // under `make test` (scripts/run-tests.sh). stop() removes it.
+        var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("sluitsteen-dovecot-XXXXXX").utf8CString)
+        guard let made = mkdtemp(&template) else { throw Failure(description: "no temporary folder: \(String(cString: strerror(errno)))") }
+        root = URL(fileURLWithPath: String(cString: made), isDirectory: true)
         let fm = FileManager.default
         for sub in ["run", "state", "mail", "keys/default/HS256"] {
             try fm.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenCapture
 import SluitsteenHashing
@@ -15,6 +16,7 @@ struct CaptureSecurityTests {
         let message = try #require(try CaptureTest.fixtureMessages().first)
         try dovecot.imap(user: "alice", [CaptureTest.append("INBOX", message)])
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let run = try CaptureTest.capturer(ws, dovecot, host: "localhost", tls: mode, caFile: dovecot.caFile).runOnce().mailboxes[0]
         #expect(run.error == nil, "\(run.error?.description ?? "")")
         #expect(try CaptureTest.copies(ws).map(\.sha256) == [Digest.hex(message)])
@@ -26,6 +28,7 @@ struct CaptureSecurityTests {
     func untrustedCertificatesAreRefused(_ mode: TLSMode) throws {
         let dovecot = try Dovecot(tls: true)
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let unknownCA = try CaptureTest.capturer(ws, dovecot, host: "localhost", tls: mode, caFile: dovecot.otherCAFile).runOnce().mailboxes[0]
         guard case .certificate(_, let reason)? = unknownCA.error else { Issue.record("not refused: \(String(describing: unknownCA.error))"); return }
         #expect(reason.contains("local issuer") || reason.contains("self-signed") || reason.contains("unable to get"), "\(reason)")
@@ -46,6 +49,7 @@ struct CaptureSecurityTests {
         let message = try #require(try CaptureTest.fixtureMessages().first)
         try dovecot.imap(user: "alice", [CaptureTest.append("INBOX", message)])
         let ws = try CaptureTest.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let tokenFile = dovecot.root.appendingPathComponent("token")
         let now = Int(Date().timeIntervalSince1970)
         func capture(_ token: String) throws -> MailboxCaptureSummary {

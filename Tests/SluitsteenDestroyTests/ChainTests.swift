@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenSupport
 import Synchronization
 import GRDB
@@ -522,8 +523,8 @@ import SluitsteenIngest
     }
 
     @Test func noFileOfTheWorkspaceHoldsADestroyedMessagesWords() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-marker-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("marker")
+        let dir = tmp.url
         let mbox = dir.appendingPathComponent("geheim.mbox")
         // A message of a functional mailbox, due in 2032, whose subject and body carry a word found nowhere else.
         try Data("""
@@ -557,7 +558,8 @@ import SluitsteenIngest
     /// A destroyed copy's folder name goes too (a one-way digest stays, so that the same export taken in again does not
     /// bring the copy back).
     @Test func aDestroyedCopysFolderNameIsGoneAndTheCopyDoesNotComeBack() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-folder-\(UUID().uuidString)")
+        let tmp = try TemporaryDirectory("folder")
+        let dir = tmp.appending("folder")
         let folder = dir.appendingPathComponent("Maildir/.Sollicitatiezwq4418kk/cur")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for sub in ["cur", "new", "tmp"] {

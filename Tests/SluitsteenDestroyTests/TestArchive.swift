@@ -54,6 +54,9 @@ enum Boxes {
 struct TestArchive {
     let workspace: Workspace
     let policy: PolicyInForce
+    /// The temporary folder holding the workspace: removed when the test's last copy of this archive goes (nil for the
+    /// template, which lives as long as the test process).
+    let folder: TemporaryDirectory?
 
     static let packageRoot = PackagePaths.root
     static let fixtures = packageRoot.appendingPathComponent("Fixtures")
@@ -69,7 +72,7 @@ struct TestArchive {
 
     /// The standard archive, built once per test run and copied for each test (ingest is the slow part).
     private static let template: Result<URL, any Error> = Result {
-        let built = try build(extraMailboxes: [], extraIngest: [])
+        let built = try build(at: try TemporaryDirectory.forProcess("destroy-template"), owner: nil, extraMailboxes: [], extraIngest: [])
         try built.workspace.catalog.checkpoint()
         return built.workspace.root
     }
@@ -77,20 +80,19 @@ struct TestArchive {
     /// A fresh copy of the standard archive, or a new archive built with `extraMailboxes` (lines added to
     /// mailboxes.csv) and `extraIngest` (more mailboxes to ingest: address, path under Fixtures/mailboxes).
     static func make(extraMailboxes: [String] = [], extraIngest: [(String, String)] = []) throws -> TestArchive {
-        guard extraMailboxes.isEmpty, extraIngest.isEmpty else { return try build(extraMailboxes: extraMailboxes, extraIngest: extraIngest) }
+        let folder = try TemporaryDirectory("destroy")
+        guard extraMailboxes.isEmpty, extraIngest.isEmpty else {
+            return try build(at: folder.appending("archief"), owner: folder, extraMailboxes: extraMailboxes, extraIngest: extraIngest)
+        }
         let source = try template.get()
-        let dir = newDirectory()
+        let dir = folder.appending("archief")
         try FileManager.default.copyItem(at: source, to: dir)
         let ws = try Workspace.open(at: dir, environment: [:])
-        return TestArchive(workspace: ws, policy: try PolicyInForce.resolve(explicit: nil, workspace: ws))
+        return TestArchive(workspace: ws, policy: try PolicyInForce.resolve(explicit: nil, workspace: ws), folder: folder)
     }
 
-    static func newDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-destroy-\(UUID().uuidString)")
-    }
-
-    private static func build(extraMailboxes: [String], extraIngest: [(String, String)]) throws -> TestArchive {
-        let dir = newDirectory()
+    private static func build(at dir: URL, owner: TemporaryDirectory?, extraMailboxes: [String], extraIngest: [(String, String)]) throws
+        -> TestArchive {
         let ws = try Workspace.create(at: dir, kind: .demo, environment: [:]).replaying(Moments.ingest)
         try Data(try policyText().utf8).write(to: ws.policyFile)
         let policy = try PolicyInForce.resolve(explicit: nil, workspace: ws)
@@ -115,13 +117,13 @@ struct TestArchive {
         _ = try RetentionStore(workspace: ws).importRegisters(
             people: registers.appendingPathComponent("people.csv"), roles: registers.appendingPathComponent("roles.csv"),
             mailboxes: mailboxesCSV, approvers: approvers, policy: policy.policy, actor: .test("test"))
-        return TestArchive(workspace: ws, policy: policy)
+        return TestArchive(workspace: ws, policy: policy, folder: owner)
     }
 
     var lists: DestructionLists { DestructionLists(workspace: workspace) }
 
     /// The same archive with its (demo) clock at `date`.
-    func at(_ date: Date) throws -> TestArchive { TestArchive(workspace: try workspace.replaying(date), policy: policy) }
+    func at(_ date: Date) throws -> TestArchive { TestArchive(workspace: try workspace.replaying(date), policy: policy, folder: folder) }
 
     /// The registered person `id` as the actor.
     func person(_ id: String) throws -> Actor { try RetentionStore(workspace: workspace).registeredActor(id, osUser: "test") }

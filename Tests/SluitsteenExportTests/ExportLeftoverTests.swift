@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 @testable import SluitsteenExport
 import Testing
@@ -9,7 +10,9 @@ import Testing
 struct ExportLeftoverTests {
     @Test func aKilledExportsWorkingFolderIsRemovedByTheNextExport() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("left")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-left")
+        let base = tmp.url
         // A process that has ended: its pid is free.
         let gone = Process()
         gone.executableURL = URL(fileURLWithPath: "/bin/true")
@@ -44,8 +47,10 @@ struct ExportLeftoverTests {
 
     @Test func aDemoArchivesPackageSaysSoInItsNameTitleAndRemarks() throws {
         let ws = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         #expect(ws.kind == .demo)
-        let out = ExportFixture.temporaryDirectory("demo").appendingPathComponent("p")
+        let tmp = try TemporaryDirectory("export-demo")
+        let out = tmp.appending("p")
         let summary = try ExportFixture.export(ws, ExportFixture.request(out))
         #expect(summary.packageId.contains("-email-demo-"))
         let pakbon = try String(contentsOf: out.appendingPathComponent("pakbon.xml"), encoding: .utf8)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenExport
 import SluitsteenHashing
@@ -39,7 +40,9 @@ struct ExportPackageTests {
     @Test("A folder package of the fixtures: valid sidecars, structure, pakbon, dedup, no V mail")
     func folderPackage() throws {
         let ws = try ExportFixture.workspace()
-        let out = ExportFixture.temporaryDirectory("out").appendingPathComponent("pakket")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-out")
+        let out = tmp.appending("pakket")
         let summary = try ExportFixture.export(ws, ExportFixture.request(out))
 
         // Every sidecar valid (xmllint, independent of Sluitsteen's own validation), and the pakbon too.
@@ -105,7 +108,9 @@ struct ExportPackageTests {
     @Test("The message without a Message-ID gets no RFC 5322 identificatie; names and paths stay within limits")
     func namesAndIds() throws {
         let ws = try ExportFixture.workspace(hotspot: false)
-        let out = ExportFixture.temporaryDirectory("ids").appendingPathComponent("p")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-ids")
+        let out = tmp.appending("p")
         _ = try ExportFixture.export(ws, ExportFixture.request(out))
         let files = ExportFixture.files(out)
         let objects = files.filter { $0.hasSuffix(".mdto.xml") && !$0.hasSuffix(".bestand.mdto.xml") && $0.split(separator: "/").count == 4 }
@@ -123,7 +128,9 @@ struct ExportPackageTests {
     @Test("Exporting the same selection twice gives byte-identical sidecars apart from checksum dates")
     func determinism() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("det")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-det")
+        let base = tmp.url
         let a = base.appendingPathComponent("a"), b = base.appendingPathComponent("b")
         _ = try ExportFixture.export(ws, ExportFixture.request(a) { $0.extractAttachments = true })
         _ = try ExportFixture.export(ws, ExportFixture.request(b) { $0.extractAttachments = true },
@@ -149,11 +156,14 @@ struct ExportPackageTests {
     @Test("Messages above the in-memory limit are copied and unpacked from their stored files: the same package")
     func largeMessagesGiveTheSamePackage() throws {
         let ws = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         try ExportFixture.addRichMessage(to: ws)
-        let base = ExportFixture.temporaryDirectory("large")
+        let tmp = try TemporaryDirectory("export-large")
+        let base = tmp.url
         let a = base.appendingPathComponent("in-memory"), b = base.appendingPathComponent("from-files")
         _ = try ExportFixture.export(ws, ExportFixture.request(a) { $0.extractAttachments = true })
         let wsB = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(wsB.root) }
         try ExportFixture.addRichMessage(to: wsB)
         _ = try ExportFixture.export(wsB, ExportFixture.request(b) { $0.extractAttachments = true; $0.inMemoryLimit = 0 })
         let filesA = ExportFixture.files(a), filesB = ExportFixture.files(b)
@@ -183,7 +193,9 @@ struct ExportPackageTests {
     @Test("tar and zip containers hold the same package in one folder named after it; system tar and unzip read them")
     func tarAndZip() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("tz")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-tz")
+        let base = tmp.url
         let tar = base.appendingPathComponent("p.tar"), zip = base.appendingPathComponent("p.zip")
         let tarSummary = try ExportFixture.export(ws, ExportFixture.request(tar) { $0.container = .tar })
         let zipSummary = try ExportFixture.export(ws, ExportFixture.request(zip) { $0.container = .zip })
@@ -216,7 +228,9 @@ struct ExportPackageTests {
     @Test("BagIt: manifest checks out with sha256sum, Payload-Oxum matches, package root is data/")
     func bagit() throws {
         let ws = try ExportFixture.workspace()
-        let bag = ExportFixture.temporaryDirectory("bag").appendingPathComponent("bag")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-bag")
+        let bag = tmp.appending("bag")
         _ = try ExportFixture.export(ws, ExportFixture.request(bag) { $0.bagit = true })
         let top = Set(try FileManager.default.contentsOfDirectory(atPath: bag.path))
         #expect(top == ["bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt", "data"])
@@ -239,7 +253,9 @@ struct ExportPackageTests {
     @Test("--extract-attachments writes each attachment with its own sidecar and a format found from its bytes")
     func attachments() throws {
         let ws = try ExportFixture.workspace(hotspot: false)
-        let out = ExportFixture.temporaryDirectory("att").appendingPathComponent("p")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-att")
+        let out = tmp.appending("p")
         _ = try ExportFixture.export(ws, ExportFixture.request(out) { $0.extractAttachments = true })
         let files = ExportFixture.files(out)
         // Fixture README: mbox message 3 has a PDF and a DOCX attachment; the other key-person mail has none.
@@ -268,7 +284,9 @@ struct ExportPackageTests {
     @Test("Failures leave nothing at --out: a missing folder, an existing --out, a damaged stored message")
     func failures() throws {
         let ws = try ExportFixture.workspace(hotspot: false)
-        let base = ExportFixture.temporaryDirectory("fail")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-fail")
+        let base = tmp.url
         // --out inside a folder that does not exist.
         let missing = base.appendingPathComponent("no-such-folder/p")
         #expect(throws: ExportError.self) { try ExportFixture.export(ws, ExportFixture.request(missing)) }
@@ -300,7 +318,9 @@ struct ExportPackageTests {
     @Test("transfer confirm sets the package's copies to transferred, once; they are not exported again")
     func confirm() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("conf")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-conf")
+        let base = tmp.url
         let summary = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("p")))
         let receipt = base.appendingPathComponent("ontvangst.xml")
         try Data("<ontvangst>geaccepteerd</ontvangst>".utf8).write(to: receipt)

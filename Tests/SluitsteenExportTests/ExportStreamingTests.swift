@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 @testable import SluitsteenExport
 import SluitsteenSupport
 import SluitsteenXML
@@ -34,7 +35,8 @@ struct ExportStreamingTests {
     @Test("A dossier of 5,000 messages streamed from its spool files has the bytes it has when built in memory, and validates")
     func streamedDossier() throws {
         let schema = try XMLSchema(contentsOf: #require(ExportFixture.mdtoXSD))
-        let base = ExportFixture.temporaryDirectory("stream")
+        let tmp = try TemporaryDirectory("export-stream")
+        let base = tmp.url
         let children = Self.refs(5_000, "Bericht")
         let references = Self.refs(700, "Kopie")
         let inMemory = try XMLSerializer.data(Self.dossier(children: children, references: references, streamed: false))
@@ -111,7 +113,8 @@ struct ExportStreamingTests {
 
     @Test("The tar lists folders before their contents and names in byte order, and keeps every file's bytes")
     func tarOrder() throws {
-        let base = ExportFixture.temporaryDirectory("tarorder")
+        let tmp = try TemporaryDirectory("export-tarorder")
+        let base = tmp.url
         let folder = base.appendingPathComponent("src")
         var expected: [String] = []
         for d in ["b", "B", "a_", "a", "é"] {
@@ -141,7 +144,8 @@ struct ExportStreamingTests {
 
     @Test("The tar's full buffers written around the page cache give the same bytes as through it, the tail included")
     func tarDirect() throws {
-        let base = ExportFixture.temporaryDirectory("tardirect")
+        let tmp = try TemporaryDirectory("export-tardirect")
+        let base = tmp.url
         let source = base.appendingPathComponent("source.bin")
         // 9 MB and a bit: two full 4 MB buffers, then a tail that is no multiple of the file system's block size.
         let size = (9 << 20) + 1212

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 @testable import SluitsteenExport
 import SluitsteenHashing
@@ -30,9 +31,12 @@ struct ExportTarStreamingTests {
     /// Exports the fixtures as a folder (in one workspace) and as a tar (in another, built the same way), and packs the
     /// folder with the folder packer: the tar export's bytes must be those bytes.
     static func compare(_ configure: @escaping (inout ExportRequest) -> Void, extraMessage: Bool = false) throws {
-        let base = ExportFixture.temporaryDirectory("tarstream")
+        let tmp = try TemporaryDirectory("export-tarstream")
+        let base = tmp.url
         let folderWorkspace = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(folderWorkspace.root) }
         let tarWorkspace = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(tarWorkspace.root) }
         if extraMessage {
             try ExportFixture.addRichMessage(to: folderWorkspace)
             try ExportFixture.addRichMessage(to: tarWorkspace)
@@ -79,8 +83,10 @@ struct ExportTarStreamingTests {
     @Test("A damaged stored message is refused while the tar is written: the message is named, nothing is left, nothing recorded")
     func damagedMessageRefused() throws {
         let ws = try ExportFixture.workspace(hotspot: false)
+        defer { TemporaryDirectory.remove(ws.root) }
         let victim = try ExportFixture.damageLastBurgemeesterMessage(ws)
-        let base = ExportFixture.temporaryDirectory("tardamage")
+        let tmp = try TemporaryDirectory("export-tardamage")
+        let base = tmp.url
         let out = base.appendingPathComponent("p.tar")
         var message = ""
         do {
@@ -110,7 +116,9 @@ struct TarBatchTests {
     @Test("Members copied in batches of 1, 2, 5, 7 and 1024 give the same tar, with every stored message's bytes")
     func batchesGiveTheSameTar() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("tarbatch")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-tarbatch")
+        let base = tmp.url
         let stored = try ws.catalog.read { db in
             try Row.fetchAll(db, sql: "SELECT sha256, size FROM message ORDER BY sha256").map { (sha: $0[0] as String, size: $0[1] as Int64) }
         }

@@ -34,16 +34,12 @@ enum ExportFixture {
     static let now = ISOTimestamp.parse("2026-01-15T10:00:00Z")!
     static let asOf = Instant(iso: "2040-01-01T12:00:00Z")!
 
-    static func temporaryDirectory(_ name: String) -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-export-\(name)-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     /// A workspace with the three fixture mailboxes, the registers and (optionally) a designated hotspot that
-    /// covers the message held byte-identically by burgemeester@ and info@.
+    /// covers the message held byte-identically by burgemeester@ and info@. The caller removes its folder
+    /// (`defer { TemporaryDirectory.remove(ws.root) }`).
     static func workspace(hotspot: Bool = true) throws -> Workspace {
-        let ws = try Workspace.create(at: temporaryDirectory("ws"), kind: .demo, environment: [:]).replaying(now)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-export-ws-\(UUID().uuidString)")
+        let ws = try Workspace.create(at: folder, kind: .demo, environment: [:]).replaying(now)
         let boxes = fixtures.appendingPathComponent("mailboxes")
         let ingestor = Ingestor(workspace: ws, now: now)
         _ = try ingestor.run(IngestRequest(mailbox: burgemeester, paths: [boxes.appendingPathComponent("burgemeester.mbox")], actor: "test"))
@@ -156,7 +152,8 @@ enum ExportFixture {
             --BUITEN--
 
             """
-        let url = temporaryDirectory("rich").appendingPathComponent("Rijk.mbox")
+        let tmp = try TemporaryDirectory("export-rich")
+        let url = tmp.appending("Rijk.mbox")
         try Data(message.utf8).write(to: url)
         _ = try Ingestor(workspace: ws, now: now).run(IngestRequest(mailbox: burgemeester, paths: [url], actor: "test"))
     }

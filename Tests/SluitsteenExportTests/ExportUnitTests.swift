@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 @testable import SluitsteenExport
 import Testing
 
@@ -47,7 +48,8 @@ struct ExportUnitTests {
 
     @Test("The tar writer's headers carry a valid ustar checksum and long paths survive (system tar reads them)")
     func tar() throws {
-        let base = ExportFixture.temporaryDirectory("tar")
+        let tmp = try TemporaryDirectory("export-tar")
+        let base = tmp.url
         let folder = base.appendingPathComponent("src")
         let deep = (0..<5).map { _ in String(repeating: "d", count: 45) }.joined(separator: "/")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent(deep), withIntermediateDirectories: true)

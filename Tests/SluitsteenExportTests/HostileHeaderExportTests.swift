@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenExport
@@ -29,6 +30,7 @@ struct HostileHeaderExportTests {
     @Test("A 20 MB Subject and 5,000 addressees: the package is made, with bounded names and a note in the metadata")
     func hugeHeaderValuesAreBounded() throws {
         let ws = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let sha = try Self.burgemeesterMessage(ws, position: 0)
         let subject = "Begroting " + String(repeating: "heel lang onderwerp ", count: 1_000_000)
         var to: [String] = []
@@ -36,7 +38,8 @@ struct HostileHeaderExportTests {
         let longName = "{\"name\":\"" + String(repeating: "N", count: 50_000) + "\",\"address\":\"lang@krimpenerwaard.example\"}"
         try Self.set(ws, sha256: sha, "subject = ?, toJSON = ?, ccJSON = ?",
                      [subject, "[" + to.joined(separator: ",") + "]", "[" + longName + "]"])
-        let out = ExportFixture.temporaryDirectory("huge").appendingPathComponent("pakket")
+        let tmp = try TemporaryDirectory("export-huge")
+        let out = tmp.appending("pakket")
         let summary = try ExportFixture.export(ws, ExportFixture.request(out))
         #expect(summary.messages == 9)
         #expect(summary.leftOut.isEmpty)
@@ -66,10 +69,12 @@ struct HostileHeaderExportTests {
     @Test("A message whose metadata cannot be made valid is left out and reported; the others are transferred")
     func oneBadMessageDoesNotBlockThePackage() throws {
         let ws = try ExportFixture.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let bad = try Self.burgemeesterMessage(ws, position: 1)
         // A date that is no date (a hand-edited or damaged catalog), with a Subject of 20 MB: its sidecar cannot validate.
         try Self.set(ws, sha256: bad, "date = ?, subject = ?", ["gisteren", String(repeating: "x", count: 20 << 20)])
-        let out = ExportFixture.temporaryDirectory("bad").appendingPathComponent("pakket")
+        let tmp = try TemporaryDirectory("export-bad")
+        let out = tmp.appending("pakket")
         let summary = try ExportFixture.export(ws, ExportFixture.request(out))
         #expect(summary.messages == 8)
         #expect(summary.leftOut.count == 1)
@@ -99,10 +104,12 @@ struct HostileHeaderExportTests {
     @Test("An export that must stop says so in one short line, never repeating a huge header value")
     func errorLinesAreShort() throws {
         let ws = try ExportFixture.workspace(hotspot: false)
+        defer { TemporaryDirectory.remove(ws.root) }
         let victim = try ExportFixture.damageLastBurgemeesterMessage(ws)
         try Self.set(ws, sha256: victim, "subject = ?, messageId = ?",
                      [String(repeating: "onderwerp ", count: 2_000_000), "<" + String(repeating: "m", count: 1_000_000) + "@x>"])
-        let out = ExportFixture.temporaryDirectory("short").appendingPathComponent("pakket")
+        let tmp = try TemporaryDirectory("export-short")
+        let out = tmp.appending("pakket")
         do {
             _ = try ExportFixture.export(ws, ExportFixture.request(out))
             Issue.record("a damaged stored message must stop the export")

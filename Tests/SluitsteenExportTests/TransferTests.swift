@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenExport
 import SluitsteenPolicy
@@ -16,7 +17,9 @@ struct TransferTests {
 
     @Test func anUnconfirmedPackageCanBeWithdrawnOnceWithAReasonAndTheAuditTrailSaysSo() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("wd")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-wd")
+        let base = tmp.url
         let summary = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("p")))
         let transfers = TransferConfirmation(workspace: ws)
         #expect(throws: ExportError.self) { try transfers.withdraw(summary.packageId, reason: "  ", actor: archivaris) }
@@ -38,7 +41,9 @@ struct TransferTests {
 
     @Test func aConfirmedPackageCannotBeWithdrawn() throws {
         let ws = try ExportFixture.workspace()
-        let summary = try ExportFixture.export(ws, ExportFixture.request(ExportFixture.temporaryDirectory("cw").appendingPathComponent("p")))
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-cw")
+        let summary = try ExportFixture.export(ws, ExportFixture.request(tmp.appending("p")))
         let transfers = TransferConfirmation(workspace: ws)
         _ = try transfers.confirm(summary.packageId, receipt: nil, actor: archivaris)
         #expect { try transfers.withdraw(summary.packageId, reason: "te laat", actor: archivaris) } throws: { e in
@@ -50,7 +55,9 @@ struct TransferTests {
     /// It is refused with the first package named, not recorded as "0 copies transferred … confirmed".
     @Test func confirmingAPackageWhoseCopiesWereTransferredWithAnotherIsRefused() throws {
         let ws = try ExportFixture.workspace()
-        let base = ExportFixture.temporaryDirectory("dup")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-dup")
+        let base = tmp.url
         let first = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("a")))
         let second = try ExportFixture.export(ws, ExportFixture.request(base.appendingPathComponent("b")),
                                               now: ExportFixture.now.addingTimeInterval(60))
@@ -69,7 +76,9 @@ struct TransferTests {
 
     @Test func theVerklaringVanOverbrengingSpecifiesThePackageInTheFrame() throws {
         let ws = try ExportFixture.workspace()
-        let summary = try ExportFixture.export(ws, ExportFixture.request(ExportFixture.temporaryDirectory("vo").appendingPathComponent("p.tar")) {
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("export-vo")
+        let summary = try ExportFixture.export(ws, ExportFixture.request(tmp.appending("p.tar")) {
             $0.container = .tar
         })
         let transfers = TransferConfirmation(workspace: ws)

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
@@ -43,7 +44,8 @@ import Testing
     /// first separator, and a last message without a final newline.
     @Test(.enabled(if: Python.available), arguments: [1, 7, 64, 4096])
     func smallReadsAndRangesMatchPython(blockSize: Int) throws {
-        let dir = TestPaths.temporaryDirectory("blocks")
+        let tmp = try TemporaryDirectory("blocks")
+        let dir = tmp.url
         let fixture = try Data(contentsOf: TestPaths.fixtures.appendingPathComponent("burgemeester.mbox"))
         var text = Data("voorloop zonder scheiding\n".utf8) + fixture
         text += Data("From x@y Mon Jan  1 00:00:00 2024\r\nSubject: crlf\r\n\r\nregel\r\n\r\n".utf8)
@@ -86,7 +88,8 @@ import Testing
 
     /// Boundary rules on hand-made mboxes, reasoned from the mbox convention (not from our output).
     @Test func mboxBoundaries() throws {
-        let dir = TestPaths.temporaryDirectory("mbox")
+        let tmp = try TemporaryDirectory("mbox")
+        let dir = tmp.url
         let cases: [(String, [String])] = [
             // Two messages separated by one blank line: the blank line belongs to neither.
             ("From a Mon Jan  1 00:00:00 2024\nSubject: 1\n\nbody1\n\nFrom b Mon Jan  1 00:00:00 2024\nSubject: 2\n\nbody2\n",
@@ -111,7 +114,8 @@ import Testing
 
     /// A message larger than the read block is still split correctly (buffer growth path).
     @Test func mboxWithHugeMessage() throws {
-        let dir = TestPaths.temporaryDirectory("mbox")
+        let tmp = try TemporaryDirectory("mbox")
+        let dir = tmp.url
         let big = String(repeating: "abcdefghij", count: (MboxReader.defaultBlockSize / 10) * 2 + 7) + "\n"
         let text = "From a x\nA: 1\n\n" + big + "\nFrom b y\nB: 2\n\nsmall\n"
         let url = dir.appendingPathComponent("big.mbox")
@@ -133,7 +137,8 @@ import Testing
     }
 
     @Test func leadingGarbageIsReported() throws {
-        let dir = TestPaths.temporaryDirectory("mbox")
+        let tmp = try TemporaryDirectory("mbox")
+        let dir = tmp.url
         let url = dir.appendingPathComponent("lead.mbox")
         try Data("junk line\nFrom a x\nA: 1\n".utf8).write(to: url)
         var reader = try MboxReader(url: url)

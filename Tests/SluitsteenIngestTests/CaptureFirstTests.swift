@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
@@ -75,7 +76,8 @@ import Testing
         let all = try Self.messages(try Self.sources())
         #expect(all.count > (TestPaths.hasCorpora ? 600 : 25))
         let fallback = (now, DateSource.captureTime)
-        let dir = TestPaths.temporaryDirectory("header")
+        let tmp = try TemporaryDirectory("header")
+        let dir = tmp.url
         var differing: [String] = []
         var withBodyDefects = 0
         for (i, m) in all.enumerated() {
@@ -124,11 +126,13 @@ import Testing
     @Test func ingestThenIndexGivesTheCatalogOfAFullReadingAtCapture() throws {
         let sources = try Self.sources()
         let reference = try ingest(sources, inFull: true)
+        defer { TemporaryDirectory.remove(reference.root) }
         #expect(try reference.catalog.read { try MessageText.parsePendingCount($0) } == 0)
         try TextIndexer(workspace: reference).run()
         let expected = try BothPaths.contents(reference)
 
         let ws = try ingest(sources, inFull: false)
+        defer { TemporaryDirectory.remove(ws.root) }
         let messages = try ws.catalog.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM message") ?? 0 }
         #expect(try ws.catalog.read { try MessageText.parsePendingCount($0) } == messages)
         var pendingLines = 0

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
@@ -14,7 +15,8 @@ import Glibc
 /// changes while it is read stops the run, which says (and the audit trail records) what was committed.
 @Suite struct ChangingInputTests {
     @Test func aMaildirFileThatVanishesAfterListingIsSkippedWithANotice() throws {
-        let root = TestPaths.temporaryDirectory("vanish").appendingPathComponent("Maildir")
+        let tmp = try TemporaryDirectory("vanish")
+        let root = tmp.appending("Maildir")
         try Hostile.makeMaildir(root)
         for i in 0..<3 { try Hostile.message("bericht \(i)", id: "v\(i)").write(to: root.appendingPathComponent("cur/170000000\(i).m:2,S")) }
         var reader = try MaildirReader(url: root)
@@ -29,7 +31,8 @@ import Glibc
     }
 
     @Test func aMaildirFileThatVanishesDuringIngestDoesNotStopTheRun() throws {
-        let root = TestPaths.temporaryDirectory("vanish-run").appendingPathComponent("Maildir")
+        let tmp = try TemporaryDirectory("vanish-run")
+        let root = tmp.appending("Maildir")
         try Hostile.makeMaildir(root)
         let count = 60
         for i in 0..<count {
@@ -40,6 +43,7 @@ import Glibc
         let last = root.appendingPathComponent("cur/\(1_700_000_000 + count - 1).m:2,S")
         let removed = Mutex(false)
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let summary = try Hostile.ingestor(ws, batchSize: 1).run(IngestRequest(mailbox: "a@b.example", paths: [root], actor: "test")) { _ in
             removed.withLock { done in
                 if !done { try? FileManager.default.removeItem(at: last); done = true }
@@ -50,7 +54,8 @@ import Glibc
     }
 
     @Test func anMboxThatShrinksDuringIngestStopsWithWhatWasCommitted() throws {
-        let url = TestPaths.temporaryDirectory("shrink").appendingPathComponent("Postvak.mbox")
+        let tmp = try TemporaryDirectory("shrink")
+        let url = tmp.appending("Postvak.mbox")
         var text = Data()
         for i in 0..<60 {
             text += Data("From a@b.example Mon Jan  1 00:00:00 2024\n".utf8) + Hostile.message("bericht \(i)", id: "s\(i)") + Data("\n".utf8)
@@ -59,6 +64,7 @@ import Glibc
         let half = off_t(text.count / 2)
         let truncated = Mutex(false)
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var thrown: IngestError?
         do {
             _ = try Hostile.ingestor(ws, batchSize: 1).run(IngestRequest(mailbox: "a@b.example", paths: [url], actor: "test")) { _ in

@@ -1,5 +1,6 @@
 import CGMime
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenHashing
 @testable import SluitsteenIngest
@@ -59,6 +60,7 @@ struct CorpusConformanceTests {
         #expect(all.count > 600)
         let byFile = Dictionary(grouping: all) { "\($0.source)/\($0.file)" }
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T00:00:00Z")!)
         ingestor.batchSize = 64
         ingestor.flushToDisk = false
@@ -112,8 +114,12 @@ struct CorpusConformanceTests {
         for (n, (key, recs)) in byFile.sorted(by: { $0.key < $1.key }).enumerated() {
             sources.append(("file\(n)@corpus.example", [TestPaths.corpora.appendingPathComponent(key)], recs[0].kind == "mbox" ? .mbox : .eml))
         }
-        let inMemory = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit))
-        let inFiles = try BothPaths.contents(try BothPaths.ingest(sources, inMemoryLimit: 0))
+        let inMemoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
+        defer { TemporaryDirectory.remove(inMemoryWorkspace.root) }
+        let inFilesWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
+        defer { TemporaryDirectory.remove(inFilesWorkspace.root) }
+        let inMemory = try BothPaths.contents(inMemoryWorkspace)
+        let inFiles = try BothPaths.contents(inFilesWorkspace)
         #expect(inMemory.copies.count > 600)
         #expect(inFiles.files == inMemory.files)
         let differing = zip(inFiles.copies, inMemory.copies).filter { $0 != $1 }

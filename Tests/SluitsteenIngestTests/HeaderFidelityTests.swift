@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIndex
@@ -65,7 +66,9 @@ import Testing
             + message("Subject: =?utf-8?B?\(first)?= =?utf-8?B?\(second)?=\nMessage-ID: <woo@b.example>\n"
                       + "Date: Mon, 1 Jun 2026 10:00:00 +0200")
         let ws = try TestPaths.workspace()
-        let url = TestPaths.temporaryDirectory("mbox").appendingPathComponent("Inbox.mbox")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("mbox")
+        let url = tmp.appending("Inbox.mbox")
         try Data(mbox.utf8).write(to: url)
         var ingestor = Ingestor(workspace: ws, now: now)
         ingestor.flushToDisk = false
@@ -295,7 +298,8 @@ import Testing
     @Test func hugeSubjectIsCutInMemoryAndFromAFileAlike() throws {
         let data = hugeSubject(3 << 20)
         let inMemory = data.withUnsafeBytes { MessageParser.parse($0, sha256: sha, fallbackDate: (now, .captureTime)) }
-        let file = TestPaths.temporaryDirectory("big").appendingPathComponent("m.eml")
+        let tmp = try TemporaryDirectory("big")
+        let file = tmp.appending("m.eml")
         try data.write(to: file)
         let fromFile = try MessageParser.parse(file: file.path, sha256: sha, fallbackDate: (now, .captureTime))
         for p in [inMemory, fromFile] {
@@ -338,7 +342,8 @@ import Testing
         #expect(header.hasSuffix("\nTo: b@c.example\nMessage-ID: <groot@b.example>\nDate: Mon, 1 Jun 2026 10:00:00 +0200\n\n"))
         #expect(cut.header.count < HeaderBlock.maxFieldBytes + 200)
         // Read from a file in chunks, the same cut.
-        let file = TestPaths.temporaryDirectory("big").appendingPathComponent("m.eml")
+        let tmp = try TemporaryDirectory("big")
+        let file = tmp.appending("m.eml")
         try data.write(to: file)
         let fd = open(file.path, O_RDONLY)
         defer { close(fd) }
@@ -397,9 +402,11 @@ import Testing
     /// catalog holds the cut subject, the store holds every byte.
     @Test func ingestAndIndexOfAHugeSubject() throws {
         let data = hugeSubject(20 << 20)
-        let dir = TestPaths.temporaryDirectory("huge")
+        let tmp = try TemporaryDirectory("huge")
+        let dir = tmp.url
         try data.write(to: dir.appendingPathComponent("1.eml"))
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: now)
         ingestor.flushToDisk = false
         let summary = try ingestor.run(IngestRequest(mailbox: "a@b.example", paths: [dir], format: .eml, actor: "test"))

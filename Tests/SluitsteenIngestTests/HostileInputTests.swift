@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenHashing
@@ -67,7 +68,8 @@ enum Hostile {
 /// inside an export is followed or opened unless it is a regular file or folder, and each entry skipped is named.
 @Suite struct HostileInputTests {
     @Test func maildirLinksAreNeverFollowedAndEachIsReported() throws {
-        let dir = TestPaths.temporaryDirectory("hostile-maildir")
+        let tmp = try TemporaryDirectory("hostile-maildir")
+        let dir = tmp.url
         let marker = try Hostile.Marker(in: dir)
         let secretFolder = dir.appendingPathComponent("geheime-map")
         try FileManager.default.createDirectory(at: secretFolder, withIntermediateDirectories: true)
@@ -94,6 +96,7 @@ enum Hostile {
         try Hostile.link(linkedFolder, to: elsewhere.path)
 
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let summary = try Hostile.ingestor(ws).run(IngestRequest(mailbox: "a@b.example", paths: [root], actor: "test"))
         #expect(summary.found == 1, "only the one real message file is read")
         let all = try Hostile.copies(ws)
@@ -107,7 +110,8 @@ enum Hostile {
     }
 
     @Test func emlTreeLinksAreReportedByName() throws {
-        let dir = TestPaths.temporaryDirectory("hostile-eml")
+        let tmp = try TemporaryDirectory("hostile-eml")
+        let dir = tmp.url
         let marker = try Hostile.Marker(in: dir)
         let secretFolder = dir.appendingPathComponent("geheime-map")
         try FileManager.default.createDirectory(at: secretFolder, withIntermediateDirectories: true)
@@ -123,6 +127,7 @@ enum Hostile {
         try Hostile.link(procLink, to: "/proc/self/environ")
 
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let summary = try Hostile.ingestor(ws).run(IngestRequest(mailbox: "a@b.example", paths: [root], format: .eml, actor: "test"))
         #expect(summary.found == 1)
         #expect(try Hostile.copies(ws).map(\.folder) == ["map"])
@@ -135,7 +140,8 @@ enum Hostile {
 
     /// FIFOs are never opened (opening one for reading would wait for a writer forever).
     @Test func specialFilesInAnExportAreSkipped() throws {
-        let dir = TestPaths.temporaryDirectory("hostile-fifo")
+        let tmp = try TemporaryDirectory("hostile-fifo")
+        let dir = tmp.url
         let root = dir.appendingPathComponent("Maildir")
         try Hostile.makeMaildir(root)
         try Hostile.message("gewoon", id: "fifo").write(to: root.appendingPathComponent("cur/1700000000.a:2,S"))
@@ -148,6 +154,7 @@ enum Hostile {
         #expect(mkfifo(emlFifo.path, 0o600) == 0)
 
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let summary = try Hostile.ingestor(ws).run(IngestRequest(mailbox: "a@b.example", paths: [root, emlRoot], actor: "test"))
         #expect(summary.found == 2)
         #expect(summary.notices.contains { $0.hasPrefix(fifo.path + ":") && $0.contains("FIFO") }, "\(summary.notices)")
@@ -162,10 +169,12 @@ enum Hostile {
 
     /// A path named on the command line is the operator's choice: followed, and noted.
     @Test func aLinkNamedOnTheCommandLineIsFollowedAndNoted() throws {
-        let dir = TestPaths.temporaryDirectory("hostile-named")
+        let tmp = try TemporaryDirectory("hostile-named")
+        let dir = tmp.url
         let named = dir.appendingPathComponent("postvak.mbox")
         try Hostile.link(named, to: TestPaths.fixtures.appendingPathComponent("burgemeester.mbox").path)
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let summary = try Hostile.ingestor(ws).run(IngestRequest(mailbox: "a@b.example", paths: [named], actor: "test"))
         #expect(summary.found > 5)
         #expect(summary.notices.contains { $0.hasPrefix(named.path + " is a symbolic link") && $0.contains("burgemeester.mbox") },

@@ -29,6 +29,7 @@ import Testing
     /// 512 wrote each page of the SHA-256-keyed indexes eight times as often); progress comes once per transaction.
     @Test func aTransactionCoversManyParts() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-parts-\(UUID().uuidString).mbox")
         defer { try? FileManager.default.removeItem(at: mbox) }
         var text = ""
@@ -68,6 +69,7 @@ import Testing
             try copies(ws).map { "\($0.copyId) \($0.sha256) \($0.folder) \($0.messageId) \($0.subject)" }
         }
         let bulk = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(bulk.root) }
         let (summary, during) = try run(bulk, bulkLoadBytes: 0, paths: [mbox])
         #expect(summary.storedNew > 2)
         #expect(!during.isEmpty && during.allSatisfy { $0 == ["message_messageId", "copy_sha256"] }, "\(during)")
@@ -75,6 +77,7 @@ import Testing
         // … and its log checkpointed as usual again (a bulk load lets it grow larger).
         #expect(try bulk.catalog.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 8_192)
         let ordinary = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ordinary.root) }
         let (_, duringOrdinary) = try run(ordinary, bulkLoadBytes: Int64.max, paths: [mbox])
         #expect(duringOrdinary.allSatisfy { $0.isEmpty })
         #expect(try contents(bulk) == contents(ordinary))
@@ -88,6 +91,7 @@ import Testing
 
     @Test func ingestIsIdempotentAndDeduplicates() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
         let first = try ingest(ws, "Burgemeester@Krimpenerwaard.example", [mbox], batchSize: 3)
         #expect(first.found > 0)
@@ -111,6 +115,7 @@ import Testing
 
     @Test func metadataOfFixtures() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws, "burgemeester@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")])
         _ = try ingest(ws, "j.devries@krimpenerwaard.example", [TestPaths.fixtures.appendingPathComponent("beleidsmedewerker")])
         // Ingest reads the header blocks; the attachments are known once the indexer has read the messages in full.
@@ -140,7 +145,9 @@ import Testing
 
     @Test func badInputIsRefusedWithNothingIngested() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("bad")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("bad")
+        let dir = tmp.url
         let notMail = dir.appendingPathComponent("foto.jpg")
         try Data([0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]).write(to: notMail)
         let good = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
@@ -154,10 +161,12 @@ import Testing
     }
 
     @Test func dateFallbackToFromLine() throws {
-        let dir = TestPaths.temporaryDirectory("fl")
+        let tmp = try TemporaryDirectory("fl")
+        let dir = tmp.url
         let url = dir.appendingPathComponent("x.mbox")
         try Data("From someone@example.org Tue Mar  5 14:02:03 2024\nSubject: no date\n\nhi\n".utf8).write(to: url)
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws, "a@b.example", [url])
         let c = try #require(try copies(ws).first)
         #expect(c.dateSource == "from-line")
@@ -175,7 +184,8 @@ import Testing
     func numbersEveryFoldersRepeatsFromZero(memoryLimit: Int) throws {
         let folders = ["Inbox", "Archief", "Verzonden items", "Inbox/Sub"]
         let shas = (0..<5_000).map { Digest.hex(Data("message \($0)".utf8)) }
-        let scratch = TestPaths.temporaryDirectory("occurrences")
+        let tmp = try TemporaryDirectory("occurrences")
+        let scratch = tmp.url
         var counter = OccurrenceCounter(memoryLimit: memoryLimit) { () throws(IngestError) -> URL in
             let folder = scratch.appendingPathComponent(UUID().uuidString)
             do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
@@ -204,7 +214,9 @@ import Testing
 
     @Test func duplicatesWithinAFolderAreNumberedStably() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("dup")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("dup")
+        let dir = tmp.url
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: twee keer\n\nzelfde\n\n"
         let other = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <other@x>\nSubject: anders\n\nanders\n\n"
@@ -232,7 +244,9 @@ import Testing
     /// Fifty copies of the same bytes in one batch: one file written, one new content, fifty copies, every time.
     @Test func manyCopiesInOneBatchStoreOneFile() throws {
         let ws = try TestPaths.workspace()
-        let dir = TestPaths.temporaryDirectory("dup50")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("dup50")
+        let dir = tmp.url
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let one = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <same@x>\nSubject: vaak\n\n"
             + String(repeating: "tekst ", count: 5000) + "\n\n"
@@ -254,6 +268,7 @@ import Testing
 @Suite struct StoreLockIngestTests {
     @Test func ingestIsRefusedWhileAnotherCommandHoldsTheStore() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
         let now = ISOTimestamp.parse("2026-06-01T10:00:00Z")!
         var ingestor = Ingestor(workspace: ws, now: now)
@@ -285,6 +300,7 @@ import Testing
 @Suite struct StoreLockDuringIngestTests {
     @Test func theLockIsHeldAfterEveryBatch() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
         ingestor.flushToDisk = false
         ingestor.batchSize = 1
@@ -327,7 +343,9 @@ import Testing
 
     @Test func messagesHeldInFilesGiveTheSameArchiveAsMessagesInMemory() throws {
         let memoryWorkspace = try BothPaths.ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
+        defer { TemporaryDirectory.remove(memoryWorkspace.root) }
         let fileWorkspace = try BothPaths.ingest(sources, inMemoryLimit: 0)
+        defer { TemporaryDirectory.remove(fileWorkspace.root) }
         let inMemory = try BothPaths.contents(memoryWorkspace)
         let inFiles = try BothPaths.contents(fileWorkspace)
         #expect(inMemory.copies.count > 20)
@@ -362,7 +380,9 @@ import Testing
     /// appended; a range past the end of its file is an error that leaves nothing appended either.
     @Test func copyingIntoTheStoreIsIdempotentAndRepairs() throws {
         let ws = try TestPaths.workspace()
-        let source = TestPaths.temporaryDirectory("large").appendingPathComponent("message.eml")
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("large")
+        let source = tmp.appending("message.eml")
         let bytes = Data(("Subject: groot\n\n" + String(repeating: "regel tekst\n", count: 100_000)).utf8)
         try bytes.write(to: source)
         let first = try ws.store.put(copyOf: source.path, offset: 0, length: Int64(bytes.count))

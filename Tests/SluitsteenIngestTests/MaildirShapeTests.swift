@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenIngest
 import Testing
 
@@ -6,7 +7,8 @@ import Testing
 /// Its messages are read; a dot-folder that is no Maildir folder is reported, never silently passed over.
 @Suite struct MaildirShapeTests {
     @Test func foldersWithOnlyCurOrOnlyNewAreRead() throws {
-        let root = TestPaths.temporaryDirectory("shape").appendingPathComponent("Maildir")
+        let tmp = try TemporaryDirectory("shape")
+        let root = tmp.appending("Maildir")
         let fm = FileManager.default
         try fm.createDirectory(at: root.appendingPathComponent("cur"), withIntermediateDirectories: true)
         try fm.createDirectory(at: root.appendingPathComponent(".Archief/cur"), withIntermediateDirectories: true)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenHashing
 @testable import SluitsteenIngest
 import Testing
@@ -10,7 +11,8 @@ import Testing
     /// while a 3 MB line (in a message body, and as an mbox separator line) goes by; the bytes are still exact.
     @Test(arguments: [4096, 100_000])
     func longLinesAreNotHeldInMemory(blockSize: Int) throws {
-        let url = TestPaths.temporaryDirectory("lines").appendingPathComponent("Lang.mbox")
+        let tmp = try TemporaryDirectory("lines")
+        let url = tmp.appending("Lang.mbox")
         let longLine = String(repeating: "x", count: 3 << 20)
         let first = "Subject: lang\n\n" + longLine + "\n"
         let second = "Subject: na de lange regel\n\nkort\n"
@@ -41,7 +43,8 @@ import Testing
     /// block sizes and in-memory limits, with long lines, long separator lines, CRLF and a missing last newline.
     @Test(.enabled(if: Python.available), arguments: [1, 7, 4096])
     func longLinesAreCutLikePython(blockSize: Int) throws {
-        let url = TestPaths.temporaryDirectory("lines-oracle").appendingPathComponent("lang.mbox")
+        let tmp = try TemporaryDirectory("lines-oracle")
+        let url = tmp.appending("lang.mbox")
         let long = String(repeating: "abc", count: 30_000)
         var text = "voorloop " + long + "\n"
         text += "From a " + long + "\n" + "Subject: 1\n\n" + long + "\n\n"

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenHashing
 import SluitsteenIngest
@@ -9,6 +10,7 @@ import Testing
 @Suite struct StoreCheckTests {
     @Test func findsMissingDamagedAndOrphanFilesAndRepairsOnlyWhatIsSafe() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
         ingestor.flushToDisk = false
         _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [TestPaths.fixtures.appendingPathComponent("info")],
@@ -52,6 +54,7 @@ import Testing
     /// the store lock; nothing listed is touched.
     @Test func aTornTailIsCutOffByTheNextLockHolder() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var ingestor = Ingestor(workspace: ws, now: ISOTimestamp.parse("2026-06-01T10:00:00Z")!)
         ingestor.flushToDisk = false
         _ = try ingestor.run(IngestRequest(mailbox: "info@krimpenerwaard.example", paths: [TestPaths.fixtures.appendingPathComponent("info")],
@@ -70,6 +73,7 @@ import Testing
 
     @Test func runsOnlyWhileNoOtherCommandHoldsTheStore() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let lock = try ws.lockStore(for: "ingest --mailbox x@example.org", now: Date())
         let refused = #expect(throws: ArchiveError.self) { try StoreCheck(workspace: ws).run(repair: true) }
         #expect(refused?.description.contains("busy") == true)

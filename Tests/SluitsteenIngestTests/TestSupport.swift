@@ -15,14 +15,9 @@ enum TestPaths {
     static let corpora = shared.appendingPathComponent("corpora")
     static var hasCorpora: Bool { FileManager.default.fileExists(atPath: corpora.appendingPathComponent("README.md").path) }
 
-    static func temporaryDirectory(_ name: String = "t") -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-\(name)-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
+    /// A new workspace in a fresh temporary folder, which the caller removes (`defer { TemporaryDirectory.remove(ws.root) }`).
     static func workspace() throws -> Workspace {
-        try Workspace.create(at: temporaryDirectory("ws"))
+        try Workspace.create(at: FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-ws-\(UUID().uuidString)"))
     }
 }
 

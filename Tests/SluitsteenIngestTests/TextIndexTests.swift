@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 @testable import SluitsteenIndex
@@ -37,7 +38,8 @@ import Testing
 
     /// Ingests one mbox text (as Inbox.mbox of a@b.example) into `ws` and builds the full-text index.
     func ingestAndIndex(_ mbox: String, into ws: Workspace) throws {
-        let url = TestPaths.temporaryDirectory("mbox").appendingPathComponent("Inbox.mbox")
+        let tmp = try TemporaryDirectory("mbox")
+        let url = tmp.appending("Inbox.mbox")
         try Data(mbox.utf8).write(to: url)
         var ingestor = Ingestor(workspace: ws, now: now)
         ingestor.flushToDisk = false
@@ -51,6 +53,7 @@ import Testing
 
     @Test func ingestCapturesAndTheIndexerCatchesUpOnce() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws)
         let messages = try stored(ws)
         let indexer = TextIndexer(workspace: ws)
@@ -80,6 +83,7 @@ import Testing
     /// damage: see aMissingStoredMessageStopsTheIndexerWithItsName).
     @Test func bytesDestroyedWhileTheIndexerReadsAreSkipped() throws {
         let (ws, messages, rowid, sha) = try ingestedWithKermis()
+        defer { TemporaryDirectory.remove(ws.root) }
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { [ws] rowids in
             guard rowids.contains(rowid) else { return }
@@ -96,6 +100,7 @@ import Testing
     /// looks into the failed read: the message is read once more and indexed, not reported as damaged.
     @Test func bytesBackBeforeTheCheckAreReadAgain() throws {
         let (ws, messages, rowid, sha) = try ingestedWithKermis()
+        defer { TemporaryDirectory.remove(ws.root) }
         let stored = URL(fileURLWithPath: try ws.store.range(of: sha).path), aside = stored.appendingPathExtension("aside")
         var indexer = TextIndexer(workspace: ws)
         indexer.beforeReading = { rowids in if rowids.contains(rowid) { try? FileManager.default.moveItem(at: stored, to: aside) } }
@@ -108,6 +113,7 @@ import Testing
     /// cut at the limit: its beginning is indexed, its end is not, and it is never decoded into memory whole.
     @Test func hugeTextPartIsDecodedAsAStreamAndCut() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var body = Data()
         body.append(contentsOf: Array("Verslag over de kermis in het caf".utf8) + [0xE9] + Array(" Lekkerkerk\n".utf8))
         let filler = Data(String(repeating: "regel zonder betekenis\n", count: (MessageParser.maxTextBytes / 23) + 1000).utf8)
@@ -129,6 +135,7 @@ import Testing
     @Test(arguments: ["base64", "quoted-printable"])
     func largePartWithEmptyDecodingStretchIsIndexedWhole(encoding: String) throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let text = String(repeating: "regel zonder betekenis\n", count: (MessageParser.maxTextBytes / 23) + 100) + "kermis\n"
         let encoded: String
         if encoding == "base64" {
@@ -148,6 +155,7 @@ import Testing
     /// A NUL byte in a text part does not hide the words after it.
     @Test func wordsAfterANulByteAreIndexed() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let message = "From a@b.example Mon Jan  1 00:00:00 2024\nMessage-ID: <nul@x>\nSubject: x\n\nbegin\u{0}verborgen kermis\n\n"
         try ingestAndIndex(message, into: ws)
         #expect(try hits(ws, "kermis").count == 1)
@@ -155,6 +163,7 @@ import Testing
 
     @Test func destroyedContentIsNeverIndexedAndReturnsWhenIngestedAgain() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws)
         let target = try #require(try ws.catalog.read {
             try String.fetchOne($0, sql: "SELECT sha256 FROM message WHERE subject LIKE '%kermis%'")
@@ -180,6 +189,7 @@ import Testing
 
     @Test func aMissingStoredMessageStopsTheIndexerWithItsName() throws {
         let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try ingest(ws)
         let victim = try #require(try ws.catalog.read { try String.fetchOne($0, sql: "SELECT sha256 FROM message ORDER BY rowid LIMIT 1") })
         try ws.store.remove(victim)

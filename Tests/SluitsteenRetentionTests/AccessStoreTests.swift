@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenSupport
 import SluitsteenArchive
 import SluitsteenPolicy
@@ -22,6 +23,7 @@ import Testing
 
     @Test func designationsAreCheckedRecordedAndWithdrawn() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = AccessStore(workspace: ws)
         let woo = try RetentionStore(workspace: ws).registeredActor("P0010")
         let end = CivilDate(iso: "2026-12-31")!
@@ -71,6 +73,7 @@ import Testing
 
     @Test func everyReadIsInTheAccessLog() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let manager = try RetentionStore(workspace: ws).registeredActor("P0008")
         try AccessStore(workspace: ws).record(.body, copyIds: [7], mailbox: "j.devries@krimpenerwaard.example", actor: manager, role: .teammanager,
                                               basis: .team("Ruimte"), reason: "overdracht dossier Brug")

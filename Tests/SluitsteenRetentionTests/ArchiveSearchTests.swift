@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenPolicy
 @testable import SluitsteenRetention
@@ -14,6 +15,7 @@ import Testing
 
     @Test func wordsFiltersAndPages() throws {
         let ws = try RetentionWorkspaceTests().workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         try RetentionEngine(workspace: ws, policy: policy).prepareTextIndex()
         let all = try search(ws, SearchQuery(pageSize: 10))
         #expect(all.total == 27 && all.hits.count == 10 && all.pages == 3)
@@ -39,6 +41,7 @@ import Testing
 
     @Test func theScopeLimitsWhatIsFound() throws {
         let ws = try RetentionWorkspaceTests().workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         #expect(try search(ws, SearchQuery(), scope: ["j.devries@krimpenerwaard.example"]).total == 12)
         #expect(try search(ws, SearchQuery(mailboxes: ["info@krimpenerwaard.example"]), scope: ["j.devries@krimpenerwaard.example"]).total == 0)
         #expect(try search(ws, SearchQuery(), scope: []).total == 0)
@@ -46,6 +49,7 @@ import Testing
 
     @Test func wooRequestsAndHotspotsFilterOnTheDecisionOfNow() throws {
         let ws = try RetentionWorkspaceTests().workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         let id = try store.addHold(zaaknummer: "Z-2024-0815", received: CivilDate(iso: "2024-05-21")!,
                                    criteria: MatchCriteria(zaakNumbers: ["Z-2024-0815"]), actor: RetentionWorkspaceTests.actor)

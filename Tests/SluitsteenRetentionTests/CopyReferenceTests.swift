@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenPolicy
@@ -12,6 +13,7 @@ import Testing
 
     @Test func numbersAndMessageIdsResolveAndAmbiguityIsRefusedWithTheCandidates() throws {
         let ws = try fixtures.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var all: [CatalogCopy] = []
         try ws.catalog.forEachCopy { all.append($0) }
         let one = try #require(all.first { $0.mailbox == "j.devries@krimpenerwaard.example" })
@@ -39,6 +41,7 @@ import Testing
 
     @Test func aTransferredCopyStandsInItsConfirmedPackage() throws {
         let ws = try fixtures.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var all: [CatalogCopy] = []
         try ws.catalog.forEachCopy { all.append($0) }
         let copy = try #require(all.first)
@@ -63,6 +66,7 @@ import Testing
 
     @Test func theOptOutListingGivesEachMarkItsCopiesAndWindow() throws {
         let ws = try fixtures.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var all: [CatalogCopy] = []
         try ws.catalog.forEachCopy { all.append($0) }
         let inbox = try #require(all.first { $0.mailbox == "j.devries@krimpenerwaard.example" && $0.folder == "INBOX" })

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenIndex
@@ -42,6 +43,7 @@ import Testing
 
     @Test func theMigrationAddsThePlanIndexAndThePlanScansIt() throws {
         let ws = try workspace(count: 20, mailboxes: Self.mailboxes)
+        defer { TemporaryDirectory.remove(ws.root) }
         let columns = try ws.catalog.read { db in
             try Row.fetchAll(db, sql: "PRAGMA index_info('copy_plan')").map { $0["name"] as String }
         }
@@ -63,6 +65,7 @@ import Testing
     /// mailbox or folder name it keeps from the row before is the row's own.
     @Test func theCursorReadsWhatTheStatementReturns() throws {
         let ws = try workspace(count: 30, mailboxes: Self.mailboxes)
+        defer { TemporaryDirectory.remove(ws.root) }
         // A transferred copy, to see the state read.
         try ws.catalog.write { db in try db.execute(sql: "UPDATE copy SET state = 'transferred' WHERE id % 4 = 0") }
         for addresses in [false, true] {
@@ -93,6 +96,7 @@ import Testing
     /// emptied and filled again, and with rows that have no date.
     @Test func theBatchGivesTheCursorsRows() throws {
         let ws = try workspace(count: 40, mailboxes: Self.mailboxes)
+        defer { TemporaryDirectory.remove(ws.root) }
         try ws.catalog.write { db in
             try db.execute(sql: "UPDATE copy SET state = 'transferred' WHERE id % 5 = 0")
             try db.execute(sql: "UPDATE message SET date = NULL, dateEpoch = NULL WHERE rowid % 3 = 0")
@@ -137,6 +141,7 @@ import Testing
     /// thread, over more found texts than one batch holds and for two targets.
     @Test func textHitsOnSeveralThreadsAreTheSerialOnes() throws {
         let ws = try workspace(count: 1_200, mailboxes: [Self.mailboxes[0]])
+        defer { TemporaryDirectory.remove(ws.root) }
         let targets = [TextTarget(key: .hotspot(id: "1"), matcher: TextMatcher(terms: ["Brug Krimpen"])),
                        TextTarget(key: .hold(id: "2"), matcher: TextMatcher(terms: ["krimpen"]))]
         let serial = try ws.catalog.read { try TextIndex(threads: 1).hits(for: targets, in: $0, amongCopies: nil) }

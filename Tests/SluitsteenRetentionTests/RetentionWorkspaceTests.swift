@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 import GRDB
 import SluitsteenArchive
 import SluitsteenIndex
@@ -62,6 +63,7 @@ import Testing
     /// (it did, so `plan` and `explain`, which read, wrote the catalog). The caller brings the index up to date.
     @Test func decidingReadsTheIndexWithoutWritingIt() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try RetentionStore(workspace: ws).addHotspot(
             name: "Brug", status: .designated,
             criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
@@ -92,6 +94,7 @@ import Testing
             }
         }
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try RetentionStore(workspace: ws).addHotspot(
             name: "Nergens", status: .designated,
             criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2000-01-01"), to: CivilDate(iso: "2030-12-31")),
@@ -116,6 +119,7 @@ import Testing
 
     @Test func withoutRegistersNothingIsEverDestroyed() throws {
         let ws = try workspace(registers: false)
+        defer { TemporaryDirectory.remove(ws.root) }
         let all = try decisions(ws, asOf: "2060-01-01")
         #expect(all.count == 27)
         #expect(all.allSatisfy { $0.decision.action == .unclassified })
@@ -123,6 +127,7 @@ import Testing
 
     @Test func registerImportIsIdempotentAndWarnsAboutUnregisteredMailboxes() throws {
         let ws = try workspace(registers: false)
+        defer { TemporaryDirectory.remove(ws.root) }
         _ = try Ingestor(workspace: ws, now: captured).run(IngestRequest(
             mailbox: "onbekend@krimpenerwaard.example",
             paths: [Self.fixtures.appendingPathComponent("mailboxes/burgemeester.mbox")], actor: "t"))
@@ -141,8 +146,9 @@ import Testing
 
     @Test func registerErrorsRefuseTheWholeImport() throws {
         let ws = try workspace(registers: false)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-reg-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("reg")
+        let dir = tmp.url
         try "person_id,name,employed_from,employed_to\nP1,A,2020-01-01,\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true,
                                                                                  encoding: .utf8)
         try "person_id,role,valid_from,valid_to\nP1,wethouders,2020-01-01,\n".write(to: dir.appendingPathComponent("roles.csv"), atomically: true,
@@ -164,6 +170,7 @@ import Testing
 
     @Test func fixturesDecideByClass() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let all = try decisions(ws, asOf: "2040-01-01")
         let burgemeester = all.filter { $0.copy.mailbox == "burgemeester@krimpenerwaard.example" }
         #expect(burgemeester.count == 9)
@@ -192,6 +199,7 @@ import Testing
 
     @Test func optOutMarkWithinAndAfterTheWindow() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         let target = try #require(try decisions(ws, asOf: "2026-12-01").first {
             $0.copy.mailbox == "j.devries@krimpenerwaard.example" && $0.copy.folder == "INBOX"
@@ -225,6 +233,7 @@ import Testing
 
     @Test func hotspotTermsAreMatchedInSubjectAndBodyAccentAndCaseInsensitive() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         _ = try store.addHotspot(name: "Brug", status: .designated,
                                  criteria: MatchCriteria(period: DatePeriod(from: CivilDate(iso: "2024-01-01"), to: CivilDate(iso: "2025-12-31")),
@@ -247,6 +256,7 @@ import Testing
     /// The index only knows which words a message holds; a term of several words must occur as written.
     @Test func multiWordTermsMatchOnlyAsAPhrase() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         let period = DatePeriod(from: CivilDate(iso: "2020-01-01"), to: CivilDate(iso: "2030-12-31"))
         _ = try store.addHotspot(name: "Brug", status: .designated, criteria: MatchCriteria(period: period, terms: ["Brug Krimpen"]),
@@ -260,6 +270,7 @@ import Testing
 
     @Test func wooHoldFreezesAndReleaseEndsIt() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         _ = try store.addHold(zaaknummer: "Z-2024-0815", received: CivilDate(iso: "2024-05-21")!,
                               criteria: MatchCriteria(zaakNumbers: ["Z-2024-0815"]), actor: Self.actor)
@@ -278,6 +289,7 @@ import Testing
 
     @Test func proposedHotspotHoldsUntilRejected() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         _ = try store.addHotspot(name: "Kermis", status: .proposed, criteria: MatchCriteria(mailboxes: ["info@krimpenerwaard.example"]),
                                  decisionRef: nil, actor: Self.actor)
@@ -294,6 +306,7 @@ import Testing
 
     @Test func planCountsAndReport() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         var plan = RetentionPlan(asOf: CivilDate(iso: "2040-01-01")!, policySource: "test")
         for d in try decisions(ws, asOf: "2040-01-01") { plan.add(d) }
         #expect(plan.total.count == 27)
@@ -309,8 +322,9 @@ import Testing
     /// the mailbox owner's own keyword (a Maildir keyword letter) does.
     @Test func aSendersKeywordsHeaderNeverOptsOut() throws {
         let ws = try workspace()
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-kw-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { TemporaryDirectory.remove(ws.root) }
+        let tmp = try TemporaryDirectory("kw")
+        let dir = tmp.url
         let mbox = dir.appendingPathComponent("aan-burgemeester.mbox")
         try Data("""
             From buiten@example.org Mon Mar  3 10:00:00 2025
@@ -339,6 +353,7 @@ import Testing
     /// A hold recorded in the catalog counts for a decision made inside a later transaction.
     @Test func decisionsInsideATransactionSeeTheHoldsCommittedBeforeIt() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let engine = RetentionEngine(workspace: ws, policy: policy)
         let info = try decisions(ws, asOf: "2040-01-01").filter { $0.copy.mailbox == "info@krimpenerwaard.example" }
         let ids = Set(info.map(\.copy.copyId))
@@ -353,6 +368,7 @@ import Testing
 
     @Test func ingestIntoAnUnknownMailboxIsRefusedWithASuggestion() throws {
         let ws = try workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
         let store = RetentionStore(workspace: ws)
         #expect(try store.admitIngest(into: "Burgemeester@krimpenerwaard.example", allowNew: false) == nil)
         let typo = #expect(throws: RetentionError.self) { try store.admitIngest(into: "burgemeestr@krimpenerwaard.example", allowNew: false) }
@@ -361,6 +377,7 @@ import Testing
         #expect(far?.description.contains("Did you mean") == false)
         #expect(try store.admitIngest(into: "nieuw@krimpenerwaard.example", allowNew: true)?.contains("not in the mailbox register") == true)
         let empty = try workspace(registers: false)
+        defer { TemporaryDirectory.remove(empty.root) }
         #expect(throws: RetentionError.self) {
             try RetentionStore(workspace: empty).admitIngest(into: "info@krimpenerwaard.example", allowNew: false)
         }

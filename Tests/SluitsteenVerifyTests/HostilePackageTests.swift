@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 @testable import SluitsteenVerify
 import Testing
 
@@ -177,18 +178,19 @@ struct HostileNameTests {
 /// Inputs that are not files or folders: exit 2 with a message that says what they are, never a hang.
 @Suite("Special inputs", .enabled(if: TestSchemas.mdto != nil, "needs the MDTO XSD"))
 struct SpecialInputTests {
-    static func fifo() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-fifo-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let url = dir.appendingPathComponent("pijp")
+    /// A named pipe in a fresh temporary folder, which the caller keeps for as long as it uses the pipe.
+    static func fifo() throws -> (folder: TemporaryDirectory, url: URL) {
+        let tmp = try TemporaryDirectory("fifo")
+        let url = tmp.appending("pijp")
         guard mkfifo(url.path, 0o600) == 0 else { throw CocoaError(.fileWriteUnknown) }
-        return url
+        return (tmp, url)
     }
 
     @Test("A named pipe as package or as --sidecar: exit 2 naming the FIFO, no hang",
         .enabled(if: CLIRun.available, "needs .build/debug/sluitsteen"))
     func namedPipe() throws {
-        let pipe = try Self.fifo()
+        let (folder, pipe) = try Self.fifo()
+        defer { withExtendedLifetime(folder) {} }
         for arguments in [[pipe.path], ["--sidecar", pipe.path]] {
             let run = try CLIRun.verify(arguments)
             #expect(!run.killed, "verify \(arguments) blocked on the named pipe")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenVerify
 import Testing
 
@@ -50,8 +51,8 @@ struct SidecarTests {
     func variantsAndXmllint() throws {
         let dossier = try #require(try Self.examples().first { $0.lastPathComponent.contains("Dossier") })
         let original = try String(contentsOf: dossier, encoding: .utf8)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("variants-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("variants")
+        let dir = tmp.url
         let xsd = try #require(TestSchemas.mdto)
         for (i, (name, transform, expected)) in Self.variants.enumerated() {
             let text = transform(original)
@@ -71,8 +72,8 @@ struct SidecarTests {
     func checksumSpellings() throws {
         let bestand = try #require(try Self.examples().first { $0.lastPathComponent.contains("Bestand") })
         let original = try String(contentsOf: bestand, encoding: .utf8)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("algs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("algs")
+        let dir = tmp.url
         for (label, ok) in [("SHA256", true), ("sha-512", true), ("SHA-384", true), ("MD5", false)] {
             let file = dir.appendingPathComponent("\(label).bestand.mdto.xml")
             let relabelled = original.replacingOccurrences(of: "<begripLabel>SHA256</begripLabel>", with: "<begripLabel>\(label)</begripLabel>")

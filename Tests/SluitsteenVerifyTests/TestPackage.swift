@@ -28,14 +28,14 @@ enum TestSchemas {
 /// bestand sidecar, plus `pakbon.xml`. Written from templates here, independently of the verifier's code.
 struct TestPackage {
     let root: URL
+    /// The temporary folder holding the package: removed when the test's last copy of this value goes.
+    let folder: TemporaryDirectory
     static let doel = ("EDEPOT-ARCH-42", "Streekarchief e-depot")
 
     /// Creates the package under a fresh temporary folder.
     static func build(messages: Int = 1, name: String = "pakket") throws -> TestPackage {
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("sluitsteen-verify-\(UUID().uuidString)")
-        let root = base.appendingPathComponent(name)
-        let package = TestPackage(root: root)
+        let folder = try TemporaryDirectory("verify")
+        let package = TestPackage(root: folder.appending(name), folder: folder)
         try package.write(messages: messages)
         try package.writePakbon()
         return package

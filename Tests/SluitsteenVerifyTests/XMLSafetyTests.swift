@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenXML
 import Testing
 
@@ -118,7 +119,8 @@ struct XMLSafetyTests {
 
     @Test("A schema include outside the schema's folder is refused by the entity loader")
     func loaderConfinesIncludes() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xsd-\(UUID().uuidString)")
+        let tmp = try TemporaryDirectory("xsd")
+        let dir = tmp.appending("xsd")
         let inside = dir.appendingPathComponent("schema")
         try FileManager.default.createDirectory(at: inside, withIntermediateDirectories: true)
         let part = "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\"><xs:element name=\"b\" type=\"xs:string\"/></xs:schema>"
@@ -139,8 +141,8 @@ struct XMLSafetyTests {
     func mdtoHash() throws {
         let official = try #require(TestSchemas.mdto)
         #expect(throws: Never.self) { _ = try MDTOSchema.load(path: official) }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("xsd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let tmp = try TemporaryDirectory("xsd")
+        let dir = tmp.url
         var data = try Data(contentsOf: official)
         data.append(contentsOf: Array("<!-- changed -->".utf8))
         let changed = dir.appendingPathComponent(MDTOSchema.fileName)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenDestroy
 import SluitsteenRetention
@@ -54,6 +55,7 @@ extension BrowserTests {
         @Test("Two different people approve a list (DIV, then the archivaris); one person in a second role is refused")
         func approvals() async throws {
             let ws = try DemoArchive.make()
+            defer { TemporaryDirectory.remove(ws.root) }
             let list = try DemoArchive.proposeList(ws)
             let service = try await TestService.start(routeGroups: ArchivePages.groups, workspace: try ws.replaying(DemoMoments.approve),
                                                       users: try TestUsers.file())

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenDestroy
 import SluitsteenPolicy
@@ -224,6 +225,7 @@ struct ArchivePagesTests {
     @Test("Destruction lists: DIV excludes and approves, the archivaris approves; four eyes; bedenktijd; documents")
     func destructionLists() async throws {
         let ws = try DemoArchive.make(at: DemoMoments.ingest)
+        defer { TemporaryDirectory.remove(ws.root) }
         let id = try DemoArchive.proposeList(ws)
         let service = try await TestService.start(routeGroups: ArchivePages.groups, workspace: try ws.replaying(DemoMoments.approve),
                                                   users: try TestUsers.file())

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import SluitsteenArchive
 import SluitsteenDestroy
 import SluitsteenIngest
@@ -41,7 +42,7 @@ enum DemoArchive {
     static let actor = Actor(personId: "P0010", name: "Dora de Wit", osUser: "test")
 
     private static let template: Result<URL, any Error> = Result {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-web-demo-\(UUID().uuidString)")
+        let dir = try TemporaryDirectory.forProcess("web-demo")
         let (created, _) = try Workspace.initialise(at: dir, kind: .demo, actor: Actor(personId: nil, name: "DIV Krimpenerwaard", osUser: "test"),
                                                     environment: ["SLUITSTEEN_NOW": ISOTimestamp.format(DemoMoments.ingest)])
         let ws = try created.replaying(DemoMoments.ingest)
@@ -71,7 +72,8 @@ enum DemoArchive {
         return dir
     }
 
-    /// A fresh copy of the demo archive, its clock at `now`.
+    /// A fresh copy of the demo archive, its clock at `now`; the caller removes its folder (``TestService/stop()`` does,
+    /// or `defer { TemporaryDirectory.remove(ws.root) }`).
     static func make(at now: Date = DemoMoments.ingest) throws -> Workspace {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-web-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: try template.get(), to: dir)
@@ -152,7 +154,7 @@ enum TestUsers {
         users.append(["username": bothApprovers, "sub": "t-beide",
                       "claims": ["name": "Dora de Wit", "email": "d.dewit@krimpenerwaard.example", "email_verified": true,
                                  "groups": [group[.div]!, group[.archivaris]!]] as [String: Any]])
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-users-\(UUID().uuidString).json")
+        let url = URL(fileURLWithPath: try TemporaryDirectory.forProcess("users").path + ".json")
         try JSONSerialization.data(withJSONObject: ["users": users]).write(to: url)
         return url
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 import Foundation
+import SluitsteenTestSupport
 import Testing
 @testable import SluitsteenWoo
 
@@ -7,9 +8,12 @@ import Testing
 struct WooShell {
     let home: URL
     var now = WooScenario.handling
+    /// The temporary folder `home` is (removed when the test's last copy of this shell goes).
+    let folder: TemporaryDirectory
 
-    init() {
-        home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-woo-cli-\(UUID().uuidString)")
+    init() throws {
+        folder = try TemporaryDirectory("woo-cli")
+        home = folder.url
     }
 
     func run(_ args: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
@@ -54,7 +58,7 @@ struct WooChainCLITests {
 
     @Test("register → suggestions → review → redact → produce → close, from the command line; nothing redacted survives")
     func chain() throws {
-        var sh = WooShell()
+        var sh = try WooShell()
         let folders = try WooScenario.write(to: sh.home.appendingPathComponent("scenario"))
         let s = sh.home.appendingPathComponent("scenario")
         try sh.ok(["init", "--demo"])
@@ -171,7 +175,7 @@ struct WooChainCLITests {
 
     @Test("clear errors: an unknown request, a bad assessment, a bad date")
     func errors() throws {
-        let sh = WooShell()
+        let sh = try WooShell()
         try sh.ok(["init", "--demo"])
         let unknown = try sh.run(["woo", "show", "Z-0000"])
         #expect(unknown.status != 0 && unknown.stderr.contains("Z-0000") && unknown.stderr.contains("woo list"))

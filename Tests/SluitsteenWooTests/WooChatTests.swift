@@ -142,7 +142,7 @@ struct WooChatCLITests {
 
     @Test("a conversation taken in for a request joins its verzameling; its fields are redacted by name; the coordinator strips")
     func chatsFromTheCommandLine() throws {
-        let sh = WooShell()
+        let sh = try WooShell()
         let folders = try WooScenario.write(to: sh.home.appendingPathComponent("scenario"))
         let s = sh.home.appendingPathComponent("scenario")
         try sh.ok(["init", "--demo"])

@@ -5,17 +5,21 @@ import SluitsteenIngest
 import SluitsteenPolicy
 import SluitsteenRetention
 import SluitsteenSupport
+import SluitsteenTestSupport
 import SluitsteenWoo
 import Testing
 
 /// A demo workspace with the scenario's registers and mail ingested, and the workflow on it.
 struct WooTestArchive {
     let workspace: Workspace
-    let dir: URL
+    /// The temporary folder holding the workspace and the scenario: removed when the test's last copy of this value goes.
+    let folder: TemporaryDirectory
+    var dir: URL { folder.url }
     static let policy = try! Policy.krimpenerwaard
 
     static func make() throws -> WooTestArchive {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-woo-\(UUID().uuidString)")
+        let folder = try TemporaryDirectory("woo")
+        let dir = folder.url
         let ws = try Workspace.create(at: dir.appendingPathComponent("archief"), kind: .demo, environment: [:])
             .replaying(ISOTimestamp.parse(WooScenario.handling)!)
         let folders = try WooScenario.write(to: dir.appendingPathComponent("scenario"))
@@ -27,7 +31,7 @@ struct WooTestArchive {
         for box in folders.keys.sorted() {
             _ = try ingestor.run(IngestRequest(mailbox: box, paths: [folders[box]!], actor: "test"))
         }
-        return WooTestArchive(workspace: ws, dir: dir)
+        return WooTestArchive(workspace: ws, folder: folder)
     }
 
     var workflow: WooWorkflow { WooWorkflow(workspace: workspace, policy: Self.policy) }
