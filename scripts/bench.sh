@@ -41,6 +41,8 @@ table="$OUT/table.tsv"
 : > "$table"
 note() { echo "$*" | tee -a "$results"; }
 rss() { awk '/Maximum resident set size/ {printf "%.0f", $6/1024}' "$1"; }
+# What a timed command wrote to the file system, in GB (/usr/bin/time counts 512-byte blocks).
+written() { awk '/File system outputs/ {printf "%.1f", $4 * 512 / 1e9}' "$1"; }
 secs() { awk '/Elapsed \(wall clock\)/ {n=split($8,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$1"; }
 # One line of the final table: step, seconds, rate, compared with, peak RSS (MB).
 row() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >> "$table"; }
@@ -316,7 +318,7 @@ million() {
   local t bytes found
   t=$(secs "$OUT/million-ingest.time"); bytes=$(stat -c %s "$mm")
   found=$(py "import json;print(json.load(open('$OUT/million.json'))['found'])")
-  note "== ingest of $found messages ($(py "print(round($bytes/1e6))") MB): $t s, $(py "print(round($found/max($t,0.01)))") msg/s, peak RSS $(rss "$OUT/million-ingest.time") MB; the $FOUND_N-message ingest: $(py "print(round($FOUND_N/max($T_IN_N,0.01)))") msg/s"
+  note "== ingest of $found messages ($(py "print(round($bytes/1e6))") MB): $t s, $(py "print(round($found/max($t,0.01)))") msg/s, peak RSS $(rss "$OUT/million-ingest.time") MB, wrote $(written "$OUT/million-ingest.time") GB; the $FOUND_N-message ingest: $(py "print(round($FOUND_N/max($T_IN_N,0.01)))") msg/s, wrote $(written "$OUT/$FOUND_N-ingest.time") GB"
   row "ingest $found msg" "$t" "$(py "print(f'{$found/max($t,0.01):.0f} msg/s, {$bytes/1e6/max($t,0.01):.1f} MB/s')")" \
     "$(py "print(f'{($found/max($t,0.01))/($FOUND_N/max($T_IN_N,0.01)):.2f}x the rate of $FOUND_N')")" "$(rss "$OUT/million-ingest.time")"
   aside "$OUT/ws-million"
