@@ -53,20 +53,29 @@ enum BothPaths {
         return ws
     }
 
-    /// Every copy as its JSON line, every stored file with its size, and every index row, in a fixed order.
-    static func contents(_ ws: Workspace) throws -> (copies: [String], files: [String], text: [String]) {
+    /// What ``contents(_:)`` reads: every copy as its JSON line, every stored message's SHA-256 with its length, and
+    /// every index row, each in a fixed order.
+    typealias Contents = (copies: [String], files: [String], text: [String])
+
+    /// Every copy as its JSON line, every message in the store's map with its length, and every index row, in a fixed
+    /// order.
+    static func contents(_ ws: Workspace) throws -> Contents {
         var copies: [String] = []
         try ws.catalog.forEachCopy { copies.append($0.jsonLine) }
-        let files = (FileManager.default.enumerator(atPath: ws.store.root.path)?.allObjects as? [String] ?? [])
-            .filter { ($0 as NSString).lastPathComponent.count == 64 }
-            .map { name -> String in
-                let path = ws.store.root.appendingPathComponent(name).path
-                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1
-                return "\((name as NSString).lastPathComponent) \(size)"
-            }
-        let text = try ws.catalog.read { db in
-            try String.fetchAll(db, sql: "SELECT m.sha256 || ' ' || t.text FROM messageText t JOIN message m ON m.rowid = t.rowid ORDER BY m.sha256")
+        let (files, text) = try ws.catalog.read { db in
+            (try String.fetchAll(db, sql: "SELECT sha256 || ' ' || length FROM packEntry ORDER BY sha256"),
+             try String.fetchAll(db, sql: "SELECT m.sha256 || ' ' || t.text FROM messageText t JOIN message m ON m.rowid = t.rowid ORDER BY m.sha256"))
         }
-        return (copies.sorted(), files.sorted(), text)
+        return (copies.sorted(), files, text)
+    }
+
+    /// ``contents(_:)`` of `sources` ingested both ways (in memory, and with every message above the in-memory
+    /// limit); the two workspaces are removed afterwards.
+    static func bothWays(_ sources: [(String, [URL], MailboxFormat?)]) throws -> (inMemory: Contents, inFiles: Contents) {
+        let memoryWorkspace = try ingest(sources, inMemoryLimit: ContentStore.defaultInMemoryLimit)
+        defer { TemporaryDirectory.remove(memoryWorkspace.root) }
+        let fileWorkspace = try ingest(sources, inMemoryLimit: 0)
+        defer { TemporaryDirectory.remove(fileWorkspace.root) }
+        return (try contents(memoryWorkspace), try contents(fileWorkspace))
     }
 }
