@@ -64,7 +64,9 @@ enum BothPaths {
         try ws.catalog.forEachCopy { copies.append($0.jsonLine) }
         let (files, text) = try ws.catalog.read { db in
             (try String.fetchAll(db, sql: "SELECT sha256 || ' ' || length FROM packEntry ORDER BY sha256"),
-             try String.fetchAll(db, sql: "SELECT m.sha256 || ' ' || t.text FROM messageText t JOIN message m ON m.rowid = t.rowid ORDER BY m.sha256"))
+             try String.fetchAll(db, sql: """
+                 SELECT m.sha256 || ' ' || t.text FROM messageText t JOIN message m ON m.rowid = t.rowid ORDER BY m.sha256
+                 """))
         }
         return (copies.sorted(), files, text)
     }
