@@ -37,11 +37,10 @@ public final class Catalog: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            let upgrading = try pool.read { db in try !Catalog.migrator.hasCompletedMigrations(db) }
             try Catalog.migrator.migrate(pool)
             // A migration that rebuilt a large table filled the writer's page cache: given back before the command's own
-            // work begins, so that the two do not add up in the process's memory.
-            if upgrading { pool.releaseMemory() }
+            // work begins, so that the two do not add up in the process's memory (nothing to give back otherwise).
+            pool.releaseMemory()
             // A bulk load that did not reach its end left indexes set aside (see ``setIndexesAside()``).
             if try !pool.read(Catalog.missingIndexes).isEmpty { try pool.write(Catalog.restoreIndexes) }
             var readOnly = Configuration()
