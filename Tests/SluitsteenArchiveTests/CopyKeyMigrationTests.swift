@@ -13,8 +13,8 @@ import Testing
     static func sha(_ n: Int) -> String { String(repeating: "\(n)", count: 64) }
 
     /// A catalog at `v26-pack-summary` with three messages (the second deleted, so rowids have a gap), copies of them
-    /// in two folders and twice in one (occurrence 2), a tombstone, and a removed copy (the counter is ahead of the
-    /// highest id).
+    /// in two folders and twice in one (occurrence 2), a tombstone, a removed copy (the counter is ahead of the
+    /// highest id), and a copy without its message's rowid (as copies made before `v6` may be).
     static func oldCatalog(in folder: TemporaryDirectory) throws -> String {
         let path = folder.appending("catalog.sqlite").path
         let old = try DatabaseQueue(path: path)
@@ -39,6 +39,7 @@ import Testing
                     """, arguments: [mailbox, sha(c.n), c.folder, c.occurrence, position, c.state, sha(c.n)])
             }
             try db.execute(sql: "DELETE FROM copy WHERE folder = 'Weg'")
+            try db.execute(sql: "UPDATE copy SET messageRowid = NULL WHERE folder = 'Archief'")
         }
         try old.close()
         return path
@@ -52,11 +53,22 @@ import Testing
         return try Row.fetchAll(db, sql: "PRAGMA index_info(\(name.quotedDatabaseIdentifier))").map { $0["name"] as String }
     }
 
+    /// Every column of `copy`, in the table's order.
+    static let columns = "id, mailbox, sha256, folder, occurrence, sourceFile, position, keywordsJSON, flagsJSON, capturedAt, "
+        + "capturedEpoch, batchId, state"
+
     @Test func theKeyNamesTheMessageByRowidAndEveryCopyStays() throws {
         let folder = try TemporaryDirectory("copykey")
         let path = try Self.oldCatalog(in: folder)
         let before = try DatabaseQueue(path: path)
-        let rows = try before.read { db in try Row.fetchAll(db, sql: "SELECT * FROM copy ORDER BY id").map(\.description) }
+        // What every row must be after the migration: as it was, with a missing message rowid filled in.
+        let rows = try before.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.columns), coalesce(messageRowid, (SELECT m.rowid FROM message m WHERE m.sha256 = copy.sha256)) AS messageRowid
+                FROM copy ORDER BY id
+                """).map(\.description)
+        }
+        #expect(try before.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM copy WHERE messageRowid IS NULL") } == 1)
         let counter = try before.read { db in try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'copy'") }
         #expect(try before.read(Self.uniqueKey) == ["mailbox", "folder", "sha256", "occurrence"])
         try before.close()
@@ -65,13 +77,30 @@ import Testing
         let catalog = try Catalog(path: path)
         try catalog.read { db throws in
             #expect(try Self.uniqueKey(db) == ["messageRowid", "mailbox", "folder", "occurrence"])
-            #expect(try Row.fetchAll(db, sql: "SELECT * FROM copy ORDER BY id").map(\.description) == rows)
+            #expect(try Row.fetchAll(db, sql: "SELECT \(Self.columns), messageRowid FROM copy ORDER BY id").map(\.description) == rows)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM copy WHERE messageRowid IS NULL") == 0)
             #expect(try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'copy'") == counter)
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'copy' ORDER BY name")
             #expect(indexes == ["copy_plan", "copy_sha256", "sqlite_autoindex_copy_1"])
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
             #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
         }
+    }
+
+    /// The copies of a Message-ID in a mailbox (an employee's exclusion, a copy named by Message-ID) are found from the
+    /// message through the new key, not by reading every copy of the mailbox; a copy whose rowid the migration filled
+    /// in is found too.
+    @Test func copiesOfAMessageIdAreFoundThroughTheKey() throws {
+        let folder = try TemporaryDirectory("copykey")
+        let catalog = try Catalog(path: Self.oldCatalog(in: folder))
+        let plan = try catalog.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + CatalogCopy.byMessageSQL + " WHERE c.mailbox = ? AND m.messageId = ?",
+                             arguments: [Self.mailbox, "<1@x>"]).map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+        }
+        #expect(plan.hasPrefix("SEARCH m USING INDEX message_messageId") && !plan.contains("copy_plan") && !plan.contains("SCAN"), "\(plan)")
+        #expect(try catalog.copies(mailbox: "A@B.example", messageId: "1@x").map(\.folder) == ["Inbox", "Archief"])
+        #expect(try catalog.copies(mailbox: Self.mailbox, messageId: "<3@x>").map(\.copyId) == [2, 3])
+        #expect(try catalog.copies(mailbox: "c@d.example", messageId: "<3@x>").isEmpty)
     }
 
     @Test func theNewKeyRefusesWhatTheOldOneRefused() throws {

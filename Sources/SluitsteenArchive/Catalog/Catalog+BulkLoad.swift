@@ -10,8 +10,8 @@ import GRDB
 /// transaction writes to the log and the checkpoint writes again: with five such indexes the millionth message cost
 /// twice what the hundred-thousandth did. Two of them are not needed while messages are taken in — the lookup of a
 /// message by Message-ID and of copies by SHA-256 — and building them from the finished tables sorts once instead.
-/// The three that ingest itself needs (a message by SHA-256, a copy by mailbox, folder, SHA-256 and occurrence, the
-/// store's map) stay.
+/// The three that ingest itself needs (a message by SHA-256, a copy by its message's rowid, mailbox, folder and
+/// occurrence, the store's map) stay.
 ///
 /// The log may also grow larger between checkpoints during a bulk load (``bulkLoadCheckpointPages`` instead of
 /// ``checkpointPages``): a page of the indexes that stay is dirtied by many batches, and a checkpoint writes it to the

@@ -68,6 +68,12 @@ public struct CatalogCopy: Sendable, Equatable {
     /// The copy with its message's columns, named as the properties.
     static let selectSQL = "SELECT \(columnsSQL) FROM copy c JOIN message m ON m.sha256 = c.sha256"
 
+    /// ``selectSQL`` for the copies of messages found by Message-ID: the message first (by `message_messageId`), then
+    /// its copies (by the copy's key, which begins with the message's rowid, or by `copy_sha256`). `CROSS JOIN` keeps
+    /// that order: without statistics SQLite would start from every copy in the mailbox (`copy_plan`) and look up
+    /// each one's message.
+    static let byMessageSQL = "SELECT \(columnsSQL) FROM message m CROSS JOIN copy c ON c.messageRowid = m.rowid AND c.sha256 = m.sha256"
+
     /// A row of ``selectSQL``.
     init(row: Row) {
         typealias M = MessageRecord.Columns
@@ -105,7 +111,7 @@ extension Catalog {
     /// The copies of a message (by Message-ID, with or without angle brackets) in a mailbox.
     public func copies(mailbox: String, messageId: String) throws(ArchiveError) -> [CatalogCopy] {
         try read(throwing: ArchiveError.self) { db in
-            try Row.fetchAll(db, sql: CatalogCopy.selectSQL + " WHERE c.mailbox = ? AND m.messageId = ? ORDER BY c.id",
+            try Row.fetchAll(db, sql: CatalogCopy.byMessageSQL + " WHERE c.mailbox = ? AND m.messageId = ? ORDER BY c.id",
                              arguments: [mailbox.lowercased(), Catalog.canonicalMessageId(messageId)]).map(CatalogCopy.init(row:))
         }
     }
