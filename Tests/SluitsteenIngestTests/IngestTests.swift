@@ -89,6 +89,34 @@ import Testing
         #expect(!again.isEmpty && again.allSatisfy { $0.isEmpty }, "\(again)")
     }
 
+    /// A bulk load whose last catalog write (the batch marked complete) fails still builds the indexes it set aside and
+    /// checkpoints its log as usual again, on the connection the process goes on using.
+    @Test func aBulkLoadWhoseLastWriteFailsRestoresItsIndexes() throws {
+        let ws = try TestPaths.workspace()
+        defer { TemporaryDirectory.remove(ws.root) }
+        try ws.catalog.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER refuseComplete BEFORE UPDATE OF status ON ingestBatch WHEN NEW.status = 'complete'
+                BEGIN SELECT RAISE(ABORT, 'the disk is full'); END
+                """)
+        }
+        var ingestor = Ingestor(workspace: ws, now: now)
+        ingestor.batchSize = 2
+        ingestor.flushToDisk = false
+        ingestor.bulkLoadBytes = 0
+        let mbox = TestPaths.fixtures.appendingPathComponent("burgemeester.mbox")
+        let aside = Mutex<[[String]]>([])
+        let error = #expect(throws: IngestError.self) {
+            try ingestor.run(IngestRequest(mailbox: "burgemeester@krimpenerwaard.example", paths: [mbox], actor: "test")) { _ in
+                aside.withLock { $0.append((try? ws.catalog.setAsideIndexes()) ?? ["?"]) }
+            }
+        }
+        #expect(error?.description.contains("the disk is full") == true, "\(String(describing: error))")
+        #expect(aside.withLock { $0 }.contains(["message_messageId", "copy_sha256"]), "it was a bulk load")
+        #expect(try ws.catalog.setAsideIndexes() == [])
+        #expect(try ws.catalog.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") } == 8_192)
+    }
+
     @Test func ingestIsIdempotentAndDeduplicates() throws {
         let ws = try TestPaths.workspace()
         defer { TemporaryDirectory.remove(ws.root) }

@@ -305,14 +305,21 @@ public struct Ingestor: Sendable {
         summary.flagged = committed.flagged
         summary.newContents = committed.newContents
         summary.bytes = committed.bytes
-        try workspace.catalog.write(throwing: IngestError.self) { db in
-            try IngestBatchRecord.finish(db, id: batchId, status: .complete, at: capturedAt, counts: summary.counts)
-            var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), flagged " +
-                          "\(summary.flagged)"
-            if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
-            if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
-            try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
-                                       objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
+        do throws(IngestError) {
+            try workspace.catalog.write(throwing: IngestError.self) { db in
+                try IngestBatchRecord.finish(db, id: batchId, status: .complete, at: capturedAt, counts: summary.counts)
+                var outcome = "found \(summary.found), stored new \(summary.storedNew), already present \(summary.alreadyPresent), " +
+                              "flagged \(summary.flagged)"
+                if !summary.notMail.isEmpty { outcome += ", not mail \(summary.notMail.values.reduce(0, +))" }
+                if !summary.failed.isEmpty { outcome += ", failed \(summary.failed.count)" }
+                try workspace.audit.append(db, kind: .ingest, command: request.command, actor: request.actor,
+                                           objectIds: ["batch:\(batchId)", "mailbox:\(mailbox)"], outcome: outcome)
+            }
+        } catch {
+            // As when the pipeline stops: the indexes built now, and the log checkpointed as usual again on this
+            // connection, not only at the next opening of the catalog (a long-running process may go on using it).
+            if bulk { try? workspace.catalog.restoreIndexes() }
+            throw error
         }
         if bulk {
             // Every message is in; the indexes are the catalog's to build (again at its next opening if this fails).
