@@ -200,8 +200,8 @@ let package = Package(
         // Capture against a real Dovecot started by the tests (skipped, with the reason, where it cannot start).
         .testTarget(
             name: "SluitsteenCaptureTests",
-            dependencies: ["SluitsteenCapture", "SluitsteenArchive", "SluitsteenIngest", "SluitsteenRetention", "SluitsteenPolicy",
-                           "SluitsteenHashing", "SluitsteenSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: ["SluitsteenTestSupport", "SluitsteenCapture", "SluitsteenArchive", "SluitsteenIngest", "SluitsteenRetention",
+                           "SluitsteenPolicy", "SluitsteenHashing", "SluitsteenSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "SluitsteenChatTests",
             dependencies: ["SluitsteenTestSupport", "SluitsteenChat", "SluitsteenArchive", "SluitsteenPolicy", "SluitsteenSupport",

@@ -29,7 +29,7 @@ struct TransferCLITests {
         let folder = try TemporaryDirectory("standalone")
         let dir = folder.url
         let copy = dir.appendingPathComponent("sluitsteen")
-        try FileManager.default.copyItem(at: CLI.binary, to: copy)
+        try Self.place(CLI.binary, at: copy)
         let p = Process()
         p.executableURL = copy
         p.arguments = args
@@ -47,6 +47,26 @@ struct TransferCLITests {
         p.waitUntilExit()
         return CLI.Result(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                           stderr: String(decoding: errData, as: UTF8.self), killed: false)
+    }
+
+    /// `binary` at `copy`: a hard link where both are on one file system, else a copy written through a descriptor
+    /// closed on exec. A copy made with FileManager is written through a descriptor that a process another test starts
+    /// meanwhile inherits and keeps: running the copy then fails with "Text file busy".
+    static func place(_ binary: URL, at copy: URL) throws {
+        if link(binary.path, copy.path) == 0 { return }
+        let bytes = try Data(contentsOf: binary)
+        let fd = open(copy.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+                done += n
+            }
+        }
     }
 
     @Test func aTarHoldsOneFolderAndAStandaloneVerifyChecksTheExpectedHash() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SluitsteenTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,8 +44,9 @@ final class Dovecot: @unchecked Sendable {
         // path over 107 bytes (sun_path) stops Dovecot ("File name too long") when TMPDIR is itself a longer folder, as
         // under `make test` (scripts/run-tests.sh). stop() removes it.
         var template = Array((NSTemporaryDirectory() as NSString).appendingPathComponent("sluitsteen-dovecot-XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw Failure(description: "no temporary folder: \(String(cString: strerror(errno)))") }
-        root = URL(fileURLWithPath: String(cString: made), isDirectory: true)
+        guard mkdtemp(&template) != nil else { throw Failure(description: "no temporary folder: \(String(cString: strerror(errno)))") }
+        // mkdtemp filled in the template itself; its result points into the array, valid only during the call.
+        root = URL(fileURLWithPath: template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, isDirectory: true)
         let fm = FileManager.default
         for sub in ["run", "state", "mail", "keys/default/HS256"] {
             try fm.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
@@ -337,22 +339,9 @@ print(json.dumps(out))
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// A loopback port nobody listens on (bound and released; the server binds it right after).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure(description: "socket failed") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw Failure(description: "bind failed") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    /// A loopback port nobody listens on (bound and released; Dovecot binds it right after), never one handed out
+    /// before in this process (``LoopbackPorts``).
+    static func freePort() throws -> Int { try LoopbackPorts.free() }
 
     private static func userName() -> String { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "\(getuid())" }
     private static func groupName() -> String { getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) } ?? "\(getgid())" }

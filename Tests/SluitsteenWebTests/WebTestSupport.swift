@@ -27,18 +27,8 @@ enum Paths {
 
 /// Loopback ports: a free one, and waiting (by polling connect() until a deadline) until one accepts.
 enum Ports {
-    static func free() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A free loopback port, never one handed out before in this process (``LoopbackPorts``).
+    static func free() throws -> Int { try LoopbackPorts.free() }
 
     static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -77,7 +67,7 @@ final class TestProvider: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Paths.python.path) else {
             try Test.cancel("skipped: the test virtualenv .venv-tests is missing (run `make deps`); the OpenID provider cannot start")
         }
-        let port = Ports.free()
+        let port = try Ports.free()
         let process = Process()
         process.executableURL = Paths.python
         process.arguments = [Paths.browser.appendingPathComponent("oidc_provider.py").path, "--port", String(port),
@@ -168,16 +158,31 @@ final class TestService: @unchecked Sendable {
     ///   - users: the provider's users file (default: Tests/Browser/demo-users.json).
     static func start(https: Bool = false, routeGroups: [RouteGroup] = [], workspace: Workspace? = nil, users: URL? = nil,
                       edit: (String) -> String = { $0 }) async throws -> TestService {
-        let port = Ports.free()
         let scheme = https ? "https" : "http"
-        let provider = try await TestProvider.start(redirectURI: "\(scheme)://127.0.0.1:\(port)/auth/callback", users: users)
-        do {
-            return try await TestService(port: port, scheme: scheme, provider: provider, routeGroups: routeGroups, workspace: workspace,
-                                         edit: edit)
-        } catch {
-            provider.stop()
-            throw error
+        // Another process may take the port between finding it free and binding it: then the next one is tried.
+        for attempt in 1...3 {
+            let port = try Ports.free()
+            let provider = try await TestProvider.start(redirectURI: "\(scheme)://127.0.0.1:\(port)/auth/callback", users: users)
+            do {
+                return try await TestService(port: port, scheme: scheme, provider: provider, routeGroups: routeGroups, workspace: workspace,
+                                             edit: edit)
+            } catch let taken as PortTaken where attempt < 3 {
+                provider.stop()
+                if workspace == nil { try? FileManager.default.removeItem(at: taken.home) }
+            } catch {
+                provider.stop()
+                throw error
+            }
         }
+        preconditionFailure("the last attempt returns or throws")
+    }
+
+    /// The service could not listen on its port (another process took it after it was found free).
+    struct PortTaken: Error, CustomStringConvertible {
+        let port: Int
+        let home: URL
+        let reason: String
+        var description: String { "the web service could not listen on port \(port): \(reason)" }
     }
 
     /// The archive's pages on ``DemoArchive``'s workspace (a fresh copy, its clock at `now`), with the single-role test users.
@@ -222,17 +227,26 @@ final class TestService: @unchecked Sendable {
                              options: WebOptions(events: EventLog(sink: events.sink), now: { clock.now() },
                                                  serverLogLevel: .critical))
         routes = app.services.routes.routes
-        let application = app.application(host: "127.0.0.1", port: port)
+        // Whether the service itself listens (nil), or stopped before it did (why): something else answering on the
+        // port (another test's server that took it) is not taken for the service.
+        let (listening, signal) = AsyncStream<String?>.makeStream()
+        let application = app.application(host: "127.0.0.1", port: port, onListening: { _ in signal.yield(nil) })
         // Run as a service and stop by graceful shutdown, never by cancelling the task: a cancelled server can drop a
         // connection it accepted but not yet served, and NIO traps on that ("Deinited NIOAsyncWriter without calling
         // finish()", apple/swift-nio#3481).
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [application], logger: Logger(label: "test")))
         self.group = group
-        task = Task { try await group.run() }
-        guard await Ports.waitUntilAccepting(port) else {
-            stop()
-            Issue.record("the web service did not start on port \(port)")
-            throw CancellationError()
+        task = Task {
+            do { try await group.run() } catch {
+                signal.yield("\(error)")
+                throw error
+            }
+            signal.yield("it stopped")
+        }
+        var next = listening.makeAsyncIterator()
+        if case let reason?? = await next.next() {
+            stop(removingHome: false)
+            throw PortTaken(port: port, home: home, reason: reason)
         }
     }
 
@@ -250,10 +264,12 @@ final class TestService: @unchecked Sendable {
         try await run()
     }
 
-    func stop() {
+    func stop() { stop(removingHome: true) }
+
+    private func stop(removingHome: Bool) {
         if let group { Task { await group.triggerGracefulShutdown() } }
         provider.stop()
-        try? FileManager.default.removeItem(at: home)
+        if removingHome { try? FileManager.default.removeItem(at: home) }
     }
 
     /// The audit entries of one kind.
