@@ -7,8 +7,9 @@
 #      workspace (`dd if=MBOX of=FILE bs=1M conv=fdatasync`: the bytes written durably once), Python's mailbox
 #      iterating over the same file and `openssl dgst -sha256` of it. Capture + index is printed as the sum of the
 #      two; with BENCH_BASELINE_BIN=/path/to/an/older/sluitsteen its ingest + index runs on the same mbox too.
-#      The floor of issue 2's one-file-per-message design in plain C (bench-floor.c) on the 100,000 messages
-#      (BENCH_FLOOR=0 skips it), and the peak RSS on an mbox of four messages of 95-127 MB each.
+#      The floor of issue 2's one-file-per-message design in plain C (bench-floor.c) on the 100,000 messages, and
+#      of issue 17's pack design (bench-floor.c pack) on both mboxes (BENCH_FLOOR=0 skips them), and the peak RSS on
+#      an mbox of four messages of 95-127 MB each.
 #   2. export --container tar of the 100,000 ingested messages (all B under a policy in which every class is B)
 #      against the dd floor of the tar's bytes; verify of that tar and of the tar of the 40,000 small messages, and
 #      the growth of verify's peak RSS per message between the two (issue 17; BENCH_VERIFY_SLOPE=0 skips the second).
@@ -81,7 +82,7 @@ for message in mailbox.mbox(sys.argv[1]):
 print(n)'
 
 # ingest_bench LABEL MBOX WORKSPACE MAILBOX: the floor, Python, openssl, then ingest and index of MBOX into a new
-# demo workspace (demo: the bench replays its clock, SLUITSTEEN_NOW). Sets T_IN, FOUND for the caller.
+# demo workspace (demo: the bench replays its clock, SLUITSTEEN_NOW). Sets T_IN, FOUND and T_DD for the caller.
 ingest_bench() {
   local label=$1 mbox=$2 ws=$3 mailbox=$4 bytes t_dd
   bytes=$(stat -c %s "$mbox")
@@ -96,6 +97,7 @@ ingest_bench() {
   # The full-text index (and whatever else is derived after capture) is built by `sluitsteen index`, timed separately.
   timed "$label-index" "$BIN" index --home "$ws" --quiet --json > "$OUT/$label-index.json"
   T_IN=$(secs "$OUT/$label-ingest.time")
+  T_DD=$t_dd
   FOUND=$(py "import json;print(json.load(open('$OUT/$label-ingest.json'))['found'])")
   local base=""
   if [ -n "$BASE_BIN" ]; then
@@ -159,10 +161,11 @@ SMALL="$OUT/bench-small-$SN.mbox"
 [ -s "$SMALL" ] || python3 scripts/gen-mbox.py "$SMALL" --messages "$SN" --seed 3 --min-kb 3 --max-kb 4 --quiet
 # The 100,000 go into the burgemeester's mailbox so that the same workspace is exported below.
 ingest_bench "$N" "$MBOX" "$OUT/ws-ingest" burgemeester@krimpenerwaard.example
-T_IN_N=$T_IN FOUND_N=$FOUND
+T_IN_N=$T_IN FOUND_N=$FOUND T_DD_N=$T_DD
 ingest_bench "small-$SN" "$SMALL" "$OUT/ws-small" burgemeester@krimpenerwaard.example
+T_IN_S=$T_IN FOUND_S=$FOUND T_DD_S=$T_DD
 
-# --- 1b. the floor of issue 2's design: GMime parse + SHA-256 + one file per message, in plain C ----------------
+# --- 1b. the floors in plain C: issue 2's design (GMime parse + SHA-256 + one file per message), issue 17's (packs) -
 T_PY=$(secs "$OUT/$N-python.time")
 FLOOR="$OUT/bench-floor"
 THREADS=$(nproc)
@@ -171,7 +174,10 @@ if [ "${BENCH_FLOOR:-1}" = 0 ]; then
   :
 elif ! command -v pkg-config > /dev/null || ! pkg-config --exists gmime-3.0; then
   note "floor: pkg-config or GMime's development files are missing; skipped"
-elif ${CC:-cc} -O2 -o "$FLOOR" scripts/bench-floor.c $(pkg-config --cflags --libs gmime-3.0) -lcrypto -lpthread 2> "$OUT/floor-build.log"; then
+elif ! pkg-config --exists sqlite3; then
+  note "floor: SQLite's development files are missing (make deps installs them); skipped"
+elif ${CC:-cc} -O2 -o "$FLOOR" scripts/bench-floor.c $(pkg-config --cflags --libs gmime-3.0 sqlite3) -lcrypto -lpthread \
+    2> "$OUT/floor-build.log"; then
   floor_built=1
 else
   note "floor: scripts/bench-floor.c did not compile (see $OUT/floor-build.log); skipped"
@@ -195,6 +201,38 @@ PY
   else
     note "floor: a bench-floor run failed; skipped"
   fi
+  # Issue 17's design: SHA-256 and a header parse of every message on every core (front), then on one thread, as
+  # SQLite has one writer, the pack, its fdatasync and two catalog rows a message (back). An ingest of this design
+  # can be no faster than the slower of the two, and records more (the copy's provenance, the audit trail).
+  packfloor() { # LABEL MBOX T_DD T_IN FOUND
+    local d line
+    d=$(mktemp -d "$TRASH/floor.XXXXXX")
+    if ! line=$("$FLOOR" pack "$THREADS" "$2" "$d"); then
+      rm -rf "$d"
+      note "floor of issue 17's design on $1: bench-floor pack failed; skipped"
+      return 0
+    fi
+    rm -rf "$d"
+    python3 - "$1" "$line" "$3" "$4" "$5" >> "$OUT/floor-$1.report" <<'PY' || note "floor of issue 17's design on $1: not comparable"
+import sys
+label, run, t_dd, t_in, found = sys.argv[1], sys.argv[2].split(), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
+threads, n, front, back, sqlite = run[1], int(run[3]), float(run[4]), float(run[5]), float(run[6])
+if n != found:
+    sys.exit(f"floor: bench-floor cut {n} messages where ingest found {found}: the floor is not comparable")
+best = max(front, back, 0.01)
+print(f"floor of issue 17's design on {label} (scripts/bench-floor.c pack, two catalog rows a message, no copy rows): "
+      f"SHA-256 + header parse on {threads} threads {front:.2f} s; pack + fdatasync + SQLite on one writer {back:.2f} s "
+      f"(SQLite {sqlite:.2f} s, where 0.5x dd allows {2*t_dd:.2f} s for everything); no ingest of this design beats "
+      f"{best:.2f} s = {t_dd/best:.2f}x dd (goal 0.5x); sluitsteen ingest {t_in:.2f} s is {t_in/best:.1f}x that")
+print("ROW\t" + "\t".join([f"floor of the pack design, {label} (C)", f"{best:.2f}", "",
+      f"{t_dd/best:.2f}x dd at best (front {front:.2f} s, back {back:.2f} s, SQLite {sqlite:.2f} s)", "-"]))
+PY
+    grep -v '^ROW' "$OUT/floor-$1.report" | tee -a "$results" || true
+    grep '^ROW' "$OUT/floor-$1.report" | cut -f2- >> "$table" || true
+    rm -f "$OUT/floor-$1.report"
+  }
+  packfloor "$N" "$MBOX" "$T_DD_N" "$T_IN_N" "$FOUND_N"
+  packfloor "small-$SN" "$SMALL" "$T_DD_S" "$T_IN_S" "$FOUND_S"
 fi
 
 # --- 1c. large messages: memory must not grow with the size of a message ------------------------------------
