@@ -103,6 +103,31 @@ import Testing
         #expect(try catalog.copies(mailbox: "c@d.example", messageId: "<3@x>").isEmpty)
     }
 
+    /// A copy whose message is gone (only a hand-edited catalog can have one) cannot be given a message rowid: the
+    /// upgrade stops, says which step failed and that running again will not help, and leaves the catalog as it was.
+    @Test func anUpgradeThatCannotBeDoneSaysWhichStepAndChangesNothing() throws {
+        let folder = try TemporaryDirectory("copykey")
+        let path = try Self.oldCatalog(in: folder)
+        let old = try DatabaseQueue(path: path)
+        try old.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: """
+                INSERT INTO copy (mailbox, sha256, folder, occurrence, sourceFile, position, capturedAt, capturedEpoch, batchId)
+                VALUES (?, ?, 'Inbox', 1, 'f', 9, 't', 1, 1)
+                """, arguments: [Self.mailbox, Self.sha(7)])
+        }
+        try old.close()
+        let error = #expect(throws: ArchiveError.self) { try Catalog(path: path) }
+        let text = error?.description ?? ""
+        #expect(text.contains("could not be upgraded") && text.contains("(step v27-copy-key-by-message)"), "\(text)")
+        #expect(text.contains("running it again gives the same result") && !text.contains("Nothing was changed; run the command again"))
+        let after = try DatabaseQueue(path: path)
+        defer { try? after.close() }
+        #expect(try after.read { db in try Catalog.migrator.appliedIdentifiers(db).contains("v26-pack-summary") })
+        #expect(try after.read { db in try !Catalog.migrator.appliedIdentifiers(db).contains("v27-copy-key-by-message") })
+        #expect(try after.read(Self.uniqueKey) == ["mailbox", "folder", "sha256", "occurrence"])
+    }
+
     @Test func theNewKeyRefusesWhatTheOldOneRefused() throws {
         let folder = try TemporaryDirectory("copykey")
         let catalog = try Catalog(path: Self.oldCatalog(in: folder))

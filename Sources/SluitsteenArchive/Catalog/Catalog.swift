@@ -37,7 +37,9 @@ public final class Catalog: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            try Catalog.migrator.migrate(pool)
+            do { try Catalog.migrator.migrate(pool) } catch {
+                throw ArchiveError.catalogUpgrade(path, step: Catalog.firstPendingMigration(pool) ?? "?", reason: "\(error)")
+            }
             // A migration that rebuilt a large table filled the writer's page cache: given back before the command's own
             // work begins, so that the two do not add up in the process's memory (nothing to give back otherwise).
             pool.releaseMemory()
@@ -47,9 +49,17 @@ public final class Catalog: Sendable {
             readOnly.readonly = true
             readOnly.busyMode = .timeout(30)
             storeReader = try DatabasePool(path: path, configuration: readOnly)
+        } catch let error as ArchiveError {
+            throw error
         } catch {
             throw .catalog(CatalogFailure(error, context: "cannot open \(path)"))
         }
+    }
+
+    /// The name of the first migration the catalog in `pool` has not completed (the one that failed, after a failure).
+    private static func firstPendingMigration(_ pool: DatabasePool) -> String? {
+        guard let applied = try? pool.read(migrator.appliedIdentifiers) else { return nil }
+        return migrator.migrations.first { !applied.contains($0) }
     }
 
     /// Runs `body` in one write transaction; any error rolls everything back. Errors of type `E` thrown by `body`

@@ -53,7 +53,7 @@ enum ExitStatus: Int32, Sendable {
         switch e {
         case .busy: self = .busy
         case .cannotRead: self = .unreadable
-        case .cannotWrite, .catalog, .batchNotKept, .storeCorrupt: self = .workspace
+        case .cannotWrite, .catalog, .batchNotKept, .storeCorrupt, .catalogUpgrade: self = .workspace
         case .notAWorkspace, .notFound, .ambiguousCopy, .copyElsewhere, .clockReplayRefused, .kindMismatch, .legacyStore: self = .refused
         }
     }
