@@ -27,7 +27,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
     /// The workspace's store still has the one-file-per-message layout of earlier versions.
     case legacyStore(String)
     /// The catalog could not be upgraded to this version's schema: the step (a migration's name) that failed and why.
-    /// Nothing was changed (each step is one transaction).
+    /// That step changed nothing (each step is one transaction); steps before it are kept.
     case catalogUpgrade(String, step: String, reason: String)
 
     public var description: String {
@@ -57,10 +57,10 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable {
             return "\(path) was created as a \(recorded == .demo ? "demo/test archive" : "real archive"); it cannot become a "
                 + "\(requested == .demo ? "demo/test archive" : "real archive"). Create a new workspace in another folder."
         case .catalogUpgrade(let path, let step, let reason):
-            return "the catalog of \(path) could not be upgraded to this version of Sluitsteen (step \(step)): \(reason). Nothing was "
-                + "changed. If the disk is full or another command holds the catalog, free space or wait and run the command again; "
-                + "otherwise running it again gives the same result: keep the workspace as it is (the version that made it still "
-                + "opens it) and report this message."
+            return "the catalog of \(path) could not be upgraded to this version of Sluitsteen (step \(step)): \(reason). That step "
+                + "changed nothing (steps before it are kept). If the disk is full or another command holds the catalog, free space or "
+                + "wait and run the command again; otherwise running it again gives the same result: keep the workspace as it is "
+                + "and report this message."
         case .legacyStore(let path):
             return "the store of \(path) still keeps one file per message (made by an earlier version of Sluitsteen); convert it to pack "
                 + "files first with `sluitsteen store migrate --home \(path)` (it can be interrupted and run again)."
