@@ -81,6 +81,17 @@ static void parse_one(const char *bytes, size_t length) {
     g_object_unref(stream);
 }
 
+/* Writes all `length` bytes to `fd` (again after EINTR); exits naming `what` on any other error. */
+static void write_all(int fd, const char *bytes, size_t length, const char *what) {
+    size_t done = 0;
+    while (done < length) {
+        ssize_t w = write(fd, bytes + done, length - done);
+        if (w < 0 && errno == EINTR) continue;
+        if (w < 0) { perror(what); exit(1); }
+        done += (size_t)w;
+    }
+}
+
 static void store_one(const char *bytes, size_t length) {
     unsigned char digest[32];
     unsigned int digest_length = 0;
@@ -98,13 +109,7 @@ static void store_one(const char *bytes, size_t length) {
         perror(path);
         exit(1);
     }
-    size_t done = 0;
-    while (done < length) {
-        ssize_t w = write(fd, bytes + done, length - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w < 0) { perror(path); exit(1); }
-        done += (size_t)w;
-    }
+    write_all(fd, bytes, length, path);
     if (close(fd) != 0) { perror(path); exit(1); }
 }
 
@@ -239,14 +244,7 @@ static double back(void) {
             step(db, map);
             if (sqlite3_changes(db) == 1) {
                 clock_gettime(CLOCK_MONOTONIC, &t0);
-                const char *bytes = data + spans[i].offset;
-                size_t done = 0;
-                while (done < spans[i].length) {
-                    ssize_t w = write(pack, bytes + done, spans[i].length - done);
-                    if (w < 0 && errno == EINTR) continue;
-                    if (w < 0) { perror("pack"); exit(1); }
-                    done += (size_t)w;
-                }
+                write_all(pack, data + spans[i].offset, spans[i].length, "pack");
                 offset += (long long)spans[i].length;
                 writing += since(&t0);
             }
