@@ -51,8 +51,8 @@ final class Dovecot: @unchecked Sendable {
         for sub in ["run", "state", "mail", "keys/default/HS256"] {
             try fm.createDirectory(at: root.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
-        imapPort = try Dovecot.freePort()
-        imapsPort = tls ? try Dovecot.freePort() : 0
+        imapPort = try LoopbackPorts.free()
+        imapsPort = tls ? try LoopbackPorts.free() : 0
         let (uid, gid, user, group) = Dovecot.isRoot
             ? (65534, 65534, "nobody", "nogroup") : (Int(getuid()), Int(getgid()), Dovecot.userName(), Dovecot.groupName())
         let passwd = users.sorted { $0.key < $1.key }.map { "\($0.key):{PLAIN}\($0.value):\(uid):\(gid)::\(root.path)/mail/\($0.key)::" }
@@ -338,10 +338,6 @@ print(json.dumps(out))
         p.waitUntilExit()
         return (p.terminationStatus, String(decoding: data, as: UTF8.self))
     }
-
-    /// A loopback port nobody listens on (bound and released; Dovecot binds it right after), never one handed out
-    /// before in this process (``LoopbackPorts``).
-    static func freePort() throws -> Int { try LoopbackPorts.free() }
 
     private static func userName() -> String { getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? "\(getuid())" }
     private static func groupName() -> String { getgrgid(getgid()).map { String(cString: $0.pointee.gr_name) } ?? "\(getgid())" }

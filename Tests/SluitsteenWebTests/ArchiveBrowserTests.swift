@@ -117,7 +117,7 @@ extension BrowserTests {
         func hostileMail() async throws {
             let service = try await TestService.archive()
             defer { service.stop() }
-            let port = try Ports.free()
+            let port = try LoopbackPorts.free()
             try DemoArchive.ingest(Self.hostileMessage(port: port), into: Demo.devries, of: service.workspace, at: DemoMoments.ingest)
             let copy = try DemoArchive.copy(service.workspace, mailbox: Demo.devries, subject: "Offerte")
             let r = try await Self.run(service, ["hostile", "--user", TestUsers.user(.medewerker), "--copy", String(copy.copyId),

@@ -59,7 +59,7 @@ struct ServeCommandTests {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("sluitsteen-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: home) }
         #expect(try Self.run(["init", "--demo", home.path]).status == 0)
-        let port = try Ports.free()
+        let port = try LoopbackPorts.free()
         let p = Process()
         p.executableURL = Paths.binary
         p.arguments = ["serve", "--home", home.path, "--listen", "127.0.0.1:\(port)",

@@ -25,11 +25,8 @@ enum Paths {
     static let binary = packageRoot.appendingPathComponent(".build/debug/sluitsteen")
 }
 
-/// Loopback ports: a free one, and waiting (by polling connect() until a deadline) until one accepts.
+/// Loopback ports: waiting (by polling connect() until a deadline) until one accepts (a free one: ``LoopbackPorts``).
 enum Ports {
-    /// A free loopback port, never one handed out before in this process (``LoopbackPorts``).
-    static func free() throws -> Int { try LoopbackPorts.free() }
-
     static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
@@ -67,7 +64,7 @@ final class TestProvider: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Paths.python.path) else {
             try Test.cancel("skipped: the test virtualenv .venv-tests is missing (run `make deps`); the OpenID provider cannot start")
         }
-        let port = try Ports.free()
+        let port = try LoopbackPorts.free()
         let process = Process()
         process.executableURL = Paths.python
         process.arguments = [Paths.browser.appendingPathComponent("oidc_provider.py").path, "--port", String(port),
@@ -161,7 +158,7 @@ final class TestService: @unchecked Sendable {
         let scheme = https ? "https" : "http"
         // Another process may take the port between finding it free and binding it: then the next one is tried.
         for attempt in 1...3 {
-            let port = try Ports.free()
+            let port = try LoopbackPorts.free()
             let provider = try await TestProvider.start(redirectURI: "\(scheme)://127.0.0.1:\(port)/auth/callback", users: users)
             do {
                 return try await TestService(port: port, scheme: scheme, provider: provider, routeGroups: routeGroups, workspace: workspace,
